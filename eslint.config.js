@@ -1,0 +1,61 @@
+// Flat config: type-aware rules for all TypeScript, plus the process boundaries of DESIGN.md.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'release/', 'drizzle/**/meta/', 'e2e/screenshots/', 'coverage/', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/electron/**', 'electron', '**/server/**'], message: 'The renderer knows nothing but the bridge (shared/bridge.ts).' },
+        { group: ['node:*', 'fs', 'path', 'better-sqlite3', 'ws'], message: 'No Node in the renderer.' },
+      ] }],
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts', 'electron/host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', 'electron/*'], message: 'electron/core is plain Node: it runs under Node in tests and the browser host.' },
+        { group: ['**/server/**', '**/renderer/**'], message: 'The core talks to the relay only over the protocol.' },
+      ] }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*', 'fs', 'path', 'crypto', 'better-sqlite3', 'ws', 'electron', 'react', '**/server/**', '**/electron/**', '**/renderer/**'], message: 'shared/ has no Node, DOM or Electron imports.' },
+      ] }],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/electron/**', '**/renderer/**', 'electron'], message: 'The relay shares only shared/ with the clients.' },
+      ] }],
+    },
+  },
+);

@@ -1,0 +1,40 @@
+// `npm test`: unit and integration suites (vitest), then the end-to-end journeys
+// (Playwright in Chromium), then one plain summary line for CI.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
+
+const out = mkdtempSync(join(tmpdir(), 'parley-test-'));
+const suites: { name: string; args: string[] }[] = [{ name: 'unit', args: ['vitest', 'run'] }];
+if (existsSync('e2e/vitest.config.ts')) suites.push({ name: 'e2e', args: ['vitest', 'run', '--config', 'e2e/vitest.config.ts'] });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let exit = 0;
+for (const s of suites) {
+  const file = join(out, `${s.name}.json`);
+  const r = spawnSync('npx', [...s.args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) exit = 1;
+  if (existsSync(file)) {
+    const j = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
+    passed += j.numPassedTests;
+    failed += j.numFailedTests;
+    skipped += j.numPendingTests + j.numTodoTests;
+  } else {
+    exit = 1;
+    console.error(`${s.name}: vitest wrote no results`);
+  }
+}
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(exit);

@@ -1,0 +1,3 @@
+// Relay schema: the synced tables plus relay-only tables (credentials, sessions,
+// per-client mutation ids, tombstones). Migrations: drizzle/server/.
+export * from '../../shared/schema';

@@ -1,0 +1,58 @@
+// What the relay asks of a channel or payment provider. The simulator implements the
+// channel side for demos and tests; Twilio, Meta WhatsApp Cloud API and Stripe
+// adapters implement it for real customers.
+import type { AttachmentRef, Channel, Location } from '../../shared/schema';
+
+export interface OutboundMessage {
+  messageId: string;
+  groupId: string;
+  channel: Channel;
+  /** E.164 of the contact */
+  to: string;
+  /** E.164 of the group's number for this channel */
+  from: string | null;
+  /** SMS: already split; each part is sent as its own text. WhatsApp: one part. */
+  parts: string[];
+  attachments: AttachmentRef[];
+  location: Location | null;
+  template: { name: string; providerId?: string; language: string; variables: string[] } | null;
+}
+
+export type SendResult =
+  | { ok: true; providerMessageId: string }
+  | { ok: false; retryable: boolean; reason: string; code?: string };
+
+/** Status updates and inbound messages flow back into the relay through these calls. */
+export interface ProviderSink {
+  inbound(msg: {
+    groupId: string;
+    channel: Channel;
+    from: string;
+    body: string;
+    attachments?: AttachmentRef[];
+    location?: Location;
+    providerMessageId?: string;
+    contactName?: string;
+  }): void;
+  status(update: { providerMessageId?: string; messageId?: string; status: 'sent' | 'delivered' | 'read' | 'failed'; failureReason?: string | null }): void;
+}
+
+export interface ChannelProvider {
+  readonly kind: 'simulator' | 'twilio' | 'whatsapp-cloud';
+  send(msg: OutboundMessage): Promise<SendResult>;
+}
+
+export interface PaymentLinkRequest {
+  kind: 'invoice' | 'checkout';
+  id: string;
+  description: string;
+  currency: string;
+  /** minor units */
+  amount: number;
+  lineItems?: { description: string; quantity: number; unitAmount: number }[];
+}
+
+export interface PaymentProvider {
+  readonly kind: 'manual' | 'stripe';
+  createLink(req: PaymentLinkRequest): Promise<{ url: string; providerRef: string }>;
+}

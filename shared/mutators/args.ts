@@ -1,0 +1,166 @@
+// Argument schemas of every mutation: the contract between renderer, core and relay.
+// Ids of created rows are made by the client (UUIDv7) so optimistic rows keep their id.
+import { z } from 'zod';
+
+const id = z.string().min(1).max(128);
+const userIds = z.array(id).max(500);
+const text = (max: number) => z.string().max(max);
+export const channelSchema = z.enum(['sms', 'whatsapp']);
+export const attachmentRefSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{64}$/, 'attachment id is a sha256 hex digest'),
+  name: z.string().min(1).max(255),
+  mime: z.string().min(1).max(127),
+  size: z.number().int().nonnegative(),
+});
+export const locationSchema = z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), label: z.string().max(200).optional() });
+const currency = z.string().regex(/^[A-Z]{3}$/, 'currency is a 3-letter ISO code');
+const lineItem = z.object({
+  description: z.string().trim().min(1).max(200),
+  quantity: z.number().int().min(1).max(100_000),
+  unitAmount: z.number().int().min(0).max(100_000_000),
+});
+
+export const contactFields = {
+  name: z.string().trim().min(1, 'name is required').max(120),
+  /** any common format: normalised to E.164 by the mutator, refused if not a valid number */
+  phone: z.string().trim().min(3).max(32),
+  email: z.string().trim().email().max(254).nullable().optional(),
+  tags: z.array(z.string().trim().min(1).max(40)).max(50).optional(),
+  notes: text(5000).optional(),
+};
+
+export const args = {
+  // contacts
+  createContact: z.object({ id, ...contactFields }),
+  updateContact: z.object({
+    id,
+    name: contactFields.name.optional(),
+    phone: contactFields.phone.optional(),
+    email: contactFields.email,
+    tags: contactFields.tags,
+    notes: contactFields.notes,
+  }),
+  deleteContact: z.object({ id }),
+  /** keeps `intoId`; moves conversations of `fromId` to it, unions tags, then deletes `fromId` */
+  mergeContacts: z.object({ intoId: id, fromId: id }),
+  importContacts: z.object({ contacts: z.array(z.object({ id, ...contactFields })).min(1).max(5000) }),
+  setContactDefaults: z.object({ id, visibleTo: userIds.nullable(), assignees: userIds }),
+  setContactOptOut: z.object({ id, optedOut: z.boolean() }),
+
+  // conversations and messages
+  /** Sends to the conversation, or (no conversationId) to the contact's open conversation in the group, created if none (with newConversationId). */
+  sendMessage: z.object({
+    id,
+    conversationId: id.optional(),
+    contactId: id,
+    groupId: id,
+    newConversationId: id.optional(),
+    channel: channelSchema,
+    body: text(4096),
+    attachments: z.array(attachmentRefSchema).max(10).optional(),
+    location: locationSchema.optional(),
+    templateName: z.string().max(120).optional(),
+  }),
+  /** Assignment and visibility in one Save, as "Manage conversation" does. */
+  manageConversation: z.object({ conversationId: id, visibleTo: userIds.nullable(), assignees: userIds }),
+  archiveConversation: z.object({ conversationId: id }),
+  unarchiveConversation: z.object({ conversationId: id }),
+  deleteConversation: z.object({ conversationId: id }),
+  addNote: z.object({ id, conversationId: id, body: z.string().trim().min(1, 'a note needs text').max(10_000) }),
+  deleteNote: z.object({ id }),
+  /** read mark for a conversation or chat; at = 0 marks it unread */
+  markRead: z.object({ targetId: id, at: z.number().int().nonnegative() }),
+
+  // invoices and checkouts
+  createInvoice: z.object({
+    id,
+    conversationId: id,
+    currency,
+    lineItems: z.array(lineItem).min(1).max(100),
+    dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'due date is YYYY-MM-DD'),
+    /** true: send at once (posts a message with the payment link) */
+    send: z.boolean().optional(),
+    messageId: id.optional(),
+  }),
+  sendInvoice: z.object({ invoiceId: id, messageId: id }),
+  markInvoicePaid: z.object({ invoiceId: id }),
+  voidInvoice: z.object({ invoiceId: id }),
+  createCheckout: z.object({
+    id,
+    conversationId: id,
+    description: z.string().trim().min(1).max(200),
+    amount: z.number().int().min(1).max(100_000_000),
+    currency,
+    messageId: id,
+  }),
+  markCheckoutPaid: z.object({ checkoutId: id }),
+  expireCheckout: z.object({ checkoutId: id }),
+
+  // team chat
+  /** members must include the author; one member = a chat with yourself */
+  createChat: z.object({ id, members: userIds.min(1), title: z.string().trim().max(80).nullable().optional() }),
+  sendChatMessage: z.object({ id, chatId: id, body: text(10_000), attachments: z.array(attachmentRefSchema).max(10).optional() }),
+  deleteChat: z.object({ chatId: id }),
+
+  // broadcast
+  sendBroadcast: z.object({
+    id,
+    groupId: id,
+    channel: channelSchema,
+    body: text(1600),
+    templateName: z.string().max(120).optional(),
+    contactIds: z.array(id).max(10_000).optional(),
+    tag: z.string().trim().min(1).max(40).optional(),
+  }),
+
+  // administration (admins only)
+  createGroup: z.object({ id, name: z.string().trim().min(1).max(80), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional() }),
+  updateGroup: z.object({ id, name: z.string().trim().min(1).max(80).optional(), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional() }),
+  addMember: z.object({ groupId: id, userId: id }),
+  removeMember: z.object({ groupId: id, userId: id }),
+  setUserActive: z.object({ userId: id, active: z.boolean() }),
+  setUserRole: z.object({ userId: id, role: z.enum(['admin', 'agent']) }),
+
+  // system: only the relay runs these (providers, simulator, payment webhooks)
+  receiveInbound: z.object({
+    groupId: id,
+    channel: channelSchema,
+    from: z.string().min(3).max(32),
+    body: text(4096),
+    attachments: z.array(attachmentRefSchema).max(10).optional(),
+    location: locationSchema.optional(),
+    providerMessageId: z.string().max(128).optional(),
+    contactName: z.string().max(120).optional(),
+  }),
+  updateDeliveryStatus: z.object({
+    messageId: id,
+    status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
+    failureReason: z.string().max(500).nullable().optional(),
+    providerMessageId: z.string().max(128).optional(),
+  }),
+  setPaymentStatus: z.object({
+    invoiceId: id.optional(),
+    checkoutId: id.optional(),
+    status: z.enum(['paid', 'expired', 'refunded']),
+    paymentUrl: z.string().url().optional(),
+  }),
+  setPaymentLink: z.object({ invoiceId: id.optional(), checkoutId: id.optional(), paymentUrl: z.string().url(), providerRef: z.string().max(255).optional() }),
+  recordBroadcastResult: z.object({
+    broadcastId: id,
+    contactId: id,
+    status: z.enum(['sent', 'skipped', 'failed']),
+    reason: z.string().max(500).nullable().optional(),
+    messageId: id.nullable().optional(),
+  }),
+} as const;
+
+export type ArgsMap = typeof args;
+export type MutationName = keyof ArgsMap;
+export type MutationArgs<N extends MutationName> = z.input<ArgsMap[N]>;
+export const systemMutations: ReadonlySet<MutationName> = new Set<MutationName>([
+  'receiveInbound',
+  'updateDeliveryStatus',
+  'setPaymentStatus',
+  'setPaymentLink',
+  'recordBroadcastResult',
+]);

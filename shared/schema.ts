@@ -1,0 +1,276 @@
+// The synced tables: the same rows live on the relay (authoritative) and in every
+// replica (the subset its user may see). Defined once here so mutators, the relay
+// and the core agree on every column. Pure drizzle column builders: no Node, no DOM.
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+
+export type Role = 'admin' | 'agent';
+export type Channel = 'sms' | 'whatsapp';
+export type Direction = 'inbound' | 'outbound';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+export type ConversationStatus = 'open' | 'archived';
+export type InvoiceStatus = 'draft' | 'sent' | 'paid' | 'void';
+export type CheckoutStatus = 'open' | 'paid' | 'expired';
+export type ChatKind = 'self' | 'direct' | 'group';
+
+export interface AttachmentRef {
+  /** sha256 of the content, hex: attachments are content-addressed on the relay. */
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+}
+export interface Location {
+  lat: number;
+  lng: number;
+  label?: string;
+}
+export interface WhatsAppTemplate {
+  name: string;
+  language: string;
+  /** text with {{1}}-style placeholders */
+  body: string;
+  /** provider id (Twilio ContentSid or Meta template name) */
+  providerId?: string;
+}
+export interface LineItem {
+  description: string;
+  quantity: number;
+  /** minor units (pence, cents) */
+  unitAmount: number;
+}
+
+/** Every synced row carries `version`: the relay's global version when it last changed. */
+const version = () => integer('version').notNull().default(0);
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull(),
+  role: text('role').$type<Role>().notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  version: version(),
+}, (t) => [index('users_version').on(t.version)]);
+
+export const groups = sqliteTable('groups', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  smsNumber: text('sms_number'),
+  whatsappNumber: text('whatsapp_number'),
+  /** approved WhatsApp templates usable outside the 24-hour window */
+  templates: text('templates', { mode: 'json' }).$type<WhatsAppTemplate[]>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  version: version(),
+}, (t) => [index('groups_version').on(t.version)]);
+
+export const memberships = sqliteTable('memberships', {
+  /** `${groupId}:${userId}` */
+  id: text('id').primaryKey(),
+  groupId: text('group_id').notNull(),
+  userId: text('user_id').notNull(),
+  version: version(),
+}, (t) => [index('memberships_user').on(t.userId), index('memberships_group').on(t.groupId), index('memberships_version').on(t.version)]);
+
+export const contacts = sqliteTable('contacts', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** E.164 */
+  phone: text('phone').notNull(),
+  email: text('email'),
+  tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+  notes: text('notes').notNull().default(''),
+  optedOut: integer('opted_out', { mode: 'boolean' }).notNull(),
+  /** Defaults for new inbound conversations: null = everyone in the group. */
+  defaultVisibleTo: text('default_visible_to', { mode: 'json' }).$type<string[] | null>(),
+  defaultAssignees: text('default_assignees', { mode: 'json' }).$type<string[]>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  version: version(),
+}, (t) => [index('contacts_phone').on(t.phone), index('contacts_version').on(t.version)]);
+
+export const conversations = sqliteTable('conversations', {
+  id: text('id').primaryKey(),
+  contactId: text('contact_id').notNull(),
+  groupId: text('group_id').notNull(),
+  /** channel of the latest message; the composer starts on it */
+  channel: text('channel').$type<Channel>().notNull(),
+  status: text('status').$type<ConversationStatus>().notNull(),
+  /** null = every member of the group; otherwise only these user ids (admins always see). */
+  visibleTo: text('visible_to', { mode: 'json' }).$type<string[] | null>(),
+  assignees: text('assignees', { mode: 'json' }).$type<string[]>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** created or last unarchived: new messages route to the open conversation with the highest value */
+  openedAt: integer('opened_at').notNull(),
+  archivedAt: integer('archived_at'),
+  lastActivityAt: integer('last_activity_at').notNull(),
+  lastPreview: text('last_preview').notNull().default(''),
+  lastInboundAt: integer('last_inbound_at'),
+  /** relay version when group or visibleTo last changed: catch-up sends whole scopes from here */
+  visibilityVersion: integer('visibility_version').notNull().default(0),
+  version: version(),
+}, (t) => [
+  index('conversations_contact_group').on(t.contactId, t.groupId, t.status),
+  index('conversations_activity').on(t.status, t.lastActivityAt),
+  index('conversations_group_activity').on(t.groupId, t.status, t.lastActivityAt),
+  index('conversations_version').on(t.version),
+]);
+
+export const messages = sqliteTable('messages', {
+  id: text('id').primaryKey(),
+  conversationId: text('conversation_id').notNull(),
+  direction: text('direction').$type<Direction>().notNull(),
+  channel: text('channel').$type<Channel>().notNull(),
+  body: text('body').notNull(),
+  authorId: text('author_id'),
+  status: text('status').$type<DeliveryStatus>().notNull(),
+  failureReason: text('failure_reason'),
+  /** SMS texts this message is sent as (1 for WhatsApp) */
+  segments: integer('segments').notNull().default(1),
+  attachments: text('attachments', { mode: 'json' }).$type<AttachmentRef[]>().notNull(),
+  location: text('location', { mode: 'json' }).$type<Location | null>(),
+  templateName: text('template_name'),
+  providerMessageId: text('provider_message_id'),
+  broadcastId: text('broadcast_id'),
+  createdAt: integer('created_at').notNull(),
+  version: version(),
+}, (t) => [index('messages_conversation').on(t.conversationId, t.createdAt), index('messages_version').on(t.version), index('messages_provider').on(t.providerMessageId)]);
+
+export const notes = sqliteTable('notes', {
+  id: text('id').primaryKey(),
+  conversationId: text('conversation_id').notNull(),
+  authorId: text('author_id').notNull(),
+  body: text('body').notNull(),
+  createdAt: integer('created_at').notNull(),
+  version: version(),
+}, (t) => [index('notes_conversation').on(t.conversationId), index('notes_version').on(t.version)]);
+
+export const invoices = sqliteTable('invoices', {
+  id: text('id').primaryKey(),
+  conversationId: text('conversation_id').notNull(),
+  number: text('number').notNull(),
+  currency: text('currency').notNull(),
+  lineItems: text('line_items', { mode: 'json' }).$type<LineItem[]>().notNull(),
+  /** minor units */
+  total: integer('total').notNull(),
+  dueDate: text('due_date').notNull(),
+  status: text('status').$type<InvoiceStatus>().notNull(),
+  paymentUrl: text('payment_url'),
+  providerRef: text('provider_ref'),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  paidAt: integer('paid_at'),
+  version: version(),
+}, (t) => [index('invoices_conversation').on(t.conversationId), index('invoices_version').on(t.version)]);
+
+export const checkouts = sqliteTable('checkouts', {
+  id: text('id').primaryKey(),
+  conversationId: text('conversation_id').notNull(),
+  description: text('description').notNull(),
+  amount: integer('amount').notNull(),
+  currency: text('currency').notNull(),
+  status: text('status').$type<CheckoutStatus>().notNull(),
+  paymentUrl: text('payment_url'),
+  providerRef: text('provider_ref'),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  paidAt: integer('paid_at'),
+  version: version(),
+}, (t) => [index('checkouts_conversation').on(t.conversationId), index('checkouts_version').on(t.version)]);
+
+export const chats = sqliteTable('chats', {
+  id: text('id').primaryKey(),
+  kind: text('kind').$type<ChatKind>().notNull(),
+  title: text('title'),
+  members: text('members', { mode: 'json' }).$type<string[]>().notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  lastActivityAt: integer('last_activity_at').notNull(),
+  lastPreview: text('last_preview').notNull().default(''),
+  version: version(),
+}, (t) => [index('chats_activity').on(t.lastActivityAt), index('chats_version').on(t.version)]);
+
+export const chatMessages = sqliteTable('chat_messages', {
+  id: text('id').primaryKey(),
+  chatId: text('chat_id').notNull(),
+  authorId: text('author_id').notNull(),
+  body: text('body').notNull(),
+  attachments: text('attachments', { mode: 'json' }).$type<AttachmentRef[]>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  version: version(),
+}, (t) => [index('chat_messages_chat').on(t.chatId, t.createdAt), index('chat_messages_version').on(t.version)]);
+
+/** Per-user read marks: private to their user. id = `${userId}:${targetId}` */
+export const readStates = sqliteTable('read_states', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  /** a conversation id or a chat id */
+  targetId: text('target_id').notNull(),
+  lastReadAt: integer('last_read_at').notNull(),
+  version: version(),
+}, (t) => [index('read_states_user').on(t.userId), index('read_states_version').on(t.version)]);
+
+export const broadcasts = sqliteTable('broadcasts', {
+  id: text('id').primaryKey(),
+  groupId: text('group_id').notNull(),
+  channel: text('channel').$type<Channel>().notNull(),
+  body: text('body').notNull(),
+  templateName: text('template_name'),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  status: text('status').$type<'sending' | 'done'>().notNull(),
+  total: integer('total').notNull(),
+  sent: integer('sent').notNull().default(0),
+  skipped: integer('skipped').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  version: version(),
+}, (t) => [index('broadcasts_version').on(t.version)]);
+
+export const broadcastRecipients = sqliteTable('broadcast_recipients', {
+  /** `${broadcastId}:${contactId}` */
+  id: text('id').primaryKey(),
+  broadcastId: text('broadcast_id').notNull(),
+  groupId: text('group_id').notNull(),
+  contactId: text('contact_id').notNull(),
+  status: text('status').$type<'pending' | 'sent' | 'skipped' | 'failed'>().notNull(),
+  reason: text('reason'),
+  messageId: text('message_id'),
+  version: version(),
+}, (t) => [index('broadcast_recipients_broadcast').on(t.broadcastId), index('broadcast_recipients_version').on(t.version)]);
+
+/** Every synced table, by the name used on the wire and in Tx calls. */
+export const syncedTables = {
+  users,
+  groups,
+  memberships,
+  contacts,
+  conversations,
+  messages,
+  notes,
+  invoices,
+  checkouts,
+  chats,
+  chatMessages,
+  readStates,
+  broadcasts,
+  broadcastRecipients,
+} as const;
+
+export type SyncedTables = typeof syncedTables;
+export type TableName = keyof SyncedTables;
+export type RowOf<T extends TableName> = SyncedTables[T]['$inferSelect'];
+export const tableNames = Object.keys(syncedTables) as TableName[];
+
+export type User = RowOf<'users'>;
+export type Group = RowOf<'groups'>;
+export type Membership = RowOf<'memberships'>;
+export type Contact = RowOf<'contacts'>;
+export type Conversation = RowOf<'conversations'>;
+export type Message = RowOf<'messages'>;
+export type Note = RowOf<'notes'>;
+export type Invoice = RowOf<'invoices'>;
+export type Checkout = RowOf<'checkouts'>;
+export type Chat = RowOf<'chats'>;
+export type ChatMessage = RowOf<'chatMessages'>;
+export type ReadState = RowOf<'readStates'>;
+export type Broadcast = RowOf<'broadcasts'>;
+export type BroadcastRecipient = RowOf<'broadcastRecipients'>;

@@ -1,0 +1,122 @@
+// A Tx over any better-sqlite3-shaped database, driven by the drizzle table
+// definitions: drizzle owns the schema and the value mapping (JSON, booleans),
+// this owns cached prepared statements on the hot path. Structural types only, so
+// shared/ stays free of Node imports.
+import { getTableColumns, getTableName } from 'drizzle-orm';
+import type { Column } from 'drizzle-orm';
+import { syncedTables, type RowOf, type TableName } from '../schema';
+import type { Tx } from '../tx';
+
+export interface SqlStatement {
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+export interface SqlDatabase {
+  prepare(sql: string): SqlStatement;
+}
+
+interface TableMeta {
+  sqlName: string;
+  keys: string[];
+  columns: Column[];
+  byKey: Map<string, Column>;
+  selectById: SqlStatement;
+  upsert: SqlStatement;
+  deleteById: SqlStatement;
+  finds: Map<string, SqlStatement>;
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export class RowStore implements Tx {
+  private readonly meta = new Map<TableName, TableMeta>();
+
+  constructor(readonly db: SqlDatabase) {}
+
+  private tableMeta(table: TableName): TableMeta {
+    let m = this.meta.get(table);
+    if (m) return m;
+    const def = syncedTables[table];
+    const cols = getTableColumns(def) as Record<string, Column>;
+    const keys = Object.keys(cols);
+    const columns = keys.map((k) => cols[k] as Column);
+    const sqlName = getTableName(def);
+    const names = columns.map((c) => q(c.name));
+    const updates = names.filter((n) => n !== '"id"').map((n) => `${n}=excluded.${n}`);
+    m = {
+      sqlName,
+      keys,
+      columns,
+      byKey: new Map(keys.map((k, i) => [k, columns[i] as Column])),
+      selectById: this.db.prepare(`SELECT * FROM ${q(sqlName)} WHERE "id" = ?`),
+      upsert: this.db.prepare(
+        `INSERT INTO ${q(sqlName)} (${names.join(',')}) VALUES (${names.map(() => '?').join(',')}) ` +
+          `ON CONFLICT("id") DO UPDATE SET ${updates.join(',')}`,
+      ),
+      deleteById: this.db.prepare(`DELETE FROM ${q(sqlName)} WHERE "id" = ?`),
+      finds: new Map(),
+    };
+    this.meta.set(table, m);
+    return m;
+  }
+
+  /** Maps a raw SQLite row (sql column names) to the typed row. */
+  decode<T extends TableName>(table: T, raw: Record<string, unknown>): RowOf<T> {
+    const m = this.tableMeta(table);
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < m.keys.length; i++) {
+      const col = m.columns[i] as Column;
+      const v = raw[col.name];
+      out[m.keys[i] as string] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+    }
+    return out as RowOf<T>;
+  }
+
+  private encodeValue(col: Column, v: unknown): unknown {
+    if (v === null || v === undefined) return null;
+    const d = col.mapToDriverValue(v);
+    return typeof d === 'boolean' ? (d ? 1 : 0) : d;
+  }
+
+  get<T extends TableName>(table: T, id: string): RowOf<T> | undefined {
+    const raw = this.tableMeta(table).selectById.get(id) as Record<string, unknown> | undefined;
+    return raw ? this.decode(table, raw) : undefined;
+  }
+
+  find<T extends TableName>(table: T, where: Partial<RowOf<T>>): RowOf<T>[] {
+    const m = this.tableMeta(table);
+    const keys = Object.keys(where).sort();
+    const cacheKey = keys.join(',');
+    let stmt = m.finds.get(cacheKey);
+    if (!stmt) {
+      const clauses = keys.map((k) => {
+        const col = m.byKey.get(k);
+        if (!col) throw new Error(`unknown column ${k} on ${table}`);
+        return `${q(col.name)} IS ?`;
+      });
+      stmt = this.db.prepare(`SELECT * FROM ${q(m.sqlName)}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`);
+      m.finds.set(cacheKey, stmt);
+    }
+    const w = where as Record<string, unknown>;
+    const params = keys.map((k) => this.encodeValue(m.byKey.get(k) as Column, w[k]));
+    return (stmt.all(...params) as Record<string, unknown>[]).map((r) => this.decode(table, r));
+  }
+
+  put<T extends TableName>(table: T, row: RowOf<T>): void {
+    const m = this.tableMeta(table);
+    const r = row as Record<string, unknown>;
+    const params = m.keys.map((k, i) => this.encodeValue(m.columns[i] as Column, r[k]));
+    m.upsert.run(...params);
+  }
+
+  del<T extends TableName>(table: T, id: string): void {
+    this.tableMeta(table).deleteById.run(id);
+  }
+
+  /** SQL name of a table and of one of its columns, for hand-written queries. */
+  sqlNames<T extends TableName>(table: T, column?: keyof RowOf<T> & string): { table: string; column?: string } {
+    const m = this.tableMeta(table);
+    return { table: m.sqlName, column: column ? m.byKey.get(column)?.name : undefined };
+  }
+}
