@@ -44,6 +44,7 @@ export default tseslint.config(
   },
   {
     files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts', 'shared/test/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['node:*', 'fs', 'path', 'crypto', 'better-sqlite3', 'ws', 'electron', 'react', '**/server/**', '**/electron/**', '**/renderer/**'], message: 'shared/ has no Node, DOM or Electron imports.' },

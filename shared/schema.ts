@@ -131,6 +131,8 @@ export const messages = sqliteTable('messages', {
   templateName: text('template_name'),
   providerMessageId: text('provider_message_id'),
   broadcastId: text('broadcast_id'),
+  /** `invoice:ID` or `checkout:ID` when the message carries a payment link */
+  paymentRef: text('payment_ref'),
   createdAt: integer('created_at').notNull(),
   version: version(),
 }, (t) => [index('messages_conversation').on(t.conversationId, t.createdAt), index('messages_version').on(t.version), index('messages_provider').on(t.providerMessageId)]);

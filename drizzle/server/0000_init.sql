@@ -115,6 +115,7 @@ CREATE TABLE `groups` (
 	`name` text NOT NULL,
 	`sms_number` text,
 	`whatsapp_number` text,
+	`templates` text NOT NULL,
 	`created_at` integer NOT NULL,
 	`version` integer DEFAULT 0 NOT NULL
 );
@@ -164,6 +165,7 @@ CREATE TABLE `messages` (
 	`template_name` text,
 	`provider_message_id` text,
 	`broadcast_id` text,
+	`payment_ref` text,
 	`created_at` integer NOT NULL,
 	`version` integer DEFAULT 0 NOT NULL
 );
