@@ -56,3 +56,35 @@ export interface PaymentProvider {
   readonly kind: 'manual' | 'stripe';
   createLink(req: PaymentLinkRequest): Promise<{ url: string; providerRef: string }>;
 }
+
+/** Payment status changes flow back through this. */
+export interface PaymentSink {
+  payment(update: { invoiceId?: string; checkoutId?: string; providerRef?: string; status: 'paid' | 'expired' | 'refunded' }): void;
+}
+
+/** A provider webhook call as the relay's HTTP layer hands it over: raw body kept for signatures. */
+export interface WebhookRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+}
+export interface WebhookResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+export type WebhookHandler = (req: WebhookRequest, sink: ProviderSink & PaymentSink) => Promise<WebhookResponse>;
+
+/**
+ * What the relay holds: per group and channel the provider to send with (the simulator
+ * where none is configured), the payment provider, and the webhook handlers mounted
+ * under /webhooks/<path…>.
+ */
+export interface ProviderRegistry {
+  channelFor(groupId: string, channel: Channel): ChannelProvider;
+  payments(): PaymentProvider;
+  webhook(path: string[]): WebhookHandler | undefined;
+  /** per provider account: how many sends per second it may make (broadcasts and retries respect it) */
+  sendRatePerSecond(groupId: string, channel: Channel): number;
+}
