@@ -207,7 +207,9 @@ export type BridgeEvent =
   | { type: 'changed'; tables: TableName[]; ids: string[] }
   | { type: 'sync'; status: SyncStatus }
   | { type: 'notify'; title: string; body: string; target: { kind: 'conversation' | 'chat'; id: string } }
-  | { type: 'session'; session: Session | null };
+  | { type: 'session'; session: Session | null }
+  /** from the shell (deep link parley://conversation/ID, click on a notification): open this item */
+  | { type: 'navigate'; target: { kind: 'conversation' | 'chat'; id: string } };
 
 export interface Bridge {
   query<K extends QueryName>(name: K, args: QueryArgs<K>): Promise<QueryResults[K]>;
