@@ -204,4 +204,58 @@ CREATE TABLE `users` (
 	`version` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `users_version` ON `users` (`version`);
+CREATE INDEX `users_version` ON `users` (`version`);--> statement-breakpoint
+CREATE TABLE `chat_members` (
+	`user_id` text NOT NULL,
+	`chat_id` text NOT NULL,
+	PRIMARY KEY(`user_id`, `chat_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `chat_members_chat` ON `chat_members` (`chat_id`);--> statement-breakpoint
+CREATE TABLE `conversation_assignees` (
+	`user_id` text NOT NULL,
+	`conversation_id` text NOT NULL,
+	PRIMARY KEY(`user_id`, `conversation_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `conversation_assignees_conv` ON `conversation_assignees` (`conversation_id`);--> statement-breakpoint
+CREATE TABLE `failures` (
+	`mutation_id` integer PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`args` text,
+	`code` text NOT NULL,
+	`message` text NOT NULL,
+	`at` integer NOT NULL,
+	`target_id` text,
+	`dismissed` integer DEFAULT false NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `failures_target` ON `failures` (`target_id`);--> statement-breakpoint
+CREATE TABLE `meta` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`client_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`relay_url` text NOT NULL,
+	`role` text DEFAULT 'agent' NOT NULL,
+	`cookie` integer,
+	`next_mutation_id` integer DEFAULT 1 NOT NULL,
+	`last_synced_at` integer
+);
+--> statement-breakpoint
+CREATE TABLE `outbox` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`args` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `undo_log` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`mutation_id` integer NOT NULL,
+	`tbl` text NOT NULL,
+	`row_id` text NOT NULL,
+	`before` text
+);
+--> statement-breakpoint
+CREATE INDEX `undo_log_row` ON `undo_log` (`tbl`,`row_id`);--> statement-breakpoint
+CREATE INDEX `undo_log_mutation` ON `undo_log` (`mutation_id`);

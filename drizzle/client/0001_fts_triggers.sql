@@ -1,0 +1,75 @@
+-- Client-only search indexes and index tables, kept in step by triggers so they stay
+-- correct through every write path: optimistic mutations, undo (rebase), poke puts and
+-- scope deletes. Copied into drizzle/client/ as a custom migration by `npm run db:generate:client`.
+-- FTS tables use external content keyed by rowid: never VACUUM the replica.
+CREATE VIRTUAL TABLE `messages_fts` USING fts5(body, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+--> statement-breakpoint
+CREATE TRIGGER `messages_fts_ai` AFTER INSERT ON `messages` BEGIN
+  INSERT INTO messages_fts(rowid, body) VALUES (new.rowid, new.body);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `messages_fts_ad` AFTER DELETE ON `messages` BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `messages_fts_au` AFTER UPDATE OF body ON `messages` WHEN old.body IS NOT new.body BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+  INSERT INTO messages_fts(rowid, body) VALUES (new.rowid, new.body);
+END;
+--> statement-breakpoint
+CREATE VIRTUAL TABLE `notes_fts` USING fts5(body, content='notes', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+--> statement-breakpoint
+CREATE TRIGGER `notes_fts_ai` AFTER INSERT ON `notes` BEGIN
+  INSERT INTO notes_fts(rowid, body) VALUES (new.rowid, new.body);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `notes_fts_ad` AFTER DELETE ON `notes` BEGIN
+  INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `notes_fts_au` AFTER UPDATE OF body ON `notes` WHEN old.body IS NOT new.body BEGIN
+  INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+  INSERT INTO notes_fts(rowid, body) VALUES (new.rowid, new.body);
+END;
+--> statement-breakpoint
+CREATE VIRTUAL TABLE `contacts_fts` USING fts5(name, phone, notes, content='contacts', content_rowid='rowid', tokenize='trigram');
+--> statement-breakpoint
+CREATE TRIGGER `contacts_fts_ai` AFTER INSERT ON `contacts` BEGIN
+  INSERT INTO contacts_fts(rowid, name, phone, notes) VALUES (new.rowid, new.name, new.phone, new.notes);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `contacts_fts_ad` AFTER DELETE ON `contacts` BEGIN
+  INSERT INTO contacts_fts(contacts_fts, rowid, name, phone, notes) VALUES ('delete', old.rowid, old.name, old.phone, old.notes);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `contacts_fts_au` AFTER UPDATE OF name, phone, notes ON `contacts`
+WHEN old.name IS NOT new.name OR old.phone IS NOT new.phone OR old.notes IS NOT new.notes BEGIN
+  INSERT INTO contacts_fts(contacts_fts, rowid, name, phone, notes) VALUES ('delete', old.rowid, old.name, old.phone, old.notes);
+  INSERT INTO contacts_fts(rowid, name, phone, notes) VALUES (new.rowid, new.name, new.phone, new.notes);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `conversation_assignees_ai` AFTER INSERT ON `conversations` BEGIN
+  INSERT OR IGNORE INTO conversation_assignees(user_id, conversation_id) SELECT value, new.id FROM json_each(new.assignees);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `conversation_assignees_au` AFTER UPDATE OF assignees ON `conversations` WHEN old.assignees IS NOT new.assignees BEGIN
+  DELETE FROM conversation_assignees WHERE conversation_id = old.id;
+  INSERT OR IGNORE INTO conversation_assignees(user_id, conversation_id) SELECT value, new.id FROM json_each(new.assignees);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `conversation_assignees_ad` AFTER DELETE ON `conversations` BEGIN
+  DELETE FROM conversation_assignees WHERE conversation_id = old.id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `chat_members_ai` AFTER INSERT ON `chats` BEGIN
+  INSERT OR IGNORE INTO chat_members(user_id, chat_id) SELECT value, new.id FROM json_each(new.members);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `chat_members_au` AFTER UPDATE OF members ON `chats` WHEN old.members IS NOT new.members BEGIN
+  DELETE FROM chat_members WHERE chat_id = old.id;
+  INSERT OR IGNORE INTO chat_members(user_id, chat_id) SELECT value, new.id FROM json_each(new.members);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `chat_members_ad` AFTER DELETE ON `chats` BEGIN
+  DELETE FROM chat_members WHERE chat_id = old.id;
+END;

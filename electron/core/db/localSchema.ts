@@ -1,0 +1,59 @@
+// Client-only tables of the replica: session meta, the outbox, the undo log of
+// optimistic effects, relay refusals, and index tables the inbox queries need.
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+
+/** One row (id = 1): who this replica belongs to and where sync stands. */
+export const meta = sqliteTable('meta', {
+  id: integer('id').primaryKey(),
+  clientId: text('client_id').notNull(),
+  userId: text('user_id').notNull(),
+  relayUrl: text('relay_url').notNull(),
+  role: text('role').notNull().default('agent'),
+  /** relay version the replica reflects; null = empty replica */
+  cookie: integer('cookie'),
+  nextMutationId: integer('next_mutation_id').notNull().default(1),
+  lastSyncedAt: integer('last_synced_at'),
+});
+
+/** Mutations applied locally and not yet acknowledged by the relay, in id order. */
+export const outbox = sqliteTable('outbox', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  args: text('args', { mode: 'json' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Before-images of rows written by pending mutations: undone (reverse seq) before every poke. */
+export const undoLog = sqliteTable('undo_log', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  mutationId: integer('mutation_id').notNull(),
+  tbl: text('tbl').notNull(),
+  rowId: text('row_id').notNull(),
+  before: text('before', { mode: 'json' }),
+}, (t) => [index('undo_log_row').on(t.tbl, t.rowId), index('undo_log_mutation').on(t.mutationId)]);
+
+/** Relay refusals, kept until the user dismisses them. */
+export const failures = sqliteTable('failures', {
+  mutationId: integer('mutation_id').primaryKey(),
+  name: text('name').notNull(),
+  args: text('args', { mode: 'json' }),
+  code: text('code').notNull(),
+  message: text('message').notNull(),
+  at: integer('at').notNull(),
+  targetId: text('target_id'),
+  dismissed: integer('dismissed', { mode: 'boolean' }).notNull().default(false),
+}, (t) => [index('failures_target').on(t.targetId)]);
+
+/** conversations.assignees exploded (kept by triggers): My inbox without scanning JSON. */
+export const conversationAssignees = sqliteTable('conversation_assignees', {
+  userId: text('user_id').notNull(),
+  conversationId: text('conversation_id').notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.conversationId] }), index('conversation_assignees_conv').on(t.conversationId)]);
+
+/** chats.members exploded (kept by triggers). */
+export const chatMembers = sqliteTable('chat_members', {
+  userId: text('user_id').notNull(),
+  chatId: text('chat_id').notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.chatId] }), index('chat_members_chat').on(t.chatId)]);
+
+export const localTables = { meta, outbox, undoLog, failures, conversationAssignees, chatMembers } as const;

@@ -1,0 +1,95 @@
+// The local replica: one better-sqlite3 writer connection per database file, WAL,
+// migrated with drizzle's migrator from drizzle/client/.
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RowStore } from '../../../shared/store/rowStore';
+import type { Role } from '../../../shared/schema';
+
+export interface MetaRow {
+  clientId: string;
+  userId: string;
+  relayUrl: string;
+  role: Role;
+  cookie: number | null;
+  nextMutationId: number;
+  lastSyncedAt: number | null;
+}
+
+/** drizzle/client, found from this file (tsx, vitest) or the working directory (bundles). */
+export function defaultMigrationsDir(): string {
+  const env = process.env.PARLEY_CLIENT_MIGRATIONS;
+  if (env) return env;
+  const candidates: string[] = [];
+  try {
+    // import.meta.url is absent in CommonJS bundles; fall back to the working directory there.
+    const here = dirname(fileURLToPath(import.meta.url));
+    candidates.push(resolve(here, '../../../drizzle/client'));
+  } catch {
+    /* not an ES module */
+  }
+  candidates.push(resolve(process.cwd(), 'drizzle/client'));
+  return candidates.find((c) => existsSync(join(c, 'meta/_journal.json'))) ?? (candidates[0] as string);
+}
+
+export class Replica {
+  readonly db: Database.Database;
+  readonly store: RowStore;
+
+  private constructor(readonly path: string, migrationsDir: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = OFF');
+    this.db.pragma('cache_size = -32000');
+    migrate(drizzle(this.db), { migrationsFolder: migrationsDir });
+    this.store = new RowStore(this.db);
+  }
+
+  static open(path: string, migrationsDir = defaultMigrationsDir()): Replica {
+    return new Replica(path, migrationsDir);
+  }
+
+  meta(): MetaRow | null {
+    const r = this.db.prepare('SELECT * FROM meta WHERE id = 1').get() as Record<string, unknown> | undefined;
+    if (!r) return null;
+    return {
+      clientId: r.client_id as string,
+      userId: r.user_id as string,
+      relayUrl: r.relay_url as string,
+      role: r.role as Role,
+      cookie: (r.cookie as number | null) ?? null,
+      nextMutationId: r.next_mutation_id as number,
+      lastSyncedAt: (r.last_synced_at as number | null) ?? null,
+    };
+  }
+
+  initMeta(m: { clientId: string; userId: string; relayUrl: string; role: Role }): void {
+    this.db
+      .prepare(
+        `INSERT INTO meta (id, client_id, user_id, relay_url, role, cookie, next_mutation_id) VALUES (1, ?, ?, ?, ?, NULL, 1)
+         ON CONFLICT(id) DO UPDATE SET relay_url = excluded.relay_url, role = excluded.role`,
+      )
+      .run(m.clientId, m.userId, m.relayUrl, m.role);
+  }
+
+  setCookie(cookie: number | null, at: number | null): void {
+    this.db.prepare('UPDATE meta SET cookie = ?, last_synced_at = COALESCE(?, last_synced_at) WHERE id = 1').run(cookie, at);
+  }
+
+  setRole(role: Role): void {
+    this.db.prepare('UPDATE meta SET role = ? WHERE id = 1').run(role);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Removes the database and its WAL files. */
+  static destroy(path: string): void {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+  }
+}

@@ -1,0 +1,208 @@
+// Optimistic mutations and rebase on the replica: local writes run the shared
+// mutator through a RecordingTx and queue in the outbox; a poke undoes every pending
+// effect, applies the relay's rows, drops acknowledged mutations and re-runs the rest.
+import type { Statement } from 'better-sqlite3';
+import { uuidv7 } from 'uuidv7';
+import { args as argSchemas, isMutationName, systemMutations, type AnyMutator } from '../../../shared/mutators/index';
+import { scopeChildren } from '../../../shared/scopes';
+import { tableNames, type Role, type RowOf, type TableName } from '../../../shared/schema';
+import { MutationError, type MutatorContext } from '../../../shared/tx';
+import type { MutateResult } from '../../../shared/bridge';
+import type { PokeFrame } from '../../../shared/protocol/index';
+import type { Replica } from '../db/replica';
+import { ChangeSet } from './changeSet';
+import { RecordingTx } from './recordingTx';
+
+export type Registry = Partial<Record<string, AnyMutator>>;
+
+export interface OutboxRow {
+  id: number;
+  name: string;
+  args: unknown;
+  createdAt: number;
+}
+
+export interface PokeOutcome {
+  changes: ChangeSet;
+  /** messages and chat messages that were not in the replica before this poke */
+  newRows: { table: 'messages' | 'chatMessages'; id: string }[];
+}
+
+export class MutationEngine {
+  private readonly insertUndo: Statement;
+  private readonly insertOutbox: Statement;
+  private readonly selectOutbox: Statement;
+  private readonly selectUndo: Statement;
+  private readonly exists = new Map<TableName, Statement>();
+
+  constructor(
+    private readonly replica: Replica,
+    private readonly registry: Registry,
+    private readonly user: () => { userId: string; role: Role },
+  ) {
+    const db = replica.db;
+    this.insertUndo = db.prepare('INSERT INTO undo_log (mutation_id, tbl, row_id, before) VALUES (?, ?, ?, ?)');
+    this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, args, created_at) VALUES (?, ?, ?, ?)');
+    this.selectOutbox = db.prepare('SELECT id, name, args, created_at AS createdAt FROM outbox ORDER BY id');
+    this.selectUndo = db.prepare('SELECT tbl, row_id AS rowId, before FROM undo_log ORDER BY seq DESC');
+  }
+
+  private ctx(now: number): MutatorContext {
+    const u = this.user();
+    return { userId: u.userId, role: u.role, now, side: 'client', newId: uuidv7, effect: () => undefined };
+  }
+
+  pendingCount(): number {
+    return (this.replica.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  outbox(afterId = 0, limit = 100): OutboxRow[] {
+    const rows = this.replica.db
+      .prepare('SELECT id, name, args, created_at AS createdAt FROM outbox WHERE id > ? ORDER BY id LIMIT ?')
+      .all(afterId, limit) as { id: number; name: string; args: string; createdAt: number }[];
+    return rows.map((r) => ({ ...r, args: JSON.parse(r.args) as unknown }));
+  }
+
+  /** Validates, runs optimistically and queues; a local refusal queues nothing. */
+  mutate(name: string, rawArgs: unknown, changes: ChangeSet): MutateResult {
+    if (!isMutationName(name)) return { ok: false, code: 'invalid', message: `unknown mutation ${name}` };
+    if (systemMutations.has(name)) return { ok: false, code: 'forbidden', message: `${name} is run by the relay only` };
+    const parsed = argSchemas[name].safeParse(rawArgs);
+    if (!parsed.success) return { ok: false, code: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ') };
+    const def = this.registry[name];
+    if (!def) return { ok: false, code: 'internal', message: `mutation ${name} is not available in this build` };
+    const db = this.replica.db;
+    const now = Date.now();
+    const local = new ChangeSet();
+    try {
+      const id = db.transaction(() => {
+        const meta = db.prepare('SELECT next_mutation_id AS n FROM meta WHERE id = 1').get() as { n: number } | undefined;
+        if (!meta) throw new Error('replica has no session');
+        const mid = meta.n;
+        def.run(new RecordingTx(this.replica.store, this.insertUndo, mid, local), this.ctx(now), parsed.data);
+        this.insertOutbox.run(mid, name, JSON.stringify(parsed.data), now);
+        db.prepare('UPDATE meta SET next_mutation_id = ? WHERE id = 1').run(mid + 1);
+        return mid;
+      })();
+      changes.merge(local);
+      return { ok: true, mutationId: id };
+    } catch (e) {
+      if (e instanceof MutationError) return { ok: false, code: e.code, message: e.message };
+      throw e;
+    }
+  }
+
+  /** Restores every before-image in reverse order and clears the undo log. */
+  private undoAll(changes: ChangeSet): void {
+    const rows = this.selectUndo.all() as { tbl: TableName; rowId: string; before: string | null }[];
+    if (rows.length === 0) return;
+    const store = this.replica.store;
+    for (const r of rows) {
+      if (r.before === null) store.del(r.tbl, r.rowId);
+      else store.put(r.tbl, JSON.parse(r.before) as RowOf<typeof r.tbl>);
+      changes.add(r.tbl, r.rowId);
+    }
+    this.replica.db.prepare('DELETE FROM undo_log').run();
+  }
+
+  /** Re-runs every queued mutation on top of the replica; one that now fails stays queued but has no effect. */
+  private redoAll(changes: ChangeSet): void {
+    const rows = this.selectOutbox.all() as { id: number; name: string; args: string; createdAt: number }[];
+    const db = this.replica.db;
+    for (const r of rows) {
+      const def = this.registry[r.name];
+      if (!def) continue;
+      const local = new ChangeSet();
+      try {
+        db.transaction(() => {
+          const a = def.args.parse(JSON.parse(r.args));
+          def.run(new RecordingTx(this.replica.store, this.insertUndo, r.id, local), this.ctx(r.createdAt), a);
+        })();
+        changes.merge(local);
+      } catch {
+        // dropped from the view; the relay decides and its pushResult reports it
+      }
+    }
+  }
+
+  /** Re-applies pending effects if they are not in the replica (e.g. after a crash between parts). */
+  ensureRebased(): ChangeSet {
+    const changes = new ChangeSet();
+    const db = this.replica.db;
+    db.transaction(() => {
+      this.undoAll(changes);
+      this.redoAll(changes);
+    })();
+    return changes;
+  }
+
+  private rowExists(table: TableName, id: string): boolean {
+    let s = this.exists.get(table);
+    if (!s) {
+      s = this.replica.db.prepare(`SELECT 1 FROM "${this.replica.store.sqlNames(table).table}" WHERE id = ?`);
+      this.exists.set(table, s);
+    }
+    return s.get(id) !== undefined;
+  }
+
+  /** One poke (or part) in one transaction. */
+  applyPoke(frame: PokeFrame, opts: { trackNew: boolean; setCookie: boolean }): PokeOutcome {
+    const changes = new ChangeSet();
+    const newRows: PokeOutcome['newRows'] = [];
+    const db = this.replica.db;
+    const store = this.replica.store;
+    db.transaction(() => {
+      this.undoAll(changes);
+      for (const d of frame.dels) {
+        if ('scope' in d) this.deleteScope(d.scope, changes);
+        else {
+          store.del(d.t, d.id);
+          changes.add(d.t, d.id);
+        }
+      }
+      for (const p of frame.puts) {
+        const id = p.r.id;
+        if (typeof id !== 'string') continue;
+        if (opts.trackNew && (p.t === 'messages' || p.t === 'chatMessages') && !this.rowExists(p.t, id)) newRows.push({ table: p.t, id });
+        store.put(p.t, p.r as RowOf<typeof p.t>);
+        changes.add(p.t, id);
+      }
+      db.prepare('DELETE FROM outbox WHERE id <= ?').run(frame.lastMutationId);
+      this.redoAll(changes);
+      if (opts.setCookie) this.replica.setCookie(frame.cookie, Date.now());
+    })();
+    return { changes, newRows };
+  }
+
+  private deleteScope(scope: string, changes: ChangeSet): void {
+    const m = /^(conv|chat):(.+)$/.exec(scope);
+    if (!m) return;
+    const kind = m[1] as 'conv' | 'chat';
+    const id = m[2] as string;
+    for (const child of scopeChildren[kind]) {
+      const names = this.replica.store.sqlNames(child.table, child.column as never);
+      this.replica.db.prepare(`DELETE FROM "${names.table}" WHERE "${names.column}" = ?`).run(id);
+      changes.add(child.table, id);
+    }
+  }
+
+  /** Reset: forget every synced row (the outbox stays and is re-applied after the refetch). */
+  wipeSynced(): void {
+    const db = this.replica.db;
+    db.transaction(() => {
+      db.prepare('DELETE FROM undo_log').run();
+      for (const t of tableNames) db.prepare(`DELETE FROM "${this.replica.store.sqlNames(t).table}"`).run();
+      this.replica.setCookie(null, null);
+    })();
+  }
+}
+
+/** The conversation, contact or chat a mutation is about, to show its failure on the item. */
+export function targetOf(args: unknown): string | null {
+  if (!args || typeof args !== 'object') return null;
+  const a = args as Record<string, unknown>;
+  for (const k of ['conversationId', 'chatId', 'newConversationId', 'invoiceId', 'checkoutId', 'contactId', 'targetId', 'intoId', 'id', 'groupId', 'userId']) {
+    if (typeof a[k] === 'string') return a[k];
+  }
+  return null;
+}

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { Replica, defaultMigrationsDir } from '../db/replica';
+import { MutationEngine } from '../engine/engine';
+import { ChangeSet } from '../engine/changeSet';
+import { contactRow, tempDir, tinyRegistry } from './helpers';
+
+let replica: Replica | null = null;
+afterEach(() => replica?.close());
+
+function setup() {
+  replica = Replica.open(join(tempDir(), 'r.sqlite'));
+  replica.initMeta({ clientId: 'c1', userId: 'u1', relayUrl: 'http://x', role: 'admin' });
+  const r = replica;
+  const engine = new MutationEngine(r, tinyRegistry, () => ({ userId: 'u1', role: 'admin' }));
+  return { r, engine };
+}
+const poke = (over: Partial<Parameters<MutationEngine['applyPoke']>[0]> = {}) => ({
+  type: 'poke' as const, baseCookie: null, cookie: 1, puts: [], dels: [], lastMutationId: 0, ...over,
+});
+
+describe('replica and outbox', () => {
+  it('applied migrations are a prefix of the available ones', () => {
+    const { r } = setup();
+    const applied = r.db.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY id').all() as { created_at: number }[];
+    const journal = JSON.parse(readFileSync(join(defaultMigrationsDir(), 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
+    expect(applied.length).toBeGreaterThan(0);
+    expect(applied.map((a) => Number(a.created_at))).toEqual(journal.entries.slice(0, applied.length).map((e) => e.when));
+  });
+
+  it('optimistic write is visible at once and queued; a local refusal queues nothing', () => {
+    const { r, engine } = setup();
+    const res = engine.mutate('createContact', { id: 'k1', name: 'Ann', phone: '+14155550101' }, new ChangeSet());
+    expect(res).toEqual({ ok: true, mutationId: 1 });
+    expect(r.store.get('contacts', 'k1')?.name).toBe('Ann');
+    expect(engine.pendingCount()).toBe(1);
+    const bad = engine.mutate('createContact', { id: 'k2', name: 'refuse', phone: '+14155550101' }, new ChangeSet());
+    expect(bad).toEqual({ ok: false, code: 'invalid', message: 'refused locally' });
+    expect(r.store.get('contacts', 'k2')).toBeUndefined();
+    expect(engine.pendingCount()).toBe(1);
+    expect(engine.mutate('receiveInbound', {}, new ChangeSet())).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(engine.mutate('createContact', { id: 'k3' }, new ChangeSet())).toMatchObject({ ok: false, code: 'invalid' });
+  });
+
+  it('rebases pending effects over server rows and drops acknowledged ones', () => {
+    const { r, engine } = setup();
+    engine.applyPoke(poke({ puts: [{ t: 'contacts', r: contactRow('k1', 'Server') }] }), { trackNew: false, setCookie: true });
+    engine.mutate('updateContact', { id: 'k1', notes: 'mine' }, new ChangeSet());
+    // another client renamed it: the relay's row arrives, my pending note is re-applied on top
+    engine.applyPoke(poke({ cookie: 2, puts: [{ t: 'contacts', r: contactRow('k1', 'Renamed', { version: 2 }) }] }), { trackNew: false, setCookie: true });
+    expect(r.store.get('contacts', 'k1')).toMatchObject({ name: 'Renamed', notes: 'mine' });
+    expect(engine.pendingCount()).toBe(1);
+    // acknowledged: the server row now carries my note, outbox empties
+    engine.applyPoke(poke({ cookie: 3, lastMutationId: 1, puts: [{ t: 'contacts', r: contactRow('k1', 'Renamed', { notes: 'mine', version: 3 }) }] }), { trackNew: false, setCookie: true });
+    expect(engine.pendingCount()).toBe(0);
+    expect(r.db.prepare('SELECT count(*) AS n FROM undo_log').get()).toEqual({ n: 0 });
+    expect(r.meta()?.cookie).toBe(3);
+  });
+
+  it('a rejected mutation disappears once acknowledged without its row', () => {
+    const { r, engine } = setup();
+    engine.mutate('createContact', { id: 'k9', name: 'Temp', phone: '+14155550101' }, new ChangeSet());
+    expect(r.store.get('contacts', 'k9')).toBeDefined();
+    engine.applyPoke(poke({ lastMutationId: 1 }), { trackNew: false, setCookie: true });
+    expect(r.store.get('contacts', 'k9')).toBeUndefined();
+  });
+
+  it('scope deletes remove the conversation and everything under it, FTS included', () => {
+    const { r, engine } = setup();
+    const conv = { id: 'cv1', contactId: 'k1', groupId: 'g1', channel: 'sms' as const, status: 'open' as const, visibleTo: null, assignees: ['u1'], createdAt: 1, openedAt: 1, archivedAt: null, lastActivityAt: 1, lastPreview: '', lastInboundAt: null, visibilityVersion: 0, version: 1 };
+    const msg = { id: 'm1', conversationId: 'cv1', direction: 'inbound' as const, channel: 'sms' as const, body: 'hello zebra', authorId: null, status: 'delivered' as const, failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, createdAt: 1, version: 1 };
+    engine.applyPoke(poke({ puts: [{ t: 'conversations', r: conv }, { t: 'messages', r: msg }] }), { trackNew: false, setCookie: true });
+    const fts = () => r.db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'zebra'").get();
+    expect(fts()).toEqual({ n: 1 });
+    expect(r.db.prepare('SELECT count(*) AS n FROM conversation_assignees').get()).toEqual({ n: 1 });
+    engine.applyPoke(poke({ cookie: 2, dels: [{ scope: 'conv:cv1' }] }), { trackNew: false, setCookie: true });
+    expect(r.store.get('messages', 'm1')).toBeUndefined();
+    expect(fts()).toEqual({ n: 0 });
+    expect(r.db.prepare('SELECT count(*) AS n FROM conversation_assignees').get()).toEqual({ n: 0 });
+  });
+});
