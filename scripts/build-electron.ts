@@ -1,0 +1,29 @@
+// Bundles Electron's main and preload with esbuild into dist/electron/{main,preload}.cjs
+// (CommonJS: what Electron loads without flags; sandboxed preloads must be one file).
+// electron and better-sqlite3 (a native module) stay external.
+import { build } from 'esbuild';
+import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const out = join(root, 'dist/electron');
+mkdirSync(out, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node' as const,
+  format: 'cjs' as const,
+  target: 'node20',
+  sourcemap: 'linked' as const,
+  external: ['electron', 'better-sqlite3'],
+  logLevel: 'warning' as const,
+};
+
+await build({ ...common, entryPoints: [join(root, 'electron/main/index.ts')], outfile: join(out, 'main.cjs') });
+await build({ ...common, entryPoints: [join(root, 'electron/preload/index.ts')], outfile: join(out, 'preload.cjs') });
+// The tray and notifications need the icon at run time, beside main.cjs.
+const icon = join(root, 'build/icon.png');
+if (existsSync(icon)) copyFileSync(icon, join(out, 'icon.png'));
+// Client migrations are read from disk by the core (main sets PARLEY_CLIENT_MIGRATIONS).
+cpSync(join(root, 'drizzle/client'), join(out, 'migrations'), { recursive: true });
+console.log(`built ${join(out, 'main.cjs')} and preload.cjs`);
