@@ -2,13 +2,31 @@
 import type { z } from 'zod';
 import { args, type ArgsMap, type MutationName } from './args';
 import type { MutatorDef } from './define';
+import { adminMutators } from './admin';
+import { broadcastMutators } from './broadcast';
+import { chatMutators } from './chats';
+import { contactMutators } from './contacts';
+import { conversationMutators } from './conversations';
+import { invoiceMutators } from './invoices';
+import { messageMutators } from './messages';
+import { systemMutators } from './system';
 
 export { args, systemMutations } from './args';
 export type { ArgsMap, MutationName, MutationArgs } from './args';
 
 export type MutatorRegistry = { [N in MutationName]: MutatorDef<ArgsMap[N]> };
 
-// TODO(domain): `export const mutators: MutatorRegistry = { ...contactMutators, ... }`
+/** Every mutator of the product, by name: the client runs them on its replica, the relay authoritatively. */
+export const mutators: MutatorRegistry = {
+  ...contactMutators,
+  ...conversationMutators,
+  ...messageMutators,
+  ...invoiceMutators,
+  ...chatMutators,
+  ...broadcastMutators,
+  ...adminMutators,
+  ...systemMutators,
+};
 
 export function isMutationName(name: string): name is MutationName {
   return Object.prototype.hasOwnProperty.call(args, name);

@@ -1,0 +1,92 @@
+// The channel rules of an outbound message (SMS opt-out and limits, WhatsApp's
+// 24-hour window and templates) and the write of the message itself.
+import type { AttachmentRef, Channel, Contact, Conversation, Group, Location, Message } from '../schema';
+import { splitSms } from '../sms';
+import { MutationError, type MutatorContext, type ReadTx, type Tx } from '../tx';
+import { addMessage } from './conversations';
+
+export const SMS_MAX_BODY = 1600;
+export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface OutboundDraft {
+  channel: Channel;
+  body: string;
+  attachments: AttachmentRef[];
+  location: Location | null;
+  templateName: string | null;
+}
+
+/** Latest inbound WhatsApp message of the contact in the group, across its conversations. */
+export function lastWhatsAppInbound(tx: ReadTx, contactId: string, groupId: string): number | null {
+  let last: number | null = null;
+  for (const c of tx.find('conversations', { contactId, groupId })) {
+    for (const m of tx.find('messages', { conversationId: c.id, direction: 'inbound', channel: 'whatsapp' })) {
+      if (last === null || m.createdAt > last) last = m.createdAt;
+    }
+  }
+  return last;
+}
+
+export function whatsappWindowOpen(lastInboundAt: number | null, now: number): boolean {
+  return lastInboundAt !== null && now - lastInboundAt < WHATSAPP_WINDOW_MS;
+}
+
+/**
+ * Checks a draft against its channel's rules; returns it ready to store (a template
+ * with no body takes the template's text). `lastInboundAt` is the conversation's, or
+ * for a conversation about to be created, the contact's latest inbound WhatsApp message.
+ */
+export function checkOutbound(
+  ctx: MutatorContext,
+  d: OutboundDraft,
+  f: { contact: Contact; group: Group; lastInboundAt: number | null; paymentLink?: boolean },
+): OutboundDraft & { segments: number } {
+  if (d.channel === 'sms') {
+    if (f.contact.optedOut) throw new MutationError('opted_out', `${f.contact.name} has opted out of SMS. They can text START to opt back in.`);
+    if (d.attachments.length || d.location) throw new MutationError('sms_no_attachments', 'SMS cannot carry attachments or locations. Send them over WhatsApp instead.');
+    if (!d.body.trim()) throw new MutationError('invalid', 'Write a message before sending.');
+    if (d.body.length > SMS_MAX_BODY) throw new MutationError('invalid', `An SMS can be at most ${SMS_MAX_BODY} characters; this one has ${d.body.length}.`);
+    return { ...d, templateName: null, segments: Math.max(1, splitSms(d.body).parts.length) };
+  }
+  const template = d.templateName ? f.group.templates.find((t) => t.name === d.templateName) : undefined;
+  if (d.templateName && !template) throw new MutationError('invalid', `The template "${d.templateName}" is not approved for this group.`);
+  // Payment links are the business's own reply to a payment; they go out as they are.
+  if (!template && !f.paymentLink && !whatsappWindowOpen(f.lastInboundAt, ctx.now)) {
+    throw new MutationError('whatsapp_window_closed', 'More than 24 hours have passed since the contact last wrote on WhatsApp. Send an approved template instead.');
+  }
+  const body = !d.body.trim() && template ? template.body : d.body;
+  if (!body.trim() && !d.attachments.length && !d.location) throw new MutationError('invalid', 'Write a message, or add an attachment or a location.');
+  return { ...d, body, segments: 1 };
+}
+
+/** Stores a queued outbound message in the conversation and asks the relay to send it. */
+export function postOutbound(
+  tx: Tx,
+  ctx: MutatorContext,
+  conversation: Conversation,
+  m: OutboundDraft & { id: string; segments: number; authorId: string | null; paymentRef?: string | null; broadcastId?: string | null; emit?: boolean },
+): Message {
+  if (tx.get('messages', m.id)) throw new MutationError('conflict', 'A message with this id already exists.');
+  const message: Message = {
+    id: m.id,
+    conversationId: conversation.id,
+    direction: 'outbound',
+    channel: m.channel,
+    body: m.body,
+    authorId: m.authorId,
+    status: 'queued',
+    failureReason: null,
+    segments: m.segments,
+    attachments: m.attachments,
+    location: m.location,
+    templateName: m.templateName,
+    providerMessageId: null,
+    broadcastId: m.broadcastId ?? null,
+    paymentRef: m.paymentRef ?? null,
+    createdAt: ctx.now,
+    version: 0,
+  };
+  addMessage(tx, conversation, message);
+  if (m.emit !== false) ctx.effect({ kind: 'sendMessage', messageId: m.id });
+  return message;
+}

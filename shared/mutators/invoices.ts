@@ -1,0 +1,176 @@
+// Invoices and checkouts: drafts, the message carrying the payment link, and
+// payment statuses from the provider or an admin.
+import { ensure, ensureNew, mustGet, requireActor } from '../domain/actor';
+import { checkOutbound, postOutbound } from '../domain/outbound';
+import { checkoutMessageBody, invoiceMessageBody, invoiceNumber, PENDING_LINK } from '../domain/payments';
+import { canExpireCheckout, canVoidInvoice, type Actor } from '../permissions';
+import type { Conversation } from '../schema';
+import { splitSms } from '../sms';
+import type { MutatorContext, Tx } from '../tx';
+import { args } from './args';
+import { visibleConversation } from './conversations';
+import { defineMutator } from './define';
+
+/**
+ * Posts the payment-link message on the conversation's channel. With no link yet the
+ * message waits (queued, no sendMessage) for the relay's payment-link effect; then
+ * setPaymentLink fills the link in and sends it.
+ */
+function postPaymentMessage(tx: Tx, ctx: MutatorContext, actor: Actor, conv: Conversation, f: { messageId: string; body: string; paymentRef: string; hasLink: boolean }): void {
+  const contact = mustGet(tx, 'contacts', conv.contactId, 'contact');
+  const group = mustGet(tx, 'groups', conv.groupId, 'group');
+  const draft = checkOutbound(
+    ctx,
+    { channel: conv.channel, body: f.body, attachments: [], location: null, templateName: null },
+    { contact, group, lastInboundAt: conv.lastInboundAt, paymentLink: true },
+  );
+  postOutbound(tx, ctx, conv, { ...draft, id: f.messageId, authorId: actor.id, paymentRef: f.paymentRef, emit: f.hasLink });
+}
+
+function sendDraftInvoice(tx: Tx, ctx: MutatorContext, actor: Actor, invoiceId: string, messageId: string): void {
+  const inv = mustGet(tx, 'invoices', invoiceId, 'invoice');
+  const conv = visibleConversation(tx, actor, inv.conversationId);
+  ensure(inv.status === 'draft', 'invalid', `Invoice ${inv.number} has already been ${inv.status === 'void' ? 'voided' : 'sent'}.`);
+  tx.put('invoices', { ...inv, status: 'sent' });
+  postPaymentMessage(tx, ctx, actor, conv, { messageId, body: invoiceMessageBody(inv, inv.paymentUrl), paymentRef: `invoice:${inv.id}`, hasLink: inv.paymentUrl !== null });
+  if (inv.paymentUrl === null) ctx.effect({ kind: 'paymentLink', invoiceId: inv.id });
+}
+
+/** Fills the link into payment messages still waiting for it, and sends them. */
+function releaseWaitingMessages(tx: Tx, ctx: MutatorContext, paymentRef: string, body: string): void {
+  for (const m of tx.find('messages', { paymentRef, status: 'queued' })) {
+    if (!m.body.includes(PENDING_LINK)) continue; // already has its link (and was sent)
+    tx.put('messages', { ...m, body, segments: m.channel === 'sms' ? Math.max(1, splitSms(body).parts.length) : 1 });
+    ctx.effect({ kind: 'sendMessage', messageId: m.id });
+  }
+}
+
+export const invoiceMutators = {
+  createInvoice: defineMutator({
+    args: args.createInvoice,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      visibleConversation(tx, actor, a.conversationId);
+      ensureNew(tx, 'invoices', a.id, 'invoice');
+      ensure(!a.send || a.messageId, 'invalid', 'Sending an invoice needs a message id.');
+      // Sequence on this side; the relay's number wins when the poke arrives.
+      const number = invoiceNumber(tx.find('invoices', {}).length + 1);
+      const total = a.lineItems.reduce((s, li) => s + li.quantity * li.unitAmount, 0);
+      tx.put('invoices', {
+        id: a.id, conversationId: a.conversationId, number, currency: a.currency, lineItems: a.lineItems, total, dueDate: a.dueDate,
+        status: 'draft', paymentUrl: null, providerRef: null, createdBy: actor.id, createdAt: ctx.now, paidAt: null, version: 0,
+      });
+      if (a.send && a.messageId) sendDraftInvoice(tx, ctx, actor, a.id, a.messageId);
+    },
+  }),
+  sendInvoice: defineMutator({
+    args: args.sendInvoice,
+    run(tx, ctx, a) {
+      sendDraftInvoice(tx, ctx, requireActor(tx, ctx), a.invoiceId, a.messageId);
+    },
+  }),
+  markInvoicePaid: defineMutator({
+    args: args.markInvoicePaid,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      ensure(actor.role === 'admin', 'forbidden', 'Only admins can mark an invoice paid.');
+      const inv = mustGet(tx, 'invoices', a.invoiceId, 'invoice');
+      ensure(inv.status === 'sent', 'invalid', `Only a sent invoice can be marked paid; ${inv.number} is ${inv.status}.`);
+      tx.put('invoices', { ...inv, status: 'paid', paidAt: ctx.now });
+    },
+  }),
+  voidInvoice: defineMutator({
+    args: args.voidInvoice,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      const inv = mustGet(tx, 'invoices', a.invoiceId, 'invoice');
+      visibleConversation(tx, actor, inv.conversationId);
+      ensure(canVoidInvoice(actor, inv), 'forbidden', 'Only admins and the person who created it can void this invoice.');
+      ensure(inv.status === 'draft' || inv.status === 'sent', 'invalid', `Invoice ${inv.number} is already ${inv.status}.`);
+      tx.put('invoices', { ...inv, status: 'void' });
+    },
+  }),
+  createCheckout: defineMutator({
+    args: args.createCheckout,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      const conv = visibleConversation(tx, actor, a.conversationId);
+      ensureNew(tx, 'checkouts', a.id, 'checkout');
+      const checkout = {
+        id: a.id, conversationId: a.conversationId, description: a.description, amount: a.amount, currency: a.currency,
+        status: 'open' as const, paymentUrl: null, providerRef: null, createdBy: actor.id, createdAt: ctx.now, paidAt: null, version: 0,
+      };
+      tx.put('checkouts', checkout);
+      postPaymentMessage(tx, ctx, actor, conv, { messageId: a.messageId, body: checkoutMessageBody(checkout, null), paymentRef: `checkout:${a.id}`, hasLink: false });
+      ctx.effect({ kind: 'checkoutLink', checkoutId: a.id });
+    },
+  }),
+  markCheckoutPaid: defineMutator({
+    args: args.markCheckoutPaid,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      ensure(actor.role === 'admin', 'forbidden', 'Only admins can mark a checkout paid.');
+      const c = mustGet(tx, 'checkouts', a.checkoutId, 'checkout');
+      ensure(c.status === 'open', 'invalid', `This checkout is already ${c.status}.`);
+      tx.put('checkouts', { ...c, status: 'paid', paidAt: ctx.now });
+    },
+  }),
+  expireCheckout: defineMutator({
+    args: args.expireCheckout,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      const c = mustGet(tx, 'checkouts', a.checkoutId, 'checkout');
+      visibleConversation(tx, actor, c.conversationId);
+      ensure(canExpireCheckout(actor, c), 'forbidden', 'Only admins and the person who created it can expire this checkout.');
+      ensure(c.status === 'open', 'invalid', `This checkout is already ${c.status}.`);
+      tx.put('checkouts', { ...c, status: 'expired' });
+    },
+  }),
+
+  /**
+   * From the payment provider. Invoice: paid (from draft/sent) → paid; refunded → void
+   * (the money went back, nothing is owed); expired → no change (the invoice stays
+   * owed; a new link can be made). Checkout: paid → paid; expired or refunded → expired.
+   * Unknown ids are ignored: providers send callbacks for things since deleted.
+   */
+  setPaymentStatus: defineMutator({
+    args: args.setPaymentStatus,
+    system: true,
+    run(tx, ctx, a) {
+      ensure(!a.invoiceId !== !a.checkoutId, 'invalid', 'Name exactly one invoice or checkout.');
+      if (a.invoiceId) {
+        const inv = tx.get('invoices', a.invoiceId);
+        if (!inv) return;
+        const paymentUrl = a.paymentUrl ?? inv.paymentUrl;
+        if (a.status === 'paid' && (inv.status === 'sent' || inv.status === 'draft')) tx.put('invoices', { ...inv, paymentUrl, status: 'paid', paidAt: ctx.now });
+        else if (a.status === 'refunded' && inv.status !== 'void') tx.put('invoices', { ...inv, paymentUrl, status: 'void' });
+        else if (paymentUrl !== inv.paymentUrl) tx.put('invoices', { ...inv, paymentUrl });
+        return;
+      }
+      const c = tx.get('checkouts', a.checkoutId ?? '');
+      if (!c) return;
+      if (a.status === 'paid' && c.status === 'open') tx.put('checkouts', { ...c, status: 'paid', paidAt: ctx.now });
+      else if (a.status === 'expired' && c.status === 'open') tx.put('checkouts', { ...c, status: 'expired' });
+      else if (a.status === 'refunded' && c.status !== 'expired') tx.put('checkouts', { ...c, status: 'expired' });
+    },
+  }),
+  setPaymentLink: defineMutator({
+    args: args.setPaymentLink,
+    system: true,
+    run(tx, ctx, a) {
+      ensure(!a.invoiceId !== !a.checkoutId, 'invalid', 'Name exactly one invoice or checkout.');
+      if (a.invoiceId) {
+        const inv = tx.get('invoices', a.invoiceId);
+        if (!inv) return;
+        const next = { ...inv, paymentUrl: a.paymentUrl, providerRef: a.providerRef ?? inv.providerRef };
+        tx.put('invoices', next);
+        releaseWaitingMessages(tx, ctx, `invoice:${inv.id}`, invoiceMessageBody(next, a.paymentUrl));
+        return;
+      }
+      const c = tx.get('checkouts', a.checkoutId ?? '');
+      if (!c) return;
+      tx.put('checkouts', { ...c, paymentUrl: a.paymentUrl, providerRef: a.providerRef ?? c.providerRef });
+      releaseWaitingMessages(tx, ctx, `checkout:${c.id}`, checkoutMessageBody(c, a.paymentUrl));
+    },
+  }),
+};
