@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['e2e/**/*.test.ts', 'electron/main/**/*.test.ts'],
+    globalSetup: ['e2e/globalSetup.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -1,0 +1,78 @@
+// Journeys 6 and 7: team chat (1:1 and with oneself; only admins delete a chat) and
+// conversation deletion (admins only).
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { expect as pw } from './pw';
+import { goTo, startWorld, timeline, type AppUser, type World } from './harness';
+
+let world: World;
+let admin: AppUser;
+let alice: AppUser;
+let bob: AppUser;
+
+beforeAll(async () => {
+  world = await startWorld();
+  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900505', body: 'Delete my data please', contactName: 'Lena Fischer' });
+  admin = await world.open(world.org.admin.email);
+  alice = await world.open(world.org.alice.email);
+  bob = await world.open(world.org.bob.email);
+});
+afterAll(async () => world?.close());
+
+async function startChat(u: AppUser, withNames: string[]): Promise<void> {
+  await goTo(u.page, /^Team chat/);
+  await u.page.getByRole('button', { name: /New chat/ }).click();
+  const dialog = u.page.getByRole('dialog', { name: /New chat/ });
+  for (const n of withNames) await dialog.getByRole('checkbox', { name: new RegExp(n) }).check();
+  await dialog.getByRole('button', { name: /Start|Create/ }).click();
+  await pw(dialog).toBeHidden();
+}
+
+describe('Team chat', () => {
+  it('6. two agents chat, an agent chats with themself; agents cannot delete a chat, an admin can', async () => {
+    const { org } = world;
+    await startChat(alice, [org.bob.name]);
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Can you take the Lena ticket?');
+    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await goTo(bob.page, /^My inbox/);
+    await bob.page.getByRole('option', { name: new RegExp(org.alice.name) }).click();
+    await pw(timeline(bob.page).getByText('Can you take the Lena ticket?')).toBeVisible();
+    await bob.page.getByRole('textbox', { name: 'Message' }).fill('On it');
+    await bob.page.getByRole('button', { name: 'Send' }).click();
+    await pw(timeline(alice.page).getByText('On it')).toBeVisible();
+
+    await startChat(alice, [org.alice.name]);
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Remember: call Omar at 3');
+    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await pw(timeline(alice.page).getByText('Remember: call Omar at 3')).toBeVisible();
+    await pw(bob.page.getByText('Remember: call Omar at 3')).toHaveCount(0);
+    // Team chats never show in the Team inbox.
+    await goTo(alice.page, /^Team inbox/);
+    await pw(alice.page.getByRole('option', { name: /Team chat/ })).toHaveCount(0);
+
+    await goTo(bob.page, /^Team chat/);
+    await bob.page.getByRole('option', { name: new RegExp(org.alice.name) }).click();
+    await pw(bob.page.getByRole('button', { name: /Delete chat/ })).toHaveCount(0);
+
+    await goTo(admin.page, /^Team chat/);
+    await admin.page.getByRole('option', { name: new RegExp(`${org.alice.name}.*${org.bob.name}|${org.bob.name}.*${org.alice.name}`) }).click();
+    await admin.page.getByRole('button', { name: /Delete chat/ }).click();
+    await admin.page.getByRole('dialog').getByRole('button', { name: /^Delete/ }).click();
+    await pw(bob.page.getByRole('option', { name: new RegExp(org.alice.name) })).toHaveCount(0);
+  });
+});
+
+describe('Delete conversation', () => {
+  it('7. agents have no delete; an admin deletes the conversation for everyone', async () => {
+    await goTo(alice.page, /^Team inbox/);
+    await alice.page.getByRole('option', { name: /Lena Fischer/ }).click();
+    await pw(alice.page.getByRole('heading', { name: 'Lena Fischer' })).toBeVisible();
+    await pw(alice.page.getByRole('button', { name: 'Delete conversation' })).toHaveCount(0);
+
+    await goTo(admin.page, /^Team inbox/);
+    await admin.page.getByRole('option', { name: /Lena Fischer/ }).click();
+    await admin.page.getByRole('button', { name: 'Delete conversation' }).click();
+    await admin.page.getByRole('dialog', { name: 'Delete conversation?' }).getByRole('button', { name: /^Delete/ }).click();
+    await pw(admin.page.getByRole('option', { name: /Lena Fischer/ })).toHaveCount(0);
+    await pw(alice.page.getByRole('option', { name: /Lena Fischer/ })).toHaveCount(0);
+  });
+});

@@ -1,0 +1,105 @@
+// Every main view against the demo organisation, light and dark: an axe-core audit
+// (no serious or critical violations) and a screenshot kept under e2e/screenshots/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserHost, type BrowserHost } from '../electron/host';
+import { startRelay, type Relay } from '../server/relay';
+import { CHROMIUM_ARGS, goTo, root, signIn } from './harness';
+import { expect as pw } from './pw';
+
+const shots = join(root, 'e2e/screenshots');
+let tmp: string;
+let relay: Relay;
+let browser: Browser;
+const hosts: BrowserHost[] = [];
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+async function audit(page: Page, view: string): Promise<string[]> {
+  await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${view}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+async function shoot(page: Page, name: string, theme: string): Promise<void> {
+  await page.waitForTimeout(400); // let virtualised lists and fonts settle
+  await page.screenshot({ path: join(shots, `${name}-${theme}.png`) });
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), 'parley-views-'));
+  relay = await startRelay({ dataDir: join(tmp, 'relay'), port: 0, seed: 'demo' });
+  browser = await chromium.launch({ executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  for (const h of hosts) await h.close();
+  await relay?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
+  it('pass axe-core and are captured', async () => {
+    const host = await startBrowserHost({ dataDir: join(tmp, `client-${theme}`), staticDir: join(root, 'dist/renderer'), relayUrl: relay.httpUrl });
+    hosts.push(host);
+    // bypassCSP only so axe-core can be injected; the app itself runs under its CSP.
+    const context = await browser.newContext({ colorScheme: theme, viewport: { width: 1440, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const problems: string[] = [];
+    await page.goto(host.url);
+    await page.getByLabel('Email').waitFor();
+    problems.push(...(await audit(page, 'sign-in')));
+    await shoot(page, 'sign-in', theme);
+
+    await signIn(page, relay.httpUrl, 'admin@parley.test', 'parley-demo');
+    await goTo(page, /^Team inbox/);
+    await page.getByRole('option').first().waitFor();
+    problems.push(...(await audit(page, 'inbox')));
+    await shoot(page, 'inbox', theme);
+
+    await page.getByRole('option').first().click();
+    await page.getByRole('log', { name: 'Messages' }).waitFor();
+    problems.push(...(await audit(page, 'conversation')));
+    await shoot(page, 'conversation', theme);
+
+    await page.getByRole('button', { name: 'Manage conversation' }).click();
+    await page.getByRole('dialog', { name: 'Manage conversation' }).waitFor();
+    problems.push(...(await audit(page, 'manage dialog')));
+    await shoot(page, 'manage-dialog', theme);
+    await page.keyboard.press('Escape');
+    await pw(page.getByRole('dialog')).toHaveCount(0);
+
+    await page.keyboard.press('Control+k');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.type('inv');
+    await page.waitForTimeout(300);
+    problems.push(...(await audit(page, 'search palette')));
+    await shoot(page, 'search-palette', theme);
+    await page.keyboard.press('Escape');
+
+    for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast']] as const) {
+      await goTo(page, nav);
+      await page.waitForTimeout(300);
+      if (name === 'team-chat') await page.getByRole('option').first().click().catch(() => undefined);
+      problems.push(...(await audit(page, name)));
+      await shoot(page, name, theme);
+    }
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,63 @@
+// Journey 3: an admin restricts a conversation to one agent; the other agent loses it
+// from the window and from the replica on disk.
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect as pw } from './pw';
+import { eventually, goTo, replicaFiles, rowId, startWorld, type AppUser, type World } from './harness';
+
+let world: World;
+let admin: AppUser;
+let alice: AppUser;
+let bob: AppUser;
+
+function rowsIn(dataDir: string, conversationId: string): number {
+  let n = 0;
+  for (const file of replicaFiles(dataDir)) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const has = (t: string) => db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name=?`).get(t);
+      if (has('conversations')) n += (db.prepare('SELECT count(*) AS n FROM conversations WHERE id = ?').get(conversationId) as { n: number }).n;
+      if (has('messages')) n += (db.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ?').get(conversationId) as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+  return n;
+}
+
+beforeAll(async () => {
+  world = await startWorld();
+  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900202', body: 'Private matter, please', contactName: 'Karl Lindqvist' });
+  admin = await world.open(world.org.admin.email);
+  alice = await world.open(world.org.alice.email);
+  bob = await world.open(world.org.bob.email);
+});
+afterAll(async () => world?.close());
+
+describe('Visibility', () => {
+  it('3. restricting to one agent removes it from the other agent’s window and replica', async () => {
+    for (const u of [admin, alice, bob]) await goTo(u.page, /^Team inbox/);
+    const bobRow = bob.page.getByRole('option', { name: /Karl Lindqvist/ });
+    await pw(bobRow).toBeVisible();
+    const id = await rowId(bobRow);
+    await eventually(() => rowsIn(bob.dataDir, id) > 0, 'the conversation in Bob’s replica');
+
+    await admin.page.getByRole('option', { name: /Karl Lindqvist/ }).click();
+    await admin.page.getByRole('button', { name: 'Manage conversation' }).click();
+    const dialog = admin.page.getByRole('dialog', { name: 'Manage conversation' });
+    await dialog.getByRole('radio', { name: /Visible to/ }).check();
+    const boxes = dialog.getByRole('group', { name: 'Visible to' }).getByRole('checkbox');
+    for (let i = 0; i < (await boxes.count()); i++) {
+      const box = boxes.nth(i);
+      const name = (await box.getAttribute('aria-label')) ?? '';
+      await box.setChecked(name.includes(world.org.alice.name));
+    }
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await pw(dialog).toBeHidden();
+
+    await pw(bob.page.getByRole('option', { name: /Karl Lindqvist/ })).toHaveCount(0);
+    await eventually(() => rowsIn(bob.dataDir, id) === 0, 'the conversation gone from Bob’s replica');
+    await pw(alice.page.getByRole('option', { name: /Karl Lindqvist.*restricted/ })).toBeVisible();
+    expect(rowsIn(alice.dataDir, id)).toBeGreaterThan(0);
+  });
+});
