@@ -1,0 +1,106 @@
+// Provider accounts in the relay database: upsert from admin input (secrets sealed),
+// look-ups per group/channel, and decrypted configs for the adapters.
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { accountInput, defaultRate, stripePublic, stripeSecrets, twilioPublic, twilioSecrets, whatsappPublic, whatsappSecrets } from './config';
+import type { StripeConfig, TwilioConfig, WhatsAppConfig } from './config';
+import type { ProviderKind } from './schema';
+import { open, seal } from './secrets';
+
+export interface AccountRow {
+  id: string;
+  groupId: string | null;
+  channel: 'sms' | 'whatsapp' | 'payments';
+  kind: ProviderKind;
+  publicConfig: Record<string, string | number | null>;
+  secrets: string;
+  sendRatePerSecond: number;
+  createdAt: number;
+  updatedAt: number;
+}
+export type AccountConfig =
+  | { kind: 'twilio'; row: AccountRow; config: TwilioConfig }
+  | { kind: 'whatsapp-cloud'; row: AccountRow; config: WhatsAppConfig }
+  | { kind: 'stripe'; row: AccountRow; config: StripeConfig };
+
+interface RawRow { id: string; group_id: string | null; channel: AccountRow['channel']; kind: ProviderKind; public_config: string; secrets: string; send_rate_per_second: number; created_at: number; updated_at: number }
+const toRow = (r: RawRow): AccountRow => ({
+  id: r.id, groupId: r.group_id, channel: r.channel, kind: r.kind,
+  publicConfig: JSON.parse(r.public_config) as AccountRow['publicConfig'],
+  secrets: r.secrets, sendRatePerSecond: r.send_rate_per_second, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+export class AccountStore {
+  private readonly byId: Database.Statement<[string], RawRow>;
+  private readonly byGroupChannel: Database.Statement<[string, string], RawRow>;
+  private readonly stripeRow: Database.Statement<[], RawRow>;
+  private readonly all: Database.Statement<[], RawRow>;
+
+  constructor(private readonly db: Database.Database, private readonly key: () => Buffer) {
+    this.byId = db.prepare('SELECT * FROM provider_accounts WHERE id = ?');
+    this.byGroupChannel = db.prepare('SELECT * FROM provider_accounts WHERE group_id = ? AND channel = ?');
+    this.stripeRow = db.prepare("SELECT * FROM provider_accounts WHERE kind = 'stripe' ORDER BY updated_at DESC LIMIT 1");
+    this.all = db.prepare('SELECT * FROM provider_accounts ORDER BY group_id, channel');
+  }
+
+  get(id: string): AccountRow | undefined {
+    const r = this.byId.get(id);
+    return r && toRow(r);
+  }
+  forGroup(groupId: string, channel: 'sms' | 'whatsapp'): AccountRow | undefined {
+    const r = this.byGroupChannel.get(groupId, channel);
+    return r && toRow(r);
+  }
+  stripe(): AccountRow | undefined {
+    const r = this.stripeRow.get();
+    return r && toRow(r);
+  }
+  list(): AccountRow[] {
+    return this.all.all().map(toRow);
+  }
+
+  /** Creates or replaces the account of (group, channel); secrets omitted = keep the stored ones. */
+  upsert(input: unknown, now = Date.now()): AccountRow {
+    const a = accountInput.parse(input);
+    const groupId = a.kind === 'stripe' ? null : a.groupId;
+    const existing = a.kind === 'stripe' ? this.stripe() : this.forGroup(a.groupId, a.channel);
+    let secrets: string;
+    if (a.secrets) secrets = seal(this.key(), JSON.stringify(a.secrets));
+    else if (existing && existing.kind === a.kind) secrets = existing.secrets;
+    else throw new Error(`credentials are required for a new ${a.kind} account`);
+    const row: AccountRow = {
+      id: existing?.id ?? randomUUID(),
+      groupId,
+      channel: a.channel,
+      kind: a.kind,
+      publicConfig: a.public,
+      secrets,
+      sendRatePerSecond: a.sendRatePerSecond ?? existing?.sendRatePerSecond ?? defaultRate[a.kind],
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: Math.max(now, (existing?.updatedAt ?? 0) + 1),
+    };
+    this.db.prepare(`INSERT INTO provider_accounts (id, group_id, channel, kind, public_config, secrets, send_rate_per_second, created_at, updated_at)
+      VALUES (@id, @groupId, @channel, @kind, @publicConfig, @secrets, @sendRatePerSecond, @createdAt, @updatedAt)
+      ON CONFLICT(id) DO UPDATE SET group_id = excluded.group_id, channel = excluded.channel, kind = excluded.kind, public_config = excluded.public_config,
+        secrets = excluded.secrets, send_rate_per_second = excluded.send_rate_per_second, updated_at = excluded.updated_at`)
+      .run({ ...row, publicConfig: JSON.stringify(row.publicConfig) });
+    return row;
+  }
+
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM provider_accounts WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** The decrypted, validated configuration the adapters need. */
+  config(row: AccountRow): AccountConfig {
+    const secrets: unknown = JSON.parse(open(this.key(), row.secrets));
+    switch (row.kind) {
+      case 'twilio':
+        return { kind: 'twilio', row, config: { ...twilioPublic.parse(row.publicConfig), ...twilioSecrets.parse(secrets) } };
+      case 'whatsapp-cloud':
+        return { kind: 'whatsapp-cloud', row, config: { ...whatsappPublic.parse(row.publicConfig), ...whatsappSecrets.parse(secrets) } };
+      case 'stripe':
+        return { kind: 'stripe', row, config: { ...stripePublic.parse(row.publicConfig), ...stripeSecrets.parse(secrets) } };
+    }
+  }
+}
