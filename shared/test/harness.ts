@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { mutators, type MutationArgs, type MutationName } from '../mutators';
+import { mutators, type AnyMutator, type MutationArgs, type MutationName } from '../mutators';
 import type { Contact, Conversation, Role, User } from '../schema';
 import { RowStore } from '../store/rowStore';
 import { MutationError, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../tx';
@@ -46,7 +46,8 @@ export function createHarness(): Harness {
       return h.now;
     },
     run(name, as, rawArgs) {
-      const def = mutators[name];
+      // The registry is keyed by name; the parsed args match that name's schema.
+      const def = mutators[name] as unknown as AnyMutator;
       const parsed: unknown = def.args.parse(rawArgs);
       const effects: ServerEffect[] = [];
       const user = tx.get('users', as);
@@ -58,9 +59,7 @@ export function createHarness(): Harness {
         newId: () => `gen-${String(++ids).padStart(4, '0')}`,
         effect: (e) => effects.push(e),
       };
-      // The registry is keyed by name; the parsed args match that name's schema.
-      const run = def.run as (t: RowStore, c: MutatorContext, a: unknown) => void;
-      db.transaction(() => run(tx, ctx, parsed))();
+      db.transaction(() => def.run(tx, ctx, parsed))();
       return effects;
     },
     refused(name, as, args) {

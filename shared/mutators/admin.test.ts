@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, standardOrg, type Harness } from '../test/harness';
+import { args, mutators, systemMutations } from './index';
+
+let h: Harness;
+beforeEach(() => {
+  h = createHarness();
+  standardOrg(h);
+});
+afterEach(() => h.close());
+
+describe('registry', () => {
+  it('has a mutator for every mutation, flagged system exactly when listed', () => {
+    expect(Object.keys(mutators).sort()).toEqual(Object.keys(args).sort());
+    for (const [name, def] of Object.entries(mutators)) expect(def.system === true, name).toBe(systemMutations.has(name as keyof typeof args));
+  });
+});
+
+describe('administration', () => {
+  it.each(['alice', 'dave'])('is refused to %s', (who) => {
+    expect(h.refused('createGroup', who, { id: 'g', name: 'G' }).code).toBe('forbidden');
+    expect(h.refused('updateGroup', who, { id: 'sales', name: 'G' }).code).toBe('forbidden');
+    expect(h.refused('addMember', who, { groupId: 'support', userId: 'alice' }).code).toBe('forbidden');
+    expect(h.refused('removeMember', who, { groupId: 'sales', userId: 'bob' }).code).toBe('forbidden');
+    expect(h.refused('setUserActive', who, { userId: 'bob', active: false }).code).toBe('forbidden');
+    expect(h.refused('setUserRole', who, { userId: 'bob', role: 'admin' }).code).toBe('forbidden');
+  });
+  it('creates and updates groups', () => {
+    h.run('createGroup', 'admin', { id: 'g', name: 'Billing', smsNumber: '+447700900999' });
+    h.run('updateGroup', 'admin', { id: 'g', name: 'Accounts', smsNumber: null });
+    expect(h.tx.get('groups', 'g')).toMatchObject({ name: 'Accounts', smsNumber: null, templates: [] });
+    expect(h.refused('createGroup', 'admin', { id: 'g', name: 'Again' }).code).toBe('conflict');
+  });
+  it('adds and removes members; removal drops them as assignees', () => {
+    h.run('addMember', 'admin', { groupId: 'support', userId: 'alice' });
+    expect(h.tx.get('memberships', 'support:alice')).toBeDefined();
+    h.run('sendMessage', 'alice', { id: 'm1', contactId: 'pat', groupId: 'sales', channel: 'sms', body: 'x', newConversationId: 'c1' });
+    h.run('manageConversation', 'alice', { conversationId: 'c1', visibleTo: null, assignees: ['alice', 'bob'] });
+    h.run('removeMember', 'admin', { groupId: 'sales', userId: 'bob' });
+    expect(h.tx.get('memberships', 'sales:bob')).toBeUndefined();
+    expect(h.conv('c1').assignees).toEqual(['alice']);
+  });
+  it('deactivates others (effect), never yourself', () => {
+    expect(h.run('setUserActive', 'admin', { userId: 'bob', active: false })).toEqual([{ kind: 'userDeactivated', userId: 'bob' }]);
+    expect(h.tx.get('users', 'bob')?.active).toBe(false);
+    expect(h.run('setUserActive', 'admin', { userId: 'bob', active: true })).toEqual([]);
+    expect(h.refused('setUserActive', 'admin', { userId: 'admin', active: false }).code).toBe('invalid');
+  });
+  it('changes roles of others, never your own', () => {
+    h.run('setUserRole', 'admin', { userId: 'carol', role: 'admin' });
+    expect(h.tx.get('users', 'carol')?.role).toBe('admin');
+    expect(h.refused('setUserRole', 'admin', { userId: 'admin', role: 'agent' }).code).toBe('invalid');
+  });
+});

@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, standardOrg, SYSTEM, type Harness } from '../test/harness';
+
+let h: Harness;
+beforeEach(() => {
+  h = createHarness();
+  standardOrg(h);
+  h.contact('pat', '+447700900123', { name: 'Pat', tags: ['vip'] });
+  h.contact('sam', '+447700900456', { name: 'Sam', tags: ['vip'], optedOut: true });
+  h.contact('kim', '+447700900789', { name: 'Kim', tags: [] });
+});
+afterEach(() => h.close());
+
+const bc = { id: 'b1', groupId: 'sales', channel: 'sms' as const, body: 'Sale today' };
+
+describe('sendBroadcast', () => {
+  it('plans recipients by tag and skips opted-out contacts at once', () => {
+    expect(h.run('sendBroadcast', 'alice', { ...bc, tag: 'vip' })).toEqual([{ kind: 'broadcast', broadcastId: 'b1' }]);
+    expect(h.tx.get('broadcasts', 'b1')).toMatchObject({ status: 'sending', total: 2, skipped: 1, sent: 0, createdBy: 'alice' });
+    expect(h.tx.get('broadcastRecipients', 'b1:sam')).toMatchObject({ status: 'skipped', reason: 'Opted out of SMS' });
+    expect(h.tx.get('broadcastRecipients', 'b1:pat')).toMatchObject({ status: 'pending', groupId: 'sales' });
+  });
+  it('takes contacts one by one', () => {
+    h.run('sendBroadcast', 'admin', { ...bc, contactIds: ['kim', 'pat', 'kim'] });
+    expect(h.tx.get('broadcasts', 'b1')?.total).toBe(2);
+  });
+  it('refuses non-members, both or neither selector, and empty selections', () => {
+    expect(h.refused('sendBroadcast', 'carol', { ...bc, tag: 'vip' }).code).toBe('forbidden');
+    expect(h.refused('sendBroadcast', 'dave', { ...bc, tag: 'vip' }).code).toBe('forbidden');
+    expect(h.refused('sendBroadcast', 'alice', { ...bc, tag: 'vip', contactIds: ['pat'] }).code).toBe('invalid');
+    expect(h.refused('sendBroadcast', 'alice', bc).code).toBe('invalid');
+    expect(h.refused('sendBroadcast', 'alice', { ...bc, tag: 'nobody' }).code).toBe('invalid');
+    expect(h.refused('sendBroadcast', 'alice', { ...bc, contactIds: ['ghost'] }).code).toBe('invalid');
+  });
+});
+
+describe('recordBroadcastResult', () => {
+  it('creates each sent copy in the recipient conversation and finishes when none is pending', () => {
+    h.run('sendBroadcast', 'alice', { ...bc, contactIds: ['pat', 'kim'] });
+    h.run('receiveInbound', SYSTEM, { groupId: 'sales', channel: 'sms', from: '+447700900123', body: 'hi' });
+    const patConv = h.tx.find('conversations', { contactId: 'pat' })[0];
+    expect(h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'pat', status: 'sent', messageId: 'bm1' })).toEqual([{ kind: 'sendMessage', messageId: 'bm1' }]);
+    expect(h.tx.get('messages', 'bm1')).toMatchObject({ conversationId: patConv?.id, broadcastId: 'b1', authorId: 'alice', body: 'Sale today', status: 'queued' });
+    expect(h.tx.get('broadcasts', 'b1')).toMatchObject({ sent: 1, status: 'sending' });
+    // retried result: no second copy
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'pat', status: 'sent', messageId: 'bm1' });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'kim', status: 'failed', reason: 'Rate limited' });
+    expect(h.tx.get('broadcasts', 'b1')).toMatchObject({ sent: 1, failed: 1, status: 'done' });
+    expect(h.tx.get('broadcastRecipients', 'b1:kim')).toMatchObject({ status: 'failed', reason: 'Rate limited' });
+  });
+  it('creates a conversation for a contact with none open', () => {
+    h.run('sendBroadcast', 'alice', { ...bc, contactIds: ['kim'] });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'kim', status: 'sent', messageId: 'bm' });
+    const c = h.tx.find('conversations', { contactId: 'kim', groupId: 'sales', status: 'open' });
+    expect(c).toHaveLength(1);
+    expect(h.tx.get('messages', 'bm')?.conversationId).toBe(c[0]?.id);
+  });
+});
