@@ -1,14 +1,14 @@
 // The browser host with a real core and relay: the bridge socket's gatekeeping and a
 // round trip (sign-in, query, events) as the page would do it.
 import WebSocket from 'ws';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../electron/host';
 import { startTestRelay, type TestOrg } from '../server/testing';
-import { bridgeClient, eventually, root } from './harness';
+import { bridgeClient, eventually } from './harness';
 
 let org: TestOrg;
 let host: BrowserHost;
@@ -16,7 +16,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'parley-host-'));
 
 beforeAll(async () => {
   org = await startTestRelay();
-  host = await startBrowserHost({ dataDir: join(tmp, 'client'), staticDir: join(root, 'dist/renderer'), relayUrl: org.relay.httpUrl });
+  // the host's own behaviour, independent of the renderer build
+  const www = join(tmp, 'www');
+  mkdirSync(www);
+  writeFileSync(join(www, 'index.html'), '<!doctype html><title>Parley</title>');
+  host = await startBrowserHost({ dataDir: join(tmp, 'client'), staticDir: www, relayUrl: org.relay.httpUrl });
 });
 afterAll(async () => {
   await host?.close();

@@ -93,7 +93,12 @@ async function main(): Promise<void> {
 
   if (isStale(join(root, 'dist/renderer/index.html'), [join(root, 'renderer'), join(root, 'shared')])) {
     console.log('building the renderer…');
-    run('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+    try {
+      run('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+    } catch (e) {
+      if (!existsSync(join(root, 'dist/renderer/index.html'))) throw e;
+      console.warn('renderer build failed; serving the previous build');
+    }
   }
 
   const electron = process.env.PARLEY_NO_ELECTRON ? null : usableElectron();
