@@ -204,4 +204,78 @@ CREATE TABLE `users` (
 	`version` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `users_version` ON `users` (`version`);
+CREATE INDEX `users_version` ON `users` (`version`);--> statement-breakpoint
+CREATE TABLE `attachments` (
+	`sha256` text PRIMARY KEY NOT NULL,
+	`mime` text NOT NULL,
+	`size` integer NOT NULL,
+	`name` text NOT NULL,
+	`uploaded_by` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `clients` (
+	`client_id` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`last_mutation_id` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `credentials` (
+	`user_id` text PRIMARY KEY NOT NULL,
+	`hash` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `meta` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `refresh_tokens` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`expires_at` integer NOT NULL,
+	`revoked_at` integer,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `refresh_tokens_user` ON `refresh_tokens` (`user_id`);--> statement-breakpoint
+CREATE TABLE `scope_versions` (
+	`scope` text PRIMARY KEY NOT NULL,
+	`version` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `scope_versions_version` ON `scope_versions` (`version`);--> statement-breakpoint
+CREATE TABLE `tombstones` (
+	`table_name` text NOT NULL,
+	`row_id` text NOT NULL,
+	`scope` text NOT NULL,
+	`version` integer NOT NULL,
+	`audience` text,
+	PRIMARY KEY(`table_name`, `row_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `tombstones_version` ON `tombstones` (`version`);--> statement-breakpoint
+CREATE TABLE `viewer_versions` (
+	`user_id` text PRIMARY KEY NOT NULL,
+	`version` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `provider_accounts` (
+	`id` text PRIMARY KEY NOT NULL,
+	`group_id` text,
+	`channel` text NOT NULL,
+	`kind` text NOT NULL,
+	`public_config` text NOT NULL,
+	`secrets` text NOT NULL,
+	`send_rate_per_second` integer DEFAULT 1 NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `provider_accounts_group_channel` ON `provider_accounts` (`group_id`,`channel`);--> statement-breakpoint
+CREATE TABLE `webhook_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`received_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `webhook_events_received` ON `webhook_events` (`received_at`);

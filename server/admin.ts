@@ -1,0 +1,52 @@
+// Direct admin operations (startRelay's `admin`, the CLI, POST /admin/users): written
+// through the server Tx so they version, fan out and tombstone like any mutation.
+import { randomBytes, scryptSync } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
+import type { Group, User } from '../shared/schema';
+import type { Engine } from './sync/engine';
+import type { AdminApi } from './services';
+
+/** Same format as auth/passwords.ts, synchronous so admin calls return at once. */
+export function hashPasswordSync(password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password, salt, 64, { N: 16384, r: 8, p: 1 });
+  return `scrypt$16384$8$1$${salt.toString('hex')}$${key.toString('hex')}`;
+}
+
+export function createAdminApi(engine: Engine): AdminApi {
+  const store = engine.store;
+  return {
+    createUser(u) {
+      const email = u.email.trim().toLowerCase();
+      if (store.find('users', { email }).length) throw new Error(`a user with email ${email} already exists`);
+      for (const g of u.groupIds ?? []) if (!store.get('groups', g)) throw new Error(`no group ${g}`);
+      const hash = hashPasswordSync(u.password);
+      return engine.write((tx) => {
+        const user: User = { id: uuidv7(), name: u.name.trim(), email, role: u.role, active: true, createdAt: Date.now(), version: 0 };
+        tx.put('users', user);
+        for (const g of u.groupIds ?? []) tx.put('memberships', { id: `${g}:${user.id}`, groupId: g, userId: user.id, version: 0 });
+        engine.db.prepare('INSERT INTO credentials (user_id, hash) VALUES (?, ?)').run(user.id, hash);
+        return tx.get('users', user.id) as User;
+      });
+    },
+    createGroup(g) {
+      return engine.write((tx) => {
+        const group: Group = { id: uuidv7(), name: g.name.trim(), smsNumber: g.smsNumber ?? null, whatsappNumber: g.whatsappNumber ?? null, templates: [], createdAt: Date.now(), version: 0 };
+        tx.put('groups', group);
+        return tx.get('groups', group.id) as Group;
+      });
+    },
+    addMember(groupId, userId) {
+      if (!store.get('groups', groupId)) throw new Error(`no group ${groupId}`);
+      if (!store.get('users', userId)) throw new Error(`no user ${userId}`);
+      if (store.get('memberships', `${groupId}:${userId}`)) return;
+      engine.write((tx) => tx.put('memberships', { id: `${groupId}:${userId}`, groupId, userId, version: 0 }));
+    },
+    deactivateUser(userId) {
+      const u = store.get('users', userId);
+      if (!u) throw new Error(`no user ${userId}`);
+      if (!u.active) return;
+      engine.write((tx) => tx.put('users', { ...u, active: false }));
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Access tokens: short-lived JWTs (HS256, jose). Refresh tokens: 32 random bytes,
+// stored only as a sha256 hash, rotated on every use, revoked at logout/deactivation.
+import { createHash, randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify, errors } from 'jose';
+import type { Db } from '../db/open';
+import type { MetaStore } from '../db/meta';
+
+export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+
+export type VerifyResult = { ok: true; userId: string } | { ok: false; code: 'token_expired' | 'unauthorized' };
+
+export function tokenSecret(meta: MetaStore): Uint8Array {
+  let hex = meta.get('tokenSecret');
+  if (!hex) {
+    hex = randomBytes(32).toString('hex');
+    meta.set('tokenSecret', hex);
+  }
+  return Buffer.from(hex, 'hex');
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export class TokenService {
+  constructor(
+    private readonly db: Db,
+    private readonly secret: Uint8Array,
+    readonly accessTtlSeconds: number,
+  ) {}
+
+  async issueAccess(userId: string): Promise<{ token: string; expiresAt: number }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + this.accessTtlSeconds;
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt(now).setExpirationTime(exp).sign(this.secret);
+    return { token, expiresAt: exp * 1000 };
+  }
+
+  async verifyAccess(token: string): Promise<VerifyResult> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string') return { ok: false, code: 'unauthorized' };
+      return { ok: true, userId: payload.sub };
+    } catch (e) {
+      return { ok: false, code: e instanceof errors.JWTExpired ? 'token_expired' : 'unauthorized' };
+    }
+  }
+
+  issueRefresh(userId: string): string {
+    const token = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    this.db.prepare('INSERT INTO refresh_tokens (token_hash, user_id, expires_at, revoked_at, created_at) VALUES (?, ?, ?, NULL, ?)').run(sha256(token), userId, now + REFRESH_TTL_MS, now);
+    return token;
+  }
+
+  /** Spends a refresh token: returns its user, or why not. Presenting a revoked token revokes all of the user's tokens (theft). */
+  consumeRefresh(token: string): { ok: true; userId: string } | { ok: false } {
+    const hash = sha256(token);
+    const row = this.db.prepare('SELECT user_id AS userId, expires_at AS expiresAt, revoked_at AS revokedAt FROM refresh_tokens WHERE token_hash = ?').get(hash) as
+      | { userId: string; expiresAt: number; revokedAt: number | null }
+      | undefined;
+    if (!row) return { ok: false };
+    if (row.revokedAt !== null) {
+      this.revokeAll(row.userId);
+      return { ok: false };
+    }
+    this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ?').run(Date.now(), hash);
+    if (row.expiresAt < Date.now()) return { ok: false };
+    return { ok: true, userId: row.userId };
+  }
+
+  revoke(token: string): void {
+    this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(Date.now(), sha256(token));
+  }
+
+  revokeAll(userId: string): void {
+    this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(Date.now(), userId);
+  }
+}

@@ -1,0 +1,60 @@
+// Relay-only tables: never synced to clients. Credentials and tokens, per-client
+// mutation ids, the change log for deletes (tombstones), visibility bookkeeping,
+// attachment metadata and a small key/value table.
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+
+export const credentials = sqliteTable('credentials', {
+  userId: text('user_id').primaryKey(),
+  /** `scrypt$N$r$p$saltHex$hashHex` */
+  hash: text('hash').notNull(),
+});
+
+export const refreshTokens = sqliteTable('refresh_tokens', {
+  /** sha256 hex of the token: the token itself is never stored */
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  revokedAt: integer('revoked_at'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('refresh_tokens_user').on(t.userId)]);
+
+export const clients = sqliteTable('clients', {
+  clientId: text('client_id').primaryKey(),
+  userId: text('user_id').notNull(),
+  lastMutationId: integer('last_mutation_id').notNull(),
+});
+
+export const tombstones = sqliteTable('tombstones', {
+  tableName: text('table_name').notNull(),
+  rowId: text('row_id').notNull(),
+  scope: text('scope').notNull(),
+  version: integer('version').notNull(),
+  /** for deleted conversations/chats: who could see them (JSON), so catch-up tells only them */
+  audience: text('audience'),
+}, (t) => [primaryKey({ columns: [t.tableName, t.rowId] }), index('tombstones_version').on(t.version)]);
+
+/** Version at which a chat's member list last changed (conversations carry visibilityVersion). */
+export const scopeVersions = sqliteTable('scope_versions', {
+  scope: text('scope').primaryKey(),
+  version: integer('version').notNull(),
+}, (t) => [index('scope_versions_version').on(t.version)]);
+
+/** Version at which a user's role or memberships last changed: older cookies of theirs get a reset. */
+export const viewerVersions = sqliteTable('viewer_versions', {
+  userId: text('user_id').primaryKey(),
+  version: integer('version').notNull(),
+});
+
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const attachments = sqliteTable('attachments', {
+  sha256: text('sha256').primaryKey(),
+  mime: text('mime').notNull(),
+  size: integer('size').notNull(),
+  name: text('name').notNull(),
+  uploadedBy: text('uploaded_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+});

@@ -1,0 +1,127 @@
+// Work after commit: provider sends, payment links, broadcast pacing, deactivation.
+// Results come back as system mutations through the same Tx / fan-out path.
+import { uuidv7 } from 'uuidv7';
+import { splitSms } from '../../shared/sms';
+import type { ServerEffect } from '../../shared/tx';
+import type { Engine } from '../sync/engine';
+import { SYSTEM_ACTOR } from '../sync/engine';
+import type { OutboundMessage, ProviderRegistry, SendResult } from '../providers/types';
+import { withRetry } from './retry';
+
+export interface EffectHooks {
+  userDeactivated(userId: string): void;
+  attachmentsReleased(ids: string[]): void;
+}
+
+export class EffectRunner {
+  private closed = false;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly providers: () => ProviderRegistry,
+    private readonly hooks: EffectHooks,
+    private readonly log: (msg: string, err?: unknown) => void,
+  ) {
+    engine.onCommit((c) => {
+      for (const e of c.effects) this.start(e);
+    });
+  }
+
+  private start(e: ServerEffect): void {
+    const p = this.run(e).catch((err: unknown) => this.log(`relay: effect ${e.kind} failed`, err));
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Resolves when every effect started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private system(name: string, args: unknown): void {
+    if (this.closed) return;
+    try {
+      this.engine.runAs(SYSTEM_ACTOR, name, args);
+    } catch (e) {
+      this.log(`relay: system mutation ${name} refused`, e);
+    }
+  }
+
+  private async run(e: ServerEffect): Promise<void> {
+    switch (e.kind) {
+      case 'sendMessage':
+        return this.sendMessage(e.messageId);
+      case 'paymentLink':
+        return this.paymentLink('invoice', e.invoiceId);
+      case 'checkoutLink':
+        return this.paymentLink('checkout', e.checkoutId);
+      case 'broadcast':
+        return this.broadcast(e.broadcastId);
+      case 'userDeactivated':
+        return this.hooks.userDeactivated(e.userId);
+      case 'attachmentsReleased':
+        return this.hooks.attachmentsReleased(e.ids);
+    }
+  }
+
+  private async sendMessage(messageId: string): Promise<void> {
+    const store = this.engine.store;
+    const msg = store.get('messages', messageId);
+    if (!msg || msg.direction !== 'outbound' || msg.status !== 'queued') return;
+    const conv = store.get('conversations', msg.conversationId);
+    const contact = conv ? store.get('contacts', conv.contactId) : undefined;
+    const group = conv ? store.get('groups', conv.groupId) : undefined;
+    if (!conv || !contact || !group) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: 'The conversation or contact no longer exists.' });
+    const template = msg.templateName ? group.templates.find((t) => t.name === msg.templateName) : undefined;
+    const out: OutboundMessage = {
+      messageId,
+      groupId: group.id,
+      channel: msg.channel,
+      to: contact.phone,
+      from: msg.channel === 'sms' ? group.smsNumber : group.whatsappNumber,
+      parts: msg.channel === 'sms' ? splitSms(msg.body).parts : [msg.body],
+      attachments: msg.attachments,
+      location: msg.location,
+      template: template ? { name: template.name, providerId: template.providerId, language: template.language, variables: [] } : null,
+    };
+    const provider = this.providers().channelFor(group.id, msg.channel);
+    const result: SendResult = await withRetry(() => provider.send(out), (r) => !r.ok && r.retryable);
+    if (result.ok) this.system('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId });
+    else this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) });
+  }
+
+  private async paymentLink(kind: 'invoice' | 'checkout', id: string): Promise<void> {
+    const store = this.engine.store;
+    const req =
+      kind === 'invoice'
+        ? (() => {
+            const inv = store.get('invoices', id);
+            return inv && { kind, id, description: `Invoice ${inv.number}`, currency: inv.currency, amount: inv.total, lineItems: inv.lineItems };
+          })()
+        : (() => {
+            const c = store.get('checkouts', id);
+            return c && { kind, id, description: c.description, currency: c.currency, amount: c.amount };
+          })();
+    if (!req) return;
+    const link = await withRetry(() => this.providers().payments().createLink(req), () => false);
+    this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl: link.url, providerRef: link.providerRef });
+  }
+
+  /** One recipient at a time, at the provider's pace: each result creates the message and its send. */
+  private async broadcast(broadcastId: string): Promise<void> {
+    const store = this.engine.store;
+    const b = store.get('broadcasts', broadcastId);
+    if (!b) return;
+    const perSecond = Math.max(1, this.providers().sendRatePerSecond(b.groupId, b.channel));
+    for (const r of store.find('broadcastRecipients', { broadcastId, status: 'pending' })) {
+      if (this.closed) return;
+      this.system('recordBroadcastResult', { broadcastId, contactId: r.contactId, status: 'sent', messageId: uuidv7() });
+      await new Promise((res) => setTimeout(res, 1000 / perSecond));
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// Admin, simulator, health and metrics endpoints.
+import { z } from 'zod';
+import { channelSchema } from '../../shared/mutators/args';
+import { MutationError } from '../../shared/tx';
+import type { Services } from '../services';
+import { SYSTEM_ACTOR } from '../sync/engine';
+import { requireAdmin } from './authUser';
+import { HttpError, readJson, sendJson, type Router } from './router';
+
+const newUser = z.object({
+  email: z.string().trim().email().max(254),
+  name: z.string().trim().min(1).max(120),
+  role: z.enum(['admin', 'agent']),
+  password: z.string().min(8).max(1024),
+  groupIds: z.array(z.string().min(1).max(128)).max(100).optional(),
+});
+const inbound = z.object({
+  groupId: z.string().min(1).max(128),
+  from: z.string().min(3).max(32),
+  body: z.string().max(4096),
+  channel: channelSchema.optional(),
+  contactName: z.string().max(120).optional(),
+});
+
+export function adminRoutes(router: Router, svc: Services): void {
+  router.on('POST', /^\/admin\/users$/, async ({ req, res }) => {
+    await requireAdmin(svc, req);
+    const b = await readJson(req, newUser);
+    try {
+      const u = svc.admin.createUser(b);
+      sendJson(res, 201, { id: u.id, name: u.name, email: u.email, role: u.role });
+    } catch (e) {
+      throw new HttpError(409, 'conflict', e instanceof Error ? e.message : 'cannot create user');
+    }
+  });
+  router.on('POST', /^\/simulator\/inbound$/, async ({ req, res }) => {
+    await requireAdmin(svc, req);
+    const b = await readJson(req, inbound);
+    if (!svc.engine.store.get('groups', b.groupId)) throw new HttpError(404, 'not_found', 'no such group');
+    try {
+      svc.engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { ...b, channel: b.channel ?? 'sms' });
+    } catch (e) {
+      if (e instanceof MutationError) throw new HttpError(400, e.code, e.message);
+      throw e;
+    }
+    sendJson(res, 202, { ok: true });
+  });
+  router.on('GET', /^\/simulator\/sent$/, async ({ req, res }) => {
+    await requireAdmin(svc, req);
+    sendJson(res, 200, svc.simulator.sent());
+  });
+  router.on('GET', /^\/health$/, ({ res }) => sendJson(res, 200, { ok: true, version: svc.engine.version() }));
+  router.on('GET', /^\/metrics$/, ({ res }) => {
+    const mem = process.memoryUsage();
+    sendJson(res, 200, {
+      version: svc.engine.version(),
+      minRetainedVersion: svc.engine.minRetainedVersion(),
+      connections: svc.hub.connectionCount,
+      uptimeSeconds: Math.round((Date.now() - svc.startedAt) / 1000),
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+    });
+  });
+}

@@ -1,0 +1,82 @@
+// POST /attachments (content-addressed upload) and GET /attachments/:id (permission-checked download).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync, createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { ScopeCheck, loadViewer } from '../sync/visibility';
+import type { Services } from '../services';
+import { requireUser } from './authUser';
+import { HttpError, readBody, sendJson, type Router } from './router';
+
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+const ALLOWED = [
+  /^image\/(png|jpeg|gif|webp|heic|heif)$/,
+  /^application\/pdf$/,
+  /^application\/(msword|vnd\.ms-excel|vnd\.ms-powerpoint|vnd\.openxmlformats-officedocument\.[a-z.]+|vnd\.oasis\.opendocument\.[a-z.]+|rtf)$/,
+  /^text\/(plain|csv|markdown)$/,
+  /^audio\/(mpeg|mp4|ogg|aac|amr|wav|webm)$/,
+  /^video\/(mp4|3gpp|quicktime|webm)$/,
+];
+
+export const attachmentDir = (dataDir: string) => join(dataDir, 'attachments');
+
+export function attachmentRoutes(router: Router, svc: Services): void {
+  router.on('POST', /^\/attachments$/, async ({ req, res }) => {
+    const user = await requireUser(svc, req);
+    const mime = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!ALLOWED.some((r) => r.test(mime))) throw new HttpError(415, 'unsupported_type', `files of type ${mime || 'unknown'} cannot be attached`);
+    const name = safeName(String(req.headers['x-filename'] ?? 'file'));
+    const body = await readBody(req, MAX_ATTACHMENT_BYTES);
+    if (body.length === 0) throw new HttpError(400, 'invalid', 'empty file');
+    const id = createHash('sha256').update(body).digest('hex');
+    const dir = attachmentDir(svc.dataDir);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, id);
+    if (!existsSync(file)) writeFileSync(file, body);
+    svc.db
+      .prepare('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING')
+      .run(id, mime, body.length, name, user.id, Date.now());
+    sendJson(res, 201, { id, name, mime, size: body.length });
+  });
+
+  router.on('GET', /^\/attachments\/([0-9a-f]{64})$/, async ({ req, res, params }) => {
+    const user = await requireUser(svc, req);
+    const id = params[0] as string;
+    const meta = svc.db.prepare('SELECT mime, size, name, uploaded_by AS uploadedBy FROM attachments WHERE sha256 = ?').get(id) as
+      | { mime: string; size: number; name: string; uploadedBy: string }
+      | undefined;
+    const file = join(attachmentDir(svc.dataDir), id);
+    if (!meta || !existsSync(file) || !mayDownload(svc, user.id, id, meta.uploadedBy)) throw new HttpError(404, 'not_found', 'no such attachment');
+    res.writeHead(200, {
+      'content-type': meta.mime,
+      'content-length': meta.size,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(meta.name)}`,
+      'x-content-type-options': 'nosniff',
+    });
+    createReadStream(file).pipe(res);
+  });
+}
+
+function safeName(encoded: string): string {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    throw new HttpError(400, 'invalid', 'X-Filename must be URL-encoded');
+  }
+  // no path separators or control characters in a stored file name
+  const cleaned = [...name].map((ch) => (ch === '/' || ch === '\\' || ch.charCodeAt(0) < 32 ? '_' : ch)).join('');
+  return cleaned.slice(0, 255) || 'file';
+}
+
+/** The uploader, or whoever may see a message / chat message that references the file. */
+function mayDownload(svc: Services, userId: string, id: string, uploadedBy: string): boolean {
+  if (uploadedBy === userId) return true;
+  const viewer = loadViewer(svc.engine.store, userId);
+  if (!viewer) return false;
+  const check = new ScopeCheck(svc.engine.store, viewer);
+  const pattern = `%"${id}"%`;
+  const convs = svc.db.prepare('SELECT DISTINCT conversation_id AS id FROM messages WHERE attachments LIKE ?').all(pattern) as { id: string }[];
+  if (convs.some((c) => check.canSee(`conv:${c.id}`))) return true;
+  const chats = svc.db.prepare('SELECT DISTINCT chat_id AS id FROM chat_messages WHERE attachments LIKE ?').all(pattern) as { id: string }[];
+  return chats.some((c) => check.canSee(`chat:${c.id}`));
+}

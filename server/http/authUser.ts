@@ -1,0 +1,20 @@
+// Bearer authentication for HTTP endpoints.
+import type { IncomingMessage } from 'node:http';
+import type { User } from '../../shared/schema';
+import type { Services } from '../services';
+import { bearer, HttpError } from './router';
+
+export async function requireUser(svc: Services, req: IncomingMessage): Promise<User> {
+  const v = await svc.tokens.verifyAccess(bearer(req));
+  if (!v.ok) throw new HttpError(401, v.code, v.code === 'token_expired' ? 'access token expired' : 'invalid access token');
+  const user = svc.engine.store.get('users', v.userId);
+  if (!user) throw new HttpError(401, 'unauthorized', 'unknown user');
+  if (!user.active) throw new HttpError(403, 'deactivated', 'this account has been deactivated');
+  return user;
+}
+
+export async function requireAdmin(svc: Services, req: IncomingMessage): Promise<User> {
+  const user = await requireUser(svc, req);
+  if (user.role !== 'admin') throw new HttpError(403, 'forbidden', 'admins only');
+  return user;
+}

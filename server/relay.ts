@@ -1,0 +1,145 @@
+// The relay: SQLite store, mutation engine, sync WebSocket, HTTP API, effects, simulator.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Group, User } from '../shared/schema';
+import * as productRegistry from '../shared/mutators/index';
+import { AuthService } from './auth/authService';
+import { TokenService, tokenSecret } from './auth/tokens';
+import { openDatabase } from './db/open';
+import { EffectRunner } from './effects/runner';
+import { Router, sendError } from './http/router';
+import { authRoutes } from './http/authRoutes';
+import { adminRoutes } from './http/adminRoutes';
+import { attachmentRoutes } from './http/attachmentRoutes';
+import { payRoutes } from './http/payRoutes';
+import { webhookRoutes } from './http/webhookRoutes';
+import { createDefaultRegistry, SimulatorChannel, type SimulatedText } from './providers/simulator';
+import type { ProviderRegistry } from './providers/types';
+import { createAdminApi } from './admin';
+import { createSink } from './sink';
+import { releaseAttachments } from './attachmentsGc';
+import { seedDemo } from './seed/demo';
+import type { Services } from './services';
+import { Engine, type MutatorLookup } from './sync/engine';
+import { SyncHub } from './sync/hub';
+
+export interface RelayOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  seed?: 'demo' | 'none';
+  changeLogRetention?: number;
+  accessTokenTtlSeconds?: number;
+  providers?: ProviderRegistry;
+  /** test-only: a mutator registry other than the product's (shared/mutators) */
+  mutators?: MutatorLookup;
+  /** where relay errors go (default: console.error) */
+  log?: (msg: string, err?: unknown) => void;
+}
+
+export interface Relay {
+  httpUrl: string;
+  wsUrl: string;
+  port: number;
+  close(): Promise<void>;
+  admin: {
+    createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): User;
+    createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string }): Group;
+    addMember(groupId: string, userId: string): void;
+    deactivateUser(userId: string): void;
+  };
+  simulator: {
+    inbound(m: { groupId: string; from: string; body: string; channel?: 'sms' | 'whatsapp'; contactName?: string }): void;
+    sent(): SimulatedText[];
+  };
+  /** internals for tests, the CLI and benchmarks */
+  services: Services;
+}
+
+export const DEFAULT_RETENTION = 100_000;
+
+export async function startRelay(opts: RelayOptions): Promise<Relay> {
+  const log = opts.log ?? ((m: string, e?: unknown) => console.error(m, e ?? ''));
+  const db = openDatabase(opts.dataDir);
+  const mutators = opts.mutators ?? productRegistry.mutators;
+  const engine = new Engine(db, mutators, opts.changeLogRetention ?? DEFAULT_RETENTION, log);
+  const tokens = new TokenService(db, tokenSecret(engine.meta), opts.accessTokenTtlSeconds ?? 15 * 60);
+  const auth = new AuthService(db, engine.store, tokens);
+  const hub = new SyncHub(engine, tokens, log);
+  const simulator = new SimulatorChannel();
+  let httpUrl = '';
+  let providers: ProviderRegistry | null = opts.providers ?? null;
+  const admin = createAdminApi(engine);
+  const sink = createSink(engine, log);
+  simulator.attach(sink);
+  const effects = new EffectRunner(engine, () => providers as ProviderRegistry, {
+    userDeactivated: (userId) => {
+      tokens.revokeAll(userId);
+      hub.disconnectUser(userId, 'deactivated', 'this account has been deactivated');
+    },
+    attachmentsReleased: (ids) => releaseAttachments(db, opts.dataDir, ids),
+  }, log);
+  // Deactivation by any path (mutation, admin, CLI) revokes refresh tokens at once.
+  engine.onCommit((c) => {
+    for (const u of c.changes.deactivated) tokens.revokeAll(u);
+  });
+
+  const services: Services = {
+    db, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, simulator, sink, admin,
+    providers: () => providers as ProviderRegistry,
+    httpUrl: () => httpUrl,
+    startedAt: Date.now(),
+    log,
+  };
+  const router = new Router();
+  authRoutes(router, services);
+  attachmentRoutes(router, services);
+  adminRoutes(router, services);
+  payRoutes(router, services);
+  webhookRoutes(router, services);
+
+  const server: Server = createServer((req, res) => void router.handle(req, res, log));
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://relay.local').pathname;
+    if (path === '/sync') hub.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  server.on('clientError', (_e, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : '127.0.0.1';
+  httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  providers ??= createDefaultRegistry(simulator, httpUrl);
+
+  if (opts.seed === 'demo' && engine.store.find('users', {}).length === 0) seedDemo(services);
+
+  let closed = false;
+  return {
+    httpUrl,
+    wsUrl: `${httpUrl.replace(/^http/, 'ws')}/sync`,
+    port,
+    admin,
+    services,
+    simulator: {
+      inbound: (m) => sink.inbound({ ...m, channel: m.channel ?? 'sms' }),
+      sent: () => simulator.sent(),
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      effects.close();
+      simulator.close();
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      db.close();
+    },
+  };
+}
+
+export function sendNotFound(res: Parameters<typeof sendError>[0]): void {
+  sendError(res, 404, 'not_found', 'not found');
+}

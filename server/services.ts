@@ -1,0 +1,34 @@
+// What the relay's parts share: built once by startRelay, handed to HTTP routes and the CLI.
+import type { User, Group } from '../shared/schema';
+import type { AuthService } from './auth/authService';
+import type { TokenService } from './auth/tokens';
+import type { Db } from './db/open';
+import type { EffectRunner } from './effects/runner';
+import type { SimulatorChannel } from './providers/simulator';
+import type { PaymentSink, ProviderRegistry, ProviderSink } from './providers/types';
+import type { Engine } from './sync/engine';
+import type { SyncHub } from './sync/hub';
+
+export interface AdminApi {
+  createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): User;
+  createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string }): Group;
+  addMember(groupId: string, userId: string): void;
+  deactivateUser(userId: string): void;
+}
+
+export interface Services {
+  db: Db;
+  dataDir: string;
+  engine: Engine;
+  auth: AuthService;
+  tokens: TokenService;
+  hub: SyncHub;
+  effects: EffectRunner;
+  simulator: SimulatorChannel;
+  providers(): ProviderRegistry;
+  sink: ProviderSink & PaymentSink;
+  admin: AdminApi;
+  httpUrl(): string;
+  startedAt: number;
+  log(msg: string, err?: unknown): void;
+}

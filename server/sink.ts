@@ -1,0 +1,33 @@
+// Where providers report back (inbound messages, delivery statuses, payments): each
+// report becomes a system mutation. Refusals are logged, never thrown at the provider.
+import type { Engine } from './sync/engine';
+import { SYSTEM_ACTOR } from './sync/engine';
+import type { PaymentSink, ProviderSink } from './providers/types';
+
+export function createSink(engine: Engine, log: (m: string, e?: unknown) => void): ProviderSink & PaymentSink {
+  const run = (name: string, args: unknown) => {
+    try {
+      engine.runAs(SYSTEM_ACTOR, name, args);
+    } catch (e) {
+      log(`relay: ${name} refused`, e);
+    }
+  };
+  const store = engine.store;
+  return {
+    inbound: (m) => run('receiveInbound', m),
+    status(u) {
+      const messageId = u.messageId ?? (u.providerMessageId ? store.find('messages', { providerMessageId: u.providerMessageId })[0]?.id : undefined);
+      if (!messageId) return log(`relay: status for unknown message ${u.providerMessageId ?? ''}`);
+      run('updateDeliveryStatus', { messageId, status: u.status, failureReason: u.failureReason ?? null, ...(u.providerMessageId ? { providerMessageId: u.providerMessageId } : {}) });
+    },
+    payment(p) {
+      let { invoiceId, checkoutId } = p;
+      if (!invoiceId && !checkoutId && p.providerRef) {
+        invoiceId = store.find('invoices', { providerRef: p.providerRef })[0]?.id;
+        if (!invoiceId) checkoutId = store.find('checkouts', { providerRef: p.providerRef })[0]?.id;
+      }
+      if (!invoiceId && !checkoutId) return log(`relay: payment for unknown reference ${p.providerRef ?? ''}`);
+      run('setPaymentStatus', { ...(invoiceId ? { invoiceId } : { checkoutId }), status: p.status });
+    },
+  };
+}

@@ -1,0 +1,194 @@
+// Runs mutations with full authority: one SQLite transaction per mutation, together
+// with the client's lastMutationId; then publishes the change set for fan-out and effects.
+import { uuidv7 } from 'uuidv7';
+import type { z } from 'zod';
+import type { Role } from '../../shared/schema';
+import { RowStore, type SqlStatement } from '../../shared/store/rowStore';
+import { MutationError, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../../shared/tx';
+import type { MutatorDef } from '../../shared/mutators/define';
+import { systemMutations, type MutationName } from '../../shared/mutators/index';
+import type { MutationResult } from '../../shared/protocol/pushResult';
+import type { Db } from '../db/open';
+import { MetaStore } from '../db/meta';
+import type { ChangeSet } from './changeSet';
+import { ServerTx } from './serverTx';
+
+export type AnyMutatorDef = MutatorDef<z.ZodType>;
+/** name → mutator; the product's registry (shared/mutators) or a test registry */
+export type MutatorLookup = Readonly<Record<string, AnyMutatorDef | undefined>>;
+
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+export const SYSTEM_ACTOR: Actor = { userId: 'system', role: 'admin' };
+
+export interface Commit {
+  changes: ChangeSet;
+  effects: ServerEffect[];
+  /** the pushing client, whose poke is sent after its pushResult */
+  clientId?: string;
+}
+export type CommitListener = (c: Commit) => void;
+
+export type PushOutcome =
+  | { kind: 'applied'; result: MutationResult; commit: Commit | null }
+  | { kind: 'duplicate'; result: MutationResult }
+  | { kind: 'order'; expected: number };
+
+export class Engine {
+  readonly store: RowStore;
+  readonly meta: MetaStore;
+  private readonly listeners: CommitListener[] = [];
+  private readonly getClient: SqlStatement;
+  private readonly setClient: SqlStatement;
+  private readonly pruneStmt: SqlStatement;
+  private minRetained: number;
+
+  constructor(
+    readonly db: Db,
+    private mutators: MutatorLookup,
+    readonly retention: number,
+    private readonly log: (msg: string, err?: unknown) => void = (m, e) => console.error(m, e),
+  ) {
+    this.store = new RowStore(db);
+    this.meta = new MetaStore(db);
+    this.getClient = db.prepare('SELECT user_id AS userId, last_mutation_id AS lastMutationId FROM clients WHERE client_id = ?');
+    this.setClient = db.prepare(
+      'INSERT INTO clients (client_id, user_id, last_mutation_id) VALUES (?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id',
+    );
+    this.pruneStmt = db.prepare('DELETE FROM tombstones WHERE version <= ?');
+    this.minRetained = this.meta.minRetainedVersion();
+  }
+
+  onCommit(l: CommitListener): void {
+    this.listeners.push(l);
+  }
+
+  setMutators(m: MutatorLookup): void {
+    this.mutators = m;
+  }
+
+  version(): number {
+    return this.meta.version();
+  }
+
+  minRetainedVersion(): number {
+    return this.minRetained;
+  }
+
+  client(clientId: string): { userId: string; lastMutationId: number } | undefined {
+    return this.getClient.get(clientId) as { userId: string; lastMutationId: number } | undefined;
+  }
+
+  registerClient(clientId: string, userId: string): void {
+    if (!this.client(clientId)) this.setClient.run(clientId, userId, 0);
+  }
+
+  /** Writes directly (admin operations, seed), in one transaction and one version; publishes. */
+  write<R>(fn: (tx: ServerTx) => R): R {
+    const { value, commit } = this.db.transaction(() => {
+      const tx = new ServerTx(this.store, this.db, this.version() + 1);
+      const value = fn(tx);
+      return { value, commit: this.finish(tx, []) };
+    })();
+    if (commit) this.publish(commit);
+    return value;
+  }
+
+  /** Runs a mutation as the relay (system mutations, admin); throws MutationError on refusal. */
+  runAs(actor: Actor, name: string, rawArgs: unknown): Commit | null {
+    const m = this.mutators[name];
+    if (!m) throw new MutationError('invalid', `unknown mutation ${name}`);
+    const parsed = m.args.safeParse(rawArgs);
+    if (!parsed.success) throw new MutationError('invalid', parsed.error.message);
+    const effects: ServerEffect[] = [];
+    const commit = this.db.transaction(() => {
+      const tx = new ServerTx(this.store, this.db, this.version() + 1);
+      m.run(tx, this.context(actor, effects), parsed.data);
+      return this.finish(tx, effects);
+    })();
+    if (commit) this.publish(commit);
+    return commit;
+  }
+
+  /** One pushed mutation: validated, run in a transaction with the client's lastMutationId. Never throws for mutation errors. */
+  runPushed(clientId: string, actor: Actor, mut: { id: number; name: string; args: unknown }): PushOutcome {
+    const last = this.client(clientId)?.lastMutationId ?? 0;
+    if (mut.id <= last) return { kind: 'duplicate', result: { id: mut.id, status: 'ok' } };
+    if (mut.id !== last + 1) return { kind: 'order', expected: last + 1 };
+    const effects: ServerEffect[] = [];
+    const run = this.db.transaction(() => {
+      let result: MutationResult = { id: mut.id, status: 'ok' };
+      let commit: Commit | null = null;
+      try {
+        commit = this.db.transaction(() => this.applyPushed(actor, mut, effects))();
+      } catch (e) {
+        this.meta.invalidate();
+        effects.length = 0;
+        result = this.rejection(mut, e);
+      }
+      this.setClient.run(clientId, actor.userId, mut.id);
+      return { result, commit };
+    });
+    let out: { result: MutationResult; commit: Commit | null };
+    try {
+      out = run();
+    } catch (e) {
+      this.meta.invalidate();
+      this.log(`relay: push transaction failed for ${mut.name}`, e);
+      throw e;
+    }
+    if (out.commit) {
+      out.commit.clientId = clientId;
+      this.publish(out.commit);
+    }
+    return { kind: 'applied', ...out };
+  }
+
+  private applyPushed(actor: Actor, mut: { name: string; args: unknown }, effects: ServerEffect[]): Commit | null {
+    const m = this.mutators[mut.name];
+    if (!m) throw new MutationError('invalid', `unknown mutation ${mut.name}`);
+    if (m.system || systemMutations.has(mut.name as MutationName)) throw new MutationError('forbidden', `${mut.name} is run by the relay only`);
+    const parsed = m.args.safeParse(mut.args);
+    if (!parsed.success) throw new MutationError('invalid', parsed.error.message);
+    const tx = new ServerTx(this.store, this.db, this.version() + 1);
+    m.run(tx, this.context(actor, effects), parsed.data);
+    return this.finish(tx, effects);
+  }
+
+  private rejection(mut: { id: number; name: string }, e: unknown): MutationResult {
+    if (e instanceof MutationError) return { id: mut.id, status: 'rejected', code: e.code, message: e.message };
+    this.log(`relay: mutation ${mut.name} failed`, e);
+    const code: MutationErrorCode = 'internal';
+    return { id: mut.id, status: 'rejected', code, message: 'internal error' };
+  }
+
+  private context(actor: Actor, effects: ServerEffect[]): MutatorContext {
+    return { userId: actor.userId, role: actor.role, now: Date.now(), side: 'server', newId: () => uuidv7(), effect: (e) => effects.push(e) };
+  }
+
+  /** Inside the transaction: bump the version when something was written, prune old tombstones. */
+  private finish(tx: ServerTx, effects: ServerEffect[]): Commit | null {
+    if (!tx.wrote) return effects.length ? { changes: tx.changes, effects } : null;
+    this.meta.set('version', String(tx.version));
+    tx.changes.version = tx.version;
+    const cutoff = tx.version - this.retention;
+    if (cutoff > this.minRetained) {
+      this.pruneStmt.run(cutoff);
+      this.meta.set('minRetainedVersion', String(cutoff));
+      this.minRetained = cutoff;
+    }
+    return { changes: tx.changes, effects };
+  }
+
+  publish(c: Commit): void {
+    for (const l of this.listeners) {
+      try {
+        l(c);
+      } catch (e) {
+        this.log('relay: commit listener failed', e);
+      }
+    }
+  }
+}

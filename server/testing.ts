@@ -1,0 +1,76 @@
+// A ready organisation for tests: a relay on a random port in a temp directory, two
+// groups and five users (one deactivated). Used by every area's integration tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Group, User } from '../shared/schema';
+import { startRelay, type Relay, type RelayOptions } from './relay';
+
+export interface TestOrg {
+  relay: Relay;
+  /** every test user's password */
+  password: string;
+  groups: { sales: Group; support: Group };
+  /** admin, member of both groups */
+  admin: User;
+  /** agents in sales */
+  alice: User;
+  bob: User;
+  /** agent in support only */
+  carol: User;
+  /** deactivated agent (was in sales) */
+  dave: User;
+  login(email: string): Promise<{ accessToken: string; refreshToken: string }>;
+}
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+export async function login(httpUrl: string, email: string, password: string): Promise<{ accessToken: string; refreshToken: string; user: { id: string } }> {
+  const res = await fetch(`${httpUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { accessToken: string; refreshToken: string; user: { id: string } };
+}
+
+/** Temp dataDir (removed at close unless given), port 0, seed 'none'. */
+export async function startTestRelay(opts: Partial<RelayOptions> = {}): Promise<TestOrg> {
+  const ownDir = !opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-relay-'));
+  const relay = await startRelay({ seed: 'none', port: 0, ...opts, dataDir });
+  const existing = relay.services.engine.store.find('users', { email: 'admin@test.parley' })[0];
+  const org = existing ? reopen(relay) : populate(relay);
+  if (ownDir) {
+    const close = relay.close.bind(relay);
+    relay.close = async () => {
+      await close();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+  }
+  return { relay, password: TEST_PASSWORD, ...org, login: (email) => login(relay.httpUrl, email, TEST_PASSWORD) };
+}
+
+type People = Omit<TestOrg, 'relay' | 'password' | 'login'>;
+
+function populate(relay: Relay): People {
+  const a = relay.admin;
+  const sales = a.createGroup({ name: 'Sales', smsNumber: '+447700900001', whatsappNumber: '+447700900002' });
+  const support = a.createGroup({ name: 'Support', smsNumber: '+447700900003', whatsappNumber: '+447700900004' });
+  const mk = (name: string, role: 'admin' | 'agent', groupIds: string[]) =>
+    a.createUser({ email: `${name.toLowerCase()}@test.parley`, name, role, password: TEST_PASSWORD, groupIds });
+  const admin = mk('Admin', 'admin', [sales.id, support.id]);
+  const alice = mk('Alice', 'agent', [sales.id]);
+  const bob = mk('Bob', 'agent', [sales.id]);
+  const carol = mk('Carol', 'agent', [support.id]);
+  const daveActive = mk('Dave', 'agent', [sales.id]);
+  a.deactivateUser(daveActive.id);
+  const store = relay.services.engine.store;
+  const dave = store.get('users', daveActive.id) as User;
+  return { groups: { sales: store.get('groups', sales.id) as Group, support: store.get('groups', support.id) as Group }, admin, alice, bob, carol, dave };
+}
+
+/** The same organisation after a restart on the same dataDir. */
+function reopen(relay: Relay): People {
+  const store = relay.services.engine.store;
+  const user = (name: string) => store.find('users', { email: `${name}@test.parley` })[0] as User;
+  const group = (name: string) => store.find('groups', { name })[0] as Group;
+  return { groups: { sales: group('Sales'), support: group('Support') }, admin: user('admin'), alice: user('alice'), bob: user('bob'), carol: user('carol'), dave: user('dave') };
+}
