@@ -35,10 +35,21 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts', 'electron/host/**/*.ts'],
+    // core tests start a real relay (server/testing.ts); only they may import server/
+    ignores: ['electron/core/test/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['electron', 'electron/*'], message: 'electron/core is plain Node: it runs under Node in tests and the browser host.' },
         { group: ['**/server/**', '**/renderer/**'], message: 'The core talks to the relay only over the protocol.' },
+      ] }],
+    },
+  },
+  {
+    files: ['electron/core/test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', 'electron/*'], message: 'electron/core is plain Node: it runs under Node in tests and the browser host.' },
+        { group: ['**/renderer/**'], message: 'The core knows nothing of the renderer.' },
       ] }],
     },
   },

@@ -38,4 +38,4 @@ export const tinyRegistry: Registry = {
       tx.del('contacts', a.id);
     },
   }),
-} as Registry;
+};

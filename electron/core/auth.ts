@@ -1,0 +1,69 @@
+// HTTP calls to the relay's auth endpoints, and the access token's lifetime.
+import { z } from 'zod';
+
+export class RelayHttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = 'RelayHttpError';
+  }
+}
+
+const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const loginResponse = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1),
+  accessExpiresAt: z.union([z.number(), z.string()]),
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['admin', 'agent']) }),
+});
+export type LoginResponse = z.infer<typeof loginResponse>;
+
+/** ms since epoch, whether the relay sends seconds, ms or an ISO date. */
+export function expiryMs(v: number | string): number {
+  if (typeof v === 'string') return Date.parse(v);
+  return v < 1e12 ? v * 1000 : v;
+}
+
+export async function relayFetch(url: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    throw new RelayHttpError(0, 'network', `cannot reach the relay (${(e as Error).message})`);
+  }
+  if (res.ok) return res;
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  const e = errorBody.safeParse(parsed);
+  if (e.success) throw new RelayHttpError(res.status, e.data.error.code, e.data.error.message);
+  throw new RelayHttpError(res.status, 'http_' + res.status, text.slice(0, 200) || res.statusText);
+}
+
+async function postJson(url: string, body: unknown): Promise<unknown> {
+  const res = await relayFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+const base = (relayUrl: string) => relayUrl.replace(/\/+$/, '');
+
+export async function login(relayUrl: string, email: string, password: string): Promise<LoginResponse> {
+  return loginResponse.parse(await postJson(`${base(relayUrl)}/auth/login`, { email, password }));
+}
+
+export async function refresh(relayUrl: string, refreshToken: string): Promise<LoginResponse> {
+  return loginResponse.parse(await postJson(`${base(relayUrl)}/auth/refresh`, { refreshToken }));
+}
+
+export async function logout(relayUrl: string, refreshToken: string): Promise<void> {
+  await postJson(`${base(relayUrl)}/auth/logout`, { refreshToken });
+}
+
+export function wsUrlOf(relayUrl: string): string {
+  return base(relayUrl).replace(/^http/, 'ws') + '/sync';
+}

@@ -1,0 +1,89 @@
+// Team inbox, My inbox, Archived, Chats, and the unread counts.
+import type Database from 'better-sqlite3';
+import type { Counts, InboxItem, Page, QueryArgs } from '../../../shared/bridge';
+import { chatItemColumns, convItemColumns, convItemJoins, convUnread, toChatItem, toConvItem, type ChatItemRaw, type ConvItemRaw } from './listItems';
+
+type InboxArgs = Required<Pick<QueryArgs<'inbox'>, 'view' | 'offset' | 'limit'>> & { groupId?: string | null; unreadOnly?: boolean };
+
+function convPage(db: Database.Database, me: string, where: string, params: Record<string, unknown>, a: InboxArgs): Page<InboxItem> {
+  const unread = a.unreadOnly ? ` AND ${convUnread}` : '';
+  const join = a.unreadOnly ? `LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id` : '';
+  const total = (db.prepare(`SELECT count(*) AS n FROM conversations c ${join} WHERE ${where}${unread}`).get({ me, ...params }) as { n: number }).n;
+  const rows = db
+    .prepare(`SELECT ${convItemColumns} FROM conversations c ${convItemJoins} WHERE ${where}${unread} ORDER BY c.last_activity_at DESC, c.id LIMIT @limit OFFSET @offset`)
+    .all({ me, ...params, limit: a.limit, offset: a.offset }) as ConvItemRaw[];
+  return { total, offset: a.offset, items: rows.map(toConvItem) };
+}
+
+export function inbox(db: Database.Database, me: string, a: InboxArgs): Page<InboxItem> {
+  const g = a.groupId ?? null;
+  switch (a.view) {
+    case 'team':
+      return g
+        ? convPage(db, me, `c.group_id = @g AND c.status = 'open'`, { g }, a)
+        : convPage(db, me, `c.status = 'open'`, {}, a);
+    case 'archived':
+      return g
+        ? convPage(db, me, `c.group_id = @g AND c.status = 'archived'`, { g }, a)
+        : convPage(db, me, `c.status = 'archived'`, {}, a);
+    case 'chats':
+      return chatPage(db, me, a);
+    case 'mine':
+      return minePage(db, me, a);
+  }
+}
+
+function chatPage(db: Database.Database, me: string, a: InboxArgs): Page<InboxItem> {
+  const unread = a.unreadOnly ? ' AND unread = 1' : '';
+  const base = `SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me`;
+  const total = (db.prepare(`SELECT count(*) AS n FROM (${base}) WHERE 1${unread}`).get({ me }) as { n: number }).n;
+  const rows = db.prepare(`SELECT * FROM (${base}) WHERE 1${unread} ORDER BY last_activity_at DESC, id LIMIT @limit OFFSET @offset`).all({ me, limit: a.limit, offset: a.offset }) as ChatItemRaw[];
+  return { total, offset: a.offset, items: rows.map((r) => toChatItem(db, me, r)) };
+}
+
+/** Assigned open conversations and my chats, merged by latest activity. */
+function minePage(db: Database.Database, me: string, a: InboxArgs): Page<InboxItem> {
+  const convUnreadFilter = a.unreadOnly ? ` AND ${convUnread}` : '';
+  const chatUnreadFilter = a.unreadOnly ? ' WHERE unread = 1' : '';
+  const convs = `SELECT 'conversation' AS k, c.id, c.last_activity_at FROM conversation_assignees ca JOIN conversations c ON c.id = ca.conversation_id
+    LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id WHERE ca.user_id = @me AND c.status = 'open'${convUnreadFilter}`;
+  const chats = `SELECT 'chat' AS k, id, last_activity_at FROM (SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me)${chatUnreadFilter}`;
+  const union = `${convs} UNION ALL ${chats}`;
+  const total = (db.prepare(`SELECT count(*) AS n FROM (${union})`).get({ me }) as { n: number }).n;
+  const keys = db.prepare(`SELECT k, id FROM (${union}) ORDER BY last_activity_at DESC, id LIMIT @limit OFFSET @offset`).all({ me, limit: a.limit, offset: a.offset }) as { k: string; id: string }[];
+  const convStmt = db.prepare(`SELECT ${convItemColumns} FROM conversations c ${convItemJoins} WHERE c.id = @id`);
+  const chatStmt = db.prepare(`SELECT ${chatItemColumns} FROM chats ch WHERE ch.id = @id`);
+  const items: InboxItem[] = [];
+  for (const key of keys) {
+    if (key.k === 'conversation') {
+      const r = convStmt.get({ me, id: key.id }) as ConvItemRaw | undefined;
+      if (r) items.push(toConvItem(r));
+    } else {
+      const r = chatStmt.get({ me, id: key.id }) as ChatItemRaw | undefined;
+      if (r) items.push(toChatItem(db, me, r));
+    }
+  }
+  return { total, offset: a.offset, items };
+}
+
+export function counts(db: Database.Database, me: string): Counts {
+  const perGroup = db
+    .prepare(`SELECT c.group_id AS g, count(*) AS n FROM conversations c LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id
+              WHERE c.status = 'open' AND ${convUnread} GROUP BY c.group_id`)
+    .all({ me }) as { g: string; n: number }[];
+  const team: Record<string, number> = {};
+  let teamAll = 0;
+  for (const r of perGroup) {
+    team[r.g] = r.n;
+    teamAll += r.n;
+  }
+  const mineConvs = (db
+    .prepare(`SELECT count(*) AS n FROM conversation_assignees ca JOIN conversations c ON c.id = ca.conversation_id
+              LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id WHERE ca.user_id = @me AND c.status = 'open' AND ${convUnread}`)
+    .get({ me }) as { n: number }).n;
+  const chats = (db
+    .prepare(`SELECT count(*) AS n FROM (SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me) WHERE unread = 1`)
+    .get({ me }) as { n: number }).n;
+  const archived = (db.prepare(`SELECT count(*) AS n FROM conversations WHERE status = 'archived'`).get() as { n: number }).n;
+  return { mine: mineConvs + chats, team, teamAll, chats, archived };
+}

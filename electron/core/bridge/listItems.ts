@@ -1,0 +1,99 @@
+// Inbox list rows built in SQL: the hot path (Team inbox at 100k conversations) reads
+// only the page it shows, through the (group, status, activity) indexes.
+import type Database from 'better-sqlite3';
+import type { ChatListItem, ConversationListItem } from '../../../shared/bridge';
+import type { Channel, ChatKind, ConversationStatus } from '../../../shared/schema';
+
+/** Columns of a conversation list item; `@me` is the viewer's id. */
+export const convItemColumns = `
+  c.id, c.contact_id, c.group_id, c.channel, c.status, c.last_activity_at, c.last_preview, c.assignees, c.visible_to,
+  c.last_inbound_at, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
+  EXISTS(SELECT 1 FROM invoices i WHERE i.conversation_id = c.id AND i.status = 'sent') AS unpaid,
+  EXISTS(SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.status = 'failed') AS failed,
+  EXISTS(SELECT 1 FROM undo_log u WHERE u.tbl = 'conversations' AND u.row_id = c.id) AS pending`;
+export const convItemJoins = `
+  LEFT JOIN contacts k ON k.id = c.contact_id
+  LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id`;
+/** A conversation is unread when a message came in after the viewer's read mark. */
+export const convUnread = `(c.last_inbound_at IS NOT NULL AND (rs.last_read_at IS NULL OR rs.last_read_at < c.last_inbound_at))`;
+
+export interface ConvItemRaw {
+  id: string;
+  contact_id: string;
+  group_id: string;
+  channel: Channel;
+  status: ConversationStatus;
+  last_activity_at: number;
+  last_preview: string;
+  assignees: string;
+  visible_to: string | null;
+  last_inbound_at: number | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  last_read_at: number | null;
+  unpaid: number;
+  failed: number;
+  pending: number;
+}
+
+export function toConvItem(r: ConvItemRaw): ConversationListItem {
+  return {
+    kind: 'conversation',
+    id: r.id,
+    contactId: r.contact_id,
+    contactName: r.contact_name ?? 'Unknown contact',
+    contactPhone: r.contact_phone ?? '',
+    groupId: r.group_id,
+    channel: r.channel,
+    status: r.status,
+    lastActivityAt: r.last_activity_at,
+    lastPreview: r.last_preview,
+    unread: r.last_inbound_at !== null && (r.last_read_at === null || r.last_read_at < r.last_inbound_at),
+    assignees: JSON.parse(r.assignees) as string[],
+    restricted: r.visible_to !== null,
+    hasUnpaidInvoice: r.unpaid === 1,
+    hasFailedSend: r.failed === 1,
+    pending: r.pending === 1,
+  };
+}
+
+/** Columns of a chat list item; `@me` is the viewer's id. */
+export const chatItemColumns = `
+  ch.id, ch.kind, ch.title, ch.members, ch.last_activity_at, ch.last_preview,
+  EXISTS(SELECT 1 FROM chat_messages cm WHERE cm.chat_id = ch.id AND cm.author_id <> @me
+         AND cm.created_at > COALESCE((SELECT last_read_at FROM read_states WHERE id = @me || ':' || ch.id), 0)) AS unread,
+  EXISTS(SELECT 1 FROM undo_log u WHERE u.tbl = 'chats' AND u.row_id = ch.id) AS pending`;
+
+export interface ChatItemRaw {
+  id: string;
+  kind: ChatKind;
+  title: string | null;
+  members: string;
+  last_activity_at: number;
+  last_preview: string;
+  unread: number;
+  pending: number;
+}
+
+export function chatTitle(db: Database.Database, viewerId: string, kind: ChatKind, title: string | null, members: string[]): string {
+  if (title) return title;
+  const names = (id: string) => (db.prepare('SELECT name FROM users WHERE id = ?').get(id) as { name: string } | undefined)?.name ?? 'Unknown';
+  if (kind === 'self') return 'Notes to self';
+  const others = members.filter((m) => m !== viewerId);
+  return others.length ? others.map(names).join(', ') : names(viewerId);
+}
+
+export function toChatItem(db: Database.Database, viewerId: string, r: ChatItemRaw): ChatListItem {
+  const members = JSON.parse(r.members) as string[];
+  return {
+    kind: 'chat',
+    id: r.id,
+    chatKind: r.kind,
+    title: chatTitle(db, viewerId, r.kind, r.title, members),
+    members,
+    lastActivityAt: r.last_activity_at,
+    lastPreview: r.last_preview,
+    unread: r.unread === 1,
+    pending: r.pending === 1,
+  };
+}

@@ -1,0 +1,32 @@
+// Desktop notifications: new inbound messages in conversations assigned to me, new
+// team-chat messages from others. Never for what initial sync or a reset brings.
+import type { BridgeEvent } from '../../../shared/bridge';
+import type { Replica } from '../db/replica';
+import type { PokeOutcome } from '../engine/engine';
+import { chatTitle } from './listItems';
+
+const preview = (s: string) => (s.length > 140 ? s.slice(0, 139) + '…' : s);
+
+export function notificationsFor(replica: Replica, me: string, rows: PokeOutcome['newRows']): BridgeEvent[] {
+  const out: BridgeEvent[] = [];
+  const store = replica.store;
+  for (const n of rows) {
+    if (n.table === 'messages') {
+      const m = store.get('messages', n.id);
+      if (!m || m.direction !== 'inbound') continue;
+      const c = store.get('conversations', m.conversationId);
+      if (!c || !c.assignees.includes(me)) continue;
+      const who = store.get('contacts', c.contactId)?.name ?? 'New message';
+      out.push({ type: 'notify', title: who, body: preview(m.body || (m.attachments.length ? 'Attachment' : '')), target: { kind: 'conversation', id: c.id } });
+    } else {
+      const m = store.get('chatMessages', n.id);
+      if (!m || m.authorId === me) continue;
+      const chat = store.get('chats', m.chatId);
+      if (!chat) continue;
+      const author = store.get('users', m.authorId)?.name ?? 'Team chat';
+      const title = chat.kind === 'group' ? `${author} in ${chatTitle(replica.db, me, chat.kind, chat.title, chat.members)}` : author;
+      out.push({ type: 'notify', title, body: preview(m.body || 'Attachment'), target: { kind: 'chat', id: chat.id } });
+    }
+  }
+  return out;
+}

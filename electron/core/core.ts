@@ -1,0 +1,231 @@
+// The core: session, replica, engine and sync client behind the Bridge API.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { uuidv7 } from 'uuidv7';
+import {
+  commandArgs, queryArgs, type BridgeEvent, type CommandArgs, type CommandName, type CommandResults,
+  type MutateResult, type QueryArgs, type QueryName, type QueryResults, type Session, type SyncState, type SyncStatus,
+} from '../../shared/bridge';
+import { mutators } from '../../shared/mutators/index';
+import type { MutationArgs, MutationName } from '../../shared/mutators/args';
+import type { Role } from '../../shared/schema';
+import { login, logout, wsUrlOf } from './auth';
+import { Replica } from './db/replica';
+import { ChangeSet } from './engine/changeSet';
+import { MutationEngine, targetOf, type PokeOutcome, type Registry } from './engine/engine';
+import { runCommand } from './bridge/commands';
+import { bridgeError } from './bridge/errors';
+import { runQuery } from './bridge/queries';
+import { recordFailure } from './bridge/failures';
+import { notificationsFor } from './bridge/notifications';
+import type { SecretStore } from './secretStore';
+import { SessionKeeper } from './session';
+import { SyncClient } from './sync/syncClient';
+
+export interface CoreOptions {
+  dataDir: string;
+  secretStore: SecretStore;
+  clientName?: string;
+  /** tests inject a registry; the product uses shared/mutators */
+  registry?: Registry;
+  migrationsDir?: string;
+  /** ms between pings (tests shorten it) */
+  pingIntervalMs?: number;
+}
+
+export { bridgeError };
+
+interface Open {
+  replica: Replica;
+  engine: MutationEngine;
+  sync: SyncClient;
+}
+
+export class CoreImpl {
+  private readonly listeners = new Set<(e: BridgeEvent) => void>();
+  readonly sessions: SessionKeeper;
+  private open: Open | null = null;
+  private state: SyncState = 'signedOut';
+  private error: string | null = null;
+
+  constructor(readonly opts: CoreOptions) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    this.sessions = new SessionKeeper(opts.dataDir, opts.secretStore);
+  }
+
+  async start(): Promise<void> {
+    const s = await this.sessions.load();
+    if (s) this.openSession(s);
+  }
+
+  async close(): Promise<void> {
+    await this.closeReplica();
+    this.listeners.clear();
+  }
+
+  subscribe(listener: (e: BridgeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(e: BridgeEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
+  }
+
+  replicaPath(userId: string): string {
+    return join(this.opts.dataDir, 'replicas', `${userId.replace(/[^A-Za-z0-9_-]/g, '_')}.sqlite`);
+  }
+
+  /** The engine and replica of the signed-in user (tests and the browser host reach in here). */
+  get current(): Open | null {
+    return this.open;
+  }
+
+  private role(): Role {
+    const s = this.sessions.session;
+    const row = s && this.open ? this.open.replica.store.get('users', s.userId) : undefined;
+    return row?.role ?? s?.role ?? 'agent';
+  }
+
+  private openSession(s: Session): void {
+    mkdirSync(join(this.opts.dataDir, 'replicas'), { recursive: true });
+    const path = this.replicaPath(s.userId);
+    let replica = Replica.open(path, this.opts.migrationsDir);
+    const meta = replica.meta();
+    if (meta && (meta.relayUrl !== s.relayUrl || meta.userId !== s.userId)) {
+      // a replica of another organisation: never mix rows
+      replica.close();
+      Replica.destroy(path);
+      replica = Replica.open(path, this.opts.migrationsDir);
+    }
+    replica.initMeta({ clientId: meta?.clientId ?? uuidv7(), userId: s.userId, relayUrl: s.relayUrl, role: s.role });
+    const engine = new MutationEngine(replica, this.opts.registry ?? (mutators), () => ({ userId: s.userId, role: this.role() }));
+    engine.ensureRebased();
+    const sync = new SyncClient({
+      wsUrl: wsUrlOf(s.relayUrl),
+      replica,
+      engine,
+      token: (force) => this.sessions.token(force),
+      onState: (st, err) => {
+        this.state = st;
+        this.error = err;
+        this.emitStatus();
+      },
+      onPoke: (o, initial) => this.onPoke(o, initial),
+      onRejected: (rows) => {
+        const db = replica.db;
+        const changes = new ChangeSet();
+        for (const r of rows) {
+          const targetId = targetOf(r.row.args);
+          recordFailure(db, { mutationId: r.row.id, name: r.row.name, args: r.row.args, code: r.code as never, message: r.message, at: Date.now(), targetId });
+          if (targetId) changes.ids.add(targetId);
+        }
+        this.emit({ type: 'changed', tables: [], ids: [...changes.ids, 'failures'] });
+      },
+      onAuthLost: (message) => {
+        this.error = message;
+        this.emitStatus();
+      },
+      pingIntervalMs: this.opts.pingIntervalMs,
+    });
+    this.open = { replica, engine, sync };
+    this.state = 'connecting';
+    sync.start();
+  }
+
+  private onPoke(o: PokeOutcome, initial: boolean): void {
+    if (!o.changes.empty) this.emit(o.changes.toEvent());
+    this.emitStatus();
+    const s = this.sessions.session;
+    if (!initial && s && this.open && o.newRows.length) {
+      for (const n of notificationsFor(this.open.replica, s.userId, o.newRows)) this.emit(n);
+    }
+  }
+
+  syncStatus(): SyncStatus {
+    const meta = this.open?.replica.meta();
+    return {
+      state: this.open ? this.state : 'signedOut',
+      pending: this.open ? this.open.engine.pendingCount() : 0,
+      lastSyncedAt: meta?.lastSyncedAt ?? null,
+      error: this.error,
+    };
+  }
+
+  private emitStatus(): void {
+    this.emit({ type: 'sync', status: this.syncStatus() });
+  }
+
+  private async closeReplica(): Promise<void> {
+    const o = this.open;
+    this.open = null;
+    if (!o) return;
+    await o.sync.stop();
+    o.replica.close();
+  }
+
+  // ---- Bridge ----
+
+  async query<K extends QueryName>(name: K, args: QueryArgs<K>): Promise<QueryResults[K]> {
+    const schema = queryArgs[name] as (typeof queryArgs)[QueryName] | undefined;
+    if (!schema) throw bridgeError('unknown_query', `unknown query ${String(name)}`);
+    const parsed = schema.safeParse(args ?? {});
+    if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
+    if (name === 'session') return this.sessions.session as QueryResults[K];
+    if (name === 'syncStatus') return this.syncStatus() as QueryResults[K];
+    const s = this.sessions.session;
+    if (!s || !this.open) throw bridgeError('signed_out', 'sign in first');
+    const ctx = { db: this.open.replica.db, store: this.open.replica.store, me: s.userId, role: this.role() };
+    return runQuery(ctx, name, parsed.data as never) as QueryResults[K];
+  }
+
+  async mutate<N extends MutationName>(name: N, args: MutationArgs<N>): Promise<MutateResult> {
+    if (!this.open) throw bridgeError('signed_out', 'sign in first');
+    const changes = new ChangeSet();
+    const r = this.open.engine.mutate(name, args, changes);
+    if (r.ok) {
+      this.emit(changes.toEvent());
+      this.emitStatus();
+      this.open.sync.kick();
+    }
+    return r;
+  }
+
+  async command<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResults[K]> {
+    const schema = commandArgs[name] as (typeof commandArgs)[CommandName] | undefined;
+    if (!schema) throw bridgeError('unknown_command', `unknown command ${String(name)}`);
+    const parsed = schema.safeParse(args ?? {});
+    if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
+    return runCommand<K>(this, name, parsed.data as never);
+  }
+
+  // ---- session commands (used by bridge/commands.ts) ----
+
+  async signIn(relayUrl: string, email: string, password: string): Promise<Session> {
+    const r = await login(relayUrl, email, password);
+    await this.closeReplica();
+    const s = await this.sessions.adopt(relayUrl.replace(/\/+$/, ''), r);
+    this.openSession(s);
+    this.emit({ type: 'session', session: s });
+    return s;
+  }
+
+  async signOut(): Promise<void> {
+    const s = this.sessions.session;
+    const rt = await this.sessions.refreshToken();
+    await this.closeReplica();
+    if (s && rt) await logout(s.relayUrl, rt).catch(() => undefined); // offline sign-out still forgets everything locally
+    if (s) Replica.destroy(this.replicaPath(s.userId));
+    await this.sessions.clear();
+    this.state = 'signedOut';
+    this.error = null;
+    this.emit({ type: 'session', session: null });
+    this.emitStatus();
+  }
+}

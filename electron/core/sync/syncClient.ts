@@ -1,0 +1,252 @@
+// The WebSocket half of sync: hello, push the outbox in order (one push in flight,
+// ≤ 100 a batch), apply pokes through the engine, reset, liveness and reconnect.
+import WebSocket from 'ws';
+import { downFrame, MAX_FRAME_BYTES, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type DownFrame, type PokeFrame } from '../../../shared/protocol/index';
+import type { SyncState } from '../../../shared/bridge';
+import type { MutationEngine, OutboxRow, PokeOutcome } from '../engine/engine';
+import type { Replica } from '../db/replica';
+import { backoffDelay } from './backoff';
+import { ChangeSet } from '../engine/changeSet';
+import { tableNames } from '../../../shared/schema';
+
+export interface SyncClientOptions {
+  wsUrl: string;
+  replica: Replica;
+  engine: MutationEngine;
+  /** a valid access token (refreshed by the caller when close to expiry) */
+  token(forceRefresh: boolean): Promise<string>;
+  onState(state: SyncState, error: string | null): void;
+  onPoke(outcome: PokeOutcome, initial: boolean): void;
+  onRejected(rows: { row: OutboxRow; code: string; message: string }[]): void;
+  /** fatal auth trouble (deactivated, refresh refused): stop and tell the user */
+  onAuthLost(message: string): void;
+  pingIntervalMs?: number;
+  /** rows per applied chunk of a large poke: keeps the event loop responsive */
+  chunkRows?: number;
+}
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+export class SyncClient {
+  private ws: WebSocket | null = null;
+  private stopped = true;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private lastSeen = 0;
+  private inFlight: OutboxRow[] | null = null;
+  private pushedUpTo = 0;
+  private welcomed = false;
+  private initial = false;
+  private queue: Promise<void> = Promise.resolve();
+  private forceRefresh = false;
+  state: SyncState = 'offline';
+  lastError: string | null = null;
+
+  constructor(private readonly o: SyncClientOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.attempt = 0;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimers();
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) ws.terminate();
+    await this.queue.catch(() => undefined);
+    this.setState('offline', null);
+  }
+
+  /** A mutation was queued: push it if the connection is idle. */
+  kick(): void {
+    this.pushNext();
+  }
+
+  /** Drop the connection as if the network failed (tests, sleep/wake). */
+  dropConnection(): void {
+    this.ws?.terminate();
+  }
+
+  private setState(s: SyncState, err: string | null): void {
+    this.state = s;
+    this.lastError = err;
+    this.o.onState(s, err);
+  }
+
+  private clearTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.timer = this.pingTimer = null;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setState('connecting', this.lastError);
+    let token: string;
+    try {
+      token = await this.o.token(this.forceRefresh);
+      this.forceRefresh = false;
+    } catch (e) {
+      const err = e as { status?: number; message?: string };
+      if (err.status === 401 || err.status === 403) return this.authLost(err.message ?? 'signed out by the relay');
+      return this.scheduleReconnect(err.message ?? 'cannot reach the relay');
+    }
+    if (this.stopped) return;
+    const ws = new WebSocket(this.o.wsUrl, { maxPayload: MAX_FRAME_BYTES * 2 });
+    this.ws = ws;
+    this.welcomed = false;
+    this.inFlight = null;
+    ws.on('open', () => {
+      const meta = this.o.replica.meta();
+      if (!meta) return ws.close();
+      const minPending = this.o.engine.outbox(0, 1)[0]?.id;
+      const lastMutationId = minPending !== undefined ? minPending - 1 : meta.nextMutationId - 1;
+      this.initial = meta.cookie === null;
+      ws.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, clientId: meta.clientId, token, cookie: meta.cookie, lastMutationId }));
+      this.lastSeen = Date.now();
+      const every = this.o.pingIntervalMs ?? 15_000;
+      this.pingTimer = setInterval(() => {
+        if (Date.now() - this.lastSeen > every * 2) return ws.terminate();
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+      }, every);
+    });
+    ws.on('message', (data: WebSocket.RawData) => {
+      this.lastSeen = Date.now();
+      let frame: DownFrame;
+      try {
+        const parsed = downFrame.safeParse(JSON.parse((data as Buffer).toString()));
+        if (!parsed.success) return; // a frame we cannot trust is ignored, never applied
+        frame = parsed.data;
+      } catch {
+        return;
+      }
+      this.queue = this.queue.then(() => this.onFrame(ws, frame)).catch((e: Error) => {
+        this.lastError = e.message;
+        ws.terminate();
+      });
+    });
+    ws.on('close', () => {
+      if (this.ws === ws) this.ws = null;
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      this.pingTimer = null;
+      this.inFlight = null;
+      this.scheduleReconnect(this.lastError);
+    });
+    ws.on('error', (e) => {
+      this.lastError = e.message.startsWith('connect') ? 'cannot reach the relay' : e.message;
+    });
+  }
+
+  private authLost(message: string): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.ws?.terminate();
+    this.setState('offline', message);
+    this.o.onAuthLost(message);
+  }
+
+  private scheduleReconnect(error: string | null): void {
+    if (this.stopped || this.timer) return;
+    this.setState('offline', error);
+    const delay = backoffDelay(this.attempt++);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, delay);
+  }
+
+  private async onFrame(ws: WebSocket, f: DownFrame): Promise<void> {
+    if (ws !== this.ws) return;
+    switch (f.type) {
+      case 'welcome': {
+        this.welcomed = true;
+        this.attempt = 0;
+        this.pushedUpTo = f.lastMutationId;
+        this.setState('syncing', null);
+        this.pushNext();
+        return;
+      }
+      case 'poke':
+        return this.applyPoke(f);
+      case 'pushResult': {
+        const batch = this.inFlight ?? [];
+        const byId = new Map(batch.map((r) => [r.id, r]));
+        const rejected = f.results
+          .filter((r) => r.status === 'rejected')
+          .flatMap((r) => {
+            const row = byId.get(r.id);
+            return row ? [{ row, code: r.code ?? 'internal', message: r.message ?? 'refused by the relay' }] : [];
+          });
+        if (rejected.length) this.o.onRejected(rejected);
+        const maxId = Math.max(this.pushedUpTo, ...f.results.map((r) => r.id));
+        this.pushedUpTo = maxId;
+        this.inFlight = null;
+        this.pushNext();
+        return;
+      }
+      case 'reset': {
+        this.o.engine.wipeSynced();
+        this.o.onPoke({ changes: allTablesChanged(), newRows: [] }, true);
+        ws.close();
+        this.attempt = 0;
+        return;
+      }
+      case 'error': {
+        if (f.code === 'token_expired' || f.code === 'unauthorized') {
+          this.forceRefresh = true;
+          this.lastError = 'session expired, renewing';
+          ws.close();
+          return;
+        }
+        if (f.code === 'deactivated') return this.authLost('your account has been deactivated');
+        this.lastError = `relay error: ${f.message}`;
+        return;
+      }
+      case 'pong':
+        return;
+    }
+  }
+
+  private async applyPoke(f: PokeFrame): Promise<void> {
+    const size = (this.o.chunkRows ?? 2000);
+    const initial = this.initial || f.baseCookie === null;
+    if (f.puts.length + f.dels.length <= size) {
+      this.o.onPoke(this.o.engine.applyPoke(f, { trackNew: !initial, setCookie: !f.more }), initial);
+    } else {
+      // big part: apply in chunks, yielding between them; the cookie moves only with the last
+      const chunks: PokeFrame[] = [];
+      chunks.push({ ...f, puts: f.puts.slice(0, Math.max(0, size - f.dels.length)), more: true });
+      for (let i = Math.max(0, size - f.dels.length); i < f.puts.length; i += size) chunks.push({ ...f, dels: [], puts: f.puts.slice(i, i + size), more: true });
+      (chunks[chunks.length - 1] as PokeFrame).more = f.more;
+      for (const c of chunks) {
+        this.o.onPoke(this.o.engine.applyPoke(c, { trackNew: !initial, setCookie: !c.more }), initial);
+        await yieldToLoop();
+      }
+    }
+    if (!f.more) {
+      this.initial = false;
+      if (this.state !== 'online') this.setState('online', null);
+    }
+  }
+
+  private pushNext(): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN || !this.welcomed || this.inFlight) return;
+    const rows = this.o.engine.outbox(this.pushedUpTo, MAX_PUSH_MUTATIONS);
+    if (rows.length === 0) return;
+    this.inFlight = rows;
+    ws.send(JSON.stringify({ type: 'push', mutations: rows.map((r) => ({ id: r.id, name: r.name, args: r.args })) }));
+  }
+}
+
+/** A reset touches everything: the UI refetches all. */
+function allTablesChanged(): ChangeSet {
+  const c = new ChangeSet();
+  for (const t of tableNames) c.tables.add(t);
+  return c;
+}
