@@ -190,10 +190,11 @@ export class SyncClient {
         return;
       }
       case 'reset': {
+        // the relay follows a reset with the whole visible set on this connection
         this.o.engine.wipeSynced();
+        this.initial = true;
+        this.setState('syncing', null);
         this.o.onPoke({ changes: allTablesChanged(), newRows: [] }, true);
-        ws.close();
-        this.attempt = 0;
         return;
       }
       case 'error': {
