@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../db/open';
 import { createDefaultRegistry, SimulatorChannel } from '../simulator';
 import { createProviderRegistry, type ParleyProviderRegistry } from '../registry';
+import type { ProviderAttachmentStore } from '../deps';
 import type { PaymentSink, ProviderSink, WebhookResponse } from '../types';
 
 export interface Recorded {
@@ -96,12 +97,12 @@ export interface Harness {
   close(): void;
 }
 
-export function startHarness(): Harness {
+export function startHarness(opts: { attachments?: ProviderAttachmentStore } = {}): Harness {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-providers-'));
   const db = openDatabase(dataDir);
   const simulator = new SimulatorChannel();
   const fallback = createDefaultRegistry(simulator, 'http://127.0.0.1:9');
-  const registry = createProviderRegistry({ db, httpUrl: 'http://127.0.0.1:9', publicUrl: PUBLIC_URL, fallback, retry: { baseDelayMs: 5, maxDelayMs: 50 }, env: {} });
+  const registry = createProviderRegistry({ db, httpUrl: 'http://127.0.0.1:9', publicUrl: PUBLIC_URL, fallback, attachments: opts.attachments, retry: { baseDelayMs: 5, maxDelayMs: 50 }, env: {} });
   const sink = new RecordingSink();
   return {
     dataDir,
