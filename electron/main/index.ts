@@ -126,6 +126,6 @@ async function main(): Promise<void> {
     event.preventDefault();
     quitting = true;
     tray?.destroy();
-    core.close().finally(() => app.quit());
+    void core.close().finally(() => app.quit());
   });
 }
