@@ -70,17 +70,49 @@ describe('core against a real relay', () => {
   });
 
   it('a mutation the relay refuses disappears and leaves a failure until dismissed', async () => {
-    const { org, cores: [alice] } = await setup('alice@test.parley');
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900124', body: 'hi' });
-    await waitFor(async () => (await alice!.query('inbox', { view: 'team' })).total === 1, 'inbound');
-    const item = (await alice!.query('inbox', { view: 'team' })).items[0] as ConversationListItem;
-    // agents may not delete a conversation: refused locally at once, nothing queued
-    const local = await alice!.mutate('deleteConversation', { conversationId: item.id });
-    expect(local).toMatchObject({ ok: false, code: 'forbidden' });
+    const { cores: [admin, alice] } = await setup('admin@test.parley', 'alice@test.parley');
+    // refused locally: agents may not delete contacts; nothing is queued
+    const contactId = uuidv7();
+    expect((await admin!.mutate('createContact', { id: contactId, name: 'Yan', phone: '+447700900555' })).ok).toBe(true);
+    await settled(admin!);
+    await waitFor(async () => (await alice!.query('contact', { id: contactId })) !== null, 'contact reaches alice');
+    expect(await alice!.mutate('deleteContact', { id: contactId })).toMatchObject({ ok: false, code: 'forbidden' });
     expect((await alice!.query('syncStatus', {})).pending).toBe(0);
-    // archive while not an assignee: refused by the relay after it was applied optimistically? Locally too, so
-    // instead go offline, let the admin restrict the conversation away, then push a note
-    expect(local.ok).toBe(false);
+    // refused by the relay: alice edits offline while the admin deletes the contact
+    await alice!.impl.current!.sync.stop();
+    expect((await admin!.mutate('deleteContact', { id: contactId })).ok).toBe(true);
+    await settled(admin!);
+    const r = await alice!.mutate('updateContact', { id: contactId, notes: 'called back' });
+    expect(r.ok).toBe(true);
+    expect((await alice!.query('contact', { id: contactId }))?.contact.notes).toBe('called back');
+    expect((await alice!.query('syncStatus', {})).pending).toBe(1);
+    alice!.impl.current!.sync.start();
+    await settled(alice!);
+    expect(await alice!.query('contact', { id: contactId })).toBeNull();
+    const failures = await alice!.query('failures', {});
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ name: 'updateContact', targetId: contactId, mutationId: r.ok ? r.mutationId : -1 });
+    await alice!.command('dismissFailure', { mutationId: failures[0]!.mutationId });
+    expect(await alice!.query('failures', {})).toHaveLength(0);
+  });
+
+  it('rebase: two clients edit the same contact concurrently and converge', async () => {
+    const { cores: [admin, alice] } = await setup('admin@test.parley', 'alice@test.parley');
+    const id = uuidv7();
+    await admin!.mutate('createContact', { id, name: 'Xavi', phone: '+447700900556' });
+    await settled(admin!);
+    await waitFor(async () => (await alice!.query('contact', { id })) !== null, 'contact reaches alice');
+    await alice!.impl.current!.sync.stop();
+    await alice!.mutate('updateContact', { id, notes: 'from alice' });
+    await admin!.mutate('updateContact', { id, name: 'Xavier' });
+    await settled(admin!);
+    alice!.impl.current!.sync.start();
+    await settled(alice!);
+    await waitFor(async () => (await admin!.query('contact', { id }))?.contact.notes === 'from alice', 'admin sees alice\'s note');
+    const a = (await alice!.query('contact', { id }))!.contact;
+    const b = (await admin!.query('contact', { id }))!.contact;
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ name: 'Xavier', notes: 'from alice' });
   });
 
   it('sign-out deletes the replica and the stored token', async () => {
