@@ -1,0 +1,190 @@
+// The authorization matrix: every client-pushable mutation × every kind of user,
+// over a real relay and real WebSocket clients. One `it` per cell.
+// Columns: admin; assignee (alice, assignee of the conversation and creator of its
+// invoice, checkout and note); member (bob, sales agent who sees it); hidden (erin,
+// sales agent outside the conversation's visibleTo); outsider (carol, support only);
+// deactivated (frank, whose account was deactivated after signing in).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from 'uuidv7';
+import type { MutationErrorCode } from '../../shared/tx';
+import { SYSTEM_ACTOR } from '../sync/engine';
+import { startTestRelay, type TestOrg } from '../testing';
+import { WsTestClient } from './wsClient';
+
+type Column = 'admin' | 'assignee' | 'member' | 'hidden' | 'outsider';
+type Outcome = 'ok' | MutationErrorCode;
+const columns: Column[] = ['admin', 'assignee', 'member', 'hidden', 'outsider'];
+
+interface Fx {
+  n: number;
+  contactId: string;
+  convId: string;
+  noteId: string;
+  invoiceId: string;
+  sentInvoiceId: string;
+  checkoutId: string;
+  chatId: string;
+  contact2Id: string;
+  tempUserId: string;
+}
+interface Needs {
+  archived?: boolean;
+  sentInvoice?: boolean;
+  contact2?: boolean;
+  tempUser?: boolean;
+}
+interface Row {
+  name: string;
+  needs?: Needs;
+  args: (f: Fx, userId: string) => unknown;
+  /** outcomes for admin, assignee, member, hidden, outsider */
+  expect: [Outcome, Outcome, Outcome, Outcome, Outcome];
+}
+
+let org: TestOrg;
+let erinId: string;
+let frankToken: string;
+let seq = 0;
+const clients = new Map<Column, WsTestClient>();
+const userOf = new Map<Column, string>();
+// Numbers in Ofcom's drama range, one per contact the matrix creates.
+const phone = () => `+447700900${String(++seq % 1000).padStart(3, '0')}`;
+const sales = () => org.groups.sales.id;
+const O = 'ok' as const;
+const F = 'forbidden' as const;
+const adminOnly: Row['expect'] = [O, F, F, F, F];
+const viewers: Row['expect'] = [O, O, O, F, F];
+const adminOrAssignee: Row['expect'] = [O, O, F, F, F];
+const everyone: Row['expect'] = [O, O, O, O, O];
+const nobody: Row['expect'] = [F, F, F, F, F];
+
+function as(userId: string, name: string, args: unknown) {
+  const role = userId === org.admin.id ? 'admin' : 'agent';
+  org.relay.services.engine.runAs({ userId, role }, name, args);
+}
+
+/** Fresh rows for one cell, made directly on the relay: a restricted conversation and what hangs under it. */
+function fixture(needs: Needs = {}): Fx {
+  const engine = org.relay.services.engine;
+  const from = phone();
+  engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: sales(), channel: 'sms', from, body: 'Hello' });
+  const contact = engine.store.find('contacts', { phone: from })[0];
+  const conv = engine.store.find('conversations', { contactId: contact?.id ?? '', status: 'open' })[0];
+  if (!contact || !conv) throw new Error('fixture: inbound did not create a conversation');
+  const n = seq;
+  const f: Fx = {
+    n, contactId: contact.id, convId: conv.id, noteId: uuidv7(), invoiceId: uuidv7(), sentInvoiceId: uuidv7(), checkoutId: uuidv7(), chatId: uuidv7(), contact2Id: uuidv7(), tempUserId: '',
+  };
+  const alice = org.alice.id;
+  as(org.admin.id, 'manageConversation', { conversationId: f.convId, visibleTo: [alice, org.bob.id], assignees: [alice] });
+  as(alice, 'addNote', { id: f.noteId, conversationId: f.convId, body: 'internal' });
+  as(alice, 'createInvoice', { id: f.invoiceId, conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'Work', quantity: 1, unitAmount: 1000 }], dueDate: '2026-12-31' });
+  as(alice, 'createCheckout', { id: f.checkoutId, conversationId: f.convId, description: 'Deposit', amount: 500, currency: 'GBP', messageId: uuidv7() });
+  if (needs.sentInvoice) {
+    as(alice, 'createInvoice', { id: f.sentInvoiceId, conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'Work', quantity: 1, unitAmount: 1000 }], dueDate: '2026-12-31', send: true, messageId: uuidv7() });
+  }
+  if (needs.archived) as(org.admin.id, 'archiveConversation', { conversationId: f.convId });
+  if (needs.contact2) as(org.admin.id, 'createContact', { id: f.contact2Id, name: `Other ${n}`, phone: phone() });
+  // A direct chat between alice and bob, written directly (the rule allows one per pair).
+  engine.write((tx) => tx.put('chats', { id: f.chatId, kind: 'direct', title: null, members: [alice, org.bob.id], createdBy: alice, createdAt: Date.now(), lastActivityAt: Date.now(), lastPreview: '', version: 0 }));
+  if (needs.tempUser) {
+    f.tempUserId = org.relay.admin.createUser({ email: `temp${n}-${uuidv7()}@test.parley`, name: `Temp ${n}`, role: 'agent', password: org.password, groupIds: [sales()] }).id;
+  }
+  return f;
+}
+
+const rows: Row[] = [
+  // contacts
+  { name: 'createContact', args: () => ({ id: uuidv7(), name: 'New', phone: phone() }), expect: everyone },
+  { name: 'updateContact', args: (f) => ({ id: f.contactId, name: 'Renamed' }), expect: everyone },
+  { name: 'deleteContact', args: (f) => ({ id: f.contactId }), expect: adminOnly },
+  { name: 'mergeContacts', needs: { contact2: true }, args: (f) => ({ intoId: f.contactId, fromId: f.contact2Id }), expect: adminOnly },
+  { name: 'importContacts', args: () => ({ contacts: [{ id: uuidv7(), name: 'Imported', phone: phone() }] }), expect: adminOnly },
+  { name: 'setContactDefaults', args: (f) => ({ id: f.contactId, visibleTo: null, assignees: [] }), expect: adminOnly },
+  { name: 'setContactOptOut', args: (f) => ({ id: f.contactId, optedOut: true }), expect: adminOnly },
+  // conversations
+  { name: 'sendMessage', args: (f) => ({ id: uuidv7(), conversationId: f.convId, contactId: f.contactId, groupId: sales(), channel: 'sms', body: 'Reply' }), expect: viewers },
+  { name: 'manageConversation (assignees)', args: (f) => ({ conversationId: f.convId, visibleTo: [org.alice.id, org.bob.id], assignees: [org.bob.id] }), expect: viewers },
+  { name: 'manageConversation (visibility)', args: (f) => ({ conversationId: f.convId, visibleTo: [org.alice.id, org.bob.id, erinId], assignees: [org.alice.id] }), expect: adminOrAssignee },
+  { name: 'archiveConversation', args: (f) => ({ conversationId: f.convId }), expect: adminOrAssignee },
+  { name: 'unarchiveConversation', needs: { archived: true }, args: (f) => ({ conversationId: f.convId }), expect: viewers },
+  { name: 'deleteConversation', args: (f) => ({ conversationId: f.convId }), expect: adminOnly },
+  { name: 'addNote', args: (f) => ({ id: uuidv7(), conversationId: f.convId, body: 'seen' }), expect: viewers },
+  { name: 'deleteNote', args: (f) => ({ id: f.noteId }), expect: adminOrAssignee },
+  { name: 'markRead (conversation)', args: (f) => ({ targetId: f.convId, at: 1 }), expect: viewers },
+  // invoices and checkouts
+  { name: 'createInvoice', args: (f) => ({ id: uuidv7(), conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'X', quantity: 1, unitAmount: 100 }], dueDate: '2026-12-31' }), expect: viewers },
+  { name: 'sendInvoice', args: (f) => ({ invoiceId: f.invoiceId, messageId: uuidv7() }), expect: viewers },
+  { name: 'markInvoicePaid', needs: { sentInvoice: true }, args: (f) => ({ invoiceId: f.sentInvoiceId }), expect: adminOnly },
+  { name: 'voidInvoice', args: (f) => ({ invoiceId: f.invoiceId }), expect: adminOrAssignee },
+  { name: 'createCheckout', args: (f) => ({ id: uuidv7(), conversationId: f.convId, description: 'Fee', amount: 100, currency: 'GBP', messageId: uuidv7() }), expect: viewers },
+  { name: 'markCheckoutPaid', args: (f) => ({ checkoutId: f.checkoutId }), expect: adminOnly },
+  { name: 'expireCheckout', args: (f) => ({ checkoutId: f.checkoutId }), expect: adminOrAssignee },
+  // team chat (the fixture chat's members are alice and bob)
+  { name: 'createChat', args: (_f, u) => ({ id: uuidv7(), members: [...new Set([u, org.admin.id, org.carol.id, org.alice.id])], title: 'Team' }), expect: everyone },
+  { name: 'sendChatMessage', args: (f) => ({ id: uuidv7(), chatId: f.chatId, body: 'hi' }), expect: [F, O, O, F, F] },
+  { name: 'markRead (chat)', args: (f) => ({ targetId: f.chatId, at: 1 }), expect: [O, O, O, F, F] },
+  { name: 'deleteChat', args: (f) => ({ chatId: f.chatId }), expect: adminOnly },
+  // broadcast: members of the group and admins
+  { name: 'sendBroadcast', args: (f) => ({ id: uuidv7(), groupId: sales(), channel: 'sms', body: 'News', contactIds: [f.contactId] }), expect: [O, O, O, O, F] },
+  // administration
+  { name: 'createGroup', args: () => ({ id: uuidv7(), name: 'New group' }), expect: adminOnly },
+  { name: 'updateGroup', args: () => ({ id: org.groups.support.id, name: 'Support' }), expect: adminOnly },
+  { name: 'addMember', needs: { tempUser: true }, args: (f) => ({ groupId: org.groups.support.id, userId: f.tempUserId }), expect: adminOnly },
+  { name: 'removeMember', needs: { tempUser: true }, args: (f) => ({ groupId: sales(), userId: f.tempUserId }), expect: adminOnly },
+  { name: 'setUserActive', needs: { tempUser: true }, args: (f) => ({ userId: f.tempUserId, active: false }), expect: adminOnly },
+  { name: 'setUserRole', needs: { tempUser: true }, args: (f) => ({ userId: f.tempUserId, role: 'admin' }), expect: adminOnly },
+  // system mutations are never accepted from a client, not even an admin's
+  { name: 'receiveInbound', args: () => ({ groupId: sales(), channel: 'sms', from: phone(), body: 'spoof' }), expect: nobody },
+  { name: 'updateDeliveryStatus', args: () => ({ messageId: uuidv7(), status: 'delivered' }), expect: nobody },
+  { name: 'setPaymentStatus', args: (f) => ({ invoiceId: f.invoiceId, status: 'paid' }), expect: nobody },
+  { name: 'setPaymentLink', args: (f) => ({ invoiceId: f.invoiceId, paymentUrl: 'https://evil.example.com' }), expect: nobody },
+  { name: 'recordBroadcastResult', args: (f) => ({ broadcastId: uuidv7(), contactId: f.contactId, status: 'sent', messageId: uuidv7() }), expect: nobody },
+];
+
+const mutationName = (r: Row) => r.name.split(' ')[0] as string;
+const cells = rows.flatMap((r) => columns.map((c, i) => ({ row: r.name, column: c, outcome: r.expect[i] as Outcome, r })));
+
+beforeAll(async () => {
+  org = await startTestRelay();
+  erinId = org.relay.admin.createUser({ email: 'erin@test.parley', name: 'Erin', role: 'agent', password: org.password, groupIds: [sales()] }).id;
+  const frank = org.relay.admin.createUser({ email: 'frank@test.parley', name: 'Frank', role: 'agent', password: org.password, groupIds: [sales()] });
+  frankToken = (await org.login('frank@test.parley')).accessToken;
+  org.relay.admin.deactivateUser(frank.id);
+  const people: [Column, string, string][] = [
+    ['admin', org.admin.email, org.admin.id],
+    ['assignee', org.alice.email, org.alice.id],
+    ['member', org.bob.email, org.bob.id],
+    ['hidden', 'erin@test.parley', erinId],
+    ['outsider', org.carol.email, org.carol.id],
+  ];
+  for (const [col, email, id] of people) {
+    const { accessToken } = await org.login(email);
+    clients.set(col, await WsTestClient.synced(org.relay.wsUrl, accessToken));
+    userOf.set(col, id);
+  }
+});
+afterAll(async () => {
+  for (const c of clients.values()) await c.close();
+  await org?.relay.close();
+});
+
+describe('authorization matrix', () => {
+  it.each(cells)('$row × $column → $outcome', async ({ r, column, outcome }) => {
+    const f = fixture(r.needs);
+    const client = clients.get(column) as WsTestClient;
+    const result = await client.mutate(mutationName(r), r.args(f, userOf.get(column) as string));
+    if (outcome === 'ok') expect(result, result.message).toMatchObject({ status: 'ok' });
+    else expect(result).toMatchObject({ status: 'rejected', code: outcome });
+  });
+
+  // A deactivated user cannot even connect, so no mutation of theirs reaches the engine.
+  it.each(rows.map((r) => ({ row: r.name })))('$row × deactivated → cannot connect', async () => {
+    const client = await WsTestClient.connect(org.relay.wsUrl, frankToken);
+    const err = await client.waitFor('error');
+    expect(['deactivated', 'unauthorized']).toContain(err.code);
+    await client.waitForClose();
+    // the client was never registered, so nothing it sent could have run
+    expect(org.relay.services.engine.client(client.clientId)).toBeUndefined();
+  });
+});
