@@ -8,7 +8,9 @@ export const rowDel = z.union([z.object({ t: tableNameSchema, id: idSchema }), z
 /**
  * Rows changed since baseCookie that this user may see. A large poke comes in parts
  * (`more: true` on all but the last); the client applies each part but moves its
- * cookie only with the last.
+ * cookie only with the last. Within a poke (and part), apply dels first, then puts: the
+ * relay never puts a row and deletes it in the same poke. baseCookie null = a complete
+ * set (catch-up from an empty replica or after `reset`).
  */
 export const pokeFrame = z.object({
   type: z.literal('poke'),

@@ -1,0 +1,63 @@
+// Catch-up after a disconnect; reset when the cookie predates the change log's retention
+// or the user's groups changed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { uuidv7 } from 'uuidv7';
+import { startTestRelay, type TestOrg } from '../testing';
+import { connectAs } from './helpers';
+
+let org: TestOrg | null = null;
+afterEach(async () => {
+  await org?.relay.close();
+  org = null;
+});
+
+describe('catch-up', () => {
+  it('sends only changes and deletes since the cookie', async () => {
+    const o = (org = await startTestRelay());
+    const admin = await connectAs(o, 'admin');
+    const keep = uuidv7();
+    const gone = uuidv7();
+    await admin.mutate('createContact', { id: keep, name: 'Keep', phone: '+447700900601' });
+    await admin.mutate('createContact', { id: gone, name: 'Gone', phone: '+447700900602' });
+    const alice = await connectAs(o, 'alice');
+    expect(alice.row('contacts', gone)).toBeDefined();
+    const { cookie, clientId } = alice;
+    await alice.close();
+    await admin.mutate('deleteContact', { id: gone });
+    const fresh = uuidv7();
+    await admin.mutate('createContact', { id: fresh, name: 'Fresh', phone: '+447700900603' });
+    const back = await connectAs(o, 'alice', { cookie, clientId });
+    expect(back.all('reset')).toHaveLength(0);
+    const poke = back.all('poke')[0];
+    expect(poke?.dels).toContainEqual({ t: 'contacts', id: gone });
+    expect(poke?.puts.map((p) => p.r.id)).toEqual([fresh]);
+    await Promise.all([admin.close(), back.close()]);
+  });
+
+  it('sends reset then everything when the cookie predates retention', async () => {
+    const o = (org = await startTestRelay({ changeLogRetention: 2 }));
+    const alice = await connectAs(o, 'alice');
+    const { cookie, clientId } = alice;
+    await alice.close();
+    const admin = await connectAs(o, 'admin');
+    for (let i = 0; i < 4; i++) await admin.mutate('createContact', { id: uuidv7(), name: `C${i}`, phone: `+44770090070${i}` });
+    const back = await connectAs(o, 'alice', { cookie, clientId });
+    expect(back.all('reset')).toHaveLength(1);
+    const poke = back.all('poke')[0];
+    expect(poke?.baseCookie).toBeNull();
+    expect(back.table('contacts')).toHaveLength(4);
+    expect(back.table('users').length).toBeGreaterThan(3);
+    await Promise.all([admin.close(), back.close()]);
+  });
+
+  it('sends reset when the user joined a group while offline', async () => {
+    const o = (org = await startTestRelay());
+    const carol = await connectAs(o, 'carol');
+    const { cookie, clientId } = carol;
+    await carol.close();
+    o.relay.admin.addMember(o.groups.sales.id, o.carol.id);
+    const back = await connectAs(o, 'carol', { cookie, clientId });
+    expect(back.all('reset')).toHaveLength(1);
+    await back.close();
+  });
+});

@@ -1,0 +1,24 @@
+// Small helpers for the relay's own tests.
+import { uuidv7 } from 'uuidv7';
+import type { TestOrg } from '../testing';
+import { WsTestClient, type WsClientOptions } from './wsClient';
+
+export async function connectAs(org: TestOrg, name: 'admin' | 'alice' | 'bob' | 'carol', opts: WsClientOptions = {}): Promise<WsTestClient> {
+  const { accessToken } = await org.login(`${name}@test.parley`);
+  return WsTestClient.synced(org.relay.wsUrl, accessToken, opts);
+}
+
+let nextPhone = 0;
+
+/** A contact (by admin) and a sales conversation with one outbound message (by alice). */
+export async function salesConversation(org: TestOrg, admin: WsTestClient, alice: WsTestClient): Promise<{ contactId: string; convId: string; msgId: string }> {
+  const contactId = uuidv7();
+  const convId = uuidv7();
+  const msgId = uuidv7();
+  const phone = `+447700900${String(100 + (nextPhone++ % 900))}`;
+  const c = await admin.mutate('createContact', { id: contactId, name: 'Test Contact', phone });
+  if (c.status !== 'ok') throw new Error(`createContact: ${c.message ?? ''}`);
+  const m = await alice.mutate('sendMessage', { id: msgId, contactId, groupId: org.groups.sales.id, newConversationId: convId, channel: 'sms', body: 'hi' });
+  if (m.status !== 'ok') throw new Error(`sendMessage: ${m.message ?? ''}`);
+  return { contactId, convId, msgId };
+}
