@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from 'uuidv7';
+import { startTestRelay, type TestOrg } from '../../../server/testing';
+import type { ConversationListItem } from '../../../shared/bridge';
+import { newCore, settled, signIn, waitFor, type TestCore } from './harness';
+
+let org: TestOrg;
+let admin: TestCore;
+let alice: TestCore;
+
+beforeAll(async () => {
+  org = await startTestRelay();
+  admin = newCore();
+  alice = newCore();
+  await signIn(admin, org.relay.httpUrl, 'admin@test.parley', org.password);
+  await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
+});
+afterAll(async () => {
+  await admin.close();
+  await alice.close();
+  await org.relay.close();
+});
+
+describe('bridge queries and commands', () => {
+  it('imports contacts from CSV, reporting bad rows by line, and exports them', async () => {
+    const csv = ['name,phone,email,tags', 'Ann Lee,+44 7700 900201,ann@example.com,vip;north', 'No Phone,,,', 'Bad Number,12,,', 'Ben Ode,07700 900202,,north', 'Ann Again,+447700900201,,'].join('\n');
+    const r = await admin.command('importContactsCsv', { csv });
+    expect(r.imported).toBe(2);
+    expect(r.errors.map((e) => e.line)).toEqual([3, 4, 6]);
+    expect(r.errors[2]!.message).toContain('line 2');
+    await settled(admin);
+    const page = await admin.query('contacts', { tag: 'north' });
+    expect(page.items.map((c) => c.name)).toEqual(['Ann Lee', 'Ben Ode']);
+    expect(await admin.query('tags', {})).toEqual(expect.arrayContaining(['north', 'vip']));
+    const out = await admin.command('exportContactsCsv', {});
+    expect(out.count).toBeGreaterThanOrEqual(2);
+    expect(out.csv).toContain('Ann Lee,+447700900201,ann@example.com,vip;north');
+    // refused when the header lacks the columns
+    expect((await admin.command('importContactsCsv', { csv: 'foo,bar\n1,2' })).errors[0]!.line).toBe(1);
+  });
+
+  it('searches contacts (name and phone digits), messages and notes with snippets', async () => {
+    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900301', body: 'Do you deliver pineapples on Sunday?', contactName: 'Peggy Pine' });
+    await waitFor(async () => (await admin.query('search', { q: 'pineapp' })).some((h) => h.kind === 'message'), 'message indexed');
+    const hits = await admin.query('search', { q: 'pineapp' });
+    const msg = hits.find((h) => h.kind === 'message')!;
+    expect(msg.snippet).toContain('\u0002pineapples\u0003');
+    expect(msg.title).toBe('Peggy Pine');
+    expect((await admin.query('search', { q: '900301' })).some((h) => h.kind === 'contact' && h.title === 'Peggy Pine')).toBe(true);
+    expect((await admin.query('contacts', { search: 'Peg' })).items.map((c) => c.name)).toContain('Peggy Pine');
+    const conv = hits.find((h) => h.kind === 'message')!.targetId;
+    await admin.mutate('addNote', { id: uuidv7(), conversationId: conv, body: 'Customer prefers courier Zephyr' });
+    expect((await admin.query('search', { q: 'zephyr' })).map((h) => h.kind)).toEqual(['note']);
+    expect(await admin.query('search', { q: '"; DROP TABLE' })).toEqual([]);
+  });
+
+  it('Team inbox, My inbox, Archived, Chats and unread counts', async () => {
+    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900302', body: 'Where is my parcel', contactName: 'Quinn' });
+    await waitFor(async () => (await alice.query('inbox', { view: 'team' })).items.some((i) => i.kind === 'conversation' && i.contactName === 'Quinn'), 'quinn in team inbox');
+    const team = await alice.query('inbox', { view: 'team', groupId: org.groups.sales.id });
+    const quinn = team.items.find((i) => i.kind === 'conversation' && i.contactName === 'Quinn') as ConversationListItem;
+    expect(quinn.unread).toBe(true);
+    const before = await alice.query('counts', {});
+    expect(before.team[org.groups.sales.id]).toBeGreaterThanOrEqual(1);
+    expect((await alice.query('inbox', { view: 'team', unreadOnly: true })).items.some((i) => i.id === quinn.id)).toBe(true);
+
+    await alice.mutate('markRead', { targetId: quinn.id, at: Date.now() });
+    expect((await alice.query('counts', {})).teamAll).toBe(before.teamAll - 1);
+    await alice.mutate('manageConversation', { conversationId: quinn.id, visibleTo: null, assignees: [org.alice.id] });
+    const mine = await alice.query('inbox', { view: 'mine' });
+    expect(mine.items.map((i) => i.id)).toContain(quinn.id);
+
+    const chatId = uuidv7();
+    await alice.mutate('createChat', { id: chatId, members: [org.alice.id, org.bob.id] });
+    await alice.mutate('sendChatMessage', { id: uuidv7(), chatId, body: 'lunch?' });
+    const chats = await alice.query('inbox', { view: 'chats' });
+    expect(chats.items[0]).toMatchObject({ kind: 'chat', id: chatId, title: 'Bob', unread: false });
+    expect((await alice.query('inbox', { view: 'mine' })).items.map((i) => i.id)).toEqual(expect.arrayContaining([chatId, quinn.id]));
+    expect((await alice.query('chat', { id: chatId }))?.messages[0]).toMatchObject({ body: 'lunch?' });
+
+    await alice.mutate('archiveConversation', { conversationId: quinn.id });
+    expect((await alice.query('inbox', { view: 'archived' })).items.map((i) => i.id)).toContain(quinn.id);
+    expect((await alice.query('inbox', { view: 'team' })).items.map((i) => i.id)).not.toContain(quinn.id);
+    await settled(alice);
+    const detail = await alice.query('conversation', { id: quinn.id });
+    expect(detail?.conversation.status).toBe('archived');
+    expect(detail?.permissions).toMatchObject({ canDelete: false, canArchive: true });
+  });
+
+  it('validates arguments of every call', async () => {
+    await expect(alice.query('inbox', { view: 'nope' as 'team' })).rejects.toMatchObject({ code: 'invalid_args' });
+    await expect(alice.command('attachmentData', { id: 'x' })).rejects.toMatchObject({ code: 'invalid_args' });
+    expect(await alice.mutate('sendMessage', { id: 'x' } as never)).toMatchObject({ ok: false, code: 'invalid' });
+  });
+});
