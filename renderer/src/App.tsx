@@ -1,0 +1,22 @@
+// Signed out → the sign-in screen; signed in → the three-pane app.
+import { useBridgeQuery } from './lib/queries';
+import { useThemeEffect } from './lib/theme';
+import { SignIn } from './views/SignIn';
+import { Shell } from './components/Shell';
+import { Toasts } from './components/Toasts';
+
+export function App() {
+  useThemeEffect();
+  const session = useBridgeQuery('session', {});
+  let body;
+  if (session.isPending) body = <div className="boot" aria-busy="true" aria-label="Starting Parley" />;
+  else if (session.isError && !session.data) body = <SignIn />;
+  else if (!session.data) body = <SignIn />;
+  else body = <Shell session={session.data} />;
+  return (
+    <>
+      {body}
+      <Toasts />
+    </>
+  );
+}

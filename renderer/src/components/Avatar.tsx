@@ -1,0 +1,33 @@
+import type { CSSProperties } from 'react';
+import { initials } from '../lib/format';
+
+const hues = [250, 200, 160, 25, 330, 280, 100, 5, 45, 185];
+
+function hueOf(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+  return hues[h % hues.length] ?? 250;
+}
+
+export function Avatar({ name, id, size }: { name: string; id?: string; size?: 'lg' | 'xl' }) {
+  const style = { '--av': `hsl(${hueOf(id ?? name)} 45% 42%)` } as CSSProperties;
+  return (
+    <span className={size ? `avatar ${size}` : 'avatar'} style={style} title={name} aria-hidden="true">
+      {initials(name)}
+    </span>
+  );
+}
+
+/** A row of initials; the names are spelled out for screen readers. */
+export function AvatarStack({ users, max = 3 }: { users: { id: string; name: string }[]; max?: number }) {
+  if (users.length === 0) return null;
+  const shown = users.slice(0, max);
+  return (
+    <span className="avatars" role="img" aria-label={`Assigned to ${users.map((u) => u.name).join(', ')}`}>
+      {shown.map((u) => (
+        <Avatar key={u.id} id={u.id} name={u.name} />
+      ))}
+      {users.length > max && <span className="avatar" aria-hidden="true">+{users.length - max}</span>}
+    </span>
+  );
+}

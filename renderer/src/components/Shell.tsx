@@ -1,0 +1,27 @@
+// The signed-in app: sidebar, the current view, dialogs, keyboard shortcuts.
+import type { Session } from '../../../shared/bridge';
+import { useUi } from '../state/ui';
+import { useShortcuts } from '../lib/keyboard';
+import { Sidebar } from './Sidebar';
+import { InboxView } from '../views/InboxView';
+import { ChatsView } from '../views/ChatsView';
+import { ContactsView } from '../views/ContactsView';
+import { BroadcastView } from '../views/BroadcastView';
+import { Dialogs } from './dialogs/Dialogs';
+
+export function Shell({ session }: { session: Session }) {
+  const view = useUi((s) => s.view);
+  useShortcuts();
+  return (
+    <div className="app">
+      <Sidebar session={session} />
+      <main className="main" id="main">
+        {view.kind === 'inbox' && <InboxView key={`${view.inbox}:${view.groupId ?? ''}`} inbox={view.inbox} groupId={view.groupId} />}
+        {view.kind === 'chats' && <ChatsView />}
+        {view.kind === 'contacts' && <ContactsView session={session} />}
+        {view.kind === 'broadcast' && <BroadcastView />}
+      </main>
+      <Dialogs />
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+// Left navigation: inboxes with unread counts, other views, connection state.
+import type { ReactNode } from 'react';
+import clsx from 'clsx';
+import { Archive, Contact, Inbox, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, Users, LogOut, Keyboard } from 'lucide-react';
+import type { Session } from '../../../shared/bridge';
+import { useBridgeQuery } from '../lib/queries';
+import { useDirectory } from '../lib/directory';
+import { useUi, type View } from '../state/ui';
+import { ConnectionStatus } from './ConnectionStatus';
+import { Avatar } from './Avatar';
+import { getBridge, errorMessage } from '../../bridge';
+import { toast } from '../state/toasts';
+
+function sameView(a: View, b: View): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'inbox' && b.kind === 'inbox') return a.inbox === b.inbox && a.groupId === b.groupId;
+  return true;
+}
+
+function NavItem({ view, icon, label, count, indent }: { view: View; icon?: ReactNode; label: string; count?: number; indent?: boolean }) {
+  const current = useUi((s) => s.view);
+  const setView = useUi((s) => s.setView);
+  const active = sameView(current, view);
+  return (
+    <button
+      type="button"
+      className={clsx('nav-item', active && 'active', indent && 'indent')}
+      aria-current={active ? 'page' : undefined}
+      onClick={() => setView(view)}
+      aria-label={count ? `${label}, ${count} unread` : label}
+    >
+      {icon ?? <span className="nav-bullet" aria-hidden="true" />}
+      <span className="grow ellipsis">{label}</span>
+      {count ? <span className="nav-count" aria-hidden="true">{count}</span> : null}
+    </button>
+  );
+}
+
+const themeCycle = { system: 'light', light: 'dark', dark: 'system' } as const;
+
+export function Sidebar({ session }: { session: Session }) {
+  const counts = useBridgeQuery('counts', {}).data;
+  const dir = useDirectory();
+  const { theme, setTheme, openDialog } = useUi();
+  const myGroups = session.role === 'admin' ? dir.groups : dir.groups.filter((g) => dir.memberships.some((m) => m.groupId === g.id && m.userId === session.userId));
+  const ThemeIcon = theme === 'dark' ? Moon : theme === 'light' ? Sun : Monitor;
+
+  const signOut = async () => {
+    try {
+      await getBridge().command('signOut', {});
+    } catch (e) {
+      toast('error', errorMessage(e));
+    }
+  };
+
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <div className="sidebar-head">
+        <Avatar id={session.userId} name={session.name} size="lg" />
+        <div className="grow">
+          <div className="ellipsis strong">{session.name}</div>
+          <div className="ellipsis xs faint">{session.role === 'admin' ? 'Admin' : 'Agent'} · {session.email}</div>
+        </div>
+      </div>
+      <button type="button" className="search-trigger" onClick={() => openDialog({ kind: 'palette' })} aria-label="Search">
+        <Search size={14} aria-hidden="true" />
+        <span className="grow">Search…</span>
+        <kbd aria-hidden="true">Ctrl K</kbd>
+      </button>
+      <div className="nav scroll">
+        <NavItem view={{ kind: 'inbox', inbox: 'mine', groupId: null }} icon={<Inbox size={16} />} label="My inbox" count={counts?.mine} />
+        <NavItem view={{ kind: 'inbox', inbox: 'team', groupId: null }} icon={<Users size={16} />} label="Team inbox" count={counts?.teamAll} />
+        {myGroups.map((g) => (
+          <NavItem key={g.id} indent view={{ kind: 'inbox', inbox: 'team', groupId: g.id }} label={g.name} count={counts?.team[g.id]} />
+        ))}
+        <NavItem view={{ kind: 'inbox', inbox: 'archived', groupId: null }} icon={<Archive size={16} />} label="Archived" />
+        <div className="nav-sep" />
+        <NavItem view={{ kind: 'chats' }} icon={<MessageCircle size={16} />} label="Team chat" count={counts?.chats} />
+        <NavItem view={{ kind: 'contacts' }} icon={<Contact size={16} />} label="Contacts" />
+        <NavItem view={{ kind: 'broadcast' }} icon={<Megaphone size={16} />} label="Broadcast" />
+      </div>
+      <div className="sidebar-foot">
+        <ConnectionStatus />
+        <div className="row">
+          <button type="button" className="icon-btn" onClick={() => setTheme(themeCycle[theme])} aria-label={`Theme: ${theme}. Switch theme`} title={`Theme: ${theme}`}>
+            <ThemeIcon size={16} />
+          </button>
+          <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'shortcuts' })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+            <Keyboard size={16} />
+          </button>
+          <span className="grow" />
+          <button type="button" className="icon-btn" onClick={() => void signOut()} aria-label="Sign out" title="Sign out">
+            <LogOut size={16} />
+          </button>
+        </div>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,158 @@
+// New broadcast: team, channel, recipients (picked or by tag), text, preview, send.
+import { useState } from 'react';
+import { Send } from 'lucide-react';
+import { useBridgeQuery } from '../../lib/queries';
+import { useDirectory, useSession } from '../../lib/directory';
+import { mutate, newId } from '../../lib/mutate';
+import { SmsCounter } from '../conversation/SmsCounter';
+import { formatPhone } from '../../../../shared/phone';
+import type { Channel } from '../../../../shared/schema';
+
+export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
+  const dir = useDirectory();
+  const session = useSession();
+  const groups = session?.role === 'admin' ? dir.groups : dir.groups.filter((g) => dir.memberships.some((m) => m.groupId === g.id && m.userId === session?.userId));
+  const [groupId, setGroupId] = useState<string>('');
+  const gid = groupId || groups[0]?.id || '';
+  const group = dir.groupsById.get(gid);
+  const [channel, setChannel] = useState<Channel>('sms');
+  const [mode, setMode] = useState<'pick' | 'tag'>('pick');
+  const [tag, setTag] = useState('');
+  const [search, setSearch] = useState('');
+  const [picked, setPicked] = useState<Map<string, string>>(new Map());
+  const [body, setBody] = useState('');
+  const [template, setTemplate] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const tags = useBridgeQuery('tags', {}).data ?? [];
+  const contacts = useBridgeQuery('contacts', { search: search.trim() || undefined, limit: 50 }).data?.items ?? [];
+  const tagCount = useBridgeQuery('contacts', { tag: tag || undefined, limit: 1 }, { enabled: mode === 'tag' && !!tag }).data?.total ?? 0;
+  const count = mode === 'tag' ? tagCount : picked.size;
+  const tpl = group?.templates.find((t) => t.name === template);
+  const text = tpl ? tpl.body : body;
+
+  const send = async () => {
+    setError(null);
+    if (!gid) return setError('Pick a team to send from.');
+    if (count === 0) return setError(mode === 'tag' ? 'Pick a tag that has contacts.' : 'Pick at least one contact.');
+    if (!text.trim()) return setError('Write the message.');
+    const id = newId();
+    const r = await mutate('sendBroadcast', {
+      id,
+      groupId: gid,
+      channel,
+      body: text,
+      templateName: tpl?.name,
+      contactIds: mode === 'pick' ? [...picked.keys()] : undefined,
+      tag: mode === 'tag' ? tag : undefined,
+    });
+    if (r.ok) onSent(id);
+  };
+
+  return (
+    <div className="contact-detail scroll bc-form">
+      <h1>New broadcast</h1>
+      <div className="row form-row">
+        <div className="field">
+          <label htmlFor="bc-group">From team</label>
+          <select id="bc-group" className="select" value={gid} onChange={(e) => setGroupId(e.target.value)}>
+            {groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="bc-channel">Channel</label>
+          <select id="bc-channel" className="select" value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
+            <option value="sms">SMS</option>
+            <option value="whatsapp">WhatsApp</option>
+          </select>
+        </div>
+      </div>
+      <fieldset className="fs">
+        <legend>Recipients</legend>
+        <div className="row">
+          <label className="check">
+            <input type="radio" name="bc-mode" checked={mode === 'pick'} onChange={() => setMode('pick')} /> Pick contacts
+          </label>
+          <label className="check">
+            <input type="radio" name="bc-mode" checked={mode === 'tag'} onChange={() => setMode('tag')} /> Everyone with a tag
+          </label>
+        </div>
+        {mode === 'tag' ? (
+          <div className="field">
+            <label htmlFor="bc-tag">Tag</label>
+            <select id="bc-tag" className="select" value={tag} onChange={(e) => setTag(e.target.value)}>
+              <option value="">Choose a tag…</option>
+              {tags.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          </div>
+        ) : (
+          <>
+            <input className="input" type="search" placeholder="Search contacts" aria-label="Search contacts to add" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <div className="check-list bc-pick">
+              {contacts.map((c) => (
+                <label key={c.id} className="check">
+                  <input
+                    type="checkbox"
+                    checked={picked.has(c.id)}
+                    onChange={() =>
+                      setPicked((m) => {
+                        const n = new Map(m);
+                        if (n.has(c.id)) n.delete(c.id);
+                        else n.set(c.id, c.name);
+                        return n;
+                      })
+                    }
+                    aria-label={`Include ${c.name}`}
+                  />
+                  <span className="grow">
+                    {c.name} <span className="xs faint">{formatPhone(c.phone)}{c.optedOut ? ' · opted out, will be skipped' : ''}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </>
+        )}
+        <p className="xs muted">{count} recipient{count === 1 ? '' : 's'}. Opted-out contacts are skipped and reported.</p>
+      </fieldset>
+      {channel === 'whatsapp' && group && group.templates.length > 0 && (
+        <div className="field">
+          <label htmlFor="bc-tpl">WhatsApp template (needed for contacts outside the 24-hour window)</label>
+          <select id="bc-tpl" className="select" value={template} onChange={(e) => setTemplate(e.target.value)}>
+            <option value="">Free text</option>
+            {group.templates.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {!tpl && (
+        <div className="field">
+          <label htmlFor="bc-body">Message</label>
+          <textarea id="bc-body" className="textarea" rows={4} value={body} onChange={(e) => setBody(e.target.value)} maxLength={1600} />
+          {channel === 'sms' && <SmsCounter text={body} />}
+        </div>
+      )}
+      <div className="bc-preview" aria-label="Preview">
+        <div className="xs muted">Preview</div>
+        <div className="bubble out-preview">{text || <span className="faint">Your message</span>}</div>
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="button" className="btn primary" onClick={() => void send()} aria-label="Send broadcast">
+          <Send size={14} aria-hidden="true" /> Send to {count}
+        </button>
+      </div>
+    </div>
+  );
+}

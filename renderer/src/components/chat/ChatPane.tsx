@@ -1,0 +1,170 @@
+// A team chat: messages between colleagues, attachments, admin-only delete.
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import clsx from 'clsx';
+import { Clock, Paperclip, Send, Trash2, X } from 'lucide-react';
+import type { AttachmentRef } from '../../../../shared/schema';
+import { useBridgeQuery } from '../../lib/queries';
+import { useDirectory, useSession } from '../../lib/directory';
+import { mutate, newId } from '../../lib/mutate';
+import { clockTime, exactTime } from '../../lib/format';
+import { useUi } from '../../state/ui';
+import { getBridge, errorMessage } from '../../../bridge';
+import { toast } from '../../state/toasts';
+import { Attachments, readFileBase64 } from '../Attachments';
+import { Avatar } from '../Avatar';
+import { Linkified } from '../Linkified';
+import { FailureList } from '../conversation/FailureList';
+import { Modal } from '../dialogs/Modal';
+
+export function chatTitle(chat: { kind: string; title: string | null; members: string[] }, me: string | undefined, name: (id: string) => string): string {
+  if (chat.title) return chat.title;
+  if (chat.kind === 'self') return 'Notes to self';
+  return chat.members.filter((m) => m !== me).map(name).join(', ') || 'Chat';
+}
+
+export function ChatPane({ chatId }: { chatId: string }) {
+  const q = useBridgeQuery('chat', { id: chatId });
+  const dir = useDirectory();
+  const session = useSession();
+  const { select, focusComposer: _f } = useUi();
+  const focusTick = useUi((s) => s.composerFocus);
+  const [text, setText] = useState('');
+  const [atts, setAtts] = useState<AttachmentRef[]>([]);
+  const [confirm, setConfirm] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const taRef = useRef<HTMLTextAreaElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
+  const d = q.data?.chat.id === chatId ? q.data : null;
+  const last = d?.chat.lastActivityAt ?? 0;
+
+  useEffect(() => {
+    if (focusTick > 0) taRef.current?.focus();
+  }, [focusTick]);
+  useEffect(() => {
+    if (last) void mutate('markRead', { targetId: chatId, at: Math.max(Date.now(), last) }, { quiet: true });
+  }, [chatId, last]);
+  useLayoutEffect(() => {
+    const el = logRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [d?.messages.length, chatId]);
+
+  if (!d) return <section className="conv-pane">{!q.isPending && <div className="empty">This chat is no longer available.</div>}</section>;
+  const title = chatTitle(d.chat, session?.userId, dir.userName);
+
+  const send = async () => {
+    const body = text.trim();
+    if (!body && atts.length === 0) return;
+    setText('');
+    setAtts([]);
+    const r = await mutate('sendChatMessage', { id: newId(), chatId, body, attachments: atts.length ? atts : undefined });
+    if (!r.ok) setText(body);
+  };
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    }
+  };
+  const upload = async (files: FileList | null) => {
+    try {
+      for (const f of Array.from(files ?? [])) {
+        const ref = await getBridge().command('uploadAttachment', { name: f.name, mime: f.type || 'application/octet-stream', dataBase64: await readFileBase64(f) });
+        setAtts((a) => [...a, ref]);
+      }
+    } catch (e) {
+      toast('error', `Upload failed: ${errorMessage(e)}`);
+    }
+  };
+
+  return (
+    <section className="conv-pane" aria-label={`Team chat: ${title}`}>
+      <header className="conv-head">
+        <div className="grow conv-title">
+          <h1 className="ellipsis">{title}</h1>
+          <div className="xs muted">{d.chat.members.map(dir.userName).join(', ')}</div>
+        </div>
+        {d.canDelete && (
+          <button type="button" className="icon-btn" aria-label="Delete chat" title="Delete chat" onClick={() => setConfirm(true)}>
+            <Trash2 size={16} />
+          </button>
+        )}
+      </header>
+      <div ref={logRef} className="timeline" role="log" aria-label="Chat messages" tabIndex={0}>
+        {d.messages.length === 0 && <div className="empty small">No messages yet. Say hello below.</div>}
+        {d.messages.map((m) => {
+          const mine = m.authorId === session?.userId;
+          return (
+            <div key={m.id} className={clsx('chat-msg', mine && 'mine', m.pending && 'pending')}>
+              <Avatar id={m.authorId} name={dir.userName(m.authorId)} />
+              <div className="grow">
+                <div className="row xs">
+                  <strong>{dir.userName(m.authorId)}</strong>
+                  <time className="faint" title={exactTime(m.createdAt)}>
+                    {clockTime(m.createdAt)}
+                  </time>
+                  {m.pending && <Clock size={11} aria-label="Waiting to sync" />}
+                </div>
+                <div className="chat-body">
+                  <Linkified text={m.body} />
+                </div>
+                <Attachments refs={m.attachments} />
+              </div>
+            </div>
+          );
+        })}
+        <FailureList failures={d.failures} />
+      </div>
+      <div className="composer">
+        {atts.length > 0 && (
+          <div className="row composer-atts">
+            {atts.map((a) => (
+              <span key={a.id} className="tag">
+                {a.name}
+                <button type="button" className="tag-x" aria-label={`Remove ${a.name}`} onClick={() => setAtts((l) => l.filter((x) => x.id !== a.id))}>
+                  <X size={11} />
+                </button>
+              </span>
+            ))}
+          </div>
+        )}
+        <textarea ref={taRef} className="composer-text" rows={2} aria-label="Message" placeholder={`Message ${title}`} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} />
+        <div className="composer-bar row">
+          <button type="button" className="icon-btn" aria-label="Attach file" title="Attach a file" onClick={() => fileRef.current?.click()}>
+            <Paperclip size={16} />
+          </button>
+          <input ref={fileRef} type="file" multiple hidden tabIndex={-1} onChange={(e) => void upload(e.target.files)} />
+          <span className="grow" />
+          <button type="button" className="btn primary" onClick={() => void send()} disabled={!text.trim() && atts.length === 0} aria-label="Send">
+            <Send size={14} aria-hidden="true" /> Send
+          </button>
+        </div>
+      </div>
+      {confirm && (
+        <Modal
+          title="Delete chat?"
+          onClose={() => setConfirm(false)}
+          footer={
+            <>
+              <button type="button" className="btn" onClick={() => setConfirm(false)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="btn danger"
+                onClick={() => {
+                  setConfirm(false);
+                  select(null);
+                  void mutate('deleteChat', { chatId });
+                }}
+              >
+                Delete chat
+              </button>
+            </>
+          }
+        >
+          <p>“{title}” and all its messages are deleted for every member.</p>
+        </Modal>
+      )}
+    </section>
+  );
+}

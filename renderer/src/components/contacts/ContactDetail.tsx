@@ -1,0 +1,119 @@
+// One contact: details, conversations, and (admins) edit, opt-out, defaults, merge, delete.
+import { useState } from 'react';
+import { Ban, Mail, Pencil, Phone, Trash2, GitMerge } from 'lucide-react';
+import { formatPhone } from '../../../../shared/phone';
+import { useBridgeQuery } from '../../lib/queries';
+import { useDirectory } from '../../lib/directory';
+import { mutate } from '../../lib/mutate';
+import { useUi } from '../../state/ui';
+import { shortTime } from '../../lib/format';
+import { Avatar } from '../Avatar';
+import { Modal } from '../dialogs/Modal';
+import { ContactForm } from './ContactForm';
+import { ContactDefaults } from './ContactDefaults';
+import { MergeDialog } from './MergeDialog';
+
+export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
+  const q = useBridgeQuery('contact', { id });
+  const dir = useDirectory();
+  const { setView, select } = useUi();
+  const [mode, setMode] = useState<'view' | 'edit' | 'merge' | 'delete'>('view');
+  const d = q.data?.contact.id === id ? q.data : null;
+  if (!d) return q.isPending ? null : <div className="empty">This contact no longer exists.</div>;
+  const c = d.contact;
+  if (mode === 'edit') return <ContactForm contact={c} onDone={() => setMode('view')} />;
+
+  const openConv = (convId: string, archived: boolean) => {
+    setView({ kind: 'inbox', inbox: archived ? 'archived' : 'team', groupId: null });
+    select(convId);
+  };
+
+  return (
+    <div className="contact-detail scroll">
+      <header className="row contact-head">
+        <Avatar id={c.id} name={c.name} size="xl" />
+        <div className="grow">
+          <h1>{c.name}</h1>
+          <div className="row small muted">
+            <Phone size={13} aria-hidden="true" /> {formatPhone(c.phone)}
+            {c.email && (
+              <>
+                <Mail size={13} aria-hidden="true" /> {c.email}
+              </>
+            )}
+          </div>
+        </div>
+        {admin && (
+          <div className="row">
+            <button type="button" className="btn sm" onClick={() => setMode('edit')} aria-label="Edit contact">
+              <Pencil size={13} aria-hidden="true" /> Edit
+            </button>
+            <button type="button" className="btn sm" onClick={() => setMode('merge')} aria-label="Merge contact">
+              <GitMerge size={13} aria-hidden="true" /> Merge
+            </button>
+            <button type="button" className="icon-btn" onClick={() => setMode('delete')} aria-label="Delete contact" title="Delete contact">
+              <Trash2 size={16} />
+            </button>
+          </div>
+        )}
+      </header>
+      {c.tags.length > 0 && (
+        <div className="tags">
+          {c.tags.map((t) => (
+            <span key={t} className="tag">
+              {t}
+            </span>
+          ))}
+        </div>
+      )}
+      {c.notes && <p className="contact-notes">{c.notes}</p>}
+      <section className="contact-sec">
+        <h3>SMS</h3>
+        <label className="check">
+          <input type="checkbox" checked={c.optedOut} disabled={!admin} onChange={(e) => void mutate('setContactOptOut', { id: c.id, optedOut: e.target.checked })} />
+          <Ban size={13} aria-hidden="true" /> Opted out of SMS {c.optedOut ? '— outbound SMS is refused' : ''}
+        </label>
+      </section>
+      {admin && <ContactDefaults contact={c} />}
+      <section className="contact-sec">
+        <h3>Conversations</h3>
+        {d.conversations.length === 0 && <p className="small faint">No conversations yet.</p>}
+        {d.conversations.map((cv) => (
+          <button key={cv.id} type="button" className="details-row link-row" onClick={() => openConv(cv.id, cv.status === 'archived')} aria-label={`Open conversation in ${dir.groupName(cv.groupId)}`}>
+            <span className="strong">{dir.groupName(cv.groupId)}</span>
+            <span className="grow ellipsis muted small">{cv.lastPreview}</span>
+            <span className="pill">{cv.status}</span>
+            <span className="xs faint">{shortTime(cv.lastActivityAt)}</span>
+          </button>
+        ))}
+      </section>
+      {mode === 'merge' && <MergeDialog into={c} onClose={() => setMode('view')} />}
+      {mode === 'delete' && (
+        <Modal
+          title="Delete contact?"
+          onClose={() => setMode('view')}
+          footer={
+            <>
+              <button type="button" className="btn" onClick={() => setMode('view')}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="btn danger"
+                onClick={() => {
+                  setMode('view');
+                  select(null);
+                  void mutate('deleteContact', { id: c.id });
+                }}
+              >
+                Delete contact
+              </button>
+            </>
+          }
+        >
+          <p>{c.name} is removed from Contacts for everyone.</p>
+        </Modal>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,170 @@
+// Reply box: channel switch, SMS counter, WhatsApp window / templates, attachments,
+// note mode. Enter sends, Shift+Enter is a new line.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import clsx from 'clsx';
+import { Paperclip, Send, StickyNote, X } from 'lucide-react';
+import type { ConversationDetail } from '../../../../shared/bridge';
+import type { AttachmentRef, Channel } from '../../../../shared/schema';
+import { useUi, emptyDraft } from '../../state/ui';
+import { mutate, newId } from '../../lib/mutate';
+import { windowLeft } from '../../lib/format';
+import { useNow } from '../../lib/useNow';
+import { getBridge, errorMessage } from '../../../bridge';
+import { toast } from '../../state/toasts';
+import { readFileBase64 } from '../Attachments';
+import { SmsCounter } from './SmsCounter';
+import { TemplatePicker } from './TemplatePicker';
+
+export function Composer({ detail }: { detail: ConversationDetail }) {
+  const { conversation: c, contact, group } = detail;
+  const draft = useUi((s) => s.drafts[c.id]) ?? emptyDraft;
+  const setDraft = useUi((s) => s.setDraft);
+  const focusTick = useUi((s) => s.composerFocus);
+  const [attachments, setAttachments] = useState<AttachmentRef[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const channel: Channel = draft.channel ?? c.channel;
+  const note = draft.noteMode;
+  const now = useNow(60_000);
+  const windowOpen = detail.whatsappWindowClosesAt !== null && detail.whatsappWindowClosesAt > now;
+  const needsTemplate = !note && channel === 'whatsapp' && !windowOpen;
+
+  useEffect(() => {
+    if (focusTick > 0) textRef.current?.focus();
+  }, [focusTick]);
+
+  const set = (d: Partial<typeof draft>) => setDraft(c.id, d);
+
+  const send = async () => {
+    const body = draft.text.trim();
+    if (note) {
+      if (!body) return;
+      set({ text: '' });
+      const r = await mutate('addNote', { id: newId(), conversationId: c.id, body });
+      if (!r.ok) set({ text: draft.text });
+      return;
+    }
+    if (!body && attachments.length === 0) return;
+    const prev = { text: draft.text, attachments };
+    set({ text: '' });
+    setAttachments([]);
+    const r = await mutate('sendMessage', {
+      id: newId(),
+      conversationId: c.status === 'open' ? c.id : undefined,
+      newConversationId: c.status === 'open' ? undefined : newId(),
+      contactId: contact.id,
+      groupId: c.groupId,
+      channel,
+      body: draft.text.trim(),
+      attachments: channel === 'whatsapp' && prev.attachments.length ? prev.attachments : undefined,
+    });
+    if (!r.ok) {
+      set({ text: prev.text });
+      setAttachments(prev.attachments);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    } else if (e.key === 'Escape') {
+      e.currentTarget.blur();
+    }
+  };
+
+  const upload = async (files: FileList | null) => {
+    if (!files?.length) return;
+    setUploading(true);
+    try {
+      for (const f of Array.from(files)) {
+        const ref = await getBridge().command('uploadAttachment', { name: f.name, mime: f.type || 'application/octet-stream', dataBase64: await readFileBase64(f) });
+        setAttachments((a) => [...a, ref]);
+      }
+    } catch (e) {
+      toast('error', `Upload failed: ${errorMessage(e)}`);
+    } finally {
+      setUploading(false);
+      if (fileRef.current) fileRef.current.value = '';
+    }
+  };
+
+  const canWhatsApp = !!group.whatsappNumber;
+  const canSms = !!group.smsNumber || !canWhatsApp;
+  const placeholder = note ? 'Write an internal note — only your team sees it' : `Reply to ${contact.name} by ${channel === 'sms' ? 'SMS' : 'WhatsApp'}`;
+
+  return (
+    <div className={clsx('composer', note && 'note-mode')}>
+      <div className="composer-top row">
+        <div className="seg" role="radiogroup" aria-label="Channel">
+          {(['sms', 'whatsapp'] as const).map((ch) => (
+            <button
+              key={ch}
+              type="button"
+              role="radio"
+              aria-checked={channel === ch}
+              className={clsx('seg-btn', channel === ch && 'on')}
+              onClick={() => set({ channel: ch })}
+              disabled={note || (ch === 'sms' ? !canSms : !canWhatsApp)}
+            >
+              {ch === 'sms' ? 'SMS' : 'WhatsApp'}
+            </button>
+          ))}
+        </div>
+        <span className="grow" />
+        {!note && channel === 'whatsapp' && (
+          <span className={clsx('xs', windowOpen ? 'muted' : 'warn-text')}>
+            {windowOpen ? `24-hour window closes in ${windowLeft(detail.whatsappWindowClosesAt ?? now, now)}` : '24-hour window closed — only approved templates can be sent'}
+          </span>
+        )}
+        {!note && channel === 'sms' && contact.optedOut && <span className="xs warn-text">{contact.name} opted out of SMS</span>}
+        {note && <span className="xs note-label">Internal note — not sent to {contact.name}</span>}
+      </div>
+      {needsTemplate ? (
+        <TemplatePicker detail={detail} />
+      ) : (
+        <>
+          {attachments.length > 0 && (
+            <div className="row composer-atts">
+              {attachments.map((a) => (
+                <span key={a.id} className="tag">
+                  <Paperclip size={11} aria-hidden="true" /> {a.name}
+                  <button type="button" className="tag-x" aria-label={`Remove ${a.name}`} onClick={() => setAttachments((l) => l.filter((x) => x.id !== a.id))}>
+                    <X size={11} />
+                  </button>
+                </span>
+              ))}
+            </div>
+          )}
+          <textarea
+            ref={textRef}
+            className="composer-text"
+            aria-label={note ? 'Note' : 'Message'}
+            placeholder={placeholder}
+            value={draft.text}
+            rows={3}
+            onChange={(e) => set({ text: e.target.value })}
+            onKeyDown={onKeyDown}
+          />
+          <div className="composer-bar row">
+            <span title={channel === 'sms' ? 'SMS cannot carry attachments — switch to WhatsApp to send files' : 'Attach a file'}>
+              <button type="button" className="icon-btn" aria-label="Attach file" disabled={note || channel === 'sms' || uploading} onClick={() => fileRef.current?.click()}>
+                <Paperclip size={16} />
+              </button>
+            </span>
+            <input ref={fileRef} type="file" multiple hidden onChange={(e) => void upload(e.target.files)} aria-hidden="true" tabIndex={-1} />
+            <button type="button" className="icon-btn" aria-label="Note mode" aria-pressed={note} title="Note mode (N)" onClick={() => set({ noteMode: !note })}>
+              <StickyNote size={16} />
+            </button>
+            <span className="grow" />
+            {!note && channel === 'sms' && <SmsCounter text={draft.text} />}
+            <button type="button" className="btn primary" onClick={() => void send()} disabled={uploading || (!draft.text.trim() && attachments.length === 0)} aria-label={note ? 'Add note' : 'Send'}>
+              <Send size={14} aria-hidden="true" /> {note ? 'Add note' : 'Send'}
+            </button>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+// Contact, channel, team, assignees, lock; the actions an agent takes on a conversation.
+import { Archive, ArchiveRestore, CreditCard, FileText, Lock, PanelRightClose, PanelRightOpen, Trash2, UserCog } from 'lucide-react';
+import type { ConversationDetail } from '../../../../shared/bridge';
+import { formatPhone } from '../../../../shared/phone';
+import { useDirectory } from '../../lib/directory';
+import { useUi } from '../../state/ui';
+import { mutate } from '../../lib/mutate';
+import { AvatarStack } from '../Avatar';
+import { ChannelIcon } from '../list/InboxRow';
+
+export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
+  const { conversation: c, contact, group, permissions: p } = detail;
+  const dir = useDirectory();
+  const { openDialog, detailsOpen, toggleDetails } = useUi();
+  const assignees = c.assignees.map((id) => ({ id, name: dir.userName(id) }));
+  const archived = c.status === 'archived';
+
+  return (
+    <header className="conv-head">
+      <div className="grow conv-title">
+        <div className="row">
+          <h1 className="ellipsis">{contact.name}</h1>
+          {archived && <span className="pill">Archived</span>}
+          {contact.optedOut && <span className="pill warning">Opted out of SMS</span>}
+        </div>
+        <div className="row xs muted conv-sub">
+          <ChannelIcon channel={c.channel} size={12} />
+          <span>{formatPhone(contact.phone)}</span>
+          <span aria-hidden="true">·</span>
+          <span>{group.name}</span>
+          {c.visibleTo && (
+            <span className="row restricted" title={`Visible to ${c.visibleTo.map(dir.userName).join(', ')}`}>
+              <Lock size={12} aria-hidden="true" /> Restricted
+            </span>
+          )}
+        </div>
+      </div>
+      {assignees.length > 0 ? <AvatarStack users={assignees} /> : <span className="xs faint">Unassigned</span>}
+      <div className="conv-actions" role="toolbar" aria-label="Conversation actions">
+        <button type="button" className="btn sm" onClick={() => openDialog({ kind: 'manage', conversationId: c.id })} disabled={!p.canManage} aria-label="Manage conversation" title="Assign and set visibility (A)">
+          <UserCog size={14} aria-hidden="true" /> Manage
+        </button>
+        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'invoice', conversationId: c.id })} aria-label="New invoice" title="New invoice" disabled={archived}>
+          <FileText size={16} />
+        </button>
+        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'checkout', conversationId: c.id })} aria-label="New checkout link" title="New checkout link" disabled={archived}>
+          <CreditCard size={16} />
+        </button>
+        {archived ? (
+          <button type="button" className="icon-btn" onClick={() => void mutate('unarchiveConversation', { conversationId: c.id })} aria-label="Unarchive" title="Unarchive" disabled={!p.canArchive}>
+            <ArchiveRestore size={16} />
+          </button>
+        ) : (
+          <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'confirm-archive', conversationId: c.id })} aria-label="Archive" title={p.canArchive ? 'Archive (E)' : 'Only assignees and admins archive'} disabled={!p.canArchive}>
+            <Archive size={16} />
+          </button>
+        )}
+        {p.canDelete && (
+          <button type="button" className="icon-btn danger-hover" onClick={() => openDialog({ kind: 'confirm-delete', conversationId: c.id })} aria-label="Delete conversation" title="Delete conversation">
+            <Trash2 size={16} />
+          </button>
+        )}
+        <button type="button" className="icon-btn" onClick={toggleDetails} aria-label={detailsOpen ? 'Hide details' : 'Show details'} aria-pressed={detailsOpen} title="Details">
+          {detailsOpen ? <PanelRightClose size={16} /> : <PanelRightOpen size={16} />}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,27 @@
+// Internal note: full width, pale yellow, with its author. Never sent to the contact.
+import clsx from 'clsx';
+import { Clock, StickyNote } from 'lucide-react';
+import type { Pending } from '../../../../shared/bridge';
+import type { Note } from '../../../../shared/schema';
+import { clockTime, exactTime } from '../../lib/format';
+import { useDirectory } from '../../lib/directory';
+import { Linkified } from '../Linkified';
+
+export function NoteItem({ note }: { note: Pending<Note> }) {
+  const dir = useDirectory();
+  return (
+    <div className={clsx('note', note.pending && 'pending')} role="note" aria-label={`Internal note by ${dir.userName(note.authorId)}`}>
+      <div className="row xs note-head">
+        <StickyNote size={12} aria-hidden="true" />
+        <strong>{dir.userName(note.authorId)}</strong>
+        <span className="muted">internal note</span>
+        <span className="grow" />
+        {note.pending && <Clock size={12} aria-label="Waiting to sync" />}
+        <time title={exactTime(note.createdAt)}>{clockTime(note.createdAt)}</time>
+      </div>
+      <div className="note-body">
+        <Linkified text={note.body} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+// Confirmations for archive and delete.
+import { mutate } from '../../lib/mutate';
+import { useBridgeQuery } from '../../lib/queries';
+import { useUi } from '../../state/ui';
+import { Modal } from './Modal';
+
+export function ConfirmArchive({ conversationId }: { conversationId: string }) {
+  const close = useUi((s) => s.closeDialog);
+  const name = useBridgeQuery('conversation', { id: conversationId }).data?.contact.name ?? 'this contact';
+  const go = () => {
+    close();
+    void mutate('archiveConversation', { conversationId });
+  };
+  return (
+    <Modal
+      title="Archive conversation?"
+      onClose={close}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="button" className="btn primary" onClick={go} autoFocus>
+            Archive
+          </button>
+        </>
+      }
+    >
+      <p>The conversation with {name} moves to Archived. The next message to or from them starts a new conversation.</p>
+    </Modal>
+  );
+}
+
+export function ConfirmDelete({ conversationId }: { conversationId: string }) {
+  const { closeDialog: close, select } = useUi();
+  const name = useBridgeQuery('conversation', { id: conversationId }).data?.contact.name ?? 'this contact';
+  const go = () => {
+    close();
+    select(null);
+    void mutate('deleteConversation', { conversationId });
+  };
+  return (
+    <Modal
+      title="Delete conversation?"
+      onClose={close}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={close} autoFocus>
+            Cancel
+          </button>
+          <button type="button" className="btn danger" onClick={go}>
+            Delete conversation
+          </button>
+        </>
+      }
+    >
+      <p>This permanently deletes every message, note, invoice, checkout and attachment in the conversation with {name}, for everyone. It cannot be undone.</p>
+    </Modal>
+  );
+}

@@ -1,0 +1,40 @@
+// Accessible modal: a native <dialog> opened modally (focus trap, Esc, inert page).
+import { useEffect, useRef, type ReactNode } from 'react';
+import clsx from 'clsx';
+import { X } from 'lucide-react';
+
+export function Modal({ title, onClose, children, footer, wide, className }: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; wide?: boolean; className?: string }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className={clsx('modal', wide && 'wide', className)}
+      aria-labelledby="modal-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onClick={(e) => {
+        if (e.target === e.currentTarget) onClose();
+      }}
+    >
+      <div className="modal-inner">
+        <header className="modal-head">
+          <h2 id="modal-title" className="grow">
+            {title}
+          </h2>
+          <button type="button" className="icon-btn" onClick={onClose} aria-label="Close">
+            <X size={16} />
+          </button>
+        </header>
+        <div className="modal-body">{children}</div>
+        {footer && <footer className="modal-foot">{footer}</footer>}
+      </div>
+    </dialog>
+  );
+}

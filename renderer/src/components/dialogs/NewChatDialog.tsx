@@ -1,0 +1,68 @@
+// Start a team chat: yourself (notes), one colleague, or several.
+import { useState } from 'react';
+import { useDirectory, useSession } from '../../lib/directory';
+import { mutate, newId } from '../../lib/mutate';
+import { useUi } from '../../state/ui';
+import { Modal } from './Modal';
+import { Avatar } from '../Avatar';
+
+export function NewChatDialog() {
+  const { closeDialog: close, setView, select } = useUi();
+  const session = useSession();
+  const dir = useDirectory();
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [title, setTitle] = useState('');
+  const others = dir.users.filter((u) => u.active && u.id !== session?.userId);
+  const start = async () => {
+    if (!session) return;
+    const id = newId();
+    const members = [session.userId, ...picked];
+    const r = await mutate('createChat', { id, members, title: picked.size > 1 && title.trim() ? title.trim() : null });
+    if (r.ok) {
+      close();
+      setView({ kind: 'chats' });
+      select(id);
+    }
+  };
+  return (
+    <Modal
+      title="New team chat"
+      onClose={close}
+      footer={
+        <>
+          <span className="grow xs muted">{picked.size === 0 ? 'Nobody picked: a chat with yourself, for notes.' : `${picked.size + 1} people`}</span>
+          <button type="button" className="btn primary" onClick={() => void start()}>
+            Start chat
+          </button>
+        </>
+      }
+    >
+      <div className="check-list" role="group" aria-label="People">
+        {others.map((u) => (
+          <label key={u.id} className="check">
+            <input
+              type="checkbox"
+              checked={picked.has(u.id)}
+              onChange={() =>
+                setPicked((s) => {
+                  const n = new Set(s);
+                  if (n.has(u.id)) n.delete(u.id);
+                  else n.add(u.id);
+                  return n;
+                })
+              }
+              aria-label={u.name}
+            />
+            <Avatar id={u.id} name={u.name} /> {u.name} <span className="xs faint">{u.email}</span>
+          </label>
+        ))}
+      </div>
+      {picked.size > 1 && (
+        <div className="field">
+          <label htmlFor="chat-title">Chat name (optional)</label>
+          <input id="chat-title" className="input" value={title} onChange={(e) => setTitle(e.target.value)} />
+        </div>
+      )}
+    </Modal>
+  );
+}

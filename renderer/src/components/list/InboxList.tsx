@@ -1,0 +1,78 @@
+// The virtualized conversation list (My inbox / Team inbox / Archived / chats).
+import { useEffect, useMemo, useRef } from 'react';
+import { useInfiniteQuery, keepPreviousData } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Inbox } from 'lucide-react';
+import type { InboxItem } from '../../../../shared/bridge';
+import { getBridge } from '../../../bridge';
+import { useUi } from '../../state/ui';
+import { InboxRow } from './InboxRow';
+
+const PAGE = 200;
+const ROW = 68;
+
+export function useInboxItems(inbox: 'mine' | 'team' | 'archived' | 'chats', groupId: string | null, unreadOnly: boolean) {
+  const args = { view: inbox, groupId, unreadOnly, limit: PAGE };
+  const q = useInfiniteQuery({
+    queryKey: ['inbox', args],
+    queryFn: ({ pageParam }) => getBridge().query('inbox', { ...args, offset: pageParam }),
+    initialPageParam: 0,
+    getNextPageParam: (last) => (last.offset + last.items.length < last.total ? last.offset + last.items.length : undefined),
+    placeholderData: keepPreviousData,
+  });
+  const items = useMemo(() => q.data?.pages.flatMap((p) => p.items) ?? [], [q.data]);
+  return { q, items, total: q.data?.pages[0]?.total ?? 0 };
+}
+
+const emptyText = {
+  mine: ['Nothing assigned to you', 'Conversations assigned to you and your team chats show up here.'],
+  team: ['The team inbox is clear', 'New messages from customers land here.'],
+  archived: ['No archived conversations', 'Archive a conversation with E when it is done.'],
+  chats: ['No team chats yet', 'Start one with New chat.'],
+} as const;
+
+export function InboxList({ inbox, items, loading, onEndReached, label }: { inbox: keyof typeof emptyText; items: InboxItem[]; loading: boolean; onEndReached: () => void; label: string }) {
+  const parentRef = useRef<HTMLDivElement>(null);
+  const { selectedId, cursorId, select, setListIds } = useUi();
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is meant to be used this way
+  const virt = useVirtualizer({ count: items.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 8 });
+
+  useEffect(() => setListIds(items.map((i) => i.id)), [items, setListIds]);
+  const vItems = virt.getVirtualItems();
+  const lastIndex = vItems[vItems.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex >= 0 && lastIndex >= items.length - 20) onEndReached();
+  }, [lastIndex, items.length, onEndReached]);
+
+  // keep the keyboard cursor in view
+  const cursorIndex = cursorId ? items.findIndex((i) => i.id === cursorId) : -1;
+  useEffect(() => {
+    if (cursorIndex >= 0) virt.scrollToIndex(cursorIndex, { align: 'auto' });
+  }, [cursorIndex, virt]);
+
+  if (!loading && items.length === 0) {
+    const [title, hint] = emptyText[inbox];
+    return (
+      <div className="empty">
+        <Inbox size={28} aria-hidden="true" />
+        <h2>{title}</h2>
+        <p className="small">{hint}</p>
+      </div>
+    );
+  }
+  return (
+    <div ref={parentRef} className="list-scroll" role="listbox" aria-label={label} aria-activedescendant={cursorId && cursorIndex >= 0 ? `row-${cursorId}` : undefined} tabIndex={0}>
+      <div role="presentation" style={{ height: virt.getTotalSize(), position: 'relative' }}>
+        {vItems.map((v) => {
+          const item = items[v.index];
+          if (!item) return null;
+          return (
+            <div key={item.id} role="presentation" className="virt-row" style={{ transform: `translateY(${v.start}px)`, height: ROW }}>
+              <InboxRow item={item} selected={item.id === selectedId} cursor={item.id === cursorId} onOpen={() => select(item.id)} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

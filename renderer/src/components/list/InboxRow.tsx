@@ -1,0 +1,78 @@
+// One 68 px row of the conversation list.
+import clsx from 'clsx';
+import { Clock, Coins, Lock, MessageSquare, Phone, Users, User as UserIcon, AlertCircle } from 'lucide-react';
+import type { InboxItem } from '../../../../shared/bridge';
+import { exactTime, shortTime } from '../../lib/format';
+import { AvatarStack } from '../Avatar';
+import { useDirectory } from '../../lib/directory';
+
+export function ChannelIcon({ channel, size = 13 }: { channel: 'sms' | 'whatsapp'; size?: number }) {
+  return channel === 'whatsapp' ? (
+    <span className="chan wa" title="WhatsApp">
+      <Phone size={size} aria-hidden="true" />
+      <span className="sr-only">WhatsApp</span>
+    </span>
+  ) : (
+    <span className="chan sms" title="SMS">
+      <MessageSquare size={size} aria-hidden="true" />
+      <span className="sr-only">SMS</span>
+    </span>
+  );
+}
+
+export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; selected: boolean; cursor: boolean; onOpen: () => void }) {
+  const dir = useDirectory();
+  const title = item.kind === 'conversation' ? item.contactName : item.title;
+  const people = (item.kind === 'conversation' ? item.assignees : []).map((id) => ({ id, name: dir.userName(id) }));
+  const label = [
+    title,
+    item.unread ? 'unread' : null,
+    item.kind === 'conversation' ? (item.channel === 'whatsapp' ? 'WhatsApp' : 'SMS') : 'Team chat',
+    item.kind === 'conversation' && item.hasFailedSend ? 'a message failed to send' : null,
+    item.kind === 'conversation' && item.hasUnpaidInvoice ? 'unpaid invoice' : null,
+    item.kind === 'conversation' && item.restricted ? 'restricted' : null,
+    item.pending ? 'waiting to sync' : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return (
+    <div
+      role="option"
+      aria-selected={selected}
+      aria-label={label}
+      id={`row-${item.id}`}
+      className={clsx('inbox-row', item.unread && 'unread', selected && 'selected', cursor && 'cursor', item.pending && 'pending')}
+      onClick={onOpen}
+    >
+      <div className="inbox-row-top">
+        {item.unread && <span className="unread-dot" aria-hidden="true" />}
+        <span className="inbox-row-name ellipsis">{title}</span>
+        {item.kind === 'conversation' && item.hasFailedSend && <AlertCircle size={13} className="failed-icon" aria-label="Failed to send" />}
+        {item.pending && <Clock size={12} className="faint" aria-label="Waiting to sync" />}
+        <time className="inbox-row-time" dateTime={new Date(item.lastActivityAt).toISOString()} title={exactTime(item.lastActivityAt)}>
+          {shortTime(item.lastActivityAt)}
+        </time>
+      </div>
+      <div className="inbox-row-preview ellipsis">{item.lastPreview || <span className="faint">No messages yet</span>}</div>
+      <div className="inbox-row-meta">
+        {item.kind === 'conversation' ? (
+          <>
+            <ChannelIcon channel={item.channel} />
+            <span className="faint xs ellipsis">{dir.groupName(item.groupId)}</span>
+            {item.restricted && <Lock size={12} className="faint" aria-label="Restricted" />}
+            {item.hasUnpaidInvoice && <Coins size={13} className="coin" aria-label="Unpaid invoice" />}
+            <span className="grow" />
+            <AvatarStack users={people} />
+          </>
+        ) : (
+          <>
+            <span className="chan chat" title="Team chat">
+              {item.chatKind === 'group' ? <Users size={13} aria-hidden="true" /> : <UserIcon size={13} aria-hidden="true" />}
+            </span>
+            <span className="faint xs">Team chat</span>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+// UI state that is not data: where the user is, what is selected, theme, drafts.
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+
+export type View =
+  | { kind: 'inbox'; inbox: 'mine' | 'team' | 'archived'; groupId: string | null }
+  | { kind: 'chats' }
+  | { kind: 'contacts' }
+  | { kind: 'broadcast' };
+
+export type ThemePref = 'system' | 'light' | 'dark';
+export type Dialog =
+  | null
+  | { kind: 'manage'; conversationId: string }
+  | { kind: 'confirm-archive'; conversationId: string }
+  | { kind: 'confirm-delete'; conversationId: string }
+  | { kind: 'invoice'; conversationId: string }
+  | { kind: 'checkout'; conversationId: string }
+  | { kind: 'new-chat' }
+  | { kind: 'palette' }
+  | { kind: 'shortcuts' };
+
+export interface Draft {
+  text: string;
+  noteMode: boolean;
+  channel: 'sms' | 'whatsapp' | null;
+}
+
+interface UiState {
+  view: View;
+  selectedId: string | null;
+  /** the row under the keyboard cursor in the list (J/K) */
+  cursorId: string | null;
+  detailsOpen: boolean;
+  theme: ThemePref;
+  dialog: Dialog;
+  drafts: Record<string, Draft>;
+  /** bumped to ask the composer to take focus (R, N) */
+  composerFocus: number;
+  /** ids of the current list in display order, for J/K */
+  listIds: string[];
+  setListIds: (ids: string[]) => void;
+  setView: (v: View) => void;
+  select: (id: string | null) => void;
+  setCursor: (id: string | null) => void;
+  toggleDetails: () => void;
+  setTheme: (t: ThemePref) => void;
+  openDialog: (d: Dialog) => void;
+  closeDialog: () => void;
+  setDraft: (id: string, d: Partial<Draft>) => void;
+  focusComposer: () => void;
+}
+
+export const emptyDraft: Draft = { text: '', noteMode: false, channel: null };
+
+export const useUi = create<UiState>()(
+  persist(
+    (set) => ({
+      view: { kind: 'inbox', inbox: 'mine', groupId: null },
+      selectedId: null,
+      cursorId: null,
+      detailsOpen: true,
+      theme: 'system',
+      dialog: null,
+      drafts: {},
+      composerFocus: 0,
+      listIds: [],
+      setListIds: (listIds) => set({ listIds }),
+      setView: (view) => set({ view, selectedId: null, cursorId: null }),
+      select: (selectedId) => set({ selectedId, cursorId: selectedId }),
+      setCursor: (cursorId) => set({ cursorId }),
+      toggleDetails: () => set((s) => ({ detailsOpen: !s.detailsOpen })),
+      setTheme: (theme) => set({ theme }),
+      openDialog: (dialog) => set({ dialog }),
+      closeDialog: () => set({ dialog: null }),
+      setDraft: (id, d) => set((s) => ({ drafts: { ...s.drafts, [id]: { ...emptyDraft, ...s.drafts[id], ...d } } })),
+      focusComposer: () => set((s) => ({ composerFocus: s.composerFocus + 1 })),
+    }),
+    {
+      name: 'parley.ui',
+      // drafts survive a reload; selection and dialogs do not
+      partialize: (s) => ({ theme: s.theme, detailsOpen: s.detailsOpen, drafts: s.drafts, view: s.view }),
+    },
+  ),
+);
