@@ -1,26 +1,48 @@
 // Who may do what: predicates over rows and an Actor, used by the mutators (which
 // refuse) and by the UI (which hides or disables). One source of truth.
 //
-// The rules (decided; the mutators implement exactly these):
-// - Admins may do everything an agent may, plus the admin-only things. A deactivated
-//   user (users.active = false) may do nothing. "Member" = has a memberships row for
-//   the conversation's group.
-// - Contacts: create/update: any active user. delete, merge, import, defaults,
-//   opt-out: admins only.
-// - Conversations: see = admin, or member and (visibleTo null or includes them).
-//   Manage (assign): anyone who can see. Change visibleTo: admins and current
-//   assignees. Archive: assignees and admins (refused while an invoice is sent).
-//   Unarchive: anyone who can see. Delete: admins only (refused while an invoice is sent).
-// - Messages: sender is a member of the group or an admin, and can see an existing
-//   conversation.
-// - Notes: anyone who can see; delete: the author or an admin.
-// - Invoices: create/send: anyone who can see; mark paid: admins; void: admins or
-//   the creator. Checkouts: create: anyone who can see; mark paid: admins; expire:
-//   admins or the creator.
-// - Team chat: members send; admins delete; see = members and admins.
-// - Broadcast: members of the group and admins.
-// - Administration (groups, members, user active/role): admins only, never on themselves
-//   for active/role.
+// THE RULES (decided; shared/mutators implements exactly these)
+// People: admins may do everything an agent may, plus admin-only things. A deactivated
+//   user (users.active = false) may do nothing (forbidden). "Member" = has a
+//   memberships row for the conversation's group.
+// Contacts: createContact/updateContact: any active user; phone normalised to E.164
+//   (invalid → invalid), unique among contacts (duplicate → conflict naming the other).
+//   deleteContact, mergeContacts, importContacts, setContactDefaults, setContactOptOut:
+//   admins only. Delete cascades to the contact's conversations, refused with
+//   outstanding_invoice while any of their invoices is sent. Merge: conversations move,
+//   tags union, notes append, email kept if `into` has none, optedOut = either.
+//   Import: upsert by phone; one invalid row refuses all (invalid, naming the row).
+//   Defaults: users only; assignees within visibleTo when not null (assignee_not_visible).
+// Conversations: at most one open per (contact, group), except after unarchive.
+//   A message with no open target routes to the open conversation with the greatest
+//   openedAt, else creates one; an archived/deleted conversationId counts as none.
+//   Contact defaults apply only to conversations created by an inbound message.
+// Messages: sender is a member of the group or an admin, and can see an existing
+//   conversation. SMS: opted_out, sms_no_attachments, body required ≤ 1600. WhatsApp:
+//   free-form within 24 h of the last inbound, else an approved template
+//   (whatsapp_window_closed). Delivery status never moves backwards; failed only
+//   from queued/sent. Inbound STOP/STOPALL/UNSUBSCRIBE/CANCEL/END/QUIT opt out,
+//   START/UNSTOP/YES opt back in (SMS only).
+// Assignment and visibility (manageConversation): caller must see it. Changing
+//   visibleTo: admins and current assignees (forbidden). Changing assignees only: anyone
+//   who sees it. Every assignee / visibleTo user: active, member of the group or admin
+//   (invalid); assignees within visibleTo (assignee_not_visible); visibleTo [] invalid.
+// Archive: assignees and admins; unpaid_invoice while an invoice is sent. Unarchive:
+//   anyone who sees it (openedAt = now). Delete: admins only; outstanding_invoice
+//   while an invoice is sent; cascades; releases attachments.
+// Notes: anyone who sees the conversation; deleteNote: the author or an admin.
+// Invoices: create/send: anyone who sees it; markInvoicePaid: admins, from sent;
+//   voidInvoice: admins or the creator, from draft/sent. Checkouts: create: anyone who
+//   sees it; markCheckoutPaid: admins; expireCheckout: admins or the creator.
+//   Checkouts do not block archive or delete.
+// Team chat: createChat: active members including the caller (1 = self, 2 = direct,
+//   more = group); a second self/direct chat of the same people → conflict.
+//   sendChatMessage: members only. deleteChat: admins only. markRead: the target
+//   must be visible to the caller.
+// Broadcast: members of the group and admins; exactly one of contactIds / tag.
+// Administration (groups, members, setUserActive, setUserRole): admins only; never
+//   your own active flag or role.
+// System mutations are run by the relay only (it refuses them from clients).
 import type { Checkout, Conversation, Invoice, Note, Role } from './schema';
 import { canSeeChat as canSeeChatScope, canSeeConversation as canSeeConversationScope, type Viewer } from './scopes';
 import type { ReadTx } from './tx';
