@@ -1,5 +1,168 @@
-// Demo organisation (filled in below).
+// The demo organisation "Parley Demo", written straight through the server Tx in one
+// transaction. Every demo account's password is `parley-demo` (docs/PROTOCOL.md, CLI help).
+import { uuidv7 } from 'uuidv7';
+import type { Channel, Conversation, Group, Message, User, WhatsAppTemplate } from '../../shared/schema';
+import { hashPasswordSync } from '../admin';
 import type { Services } from '../services';
-export function seedDemo(_svc: Services): void {
-  throw new Error('demo seed not written yet');
+import type { ServerTx } from '../sync/serverTx';
+import { contactNames, inboundLines, outboundLines, noteLines, chatLines } from './demoText';
+
+export const DEMO_PASSWORD = 'parley-demo';
+export const DEMO_ORG = 'Parley Demo';
+const DAY = 24 * 3600 * 1000;
+
+/** Deterministic pseudo-random numbers, so every demo database looks the same. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const templates = (team: string): WhatsAppTemplate[] => [
+  { name: 'follow_up', language: 'en_GB', body: `Hi {{1}}, it's the ${team} team at Parley Demo. Are you still there? Reply to carry on.` },
+  { name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, there is an update on your order {{2}}. Reply for details.' },
+];
+
+export function seedDemo(svc: Services): void {
+  const { engine } = svc;
+  const rand = rng(42);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const now = Date.now();
+  const hashes = new Map<string, string>();
+  for (const who of ['admin', 'amira', 'ben', 'chloe']) hashes.set(who, hashPasswordSync(DEMO_PASSWORD));
+  engine.meta.set('orgName', DEMO_ORG);
+
+  engine.write((tx) => {
+    const group = (name: string, sms: string, wa: string): Group => {
+      const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY, version: 0 };
+      tx.put('groups', g);
+      return g;
+    };
+    const sales = group('Sales', '+447700900010', '+447700900011');
+    const support = group('Support', '+447700900020', '+447700900021');
+    const user = (key: string, name: string, role: 'admin' | 'agent', groups: Group[]): User => {
+      const u: User = { id: uuidv7(), name, email: `${key}@parley.test`, role, active: true, createdAt: now - 60 * DAY, version: 0 };
+      tx.put('users', u);
+      for (const g of groups) tx.put('memberships', { id: `${g.id}:${u.id}`, groupId: g.id, userId: u.id, version: 0 });
+      engine.db.prepare('INSERT INTO credentials (user_id, hash) VALUES (?, ?)').run(u.id, hashes.get(key) as string);
+      return u;
+    };
+    const admin = user('admin', 'Alex Admin', 'admin', [sales, support]);
+    const amira = user('amira', 'Amira Khan', 'agent', [sales]);
+    const ben = user('ben', 'Ben Taylor', 'agent', [sales, support]);
+    const chloe = user('chloe', 'Chloe Evans', 'agent', [support]);
+    const membersOf = (g: Group) => (g === sales ? [amira, ben] : [ben, chloe]);
+
+    const contacts = contactNames.slice(0, 50).map((name, i) => {
+      const c = {
+        id: uuidv7(), name, phone: `+447700900${String(100 + i * 7).padStart(3, '0')}`,
+        email: i % 3 === 0 ? `${name.split(' ')[0]?.toLowerCase() ?? 'contact'}@example.com` : null,
+        tags: i % 4 === 0 ? ['vip'] : i % 5 === 0 ? ['wholesale'] : [], notes: '', optedOut: i % 17 === 16,
+        defaultVisibleTo: null, defaultAssignees: [], createdAt: now - 50 * DAY, updatedAt: now - 50 * DAY, version: 0,
+      };
+      tx.put('contacts', c);
+      return c;
+    });
+
+    let invoiceNo = 1;
+    // 50 contacts × (Sales, Support) × (an archived older one, an open newer one) = 200 conversations
+    contacts.forEach((contact, ci) => {
+      for (const g of [sales, support]) {
+        for (const open of [false, true]) {
+          const start = now - (open ? 14 : 42) * DAY + Math.floor(rand() * 12 * DAY);
+          const channel: Channel = contact.optedOut || rand() < 0.5 ? 'whatsapp' : 'sms';
+          const members = membersOf(g);
+          const assignee = rand() < 0.6 ? [pick(members).id] : [];
+          const restricted = open && ci % 10 === 3 ? [...new Set([...assignee, members[0]?.id as string])] : null;
+          const conv: Conversation = {
+            id: uuidv7(), contactId: contact.id, groupId: g.id, channel, status: open ? 'open' : 'archived', visibleTo: restricted,
+            assignees: restricted ? assignee.filter((a) => restricted.includes(a)) : assignee, createdAt: start, openedAt: start,
+            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, visibilityVersion: 0, version: 0,
+          };
+          addMessages(tx, conv, 3 + Math.floor(rand() * 6), members, rand, pick);
+          if (rand() < 0.3) tx.put('notes', { id: uuidv7(), conversationId: conv.id, authorId: pick(members).id, body: pick(noteLines), createdAt: conv.lastActivityAt + 60_000, version: 0 });
+          if (rand() < 0.25) invoiceNo = addInvoice(tx, svc, conv, invoiceNo, open && rand() < 0.5, pick(members).id);
+          if (open && rand() < 0.15) addCheckout(tx, svc, conv, rand() < 0.5, pick(members).id);
+          tx.put('conversations', conv);
+        }
+      }
+    });
+
+    const chat = (kind: 'self' | 'direct' | 'group', members: User[], title: string | null) => {
+      const id = uuidv7();
+      let at = now - 5 * DAY;
+      let preview = '';
+      for (let i = 0; i < 6; i++) {
+        at += Math.floor(rand() * 6 * 3600 * 1000);
+        preview = pick(chatLines);
+        tx.put('chatMessages', { id: uuidv7(), chatId: id, authorId: pick(members).id, body: preview, attachments: [], createdAt: at, version: 0 });
+      }
+      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), version: 0 });
+    };
+    chat('self', [admin], null);
+    chat('direct', [admin, amira], null);
+    chat('direct', [ben, chloe], null);
+    chat('group', [admin, amira, ben, chloe], 'Everyone');
+  });
+}
+
+function addMessages(tx: ServerTx, conv: Conversation, n: number, members: User[], rand: () => number, pick: <T>(xs: readonly T[]) => T): void {
+  let at = conv.createdAt;
+  for (let i = 0; i < n; i++) {
+    const inbound = i === 0 || rand() < 0.45;
+    at += Math.floor((0.1 + rand()) * 5 * 3600 * 1000);
+    const body = inbound ? pick(inboundLines) : pick(outboundLines);
+    const m: Message = {
+      id: uuidv7(), conversationId: conv.id, direction: inbound ? 'inbound' : 'outbound', channel: conv.channel, body,
+      authorId: inbound ? null : pick(members).id, status: inbound ? 'delivered' : conv.channel === 'whatsapp' && rand() < 0.5 ? 'read' : 'delivered',
+      failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null,
+      createdAt: at, version: 0,
+    };
+    tx.put('messages', m);
+    conv.lastActivityAt = at;
+    conv.lastPreview = body.slice(0, 140);
+    if (inbound) conv.lastInboundAt = at;
+  }
+}
+
+function addInvoice(tx: ServerTx, svc: Services, conv: Conversation, no: number, unpaid: boolean, author: string): number {
+  const id = uuidv7();
+  const lineItems = [{ description: 'Consultation', quantity: 1, unitAmount: 4500 }, { description: 'Parts', quantity: 2, unitAmount: 1250 }];
+  const number = `INV-${String(no).padStart(4, '0')}`;
+  const url = `${svc.httpUrl()}/pay/invoice/${id}`;
+  const at = conv.lastActivityAt + 120_000;
+  tx.put('invoices', {
+    id, conversationId: conv.id, number, currency: 'GBP', lineItems, total: 7000, dueDate: new Date(at + 14 * DAY).toISOString().slice(0, 10),
+    status: unpaid ? 'sent' : 'paid', paymentUrl: url, providerRef: `manual_${id}`, createdBy: author, createdAt: at, paidAt: unpaid ? null : at + DAY, version: 0,
+  });
+  const body = `Invoice ${number} for GBP 70.00: ${url}`;
+  tx.put('messages', {
+    id: uuidv7(), conversationId: conv.id, direction: 'outbound', channel: conv.channel, body, authorId: author, status: 'delivered', failureReason: null,
+    segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: `invoice:${id}`, createdAt: at, version: 0,
+  });
+  conv.lastActivityAt = at;
+  conv.lastPreview = body.slice(0, 140);
+  return no + 1;
+}
+
+function addCheckout(tx: ServerTx, svc: Services, conv: Conversation, paid: boolean, author: string): void {
+  const id = uuidv7();
+  const at = conv.lastActivityAt + 60_000;
+  const url = `${svc.httpUrl()}/pay/checkout/${id}`;
+  tx.put('checkouts', {
+    id, conversationId: conv.id, description: 'Deposit', amount: 2500, currency: 'GBP', status: paid ? 'paid' : 'open', paymentUrl: url,
+    providerRef: `manual_${id}`, createdBy: author, createdAt: at, paidAt: paid ? at + 3600_000 : null, version: 0,
+  });
+  const body = `Pay your GBP 25.00 deposit here: ${url}`;
+  tx.put('messages', {
+    id: uuidv7(), conversationId: conv.id, direction: 'outbound', channel: conv.channel, body, authorId: author, status: 'delivered', failureReason: null,
+    segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: `checkout:${id}`, createdAt: at, version: 0,
+  });
+  conv.lastActivityAt = at;
+  conv.lastPreview = body.slice(0, 140);
 }

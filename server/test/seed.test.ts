@@ -1,0 +1,62 @@
+// The demo seed: the promised organisation, consistent with the product's invariants.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRelay, type Relay } from '../relay';
+import { DEMO_PASSWORD } from '../seed/demo';
+import { login } from '../testing';
+import { WsTestClient } from './wsClient';
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-seed-'));
+let relay: Relay;
+beforeAll(async () => {
+  relay = await startRelay({ dataDir: dir, port: 0, seed: 'demo' });
+});
+afterAll(async () => {
+  await relay.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('demo seed', () => {
+  it('creates the demo organisation', () => {
+    const store = relay.services.engine.store;
+    expect(relay.services.engine.meta.get('orgName')).toBe('Parley Demo');
+    expect(store.find('groups', {}).map((g) => g.name).sort()).toEqual(['Sales', 'Support']);
+    for (const g of store.find('groups', {})) {
+      expect(g.smsNumber).toMatch(/^\+44/);
+      expect(g.whatsappNumber).toMatch(/^\+44/);
+      expect(g.templates).toHaveLength(2);
+    }
+    expect(store.find('users', {}).map((u) => u.email).sort()).toEqual(['admin@parley.test', 'amira@parley.test', 'ben@parley.test', 'chloe@parley.test']);
+    const contacts = store.find('contacts', {});
+    expect(contacts).toHaveLength(50);
+    expect(contacts.every((c) => /^\+447700900\d{3}$/.test(c.phone))).toBe(true);
+    const convs = store.find('conversations', {});
+    expect(convs).toHaveLength(200);
+    const open = convs.filter((c) => c.status === 'open');
+    expect(new Set(open.map((c) => `${c.contactId}:${c.groupId}`)).size).toBe(open.length);
+    const messages = store.find('messages', {});
+    expect(new Set(messages.map((m) => m.channel))).toEqual(new Set(['sms', 'whatsapp']));
+    expect(new Set(messages.map((m) => m.direction))).toEqual(new Set(['inbound', 'outbound']));
+    expect(store.find('notes', {}).length).toBeGreaterThan(10);
+    const invoices = store.find('invoices', {});
+    expect(invoices.some((i) => i.status === 'paid')).toBe(true);
+    expect(invoices.some((i) => i.status === 'sent')).toBe(true);
+    const archived = new Set(convs.filter((c) => c.status === 'archived').map((c) => c.id));
+    expect(invoices.filter((i) => i.status === 'sent' && archived.has(i.conversationId))).toEqual([]);
+    expect(store.find('checkouts', {}).length).toBeGreaterThan(0);
+    expect(store.find('chats', {}).length).toBeGreaterThanOrEqual(3);
+    expect(store.find('chatMessages', {}).length).toBeGreaterThan(10);
+  });
+
+  it('lets the demo agents sign in and sync', async () => {
+    const s = await login(relay.httpUrl, 'amira@parley.test', DEMO_PASSWORD);
+    const c = await WsTestClient.synced(relay.wsUrl, s.accessToken);
+    const convs = c.table('conversations');
+    expect(convs.length).toBeGreaterThan(50);
+    const sales = relay.services.engine.store.find('groups', { name: 'Sales' })[0];
+    expect(convs.every((x) => x.groupId === sales?.id)).toBe(true);
+    await c.close();
+  });
+});
