@@ -65,7 +65,7 @@ describe('Delete conversation', () => {
   it('7. agents have no delete; an admin deletes the conversation for everyone', async () => {
     await goTo(alice.page, /^Team inbox/);
     await alice.page.getByRole('option', { name: /Lena Fischer/ }).click();
-    await pw(alice.page.getByRole('heading', { name: 'Lena Fischer' })).toBeVisible();
+    await pw(alice.page.getByRole('heading', { name: 'Lena Fischer', level: 1 })).toBeVisible();
     await pw(alice.page.getByRole('button', { name: 'Delete conversation' })).toHaveCount(0);
 
     await goTo(admin.page, /^Team inbox/);

@@ -53,6 +53,6 @@ describe('Offline', () => {
     await pw(status, 45_000).toContainText('Online');
     await pw(timeline(bob.page).getByText('It ships tomorrow morning'), 30_000).toBeVisible();
     await pw(bob.page.getByRole('note', { name: /Internal note/ }).getByText('Customer is a VIP, ship first')).toBeVisible();
-    await pw(bob.page.getByRole('heading', { name: 'Omar Haddad-Khan' }).first()).toBeVisible();
+    await pw(bob.page.getByRole('heading', { name: 'Omar Haddad-Khan', level: 1 })).toBeVisible();
   });
 });
