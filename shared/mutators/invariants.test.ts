@@ -47,7 +47,7 @@ const opArb: fc.Arbitrary<Op> = fc
     switch (r.kind) {
       case 0:
       case 1:
-        return { ...base, as: SYSTEM, name: 'receiveInbound', args: () => ({ groupId: r.group, channel: r.channel, from: phones[r.contact] as string, body: r.pick % 7 === 0 ? 'STOP' : 'hello' }) };
+        return { ...base, as: SYSTEM, name: 'receiveInbound', args: () => ({ groupId: r.group, channel: r.channel, from: phones[r.contact], body: r.pick % 7 === 0 ? 'STOP' : 'hello' }) };
       case 2:
         return { ...base, name: 'sendMessage', args: (h, n) => ({ id: `m${n}`, contactId: r.contact, groupId: r.group, channel: r.channel, body: 'hi', newConversationId: `c${n}`, ...(r.pick % 2 ? { conversationId: convAt(h, r.pick) } : {}) }) };
       case 3:
