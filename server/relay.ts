@@ -1,5 +1,7 @@
 // The relay: SQLite store, mutation engine, sync WebSocket, HTTP API, effects, simulator.
+import { writeFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Group, User } from '../shared/schema';
 import * as productRegistry from '../shared/mutators/index';
@@ -14,6 +16,8 @@ import { attachmentRoutes } from './http/attachmentRoutes';
 import { payRoutes } from './http/payRoutes';
 import { webhookRoutes } from './http/webhookRoutes';
 import { createDefaultRegistry, SimulatorChannel, type SimulatedText } from './providers/simulator';
+import { createProviderRegistry } from './providers/registry';
+import { providerAdminRoutes } from './providers/admin';
 import type { ProviderRegistry } from './providers/types';
 import { createAdminApi } from './admin';
 import { createSink } from './sink';
@@ -97,6 +101,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   adminRoutes(router, services);
   payRoutes(router, services);
   webhookRoutes(router, services);
+  providerAdminRoutes(router, services);
 
   const server: Server = createServer((req, res) => void router.handle(req, res, log));
   server.on('upgrade', (req, socket, head) => {
@@ -112,8 +117,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const port = (server.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : '127.0.0.1';
   httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  providers ??= createDefaultRegistry(simulator, httpUrl);
+  providers ??= createProviderRegistry({ db, httpUrl, dataDir: opts.dataDir, fallback: createDefaultRegistry(simulator, httpUrl), log });
 
+  // Tells the CLI a relay serves this data dir (it then goes over HTTP instead of writing directly).
+  writeFileSync(join(opts.dataDir, 'relay.json'), JSON.stringify({ pid: process.pid, httpUrl }));
   if (opts.seed === 'demo' && engine.store.find('users', {}).length === 0) seedDemo(services);
 
   let closed = false;
@@ -136,6 +143,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       db.close();
+      rmSync(join(opts.dataDir, 'relay.json'), { force: true });
     },
   };
 }

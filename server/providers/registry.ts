@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import type { Channel } from '../../shared/schema';
 import type { ChannelProvider, PaymentProvider, ProviderRegistry, WebhookHandler } from './types';
+import { relayAttachmentStore } from './attachmentStore';
 import { AccountStore, type AccountConfig, type AccountRow } from './accounts';
 import type { ProviderAttachmentStore, WebhookDeps } from './deps';
 import { RateLimiters } from './rateLimiter';
@@ -63,7 +64,8 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
   const events = new WebhookEvents(opts.db);
   const limiters = new RateLimiters();
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...opts.retry };
-  const deps: WebhookDeps = { publicUrl, events, attachments: opts.attachments, log: opts.log };
+  const attachments = opts.attachments ?? (dataDir ? relayAttachmentStore(opts.db, dataDir) : undefined);
+  const deps: WebhookDeps = { publicUrl, events, attachments, log: opts.log };
   // adapters are rebuilt when an account's row changes (updatedAt), limiters live per account id
   const cache = new Map<string, { stamp: number; value: unknown }>();
   const cached = <T>(row: AccountRow, make: () => T): T => {
@@ -90,7 +92,7 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
       if (c.kind === 'twilio') {
         return new TwilioChannel(c.config, { limiter, retry, statusCallbackUrl: (messageId) => `${publicUrl}/webhooks/twilio/${row.id}/status?m=${encodeURIComponent(messageId)}` });
       }
-      if (c.kind === 'whatsapp-cloud') return new WhatsAppCloudChannel(c.config, { limiter, retry, attachments: opts.attachments });
+      if (c.kind === 'whatsapp-cloud') return new WhatsAppCloudChannel(c.config, { limiter, retry, attachments });
       return broken('twilio', 'a payments account cannot send messages');
     });
 

@@ -1,6 +1,7 @@
 // Outbound SMS and WhatsApp through Twilio's Messages API: one API call per SMS part,
 // `whatsapp:` addresses, templates as ContentSid + ContentVariables, a status callback
-// URL carrying our message id.
+// URL carrying our message id. The account's number is the sender: it must belong to that
+// Twilio account, whatever the group row says.
 import twilio from 'twilio';
 import type { ChannelProvider, OutboundMessage, SendResult } from '../types';
 import type { TwilioConfig } from '../config';
@@ -34,7 +35,7 @@ export class TwilioChannel implements ChannelProvider {
     const base: CreateOptions = {
       to: address(msg.to),
       statusCallback: this.deps.statusCallbackUrl(msg.messageId),
-      ...(this.cfg.messagingServiceSid && !wa ? { messagingServiceSid: this.cfg.messagingServiceSid } : { from: address(msg.from ?? this.cfg.number) }),
+      ...(this.cfg.messagingServiceSid && !wa ? { messagingServiceSid: this.cfg.messagingServiceSid } : { from: address(this.cfg.number) }),
     };
     const requests: CreateOptions[] = [];
     if (msg.template) {

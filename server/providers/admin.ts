@@ -1,0 +1,48 @@
+// HTTP admin API for provider accounts, mounted by the relay's router:
+//   GET    /admin/providers        → { publicUrl, accounts: AccountView[] }
+//   PUT    /admin/providers        → body = accountInput (config.ts); secrets may be omitted to keep them
+//   DELETE /admin/providers/:id    → 204
+// Admin Bearer token required on each.
+import { z } from 'zod';
+import type { Services } from '../services';
+import { requireAdmin } from '../http/authUser';
+import { HttpError, readJson, sendJson, type Router } from '../http/router';
+import { AccountStore } from './accounts';
+import { accountView, findGroup } from './accountView';
+import { accountInput } from './config';
+import { loadSecretKey } from './secrets';
+
+export function providerPublicUrl(svc: Services): string {
+  const reg = svc.providers() as { publicUrl?: unknown };
+  return typeof reg.publicUrl === 'string' ? reg.publicUrl : (process.env.PARLEY_PUBLIC_URL ?? svc.httpUrl()).replace(/\/+$/, '');
+}
+
+export function providerAdminRoutes(router: Router, svc: Services): void {
+  let key: Buffer | undefined;
+  const accounts = new AccountStore(svc.db, () => (key ??= loadSecretKey(svc.dataDir)));
+  const view = (row: Parameters<typeof accountView>[3]) => accountView(svc.db, accounts, providerPublicUrl(svc), row);
+
+  router.on('GET', /^\/admin\/providers$/, async ({ req, res }) => {
+    await requireAdmin(svc, req);
+    sendJson(res, 200, { publicUrl: providerPublicUrl(svc), accounts: accounts.list().map(view) });
+  });
+  router.on('PUT', /^\/admin\/providers$/, async ({ req, res }) => {
+    await requireAdmin(svc, req);
+    const body = await readJson(req, z.unknown());
+    const parsed = accountInput.safeParse(body);
+    if (!parsed.success) throw new HttpError(400, 'invalid', z.prettifyError(parsed.error));
+    const group = parsed.data.kind === 'stripe' ? null : findGroup(svc.db, parsed.data.groupId);
+    if (group === undefined) throw new HttpError(404, 'not_found', 'no such group');
+    try {
+      const row = accounts.upsert(group ? { ...(body as object), groupId: group.id } : body);
+      sendJson(res, 200, view(row));
+    } catch (e) {
+      throw new HttpError(400, 'invalid', (e as Error).message);
+    }
+  });
+  router.on('DELETE', /^\/admin\/providers\/([^/]+)$/, async ({ req, res, params }) => {
+    await requireAdmin(svc, req);
+    if (!accounts.remove(params[0] ?? '')) throw new HttpError(404, 'not_found', 'no such provider account');
+    res.writeHead(204).end();
+  });
+}

@@ -1,0 +1,34 @@
+// The relay's attachment store as providers use it: content-addressed files under
+// <dataDir>/attachments plus a row in the relay's `attachments` table (same layout as
+// POST /attachments), so inbound media downloads like any other attachment.
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProviderAttachmentStore } from './deps';
+
+const MAX_BYTES = 25 * 1024 * 1024;
+
+export function relayAttachmentStore(db: Database.Database, dataDir: string): ProviderAttachmentStore {
+  const dir = join(dataDir, 'attachments');
+  const insert = db.prepare('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING');
+  return {
+    put(bytes, meta) {
+      if (bytes.length > MAX_BYTES) throw new Error(`inbound media larger than ${MAX_BYTES} bytes`);
+      const id = createHash('sha256').update(bytes).digest('hex');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, id);
+      if (!existsSync(file)) writeFileSync(file, bytes);
+      const name = meta.name.replace(/[/\\]/g, '_').slice(0, 255) || 'file';
+      const mime = meta.mime.split(';')[0]?.trim().toLowerCase() || 'application/octet-stream';
+      // 'system': received from a provider, not uploaded by a user
+      insert.run(id, mime, bytes.length, name, 'system', Date.now());
+      return { id, name, mime, size: bytes.length };
+    },
+    read(id) {
+      if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
+      const file = join(dir, id);
+      return existsSync(file) ? readFileSync(file) : undefined;
+    },
+  };
+}
