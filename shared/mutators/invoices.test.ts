@@ -59,6 +59,12 @@ describe('invoices', () => {
     h.run('sendInvoice', 'alice', { invoiceId: 'i1', messageId: 'mi' });
     expect(h.refused('sendInvoice', 'alice', { invoiceId: 'i1', messageId: 'mj' }).code).toBe('invalid');
   });
+  it('refuses to send a payment link in an archived conversation', () => {
+    create('i1');
+    h.run('archiveConversation', 'admin', { conversationId: conv });
+    expect(h.refused('sendInvoice', 'alice', { invoiceId: 'i1', messageId: 'mi' }).code).toBe('invalid');
+    expect(h.refused('createCheckout', 'alice', { id: 'k1', conversationId: conv, description: 'D', amount: 1, currency: 'GBP', messageId: 'mk' }).code).toBe('invalid');
+  });
   it('marks paid: admins only, from sent', () => {
     create('i1', 'alice', { send: true, messageId: 'mi' });
     expect(h.refused('markInvoicePaid', 'alice', { invoiceId: 'i1' }).code).toBe('forbidden');

@@ -17,6 +17,8 @@ import { defineMutator } from './define';
  * setPaymentLink fills the link in and sends it.
  */
 function postPaymentMessage(tx: Tx, ctx: MutatorContext, actor: Actor, conv: Conversation, f: { messageId: string; body: string; paymentRef: string; hasLink: boolean }): void {
+  // An archived conversation must not hold an unpaid invoice, and replies would land elsewhere.
+  ensure(conv.status === 'open', 'invalid', 'This conversation is archived. Unarchive it before sending a payment link.');
   const contact = mustGet(tx, 'contacts', conv.contactId, 'contact');
   const group = mustGet(tx, 'groups', conv.groupId, 'group');
   const draft = checkOutbound(
