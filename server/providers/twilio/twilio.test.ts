@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import twilio from 'twilio';
 import { outbound, PUBLIC_URL, sendJson, startFakeApi, startHarness, type FakeApi, type Harness } from '../test/helpers';
 
@@ -99,6 +101,20 @@ describe('Twilio inbound webhook', () => {
   it('recognises WhatsApp senders, locations and profile names', async () => {
     await signedPost(`/webhooks/twilio/${accountId}`, inbound({ From: `whatsapp:${CONTACT}`, To: `whatsapp:${OUR_NUMBER}`, Body: '', ProfileName: 'Ann', Latitude: '51.5', Longitude: '-0.12', Label: 'Office' }));
     expect(h.sink.inbounds[0]).toMatchObject({ channel: 'whatsapp', from: CONTACT, contactName: 'Ann', location: { lat: 51.5, lng: -0.12, label: 'Office' } });
+  });
+
+  it('downloads media with the account credentials into the relay attachment store', async () => {
+    const jpeg = Buffer.from('ffd8ffe000104a464946', 'hex');
+    api.reply((q, res) => {
+      if (q.url.pathname !== '/media/ME1' || q.headers.authorization !== `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`) return sendJson(res, 401, {});
+      res.writeHead(200, { 'content-type': 'image/jpeg' });
+      res.end(jpeg);
+    });
+    await signedPost(`/webhooks/twilio/${accountId}`, inbound({ From: `whatsapp:${CONTACT}`, To: `whatsapp:${OUR_NUMBER}`, Body: 'photo', NumMedia: '1', MediaUrl0: `${api.url}/media/ME1`, MediaContentType0: 'image/jpeg' }));
+    const ref = h.sink.inbounds[0]?.attachments?.[0];
+    expect(ref).toMatchObject({ mime: 'image/jpeg', size: jpeg.length });
+    expect(readFileSync(join(h.dataDir, 'attachments', ref?.id ?? 'none'))).toEqual(jpeg);
+    expect(h.db.prepare('SELECT uploaded_by FROM attachments WHERE sha256 = ?').get(ref?.id)).toEqual({ uploaded_by: 'system' });
   });
 
   it('stores a duplicate delivery once', async () => {
