@@ -2,7 +2,7 @@
 // simulated user a browser host (own core, own replica) and a browser context.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../electron/host';
 import { startRelay, type Relay } from '../server/relay';
@@ -69,6 +69,12 @@ export async function startWorld(): Promise<World> {
       relay = await startRelay({ dataDir: relayDir, port, seed: 'none' });
     },
     async close() {
+      // Keep the last picture of every window for debugging (e2e/.artifacts is git-ignored).
+      const art = join(root, 'e2e/.artifacts');
+      mkdirSync(art, { recursive: true });
+      for (const [i, u] of users.entries()) {
+        await u.page.screenshot({ path: join(art, `${process.env.VITEST_POOL_ID ?? 'w'}-${basename(tmp)}-${i}-${u.email.split('@')[0] ?? 'u'}.png`) }).catch(() => undefined);
+      }
       for (const u of users) {
         await u.context.close().catch(() => undefined);
         await u.host.close().catch(() => undefined);
