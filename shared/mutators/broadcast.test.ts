@@ -48,6 +48,18 @@ describe('recordBroadcastResult', () => {
     expect(h.tx.get('broadcasts', 'b1')).toMatchObject({ sent: 1, failed: 1, status: 'done' });
     expect(h.tx.get('broadcastRecipients', 'b1:kim')).toMatchObject({ status: 'failed', reason: 'Rate limited' });
   });
+  it('skips free-form WhatsApp recipients outside the 24-hour window, sends templates to all', () => {
+    h.run('receiveInbound', SYSTEM, { groupId: 'sales', channel: 'whatsapp', from: '+447700900123', body: 'hi' });
+    h.run('sendBroadcast', 'alice', { ...bc, channel: 'whatsapp', contactIds: ['pat', 'kim'] });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'pat', status: 'sent', messageId: 'w1' });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'kim', status: 'sent', messageId: 'w2' });
+    expect(h.tx.get('broadcastRecipients', 'b1:pat')?.status).toBe('sent');
+    expect(h.tx.get('broadcastRecipients', 'b1:kim')).toMatchObject({ status: 'skipped', messageId: null });
+    expect(h.tx.get('messages', 'w2')).toBeUndefined();
+    h.run('sendBroadcast', 'alice', { ...bc, id: 'b2', channel: 'whatsapp', body: '', templateName: 'hello', contactIds: ['kim'] });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b2', contactId: 'kim', status: 'sent', messageId: 'w3' });
+    expect(h.tx.get('messages', 'w3')).toMatchObject({ templateName: 'hello', body: 'Hello from Parley', broadcastId: 'b2' });
+  });
   it('creates a conversation for a contact with none open', () => {
     h.run('sendBroadcast', 'alice', { ...bc, contactIds: ['kim'] });
     h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'kim', status: 'sent', messageId: 'bm' });

@@ -3,7 +3,7 @@
 // each recipient back with recordBroadcastResult.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { routeOrCreate } from '../domain/conversations';
-import { postOutbound, SMS_MAX_BODY } from '../domain/outbound';
+import { lastWhatsAppInbound, postOutbound, SMS_MAX_BODY, whatsappWindowOpen } from '../domain/outbound';
 import { isMemberOrAdmin } from '../permissions';
 import type { Broadcast, Contact } from '../schema';
 import { splitSms } from '../sms';
@@ -11,6 +11,7 @@ import { args } from './args';
 import { defineMutator } from './define';
 
 export const OPTED_OUT_REASON = 'Opted out of SMS';
+export const WINDOW_CLOSED_REASON = 'No WhatsApp message from them in the last 24 hours (use a template)';
 
 export const broadcastMutators = {
   sendBroadcast: defineMutator({
@@ -64,6 +65,10 @@ export const broadcastMutators = {
       const contact = tx.get('contacts', a.contactId);
       if (status === 'sent' && !contact) [status, reason] = ['failed', 'The contact was deleted.'];
       if (status === 'sent' && contact && b.channel === 'sms' && contact.optedOut) [status, reason] = ['skipped', OPTED_OUT_REASON];
+      // Free-form WhatsApp only reaches contacts who wrote in the last 24 hours.
+      if (status === 'sent' && contact && b.channel === 'whatsapp' && !b.templateName && !whatsappWindowOpen(lastWhatsAppInbound(tx, contact.id, b.groupId), ctx.now)) {
+        [status, reason] = ['skipped', WINDOW_CLOSED_REASON];
+      }
       if (status === 'sent' && contact) {
         ensure(a.messageId, 'invalid', 'A sent broadcast result needs a message id.');
         const { conversation } = routeOrCreate(tx, ctx, { contact, groupId: b.groupId, channel: b.channel, newId: ctx.newId(), inbound: false });
