@@ -9,7 +9,7 @@ import { AuthService } from './auth/authService';
 import { TokenService, tokenSecret } from './auth/tokens';
 import { openDatabase } from './db/open';
 import { EffectRunner } from './effects/runner';
-import { Router, sendError } from './http/router';
+import { Router } from './http/router';
 import { authRoutes } from './http/authRoutes';
 import { adminRoutes } from './http/adminRoutes';
 import { attachmentRoutes } from './http/attachmentRoutes';
@@ -146,8 +146,4 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       rmSync(join(opts.dataDir, 'relay.json'), { force: true });
     },
   };
-}
-
-export function sendNotFound(res: Parameters<typeof sendError>[0]): void {
-  sendError(res, 404, 'not_found', 'not found');
 }

@@ -22,6 +22,17 @@ const inbound = z.object({
   contactName: z.string().max(120).optional(),
 });
 
+const newGroup = z.object({ name: z.string().trim().min(1).max(80), smsNumber: z.string().max(32).optional(), whatsappNumber: z.string().max(32).optional() });
+const member = z.object({ groupId: z.string().min(1).max(128), userId: z.string().min(1).max(128) });
+
+function attempt<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new HttpError(400, 'invalid', e instanceof Error ? e.message : 'refused');
+  }
+}
+
 export function adminRoutes(router: Router, svc: Services): void {
   router.on('POST', /^\/admin\/users$/, async ({ req, res }) => {
     await requireAdmin(svc, req);
@@ -32,6 +43,28 @@ export function adminRoutes(router: Router, svc: Services): void {
     } catch (e) {
       throw new HttpError(409, 'conflict', e instanceof Error ? e.message : 'cannot create user');
     }
+  });
+  router.on('GET', /^\/admin\/users$/, async ({ req, res }) => {
+    await requireAdmin(svc, req);
+    const users = svc.engine.store.find('users', {});
+    sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })));
+  });
+  router.on('POST', /^\/admin\/users\/([^/]+)\/deactivate$/, async ({ req, res, params }) => {
+    await requireAdmin(svc, req);
+    attempt(() => svc.admin.deactivateUser(params[0] as string));
+    res.writeHead(204).end();
+  });
+  router.on('POST', /^\/admin\/groups$/, async ({ req, res }) => {
+    await requireAdmin(svc, req);
+    const b = await readJson(req, newGroup);
+    const g = attempt(() => svc.admin.createGroup(b));
+    sendJson(res, 201, { id: g.id, name: g.name });
+  });
+  router.on('POST', /^\/admin\/members$/, async ({ req, res }) => {
+    await requireAdmin(svc, req);
+    const b = await readJson(req, member);
+    attempt(() => svc.admin.addMember(b.groupId, b.userId));
+    res.writeHead(204).end();
   });
   router.on('POST', /^\/simulator\/inbound$/, async ({ req, res }) => {
     await requireAdmin(svc, req);

@@ -49,7 +49,7 @@ export function seedDemo(svc: Services): void {
       const u: User = { id: uuidv7(), name, email: `${key}@parley.test`, role, active: true, createdAt: now - 60 * DAY, version: 0 };
       tx.put('users', u);
       for (const g of groups) tx.put('memberships', { id: `${g.id}:${u.id}`, groupId: g.id, userId: u.id, version: 0 });
-      engine.db.prepare('INSERT INTO credentials (user_id, hash) VALUES (?, ?)').run(u.id, hashes.get(key) as string);
+      engine.db.prepare('INSERT INTO credentials (user_id, hash) VALUES (?, ?)').run(u.id, hashes.get(key));
       return u;
     };
     const admin = user('admin', 'Alex Admin', 'admin', [sales, support]);

@@ -1,0 +1,153 @@
+// `npm run relay -- <command>`: serve the relay and administer it.
+//   serve [--port 8080] [--host 127.0.0.1] [--seed demo]        (default command)
+//   init --org NAME --email E --name N --password P             first admin; refuses when initialised
+//   user add --email E --name N --role agent|admin --password P [--group NAME]...
+//   user deactivate --email E        user list
+//   group add --name N [--sms +44…] [--whatsapp +44…]
+//   member add --group NAME --email E
+//   simulate inbound --group NAME --from +447700900123 [--channel sms|whatsapp] "text"
+// Every command takes --data DIR (default ~/.parley-relay). When a relay is serving that
+// data dir (relay.json, live pid), write commands go to it over HTTP with an admin token
+// (--admin-email/--admin-password or PARLEY_ADMIN_EMAIL/PARLEY_ADMIN_PASSWORD), because a
+// second writer would race the relay's version counter; otherwise they write directly.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from './db/open';
+import { Engine, SYSTEM_ACTOR } from './sync/engine';
+import { createAdminApi } from './admin';
+import { mutators } from '../shared/mutators/index';
+import { startRelay, DEFAULT_RETENTION } from './relay';
+import { DEMO_PASSWORD } from './seed/demo';
+
+const { values: o, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    data: { type: 'string', default: join(homedir(), '.parley-relay') },
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    seed: { type: 'string' },
+    org: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    password: { type: 'string' },
+    role: { type: 'string', default: 'agent' },
+    group: { type: 'string', multiple: true },
+    sms: { type: 'string' },
+    whatsapp: { type: 'string' },
+    from: { type: 'string' },
+    channel: { type: 'string', default: 'sms' },
+    'admin-email': { type: 'string' },
+    'admin-password': { type: 'string' },
+  },
+});
+
+const [cmd = 'serve', sub, ...rest] = positionals;
+const need = (v: string | undefined, flag: string): string => {
+  if (!v) fail(`missing --${flag}`);
+  return v;
+};
+function fail(msg: string): never {
+  console.error(`parley-relay: ${msg}`);
+  process.exit(1);
+}
+
+function running(): string | null {
+  const f = join(o.data, 'relay.json');
+  if (!existsSync(f)) return null;
+  const { pid, httpUrl } = JSON.parse(readFileSync(f, 'utf8')) as { pid: number; httpUrl: string };
+  try {
+    process.kill(pid, 0);
+    return httpUrl;
+  } catch {
+    return null;
+  }
+}
+
+function direct() {
+  const db = openDatabase(o.data);
+  const engine = new Engine(db, mutators, DEFAULT_RETENTION);
+  return { db, engine, admin: createAdminApi(engine) };
+}
+
+async function http(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const email = o['admin-email'] ?? process.env.PARLEY_ADMIN_EMAIL ?? fail('a relay is running: give --admin-email or PARLEY_ADMIN_EMAIL');
+  const password = o['admin-password'] ?? process.env.PARLEY_ADMIN_PASSWORD ?? fail('a relay is running: give --admin-password or PARLEY_ADMIN_PASSWORD');
+  const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!login.ok) fail(`admin login failed: ${await login.text()}`);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) fail(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+function byName(engine: Engine, name: string): string {
+  const g = engine.store.find('groups', {}).find((x) => x.name.toLowerCase() === name.toLowerCase());
+  return g?.id ?? fail(`no group named ${name}`);
+}
+function byEmail(engine: Engine, email: string): string {
+  return engine.store.find('users', { email: email.toLowerCase() })[0]?.id ?? fail(`no user ${email}`);
+}
+
+async function main(): Promise<void> {
+  const key = sub ? `${cmd} ${sub}` : cmd;
+  if (key === 'serve' || cmd === 'serve') {
+    const relay = await startRelay({ dataDir: o.data, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none' });
+    console.log(`Parley relay on ${relay.httpUrl} (sync ${relay.wsUrl}), data in ${o.data}`);
+    if (o.seed === 'demo') console.log(`demo accounts: admin@parley.test, amira@, ben@, chloe@parley.test — password ${DEMO_PASSWORD}`);
+    const stop = () => void relay.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    return;
+  }
+  const url = key === 'user list' ? null : running();
+  const { engine, admin } = direct();
+  switch (key) {
+    case 'init': {
+      if (url) fail('stop the relay before init');
+      if (engine.store.find('users', {}).length) fail(`${o.data} is already initialised`);
+      engine.meta.set('orgName', need(o.org, 'org'));
+      const u = admin.createUser({ email: need(o.email, 'email'), name: need(o.name, 'name'), role: 'admin', password: need(o.password, 'password') });
+      return console.log(`initialised ${o.org ?? ''}: admin ${u.email}`);
+    }
+    case 'user add': {
+      const role = o.role === 'admin' ? 'admin' : 'agent';
+      const groupIds = (o.group ?? []).map((g) => byName(engine, g));
+      const u = { email: need(o.email, 'email'), name: need(o.name, 'name'), role, password: need(o.password, 'password'), groupIds } as const;
+      if (url) return console.log(await http(url, 'POST', '/admin/users', u));
+      return console.log(`added ${admin.createUser(u).email}`);
+    }
+    case 'user deactivate': {
+      const id = byEmail(engine, need(o.email, 'email'));
+      if (url) await http(url, 'POST', `/admin/users/${id}/deactivate`);
+      else admin.deactivateUser(id);
+      return console.log(`deactivated ${o.email ?? ''}`);
+    }
+    case 'user list':
+      for (const u of engine.store.find('users', {})) console.log(`${u.email}\t${u.name}\t${u.role}${u.active ? '' : '\t(deactivated)'}`);
+      return;
+    case 'group add': {
+      const g = { name: need(o.name, 'name'), smsNumber: o.sms, whatsappNumber: o.whatsapp };
+      if (url) return console.log(await http(url, 'POST', '/admin/groups', g));
+      return console.log(`added group ${admin.createGroup(g).name}`);
+    }
+    case 'member add': {
+      const groupId = byName(engine, need(o.group?.[0], 'group'));
+      const userId = byEmail(engine, need(o.email, 'email'));
+      if (url) await http(url, 'POST', '/admin/members', { groupId, userId });
+      else admin.addMember(groupId, userId);
+      return console.log('added');
+    }
+    case 'simulate inbound': {
+      const m = { groupId: byName(engine, need(o.group?.[0], 'group')), from: need(o.from, 'from'), body: rest.join(' ') || fail('give the text'), channel: o.channel === 'whatsapp' ? 'whatsapp' : 'sms' };
+      if (url) await http(url, 'POST', '/simulator/inbound', m);
+      else engine.runAs(SYSTEM_ACTOR, 'receiveInbound', m);
+      return console.log('delivered');
+    }
+    default:
+      fail(`unknown command ${key}`);
+  }
+}
+
+main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
