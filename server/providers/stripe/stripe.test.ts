@@ -69,6 +69,16 @@ describe('Stripe webhooks', () => {
     ]);
   });
 
+  it('finds the invoice of a refunded charge without metadata through its Checkout Session', async () => {
+    api.reply((q, res) =>
+      q.url.pathname === '/v1/checkout/sessions' && q.url.searchParams.get('payment_intent') === 'pi_9'
+        ? sendJson(res, 200, { object: 'list', has_more: false, url: '/v1/checkout/sessions', data: [{ id: 'cs_9', object: 'checkout.session', client_reference_id: 'checkout-co-9', metadata: {} }] })
+        : sendJson(res, 404, { error: { message: 'no such thing', type: 'invalid_request_error' } }),
+    );
+    await signed({ id: 'evt_r', type: 'charge.refunded', data: { object: { id: 'ch_9', object: 'charge', metadata: {}, payment_intent: 'pi_9' } } });
+    expect(h.sink.payments).toEqual([{ checkoutId: 'co-9', status: 'refunded' }]);
+  });
+
   it('waits for async payment success when a session completes unpaid', async () => {
     await signed({ id: 'evt_d', type: 'checkout.session.completed', data: session({ payment_status: 'unpaid' }) });
     expect(h.sink.payments).toHaveLength(0);

@@ -29,12 +29,24 @@ function statusOf(event: Stripe.Event): { target?: Target; providerRef?: string;
       const s = event.data.object;
       return { target: targetOf(s.metadata, s.client_reference_id), providerRef: s.id, status: 'expired' };
     }
-    case 'charge.refunded': {
-      const c = event.data.object;
-      return { target: targetOf(c.metadata), status: 'refunded' };
-    }
+    case 'charge.refunded':
+      return { target: targetOf(event.data.object.metadata), status: 'refunded' };
     default:
       return undefined;
+  }
+}
+
+/** A charge without our metadata: find the Checkout Session that created its PaymentIntent. */
+async function targetOfPaymentIntent(stripe: Stripe, pi: string | Stripe.PaymentIntent | null, deps: WebhookDeps): Promise<Target | undefined> {
+  const id = typeof pi === 'string' ? pi : pi?.id;
+  if (!id) return undefined;
+  try {
+    const sessions = await stripe.checkout.sessions.list({ payment_intent: id, limit: 1 });
+    const s = sessions.data[0];
+    return s ? targetOf(s.metadata, s.client_reference_id) : undefined;
+  } catch (e) {
+    deps.log?.(`stripe: looking up the session of ${id} failed: ${(e as Error).message}`);
+    return undefined;
   }
 }
 
@@ -52,6 +64,7 @@ export function stripeWebhookHandler(stripe: Stripe, cfg: StripeConfig, deps: We
     const eventId = `stripe:${event.id}`;
     if (deps.events.seen(eventId)) return json(200, { received: true, duplicate: true });
     const update = statusOf(event);
+    if (update && !update.target && event.type === 'charge.refunded') update.target = await targetOfPaymentIntent(stripe, event.data.object.payment_intent, deps);
     if (update?.target) {
       sink.payment({ ...update.target, ...(update.providerRef ? { providerRef: update.providerRef } : {}), status: update.status });
     } else if (update) {
