@@ -16,7 +16,7 @@ if (!open) throw new Error('no session to resume');
 let i = (open.replica.meta()?.nextMutationId ?? 1) - 1;
 for (; i < until; i++) {
   const s = journeyStep(fixture, i);
-  const r = await core.mutate(s.name, s.args as never);
+  const r = await core.mutate(s.name, s.args);
   if (!r.ok) {
     process.stdout.write(`step ${i} refused locally: ${r.code} ${r.message}\n`);
     process.exit(2);

@@ -1,0 +1,62 @@
+// What a user may see on the relay, computed independently of the relay's sync code
+// from shared/scopes predicates, and a table-by-table comparison with a replica.
+import type Database from 'better-sqlite3';
+import { canSeeChat, canSeeConversation, canSeeGroup, scopeOf, type Viewer } from '../../../shared/scopes';
+import { tableNames, type RowOf, type TableName } from '../../../shared/schema';
+import type { RowStore } from '../../../shared/store/rowStore';
+
+export interface RowSource {
+  db: Database.Database | { prepare(sql: string): { all(...p: unknown[]): unknown[] } };
+  store: RowStore;
+}
+
+export function allRows<T extends TableName>(src: RowSource, table: T): RowOf<T>[] {
+  const name = src.store.sqlNames(table).table;
+  return (src.db.prepare(`SELECT * FROM "${name}" ORDER BY id`).all() as Record<string, unknown>[]).map((r) => src.store.decode(table, r));
+}
+
+export function viewerOf(relay: RowSource, userId: string): Viewer {
+  const u = relay.store.get('users', userId);
+  if (!u) throw new Error(`no user ${userId}`);
+  return { id: u.id, role: u.role, groupIds: new Set(relay.store.find('memberships', { userId }).map((m) => m.groupId)) };
+}
+
+export function maySee(relay: RowSource, v: Viewer, scope: string): boolean {
+  if (scope === 'org') return true;
+  const [kind, id] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
+  if (kind === 'conv') {
+    const c = relay.store.get('conversations', id);
+    return !!c && canSeeConversation(v, c);
+  }
+  if (kind === 'chat') {
+    const c = relay.store.get('chats', id);
+    return !!c && canSeeChat(v, c);
+  }
+  if (kind === 'user') return id === v.id;
+  if (kind === 'group') return canSeeGroup(v, id);
+  return false;
+}
+
+/** Differences between a replica and the relay's visible set for its user; empty when equal. */
+export function diffReplica(relay: RowSource, replica: RowSource, userId: string, limit = 5): string[] {
+  const v = viewerOf(relay, userId);
+  const out: string[] = [];
+  for (const t of tableNames) {
+    const expected = new Map<string, string>();
+    for (const r of allRows(relay, t)) if (maySee(relay, v, scopeOf(t, r))) expected.set((r as { id: string }).id, JSON.stringify(r));
+    const actual = new Map<string, string>();
+    for (const r of allRows(replica, t)) actual.set((r as { id: string }).id, JSON.stringify(r));
+    for (const [id, json] of actual) {
+      if (!expected.has(id)) {
+        const scope = scopeOf(t, JSON.parse(json) as RowOf<typeof t>);
+        out.push(`${t}/${id}: in replica but ${maySee(relay, v, scope) ? 'missing on relay' : 'NOT VISIBLE to the user'}`);
+      } else if (expected.get(id) !== json) out.push(`${t}/${id}: differs\n  replica ${json}\n  relay   ${expected.get(id)}`);
+      if (out.length >= limit) return out;
+    }
+    for (const id of expected.keys()) {
+      if (!actual.has(id)) out.push(`${t}/${id}: missing from replica`);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
