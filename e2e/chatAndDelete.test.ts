@@ -21,9 +21,9 @@ afterAll(async () => world?.close());
 async function startChat(u: AppUser, withNames: string[]): Promise<void> {
   await goTo(u.page, /^Team chat/);
   await u.page.getByRole('button', { name: /New chat/ }).click();
-  const dialog = u.page.getByRole('dialog', { name: /New chat/ });
-  for (const n of withNames) await dialog.getByRole('checkbox', { name: new RegExp(n) }).check();
-  await dialog.getByRole('button', { name: /Start|Create/ }).click();
+  const dialog = u.page.getByRole('dialog', { name: 'New team chat' });
+  for (const n of withNames) await dialog.getByRole('checkbox', { name: n, exact: true }).check();
+  await dialog.getByRole('button', { name: 'Start chat' }).click();
   await pw(dialog).toBeHidden();
 }
 
@@ -40,7 +40,7 @@ describe('Team chat', () => {
     await bob.page.getByRole('button', { name: 'Send' }).click();
     await pw(timeline(alice.page).getByText('On it')).toBeVisible();
 
-    await startChat(alice, [org.alice.name]);
+    await startChat(alice, []); // nobody else: a chat with oneself
     await alice.page.getByRole('textbox', { name: 'Message' }).fill('Remember: call Omar at 3');
     await alice.page.getByRole('button', { name: 'Send' }).click();
     await pw(timeline(alice.page).getByText('Remember: call Omar at 3')).toBeVisible();
@@ -49,20 +49,27 @@ describe('Team chat', () => {
     await goTo(alice.page, /^Team inbox/);
     await pw(alice.page.getByRole('option', { name: /Team chat/ })).toHaveCount(0);
 
-    await goTo(bob.page, /^Team chat/);
-    await bob.page.getByRole('option', { name: new RegExp(org.alice.name) }).click();
-    await pw(bob.page.getByRole('button', { name: /Delete chat/ })).toHaveCount(0);
-
-    await goTo(admin.page, /^Team chat/);
-    await admin.page.getByRole('option', { name: new RegExp(`${org.alice.name}.*${org.bob.name}|${org.bob.name}.*${org.alice.name}`) }).click();
-    await admin.page.getByRole('button', { name: /Delete chat/ }).click();
-    await admin.page.getByRole('dialog').getByRole('button', { name: /^Delete/ }).click();
-    await pw(bob.page.getByRole('option', { name: new RegExp(org.alice.name) })).toHaveCount(0);
+    // An admin starts a chat with both agents: they cannot delete it, the admin can.
+    await startChat(admin, [org.alice.name, org.bob.name]);
+    await admin.page.getByRole('textbox', { name: 'Message' }).fill('Stand-up moved to 10:00');
+    await admin.page.getByRole('button', { name: 'Send' }).click();
+    for (const u of [alice, bob]) {
+      await goTo(u.page, /^Team chat/);
+      await u.page.getByRole('option', { name: new RegExp(org.admin.name) }).click();
+      await pw(timeline(u.page).getByText('Stand-up moved to 10:00')).toBeVisible();
+      await pw(u.page.getByRole('button', { name: 'Delete chat' })).toHaveCount(0);
+    }
+    await admin.page.getByRole('button', { name: 'Delete chat' }).click();
+    await admin.page.getByRole('dialog', { name: 'Delete chat?' }).getByRole('button', { name: 'Delete chat' }).click();
+    for (const u of [admin, alice, bob]) await pw(u.page.getByRole('option', { name: new RegExp(org.admin.name) })).toHaveCount(0);
+    // the agents' own chat is untouched
+    await pw(bob.page.getByRole('option', { name: new RegExp(org.alice.name) })).toBeVisible();
   });
 });
 
 describe('Delete conversation', () => {
   it('7. agents have no delete; an admin deletes the conversation for everyone', async () => {
+    for (const u of [admin, alice, bob]) await u.page.keyboard.press('Escape');
     await goTo(alice.page, /^Team inbox/);
     await alice.page.getByRole('option', { name: /Lena Fischer/ }).click();
     await pw(alice.page.getByRole('heading', { name: 'Lena Fischer', level: 1 })).toBeVisible();
