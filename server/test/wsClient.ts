@@ -126,6 +126,12 @@ export class WsTestClient {
     });
   }
 
+  /** Forgets the frames received so far (long runs, benchmarks); rows stay. */
+  clear(): void {
+    this.frames.length = 0;
+    this.cursor = 0;
+  }
+
   /** Frames of a type received so far. */
   all<T extends DownFrame['type']>(type: T): FrameOf<T>[] {
     return this.frames.filter((f) => f.type === type) as FrameOf<T>[];
