@@ -85,9 +85,8 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     await pw(page.getByRole('dialog')).toHaveCount(0);
 
     await page.keyboard.press('Control+k');
-    await page.getByRole('dialog').waitFor();
-    await page.keyboard.type('inv');
-    await page.waitForTimeout(300);
+    await page.getByRole('dialog').getByPlaceholder(/Search/).fill('parking');
+    await page.waitForTimeout(400);
     problems.push(...(await audit(page, 'search palette')));
     await shoot(page, 'search-palette', theme);
     await page.keyboard.press('Escape');
@@ -95,7 +94,7 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast']] as const) {
       await goTo(page, nav);
       await page.waitForTimeout(300);
-      if (name === 'team-chat') await page.getByRole('option').first().click().catch(() => undefined);
+      if (name !== 'broadcast') await page.getByRole('option').first().click().catch(() => undefined);
       problems.push(...(await audit(page, name)));
       await shoot(page, name, theme);
     }
