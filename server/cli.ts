@@ -20,6 +20,10 @@ import { createAdminApi } from './admin';
 import { mutators } from '../shared/mutators/index';
 import { startRelay, DEFAULT_RETENTION } from './relay';
 import { DEMO_PASSWORD } from './seed/demo';
+import { providerCliMain } from './providers/cli';
+
+// `provider …` has its own flags (server/providers/cli.ts, docs/PROVIDERS.md)
+if (process.argv[2] === 'provider') process.exit(await providerCliMain(process.argv.slice(3)));
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,

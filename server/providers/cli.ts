@@ -5,7 +5,11 @@
 //   provider list            (shows the webhook URLs to paste into each provider's console)
 //   provider remove ID
 import type Database from 'better-sqlite3';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openDatabase } from '../db/open';
 import { z } from 'zod';
 import { AccountStore } from './accounts';
 import { accountView, findGroup, type AccountView } from './accountView';
@@ -65,7 +69,8 @@ export function formatAccount(v: AccountView): string {
   const who = v.groupName ? `group "${v.groupName}" ${v.channel}` : 'organisation payments';
   const pub = Object.entries(v.public).map(([k, val]) => `${k}=${String(val)}`).join(' ');
   const secrets = Array.isArray(v.secrets) ? v.secrets.join(', ') : `UNREADABLE (${v.secrets.error})`;
-  return [`${v.id}  ${v.kind}  ${who}  ${v.sendRatePerSecond}/s`, `  ${pub}`, `  secrets: ${secrets}`, ...v.webhooks.map((w) => `  ${w.label}: ${w.url}`)].join('\n');
+  const rate = v.kind === 'stripe' ? '' : `  ${v.sendRatePerSecond}/s`;
+  return [`${v.id}  ${v.kind}  ${who}${rate}`, ...(pub ? [`  ${pub}`] : []), `  secrets: ${secrets}`, ...v.webhooks.map((w) => `  ${w.label}: ${w.url}`)].join('\n');
 }
 
 /** Runs `provider <sub> ...`; returns the process exit code. */
@@ -108,5 +113,30 @@ export async function runProviderCommand(argv: string[], ctx: ProviderCliContext
   } catch (e) {
     err(`provider ${sub ?? ''}: ${(e as Error).message}`);
     return 1;
+  }
+}
+
+/**
+ * Entry point for `npm run relay -- provider …` (argv after "provider"). Takes the relay's
+ * `--data DIR` (default ~/.parley-relay) and writes the database directly even while a relay
+ * serves it: provider accounts are relay-only rows, not versioned, and the relay re-reads them
+ * on every send, so there is no version counter to race.
+ */
+export async function providerCliMain(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const at = args.indexOf('--data');
+  const dataDir = at >= 0 ? args.splice(at, 2)[1] ?? '' : join(homedir(), '.parley-relay');
+  if (!dataDir) {
+    console.error('provider: --data needs a directory');
+    return 2;
+  }
+  const marker = join(dataDir, 'relay.json');
+  const running = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { httpUrl?: string }).httpUrl : undefined;
+  const publicUrl = (process.env.PARLEY_PUBLIC_URL ?? running ?? 'https://YOUR-PUBLIC-RELAY-URL').replace(/\/+$/, '');
+  const db = openDatabase(dataDir);
+  try {
+    return await runProviderCommand(args, { db, dataDir, publicUrl });
+  } finally {
+    db.close();
   }
 }
