@@ -1,0 +1,96 @@
+// Effects after commit: payment links, broadcast pacing, provider retries and webhooks,
+// each coming back as a system mutation that clients receive as pokes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from 'uuidv7';
+import { startTestRelay, type TestOrg } from '../testing';
+import type { ChannelProvider, OutboundMessage, ProviderRegistry, SendResult } from '../providers/types';
+import { connectAs, salesConversation } from './helpers';
+
+let org: TestOrg;
+beforeAll(async () => {
+  org = await startTestRelay();
+});
+afterAll(async () => {
+  await org.relay.close();
+});
+
+describe('effects', () => {
+  it('creates a payment link, sends it, and takes the payment from the pay page', async () => {
+    const admin = await connectAs(org, 'admin');
+    const alice = await connectAs(org, 'alice');
+    const { convId } = await salesConversation(org, admin, alice);
+    const invoiceId = uuidv7();
+    const messageId = uuidv7();
+    const r = await alice.mutate('createInvoice', {
+      id: invoiceId, conversationId: convId, currency: 'GBP', lineItems: [{ description: 'Repair', quantity: 1, unitAmount: 4200 }], dueDate: '2030-01-31', send: true, messageId,
+    });
+    expect(r.status).toBe('ok');
+    await alice.waitFor('poke', () => alice.row('messages', messageId)?.status === 'delivered');
+    const inv = alice.row('invoices', invoiceId);
+    expect(inv?.paymentUrl).toBe(`${org.relay.httpUrl}/pay/invoice/${invoiceId}`);
+    expect(org.relay.simulator.sent().some((t) => t.messageId === messageId && t.body.includes(`/pay/invoice/${invoiceId}`))).toBe(true);
+    const page = await fetch(inv?.paymentUrl as string);
+    expect(await page.text()).toContain('GBP 42.00');
+    const pay = await fetch(inv?.paymentUrl as string, { method: 'POST', redirect: 'manual' });
+    expect(pay.status).toBe(303);
+    await alice.waitFor('poke', () => alice.row('invoices', invoiceId)?.status === 'paid');
+    await Promise.all([admin.close(), alice.close()]);
+  });
+
+  it('sends a broadcast one recipient at a time, skipping opted-out contacts', async () => {
+    const admin = await connectAs(org, 'admin');
+    const ids = [uuidv7(), uuidv7(), uuidv7()];
+    for (const [i, id] of ids.entries()) await admin.mutate('createContact', { id, name: `B${i}`, phone: `+44770090090${i}` });
+    await admin.mutate('setContactOptOut', { id: ids[2], optedOut: true });
+    const broadcastId = uuidv7();
+    const r = await admin.mutate('sendBroadcast', { id: broadcastId, groupId: org.groups.sales.id, channel: 'sms', body: 'Sale starts Monday', contactIds: ids });
+    expect(r.status).toBe('ok');
+    await admin.waitFor('poke', () => admin.row('broadcasts', broadcastId)?.status === 'done');
+    expect(admin.row('broadcasts', broadcastId)).toMatchObject({ total: 3, sent: 2, skipped: 1, failed: 0 });
+    await org.relay.services.effects.idle();
+    const texts = org.relay.simulator.sent().filter((t) => t.body === 'Sale starts Monday');
+    expect(texts.map((t) => t.to).sort()).toEqual(['+447700900900', '+447700900901']);
+    await admin.close();
+  });
+});
+
+describe('custom providers', () => {
+  it('retries retryable send failures and mounts webhooks', async () => {
+    let calls = 0;
+    const flaky: ChannelProvider = {
+      kind: 'twilio',
+      async send(_m: OutboundMessage): Promise<SendResult> {
+        calls++;
+        return calls < 3 ? { ok: false, retryable: true, reason: '429 Too Many Requests' } : { ok: true, providerMessageId: 'SM123' };
+      },
+    };
+    const registry: ProviderRegistry = {
+      channelFor: () => flaky,
+      payments: () => ({ kind: 'manual', createLink: async (req) => ({ url: `https://pay.example/${req.id}`, providerRef: req.id }) }),
+      sendRatePerSecond: () => 100,
+      webhook: (path) =>
+        path.join('/') === 'test/status'
+          ? async (req, sink) => {
+              sink.status({ providerMessageId: new URL(req.url).searchParams.get('sid') ?? '', status: 'delivered' });
+              return { status: 200, body: 'ok' };
+            }
+          : undefined,
+    };
+    const o = await startTestRelay({ providers: registry });
+    try {
+      const admin = await connectAs(o, 'admin');
+      const alice = await connectAs(o, 'alice');
+      const { msgId } = await salesConversation(o, admin, alice);
+      await alice.waitFor('poke', () => alice.row('messages', msgId)?.status === 'sent');
+      expect(calls).toBe(3);
+      expect(alice.row('messages', msgId)?.providerMessageId).toBe('SM123');
+      const hook = await fetch(`${o.relay.httpUrl}/webhooks/test/status?sid=SM123`, { method: 'POST', body: 'x' });
+      expect(hook.status).toBe(200);
+      await alice.waitFor('poke', () => alice.row('messages', msgId)?.status === 'delivered');
+      expect((await fetch(`${o.relay.httpUrl}/webhooks/nope`, { method: 'POST' })).status).toBe(404);
+      await Promise.all([admin.close(), alice.close()]);
+    } finally {
+      await o.relay.close();
+    }
+  });
+});
