@@ -2,17 +2,23 @@
 -- correct through every write path: optimistic mutations, undo (rebase), poke puts and
 -- scope deletes. Copied into drizzle/client/ as a custom migration by `npm run db:generate:client`.
 -- FTS tables use external content keyed by rowid: never VACUUM the replica.
+-- Message text indexing can be deferred during an initial sync (it triples its cost):
+-- rows with rowid <= upto are indexed, later ones are indexed by a backfill in chunks.
+CREATE TABLE `fts_backfill` (`id` integer PRIMARY KEY NOT NULL CHECK (`id` = 1), `upto` integer NOT NULL);
+--> statement-breakpoint
+INSERT INTO `fts_backfill` (`id`, `upto`) VALUES (1, 9223372036854775807);
+--> statement-breakpoint
 CREATE VIRTUAL TABLE `messages_fts` USING fts5(body, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 --> statement-breakpoint
-CREATE TRIGGER `messages_fts_ai` AFTER INSERT ON `messages` BEGIN
+CREATE TRIGGER `messages_fts_ai` AFTER INSERT ON `messages` WHEN new.rowid <= (SELECT upto FROM fts_backfill) BEGIN
   INSERT INTO messages_fts(rowid, body) VALUES (new.rowid, new.body);
 END;
 --> statement-breakpoint
-CREATE TRIGGER `messages_fts_ad` AFTER DELETE ON `messages` BEGIN
+CREATE TRIGGER `messages_fts_ad` AFTER DELETE ON `messages` WHEN old.rowid <= (SELECT upto FROM fts_backfill) BEGIN
   INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
 END;
 --> statement-breakpoint
-CREATE TRIGGER `messages_fts_au` AFTER UPDATE OF body ON `messages` WHEN old.body IS NOT new.body BEGIN
+CREATE TRIGGER `messages_fts_au` AFTER UPDATE OF body ON `messages` WHEN old.body IS NOT new.body AND old.rowid <= (SELECT upto FROM fts_backfill) BEGIN
   INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
   INSERT INTO messages_fts(rowid, body) VALUES (new.rowid, new.body);
 END;

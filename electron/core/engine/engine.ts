@@ -186,6 +186,38 @@ export class MutationEngine {
     }
   }
 
+  /** Initial sync: stop indexing message text as it arrives; backfillSearch() catches up after. */
+  deferSearchIndexing(): void {
+    this.replica.db.prepare('UPDATE fts_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM messages) WHERE upto = 9223372036854775807').run();
+  }
+
+  searchBackfillPending(): boolean {
+    return !this.isMaxUpto();
+  }
+
+  private isMaxUpto(): boolean {
+    const r = this.replica.db.prepare('SELECT upto = 9223372036854775807 AS done FROM fts_backfill').get() as { done: number };
+    return r.done === 1;
+  }
+
+  /** Indexes the next `limit` messages; true when the index is complete again. */
+  backfillSearch(limit = 1000): boolean {
+    const db = this.replica.db;
+    return db.transaction(() => {
+      if (this.isMaxUpto()) return true;
+      const upto = (db.prepare('SELECT upto FROM fts_backfill').get() as { upto: number }).upto;
+      const rows = db.prepare('SELECT rowid AS rid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?').all(upto, limit) as { rid: number; body: string }[];
+      const ins = db.prepare('INSERT INTO messages_fts(rowid, body) VALUES (?, ?)');
+      for (const r of rows) ins.run(r.rid, r.body);
+      if (rows.length < limit) {
+        db.prepare('UPDATE fts_backfill SET upto = 9223372036854775807').run();
+        return true;
+      }
+      db.prepare('UPDATE fts_backfill SET upto = ?').run((rows[rows.length - 1] as { rid: number }).rid);
+      return false;
+    })();
+  }
+
   /** Reset: forget every synced row (the outbox stays and is re-applied after the refetch). */
   wipeSynced(): void {
     const db = this.replica.db;

@@ -40,6 +40,7 @@ export class SyncClient {
   private initial = false;
   private queue: Promise<void> = Promise.resolve();
   private forceRefresh = false;
+  private backfilling = false;
   state: SyncState = 'offline';
   lastError: string | null = null;
 
@@ -49,6 +50,7 @@ export class SyncClient {
     if (!this.stopped) return;
     this.stopped = false;
     this.attempt = 0;
+    this.backfillSearch();
     void this.connect();
   }
 
@@ -214,8 +216,10 @@ export class SyncClient {
   }
 
   private async applyPoke(f: PokeFrame): Promise<void> {
-    const size = (this.o.chunkRows ?? 2000);
+    const size = this.o.chunkRows ?? 500;
     const initial = this.initial || f.baseCookie === null;
+    // a full fetch: index message text afterwards, in the background, instead of per row
+    if (initial && f.puts.length + f.dels.length > size) this.o.engine.deferSearchIndexing();
     if (f.puts.length + f.dels.length <= size) {
       this.o.onPoke(this.o.engine.applyPoke(f, { trackNew: !initial, setCookie: !f.more }), initial);
     } else {
@@ -232,7 +236,31 @@ export class SyncClient {
     if (!f.more) {
       this.initial = false;
       if (this.state !== 'online') this.setState('online', null);
+      this.backfillSearch();
     }
+  }
+
+  /** Indexes deferred message text in small transactions, yielding between them. */
+  private backfillSearch(): void {
+    if (this.backfilling || !this.o.engine.searchBackfillPending()) return;
+    this.backfilling = true;
+    const step = () => {
+      if (this.stopped) {
+        this.backfilling = false;
+        return;
+      }
+      try {
+        if (this.o.engine.backfillSearch(1000)) {
+          this.backfilling = false;
+          return;
+        }
+      } catch {
+        this.backfilling = false; // replica closed under us
+        return;
+      }
+      setImmediate(step);
+    };
+    setImmediate(step);
   }
 
   private pushNext(): void {

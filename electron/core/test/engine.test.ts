@@ -79,4 +79,25 @@ describe('replica and outbox', () => {
     expect(fts()).toEqual({ n: 0 });
     expect(r.db.prepare('SELECT count(*) AS n FROM conversation_assignees').get()).toEqual({ n: 0 });
   });
+
+  it('deferred search indexing backfills correctly, with deletes and edits during the backfill', () => {
+    const { r, engine } = setup();
+    const msg = (i: number, body: string) => ({ t: 'messages' as const, r: { id: `m${i}`, conversationId: 'cv1', direction: 'inbound', channel: 'sms', body, authorId: null, status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, createdAt: i, version: 1 } });
+    engine.deferSearchIndexing();
+    engine.applyPoke(poke({ puts: Array.from({ length: 50 }, (_, i) => msg(i, i % 2 ? 'apple pie' : 'banana split')) }), { trackNew: false, setCookie: true });
+    const count = (q: string) => (r.db.prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get(q) as { n: number }).n;
+    expect(count('apple')).toBe(0);
+    expect(engine.searchBackfillPending()).toBe(true);
+    expect(engine.backfillSearch(10)).toBe(false);
+    // while half-indexed: delete an indexed and an unindexed row, edit another, add new ones
+    engine.applyPoke(poke({ cookie: 2, dels: [{ t: 'messages', id: 'm1' }, { t: 'messages', id: 'm41' }], puts: [msg(3, 'cherry'), msg(45, 'cherry'), msg(60, 'apple tart')] }), { trackNew: false, setCookie: true });
+    while (!engine.backfillSearch(10));
+    expect(engine.searchBackfillPending()).toBe(false);
+    expect(count('apple')).toBe(25 - 4 + 1);
+    expect(count('cherry')).toBe(2);
+    expect(() => r.db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+    // back to indexing on write
+    engine.applyPoke(poke({ cookie: 3, puts: [msg(70, 'apple crumble')] }), { trackNew: false, setCookie: true });
+    expect(count('crumble')).toBe(1);
+  });
 });

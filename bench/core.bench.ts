@@ -1,0 +1,210 @@
+// Core benchmark: initial sync of 100k conversations / 1M messages through the poke
+// apply path (vs raw inserts of the same rows), event-loop stalls, inbox, search and
+// local write latency, catch-up of 10k changes, RSS. `PARLEY_BENCH_SCALE` scales sizes.
+// Run alone: `npx tsx bench/core.bench.ts` (prints JSON).
+import Database from 'better-sqlite3';
+import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { mutators } from '../shared/mutators/index';
+import type { RowPut } from '../shared/protocol/index';
+import type { Conversation, Message, RowOf, TableName } from '../shared/schema';
+import { RowStore } from '../shared/store/rowStore';
+import { Replica, defaultMigrationsDir } from '../electron/core/db/replica';
+import { ChangeSet } from '../electron/core/engine/changeSet';
+import { MutationEngine, type Registry } from '../electron/core/engine/engine';
+import { inbox } from '../electron/core/bridge/inboxQueries';
+import { search } from '../electron/core/bridge/searchQuery';
+
+const PART = 2000;
+const CHUNK = 500;
+const WORDS = 'order parcel delivery invoice refund pickup tomorrow monday thanks hello price quote booking table window garden paint blue green red repair warranty receipt address street london manchester cancel confirm schedule urgent question answer photo'.split(' ');
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return +(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0).toFixed(3);
+};
+
+interface Sizes { conversations: number; messages: number; contacts: number }
+
+/** Every row of the initial sync, in relay order (org rows, then each conversation with its messages). */
+function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
+  const r = rng(42);
+  const now = 1_750_000_000_000;
+  for (const [i, u] of users.entries()) yield { t: 'users', r: { id: u, name: `User ${i}`, email: `u${i}@bench`, role: i === 0 ? 'admin' : 'agent', active: true, createdAt: now, version: 1 } };
+  for (const g of ['g0', 'g1']) {
+    yield { t: 'groups', r: { id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, version: 1 } };
+    for (const u of users) yield { t: 'memberships', r: { id: `${g}:${u}`, groupId: g, userId: u, version: 1 } };
+  }
+  for (let k = 0; k < sz.contacts; k++) {
+    yield { t: 'contacts', r: { id: `k${k}`, name: `Contact ${k} ${WORDS[k % WORDS.length]}`, phone: `+4477009${String(k).padStart(5, '0')}`, email: null, tags: k % 7 === 0 ? ['vip'] : [], notes: '', optedOut: false, defaultVisibleTo: null, defaultAssignees: [], createdAt: now, updatedAt: now, version: 1 } };
+  }
+  const perConv = Math.max(1, Math.round(sz.messages / sz.conversations));
+  let m = 0;
+  for (let c = 0; c < sz.conversations; c++) {
+    const at = now + c * 1000;
+    const conv: Conversation = {
+      id: `c${c}`, contactId: `k${c % sz.contacts}`, groupId: c % 2 ? 'g1' : 'g0', channel: 'sms', status: c % 10 === 0 ? 'archived' : 'open', visibleTo: null,
+      assignees: r() < 0.2 ? [users[Math.floor(r() * users.length)] as string] : [], createdAt: at, openedAt: at, archivedAt: null,
+      lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, visibilityVersion: 1, version: 1,
+    };
+    yield { t: 'conversations', r: conv };
+    for (let j = 0; j < perConv && m < sz.messages; j++, m++) {
+      const words = Array.from({ length: 6 + Math.floor(r() * 10) }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
+      const msg: Message = {
+        id: `m${m}`, conversationId: conv.id, direction: j % 2 ? 'outbound' : 'inbound', channel: 'sms', body: words, authorId: j % 2 ? users[0] as string : null,
+        status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null,
+        createdAt: at - (perConv - j) * 10, version: 1,
+      };
+      yield { t: 'messages', r: msg };
+    }
+  }
+}
+
+function* parts(rows: Iterable<RowPut>): Generator<RowPut[]> {
+  let cur: RowPut[] = [];
+  for (const p of rows) {
+    cur.push(p);
+    if (cur.length === PART) {
+      yield cur;
+      cur = [];
+    }
+  }
+  if (cur.length) yield cur;
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+export async function run(): Promise<Record<string, unknown>> {
+  const scale = Number(process.env.PARLEY_BENCH_SCALE ?? '1') || 1;
+  const sz: Sizes = { conversations: Math.round(100_000 * scale), messages: Math.round(1_000_000 * scale), contacts: Math.round(50_000 * scale) };
+  const users = Array.from({ length: 10 }, (_, i) => `u${i}`);
+  const dir = mkdtempSync(join(tmpdir(), 'parley-core-bench-'));
+  try {
+    // raw: the same rows into the same tables with plain prepared inserts, one transaction per part
+    const raw = new Database(join(dir, 'raw.sqlite'));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    for (const stmt of readFileSync(join(defaultMigrationsDir(), '0000_init.sql'), 'utf8').split('--> statement-breakpoint')) raw.exec(stmt);
+    const rawStore = new RowStore(raw);
+    let total = 0;
+    let t0 = performance.now();
+    for (const p of parts(generate(sz, users))) {
+      raw.transaction(() => { for (const x of p) rawStore.put(x.t, x.r as RowOf<TableName>); })();
+      total += p.length;
+    }
+    const rawSecs = (performance.now() - t0) / 1000;
+    raw.close();
+
+    // core: empty replica, pokes in parts as the relay sends them, yielding between parts
+    const replica = Replica.open(join(dir, 'replica.sqlite'));
+    replica.initMeta({ clientId: 'bench', userId: 'u0', relayUrl: 'http://bench', role: 'admin' });
+    const engine = new MutationEngine(replica, mutators, () => ({ userId: 'u0', role: 'admin' }));
+    const h = monitorEventLoopDelay({ resolution: 5 });
+    let maxPartMs = 0;
+    h.enable();
+    t0 = performance.now();
+    const all = [...parts(generate(sz, users))].length; // part count, to mark the last one
+    let n = 0;
+    engine.deferSearchIndexing(); // as the sync client does for a full fetch
+    for (const p of parts(generate(sz, users))) {
+      const last = ++n === all;
+      // the sync client applies a relay part in chunks of 500 rows, yielding between them
+      for (let i = 0; i < p.length; i += CHUNK) {
+        const lastChunk = last && i + CHUNK >= p.length;
+        const s = performance.now();
+        engine.applyPoke({ type: 'poke', baseCookie: null, cookie: 1, puts: p.slice(i, i + CHUNK), dels: [], lastMutationId: 0, more: !lastChunk }, { trackNew: false, setCookie: lastChunk });
+        maxPartMs = Math.max(maxPartMs, performance.now() - s);
+        await tick();
+      }
+    }
+    const coreSecs = (performance.now() - t0) / 1000;
+    // then message text is indexed in the background, 1000 rows a step
+    t0 = performance.now();
+    let maxBackfillMs = 0;
+    for (;;) {
+      const s = performance.now();
+      const done = engine.backfillSearch(1000);
+      maxBackfillMs = Math.max(maxBackfillMs, performance.now() - s);
+      if (done) break;
+      await tick();
+    }
+    const backfillSecs = (performance.now() - t0) / 1000;
+    h.disable();
+
+    const db = replica.db;
+    db.pragma('optimize');
+    const inboxMs: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const s = performance.now();
+      inbox(db, 'u0', { view: 'team', groupId: i % 3 === 0 ? null : `g${i % 2}`, offset: i % 5 === 0 ? 500 : 0, limit: 50 });
+      inboxMs.push(performance.now() - s);
+    }
+    const searchMs: number[] = [];
+    const r = rng(7);
+    for (let i = 0; i < 200; i++) {
+      const q = i % 4 === 0 ? `${WORDS[Math.floor(r() * WORDS.length)]} ${WORDS[Math.floor(r() * WORDS.length)]}` : (WORDS[Math.floor(r() * WORDS.length)] as string).slice(0, 4 + (i % 3));
+      const s = performance.now();
+      search(db, q, 30);
+      searchMs.push(performance.now() - s);
+    }
+    const writeMs: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const s = performance.now();
+      const res = engine.mutate('addNote', { id: `bench-note-${i}`, conversationId: `c${(i * 37) % sz.conversations}`, body: `bench note ${i}` }, new ChangeSet());
+      writeMs.push(performance.now() - s);
+      if (!res.ok) throw new Error(`local write refused: ${res.message}`);
+    }
+    // catch-up: the relay acknowledges the writes and sends 10k changes (updates and new messages)
+    const changes: RowPut[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const c = `c${(i * 13) % sz.conversations}`;
+      changes.push(i % 2
+        ? { t: 'messages', r: { id: `new${i}`, conversationId: c, direction: 'inbound', channel: 'sms', body: 'caught up message', authorId: null, status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, createdAt: 1_800_000_000_000 + i, version: 2 } }
+        : { t: 'notes', r: { id: `bench-note-${i % 300}`, conversationId: `c${((i % 300) * 37) % sz.conversations}`, authorId: 'u0', body: `bench note ${i % 300}`, createdAt: 1_800_000_000_000, version: 2 } });
+    }
+    t0 = performance.now();
+    const cparts = [...parts(changes)];
+    for (const [i, p] of cparts.entries()) {
+      const last = i === cparts.length - 1;
+      engine.applyPoke({ type: 'poke', baseCookie: 1, cookie: 2, puts: p, dels: [], lastMutationId: 300, more: !last }, { trackNew: true, setCookie: last });
+      await tick();
+    }
+    const catchUpMs = performance.now() - t0;
+    replica.close();
+
+    const coreRate = total / coreSecs;
+    const rawRate = total / rawSecs;
+    return {
+      name: 'core',
+      scale,
+      rows: total,
+      initialSync: { rowsPerSec: Math.round(coreRate), rawInsertRowsPerSec: Math.round(rawRate), ratio: +(coreRate / rawRate).toFixed(3), target: 0.5, seconds: +coreSecs.toFixed(2) },
+      searchBackfill: { seconds: +backfillSecs.toFixed(2), maxStepMs: +maxBackfillMs.toFixed(1) },
+      eventLoop: { maxStallMs: +(h.max / 1e6).toFixed(1), maxChunkApplyMs: +maxPartMs.toFixed(1), targetMs: 50 },
+      teamInboxMs: { p50: pct(inboxMs, 50), p95: pct(inboxMs, 95), targetP95: 5 },
+      searchMs: { p50: pct(searchMs, 50), p95: pct(searchMs, 95), targetP95: 30 },
+      localWriteMs: { p50: pct(writeMs, 50), p95: pct(writeMs, 95), targetP50: 1 },
+      catchUp10kMs: { ms: Math.round(catchUpMs), target: 1000 },
+      rssMB: Math.round(process.memoryUsage().rss / 1e6),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(JSON.stringify(await run(), null, 2));
+}
