@@ -123,6 +123,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   writeFileSync(join(opts.dataDir, 'relay.json'), JSON.stringify({ pid: process.pid, httpUrl }));
   if (opts.seed === 'demo' && engine.store.find('users', {}).length === 0) seedDemo(services);
 
+  effects.resumePending();
+
   let closed = false;
   return {
     httpUrl,

@@ -28,6 +28,32 @@ export class EffectRunner {
     });
   }
 
+  /**
+   * After a restart: work whose effect never ran (the relay stopped between commit and
+   * effect). Sends are at-least-once: a provider may see a send twice after a crash.
+   */
+  resumePending(): void {
+    const db = this.engine.db;
+    const invoices = db.prepare("SELECT id FROM invoices WHERE status = 'sent' AND payment_url IS NULL").all() as { id: string }[];
+    for (const r of invoices) this.start({ kind: 'paymentLink', invoiceId: r.id });
+    const checkouts = db.prepare("SELECT id FROM checkouts WHERE status = 'open' AND payment_url IS NULL").all() as { id: string }[];
+    for (const r of checkouts) this.start({ kind: 'checkoutLink', checkoutId: r.id });
+    const queued = db
+      .prepare("SELECT id, payment_ref AS paymentRef FROM messages WHERE direction = 'outbound' AND status = 'queued' AND provider_message_id IS NULL")
+      .all() as { id: string; paymentRef: string | null }[];
+    for (const m of queued) if (!this.waitsForLink(m.paymentRef)) this.start({ kind: 'sendMessage', messageId: m.id });
+    const broadcasts = db.prepare("SELECT id FROM broadcasts WHERE status = 'sending'").all() as { id: string }[];
+    for (const b of broadcasts) this.start({ kind: 'broadcast', broadcastId: b.id });
+  }
+
+  /** A payment message is sent by setPaymentLink once its link exists. */
+  private waitsForLink(paymentRef: string | null): boolean {
+    if (!paymentRef) return false;
+    const [kind, id] = paymentRef.split(':') as [string, string];
+    const row = kind === 'invoice' ? this.engine.store.get('invoices', id) : this.engine.store.get('checkouts', id);
+    return !row?.paymentUrl;
+  }
+
   private start(e: ServerEffect): void {
     const p = this.run(e).catch((err: unknown) => this.log(`relay: effect ${e.kind} failed`, err));
     this.pending.add(p);
