@@ -14,7 +14,7 @@ import type { Conversation, Message, RowOf, TableName } from '../shared/schema';
 import { RowStore } from '../shared/store/rowStore';
 import { Replica, defaultMigrationsDir } from '../electron/core/db/replica';
 import { ChangeSet } from '../electron/core/engine/changeSet';
-import { MutationEngine, type Registry } from '../electron/core/engine/engine';
+import { MutationEngine } from '../electron/core/engine/engine';
 import { inbox } from '../electron/core/bridge/inboxQueries';
 import { search } from '../electron/core/bridge/searchQuery';
 
