@@ -63,7 +63,7 @@ export function attachBridgeSocket(server: Server, opts: BridgeSocketOptions): {
       if (isBinary) return sendJson(ws, { id: -1, ok: false, error: { code: 'bad_request', message: 'Binary frames are not accepted' } });
       let raw: unknown;
       try {
-        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
         raw = JSON.parse(text);
       } catch {
         return sendJson(ws, { id: -1, ok: false, error: { code: 'bad_request', message: 'Malformed JSON' } });
