@@ -15,6 +15,8 @@ export interface WsClientOptions {
   lastMutationId?: number;
   /** send hello at once (default true) */
   hello?: boolean;
+  /** the replica to continue from (a reconnect with a cookie) */
+  rows?: Map<TableName, Map<string, Record<string, unknown>>>;
 }
 
 export class WsTestClient {
@@ -53,6 +55,7 @@ export class WsTestClient {
       ws.once('error', reject);
     });
     const c = new WsTestClient(ws, opts.clientId ?? uuidv7(), opts.cookie ?? null, opts.lastMutationId ?? 0);
+    for (const [t, m] of opts.rows ?? []) c.rows.set(t, new Map(m));
     if (opts.hello !== false) c.hello(token);
     return c;
   }
