@@ -11,6 +11,7 @@ const MAX_BYTES = 25 * 1024 * 1024;
 
 export function relayAttachmentStore(db: Database.Database, dataDir: string): ProviderAttachmentStore {
   const dir = join(dataDir, 'attachments');
+  const info = db.prepare<[string], { mime: string; name: string }>('SELECT mime, name FROM attachments WHERE sha256 = ?');
   const insert = db.prepare('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING');
   return {
     put(bytes, meta) {
@@ -25,6 +26,7 @@ export function relayAttachmentStore(db: Database.Database, dataDir: string): Pr
       insert.run(id, mime, bytes.length, name, 'system', Date.now());
       return { id, name, mime, size: bytes.length };
     },
+    info: (id) => info.get(id),
     read(id) {
       if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
       const file = join(dir, id);

@@ -8,6 +8,8 @@ import type { WebhookEvents } from './webhookEvents';
 export interface ProviderAttachmentStore {
   put(bytes: Buffer, meta: { name: string; mime: string }): Promise<AttachmentRef> | AttachmentRef;
   read(id: string): Promise<Buffer | null | undefined> | Buffer | null | undefined;
+  /** type and name of a stored attachment (serving media URLs to Twilio) */
+  info?(id: string): { mime: string; name: string } | undefined;
 }
 
 export interface WebhookDeps {

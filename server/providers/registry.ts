@@ -2,6 +2,7 @@
 // channel, the fallback (simulator, manual payments) where none is configured, and the
 // webhook handlers under /webhooks/twilio|whatsapp|stripe.
 import type Database from 'better-sqlite3';
+import { createHmac } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Channel } from '../../shared/schema';
 import type { ChannelProvider, PaymentProvider, ProviderRegistry, WebhookHandler } from './types';
@@ -14,6 +15,7 @@ import { loadSecretKey } from './secrets';
 import { WebhookEvents } from './webhookEvents';
 import { TwilioChannel } from './twilio/channel';
 import { twilioInboundHandler, twilioStatusHandler } from './twilio/webhook';
+import { signedMediaUrl, twilioMediaHandler } from './twilio/media';
 import { WhatsAppCloudChannel } from './whatsapp/channel';
 import { whatsappWebhookHandler } from './whatsapp/webhook';
 import { StripePayments } from './stripe/payments';
@@ -61,6 +63,9 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
   const dataDir = opts.dataDir ?? (opts.db.name && opts.db.name !== ':memory:' ? dirname(opts.db.name) : undefined);
   let key: Buffer | undefined;
   const accounts = new AccountStore(opts.db, () => (key ??= loadSecretKey(dataDir, env)));
+  // media URLs are signed with a key derived from the secrets key (never the key itself)
+  let media: Buffer | undefined;
+  const mediaKey = () => (media ??= createHmac('sha256', (key ??= loadSecretKey(dataDir, env))).update('parley twilio media urls').digest());
   const events = new WebhookEvents(opts.db);
   const limiters = new RateLimiters();
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...opts.retry };
@@ -90,7 +95,12 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
       if (c instanceof Error) return broken(row.kind === 'whatsapp-cloud' ? 'whatsapp-cloud' : 'twilio', c.message);
       const limiter = limiters.for(row.id, row.sendRatePerSecond);
       if (c.kind === 'twilio') {
-        return new TwilioChannel(c.config, { limiter, retry, statusCallbackUrl: (messageId) => `${publicUrl}/webhooks/twilio/${row.id}/status?m=${encodeURIComponent(messageId)}` });
+        return new TwilioChannel(c.config, {
+          limiter,
+          retry,
+          statusCallbackUrl: (messageId) => `${publicUrl}/webhooks/twilio/${row.id}/status?m=${encodeURIComponent(messageId)}`,
+          mediaUrl: attachments ? (attachmentId) => signedMediaUrl(mediaKey(), publicUrl, row.id, attachmentId) : undefined,
+        });
       }
       if (c.kind === 'whatsapp-cloud') return new WhatsAppCloudChannel(c.config, { limiter, retry, attachments });
       return broken('twilio', 'a payments account cannot send messages');
@@ -105,6 +115,9 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
 
   const webhook = (path: string[]): WebhookHandler | undefined => {
     const [provider, id, sub, ...rest] = path[0] === 'webhooks' ? path.slice(1) : path;
+    if (provider === 'twilio' && id && sub === 'media' && rest.length === 1 && rest[0]) {
+      return accounts.get(id)?.kind === 'twilio' ? twilioMediaHandler(mediaKey(), id, rest[0], deps) : undefined;
+    }
     if (rest.length) return undefined;
     if (provider === 'stripe' && !id) {
       const row = accounts.stripe();

@@ -72,7 +72,7 @@ export interface WebhookRequest {
 export interface WebhookResponse {
   status: number;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }
 export type WebhookHandler = (req: WebhookRequest, sink: ProviderSink & PaymentSink) => Promise<WebhookResponse>;
 

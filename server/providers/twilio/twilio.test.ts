@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import twilio from 'twilio';
+import { relayAttachmentStore } from '../attachmentStore';
 import { outbound, PUBLIC_URL, sendJson, startFakeApi, startHarness, type FakeApi, type Harness } from '../test/helpers';
 
 const SID = 'AC' + 'a1'.repeat(16);
@@ -59,6 +60,22 @@ describe('Twilio outbound', () => {
     expect(text).toMatchObject({ To: `whatsapp:${CONTACT}`, From: `whatsapp:${OUR_NUMBER}`, Body: 'hi' });
     expect(tpl).toMatchObject({ ContentSid: 'HX' + '0'.repeat(32), ContentVariables: JSON.stringify({ 1: 'Ann', 2: 'Friday' }) });
     expect(tpl?.Body).toBeUndefined();
+  });
+
+  it('sends WhatsApp attachments as signed, expiring MediaUrls that serve the stored bytes', async () => {
+    const pdf = Buffer.from('%PDF-1.4 quote');
+    const ref = await relayAttachmentStore(h.db, h.dataDir).put(pdf, { name: 'quote.pdf', mime: 'application/pdf' });
+    expect((await h.registry.channelFor('g-sales', 'whatsapp').send(outbound({ channel: 'whatsapp', parts: ['Your quote'], attachments: [ref] }))).ok).toBe(true);
+    const mediaUrl = api.requests[0]?.form().MediaUrl ?? '';
+    expect(mediaUrl).toContain(`${PUBLIC_URL}/webhooks/twilio/`);
+    const served = await h.webhook(mediaUrl, { method: 'GET' });
+    expect(served.status).toBe(200);
+    expect(served.headers?.['content-type']).toBe('application/pdf');
+    expect(served.body).toEqual(pdf);
+    const forged = new URL(mediaUrl);
+    forged.searchParams.set('s', 'AAAA');
+    expect((await h.webhook(forged.href, { method: 'GET' })).status).toBe(403);
+    expect((await h.webhook(mediaUrl.replace(ref.id, 'f'.repeat(64)), { method: 'GET' })).status).toBe(403);
   });
 
   it('retries a 429 after its Retry-After and a 500, then succeeds', async () => {
