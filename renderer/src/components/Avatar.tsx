@@ -9,8 +9,8 @@ function hueOf(key: string): number {
   return hues[h % hues.length] ?? 250;
 }
 
-export function Avatar({ name, id, size }: { name: string; id?: string; size?: 'lg' | 'xl' }) {
-  const style = { '--av': `hsl(${hueOf(id ?? name)} 45% 42%)` } as CSSProperties;
+export function Avatar({ name, id, size }: { name: string; id?: string; size?: 'md' | 'lg' | 'xl' }) {
+  const style = { '--av': `hsl(${hueOf(id ?? name)} 45% 34%)` } as CSSProperties;
   return (
     <span className={size ? `avatar ${size}` : 'avatar'} style={style} title={name} aria-hidden="true">
       {initials(name)}

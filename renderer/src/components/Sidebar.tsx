@@ -27,11 +27,15 @@ function NavItem({ view, icon, label, count, indent }: { view: View; icon?: Reac
       className={clsx('nav-item', active && 'active', indent && 'indent')}
       aria-current={active ? 'page' : undefined}
       onClick={() => setView(view)}
-      aria-label={count ? `${label}, ${count} unread` : label}
     >
       {icon ?? <span className="nav-bullet" aria-hidden="true" />}
       <span className="grow ellipsis">{label}</span>
-      {count ? <span className="nav-count" aria-hidden="true">{count}</span> : null}
+      {count ? (
+        <span className="nav-count">
+          {count}
+          <span className="sr-only"> unread</span>
+        </span>
+      ) : null}
     </button>
   );
 }
@@ -62,9 +66,9 @@ export function Sidebar({ session }: { session: Session }) {
           <div className="ellipsis xs faint">{session.role === 'admin' ? 'Admin' : 'Agent'} · {session.email}</div>
         </div>
       </div>
-      <button type="button" className="search-trigger" onClick={() => openDialog({ kind: 'palette' })} aria-label="Search">
+      <button type="button" className="search-trigger" onClick={() => openDialog({ kind: 'palette' })}>
         <Search size={14} aria-hidden="true" />
-        <span className="grow">Search…</span>
+        <span className="grow">Search</span>
         <kbd aria-hidden="true">Ctrl K</kbd>
       </button>
       <div className="nav scroll">

@@ -22,14 +22,14 @@ export function BroadcastView() {
             <Plus size={14} aria-hidden="true" /> New
           </button>
         </header>
-        <div className="list-scroll" role="listbox" aria-label="Sent broadcasts">
-          {sorted.length === 0 && (
+        {sorted.length === 0 && (
             <div className="empty">
               <Megaphone size={28} aria-hidden="true" />
               <h2>No broadcasts yet</h2>
               <p className="small">Send one message to many contacts; each copy lands in their own conversation.</p>
             </div>
-          )}
+        )}
+        <div className="list-scroll" role="listbox" aria-label="Sent broadcasts">
           {sorted.map((b) => (
             <div key={b.id} role="option" aria-selected={selected === b.id} className={clsx('contact-row bc-row', selected === b.id && 'selected')} onClick={() => setSelected(b.id)}>
               <div className="grow">

@@ -84,7 +84,7 @@ export function ContactsView({ session }: { session: Session }) {
                 return (
                   <div key={c.id} role="presentation" className="virt-row" style={{ transform: `translateY(${v.start}px)`, height: ROW }}>
                     <div role="option" aria-selected={c.id === selectedId} className={clsx('contact-row', c.id === selectedId && 'selected')} onClick={() => { setCreating(false); select(c.id); }}>
-                      <Avatar id={c.id} name={c.name} />
+                      <Avatar id={c.id} name={c.name} size="md" />
                       <div className="grow">
                         <div className="ellipsis strong">{c.name}</div>
                         <div className="xs faint ellipsis">

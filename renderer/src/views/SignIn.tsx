@@ -7,8 +7,10 @@ import { queryClient } from '../lib/queries';
 const RELAY_KEY = 'parley.relayUrl';
 const EMAIL_KEY = 'parley.email';
 
+/** The launcher's relay (URL fragment `relay=`, set by IT config or `npm start`), else the last one used. */
 function defaultRelay(): string {
-  return localStorage.getItem(RELAY_KEY) ?? 'http://127.0.0.1:8787';
+  const fromLauncher = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('relay');
+  return fromLauncher ?? localStorage.getItem(RELAY_KEY) ?? '';
 }
 
 export function SignIn() {
@@ -54,7 +56,7 @@ export function SignIn() {
         <p className="muted">Your team's SMS and WhatsApp inbox.</p>
         <div className="field">
           <label htmlFor="relay">Relay address</label>
-          <input id="relay" className="input" value={relayUrl} onChange={(e) => setRelayUrl(e.target.value)} autoComplete="url" spellCheck={false} />
+          <input id="relay" className="input" value={relayUrl} onChange={(e) => setRelayUrl(e.target.value)} autoComplete="url" spellCheck={false} placeholder="https://parley.example.com" />
         </div>
         <div className="field">
           <label htmlFor="email">Email</label>

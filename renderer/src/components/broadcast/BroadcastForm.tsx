@@ -149,8 +149,8 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
         </p>
       )}
       <div className="row">
-        <button type="button" className="btn primary" onClick={() => void send()} aria-label="Send broadcast">
-          <Send size={14} aria-hidden="true" /> Send to {count}
+        <button type="button" className="btn primary" onClick={() => void send()}>
+          <Send size={14} aria-hidden="true" /> Send broadcast to {count}
         </button>
       </div>
     </div>

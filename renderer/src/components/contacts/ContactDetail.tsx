@@ -79,7 +79,7 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
         <h3>Conversations</h3>
         {d.conversations.length === 0 && <p className="small faint">No conversations yet.</p>}
         {d.conversations.map((cv) => (
-          <button key={cv.id} type="button" className="details-row link-row" onClick={() => openConv(cv.id, cv.status === 'archived')} aria-label={`Open conversation in ${dir.groupName(cv.groupId)}`}>
+          <button key={cv.id} type="button" className="details-row link-row" onClick={() => openConv(cv.id, cv.status === 'archived')}>
             <span className="strong">{dir.groupName(cv.groupId)}</span>
             <span className="grow ellipsis muted small">{cv.lastPreview}</span>
             <span className="pill">{cv.status}</span>

@@ -72,7 +72,7 @@ export function DetailsPane({ detail }: { detail: ConversationDetail }) {
         <h3 id="d-oc">Other conversations</h3>
         {otherConversations.length === 0 && <p className="xs faint">None</p>}
         {otherConversations.map((o) => (
-          <button key={o.id} type="button" className="details-row link-row" onClick={() => select(o.id)} aria-label={`Open ${o.status} conversation in ${dir.groupName(o.groupId)}`}>
+          <button key={o.id} type="button" className="details-row link-row" onClick={() => select(o.id)}>
             <span className="grow ellipsis">{dir.groupName(o.groupId)}</span>
             <span className="pill">{o.status}</span>
             <time className="xs faint" title={exactTime(o.lastActivityAt)}>

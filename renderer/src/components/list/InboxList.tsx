@@ -9,7 +9,7 @@ import { useUi } from '../../state/ui';
 import { InboxRow } from './InboxRow';
 
 const PAGE = 200;
-const ROW = 68;
+const ROW = 72;
 
 export function useInboxItems(inbox: 'mine' | 'team' | 'archived' | 'chats', groupId: string | null, unreadOnly: boolean) {
   const args = { view: inbox, groupId, unreadOnly, limit: PAGE };

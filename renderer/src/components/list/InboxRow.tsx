@@ -1,4 +1,4 @@
-// One 68 px row of the conversation list.
+// One 72 px row of the conversation list.
 import clsx from 'clsx';
 import { Clock, Coins, Lock, MessageSquare, Phone, Users, User as UserIcon, AlertCircle } from 'lucide-react';
 import type { InboxItem } from '../../../../shared/bridge';
@@ -24,31 +24,30 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
   const dir = useDirectory();
   const title = item.kind === 'conversation' ? item.contactName : item.title;
   const people = (item.kind === 'conversation' ? item.assignees : []).map((id) => ({ id, name: dir.userName(id) }));
-  const label = [
-    title,
+  // the accessible name comes from the content; states icons show are spelled out for screen readers
+  const states = [
     item.unread ? 'unread' : null,
-    item.kind === 'conversation' ? (item.channel === 'whatsapp' ? 'WhatsApp' : 'SMS') : 'Team chat',
     item.kind === 'conversation' && item.hasFailedSend ? 'a message failed to send' : null,
     item.kind === 'conversation' && item.hasUnpaidInvoice ? 'unpaid invoice' : null,
     item.kind === 'conversation' && item.restricted ? 'restricted' : null,
     item.pending ? 'waiting to sync' : null,
-  ]
-    .filter(Boolean)
-    .join(', ');
+  ].filter(Boolean);
   return (
     <div
       role="option"
       aria-selected={selected}
-      aria-label={label}
       id={`row-${item.id}`}
       className={clsx('inbox-row', item.unread && 'unread', selected && 'selected', cursor && 'cursor', item.pending && 'pending')}
       onClick={onOpen}
     >
       <div className="inbox-row-top">
         {item.unread && <span className="unread-dot" aria-hidden="true" />}
-        <span className="inbox-row-name ellipsis">{title}</span>
-        {item.kind === 'conversation' && item.hasFailedSend && <AlertCircle size={13} className="failed-icon" aria-label="Failed to send" />}
-        {item.pending && <Clock size={12} className="faint" aria-label="Waiting to sync" />}
+        <span className="inbox-row-name ellipsis">
+          {title}
+          {states.length > 0 && <span className="sr-only">, {states.join(', ')},</span>}
+        </span>
+        {item.kind === 'conversation' && item.hasFailedSend && <AlertCircle size={13} className="failed-icon" aria-hidden="true" />}
+        {item.pending && <Clock size={12} className="faint" aria-hidden="true" />}
         <time className="inbox-row-time" dateTime={new Date(item.lastActivityAt).toISOString()} title={exactTime(item.lastActivityAt)}>
           {shortTime(item.lastActivityAt)}
         </time>
@@ -59,8 +58,8 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
           <>
             <ChannelIcon channel={item.channel} />
             <span className="faint xs ellipsis">{dir.groupName(item.groupId)}</span>
-            {item.restricted && <Lock size={12} className="faint" aria-label="Restricted" />}
-            {item.hasUnpaidInvoice && <Coins size={13} className="coin" aria-label="Unpaid invoice" />}
+            {item.restricted && <Lock size={12} className="faint" aria-hidden="true" />}
+            {item.hasUnpaidInvoice && <Coins size={13} className="coin" aria-hidden="true" />}
             <span className="grow" />
             <AvatarStack users={people} />
           </>
