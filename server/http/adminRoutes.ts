@@ -89,6 +89,7 @@ export function adminRoutes(router: Router, svc: Services): void {
       version: svc.engine.version(),
       minRetainedVersion: svc.engine.minRetainedVersion(),
       connections: svc.hub.connectionCount,
+      mutations: svc.engine.stats,
       uptimeSeconds: Math.round((Date.now() - svc.startedAt) / 1000),
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,

@@ -44,6 +44,8 @@ export class Engine {
   private readonly setClient: SqlStatement;
   private readonly pruneStmt: SqlStatement;
   private minRetained: number;
+  /** counters for /metrics */
+  readonly stats = { applied: 0, rejected: 0, duplicates: 0, system: 0 };
 
   constructor(
     readonly db: Db,
@@ -103,6 +105,7 @@ export class Engine {
     const parsed = m.args.safeParse(rawArgs);
     if (!parsed.success) throw new MutationError('invalid', parsed.error.message);
     const effects: ServerEffect[] = [];
+    this.stats.system++;
     const commit = this.db.transaction(() => {
       const tx = new ServerTx(this.store, this.db, this.version() + 1);
       m.run(tx, this.context(actor, effects), parsed.data);
@@ -115,7 +118,10 @@ export class Engine {
   /** One pushed mutation: validated, run in a transaction with the client's lastMutationId. Never throws for mutation errors. */
   runPushed(clientId: string, actor: Actor, mut: { id: number; name: string; args: unknown }): PushOutcome {
     const last = this.client(clientId)?.lastMutationId ?? 0;
-    if (mut.id <= last) return { kind: 'duplicate', result: { id: mut.id, status: 'ok' } };
+    if (mut.id <= last) {
+      this.stats.duplicates++;
+      return { kind: 'duplicate', result: { id: mut.id, status: 'ok' } };
+    }
     if (mut.id !== last + 1) return { kind: 'order', expected: last + 1 };
     const effects: ServerEffect[] = [];
     const run = this.db.transaction(() => {
@@ -139,6 +145,8 @@ export class Engine {
       this.log(`relay: push transaction failed for ${mut.name}`, e);
       throw e;
     }
+    if (out.result.status === 'ok') this.stats.applied++;
+    else this.stats.rejected++;
     if (out.commit) {
       out.commit.clientId = clientId;
       this.publish(out.commit);
