@@ -30,6 +30,9 @@ const toRow = (r: RawRow): AccountRow => ({
   secrets: r.secrets, sendRatePerSecond: r.send_rate_per_second, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
+/** Public fields that redirect where credentials are sent. */
+const apiAddressFields = ['apiBaseUrl', 'graphBaseUrl', 'apiHost', 'apiPort', 'apiProtocol'] as const;
+
 export class AccountStore {
   private readonly byId: Database.Statement<[string], RawRow>;
   private readonly byGroupChannel: Database.Statement<[string, string], RawRow>;
@@ -66,8 +69,12 @@ export class AccountStore {
     const existing = a.kind === 'stripe' ? this.stripe() : this.forGroup(a.groupId, a.channel);
     let secrets: string;
     if (a.secrets) secrets = seal(this.key(), JSON.stringify(a.secrets));
-    else if (existing && existing.kind === a.kind) secrets = existing.secrets;
-    else throw new Error(`credentials are required for a new ${a.kind} account`);
+    else if (existing && existing.kind === a.kind) {
+      // stored credentials never follow a changed API address: that would hand them to another host
+      const moved = apiAddressFields.some((f) => (existing.publicConfig[f] ?? null) !== ((a.public as Record<string, unknown>)[f] ?? null));
+      if (moved) throw new Error('credentials are required again when the API address changes');
+      secrets = existing.secrets;
+    } else throw new Error(`credentials are required for a new ${a.kind} account`);
     const row: AccountRow = {
       id: existing?.id ?? randomUUID(),
       groupId,

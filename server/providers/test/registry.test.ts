@@ -46,6 +46,7 @@ describe('provider accounts', () => {
     const cfg = h.registry.accounts.config(second);
     expect(cfg.kind === 'twilio' && cfg.config.authToken).toBe('very-secret-token');
     expect(() => h.registry.accounts.upsert(twilioAccount({ groupId: 'g-other', secrets: undefined }))).toThrow(/credentials are required/);
+    expect(() => h.registry.accounts.upsert(twilioAccount({ secrets: undefined, public: { accountSid: SID, number: '+14155552671', apiBaseUrl: 'https://evil.example.com' } }))).toThrow(/API address changes/);
     expect(() => h.registry.accounts.upsert(twilioAccount({ public: { accountSid: SID, number: '12' } }))).toThrow(/not a valid phone number/);
   });
 });

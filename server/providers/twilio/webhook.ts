@@ -49,7 +49,8 @@ export function twilioInboundHandler(accountId: string, groupId: string, cfg: Tw
     const p = inboundParams.safeParse(params);
     if (!p.success) return text(400, 'malformed Twilio message');
     const m = p.data;
-    if (!sameNumber(m.To, cfg.number)) {
+    const viaService = cfg.messagingServiceSid !== undefined && params.MessagingServiceSid === cfg.messagingServiceSid;
+    if (!viaService && !sameNumber(m.To, cfg.number)) {
       deps.log?.(`twilio ${accountId}: message to ${m.To}, which is not this account's number ${cfg.number}; ignored`);
       return twiml();
     }

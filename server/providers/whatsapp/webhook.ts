@@ -19,6 +19,7 @@ const inboundMessage = z.object({
   image: media.optional(), document: media.optional(), audio: media.optional(), video: media.optional(), sticker: media.optional(),
   location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
   button: z.object({ text: z.string() }).optional(),
+  reaction: z.object({ emoji: z.string().optional() }).optional(),
   interactive: z.object({ button_reply: z.object({ title: z.string() }).optional(), list_reply: z.object({ title: z.string() }).optional() }).optional(),
 });
 const statusEntry = z.object({
@@ -81,6 +82,8 @@ export function whatsappWebhookHandler(groupId: string, cfg: WhatsAppConfig, gra
         for (const m of v.messages ?? []) {
           const eventId = `meta:${m.id}`;
           if (deps.events.seen(eventId)) continue;
+          // a removed reaction carries no emoji: nothing to show
+          if (m.type === 'reaction' && !m.reaction?.emoji) continue;
           const name = v.contacts?.find((c) => c.wa_id === m.from)?.profile?.name;
           await deliverInbound(m, name, groupId, graph, deps, sink);
           deps.events.remember(eventId);
@@ -105,7 +108,8 @@ export function whatsappWebhookHandler(groupId: string, cfg: WhatsAppConfig, gra
 }
 
 async function deliverInbound(m: InboundMessage, contactName: string | undefined, groupId: string, graph: GraphClient, deps: WebhookDeps, sink: ProviderSink): Promise<void> {
-  let body = m.text?.body ?? m.button?.text ?? m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? '';
+  const reacted = m.reaction?.emoji ? `Reacted ${m.reaction.emoji}` : undefined;
+  let body = m.text?.body ?? m.button?.text ?? m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? reacted ?? '';
   const attachments: AttachmentRef[] = [];
   const item = m.image ?? m.document ?? m.audio ?? m.video ?? m.sticker;
   if (item) {

@@ -74,6 +74,12 @@ describe('Meta inbound', () => {
     expect(h.sink.inbounds).toEqual([{ groupId: 'g-sales', channel: 'whatsapp', from: '+14155552671', body: 'STOP', providerMessageId: 'wamid.A', contactName: 'Ann' }]);
   });
 
+  it('shows reactions as text and drops removed reactions', async () => {
+    await post(delivery({ messages: [{ from: CONTACT_WA, id: 'wamid.R1', timestamp: '1', type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '👍' } }] }));
+    await post(delivery({ messages: [{ from: CONTACT_WA, id: 'wamid.R2', timestamp: '1', type: 'reaction', reaction: { message_id: 'wamid.X' } }] }));
+    expect(h.sink.inbounds.map((m) => m.body)).toEqual(['Reacted 👍']);
+  });
+
   it('delivers locations', async () => {
     await post(delivery({ messages: [{ from: CONTACT_WA, id: 'wamid.L', timestamp: '1', type: 'location', location: { latitude: 48.85, longitude: 2.35, name: 'Cafe' } }] }));
     expect(h.sink.inbounds[0]).toMatchObject({ body: '', location: { lat: 48.85, lng: 2.35, label: 'Cafe' } });
