@@ -14,10 +14,14 @@ import { PokeBuilder } from './pokeBuilder';
 import { loadViewer } from './visibility';
 
 const KNOWN_FRAMES = new Set(['hello', 'push', 'ping']);
+const HEARTBEAT_MS = 30_000;
 
 export class SyncHub {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Connection>();
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+  /** WebSocket-level pings find sockets whose peer vanished without a close (sleep, network loss). */
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly engine: Engine,
@@ -26,6 +30,19 @@ export class SyncHub {
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     engine.onCommit((c) => this.onCommit(c));
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private beat(): void {
+    for (const c of this.conns) {
+      if (this.alive.get(c.ws) === false) {
+        c.ws.terminate();
+        continue;
+      }
+      this.alive.set(c.ws, false);
+      c.ws.ping();
+    }
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -42,6 +59,7 @@ export class SyncHub {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     for (const c of this.conns) c.ws.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
@@ -49,6 +67,8 @@ export class SyncHub {
   private accept(ws: WebSocket): void {
     const conn = new Connection(ws);
     this.conns.add(conn);
+    this.alive.set(ws, true);
+    ws.on('pong', () => this.alive.set(ws, true));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       conn.chain = conn.chain.then(() => this.onMessage(conn, data, isBinary)).catch((e: unknown) => {
         this.log('relay: frame handling failed', e);
