@@ -81,8 +81,11 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'notifications');
   handleAppProtocol(join(distDir, 'renderer'));
 
+  // The window opens at once; bridge calls wait until the core has resumed its session.
+  const started = core.start();
   ipcMain.handle('parley:bridge', async (event, raw: unknown) => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) return { id: -1, ok: false, error: { code: 'forbidden', message: 'Not the Parley window' } };
+    await started.catch(() => undefined);
     return dispatchBridgeRequest(core, raw);
   });
 
@@ -103,7 +106,6 @@ async function main(): Promise<void> {
       n.show();
     }
   });
-  await core.start();
 
   installMenu({ docsUrl: 'https://parley.app/help' });
   win = createMainWindow({ stateFile: join(userData, 'window-state.json'), preload: preloadPath(__dirname), url: startUrl(configuredRelayUrl()), icon: iconPath });
