@@ -5,12 +5,23 @@ import { chatItemColumns, convItemColumns, convItemJoins, convUnread, toChatItem
 
 type InboxArgs = Required<Pick<QueryArgs<'inbox'>, 'view' | 'offset' | 'limit'>> & { groupId?: string | null; unreadOnly?: boolean };
 
-function convPage(db: Database.Database, me: string, where: string, params: Record<string, unknown>, a: InboxArgs): Page<InboxItem> {
+/** Totals kept by triggers (conversation_counts): no count over 100k rows per page. */
+function keptTotal(db: Database.Database, status: string, g: string | null): number {
+  const r = g
+    ? db.prepare('SELECT n FROM conversation_counts WHERE group_id = ? AND status = ?').get(g, status)
+    : db.prepare('SELECT COALESCE(sum(n), 0) AS n FROM conversation_counts WHERE status = ?').get(status);
+  return (r as { n: number } | undefined)?.n ?? 0;
+}
+
+function convPage(db: Database.Database, me: string, where: string, params: Record<string, unknown>, a: InboxArgs, status: string): Page<InboxItem> {
   const unread = a.unreadOnly ? ` AND ${convUnread}` : '';
   const join = a.unreadOnly ? `LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id` : '';
-  const total = (db.prepare(`SELECT count(*) AS n FROM conversations c ${join} WHERE ${where}${unread}`).get({ me, ...params }) as { n: number }).n;
+  const total = a.unreadOnly
+    ? (db.prepare(`SELECT count(*) AS n FROM conversations c ${join} WHERE ${where}${unread}`).get({ me, ...params }) as { n: number }).n
+    : keptTotal(db, status, (params.g as string | undefined) ?? null);
+  // rowid as the tie-breaker: it is the index's last column, so the page is read in index order
   const rows = db
-    .prepare(`SELECT ${convItemColumns} FROM conversations c ${convItemJoins} WHERE ${where}${unread} ORDER BY c.last_activity_at DESC, c.id LIMIT @limit OFFSET @offset`)
+    .prepare(`SELECT ${convItemColumns} FROM conversations c ${convItemJoins} WHERE ${where}${unread} ORDER BY c.last_activity_at DESC, c.rowid DESC LIMIT @limit OFFSET @offset`)
     .all({ me, ...params, limit: a.limit, offset: a.offset }) as ConvItemRaw[];
   return { total, offset: a.offset, items: rows.map(toConvItem) };
 }
@@ -20,12 +31,12 @@ export function inbox(db: Database.Database, me: string, a: InboxArgs): Page<Inb
   switch (a.view) {
     case 'team':
       return g
-        ? convPage(db, me, `c.group_id = @g AND c.status = 'open'`, { g }, a)
-        : convPage(db, me, `c.status = 'open'`, {}, a);
+        ? convPage(db, me, `c.group_id = @g AND c.status = 'open'`, { g }, a, 'open')
+        : convPage(db, me, `c.status = 'open'`, {}, a, 'open');
     case 'archived':
       return g
-        ? convPage(db, me, `c.group_id = @g AND c.status = 'archived'`, { g }, a)
-        : convPage(db, me, `c.status = 'archived'`, {}, a);
+        ? convPage(db, me, `c.group_id = @g AND c.status = 'archived'`, { g }, a, 'archived')
+        : convPage(db, me, `c.status = 'archived'`, {}, a, 'archived');
     case 'chats':
       return chatPage(db, me, a);
     case 'mine':
@@ -84,6 +95,6 @@ export function counts(db: Database.Database, me: string): Counts {
   const chats = (db
     .prepare(`SELECT count(*) AS n FROM (SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me) WHERE unread = 1`)
     .get({ me }) as { n: number }).n;
-  const archived = (db.prepare(`SELECT count(*) AS n FROM conversations WHERE status = 'archived'`).get() as { n: number }).n;
+  const archived = keptTotal(db, 'archived', null);
   return { mine: mineConvs + chats, team, teamAll, chats, archived };
 }

@@ -79,3 +79,22 @@ END;
 CREATE TRIGGER `chat_members_ad` AFTER DELETE ON `chats` BEGIN
   DELETE FROM chat_members WHERE chat_id = old.id;
 END;
+--> statement-breakpoint
+-- Conversations per (group, status): inbox totals without counting 100k rows per query.
+CREATE TABLE `conversation_counts` (`group_id` text NOT NULL, `status` text NOT NULL, `n` integer NOT NULL, PRIMARY KEY (`group_id`, `status`));
+--> statement-breakpoint
+CREATE TRIGGER `conversation_counts_ai` AFTER INSERT ON `conversations` BEGIN
+  INSERT INTO conversation_counts(group_id, status, n) VALUES (new.group_id, new.status, 1)
+    ON CONFLICT(group_id, status) DO UPDATE SET n = n + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `conversation_counts_ad` AFTER DELETE ON `conversations` BEGIN
+  UPDATE conversation_counts SET n = n - 1 WHERE group_id = old.group_id AND status = old.status;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `conversation_counts_au` AFTER UPDATE OF group_id, status ON `conversations`
+WHEN old.group_id IS NOT new.group_id OR old.status IS NOT new.status BEGIN
+  UPDATE conversation_counts SET n = n - 1 WHERE group_id = old.group_id AND status = old.status;
+  INSERT INTO conversation_counts(group_id, status, n) VALUES (new.group_id, new.status, 1)
+    ON CONFLICT(group_id, status) DO UPDATE SET n = n + 1;
+END;

@@ -7,7 +7,7 @@ import type { MutateResult } from '../../../shared/bridge';
 import type { MutationArgs, MutationName } from '../../../shared/mutators/args';
 import { newCore, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
-import { allRows, diffReplica } from './visibleSet';
+import { allRows, checkLocalIndexes, diffReplica } from './visibleSet';
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -123,7 +123,9 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
         const s = await a.core.query('syncStatus', {});
         if (s.state !== 'online' || s.pending > 0) return false;
       }
-      diffs = actors.flatMap((a) => diffReplica(relaySrc(), a.core.impl.current!.replica, a.userId).map((d) => `${a.name}: ${d}`));
+      diffs = actors.flatMap((a) =>
+        [...diffReplica(relaySrc(), a.core.impl.current!.replica, a.userId), ...checkLocalIndexes(a.core.impl.current!.replica.db)].map((d) => `${a.name}: ${d}`),
+      );
       return diffs.length === 0;
     }, 'quiescence', 60_000).catch((e: Error) => {
       throw new Error(`seed ${seed}: ${e.message}\n${diffs.join('\n')}`);

@@ -4,6 +4,7 @@ import { startTestRelay, type TestOrg } from '../../../server/testing';
 import { backoffDelay } from '../sync/backoff';
 import { newCore, settled, signIn, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
+import { checkLocalIndexes, diffReplica } from './visibleSet';
 
 let org: TestOrg | null = null;
 const cores: TestCore[] = [];
@@ -41,6 +42,14 @@ describe('reset and reconnect', () => {
     expect(await alice.query('search', { q: 'secret' })).toEqual([]);
     expect((await alice.query('contact', { id: contactId }))?.contact.name).toBe('Offline Olga');
     await waitFor(async () => (await admin.query('contact', { id: contactId })) !== null, 'offline contact reaches the relay');
+    const relay = { db: org.relay.services.engine.db, store: org.relay.services.engine.store };
+    const replica = alice.impl.current!.replica;
+    expect(diffReplica(relay, replica, org.alice.id)).toEqual([]);
+    expect(checkLocalIndexes(replica.db)).toEqual([]);
+    // the comparison does catch a row the user may not see
+    const adminConv = admin.impl.current!.replica.store.find('conversations', {})[0]!;
+    replica.store.put('conversations', adminConv);
+    expect(diffReplica(relay, replica, org.alice.id).join()).toContain('NOT VISIBLE');
   });
 
   it('reconnects after the relay restarts on the same port and catches up', async () => {

@@ -60,3 +60,23 @@ export function diffReplica(relay: RowSource, replica: RowSource, userId: string
   }
   return out;
 }
+
+/** The replica's trigger-kept tables agree with the rows they summarise. */
+export function checkLocalIndexes(db: Database.Database): string[] {
+  const out: string[] = [];
+  const counts = db.prepare(`SELECT group_id || '/' || status AS k, count(*) AS n FROM conversations GROUP BY group_id, status ORDER BY k`).all();
+  const kept = db.prepare(`SELECT group_id || '/' || status AS k, n FROM conversation_counts WHERE n <> 0 ORDER BY k`).all();
+  if (JSON.stringify(counts) !== JSON.stringify(kept)) out.push(`conversation_counts ${JSON.stringify(kept)} != ${JSON.stringify(counts)}`);
+  const assignees = db.prepare(`SELECT j.value || ':' || c.id AS k FROM conversations c, json_each(c.assignees) j ORDER BY k`).all();
+  const keptAssignees = db.prepare(`SELECT user_id || ':' || conversation_id AS k FROM conversation_assignees ORDER BY k`).all();
+  if (JSON.stringify(assignees) !== JSON.stringify(keptAssignees)) out.push('conversation_assignees out of step');
+  const members = db.prepare(`SELECT j.value || ':' || c.id AS k FROM chats c, json_each(c.members) j ORDER BY k`).all();
+  const keptMembers = db.prepare(`SELECT user_id || ':' || chat_id AS k FROM chat_members ORDER BY k`).all();
+  if (JSON.stringify(members) !== JSON.stringify(keptMembers)) out.push('chat_members out of step');
+  try {
+    for (const t of ['messages_fts', 'notes_fts', 'contacts_fts']) db.prepare(`INSERT INTO ${t}(${t}, rank) VALUES ('integrity-check', 1)`).run();
+  } catch (e) {
+    out.push(`search index: ${(e as Error).message}`);
+  }
+  return out;
+}
