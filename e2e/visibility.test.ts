@@ -1,6 +1,7 @@
 // Journey 3: an admin restricts a conversation to one agent; the other agent loses it
 // from the window and from the replica on disk.
 import Database from 'better-sqlite3';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pw } from './pw';
 import { eventually, goTo, replicaFiles, rowId, startWorld, type AppUser, type World } from './harness';
@@ -59,5 +60,14 @@ describe('Visibility', () => {
     await eventually(() => rowsIn(bob.dataDir, id) === 0, 'the conversation gone from Bob’s replica');
     await pw(alice.page.getByRole('option', { name: /Karl Lindqvist.*restricted/ })).toBeVisible();
     expect(rowsIn(alice.dataDir, id)).toBeGreaterThan(0);
+  });
+
+  it('3b. leaves no stray bytes of the restricted text in the other agent’s replica files (database, WAL)', async () => {
+    // Deleted rows linger in free pages and old WAL frames unless the core uses
+    // PRAGMA secure_delete and checkpoints (TRUNCATE) after applying a scope loss.
+    const leftovers = replicaFiles(bob.dataDir)
+      .flatMap((f) => [f, `${f}-wal`])
+      .filter((f) => existsSync(f) && readFileSync(f).includes('Private matter, please'));
+    expect(leftovers).toEqual([]);
   });
 });
