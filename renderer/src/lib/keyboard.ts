@@ -2,18 +2,11 @@
 import { useEffect } from 'react';
 import { useUi } from '../state/ui';
 import { mutate } from './mutate';
+import { step } from './step';
 
 function typing(t: EventTarget | null): boolean {
   if (!(t instanceof HTMLElement)) return false;
   return t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName);
-}
-
-/** Pure step for J/K so it can be tested: the id after/before `current` in `ids`. */
-export function step(ids: string[], current: string | null, dir: 1 | -1): string | null {
-  if (ids.length === 0) return null;
-  const i = current ? ids.indexOf(current) : -1;
-  if (i < 0) return dir === 1 ? (ids[0] ?? null) : (ids[ids.length - 1] ?? null);
-  return ids[Math.max(0, Math.min(ids.length - 1, i + dir))] ?? null;
 }
 
 export function useShortcuts() {

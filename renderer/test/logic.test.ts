@@ -1,0 +1,74 @@
+// Pure renderer logic: which queries a change invalidates, J/K stepping, timeline merge, formats.
+import { describe, expect, it } from 'vitest';
+import { affects } from '../src/lib/queries.logic';
+import { step } from '../src/lib/step';
+import { timelineItems } from '../src/components/conversation/timelineItems';
+import { initials, money, shortTime, windowLeft } from '../src/lib/format';
+import { toBridgeError } from '../bridge/errors';
+
+describe('query invalidation', () => {
+  it('invalidates only queries that read a changed table', () => {
+    const change = { tables: ['contacts'] };
+    expect(affects('contacts', change)).toBe(true);
+    expect(affects('tags', change)).toBe(true);
+    expect(affects('directory', change)).toBe(false);
+    expect(affects('broadcasts', change)).toBe(false);
+    expect(affects('session', change)).toBe(false);
+  });
+  it('an empty table list means everything may have changed', () => {
+    expect(affects('directory', { tables: [] })).toBe(true);
+    expect(affects('broadcasts', { tables: [] })).toBe(true);
+  });
+  it('failures follow every change', () => {
+    expect(affects('failures', { tables: ['users'] })).toBe(true);
+  });
+});
+
+describe('J/K', () => {
+  const ids = ['a', 'b', 'c'];
+  it('moves down and up and stops at the ends', () => {
+    expect(step(ids, null, 1)).toBe('a');
+    expect(step(ids, null, -1)).toBe('c');
+    expect(step(ids, 'a', 1)).toBe('b');
+    expect(step(ids, 'c', 1)).toBe('c');
+    expect(step(ids, 'a', -1)).toBe('a');
+    expect(step([], 'a', 1)).toBeNull();
+  });
+});
+
+describe('timeline', () => {
+  const day = (d: number, h: number) => new Date(2026, 0, d, h).getTime();
+  const base = { pending: false, version: 1 };
+  it('merges messages, notes and payment cards in time order with one separator per day', () => {
+    const items = timelineItems({
+      messages: [
+        { ...base, id: 'm2', createdAt: day(2, 9) },
+        { ...base, id: 'm1', createdAt: day(1, 10) },
+      ] as never,
+      notes: [{ ...base, id: 'n1', createdAt: day(1, 11) }] as never,
+      invoices: [{ ...base, id: 'i1', createdAt: day(2, 8) }] as never,
+      checkouts: [],
+    });
+    expect(items.map((i) => i.kind)).toEqual(['day', 'message', 'note', 'day', 'invoice', 'message']);
+  });
+});
+
+describe('formats', () => {
+  it('shows list times relative and short', () => {
+    const now = new Date(2026, 5, 10, 12, 0).getTime();
+    expect(shortTime(now - 30_000, now)).toBe('now');
+    expect(shortTime(now - 5 * 60_000, now)).toBe('5m');
+    expect(shortTime(now - 3 * 3_600_000, now)).toBe('3h');
+  });
+  it('formats money from minor units, initials and the WhatsApp window', () => {
+    expect(money(20400, 'GBP')).toMatch(/204\.00/);
+    expect(initials('Jane  Cooper')).toBe('JC');
+    expect(initials('Cher')).toBe('C');
+    expect(windowLeft(3 * 3_600_000 + 60_000, 0)).toBe('3 h');
+    expect(windowLeft(25 * 60_000, 0)).toBe('25 min');
+  });
+  it('normalises errors from IPC and the socket into plain messages', () => {
+    expect(toBridgeError(new Error("Error invoking remote method 'bridge': Error: Wrong password")).message).toBe('Wrong password');
+    expect(toBridgeError({ bridgeError: true, code: 'forbidden', message: 'Not allowed' })).toMatchObject({ code: 'forbidden', message: 'Not allowed' });
+  });
+});
