@@ -123,8 +123,8 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
       const row = accounts.stripe();
       const p = row && stripeOf(row);
       if (!row || !p || p instanceof Error) return undefined;
-      const c = accounts.config(row);
-      return c.kind === 'stripe' ? stripeWebhookHandler(p.stripe, c.config, deps) : undefined;
+      const c = configOf(row);
+      return !(c instanceof Error) && c.kind === 'stripe' ? stripeWebhookHandler(p.stripe, c.config, deps) : undefined;
     }
     const row = id ? accounts.get(id) : undefined;
     if (!row?.groupId) return undefined;
