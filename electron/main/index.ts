@@ -94,13 +94,15 @@ async function main(): Promise<void> {
     if (countsTimer) return;
     countsTimer = setTimeout(() => {
       countsTimer = null;
-      core.query('counts', {}).then((c) => tray?.setUnread(c.mine + c.teamAll), () => tray?.setUnread(0));
+      // The badge is the to-do list (My inbox: assigned conversations and chats), not the whole team's unread.
+      core.query('counts', {}).then((c) => tray?.setUnread(c.mine), () => tray?.setUnread(0));
     }, 300);
   };
   core.subscribe((e) => {
     send(e);
     if (e.type === 'changed' || e.type === 'session') refreshUnread();
-    if (e.type === 'notify' && Notification.isSupported()) {
+    // No pop-up for what the user is already looking at.
+    if (e.type === 'notify' && Notification.isSupported() && !win?.isFocused()) {
       const n = new Notification({ title: e.title, body: e.body, icon: iconPath });
       n.on('click', () => navigate(e.target));
       n.show();
