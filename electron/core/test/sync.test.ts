@@ -115,6 +115,26 @@ describe('core against a real relay', () => {
     expect(a).toMatchObject({ name: 'Xavier', notes: 'from alice' });
   });
 
+  it('uploads an attachment, sends it in a team chat, the other member is notified and can fetch the bytes', async () => {
+    const { org, cores: [alice, bob] } = await setup('alice@test.parley', 'bob@test.parley');
+    const bytes = Buffer.from('%PDF-1.4 pretend pdf');
+    const ref = await alice!.command('uploadAttachment', { name: 'quote.pdf', mime: 'application/pdf', dataBase64: bytes.toString('base64') });
+    expect(ref).toMatchObject({ name: 'quote.pdf', mime: 'application/pdf', size: bytes.length });
+    const events: BridgeEvent[] = [];
+    bob!.subscribe((e) => events.push(e));
+    const chatId = uuidv7();
+    await alice!.mutate('createChat', { id: chatId, members: [org.alice.id, org.bob.id] });
+    await alice!.mutate('sendChatMessage', { id: uuidv7(), chatId, body: 'the quote', attachments: [ref] });
+    await waitFor(() => events.some((e) => e.type === 'notify' && e.target.kind === 'chat' && e.target.id === chatId), 'chat notification');
+    const got = await bob!.command('attachmentData', { id: ref.id });
+    expect(Buffer.from(got.dataBase64, 'base64').equals(bytes)).toBe(true);
+    expect(got.mime).toContain('application/pdf');
+    const carol = newCore();
+    cores.push(carol);
+    await signIn(carol, org.relay.httpUrl, 'carol@test.parley', org.password);
+    await expect(carol.command('attachmentData', { id: ref.id })).rejects.toMatchObject({ bridgeError: true });
+  });
+
   it('sign-out deletes the replica and the stored token', async () => {
     const { cores: [alice] } = await setup('alice@test.parley');
     const session = await alice!.query('session', {});
