@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { uuidv7 } from 'uuidv7';
+import { z } from 'zod';
 import { MAX_FRAME_BYTES } from '../../shared/protocol/index';
+import { defineMutator } from '../../shared/mutators/define';
+import { mutators as productMutators } from '../../shared/mutators/index';
 import { tokenSecret } from '../auth/tokens';
 import { startTestRelay, type TestOrg } from '../testing';
 import { connectAs } from './helpers';
@@ -114,6 +117,12 @@ describe('protocol abuse', () => {
     await c.close();
   });
 
+  it('closes a socket that keeps sending garbage', async () => {
+    const c = await raw();
+    for (let i = 0; i < 12; i++) c.sendRaw('garbage');
+    expect((await c.waitForClose()).code).toBe(1008);
+  });
+
   it('keeps serving the other client', async () => {
     const id = uuidv7();
     const r = await bystander.mutate('createContact', { id, name: 'Still here', phone: '+447700900558' });
@@ -121,5 +130,27 @@ describe('protocol abuse', () => {
     expect(bystander.row('contacts', id)?.name).toBe('Still here');
     const health = await fetch(`${org.relay.httpUrl}/health`);
     expect(health.status).toBe(200);
+  });
+});
+
+describe('a mutator that crashes', () => {
+  it('is rejected as internal and the relay carries on', async () => {
+    const mutators = {
+      boom: defineMutator({ args: z.object({}), run() { throw new TypeError('bug in a mutator'); } }),
+      ...productMutators,
+    };
+    const logged: string[] = [];
+    const o = await startTestRelay({ mutators, log: (m) => logged.push(m) });
+    try {
+      const c = await connectAs(o, 'alice');
+      const r = await c.mutate('boom', {});
+      expect(r).toEqual({ id: 1, status: 'rejected', code: 'internal', message: 'internal error' });
+      expect(logged.some((m) => m.includes('boom'))).toBe(true);
+      const ok = await c.mutate('createContact', { id: uuidv7(), name: 'After', phone: '+447700900559' });
+      expect(ok.status).toBe('ok');
+      await c.close();
+    } finally {
+      await o.relay.close();
+    }
   });
 });
