@@ -91,7 +91,11 @@ export class WsTestClient {
     return r.results.find((x) => x.id === id) as MutationResult;
   }
 
-  /** Resolves with the next frame (after those already consumed by earlier waits) matching. */
+  /**
+   * Resolves with the next matching frame after the last frame an earlier wait returned
+   * (a cursor: frames before it are not searched again). `pred` may also just inspect the
+   * replica (`() => c.row(...)?.status === 'sent'`).
+   */
   waitFor<T extends DownFrame['type']>(type: T, pred: (f: FrameOf<T>) => boolean = () => true, timeoutMs = 10_000): Promise<FrameOf<T>> {
     const match = (f: DownFrame) => f.type === type && pred(f as FrameOf<T>);
     for (let i = this.cursor; i < this.frames.length; i++) {
