@@ -82,6 +82,9 @@ export function adminRoutes(router: Router, svc: Services): void {
     await requireAdmin(svc, req);
     sendJson(res, 200, svc.simulator.sent());
   });
+  router.on('GET', /^\/sync$/, () => {
+    throw new HttpError(426, 'upgrade_required', 'the sync endpoint speaks WebSocket (docs/PROTOCOL.md)');
+  });
   router.on('GET', /^\/health$/, ({ res }) => sendJson(res, 200, { ok: true, version: svc.engine.version() }));
   router.on('GET', /^\/metrics$/, ({ res }) => {
     const mem = process.memoryUsage();
