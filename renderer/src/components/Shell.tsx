@@ -2,6 +2,7 @@
 import type { Session } from '../../../shared/bridge';
 import { useUi } from '../state/ui';
 import { useShortcuts } from '../lib/keyboard';
+import { useAppEffects } from '../lib/appEffects';
 import { Sidebar } from './Sidebar';
 import { InboxView } from '../views/InboxView';
 import { ChatsView } from '../views/ChatsView';
@@ -12,6 +13,7 @@ import { Dialogs } from './dialogs/Dialogs';
 export function Shell({ session }: { session: Session }) {
   const view = useUi((s) => s.view);
   useShortcuts();
+  useAppEffects();
   return (
     <div className="app">
       <Sidebar session={session} />

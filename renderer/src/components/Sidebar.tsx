@@ -7,6 +7,7 @@ import { useBridgeQuery } from '../lib/queries';
 import { useDirectory } from '../lib/directory';
 import { useUi, type View } from '../state/ui';
 import { ConnectionStatus } from './ConnectionStatus';
+import { FailuresButton } from './FailuresButton';
 import { Avatar } from './Avatar';
 import { getBridge, errorMessage } from '../../bridge';
 import { toast } from '../state/toasts';
@@ -84,6 +85,7 @@ export function Sidebar({ session }: { session: Session }) {
         <NavItem view={{ kind: 'broadcast' }} icon={<Megaphone size={16} />} label="Broadcast" />
       </div>
       <div className="sidebar-foot">
+        <FailuresButton />
         <ConnectionStatus />
         <div className="row">
           <button type="button" className="icon-btn" onClick={() => setTheme(themeCycle[theme])} aria-label={`Theme: ${theme}. Switch theme`} title={`Theme: ${theme}`}>

@@ -13,16 +13,19 @@ import { ContactDetail } from '../components/contacts/ContactDetail';
 import { ContactForm } from '../components/contacts/ContactForm';
 import { ImportDialog, exportCsv } from '../components/contacts/ImportExport';
 import { plural } from '../lib/format';
+import { useBridgeQuery } from '../lib/queries';
 
 const ROW = 56;
 
 export function ContactsView({ session }: { session: Session }) {
   const [search, setSearch] = useState('');
+  const [tag, setTag] = useState('');
+  const tags = useBridgeQuery('tags', {}).data ?? [];
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
   const { selectedId, select, setListIds } = useUi();
   const admin = session.role === 'admin';
-  const args = { search: search.trim() || undefined, limit: 200 };
+  const args = { search: search.trim() || undefined, tag: tag || undefined, limit: 200 };
   const q = useInfiniteQuery({
     queryKey: ['contacts', args],
     queryFn: ({ pageParam }) => getBridge().query('contacts', { ...args, offset: pageParam }),
@@ -68,6 +71,14 @@ export function ContactsView({ session }: { session: Session }) {
         <div className="list-search">
           <Search size={14} aria-hidden="true" />
           <input className="input" type="search" placeholder="Search name, phone, email, tag" aria-label="Search contacts" value={search} onChange={(e) => setSearch(e.target.value)} />
+          {tags.length > 0 && (
+            <select className="select tag-filter" aria-label="Filter by tag" value={tag} onChange={(e) => setTag(e.target.value)}>
+              <option value="">All tags</option>
+              {tags.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          )}
         </div>
         {items.length === 0 && !q.isPending ? (
           <div className="empty">

@@ -42,7 +42,10 @@ export function DetailsPane({ detail }: { detail: ConversationDetail }) {
           </div>
         )}
         {contact.notes && <p className="small muted details-notes">{contact.notes}</p>}
-        <button type="button" className="btn sm ghost" onClick={() => setView({ kind: 'contacts' })}>
+        <button type="button" className="btn sm ghost" onClick={() => {
+            setView({ kind: 'contacts' });
+            select(contact.id);
+          }}>
           Open in Contacts
         </button>
       </section>
