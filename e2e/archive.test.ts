@@ -38,7 +38,7 @@ describe('Archive', () => {
 
     await actions(page).getByRole('button', { name: 'Archive', exact: true }).click();
     await page.getByRole('dialog', { name: 'Archive conversation?' }).getByRole('button', { name: 'Archive', exact: true }).click();
-    await pw(page.getByText(/unpaid invoice/i).first()).toBeVisible();
+    await pw(page.getByRole('alert').filter({ hasText: /unpaid invoice/i }).first()).toBeVisible();
     await pw(page.getByRole('heading', { name: 'Maya Patel', level: 1 })).toBeVisible();
     expect(await page.getByRole('region', { name: 'Conversation with Maya Patel' }).getByText('Archived', { exact: true }).count()).toBe(0);
 
