@@ -98,3 +98,9 @@ WHEN old.group_id IS NOT new.group_id OR old.status IS NOT new.status BEGIN
   INSERT INTO conversation_counts(group_id, status, n) VALUES (new.group_id, new.status, 1)
     ON CONFLICT(group_id, status) DO UPDATE SET n = n + 1;
 END;
+--> statement-breakpoint
+-- Term lists of the text indexes: a typed prefix is expanded into the terms it matches
+-- (an OR of terms is read lazily, newest first; a prefix query merges whole doclists).
+CREATE VIRTUAL TABLE `messages_fts_vocab` USING fts5vocab(messages_fts, 'row');
+--> statement-breakpoint
+CREATE VIRTUAL TABLE `notes_fts_vocab` USING fts5vocab(notes_fts, 'row');

@@ -52,6 +52,11 @@ describe('bridge queries and commands', () => {
     await admin.mutate('addNote', { id: uuidv7(), conversationId: conv, body: 'Customer prefers courier Zephyr' });
     expect((await admin.query('search', { q: 'zephyr' })).map((h) => h.kind)).toEqual(['note']);
     expect(await admin.query('search', { q: '"; DROP TABLE' })).toEqual([]);
+    // accents and case are ignored, every word is a prefix, all words are required
+    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900303', body: 'Meet me at the Café Zürich tomorrow' });
+    await waitFor(async () => (await admin.query('search', { q: 'zur caf' })).length === 1, 'accent-insensitive prefix search');
+    expect(await admin.query('search', { q: 'zur pineapple' })).toEqual([]);
+    expect((await admin.query('search', { q: 'CAFÉ' }))[0]?.snippet).toContain('\u0002Café\u0003');
   });
 
   it('Team inbox, My inbox, Archived, Chats and unread counts', async () => {
