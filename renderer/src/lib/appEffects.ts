@@ -5,6 +5,13 @@ import { useBridgeQuery } from './queries';
 import { useUi } from '../state/ui';
 import { toast } from '../state/toasts';
 
+/** Deep link or notification click: show the item in the view it lives in. */
+function open(target: { kind: 'conversation' | 'chat'; id: string }): void {
+  const ui = useUi.getState();
+  ui.setView(target.kind === 'chat' ? { kind: 'chats' } : { kind: 'inbox', inbox: 'mine', groupId: null });
+  useUi.getState().select(target.id);
+}
+
 export function useAppEffects() {
   const counts = useBridgeQuery('counts', {}).data;
   const unread = counts ? counts.mine : 0;
@@ -15,6 +22,7 @@ export function useAppEffects() {
   useEffect(
     () =>
       getBridge().subscribe((e) => {
+        if (e.type === 'navigate') return open(e.target);
         if (e.type !== 'notify') return;
         const ui = useUi.getState();
         if (!document.hidden && ui.selectedId === e.target.id) return;
@@ -23,8 +31,7 @@ export function useAppEffects() {
           const n = new Notification(e.title, { body: e.body });
           n.onclick = () => {
             window.focus();
-            ui.setView(e.target.kind === 'chat' ? { kind: 'chats' } : { kind: 'inbox', inbox: 'mine', groupId: null });
-            useUi.getState().select(e.target.id);
+            open(e.target);
           };
         } else if (!document.hidden) {
           toast('info', `${e.title}: ${e.body}`);

@@ -46,7 +46,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           <button type="button" className="btn" onClick={onClose}>
             {result ? 'Done' : 'Cancel'}
           </button>
-          <button type="button" className="btn primary" disabled={!csv.trim() || busy} onClick={() => void run()}>
+          <button type="button" className="btn primary" disabled={!csv.trim() || busy || result !== null} onClick={() => void run()}>
             {busy ? 'Importing…' : 'Import'}
           </button>
         </>
@@ -57,11 +57,17 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       </p>
       <div className="field">
         <label htmlFor="csv-file">CSV file</label>
-        <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => void e.target.files?.[0]?.text().then(setCsv)} />
+        <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => void e.target.files?.[0]?.text().then((t) => {
+          setCsv(t);
+          setResult(null);
+        })} />
       </div>
       <div className="field">
         <label htmlFor="csv-text">Or paste CSV</label>
-        <textarea id="csv-text" className="textarea mono" rows={6} value={csv} onChange={(e) => setCsv(e.target.value)} />
+        <textarea id="csv-text" className="textarea mono" rows={6} value={csv} onChange={(e) => {
+            setCsv(e.target.value);
+            setResult(null);
+          }} />
       </div>
       {error && (
         <p className="form-error" role="alert">
