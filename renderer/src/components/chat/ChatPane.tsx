@@ -48,7 +48,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
     if (el) el.scrollTop = el.scrollHeight;
   }, [d?.messages.length, chatId]);
 
-  if (!d) return <section className="conv-pane">{!q.isPending && <div className="empty">This chat is no longer available.</div>}</section>;
+  if (!d) return <section className="conv-pane">{!(q.isPending || q.isPlaceholderData || q.isFetching) && <div className="empty">This chat is no longer available.</div>}</section>;
   const title = chatTitle(d.chat, session?.userId, dir.userName);
 
   const send = async () => {

@@ -19,7 +19,7 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
   const { setView, select } = useUi();
   const [mode, setMode] = useState<'view' | 'edit' | 'merge' | 'delete'>('view');
   const d = q.data?.contact.id === id ? q.data : null;
-  if (!d) return q.isPending ? null : <div className="empty">This contact no longer exists.</div>;
+  if (!d) return q.isPending || q.isPlaceholderData || q.isFetching ? null : <div className="empty">This contact no longer exists.</div>;
   const c = d.contact;
   if (mode === 'edit') return <ContactForm contact={c} onDone={() => setMode('view')} />;
 

@@ -23,10 +23,11 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     void mutate('markRead', { targetId: conversationId, at: Math.max(Date.now(), lastActivity) }, { quiet: true });
   }, [conversationId, lastActivity]);
 
+  const loading = q.isPending || q.isPlaceholderData || (q.isFetching && !detail);
   if (!detail) {
     return (
-      <section className="conv-pane" aria-busy={q.isPending}>
-        {!q.isPending && (
+      <section className="conv-pane" aria-busy={loading}>
+        {!loading && (
           <div className="empty">
             <h2>This conversation is no longer available</h2>
             <p className="small">It may have been deleted, or its visibility changed.</p>

@@ -2,7 +2,8 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useInfiniteQuery, keepPreviousData } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Inbox } from 'lucide-react';
+import { Inbox, RefreshCw } from 'lucide-react';
+import { useBridgeQuery } from '../../lib/queries';
 import type { InboxItem } from '../../../../shared/bridge';
 import { getBridge } from '../../../bridge';
 import { useUi } from '../../state/ui';
@@ -34,6 +35,8 @@ const emptyText = {
 export function InboxList({ inbox, items, loading, onEndReached, label }: { inbox: keyof typeof emptyText; items: InboxItem[]; loading: boolean; onEndReached: () => void; label: string }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const { selectedId, cursorId, select, setListIds } = useUi();
+  const sync = useBridgeQuery('syncStatus', {}).data;
+  const firstSync = !!sync && sync.lastSyncedAt === null && sync.state !== 'offline';
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is meant to be used this way
   const virt = useVirtualizer({ count: items.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 8 });
 
@@ -51,6 +54,16 @@ export function InboxList({ inbox, items, loading, onEndReached, label }: { inbo
   }, [cursorIndex, virt]);
 
   if (!loading && items.length === 0) {
+    // before the first sync the replica is empty for a reason: say so rather than "all clear"
+    if (firstSync) {
+      return (
+        <div className="empty" aria-busy="true">
+          <RefreshCw size={24} className="spin" aria-hidden="true" />
+          <h2>Syncing your inbox…</h2>
+          <p className="small">Conversations appear as they arrive.</p>
+        </div>
+      );
+    }
     const [title, hint] = emptyText[inbox];
     return (
       <div className="empty">
