@@ -15,7 +15,7 @@ import { RowStore } from '../shared/store/rowStore';
 import { Replica, defaultMigrationsDir } from '../electron/core/db/replica';
 import { ChangeSet } from '../electron/core/engine/changeSet';
 import { MutationEngine } from '../electron/core/engine/engine';
-import { inbox } from '../electron/core/bridge/inboxQueries';
+import { counts, inbox } from '../electron/core/bridge/inboxQueries';
 import { search } from '../electron/core/bridge/searchQuery';
 
 const PART = 2000;
@@ -154,6 +154,12 @@ export async function run(): Promise<Record<string, unknown>> {
       inbox(db, 'u0', { view: 'team', groupId: i % 3 === 0 ? null : `g${i % 2}`, offset: i % 5 === 0 ? 500 : 0, limit: 50 });
       inboxMs.push(performance.now() - s);
     }
+    const countsMs: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const s = performance.now();
+      counts(db, `u${i % 10}`);
+      countsMs.push(performance.now() - s);
+    }
     const searchMs: number[] = [];
     const r = rng(7);
     for (let i = 0; i < 200; i++) {
@@ -197,6 +203,7 @@ export async function run(): Promise<Record<string, unknown>> {
       searchBackfill: { seconds: +backfillSecs.toFixed(2), maxStepMs: +maxBackfillMs.toFixed(1) },
       eventLoop: { maxStallMs: +(h.max / 1e6).toFixed(1), maxChunkApplyMs: +maxPartMs.toFixed(1), chunkApplyP50Ms: pct(chunkMs, 50), chunkApplyP99Ms: pct(chunkMs, 99), targetMs: 50 },
       teamInboxMs: { p50: pct(inboxMs, 50), p95: pct(inboxMs, 95), targetP95: 5 },
+      unreadCountsMs: { p50: pct(countsMs, 50), p95: pct(countsMs, 95) },
       searchMs: { p50: pct(searchMs, 50), p95: pct(searchMs, 95), targetP95: 30 },
       localWriteMs: { p50: pct(writeMs, 50), p95: pct(writeMs, 95), targetP50: 1 },
       catchUp10kMs: { ms: Math.round(catchUpMs), target: 1000 },

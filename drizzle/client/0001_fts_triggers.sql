@@ -104,3 +104,44 @@ END;
 CREATE VIRTUAL TABLE `messages_fts_vocab` USING fts5vocab(messages_fts, 'row');
 --> statement-breakpoint
 CREATE VIRTUAL TABLE `notes_fts_vocab` USING fts5vocab(notes_fts, 'row');
+--> statement-breakpoint
+-- Unread conversations, kept by triggers (the replica holds only its own user's read
+-- marks): unread counts and "unread only" without comparing 100k rows per query.
+CREATE INDEX `read_states_target` ON `read_states` (`target_id`);
+--> statement-breakpoint
+CREATE TABLE `unread_conversations` (`conversation_id` text PRIMARY KEY NOT NULL, `group_id` text NOT NULL, `status` text NOT NULL);
+--> statement-breakpoint
+CREATE INDEX `unread_conversations_status_group` ON `unread_conversations` (`status`, `group_id`);
+--> statement-breakpoint
+CREATE TRIGGER `unread_conversations_ai` AFTER INSERT ON `conversations`
+WHEN new.last_inbound_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = new.id AND r.last_read_at >= new.last_inbound_at) BEGIN
+  INSERT OR REPLACE INTO unread_conversations(conversation_id, group_id, status) VALUES (new.id, new.group_id, new.status);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `unread_conversations_au` AFTER UPDATE OF last_inbound_at, status, group_id ON `conversations` BEGIN
+  DELETE FROM unread_conversations WHERE conversation_id = old.id;
+  INSERT INTO unread_conversations(conversation_id, group_id, status) SELECT new.id, new.group_id, new.status
+    WHERE new.last_inbound_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = new.id AND r.last_read_at >= new.last_inbound_at);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `unread_conversations_ad` AFTER DELETE ON `conversations` BEGIN
+  DELETE FROM unread_conversations WHERE conversation_id = old.id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `unread_read_states_ai` AFTER INSERT ON `read_states` BEGIN
+  DELETE FROM unread_conversations WHERE conversation_id = new.target_id;
+  INSERT INTO unread_conversations(conversation_id, group_id, status) SELECT c.id, c.group_id, c.status FROM conversations c
+    WHERE c.id = new.target_id AND c.last_inbound_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = c.id AND r.last_read_at >= c.last_inbound_at);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `unread_read_states_au` AFTER UPDATE ON `read_states` BEGIN
+  DELETE FROM unread_conversations WHERE conversation_id IN (old.target_id, new.target_id);
+  INSERT INTO unread_conversations(conversation_id, group_id, status) SELECT c.id, c.group_id, c.status FROM conversations c
+    WHERE c.id IN (old.target_id, new.target_id) AND c.last_inbound_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = c.id AND r.last_read_at >= c.last_inbound_at);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `unread_read_states_ad` AFTER DELETE ON `read_states` BEGIN
+  DELETE FROM unread_conversations WHERE conversation_id = old.target_id;
+  INSERT INTO unread_conversations(conversation_id, group_id, status) SELECT c.id, c.group_id, c.status FROM conversations c
+    WHERE c.id = old.target_id AND c.last_inbound_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = c.id AND r.last_read_at >= c.last_inbound_at);
+END;

@@ -1,7 +1,7 @@
 // Team inbox, My inbox, Archived, Chats, and the unread counts.
 import type Database from 'better-sqlite3';
 import type { Counts, InboxItem, Page, QueryArgs } from '../../../shared/bridge';
-import { chatItemColumns, convItemColumns, convItemJoins, convUnread, toChatItem, toConvItem, type ChatItemRaw, type ConvItemRaw } from './listItems';
+import { chatItemColumns, convItemColumns, convItemJoins, toChatItem, toConvItem, type ChatItemRaw, type ConvItemRaw } from './listItems';
 
 type InboxArgs = Required<Pick<QueryArgs<'inbox'>, 'view' | 'offset' | 'limit'>> & { groupId?: string | null; unreadOnly?: boolean };
 
@@ -14,14 +14,15 @@ function keptTotal(db: Database.Database, status: string, g: string | null): num
 }
 
 function convPage(db: Database.Database, me: string, where: string, params: Record<string, unknown>, a: InboxArgs, status: string): Page<InboxItem> {
-  const unread = a.unreadOnly ? ` AND ${convUnread}` : '';
-  const join = a.unreadOnly ? `LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id` : '';
+  const g = (params.g as string | undefined) ?? null;
+  // "unread only" starts from the trigger-kept unread set, which is small
+  const from = a.unreadOnly ? 'unread_conversations u JOIN conversations c ON c.id = u.conversation_id' : 'conversations c';
   const total = a.unreadOnly
-    ? (db.prepare(`SELECT count(*) AS n FROM conversations c ${join} WHERE ${where}${unread}`).get({ me, ...params }) as { n: number }).n
-    : keptTotal(db, status, (params.g as string | undefined) ?? null);
+    ? (db.prepare(`SELECT count(*) AS n FROM unread_conversations WHERE status = @status${g ? ' AND group_id = @g' : ''}`).get({ status, ...(g ? { g } : {}) }) as { n: number }).n
+    : keptTotal(db, status, g);
   // rowid as the tie-breaker: it is the index's last column, so the page is read in index order
   const rows = db
-    .prepare(`SELECT ${convItemColumns} FROM conversations c ${convItemJoins} WHERE ${where}${unread} ORDER BY c.last_activity_at DESC, c.rowid DESC LIMIT @limit OFFSET @offset`)
+    .prepare(`SELECT ${convItemColumns} FROM ${from} ${convItemJoins} WHERE ${where} ORDER BY c.last_activity_at DESC, c.rowid DESC LIMIT @limit OFFSET @offset`)
     .all({ me, ...params, limit: a.limit, offset: a.offset }) as ConvItemRaw[];
   return { total, offset: a.offset, items: rows.map(toConvItem) };
 }
@@ -54,10 +55,10 @@ function chatPage(db: Database.Database, me: string, a: InboxArgs): Page<InboxIt
 
 /** Assigned open conversations and my chats, merged by latest activity. */
 function minePage(db: Database.Database, me: string, a: InboxArgs): Page<InboxItem> {
-  const convUnreadFilter = a.unreadOnly ? ` AND ${convUnread}` : '';
+  const convUnreadFilter = a.unreadOnly ? ' AND EXISTS (SELECT 1 FROM unread_conversations u WHERE u.conversation_id = c.id)' : '';
   const chatUnreadFilter = a.unreadOnly ? ' WHERE unread = 1' : '';
   const convs = `SELECT 'conversation' AS k, c.id, c.last_activity_at FROM conversation_assignees ca JOIN conversations c ON c.id = ca.conversation_id
-    LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id WHERE ca.user_id = @me AND c.status = 'open'${convUnreadFilter}`;
+    WHERE ca.user_id = @me AND c.status = 'open'${convUnreadFilter}`;
   const chats = `SELECT 'chat' AS k, id, last_activity_at FROM (SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me)${chatUnreadFilter}`;
   const union = `${convs} UNION ALL ${chats}`;
   const total = (db.prepare(`SELECT count(*) AS n FROM (${union})`).get({ me }) as { n: number }).n;
@@ -78,10 +79,7 @@ function minePage(db: Database.Database, me: string, a: InboxArgs): Page<InboxIt
 }
 
 export function counts(db: Database.Database, me: string): Counts {
-  const perGroup = db
-    .prepare(`SELECT c.group_id AS g, count(*) AS n FROM conversations c LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id
-              WHERE c.status = 'open' AND ${convUnread} GROUP BY c.group_id`)
-    .all({ me }) as { g: string; n: number }[];
+  const perGroup = db.prepare(`SELECT group_id AS g, count(*) AS n FROM unread_conversations WHERE status = 'open' GROUP BY group_id`).all() as { g: string; n: number }[];
   const team: Record<string, number> = {};
   let teamAll = 0;
   for (const r of perGroup) {
@@ -89,8 +87,7 @@ export function counts(db: Database.Database, me: string): Counts {
     teamAll += r.n;
   }
   const mineConvs = (db
-    .prepare(`SELECT count(*) AS n FROM conversation_assignees ca JOIN conversations c ON c.id = ca.conversation_id
-              LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id WHERE ca.user_id = @me AND c.status = 'open' AND ${convUnread}`)
+    .prepare(`SELECT count(*) AS n FROM conversation_assignees ca JOIN unread_conversations u ON u.conversation_id = ca.conversation_id WHERE ca.user_id = @me AND u.status = 'open'`)
     .get({ me }) as { n: number }).n;
   const chats = (db
     .prepare(`SELECT count(*) AS n FROM (SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me) WHERE unread = 1`)

@@ -14,8 +14,6 @@ export const convItemColumns = `
 export const convItemJoins = `
   LEFT JOIN contacts k ON k.id = c.contact_id
   LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id`;
-/** A conversation is unread when a message came in after the viewer's read mark. */
-export const convUnread = `(c.last_inbound_at IS NOT NULL AND (rs.last_read_at IS NULL OR rs.last_read_at < c.last_inbound_at))`;
 
 export interface ConvItemRaw {
   id: string;

@@ -94,6 +94,8 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
           const i = pick(inv);
           await (rnd() < 0.6 ? mutate('markInvoicePaid', { invoiceId: i.id }) : mutate('voidInvoice', { invoiceId: i.id }));
         }
+      } else if (r < 0.77 && conv) {
+        await mutate('markRead', { targetId: conv.id, at: rnd() < 0.25 ? 0 : Date.now() });
       } else if (r < 0.8) {
         const cs = store.find('contacts', {});
         if (cs.length) await mutate('updateContact', { id: pick(cs).id, notes: `edit ${step}` });

@@ -73,6 +73,10 @@ export function checkLocalIndexes(db: Database.Database): string[] {
   const members = db.prepare(`SELECT j.value || ':' || c.id AS k FROM chats c, json_each(c.members) j ORDER BY k`).all();
   const keptMembers = db.prepare(`SELECT user_id || ':' || chat_id AS k FROM chat_members ORDER BY k`).all();
   if (JSON.stringify(members) !== JSON.stringify(keptMembers)) out.push('chat_members out of step');
+  const unread = db.prepare(`SELECT c.id || '/' || c.group_id || '/' || c.status AS k FROM conversations c LEFT JOIN read_states r ON r.target_id = c.id
+    WHERE c.last_inbound_at IS NOT NULL AND (r.last_read_at IS NULL OR r.last_read_at < c.last_inbound_at) ORDER BY k`).all();
+  const keptUnread = db.prepare(`SELECT conversation_id || '/' || group_id || '/' || status AS k FROM unread_conversations ORDER BY k`).all();
+  if (JSON.stringify(unread) !== JSON.stringify(keptUnread)) out.push(`unread_conversations ${JSON.stringify(keptUnread)} != ${JSON.stringify(unread)}`);
   try {
     for (const t of ['messages_fts', 'notes_fts', 'contacts_fts']) db.prepare(`INSERT INTO ${t}(${t}, rank) VALUES ('integrity-check', 1)`).run();
   } catch (e) {
