@@ -55,7 +55,9 @@ export class CoreImpl {
 
   async start(): Promise<void> {
     const s = await this.sessions.load();
-    if (s) this.openSession(s);
+    if (!s) return;
+    this.openSession(s);
+    this.emit({ type: 'session', session: s });
   }
 
   async close(): Promise<void> {

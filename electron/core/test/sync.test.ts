@@ -67,6 +67,15 @@ describe('core against a real relay', () => {
     org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900123', body: 'Thanks!' });
     await waitFor(() => bobEvents.some((e) => e.type === 'notify' && e.target.id === item.id), 'notification for bob');
     expect(events.some((e) => e.type === 'notify')).toBe(false);
+    // a fresh replica of bob's (initial sync) brings the same messages without notifying
+    const bob2 = newCore();
+    cores.push(bob2);
+    const bob2Events: BridgeEvent[] = [];
+    bob2.subscribe((e) => bob2Events.push(e));
+    await signIn(bob2, org.relay.httpUrl, 'bob@test.parley', org.password);
+    expect((await bob2.query('inbox', { view: 'mine' })).total).toBe(1);
+    expect(bob2Events.some((e) => e.type === 'notify')).toBe(false);
+    expect(bob2Events.some((e) => e.type === 'sync' && e.status.state === 'online')).toBe(true);
   });
 
   it('a mutation the relay refuses disappears and leaves a failure until dismissed', async () => {
