@@ -41,8 +41,8 @@ maybe('Electron app', () => {
   it('opens a locked-down window, exposes only window.parley and signs in', async () => {
     const app = await _electron.launch({
       executablePath: bin!,
-      args: [root, `--user-data-dir=${userData}`],
-      env: { ...process.env, PARLEY_RELAY_URL: org.relay.httpUrl },
+      args: [root],
+      env: { ...process.env, PARLEY_RELAY_URL: org.relay.httpUrl, PARLEY_USER_DATA: userData },
     });
     try {
       const page = await app.firstWindow();

@@ -19,11 +19,16 @@ import { createMainWindow, preloadPath } from './window';
 const distDir = join(__dirname, '..');
 const iconPath = join(__dirname, 'icon.png');
 
+// A separate profile (tests, several accounts side by side); also scopes the single-instance lock.
+if (process.env.PARLEY_USER_DATA) app.setPath('userData', process.env.PARLEY_USER_DATA);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerAppScheme();
-  if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient('parley', process.execPath, [join(process.cwd(), process.argv[1])]);
+  // In development (`electron .`) the OS must relaunch Electron with the app folder.
+  const appArg = process.defaultApp ? process.argv.slice(1).find((a) => !a.startsWith('-')) : undefined;
+  if (appArg) app.setAsDefaultProtocolClient('parley', process.execPath, [join(process.cwd(), appArg)]);
   else app.setAsDefaultProtocolClient('parley');
   void main();
 }
