@@ -15,6 +15,12 @@ import { readFileBase64 } from '../Attachments';
 import { SmsCounter } from './SmsCounter';
 import { TemplatePicker } from './TemplatePicker';
 
+/** Grow the box with its text, up to the CSS max-height. */
+function autoGrow(el: HTMLTextAreaElement): void {
+  el.style.height = 'auto';
+  el.style.height = `${el.scrollHeight + 2}px`;
+}
+
 export function Composer({ detail }: { detail: ConversationDetail }) {
   const { conversation: c, contact, group } = detail;
   const draft = useUi((s) => s.drafts[c.id]) ?? emptyDraft;
@@ -33,6 +39,9 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
   useEffect(() => {
     if (focusTick > 0) textRef.current?.focus();
   }, [focusTick]);
+  useEffect(() => {
+    if (!draft.text && textRef.current) textRef.current.style.height = '';
+  }, [draft.text]);
 
   const set = (d: Partial<typeof draft>) => setDraft(c.id, d);
 
@@ -144,7 +153,10 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
             placeholder={placeholder}
             value={draft.text}
             rows={3}
-            onChange={(e) => set({ text: e.target.value })}
+            onChange={(e) => {
+              set({ text: e.target.value });
+              autoGrow(e.currentTarget);
+            }}
             onKeyDown={onKeyDown}
           />
           <div className="composer-bar row">

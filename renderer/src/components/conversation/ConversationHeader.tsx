@@ -1,5 +1,5 @@
 // Contact, channel, team, assignees, lock; the actions an agent takes on a conversation.
-import { Archive, ArchiveRestore, CreditCard, FileText, Lock, PanelRightClose, PanelRightOpen, Trash2, UserCog } from 'lucide-react';
+import { Archive, ArchiveRestore, MailMinus, CreditCard, FileText, Lock, PanelRightClose, PanelRightOpen, Trash2, UserCog } from 'lucide-react';
 import type { ConversationDetail } from '../../../../shared/bridge';
 import { formatPhone } from '../../../../shared/phone';
 import { useDirectory } from '../../lib/directory';
@@ -14,6 +14,11 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
   const { openDialog, detailsOpen, toggleDetails } = useUi();
   const assignees = c.assignees.map((id) => ({ id, name: dir.userName(id) }));
   const archived = c.status === 'archived';
+  const markUnread = () => {
+    void mutate('markRead', { targetId: c.id, at: 0 });
+    useUi.getState().select(null);
+    useUi.getState().setCursor(c.id);
+  };
 
   return (
     <header className="conv-head">
@@ -45,6 +50,9 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
         </button>
         <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'checkout', conversationId: c.id })} aria-label="New checkout link" title="New checkout link" disabled={archived}>
           <CreditCard size={16} />
+        </button>
+        <button type="button" className="icon-btn" onClick={markUnread} aria-label="Mark unread" title="Mark unread (U)">
+          <MailMinus size={16} />
         </button>
         {archived ? (
           <button type="button" className="icon-btn" onClick={() => void mutate('unarchiveConversation', { conversationId: c.id })} aria-label="Unarchive" title="Unarchive" disabled={!p.canArchive}>
