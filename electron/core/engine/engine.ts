@@ -2,7 +2,7 @@
 // mutator through a RecordingTx and queue in the outbox; a poke undoes every pending
 // effect, applies the relay's rows, drops acknowledged mutations and re-runs the rest.
 import type { Statement } from 'better-sqlite3';
-import { uuidv7 } from 'uuidv7';
+import { createHash } from 'node:crypto';
 import { args as argSchemas, isMutationName, systemMutations, type AnyMutator } from '../../../shared/mutators/index';
 import { scopeChildren } from '../../../shared/scopes';
 import { tableNames, type Role, type RowOf, type TableName } from '../../../shared/schema';
@@ -34,6 +34,7 @@ export class MutationEngine {
   private readonly selectOutbox: Statement;
   private readonly selectUndo: Statement;
   private readonly exists = new Map<TableName, Statement>();
+  private clientId: string | undefined;
 
   constructor(
     private readonly replica: Replica,
@@ -47,9 +48,16 @@ export class MutationEngine {
     this.selectUndo = db.prepare('SELECT tbl, row_id AS rowId, before FROM undo_log ORDER BY seq DESC');
   }
 
-  private ctx(now: number): MutatorContext {
+  /** newId is deterministic per (client, mutation, call): a rebase re-creates the same rows, not new ones. */
+  private ctx(now: number, mutationId: number): MutatorContext {
     const u = this.user();
-    return { userId: u.userId, role: u.role, now, side: 'client', newId: uuidv7, effect: () => undefined };
+    const clientId = (this.clientId ??= this.replica.meta()?.clientId ?? '');
+    let n = 0;
+    const newId = () => {
+      const h = createHash('sha256').update(`${clientId}:${mutationId}:${n++}`).digest('hex');
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    };
+    return { userId: u.userId, role: u.role, now, side: 'client', newId, effect: () => undefined };
   }
 
   pendingCount(): number {
@@ -79,7 +87,7 @@ export class MutationEngine {
         const meta = db.prepare('SELECT next_mutation_id AS n FROM meta WHERE id = 1').get() as { n: number } | undefined;
         if (!meta) throw new Error('replica has no session');
         const mid = meta.n;
-        def.run(new RecordingTx(this.replica.store, this.insertUndo, mid, local), this.ctx(now), parsed.data);
+        def.run(new RecordingTx(this.replica.store, this.insertUndo, mid, local), this.ctx(now, mid), parsed.data);
         this.insertOutbox.run(mid, name, JSON.stringify(parsed.data), now);
         db.prepare('UPDATE meta SET next_mutation_id = ? WHERE id = 1').run(mid + 1);
         return mid;
@@ -116,7 +124,7 @@ export class MutationEngine {
       try {
         db.transaction(() => {
           const a = def.args.parse(JSON.parse(r.args));
-          def.run(new RecordingTx(this.replica.store, this.insertUndo, r.id, local), this.ctx(r.createdAt), a);
+          def.run(new RecordingTx(this.replica.store, this.insertUndo, r.id, local), this.ctx(r.createdAt, r.id), a);
         })();
         changes.merge(local);
       } catch {
@@ -151,6 +159,12 @@ export class MutationEngine {
     const newRows: PokeOutcome['newRows'] = [];
     const db = this.replica.db;
     const store = this.replica.store;
+    const acknowledges = (db.prepare('SELECT 1 FROM outbox WHERE id <= ? LIMIT 1').get(frame.lastMutationId)) !== undefined;
+    if (frame.puts.length === 0 && frame.dels.length === 0 && !acknowledges) {
+      // nothing to apply or acknowledge: pending effects stay as they are
+      if (opts.setCookie) this.replica.setCookie(frame.cookie, Date.now());
+      return { changes, newRows };
+    }
     db.transaction(() => {
       this.undoAll(changes);
       for (const d of frame.dels) {

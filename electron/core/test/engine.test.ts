@@ -58,6 +58,15 @@ describe('replica and outbox', () => {
     expect(r.meta()?.cookie).toBe(3);
   });
 
+  it('ids made by ctx.newId() are stable across rebases', () => {
+    const { r, engine } = setup();
+    expect(engine.mutate('createChat', { id: 'ch1', members: ['u1'] }, new ChangeSet())).toMatchObject({ ok: true });
+    const before = r.store.find('contacts', { name: 'made by newId' }).map((c) => c.id);
+    engine.applyPoke(poke({ puts: [{ t: 'contacts', r: contactRow('other', 'Other') }] }), { trackNew: false, setCookie: true });
+    expect(r.store.find('contacts', { name: 'made by newId' }).map((c) => c.id)).toEqual(before);
+    expect(before).toHaveLength(1);
+  });
+
   it('a rejected mutation disappears once acknowledged without its row', () => {
     const { r, engine } = setup();
     engine.mutate('createContact', { id: 'k9', name: 'Temp', phone: '+14155550101' }, new ChangeSet());

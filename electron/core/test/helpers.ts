@@ -38,4 +38,11 @@ export const tinyRegistry: Registry = {
       tx.del('contacts', a.id);
     },
   }),
+  // a mutator that names its row with ctx.newId(): the id must survive a rebase
+  createChat: defineMutator({
+    args: args.createChat,
+    run(tx, ctx) {
+      tx.put('contacts', contactRow(ctx.newId(), 'made by newId'));
+    },
+  }),
 };
