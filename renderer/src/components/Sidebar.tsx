@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import clsx from 'clsx';
 import { Archive, Contact, Inbox, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, Users, LogOut, Keyboard } from 'lucide-react';
 import type { Session } from '../../../shared/bridge';
-import { useBridgeQuery } from '../lib/queries';
+import { handleBridgeEvent, useBridgeQuery } from '../lib/queries';
 import { useDirectory } from '../lib/directory';
 import { useUi, type View } from '../state/ui';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -53,6 +53,8 @@ export function Sidebar({ session }: { session: Session }) {
   const signOut = async () => {
     try {
       await getBridge().command('signOut', {});
+      useUi.getState().reset();
+      handleBridgeEvent({ type: 'session', session: null });
     } catch (e) {
       toast('error', errorMessage(e));
     }

@@ -49,6 +49,8 @@ interface UiState {
   closeDialog: () => void;
   setDraft: (id: string, d: Partial<Draft>) => void;
   focusComposer: () => void;
+  /** sign-out: forget drafts and where the last user was */
+  reset: () => void;
 }
 
 export const emptyDraft: Draft = { text: '', noteMode: false, channel: null };
@@ -75,6 +77,7 @@ export const useUi = create<UiState>()(
       closeDialog: () => set({ dialog: null }),
       setDraft: (id, d) => set((s) => ({ drafts: { ...s.drafts, [id]: { ...emptyDraft, ...s.drafts[id], ...d } } })),
       focusComposer: () => set((s) => ({ composerFocus: s.composerFocus + 1 })),
+      reset: () => set({ drafts: {}, selectedId: null, cursorId: null, dialog: null, view: { kind: 'inbox', inbox: 'mine', groupId: null } }),
     }),
     {
       name: 'parley.ui',

@@ -1,6 +1,6 @@
 // List + conversation (or chat) + details: the screen agents live in.
 import { useCallback, useState } from 'react';
-import { MailOpen } from 'lucide-react';
+import { MailOpen, MessagesSquare } from 'lucide-react';
 import { useUi } from '../state/ui';
 import { useDirectory } from '../lib/directory';
 import { InboxList, useInboxItems } from '../components/list/InboxList';
@@ -44,6 +44,7 @@ export function InboxView({ inbox, groupId }: { inbox: 'mine' | 'team' | 'archiv
       ) : (
         <section className="conv-pane">
           <div className="empty">
+            <MessagesSquare size={28} aria-hidden="true" />
             <h2>No conversation selected</h2>
             <p className="small">
               Pick one from the list, or use <kbd>J</kbd> / <kbd>K</kbd> and <kbd>Enter</kbd>.
