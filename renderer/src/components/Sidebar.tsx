@@ -5,6 +5,7 @@ import { Archive, Contact, Inbox, Megaphone, MessageCircle, Moon, Search, Sun, M
 import type { Session } from '../../../shared/bridge';
 import { handleBridgeEvent, useBridgeQuery } from '../lib/queries';
 import { useDirectory } from '../lib/directory';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi, type View } from '../state/ui';
 import { ConnectionStatus } from './ConnectionStatus';
 import { FailuresButton } from './FailuresButton';
@@ -46,7 +47,7 @@ const themeCycle = { system: 'light', light: 'dark', dark: 'system' } as const;
 export function Sidebar({ session }: { session: Session }) {
   const counts = useBridgeQuery('counts', {}).data;
   const dir = useDirectory();
-  const { theme, setTheme, openDialog } = useUi();
+  const { theme, setTheme, openDialog } = useUi(useShallow((s) => ({ theme: s.theme, setTheme: s.setTheme, openDialog: s.openDialog })));
   const myGroups = session.role === 'admin' ? dir.groups : dir.groups.filter((g) => dir.memberships.some((m) => m.groupId === g.id && m.userId === session.userId));
   const ThemeIcon = theme === 'dark' ? Moon : theme === 'light' ? Sun : Monitor;
 

@@ -1,13 +1,14 @@
 // Team chat: the list of chats and the open one.
 import { useCallback } from 'react';
 import { Plus } from 'lucide-react';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../state/ui';
 import { InboxList, useInboxItems } from '../components/list/InboxList';
 import { ChatPane } from '../components/chat/ChatPane';
 
 export function ChatsView() {
   const { q, items } = useInboxItems('chats', null, false);
-  const { selectedId, openDialog } = useUi();
+  const { selectedId, openDialog } = useUi(useShallow((s) => ({ selectedId: s.selectedId, openDialog: s.openDialog })));
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
   const more = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();

@@ -7,6 +7,7 @@ import { Plus, Search, Upload, Download, Users } from 'lucide-react';
 import type { Session } from '../../../shared/bridge';
 import { formatPhone } from '../../../shared/phone';
 import { getBridge } from '../../bridge';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../state/ui';
 import { Avatar } from '../components/Avatar';
 import { ContactDetail } from '../components/contacts/ContactDetail';
@@ -23,7 +24,7 @@ export function ContactsView({ session }: { session: Session }) {
   const tags = useBridgeQuery('tags', {}).data ?? [];
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
-  const { selectedId, select, setListIds } = useUi();
+  const { selectedId, select, setListIds } = useUi(useShallow((s) => ({ selectedId: s.selectedId, select: s.select, setListIds: s.setListIds })));
   const admin = session.role === 'admin';
   const args = { search: search.trim() || undefined, tag: tag || undefined, limit: 200 };
   const q = useInfiniteQuery({

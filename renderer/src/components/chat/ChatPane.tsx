@@ -26,7 +26,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
   const q = useBridgeQuery('chat', { id: chatId });
   const dir = useDirectory();
   const session = useSession();
-  const { select, focusComposer: _f } = useUi();
+  const select = useUi((s) => s.select);
   const focusTick = useUi((s) => s.composerFocus);
   const [text, setText] = useState('');
   const [atts, setAtts] = useState<AttachmentRef[]>([]);

@@ -5,6 +5,7 @@ import { formatPhone } from '../../../../shared/phone';
 import { useBridgeQuery } from '../../lib/queries';
 import { useDirectory } from '../../lib/directory';
 import { mutate } from '../../lib/mutate';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { shortTime } from '../../lib/format';
 import { Avatar } from '../Avatar';
@@ -16,7 +17,7 @@ import { MergeDialog } from './MergeDialog';
 export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
   const q = useBridgeQuery('contact', { id });
   const dir = useDirectory();
-  const { setView, select } = useUi();
+  const { setView, select } = useUi(useShallow((s) => ({ setView: s.setView, select: s.select })));
   const [mode, setMode] = useState<'view' | 'edit' | 'merge' | 'delete'>('view');
   const d = q.data?.contact.id === id ? q.data : null;
   if (!d) return q.isPending || q.isPlaceholderData || q.isFetching ? null : <div className="empty">This contact no longer exists.</div>;

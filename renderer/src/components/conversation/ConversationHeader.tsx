@@ -3,6 +3,7 @@ import { Archive, ArchiveRestore, MailMinus, CreditCard, FileText, Lock, PanelRi
 import type { ConversationDetail } from '../../../../shared/bridge';
 import { formatPhone } from '../../../../shared/phone';
 import { useDirectory } from '../../lib/directory';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { mutate } from '../../lib/mutate';
 import { AvatarStack } from '../Avatar';
@@ -11,7 +12,7 @@ import { ChannelIcon } from '../list/InboxRow';
 export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
   const { conversation: c, contact, group, permissions: p } = detail;
   const dir = useDirectory();
-  const { openDialog, detailsOpen, toggleDetails } = useUi();
+  const { openDialog, detailsOpen, toggleDetails } = useUi(useShallow((s) => ({ openDialog: s.openDialog, detailsOpen: s.detailsOpen, toggleDetails: s.toggleDetails })));
   const assignees = c.assignees.map((id) => ({ id, name: dir.userName(id) }));
   const archived = c.status === 'archived';
   const markUnread = () => {

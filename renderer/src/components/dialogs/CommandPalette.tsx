@@ -4,6 +4,7 @@ import clsx from 'clsx';
 import { Contact, MessageSquare, StickyNote, ArrowRight } from 'lucide-react';
 import type { SearchHit } from '../../../../shared/bridge';
 import { useBridgeQuery } from '../../lib/queries';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi, type View } from '../../state/ui';
 import { shortTime } from '../../lib/format';
 import { Modal } from './Modal';
@@ -38,7 +39,7 @@ function useDebounced<T>(v: T, ms: number): T {
 }
 
 export function CommandPalette() {
-  const { closeDialog: close, setView, select, openDialog, setTheme, theme } = useUi();
+  const { closeDialog: close, setView, select, openDialog, setTheme, theme } = useUi(useShallow((s) => ({ closeDialog: s.closeDialog, setView: s.setView, select: s.select, openDialog: s.openDialog, setTheme: s.setTheme, theme: s.theme })));
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
   const dq = useDebounced(q.trim(), 80);

@@ -1,6 +1,7 @@
 // Confirmations for archive and delete.
 import { mutate } from '../../lib/mutate';
 import { useBridgeQuery } from '../../lib/queries';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { Modal } from './Modal';
 
@@ -32,7 +33,7 @@ export function ConfirmArchive({ conversationId }: { conversationId: string }) {
 }
 
 export function ConfirmDelete({ conversationId }: { conversationId: string }) {
-  const { closeDialog: close, select } = useUi();
+  const { closeDialog: close, select } = useUi(useShallow((s) => ({ closeDialog: s.closeDialog, select: s.select })));
   const name = useBridgeQuery('conversation', { id: conversationId }).data?.contact.name ?? 'this contact';
   const go = () => {
     close();

@@ -2,12 +2,13 @@
 import { useState } from 'react';
 import { useDirectory, useSession } from '../../lib/directory';
 import { mutate, newId } from '../../lib/mutate';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { Modal } from './Modal';
 import { Avatar } from '../Avatar';
 
 export function NewChatDialog() {
-  const { closeDialog: close, setView, select } = useUi();
+  const { closeDialog: close, setView, select } = useUi(useShallow((s) => ({ closeDialog: s.closeDialog, setView: s.setView, select: s.select })));
   const session = useSession();
   const dir = useDirectory();
   const [picked, setPicked] = useState<Set<string>>(new Set());

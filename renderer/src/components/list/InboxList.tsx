@@ -6,6 +6,7 @@ import { Inbox, RefreshCw } from 'lucide-react';
 import { useBridgeQuery } from '../../lib/queries';
 import type { InboxItem } from '../../../../shared/bridge';
 import { getBridge } from '../../../bridge';
+import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { InboxRow } from './InboxRow';
 
@@ -34,7 +35,7 @@ const emptyText = {
 
 export function InboxList({ inbox, items, loading, onEndReached, label }: { inbox: keyof typeof emptyText; items: InboxItem[]; loading: boolean; onEndReached: () => void; label: string }) {
   const parentRef = useRef<HTMLDivElement>(null);
-  const { selectedId, cursorId, select, setListIds } = useUi();
+  const { selectedId, cursorId, select, setListIds } = useUi(useShallow((s) => ({ selectedId: s.selectedId, cursorId: s.cursorId, select: s.select, setListIds: s.setListIds })));
   const sync = useBridgeQuery('syncStatus', {}).data;
   const firstSync = !!sync && sync.lastSyncedAt === null && sync.state !== 'offline';
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is meant to be used this way
