@@ -52,6 +52,30 @@ describe('reset and reconnect', () => {
     expect(diffReplica(relay, replica, org.alice.id).join()).toContain('NOT VISIBLE');
   });
 
+  // KNOWN RELAY BUG (server/sync/catchup.ts, relay's area): catch-up sends a deleted conversation's
+  // scope delete only to users in its audience at deletion time, so a user restricted away and then
+  // offline through the deletion keeps the restricted rows. Fix: send delScope for every deleted
+  // scope since the cookie. Remove `.fails` once fixed.
+  it.fails('a conversation restricted away and then deleted while offline leaves the replica', async () => {
+    org = await startTestRelay();
+    const admin = newCore();
+    const alice = newCore();
+    cores.push(admin, alice);
+    await signIn(admin, org.relay.httpUrl, 'admin@test.parley', org.password);
+    await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
+    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900404', body: 'soon gone' });
+    await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 1, 'inbound reaches alice');
+    const conv = (await alice.query('inbox', { view: 'team' })).items[0]!;
+    await alice.impl.current!.sync.stop();
+    expect((await admin.mutate('manageConversation', { conversationId: conv.id, visibleTo: [org.bob.id], assignees: [] })).ok).toBe(true);
+    await settled(admin);
+    expect((await admin.mutate('deleteConversation', { conversationId: conv.id })).ok).toBe(true);
+    await settled(admin);
+    alice.impl.current!.sync.start();
+    await settled(alice);
+    expect(await alice.query('conversation', { id: conv.id })).toBeNull();
+  });
+
   it('reconnects after the relay restarts on the same port and catches up', async () => {
     const dataDir = tempDir('parley-relay-');
     org = await startTestRelay({ dataDir });

@@ -37,6 +37,13 @@ export function maySee(relay: RowSource, v: Viewer, scope: string): boolean {
   return false;
 }
 
+function scopeExists(relay: RowSource, scope: string): boolean {
+  const [kind, id] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
+  if (kind === 'conv') return relay.store.get('conversations', id) !== undefined;
+  if (kind === 'chat') return relay.store.get('chats', id) !== undefined;
+  return true;
+}
+
 /** Differences between a replica and the relay's visible set for its user; empty when equal. */
 export function diffReplica(relay: RowSource, replica: RowSource, userId: string, limit = 5): string[] {
   const v = viewerOf(relay, userId);
@@ -49,7 +56,8 @@ export function diffReplica(relay: RowSource, replica: RowSource, userId: string
     for (const [id, json] of actual) {
       if (!expected.has(id)) {
         const scope = scopeOf(t, JSON.parse(json) as RowOf<typeof t>);
-        out.push(`${t}/${id}: in replica but ${maySee(relay, v, scope) ? 'missing on relay' : 'NOT VISIBLE to the user'}`);
+        const why = maySee(relay, v, scope) ? 'missing on relay' : scopeExists(relay, scope) ? 'NOT VISIBLE to the user' : `NOT VISIBLE (scope ${scope} gone from the relay)`;
+        out.push(`${t}/${id}: in replica but ${why}`);
       } else if (expected.get(id) !== json) out.push(`${t}/${id}: differs\n  replica ${json}\n  relay   ${expected.get(id)}`);
       if (out.length >= limit) return out;
     }
