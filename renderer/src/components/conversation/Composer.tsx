@@ -2,7 +2,7 @@
 // note mode. Enter sends, Shift+Enter is a new line.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import clsx from 'clsx';
-import { Paperclip, Send, StickyNote, X } from 'lucide-react';
+import { MapPin, Paperclip, Send, StickyNote, X } from 'lucide-react';
 import type { ConversationDetail } from '../../../../shared/bridge';
 import type { AttachmentRef, Channel } from '../../../../shared/schema';
 import { useUi, emptyDraft } from '../../state/ui';
@@ -14,6 +14,7 @@ import { toast } from '../../state/toasts';
 import { readFileBase64 } from '../Attachments';
 import { SmsCounter } from './SmsCounter';
 import { TemplatePicker } from './TemplatePicker';
+import { LocationDialog } from './LocationDialog';
 
 /** Grow the box with its text, up to the CSS max-height. */
 function autoGrow(el: HTMLTextAreaElement): void {
@@ -28,6 +29,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
   const focusTick = useUi((s) => s.composerFocus);
   const [attachments, setAttachments] = useState<AttachmentRef[]>([]);
   const [uploading, setUploading] = useState(false);
+  const [locating, setLocating] = useState(false);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const channel: Channel = draft.channel ?? c.channel;
@@ -165,6 +167,11 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
                 <Paperclip size={16} />
               </button>
             </span>
+            {channel === 'whatsapp' && !note && (
+              <button type="button" className="icon-btn" aria-label="Share location" title="Share a location" onClick={() => setLocating(true)}>
+                <MapPin size={16} />
+              </button>
+            )}
             <input ref={fileRef} type="file" multiple hidden onChange={(e) => void upload(e.target.files)} aria-hidden="true" tabIndex={-1} />
             <button type="button" className="icon-btn" aria-label="Note mode" aria-pressed={note} title="Note mode (N)" onClick={() => set({ noteMode: !note })}>
               <StickyNote size={16} />
@@ -176,6 +183,24 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
             </button>
           </div>
         </>
+      )}
+      {locating && (
+        <LocationDialog
+          onClose={() => setLocating(false)}
+          onSend={(location) => {
+            setLocating(false);
+            void mutate('sendMessage', {
+              id: newId(),
+              conversationId: c.status === 'open' ? c.id : undefined,
+              newConversationId: c.status === 'open' ? undefined : newId(),
+              contactId: contact.id,
+              groupId: c.groupId,
+              channel: 'whatsapp',
+              body: '',
+              location,
+            });
+          }}
+        />
       )}
     </div>
   );

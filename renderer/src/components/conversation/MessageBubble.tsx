@@ -53,7 +53,10 @@ export function MessageBubble({ message: m, detail }: { message: Pending<Message
         )}
         {m.location && (
           <div className="row small">
-            <MapPin size={14} aria-hidden="true" /> {m.location.label ?? `${m.location.lat.toFixed(4)}, ${m.location.lng.toFixed(4)}`}
+            <MapPin size={14} aria-hidden="true" />
+            <a href={`https://www.openstreetmap.org/?mlat=${m.location.lat}&mlon=${m.location.lng}#map=16/${m.location.lat}/${m.location.lng}`} target="_blank" rel="noopener noreferrer">
+              {m.location.label ?? `${m.location.lat.toFixed(4)}, ${m.location.lng.toFixed(4)}`}
+            </a>
           </div>
         )}
         <Attachments refs={m.attachments} />
