@@ -13,6 +13,7 @@ import { Modal } from '../dialogs/Modal';
 import { ContactForm } from './ContactForm';
 import { ContactDefaults } from './ContactDefaults';
 import { MergeDialog } from './MergeDialog';
+import { MessageContact } from './MessageContact';
 
 export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
   const q = useBridgeQuery('contact', { id });
@@ -75,6 +76,7 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
           <Ban size={13} aria-hidden="true" /> Opted out of SMS {c.optedOut ? '— outbound SMS is refused' : ''}
         </label>
       </section>
+      <MessageContact contact={c} conversations={d.conversations} />
       {admin && <ContactDefaults contact={c} />}
       <section className="contact-sec">
         <h3>Conversations</h3>
