@@ -8,6 +8,7 @@ import { InboxView } from '../views/InboxView';
 import { ChatsView } from '../views/ChatsView';
 import { ContactsView } from '../views/ContactsView';
 import { BroadcastView } from '../views/BroadcastView';
+import { SettingsView } from '../views/SettingsView';
 import { Dialogs } from './dialogs/Dialogs';
 
 export function Shell({ session }: { session: Session }) {
@@ -22,6 +23,7 @@ export function Shell({ session }: { session: Session }) {
         {view.kind === 'chats' && <ChatsView />}
         {view.kind === 'contacts' && <ContactsView session={session} />}
         {view.kind === 'broadcast' && <BroadcastView />}
+        {view.kind === 'settings' && <SettingsView session={session} />}
       </main>
       <Dialogs />
     </div>

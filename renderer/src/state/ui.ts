@@ -6,7 +6,8 @@ export type View =
   | { kind: 'inbox'; inbox: 'mine' | 'team' | 'archived'; groupId: string | null }
   | { kind: 'chats' }
   | { kind: 'contacts' }
-  | { kind: 'broadcast' };
+  | { kind: 'broadcast' }
+  | { kind: 'settings' };
 
 export type ThemePref = 'system' | 'light' | 'dark';
 export type Dialog =

@@ -1,0 +1,26 @@
+// Admins: teams (names, numbers, members) and people (role, active).
+import type { Session } from '../../../shared/bridge';
+import { GroupsSettings } from '../components/settings/GroupsSettings';
+import { PeopleSettings } from '../components/settings/PeopleSettings';
+
+export function SettingsView({ session }: { session: Session }) {
+  if (session.role !== 'admin') {
+    return (
+      <section className="conv-pane">
+        <div className="empty">
+          <h2>Only admins manage teams and people</h2>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section className="conv-pane contact-pane" aria-label="Settings">
+      <div className="contact-detail settings">
+        <h1>Teams and people</h1>
+        <p className="small muted">New people are invited by your IT administrator on the relay; here you decide what they can do.</p>
+        <GroupsSettings />
+        <PeopleSettings session={session} />
+      </div>
+    </section>
+  );
+}
