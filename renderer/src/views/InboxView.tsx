@@ -29,9 +29,9 @@ export function InboxView({ inbox, groupId }: { inbox: 'mine' | 'team' | 'archiv
             <div className="xs faint">{plural(total, 'conversation')}</div>
           </div>
           {inbox !== 'archived' && (
-            <button type="button" className="btn ghost sm" aria-pressed={unreadOnly} onClick={() => setUnreadOnly((v) => !v)} title="Show only unread">
+            <button type="button" className="btn ghost sm" aria-pressed={unreadOnly} onClick={() => setUnreadOnly((v) => !v)} title="Show only unread conversations">
               <MailOpen size={14} aria-hidden="true" />
-              {unreadOnly ? 'Unread' : 'All'}
+              Unread only
             </button>
           )}
         </header>

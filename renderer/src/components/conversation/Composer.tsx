@@ -130,6 +130,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
           </span>
         )}
         {!note && channel === 'sms' && contact.optedOut && <span className="xs warn-text">{contact.name} opted out of SMS</span>}
+        {!note && c.status === 'archived' && <span className="xs muted">Archived — sending starts a new conversation</span>}
         {note && <span className="xs note-label">Internal note — not sent to {contact.name}</span>}
       </div>
       {needsTemplate ? (
