@@ -91,13 +91,16 @@ export function ChatPane({ chatId }: { chatId: string }) {
       </header>
       <div ref={logRef} className="timeline" role="log" aria-label="Chat messages" tabIndex={0}>
         {d.messages.length === 0 && <div className="empty small">No messages yet. Say hello below.</div>}
-        {d.messages.map((m) => {
+        {d.messages.map((m, i) => {
           const mine = m.authorId === session?.userId;
+          const prev = d.messages[i - 1];
+          // consecutive messages from one person within 5 minutes read as one block
+          const cont = !!prev && prev.authorId === m.authorId && m.createdAt - prev.createdAt < 5 * 60_000;
           return (
-            <div key={m.id} className={clsx('chat-msg', mine && 'mine', m.pending && 'pending')}>
-              <Avatar id={m.authorId} name={dir.userName(m.authorId)} />
+            <div key={m.id} className={clsx('chat-msg', mine && 'mine', m.pending && 'pending', cont && 'cont')}>
+              {cont ? <span className="chat-gutter" aria-hidden="true" /> : <Avatar id={m.authorId} name={dir.userName(m.authorId)} />}
               <div className="grow">
-                <div className="row xs">
+                <div className={cont ? 'sr-only' : 'row xs'}>
                   <strong>{dir.userName(m.authorId)}</strong>
                   <time className="faint" title={exactTime(m.createdAt)}>
                     {clockTime(m.createdAt)}
