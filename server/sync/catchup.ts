@@ -4,9 +4,8 @@ import { scopeOf, type Viewer } from '../../shared/scopes';
 import { tableNames, type RowOf, type TableName } from '../../shared/schema';
 import type { Db } from '../db/open';
 import type { Engine } from './engine';
-import type { Audience } from './changeSet';
 import { PokeBuilder } from './pokeBuilder';
-import { canSeeAudience, ScopeCheck, scopeRows } from './visibility';
+import { ScopeCheck, scopeRows } from './visibility';
 
 export interface CatchUp {
   /** true: the client must drop its replica first (a `reset` frame precedes the poke) */
@@ -77,8 +76,10 @@ function changesSince(engine: Engine, viewer: Viewer, since: number): PokeBuilde
     .all(since) as { t: TableName; id: string; scope: string; audience: string | null }[];
   for (const tomb of tombs) {
     if (tomb.audience) {
-      // a deleted conversation or chat: tell those who could see it
-      if (canSeeAudience(viewer, JSON.parse(tomb.audience) as Audience)) b.delScope(tomb.scope);
+      // A deleted conversation or chat: tell everyone, whatever its audience at deletion. A user
+      // it was restricted away from while offline still holds it (the conversation row, and with
+      // it its visibilityVersion, is gone). Scope ids are opaque UUIDs: the cost is a few ids.
+      if (!check.canSee(tomb.scope)) b.delScope(tomb.scope);
     } else if (check.canSee(tomb.scope) && !isRecreated(engine, tomb.t, tomb.id)) {
       b.del(tomb.t, tomb.id);
     }

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { startTestRelay, type TestOrg } from '../testing';
-import { connectAs } from './helpers';
+import { connectAs, salesConversation } from './helpers';
 
 let org: TestOrg | null = null;
 afterEach(async () => {
@@ -59,5 +59,72 @@ describe('catch-up', () => {
     const back = await connectAs(o, 'carol', { cookie, clientId });
     expect(back.all('reset')).toHaveLength(1);
     await back.close();
+  });
+  // Audience changes while a user is offline must not leave a conversation in their replica.
+  describe('scopes that leave while offline', () => {
+    it('sends {scope} for a conversation restricted away and then deleted', async () => {
+      const o = (org = await startTestRelay());
+      const admin = await connectAs(o, 'admin');
+      const alice = await connectAs(o, 'alice');
+      const { convId } = await salesConversation(o, admin, alice);
+      await alice.waitFor('poke', () => alice.row('conversations', convId) !== undefined);
+      const { cookie, clientId } = alice;
+      await alice.close();
+      expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.bob.id], assignees: [] })).status).toBe('ok');
+      expect((await admin.mutate('deleteConversation', { conversationId: convId })).status).toBe('ok');
+      const back = await connectAs(o, 'alice', { cookie, clientId });
+      expect(back.all('reset')).toHaveLength(0);
+      expect(back.all('poke').flatMap((p) => p.dels)).toContainEqual({ scope: `conv:${convId}` });
+      await Promise.all([admin.close(), back.close()]);
+    });
+
+    it('sends {scope} for a conversation restricted away, opened again and restricted again', async () => {
+      const o = (org = await startTestRelay());
+      const admin = await connectAs(o, 'admin');
+      const alice = await connectAs(o, 'alice');
+      const { convId } = await salesConversation(o, admin, alice);
+      await alice.waitFor('poke', () => alice.row('conversations', convId) !== undefined);
+      const { cookie, clientId } = alice;
+      await alice.close();
+      for (const visibleTo of [[o.bob.id], null, [o.bob.id]]) {
+        expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo, assignees: [] })).status).toBe('ok');
+      }
+      const back = await connectAs(o, 'alice', { cookie, clientId });
+      const pokes = back.all('poke');
+      expect(pokes.flatMap((p) => p.dels)).toContainEqual({ scope: `conv:${convId}` });
+      expect(pokes.flatMap((p) => p.puts).some((p) => p.t === 'conversations' && p.r.id === convId)).toBe(false);
+      await Promise.all([admin.close(), back.close()]);
+    });
+
+    it('resets a user removed from the group before the conversation was deleted', async () => {
+      const o = (org = await startTestRelay());
+      const admin = await connectAs(o, 'admin');
+      const alice = await connectAs(o, 'alice');
+      const { convId } = await salesConversation(o, admin, alice);
+      await alice.waitFor('poke', () => alice.row('conversations', convId) !== undefined);
+      const { cookie, clientId } = alice;
+      await alice.close();
+      expect((await admin.mutate('removeMember', { groupId: o.groups.sales.id, userId: o.alice.id })).status).toBe('ok');
+      expect((await admin.mutate('deleteConversation', { conversationId: convId })).status).toBe('ok');
+      const back = await connectAs(o, 'alice', { cookie, clientId });
+      expect(back.all('reset')).toHaveLength(1);
+      expect(back.all('poke')[0]?.baseCookie).toBeNull();
+      expect(back.row('conversations', convId)).toBeUndefined();
+      await Promise.all([admin.close(), back.close()]);
+    });
+
+    it('sends {scope} for a deleted chat to its members', async () => {
+      const o = (org = await startTestRelay());
+      const admin = await connectAs(o, 'admin');
+      const alice = await connectAs(o, 'alice');
+      const chatId = uuidv7();
+      expect((await alice.mutate('createChat', { id: chatId, members: [o.alice.id, o.bob.id] })).status).toBe('ok');
+      const { cookie, clientId } = alice;
+      await alice.close();
+      expect((await admin.mutate('deleteChat', { chatId })).status).toBe('ok');
+      const back = await connectAs(o, 'alice', { cookie, clientId });
+      expect(back.all('poke').flatMap((p) => p.dels)).toContainEqual({ scope: `chat:${chatId}` });
+      await Promise.all([admin.close(), back.close()]);
+    });
   });
 });

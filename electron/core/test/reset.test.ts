@@ -56,7 +56,7 @@ describe('reset and reconnect', () => {
   // scope delete only to users in its audience at deletion time, so a user restricted away and then
   // offline through the deletion keeps the restricted rows. Fix: send delScope for every deleted
   // scope since the cookie. Remove `.fails` once fixed.
-  it.fails('a conversation restricted away and then deleted while offline leaves the replica', async () => {
+  it('a conversation restricted away and then deleted while offline leaves the replica', async () => {
     org = await startTestRelay();
     const admin = newCore();
     const alice = newCore();
