@@ -192,6 +192,12 @@ describe('updateDeliveryStatus', () => {
     status('delivered');
     expect(h.tx.get('messages', 'm1')?.status).toBe('failed');
   });
+  it('keeps the first provider message id across per-part callbacks of a multi-part SMS', () => {
+    h.run('updateDeliveryStatus', SYSTEM, { messageId: 'm1', status: 'sent', providerMessageId: 'SM-part1' });
+    h.run('updateDeliveryStatus', SYSTEM, { messageId: 'm1', status: 'delivered', providerMessageId: 'SM-part2' });
+    h.run('updateDeliveryStatus', SYSTEM, { messageId: 'm1', status: 'sent', providerMessageId: 'SM-part3' });
+    expect(h.tx.get('messages', 'm1')).toMatchObject({ status: 'delivered', providerMessageId: 'SM-part1' });
+  });
   it('ignores unknown messages', () => {
     expect(() => h.run('updateDeliveryStatus', SYSTEM, { messageId: 'nope', status: 'sent' })).not.toThrow();
   });

@@ -90,7 +90,8 @@ export const messageMutators = {
     run(tx, _ctx, a) {
       const m = tx.get('messages', a.messageId);
       if (!m) return; // stray callback for a message we do not have
-      let next: Message = { ...m, providerMessageId: a.providerMessageId ?? m.providerMessageId };
+      // A multi-part SMS gets one callback per part, each with its own provider id: keep the first.
+      let next: Message = { ...m, providerMessageId: m.providerMessageId ?? a.providerMessageId ?? null };
       if (a.status === 'failed') {
         // Failure only before delivery; the provider's reason is kept for the UI.
         if (m.status === 'queued' || m.status === 'sent') next = { ...next, status: 'failed', failureReason: a.failureReason ?? 'The provider could not deliver this message.' };
