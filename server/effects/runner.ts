@@ -1,4 +1,5 @@
 // Work after commit: provider sends, payment links, broadcast pacing, deactivation.
+// Provider results are final: retries live in one layer, the adapters (server/providers/retry.ts).
 // Results come back as system mutations through the same Tx / fan-out path.
 import { uuidv7 } from 'uuidv7';
 import { splitSms } from '../../shared/sms';
@@ -6,7 +7,6 @@ import type { ServerEffect } from '../../shared/tx';
 import type { Engine } from '../sync/engine';
 import { SYSTEM_ACTOR } from '../sync/engine';
 import type { OutboundMessage, ProviderRegistry, SendResult } from '../providers/types';
-import { withRetry } from './retry';
 
 export interface EffectHooks {
   userDeactivated(userId: string): void;
@@ -116,7 +116,9 @@ export class EffectRunner {
       template: template ? { name: template.name, providerId: template.providerId, language: template.language, variables: [] } : null,
     };
     const provider = this.providers().channelFor(group.id, msg.channel);
-    const result: SendResult = await withRetry(() => provider.send(out), (r) => !r.ok && r.retryable);
+    // Final: the adapters already retried retryable failures (server/providers/retry.ts, with the
+    // account's rate limit); retrying here too would multiply attempts (4 × 4) and delays.
+    const result: SendResult = await provider.send(out);
     if (result.ok) this.system('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId });
     else this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) });
   }
@@ -134,7 +136,8 @@ export class EffectRunner {
             return c && { kind, id, description: c.description, currency: c.currency, amount: c.amount };
           })();
     if (!req) return;
-    const link = await withRetry(() => this.providers().payments().createLink(req), () => false);
+    // Stripe's client retries itself (maxNetworkRetries); a throw is logged and resumed at restart.
+    const link = await this.providers().payments().createLink(req);
     this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl: link.url, providerRef: link.providerRef });
   }
 

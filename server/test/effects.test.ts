@@ -55,13 +55,13 @@ describe('effects', () => {
 });
 
 describe('custom providers', () => {
-  it('retries retryable send failures and mounts webhooks', async () => {
+  it('takes a provider result as final (the adapter retried) and mounts webhooks', async () => {
     let calls = 0;
     const flaky: ChannelProvider = {
       kind: 'twilio',
       async send(_m: OutboundMessage): Promise<SendResult> {
         calls++;
-        return calls < 3 ? { ok: false, retryable: true, reason: '429 Too Many Requests' } : { ok: true, providerMessageId: 'SM123' };
+        return calls === 1 ? { ok: false, retryable: true, reason: '429 Too Many Requests' } : { ok: true, providerMessageId: 'SM123' };
       },
     };
     const registry: ProviderRegistry = {
@@ -80,9 +80,14 @@ describe('custom providers', () => {
     try {
       const admin = await connectAs(o, 'admin');
       const alice = await connectAs(o, 'alice');
-      const { msgId } = await salesConversation(o, admin, alice);
+      const { msgId: failedId, contactId } = await salesConversation(o, admin, alice);
+      await alice.waitFor('poke', () => alice.row('messages', failedId)?.status === 'failed');
+      expect(calls).toBe(1);
+      expect(alice.row('messages', failedId)?.failureReason).toContain('429');
+      const msgId = uuidv7();
+      expect((await alice.mutate('sendMessage', { id: msgId, contactId, groupId: o.groups.sales.id, channel: 'sms', body: 'again' })).status).toBe('ok');
       await alice.waitFor('poke', () => alice.row('messages', msgId)?.status === 'sent');
-      expect(calls).toBe(3);
+      expect(calls).toBe(2);
       expect(alice.row('messages', msgId)?.providerMessageId).toBe('SM123');
       const hook = await fetch(`${o.relay.httpUrl}/webhooks/test/status?sid=SM123`, { method: 'POST', body: 'x' });
       expect(hook.status).toBe(200);
