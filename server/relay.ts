@@ -14,6 +14,7 @@ import { authRoutes } from './http/authRoutes';
 import { adminRoutes } from './http/adminRoutes';
 import { attachmentRoutes } from './http/attachmentRoutes';
 import { payRoutes } from './http/payRoutes';
+import { paymentPages } from './http/paymentPages';
 import { webhookRoutes } from './http/webhookRoutes';
 import { createDefaultRegistry, SimulatorChannel, type SimulatedText } from './providers/simulator';
 import { createProviderRegistry } from './providers/registry';
@@ -100,6 +101,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   attachmentRoutes(router, services);
   adminRoutes(router, services);
   payRoutes(router, services);
+  paymentPages(router);
   webhookRoutes(router, services);
   providerAdminRoutes(router, services);
 
