@@ -8,6 +8,12 @@ CREATE TABLE `fts_backfill` (`id` integer PRIMARY KEY NOT NULL CHECK (`id` = 1),
 --> statement-breakpoint
 INSERT INTO `fts_backfill` (`id`, `upto`) VALUES (1, 9223372036854775807);
 --> statement-breakpoint
+-- The same for the conversation side tables below (assignees, counts, unread): insert-time
+-- work for conversations with rowid > upto is done by the backfill instead.
+CREATE TABLE `conversation_backfill` (`id` integer PRIMARY KEY NOT NULL CHECK (`id` = 1), `upto` integer NOT NULL);
+--> statement-breakpoint
+INSERT INTO `conversation_backfill` (`id`, `upto`) VALUES (1, 9223372036854775807);
+--> statement-breakpoint
 CREATE VIRTUAL TABLE `messages_fts` USING fts5(body, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 --> statement-breakpoint
 CREATE TRIGGER `messages_fts_ai` AFTER INSERT ON `messages` WHEN new.rowid <= (SELECT upto FROM fts_backfill) BEGIN
@@ -54,7 +60,7 @@ WHEN old.name IS NOT new.name OR old.phone IS NOT new.phone OR old.notes IS NOT 
   INSERT INTO contacts_fts(rowid, name, phone, notes) VALUES (new.rowid, new.name, new.phone, new.notes);
 END;
 --> statement-breakpoint
-CREATE TRIGGER `conversation_assignees_ai` AFTER INSERT ON `conversations` BEGIN
+CREATE TRIGGER `conversation_assignees_ai` AFTER INSERT ON `conversations` WHEN new.rowid <= (SELECT upto FROM conversation_backfill) BEGIN
   INSERT OR IGNORE INTO conversation_assignees(user_id, conversation_id) SELECT value, new.id FROM json_each(new.assignees);
 END;
 --> statement-breakpoint
@@ -83,17 +89,17 @@ END;
 -- Conversations per (group, status): inbox totals without counting 100k rows per query.
 CREATE TABLE `conversation_counts` (`group_id` text NOT NULL, `status` text NOT NULL, `n` integer NOT NULL, PRIMARY KEY (`group_id`, `status`));
 --> statement-breakpoint
-CREATE TRIGGER `conversation_counts_ai` AFTER INSERT ON `conversations` BEGIN
+CREATE TRIGGER `conversation_counts_ai` AFTER INSERT ON `conversations` WHEN new.rowid <= (SELECT upto FROM conversation_backfill) BEGIN
   INSERT INTO conversation_counts(group_id, status, n) VALUES (new.group_id, new.status, 1)
     ON CONFLICT(group_id, status) DO UPDATE SET n = n + 1;
 END;
 --> statement-breakpoint
-CREATE TRIGGER `conversation_counts_ad` AFTER DELETE ON `conversations` BEGIN
+CREATE TRIGGER `conversation_counts_ad` AFTER DELETE ON `conversations` WHEN old.rowid <= (SELECT upto FROM conversation_backfill) BEGIN
   UPDATE conversation_counts SET n = n - 1 WHERE group_id = old.group_id AND status = old.status;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `conversation_counts_au` AFTER UPDATE OF group_id, status ON `conversations`
-WHEN old.group_id IS NOT new.group_id OR old.status IS NOT new.status BEGIN
+WHEN (old.group_id IS NOT new.group_id OR old.status IS NOT new.status) AND old.rowid <= (SELECT upto FROM conversation_backfill) BEGIN
   UPDATE conversation_counts SET n = n - 1 WHERE group_id = old.group_id AND status = old.status;
   INSERT INTO conversation_counts(group_id, status, n) VALUES (new.group_id, new.status, 1)
     ON CONFLICT(group_id, status) DO UPDATE SET n = n + 1;
@@ -114,7 +120,7 @@ CREATE TABLE `unread_conversations` (`conversation_id` text PRIMARY KEY NOT NULL
 CREATE INDEX `unread_conversations_status_group` ON `unread_conversations` (`status`, `group_id`);
 --> statement-breakpoint
 CREATE TRIGGER `unread_conversations_ai` AFTER INSERT ON `conversations`
-WHEN new.last_inbound_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = new.id AND r.last_read_at >= new.last_inbound_at) BEGIN
+WHEN new.rowid <= (SELECT upto FROM conversation_backfill) AND new.last_inbound_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = new.id AND r.last_read_at >= new.last_inbound_at) BEGIN
   INSERT OR REPLACE INTO unread_conversations(conversation_id, group_id, status) VALUES (new.id, new.group_id, new.status);
 END;
 --> statement-breakpoint

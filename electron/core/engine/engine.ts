@@ -200,36 +200,60 @@ export class MutationEngine {
     }
   }
 
-  /** Initial sync: stop indexing message text as it arrives; backfillSearch() catches up after. */
-  deferSearchIndexing(): void {
-    this.replica.db.prepare('UPDATE fts_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM messages) WHERE upto = 9223372036854775807').run();
+  /**
+   * Initial sync: stop the per-row index work (message text, conversation side tables) for
+   * rows arriving from now on; backfillIndexes() does it afterwards in small steps.
+   */
+  deferIndexing(): void {
+    const db = this.replica.db;
+    db.prepare('UPDATE fts_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM messages) WHERE upto = 9223372036854775807').run();
+    db.prepare('UPDATE conversation_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM conversations) WHERE upto = 9223372036854775807').run();
   }
 
-  searchBackfillPending(): boolean {
-    return !this.isMaxUpto();
+  indexBackfillPending(): boolean {
+    const r = this.replica.db
+      .prepare('SELECT (SELECT upto FROM fts_backfill) = 9223372036854775807 AND (SELECT upto FROM conversation_backfill) = 9223372036854775807 AS done')
+      .get() as { done: number };
+    return r.done !== 1;
   }
 
-  private isMaxUpto(): boolean {
-    const r = this.replica.db.prepare('SELECT upto = 9223372036854775807 AS done FROM fts_backfill').get() as { done: number };
-    return r.done === 1;
-  }
-
-  /** Indexes the next `limit` messages; true when the index is complete again. */
-  backfillSearch(limit = 1000): boolean {
+  /** One step of the backfill (about `limit` rows); true when every index is complete again. */
+  backfillIndexes(limit = 1000): boolean {
     const db = this.replica.db;
     return db.transaction(() => {
-      if (this.isMaxUpto()) return true;
-      const upto = (db.prepare('SELECT upto FROM fts_backfill').get() as { upto: number }).upto;
-      const rows = db.prepare('SELECT rowid AS rid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?').all(upto, limit) as { rid: number; body: string }[];
+      const conv = db.prepare('SELECT upto FROM conversation_backfill WHERE upto <> 9223372036854775807').get() as { upto: number } | undefined;
+      if (conv) {
+        this.backfillConversations(conv.upto, limit);
+        return false;
+      }
+      const fts = db.prepare('SELECT upto FROM fts_backfill WHERE upto <> 9223372036854775807').get() as { upto: number } | undefined;
+      if (!fts) return true;
+      const rows = db.prepare('SELECT rowid AS rid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?').all(fts.upto, limit) as { rid: number; body: string }[];
       const ins = db.prepare('INSERT INTO messages_fts(rowid, body) VALUES (?, ?)');
       for (const r of rows) ins.run(r.rid, r.body);
-      if (rows.length < limit) {
-        db.prepare('UPDATE fts_backfill SET upto = 9223372036854775807').run();
-        return true;
-      }
-      db.prepare('UPDATE fts_backfill SET upto = ?').run((rows[rows.length - 1] as { rid: number }).rid);
+      if (rows.length < limit) db.prepare('UPDATE fts_backfill SET upto = 9223372036854775807').run();
+      else db.prepare('UPDATE fts_backfill SET upto = ?').run((rows[rows.length - 1] as { rid: number }).rid);
       return false;
     })();
+  }
+
+  /** What the insert triggers skipped for conversations with rowid in (lo, hi]. */
+  private backfillConversations(lo: number, limit: number): void {
+    const db = this.replica.db;
+    const max = (db.prepare('SELECT COALESCE(max(rowid), 0) AS m FROM conversations').get() as { m: number }).m;
+    const hi = lo + limit;
+    const range = { lo, hi };
+    db.prepare(`INSERT OR IGNORE INTO conversation_assignees(user_id, conversation_id)
+      SELECT j.value, c.id FROM conversations c, json_each(c.assignees) j WHERE c.rowid > @lo AND c.rowid <= @hi`).run(range);
+    db.prepare(`INSERT INTO conversation_counts(group_id, status, n)
+      SELECT * FROM (SELECT group_id, status, count(*) FROM conversations WHERE rowid > @lo AND rowid <= @hi GROUP BY group_id, status) WHERE true
+      ON CONFLICT(group_id, status) DO UPDATE SET n = n + excluded.n`).run(range);
+    db.prepare('DELETE FROM unread_conversations WHERE conversation_id IN (SELECT id FROM conversations WHERE rowid > @lo AND rowid <= @hi)').run(range);
+    db.prepare(`INSERT INTO unread_conversations(conversation_id, group_id, status)
+      SELECT c.id, c.group_id, c.status FROM conversations c WHERE c.rowid > @lo AND c.rowid <= @hi AND c.last_inbound_at IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = c.id AND r.last_read_at >= c.last_inbound_at)`).run(range);
+    if (hi >= max) db.prepare('UPDATE conversation_backfill SET upto = 9223372036854775807').run();
+    else db.prepare('UPDATE conversation_backfill SET upto = ?').run(hi);
   }
 
   /** Reset: forget every synced row (the outbox stays and is re-applied after the refetch). */

@@ -50,7 +50,7 @@ export class SyncClient {
     if (!this.stopped) return;
     this.stopped = false;
     this.attempt = 0;
-    this.backfillSearch();
+    this.backfillIndexes();
     void this.connect();
   }
 
@@ -219,7 +219,7 @@ export class SyncClient {
     const size = this.o.chunkRows ?? 500;
     const initial = this.initial || f.baseCookie === null;
     // a full fetch: index message text afterwards, in the background, instead of per row
-    if (initial && f.puts.length + f.dels.length > size) this.o.engine.deferSearchIndexing();
+    if (initial && f.puts.length + f.dels.length > size) this.o.engine.deferIndexing();
     if (f.puts.length + f.dels.length <= size) {
       this.o.onPoke(this.o.engine.applyPoke(f, { trackNew: !initial, setCookie: !f.more }), initial);
     } else {
@@ -236,13 +236,13 @@ export class SyncClient {
     if (!f.more) {
       this.initial = false;
       if (this.state !== 'online') this.setState('online', null);
-      this.backfillSearch();
+      this.backfillIndexes();
     }
   }
 
   /** Indexes deferred message text in small transactions, yielding between them. */
-  private backfillSearch(): void {
-    if (this.backfilling || !this.o.engine.searchBackfillPending()) return;
+  private backfillIndexes(): void {
+    if (this.backfilling || !this.o.engine.indexBackfillPending()) return;
     this.backfilling = true;
     const step = () => {
       if (this.stopped) {
@@ -250,7 +250,7 @@ export class SyncClient {
         return;
       }
       try {
-        if (this.o.engine.backfillSearch(1000)) {
+        if (this.o.engine.backfillIndexes(1000)) {
           this.backfilling = false;
           return;
         }

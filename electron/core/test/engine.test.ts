@@ -5,6 +5,7 @@ import { Replica, defaultMigrationsDir } from '../db/replica';
 import { MutationEngine } from '../engine/engine';
 import { ChangeSet } from '../engine/changeSet';
 import { contactRow, tempDir, tinyRegistry } from './helpers';
+import { checkLocalIndexes } from './visibleSet';
 
 let replica: Replica | null = null;
 afterEach(() => replica?.close());
@@ -92,21 +93,44 @@ describe('replica and outbox', () => {
   it('deferred search indexing backfills correctly, with deletes and edits during the backfill', () => {
     const { r, engine } = setup();
     const msg = (i: number, body: string) => ({ t: 'messages' as const, r: { id: `m${i}`, conversationId: 'cv1', direction: 'inbound', channel: 'sms', body, authorId: null, status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, createdAt: i, version: 1 } });
-    engine.deferSearchIndexing();
+    engine.deferIndexing();
     engine.applyPoke(poke({ puts: Array.from({ length: 50 }, (_, i) => msg(i, i % 2 ? 'apple pie' : 'banana split')) }), { trackNew: false, setCookie: true });
     const count = (q: string) => (r.db.prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get(q) as { n: number }).n;
     expect(count('apple')).toBe(0);
-    expect(engine.searchBackfillPending()).toBe(true);
-    expect(engine.backfillSearch(10)).toBe(false);
+    expect(engine.indexBackfillPending()).toBe(true);
+    expect(engine.backfillIndexes(10)).toBe(false);
     // while half-indexed: delete an indexed and an unindexed row, edit another, add new ones
     engine.applyPoke(poke({ cookie: 2, dels: [{ t: 'messages', id: 'm1' }, { t: 'messages', id: 'm41' }], puts: [msg(3, 'cherry'), msg(45, 'cherry'), msg(60, 'apple tart')] }), { trackNew: false, setCookie: true });
-    while (!engine.backfillSearch(10));
-    expect(engine.searchBackfillPending()).toBe(false);
+    while (!engine.backfillIndexes(10));
+    expect(engine.indexBackfillPending()).toBe(false);
     expect(count('apple')).toBe(25 - 4 + 1);
     expect(count('cherry')).toBe(2);
     expect(() => r.db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
     // back to indexing on write
     engine.applyPoke(poke({ cookie: 3, puts: [msg(70, 'apple crumble')] }), { trackNew: false, setCookie: true });
     expect(count('crumble')).toBe(1);
+  });
+
+  it('deferred conversation side tables (assignees, counts, unread) backfill correctly under concurrent writes', () => {
+    const { r, engine } = setup();
+    const conv = (i: number, over: Record<string, unknown> = {}) => ({ t: 'conversations' as const, r: { id: `cv${i}`, contactId: `k${i}`, groupId: i % 2 ? 'g1' : 'g0', channel: 'sms', status: i % 5 ? 'open' : 'archived', visibleTo: null, assignees: i % 3 ? [] : ['u1'], createdAt: i, openedAt: i, archivedAt: null, lastActivityAt: i, lastPreview: '', lastInboundAt: i % 4 ? i : null, visibilityVersion: 1, version: 1, ...over } });
+    const read = (i: number, at: number) => ({ t: 'readStates' as const, r: { id: `u1:cv${i}`, userId: 'u1', targetId: `cv${i}`, lastReadAt: at, version: 1 } });
+    engine.applyPoke(poke({ puts: [conv(100), read(100, 1)] }), { trackNew: false, setCookie: true }); // indexed before the deferral
+    engine.deferIndexing();
+    engine.applyPoke(poke({ puts: [...Array.from({ length: 60 }, (_, i) => conv(i)), read(1, 5), read(2, 0)] }), { trackNew: false, setCookie: true });
+    expect(engine.indexBackfillPending()).toBe(true);
+    expect(checkLocalIndexes(r.db)).not.toEqual([]); // not yet: the backfill has work to do
+    expect(engine.backfillIndexes(20)).toBe(false);
+    // during the backfill: updates, deletes, read marks, new rows, on both sides of the watermark
+    engine.applyPoke(poke({ cookie: 2, dels: [{ scope: 'conv:cv3' }, { scope: 'conv:cv50' }, { t: 'readStates', id: 'u1:cv1' }], puts: [conv(5, { status: 'open', assignees: ['u2'] }), conv(45, { status: 'archived', assignees: ['u1', 'u2'] }), conv(100, { lastInboundAt: 500 }), read(45, 10_000), conv(70)] }), { trackNew: false, setCookie: true });
+    engine.mutate('createContact', { id: 'kx', name: 'X', phone: '+447700900999' }, new ChangeSet());
+    let guard = 0;
+    while (!engine.backfillIndexes(20) && guard++ < 100);
+    expect(engine.indexBackfillPending()).toBe(false);
+    expect(checkLocalIndexes(r.db)).toEqual([]);
+    // and triggers keep them after the backfill
+    engine.applyPoke(poke({ cookie: 3, puts: [conv(71, { assignees: ['u1'] })], dels: [{ scope: 'conv:cv10' }] }), { trackNew: false, setCookie: true });
+    expect(checkLocalIndexes(r.db)).toEqual([]);
+    expect(r.db.prepare("SELECT count(*) AS n FROM conversation_assignees WHERE user_id = 'u1'").get()).toEqual({ n: (r.db.prepare("SELECT count(*) AS n FROM conversations, json_each(assignees) j WHERE j.value = 'u1'").get() as { n: number }).n });
   });
 });
