@@ -7,7 +7,8 @@ import type { MetaStore } from '../db/meta';
 
 export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 
-export type VerifyResult = { ok: true; userId: string } | { ok: false; code: 'token_expired' | 'unauthorized' };
+/** expiresAt: when the token expires (ms since epoch), null when it carries no exp. */
+export type VerifyResult = { ok: true; userId: string; expiresAt: number | null } | { ok: false; code: 'token_expired' | 'unauthorized' };
 
 export function tokenSecret(meta: MetaStore): Uint8Array {
   let hex = meta.get('tokenSecret');
@@ -38,7 +39,7 @@ export class TokenService {
     try {
       const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string') return { ok: false, code: 'unauthorized' };
-      return { ok: true, userId: payload.sub };
+      return { ok: true, userId: payload.sub, expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null };
     } catch (e) {
       return { ok: false, code: e instanceof errors.JWTExpired ? 'token_expired' : 'unauthorized' };
     }

@@ -9,6 +9,7 @@ import type { PokeBuilder } from './pokeBuilder';
 export const POKE_PART_ROWS = 2000;
 const HIGH_WATER = 1 << 20;
 const MAX_ERRORS = 10;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Connection {
   state: 'new' | 'auth' | 'live' | 'closed' = 'new';
@@ -22,6 +23,8 @@ export class Connection {
   pushBuilder: PokeBuilder | null = null;
   /** frames are handled one after another (hello verification is async) */
   chain: Promise<void> = Promise.resolve();
+  /** closes the socket when the access token presented at hello expires */
+  private expiryTimer: NodeJS.Timeout | null = null;
   private errors = 0;
   private readonly queue: (DownFrame | { close: number; reason: string })[] = [];
   private pumping = false;
@@ -42,6 +45,23 @@ export class Connection {
       this.send({ type: 'poke', baseCookie, cookie, puts: p.puts, dels: p.dels, lastMutationId: this.lastMutationId, ...(more ? { more } : {}) });
     });
     this.cookie = cookie;
+  }
+
+  /**
+   * Arms the token-expiry close: at `expiresAt` the client gets `token_expired` and the socket
+   * closes (4000), so it refreshes and reconnects. Re-armed in steps: timers cap at ~24.8 days.
+   */
+  expireAt(expiresAt: number, now = Date.now()): void {
+    this.clearExpiry();
+    const delay = expiresAt - now;
+    if (delay <= 0) return this.fail('token_expired', 'access token expired: refresh it and reconnect', true);
+    this.expiryTimer = setTimeout(() => this.expireAt(expiresAt), Math.min(delay, MAX_TIMER_MS));
+    this.expiryTimer.unref();
+  }
+
+  clearExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
   }
 
   /** An error frame; too many of them (abuse) or a fatal one closes the socket. */
@@ -67,6 +87,7 @@ export class Connection {
         const frame = this.queue.shift() as DownFrame | { close: number; reason: string };
         if ('close' in frame) {
           this.state = 'closed';
+          this.clearExpiry();
           this.ws.close(frame.close, frame.reason);
           this.queue.length = 0;
           break;

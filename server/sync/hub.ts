@@ -60,7 +60,10 @@ export class SyncHub {
 
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const c of this.conns) c.ws.terminate();
+    for (const c of this.conns) {
+      c.clearExpiry();
+      c.ws.terminate();
+    }
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
 
@@ -77,11 +80,13 @@ export class SyncHub {
     });
     ws.on('close', () => {
       conn.state = 'closed';
+      conn.clearExpiry();
       this.conns.delete(conn);
     });
     // ws reports oversized frames (maxPayload) and protocol violations here, then closes (1009/1002).
     ws.on('error', () => {
       conn.state = 'closed';
+      conn.clearExpiry();
       this.conns.delete(conn);
     });
   }
@@ -130,6 +135,8 @@ export class SyncHub {
     conn.lastMutationId = known?.lastMutationId ?? 0;
     const version = this.engine.version();
     conn.send({ type: 'welcome', userId: viewer.id, version, lastMutationId: conn.lastMutationId });
+    // The token is checked at hello; the socket lives only as long as the token does.
+    if (v.expiresAt !== null) conn.expireAt(v.expiresAt);
     const cu = catchUp(this.engine, conn.viewer, hello.cookie);
     if (cu.reset) conn.send({ type: 'reset', reason: cu.reset });
     conn.sendPoke(cu.builder, cu.baseCookie, version);
