@@ -52,10 +52,7 @@ describe('reset and reconnect', () => {
     expect(diffReplica(relay, replica, org.alice.id).join()).toContain('NOT VISIBLE');
   });
 
-  // KNOWN RELAY BUG (server/sync/catchup.ts, relay's area): catch-up sends a deleted conversation's
-  // scope delete only to users in its audience at deletion time, so a user restricted away and then
-  // offline through the deletion keeps the restricted rows. Fix: send delScope for every deleted
-  // scope since the cookie. Remove `.fails` once fixed.
+  // the relay's catch-up must send a deleted conversation's scope delete to users restricted away earlier
   it('a conversation restricted away and then deleted while offline leaves the replica', async () => {
     org = await startTestRelay();
     const admin = newCore();
