@@ -130,10 +130,9 @@ export class CoreImpl {
         }
         this.emit({ type: 'changed', tables: [], ids: [...changes.ids, 'failures'] });
       },
-      onAuthLost: (message) => {
-        this.error = message;
-        this.emitStatus();
-      },
+      // a deactivated account keeps nothing on the device; an expired session keeps the replica
+      // (and its unsent outbox) for the same user's next sign-in
+      onAuthLost: (kind, message) => void this.loseSession(kind, message),
       pingIntervalMs: this.opts.pingIntervalMs,
     });
     this.open = { replica, engine, sync };
@@ -216,6 +215,18 @@ export class CoreImpl {
     this.openSession(s);
     this.emit({ type: 'session', session: s });
     return s;
+  }
+
+  private async loseSession(kind: 'deactivated' | 'expired', message: string): Promise<void> {
+    if (kind === 'deactivated') await this.signOut();
+    else {
+      await this.closeReplica();
+      await this.sessions.clear();
+      this.state = 'signedOut';
+      this.emit({ type: 'session', session: null });
+    }
+    this.error = message;
+    this.emitStatus();
   }
 
   async signOut(): Promise<void> {

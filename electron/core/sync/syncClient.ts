@@ -19,7 +19,7 @@ export interface SyncClientOptions {
   onPoke(outcome: PokeOutcome, initial: boolean): void;
   onRejected(rows: { row: OutboxRow; code: string; message: string }[]): void;
   /** fatal auth trouble (deactivated, refresh refused): stop and tell the user */
-  onAuthLost(message: string): void;
+  onAuthLost(kind: 'deactivated' | 'expired', message: string): void;
   pingIntervalMs?: number;
   /** rows per applied chunk of a large poke: keeps the event loop responsive */
   chunkRows?: number;
@@ -95,7 +95,8 @@ export class SyncClient {
       this.forceRefresh = false;
     } catch (e) {
       const err = e as { status?: number; message?: string };
-      if (err.status === 401 || err.status === 403) return this.authLost(err.message ?? 'signed out by the relay');
+      if (err.status === 403) return this.authLost('deactivated', 'your account has been deactivated');
+      if (err.status === 401) return this.authLost('expired', 'your session has expired: sign in again');
       return this.scheduleReconnect(err.message ?? 'cannot reach the relay');
     }
     if (this.stopped) return;
@@ -144,12 +145,12 @@ export class SyncClient {
     });
   }
 
-  private authLost(message: string): void {
+  private authLost(kind: 'deactivated' | 'expired', message: string): void {
     this.stopped = true;
     this.clearTimers();
     this.ws?.terminate();
     this.setState('offline', message);
-    this.o.onAuthLost(message);
+    this.o.onAuthLost(kind, message);
   }
 
   private scheduleReconnect(error: string | null): void {
@@ -206,7 +207,7 @@ export class SyncClient {
           ws.close();
           return;
         }
-        if (f.code === 'deactivated') return this.authLost('your account has been deactivated');
+        if (f.code === 'deactivated') return this.authLost('deactivated', 'your account has been deactivated');
         this.lastError = `relay error: ${f.message}`;
         return;
       }

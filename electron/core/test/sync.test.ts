@@ -144,6 +144,17 @@ describe('core against a real relay', () => {
     await expect(carol.command('attachmentData', { id: ref.id })).rejects.toMatchObject({ bridgeError: true });
   });
 
+  it('a deactivated user is signed out and the replica deleted', async () => {
+    const { org, cores: [alice] } = await setup('alice@test.parley');
+    const path = alice!.impl.replicaPath(org.alice.id);
+    const events: BridgeEvent[] = [];
+    alice!.subscribe((e) => events.push(e));
+    org.relay.admin.deactivateUser(org.alice.id);
+    await waitFor(() => events.some((e) => e.type === 'session' && e.session === null), 'session lost');
+    expect(existsSync(path)).toBe(false);
+    expect(await alice!.query('syncStatus', {})).toMatchObject({ state: 'signedOut', error: 'your account has been deactivated' });
+  });
+
   it('sign-out deletes the replica and the stored token', async () => {
     const { cores: [alice] } = await setup('alice@test.parley');
     const session = await alice!.query('session', {});
