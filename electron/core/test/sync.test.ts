@@ -155,6 +155,26 @@ describe('core against a real relay', () => {
     expect(await alice!.query('syncStatus', {})).toMatchObject({ state: 'signedOut', error: 'your account has been deactivated' });
   });
 
+  it('an expired session keeps the replica and its outbox for the next sign-in', async () => {
+    org = await startTestRelay({ accessTokenTtlSeconds: 30 }); // under a minute: every connect refreshes
+    const alice = newCore();
+    cores.push(alice);
+    await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
+    await alice.impl.current!.sync.stop();
+    const id = uuidv7();
+    expect((await alice.mutate('createContact', { id, name: 'Kept Offline', phone: '+447700900777' })).ok).toBe(true);
+    // the refresh token is revoked elsewhere (e.g. signed out by an admin)
+    const rt = await alice.impl.sessions.refreshToken();
+    await fetch(`${org.relay.httpUrl}/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: rt }) });
+    const events: BridgeEvent[] = [];
+    alice.subscribe((e) => events.push(e));
+    alice.impl.current!.sync.start();
+    await waitFor(() => events.some((e) => e.type === 'session' && e.session === null), 'session lost');
+    expect(existsSync(alice.impl.replicaPath(org.alice.id))).toBe(true);
+    await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
+    expect(org.relay.services.engine.store.get('contacts', id)?.name).toBe('Kept Offline');
+  });
+
   it('sign-out deletes the replica and the stored token', async () => {
     const { cores: [alice] } = await setup('alice@test.parley');
     const session = await alice!.query('session', {});
