@@ -44,7 +44,7 @@ function page(title: string, mark: string, markClass: string, text: string): str
 }
 
 const PAGES: Record<string, string> = {
-  thanks: page('Thank you — your payment was received', '&#10003;', '', 'You can close this page. A receipt is on its way from our payment provider.'),
+  thanks: page('Thank you — your payment was received', '&#10003;', '', 'You can close this page and go back to your conversation.'),
   cancelled: page('Payment cancelled', '&#8630;', 'neutral', 'No payment was taken. You can close this page, or use the link in your message to try again.'),
 };
 
