@@ -44,20 +44,20 @@ CREATE TRIGGER `notes_fts_au` AFTER UPDATE OF body ON `notes` WHEN old.body IS N
   INSERT INTO notes_fts(rowid, body) VALUES (new.rowid, new.body);
 END;
 --> statement-breakpoint
-CREATE VIRTUAL TABLE `contacts_fts` USING fts5(name, phone, notes, content='contacts', content_rowid='rowid', tokenize='trigram');
+CREATE VIRTUAL TABLE `contacts_fts` USING fts5(name, phone, email, notes, content='contacts', content_rowid='rowid', tokenize='trigram');
 --> statement-breakpoint
 CREATE TRIGGER `contacts_fts_ai` AFTER INSERT ON `contacts` BEGIN
-  INSERT INTO contacts_fts(rowid, name, phone, notes) VALUES (new.rowid, new.name, new.phone, new.notes);
+  INSERT INTO contacts_fts(rowid, name, phone, email, notes) VALUES (new.rowid, new.name, new.phone, new.email, new.notes);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `contacts_fts_ad` AFTER DELETE ON `contacts` BEGIN
-  INSERT INTO contacts_fts(contacts_fts, rowid, name, phone, notes) VALUES ('delete', old.rowid, old.name, old.phone, old.notes);
+  INSERT INTO contacts_fts(contacts_fts, rowid, name, phone, email, notes) VALUES ('delete', old.rowid, old.name, old.phone, old.email, old.notes);
 END;
 --> statement-breakpoint
-CREATE TRIGGER `contacts_fts_au` AFTER UPDATE OF name, phone, notes ON `contacts`
-WHEN old.name IS NOT new.name OR old.phone IS NOT new.phone OR old.notes IS NOT new.notes BEGIN
-  INSERT INTO contacts_fts(contacts_fts, rowid, name, phone, notes) VALUES ('delete', old.rowid, old.name, old.phone, old.notes);
-  INSERT INTO contacts_fts(rowid, name, phone, notes) VALUES (new.rowid, new.name, new.phone, new.notes);
+CREATE TRIGGER `contacts_fts_au` AFTER UPDATE OF name, phone, email, notes ON `contacts`
+WHEN old.name IS NOT new.name OR old.phone IS NOT new.phone OR old.email IS NOT new.email OR old.notes IS NOT new.notes BEGIN
+  INSERT INTO contacts_fts(contacts_fts, rowid, name, phone, email, notes) VALUES ('delete', old.rowid, old.name, old.phone, old.email, old.notes);
+  INSERT INTO contacts_fts(rowid, name, phone, email, notes) VALUES (new.rowid, new.name, new.phone, new.email, new.notes);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `conversation_assignees_ai` AFTER INSERT ON `conversations` WHEN new.rowid <= (SELECT upto FROM conversation_backfill) BEGIN

@@ -48,6 +48,7 @@ describe('bridge queries and commands', () => {
     expect(msg.title).toBe('Peggy Pine');
     expect((await admin.query('search', { q: '900301' })).some((h) => h.kind === 'contact' && h.title === 'Peggy Pine')).toBe(true);
     expect((await admin.query('contacts', { search: 'Peg' })).items.map((c) => c.name)).toContain('Peggy Pine');
+    expect((await admin.query('contacts', { search: 'ann@exam' })).items.map((c) => c.name)).toEqual(['Ann Lee']);
     const conv = hits.find((h) => h.kind === 'message')!.targetId;
     await admin.mutate('addNote', { id: uuidv7(), conversationId: conv, body: 'Customer prefers courier Zephyr' });
     expect((await admin.query('search', { q: 'zephyr' })).map((h) => h.kind)).toEqual(['note']);
