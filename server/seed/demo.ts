@@ -93,16 +93,26 @@ export function seedDemo(svc: Services): void {
       }
     });
 
+    // Everyone has read what is older than two days: a fresh demo shows a few unread, not all.
+    const everyone = [admin, amira, ben, chloe];
+    const markRead = (targetId: string, at: number) => {
+      for (const u of everyone) tx.put('readStates', { id: `${u.id}:${targetId}`, userId: u.id, targetId, lastReadAt: at, version: 0 });
+    };
+    for (const c of tx.find('conversations', {})) if (c.lastActivityAt < now - 2 * DAY) markRead(c.id, c.lastActivityAt);
+
     const chat = (kind: 'self' | 'direct' | 'group', members: User[], title: string | null) => {
       const id = uuidv7();
       let at = now - 5 * DAY;
       let preview = '';
-      for (let i = 0; i < 6; i++) {
+      // each line once per chat, in a shuffled order
+      const lines = [...chatLines].sort(() => rand() - 0.5);
+      for (let i = 0; i < Math.min(6, lines.length); i++) {
         at += Math.floor(rand() * 6 * 3600 * 1000);
-        preview = pick(chatLines);
+        preview = lines[i] as string;
         tx.put('chatMessages', { id: uuidv7(), chatId: id, authorId: pick(members).id, body: preview, attachments: [], createdAt: at, version: 0 });
       }
       tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), version: 0 });
+      if (kind !== 'direct') markRead(id, at);
     };
     chat('self', [admin], null);
     chat('direct', [admin, amira], null);

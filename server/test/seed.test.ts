@@ -48,6 +48,20 @@ describe('demo seed', () => {
     expect(store.find('checkouts', {}).length).toBeGreaterThan(0);
     expect(store.find('chats', {}).length).toBeGreaterThanOrEqual(3);
     expect(store.find('chatMessages', {}).length).toBeGreaterThan(10);
+    for (const chat of store.find('chats', {})) {
+      const bodies = store.find('chatMessages', { chatId: chat.id }).map((m) => m.body);
+      expect(new Set(bodies).size).toBe(bodies.length);
+    }
+  });
+
+  it('leaves only the recent conversations unread', () => {
+    const store = relay.services.engine.store;
+    const admin = store.find('users', { email: 'admin@parley.test' })[0];
+    const reads = new Map(store.find('readStates', { userId: admin?.id ?? '' }).map((r) => [r.targetId, r.lastReadAt]));
+    const open = store.find('conversations', { status: 'open' });
+    const unread = open.filter((c) => (reads.get(c.id) ?? 0) < c.lastActivityAt);
+    expect(unread.length).toBeGreaterThan(0);
+    expect(unread.length).toBeLessThan(open.length / 2);
   });
 
   it('lets the demo agents sign in and sync', async () => {
