@@ -1,9 +1,46 @@
 // Progress and per-recipient results of one broadcast.
+import { useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { QueryResults } from '../../../../shared/bridge';
 import { useBridgeQuery } from '../../lib/queries';
 import { useDirectory } from '../../lib/directory';
 import { exactTime } from '../../lib/format';
 
 const tone = { pending: '', sent: 'success', skipped: 'warning', failed: 'danger' } as const;
+type Recipient = NonNullable<QueryResults['broadcast']>['recipients'][number];
+
+/** Per-recipient results; virtualized, a broadcast may reach thousands of contacts. */
+function RecipientList({ recipients }: { recipients: Recipient[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is meant to be used this way
+  const virt = useVirtualizer({ count: recipients.length, getScrollElement: () => ref.current, estimateSize: () => 36, overscan: 10 });
+  return (
+    <div className="bc-results">
+      <div className="bc-rrow bc-rhead xs" aria-hidden="true">
+        <span>Recipient</span>
+        <span>Result</span>
+        <span>Why</span>
+      </div>
+      <div ref={ref} className="bc-rscroll">
+        <ul role="list" aria-label="Recipients" style={{ height: virt.getTotalSize() }}>
+          {virt.getVirtualItems().map((v) => {
+            const r = recipients[v.index];
+            if (!r) return null;
+            return (
+              <li key={r.id} className="bc-rrow" style={{ transform: `translateY(${v.start}px)` }}>
+                <span className="ellipsis">{r.contactName}</span>
+                <span>
+                  <span className={`pill ${tone[r.status]}`}>{r.status}</span>
+                </span>
+                <span className="small muted ellipsis">{r.reason ?? ''}</span>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </div>
+  );
+}
 
 export function BroadcastDetail({ id }: { id: string }) {
   const d = useBridgeQuery('broadcast', { id }).data;
@@ -25,26 +62,7 @@ export function BroadcastDetail({ id }: { id: string }) {
           {b.status === 'done' ? 'Done' : `Sending… ${pct}%`} — {b.sent} sent, {b.skipped} skipped, {b.failed} failed of {b.total}
         </span>
       </div>
-      <table className="bc-table">
-        <thead>
-          <tr>
-            <th scope="col">Recipient</th>
-            <th scope="col">Result</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.recipients.map((r) => (
-            <tr key={r.id}>
-              <td>{r.contactName}</td>
-              <td>
-                <span className={`pill ${tone[r.status]}`}>{r.status}</span>
-              </td>
-              <td className="small muted">{r.reason ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RecipientList recipients={d.recipients} />
     </div>
   );
 }
