@@ -10,6 +10,7 @@ import { ContactsView } from '../views/ContactsView';
 import { BroadcastView } from '../views/BroadcastView';
 import { SettingsView } from '../views/SettingsView';
 import { Dialogs } from './dialogs/Dialogs';
+import { ErrorBoundary } from './ErrorBoundary';
 
 export function Shell({ session }: { session: Session }) {
   const view = useUi((s) => s.view);
@@ -19,11 +20,13 @@ export function Shell({ session }: { session: Session }) {
     <div className="app">
       <Sidebar session={session} />
       <main className="main" id="main">
-        {view.kind === 'inbox' && <InboxView key={`${view.inbox}:${view.groupId ?? ''}`} inbox={view.inbox} groupId={view.groupId} />}
-        {view.kind === 'chats' && <ChatsView />}
-        {view.kind === 'contacts' && <ContactsView session={session} />}
-        {view.kind === 'broadcast' && <BroadcastView />}
-        {view.kind === 'settings' && <SettingsView session={session} />}
+        <ErrorBoundary resetKey={JSON.stringify(view)}>
+          {view.kind === 'inbox' && <InboxView key={`${view.inbox}:${view.groupId ?? ''}`} inbox={view.inbox} groupId={view.groupId} />}
+          {view.kind === 'chats' && <ChatsView />}
+          {view.kind === 'contacts' && <ContactsView session={session} />}
+          {view.kind === 'broadcast' && <BroadcastView />}
+          {view.kind === 'settings' && <SettingsView session={session} />}
+        </ErrorBoundary>
       </main>
       <Dialogs />
     </div>

@@ -24,6 +24,13 @@ export function useShortcuts() {
         return;
       }
       if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      // arrows inside a list behave like J/K (the listbox pattern)
+      if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && e.target instanceof HTMLElement && e.target.getAttribute('role') === 'listbox') {
+        const next = step(s.listIds, s.cursorId ?? s.selectedId, e.key === 'ArrowDown' ? 1 : -1);
+        if (next) s.setCursor(next);
+        e.preventDefault();
+        return;
+      }
       const inInbox = s.view.kind === 'inbox' || s.view.kind === 'chats';
       const conv = s.view.kind === 'inbox' ? s.selectedId : null;
       let handled = true;
