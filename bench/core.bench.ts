@@ -3,7 +3,7 @@
 // local write latency, catch-up of 10k changes, RSS. `PARLEY_BENCH_SCALE` scales sizes.
 // Run alone: `npx tsx bench/core.bench.ts` (prints JSON).
 import Database from 'better-sqlite3';
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { readFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -117,6 +117,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const chunkMs: number[] = [];
     h.enable();
     t0 = performance.now();
+    await replica.startCheckpointer(); // as the core does
     engine.deferIndexing(); // as the sync client does for a full fetch
     const it = parts(generate(sz, users));
     for (let next = it.next(); !next.done; ) {
@@ -134,6 +135,7 @@ export async function run(): Promise<Record<string, unknown>> {
       }
     }
     const coreSecs = (performance.now() - t0) / 1000;
+    const walMB = Math.round(statSync(join(dir, 'replica.sqlite-wal')).size / 1e6); // checkpointed by the worker once the writer pauses
     // then message text and conversation side tables are indexed in the background, 1000 rows a step
     t0 = performance.now();
     let maxBackfillMs = 0;
@@ -192,6 +194,9 @@ export async function run(): Promise<Record<string, unknown>> {
       await tick();
     }
     const catchUpMs = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 2500)); // the worker checkpoints; the next write resets the WAL
+    engine.mutate('markRead', { targetId: 'c1', at: 1 }, new ChangeSet());
+    const walMBLater = Math.round(statSync(join(dir, 'replica.sqlite-wal')).size / 1e6);
     replica.close();
 
     const coreRate = total / coreSecs;
@@ -208,6 +213,7 @@ export async function run(): Promise<Record<string, unknown>> {
       searchMs: { p50: pct(searchMs, 50), p95: pct(searchMs, 95), targetP95: 30 },
       localWriteMs: { p50: pct(writeMs, 50), p95: pct(writeMs, 95), targetP50: 1 },
       catchUp10kMs: { ms: Math.round(catchUpMs), target: 1000 },
+      walMB: { afterSync: walMB, later: walMBLater },
       rssMB: Math.round(process.memoryUsage().rss / 1e6),
     };
   } finally {

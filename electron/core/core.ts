@@ -107,6 +107,7 @@ export class CoreImpl {
       replica = Replica.open(path, this.opts.migrationsDir);
     }
     replica.initMeta({ clientId: meta?.clientId ?? uuidv7(), userId: s.userId, relayUrl: s.relayUrl, role: s.role });
+    void replica.startCheckpointer();
     const engine = new MutationEngine(replica, this.opts.registry ?? (mutators), () => ({ userId: s.userId, role: this.role() }));
     engine.ensureRebased();
     const sync = new SyncClient({

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RowStore } from '../../../shared/store/rowStore';
 import type { Role } from '../../../shared/schema';
+import { Checkpointer } from './checkpointer';
 
 export interface MetaRow {
   clientId: string;
@@ -45,6 +46,9 @@ export class Replica {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = OFF');
     this.db.pragma('cache_size = -32000');
+    // the WAL file is truncated back to this after it is reset (it grows during a full fetch
+    // while the checkpoint worker cannot catch up with the writer)
+    this.db.pragma('journal_size_limit = 67108864');
     migrate(drizzle(this.db), { migrationsFolder: migrationsDir });
     this.store = new RowStore(this.db);
   }
@@ -84,7 +88,22 @@ export class Replica {
     this.db.prepare('UPDATE meta SET role = ? WHERE id = 1').run(role);
   }
 
+  private checkpointer: Checkpointer | null = null;
+  private closed = false;
+
+  /** Moves WAL checkpoints to a worker thread (automatic checkpoints stay on if it cannot start). */
+  async startCheckpointer(): Promise<void> {
+    const c = await Checkpointer.start(this.path);
+    if (!c) return;
+    if (this.closed) return c.close();
+    this.checkpointer = c;
+    this.db.pragma('wal_autocheckpoint = 0');
+  }
+
   close(): void {
+    this.closed = true;
+    this.checkpointer?.close();
+    this.checkpointer = null;
     if (this.db.open) this.db.close();
   }
 

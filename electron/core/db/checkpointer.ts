@@ -1,0 +1,64 @@
+// WAL checkpoints off the main thread: a worker with its own connection runs PASSIVE
+// checkpoints (which never block the writer), so the copy and fsync of a checkpoint do
+// not stall the event loop that serves the UI. Falls back to SQLite's automatic
+// checkpoints when a worker cannot load better-sqlite3 (the caller keeps them on).
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlite);
+const db = new Database(workerData.path, { fileMustExist: true });
+const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+const timer = setInterval(checkpoint, workerData.everyMs);
+parentPort.postMessage('ready');
+parentPort.on('message', (m) => {
+  if (m !== 'close') return;
+  clearInterval(timer);
+  checkpoint();
+  db.close();
+  parentPort.close();
+});
+`;
+
+function sqliteModulePath(): string | null {
+  try {
+    // CommonJS bundles (Electron main) have __filename; ES modules (tsx, vitest) have import.meta.url
+    const from = typeof __filename === 'string' ? __filename : import.meta.url;
+    return createRequire(from).resolve('better-sqlite3');
+  } catch {
+    return null;
+  }
+}
+
+export class Checkpointer {
+  private constructor(private readonly worker: Worker) {}
+
+  /** Starts the worker; null when it cannot run here (then keep automatic checkpoints). */
+  static async start(path: string, everyMs = 1000): Promise<Checkpointer | null> {
+    if (process.env.PARLEY_NO_CHECKPOINT_WORKER) return null;
+    const sqlite = sqliteModulePath();
+    if (!sqlite) return null;
+    try {
+      const worker = new Worker(workerSource, { eval: true, workerData: { sqlite, path, everyMs } });
+      const ok = await new Promise<boolean>((resolve) => {
+        worker.once('message', () => resolve(true));
+        worker.once('error', () => resolve(false));
+        worker.once('exit', () => resolve(false));
+      });
+      if (!ok) {
+        void worker.terminate();
+        return null;
+      }
+      worker.on('error', () => undefined);
+      worker.unref();
+      return new Checkpointer(worker);
+    } catch {
+      return null;
+    }
+  }
+
+  close(): void {
+    this.worker.postMessage('close');
+  }
+}
