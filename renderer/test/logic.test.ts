@@ -72,3 +72,11 @@ describe('formats', () => {
     expect(toBridgeError({ bridgeError: true, code: 'forbidden', message: 'Not allowed' })).toMatchObject({ code: 'forbidden', message: 'Not allowed' });
   });
 });
+
+describe('WhatsApp templates', () => {
+  it('finds placeholders and fills them, leaving unfilled ones visible', async () => {
+    const { placeholders, fillTemplate } = await import('../src/components/conversation/TemplatePicker');
+    expect(placeholders('Hi {{1}}, your order {{2}} is ready, {{1}}!')).toEqual(['1', '2']);
+    expect(fillTemplate('Hi {{1}}, order {{2}}', { '1': 'Jane' })).toBe('Hi Jane, order {{2}}');
+  });
+});
