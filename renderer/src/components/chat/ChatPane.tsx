@@ -1,12 +1,13 @@
 // A team chat: messages between colleagues, attachments, admin-only delete.
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { isSameDay } from 'date-fns';
 import clsx from 'clsx';
 import { Clock, Paperclip, Send, Trash2, X } from 'lucide-react';
 import type { AttachmentRef } from '../../../../shared/schema';
 import { useBridgeQuery } from '../../lib/queries';
 import { useDirectory, useSession } from '../../lib/directory';
 import { mutate, newId } from '../../lib/mutate';
-import { clockTime, exactTime } from '../../lib/format';
+import { clockTime, dayLabel, exactTime } from '../../lib/format';
 import { useUi } from '../../state/ui';
 import { getBridge, errorMessage } from '../../../bridge';
 import { toast } from '../../state/toasts';
@@ -95,9 +96,16 @@ export function ChatPane({ chatId }: { chatId: string }) {
           const mine = m.authorId === session?.userId;
           const prev = d.messages[i - 1];
           // consecutive messages from one person within 5 minutes read as one block
-          const cont = !!prev && prev.authorId === m.authorId && m.createdAt - prev.createdAt < 5 * 60_000;
+          const newDay = !prev || !isSameDay(prev.createdAt, m.createdAt);
+          const cont = !newDay && !!prev && prev.authorId === m.authorId && m.createdAt - prev.createdAt < 5 * 60_000;
           return (
-            <div key={m.id} className={clsx('chat-msg', mine && 'mine', m.pending && 'pending', cont && 'cont')}>
+            <Fragment key={m.id}>
+            {newDay && (
+              <div className="day-sep" role="separator" aria-label={dayLabel(m.createdAt)}>
+                <span>{dayLabel(m.createdAt)}</span>
+              </div>
+            )}
+            <div className={clsx('chat-msg', mine && 'mine', m.pending && 'pending', cont && 'cont')}>
               {cont ? <span className="chat-gutter" aria-hidden="true" /> : <Avatar id={m.authorId} name={dir.userName(m.authorId)} />}
               <div className="grow">
                 <div className={cont ? 'sr-only' : 'row xs'}>
@@ -113,6 +121,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
                 <Attachments refs={m.attachments} />
               </div>
             </div>
+            </Fragment>
           );
         })}
         <FailureList failures={d.failures} />
