@@ -118,6 +118,7 @@ export class CoreImpl {
       onState: (st, err) => {
         this.state = st;
         this.error = err;
+        if (st === 'online') this.flushInitial(); // the full fetch is complete: say so at once
         this.emitStatus();
       },
       onPoke: (o, initial) => this.onPoke(o, initial),
@@ -141,13 +142,36 @@ export class CoreImpl {
     sync.start();
   }
 
+  private pendingInitial: ChangeSet | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  /** During a full fetch, changes are coalesced (one event per 250 ms) so the UI is not refetching per chunk. */
   private onPoke(o: PokeOutcome, initial: boolean): void {
-    if (!o.changes.empty) this.emit(o.changes.toEvent());
-    this.emitStatus();
+    if (initial) {
+      if (!o.changes.empty) (this.pendingInitial ??= new ChangeSet()).merge(o.changes);
+      this.flushTimer ??= setTimeout(() => this.flushInitial(), 250);
+    } else {
+      this.flushInitial();
+      if (!o.changes.empty) this.emit(o.changes.toEvent());
+      this.emitStatus();
+    }
     const s = this.sessions.session;
     if (!initial && s && this.open && o.newRows.length) {
       for (const n of notificationsFor(this.open.replica, s.userId, o.newRows)) this.emit(n);
     }
+  }
+
+  private flushInitial(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const c = this.pendingInitial;
+    this.pendingInitial = null;
+    if (c && !c.empty) {
+      const e = c.toEvent();
+      // thousands of ids say nothing a table list does not: the UI refetches by table
+      this.emit(e.ids.length > 1000 ? { ...e, ids: [] } : e);
+    }
+    if (this.open) this.emitStatus();
   }
 
   syncStatus(): SyncStatus {
@@ -165,6 +189,9 @@ export class CoreImpl {
   }
 
   private async closeReplica(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.pendingInitial = null;
     const o = this.open;
     this.open = null;
     if (!o) return;

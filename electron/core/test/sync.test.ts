@@ -76,6 +76,8 @@ describe('core against a real relay', () => {
     expect((await bob2.query('inbox', { view: 'mine' })).total).toBe(1);
     expect(bob2Events.some((e) => e.type === 'notify')).toBe(false);
     expect(bob2Events.some((e) => e.type === 'sync' && e.status.state === 'online')).toBe(true);
+    // initial-sync changes arrive coalesced, by the time the core says it is online
+    expect(bob2Events.some((e) => e.type === 'changed' && e.tables.includes('conversations'))).toBe(true);
   });
 
   it('a mutation the relay refuses disappears and leaves a failure until dismissed', async () => {
