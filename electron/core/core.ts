@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { uuidv7 } from 'uuidv7';
 import {
   commandArgs, queryArgs, type BridgeEvent, type CommandArgs, type CommandName, type CommandResults,
-  type MutateResult, type QueryArgs, type QueryName, type QueryResults, type Session, type SyncState, type SyncStatus,
+  type Failure, type MutateResult, type QueryArgs, type QueryName, type QueryResults, type Session, type SyncState, type SyncStatus,
 } from '../../shared/bridge';
 import { mutators } from '../../shared/mutators/index';
 import type { MutationArgs, MutationName } from '../../shared/mutators/args';
@@ -106,9 +106,9 @@ export class CoreImpl {
       Replica.destroy(path);
       replica = Replica.open(path, this.opts.migrationsDir);
     }
-    replica.initMeta({ clientId: meta?.clientId ?? uuidv7(), userId: s.userId, relayUrl: s.relayUrl, role: s.role });
+    replica.initMeta({ clientId: replica.meta()?.clientId ?? uuidv7(), userId: s.userId, relayUrl: s.relayUrl, role: s.role });
     void replica.startCheckpointer();
-    const engine = new MutationEngine(replica, this.opts.registry ?? (mutators), () => ({ userId: s.userId, role: this.role() }));
+    const engine = new MutationEngine(replica, this.opts.registry ?? mutators, () => ({ userId: s.userId, role: this.role() }));
     engine.ensureRebased();
     const sync = new SyncClient({
       wsUrl: wsUrlOf(s.relayUrl),
@@ -127,7 +127,7 @@ export class CoreImpl {
         const changes = new ChangeSet();
         for (const r of rows) {
           const targetId = targetOf(r.row.args);
-          recordFailure(db, { mutationId: r.row.id, name: r.row.name, args: r.row.args, code: r.code as never, message: r.message, at: Date.now(), targetId });
+          recordFailure(db, { mutationId: r.row.id, name: r.row.name, args: r.row.args, code: r.code as Failure['code'], message: r.message, at: Date.now(), targetId });
           if (targetId) changes.ids.add(targetId);
         }
         this.emit({ type: 'changed', tables: [], ids: [...changes.ids, 'failures'] });
