@@ -24,7 +24,7 @@ export function ContactsView({ session }: { session: Session }) {
   const tags = useBridgeQuery('tags', {}).data ?? [];
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
-  const { selectedId, select, setListIds } = useUi(useShallow((s) => ({ selectedId: s.selectedId, select: s.select, setListIds: s.setListIds })));
+  const { selectedId, cursorId, select, setListIds } = useUi(useShallow((s) => ({ selectedId: s.selectedId, cursorId: s.cursorId, select: s.select, setListIds: s.setListIds })));
   const admin = session.role === 'admin';
   const args = { search: search.trim() || undefined, tag: tag || undefined, limit: 200 };
   const q = useInfiniteQuery({
@@ -95,7 +95,7 @@ export function ContactsView({ session }: { session: Session }) {
                 if (!c) return null;
                 return (
                   <div key={c.id} role="presentation" className="virt-row" style={{ transform: `translateY(${v.start}px)`, height: ROW }}>
-                    <div role="option" aria-selected={c.id === selectedId} className={clsx('contact-row', c.id === selectedId && 'selected')} onClick={() => { setCreating(false); select(c.id); }}>
+                    <div role="option" aria-selected={c.id === selectedId} className={clsx('contact-row', c.id === selectedId && 'selected', c.id === cursorId && 'cursor')} onClick={() => { setCreating(false); select(c.id); }}>
                       <Avatar id={c.id} name={c.name} size="md" />
                       <div className="grow">
                         <div className="ellipsis strong">{c.name}</div>

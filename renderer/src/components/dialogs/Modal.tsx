@@ -1,10 +1,11 @@
 // Accessible modal: a native <dialog> opened modally (focus trap, Esc, inert page).
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import clsx from 'clsx';
 import { X } from 'lucide-react';
 
 export function Modal({ title, onClose, children, footer, wide, className }: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; wide?: boolean; className?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
@@ -14,7 +15,7 @@ export function Modal({ title, onClose, children, footer, wide, className }: { t
     <dialog
       ref={ref}
       className={clsx('modal', wide && 'wide', className)}
-      aria-labelledby="modal-title"
+      aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
         onClose();
@@ -25,7 +26,7 @@ export function Modal({ title, onClose, children, footer, wide, className }: { t
     >
       <div className="modal-inner">
         <header className="modal-head">
-          <h2 id="modal-title" className="grow">
+          <h2 id={titleId} className="grow">
             {title}
           </h2>
           <button type="button" className="icon-btn" onClick={onClose} aria-label="Close">
