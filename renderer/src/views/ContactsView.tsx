@@ -46,6 +46,10 @@ export function ContactsView({ session }: { session: Session }) {
     if (lastIndex >= items.length - 20 && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [lastIndex, items.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
   useEffect(() => setListIds(items.map((c) => c.id)), [items, setListIds]);
+  const cursorIndex = cursorId ? items.findIndex((c) => c.id === cursorId) : -1;
+  useEffect(() => {
+    if (cursorIndex >= 0) virt.scrollToIndex(cursorIndex, { align: 'auto' });
+  }, [cursorIndex, virt]);
 
   return (
     <>
