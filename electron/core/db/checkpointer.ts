@@ -9,7 +9,11 @@ const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
 const db = new Database(workerData.path, { fileMustExist: true });
-const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+let failures = 0;
+const checkpoint = () => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); failures = 0; }
+  catch { if (++failures === 3) parentPort.postMessage('failing'); }
+};
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.postMessage('ready');
 parentPort.on('message', (m) => {
@@ -33,6 +37,13 @@ function sqliteModulePath(): string | null {
 
 export class Checkpointer {
   private constructor(private readonly worker: Worker) {}
+
+  /** Called when checkpoints keep failing in the worker: the owner turns automatic ones back on. */
+  onFailing(fn: () => void): void {
+    this.worker.on('message', (m) => {
+      if (m === 'failing') fn();
+    });
+  }
 
   /** Starts the worker; null when it cannot run here (then keep automatic checkpoints). */
   static async start(path: string, everyMs = 1000): Promise<Checkpointer | null> {

@@ -98,6 +98,9 @@ export class Replica {
     if (this.closed) return c.close();
     this.checkpointer = c;
     this.db.pragma('wal_autocheckpoint = 0');
+    c.onFailing(() => {
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000'); // never let the WAL grow unchecked
+    });
   }
 
   close(): void {

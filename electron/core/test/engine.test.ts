@@ -30,6 +30,17 @@ describe('replica and outbox', () => {
     expect(applied.map((a) => Number(a.created_at))).toEqual(journal.entries.slice(0, applied.length).map((e) => e.when));
   });
 
+  it('WAL checkpoints run in a worker: the writer never checkpoints, yet the WAL is reset', async () => {
+    const { r } = setup();
+    await r.startCheckpointer();
+    expect(r.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    for (let p = 0; p < 20; p++) r.db.transaction(() => { for (let i = 0; i < 200; i++) r.store.put('contacts', contactRow(`w${p}-${i}`, 'x'.repeat(200))); })();
+    await new Promise((res) => setTimeout(res, 1500)); // the worker checkpoints once a second
+    r.store.put('contacts', contactRow('after', 'After')); // a write after a full checkpoint restarts the WAL
+    const [stats] = r.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(stats!.log).toBeLessThan(20);
+  });
+
   it('optimistic write is visible at once and queued; a local refusal queues nothing', () => {
     const { r, engine } = setup();
     const res = engine.mutate('createContact', { id: 'k1', name: 'Ann', phone: '+14155550101' }, new ChangeSet());
