@@ -1,5 +1,5 @@
-// Journeys 6 and 7: team chat (1:1 and with oneself; only admins delete a chat) and
-// conversation deletion (admins only).
+// Journeys 6 and 7: team chat between two agents and with oneself (an agent cannot delete
+// it; an admin, who sees every chat, can) and conversation deletion (admins only).
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expect as pw } from './pw';
 import { goTo, startWorld, timeline, type AppUser, type World } from './harness';
@@ -49,21 +49,25 @@ describe('Team chat', () => {
     await goTo(alice.page, /^Team inbox/);
     await pw(alice.page.getByRole('option', { name: /Team chat/ })).toHaveCount(0);
 
-    // An admin starts a chat with both agents: they cannot delete it, the admin can.
-    await startChat(admin, [org.alice.name, org.bob.name]);
-    await admin.page.getByRole('textbox', { name: 'Message' }).fill('Stand-up moved to 10:00');
-    await admin.page.getByRole('button', { name: 'Send' }).click();
-    for (const u of [alice, bob]) {
+    // Neither agent can delete their chat; an admin who is not in it sees it and can.
+    for (const [u, other] of [[alice, org.bob.name], [bob, org.alice.name]] as const) {
       await goTo(u.page, /^Team chat/);
-      await u.page.getByRole('option', { name: new RegExp(org.admin.name) }).click();
-      await pw(timeline(u.page).getByText('Stand-up moved to 10:00')).toBeVisible();
+      await u.page.getByRole('option', { name: new RegExp(other) }).click();
+      await pw(timeline(u.page).getByText('On it')).toBeVisible();
       await pw(u.page.getByRole('button', { name: 'Delete chat' })).toHaveCount(0);
     }
+    const agentsChat = new RegExp(`${org.alice.name}, ${org.bob.name}|${org.bob.name}, ${org.alice.name}`);
+    await goTo(admin.page, /^Team chat/);
+    await admin.page.getByRole('option', { name: agentsChat }).click();
+    await pw(timeline(admin.page).getByText('Can you take the Lena ticket?')).toBeVisible();
     await admin.page.getByRole('button', { name: 'Delete chat' }).click();
     await admin.page.getByRole('dialog', { name: 'Delete chat?' }).getByRole('button', { name: 'Delete chat' }).click();
-    for (const u of [admin, alice, bob]) await pw(u.page.getByRole('option', { name: new RegExp(org.admin.name) })).toHaveCount(0);
-    // the agents' own chat is untouched
-    await pw(bob.page.getByRole('option', { name: new RegExp(org.alice.name) })).toBeVisible();
+    await pw(admin.page.getByRole('option', { name: agentsChat })).toHaveCount(0);
+    await pw(alice.page.getByRole('option', { name: new RegExp(org.bob.name) })).toHaveCount(0);
+    await pw(bob.page.getByRole('option', { name: new RegExp(org.alice.name) })).toHaveCount(0);
+    await pw(timeline(bob.page).getByText('On it')).toHaveCount(0);
+    // alice's chat with herself is untouched
+    await pw(alice.page.getByRole('option', { name: /Notes to self/ })).toBeVisible();
   });
 });
 

@@ -69,6 +69,8 @@ export interface ChatListItem {
   lastActivityAt: number;
   lastPreview: string;
   unread: boolean;
+  /** false for a chat an admin sees without being in it: show "You are not in this chat", no composer */
+  isMember: boolean;
   pending: boolean;
 }
 

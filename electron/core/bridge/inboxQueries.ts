@@ -1,6 +1,7 @@
 // Team inbox, My inbox, Archived, Chats, and the unread counts.
 import type Database from 'better-sqlite3';
 import type { Counts, InboxItem, Page, QueryArgs } from '../../../shared/bridge';
+import type { Role } from '../../../shared/schema';
 import { chatItemColumns, convItemColumns, convItemJoins, toChatItem, toConvItem, type ChatItemRaw, type ConvItemRaw } from './listItems';
 
 type InboxArgs = Required<Pick<QueryArgs<'inbox'>, 'view' | 'offset' | 'limit'>> & { groupId?: string | null; unreadOnly?: boolean };
@@ -27,7 +28,7 @@ function convPage(db: Database.Database, me: string, where: string, params: Reco
   return { total, offset: a.offset, items: rows.map(toConvItem) };
 }
 
-export function inbox(db: Database.Database, me: string, a: InboxArgs): Page<InboxItem> {
+export function inbox(db: Database.Database, me: string, a: InboxArgs, role: Role = 'agent'): Page<InboxItem> {
   const g = a.groupId ?? null;
   switch (a.view) {
     case 'team':
@@ -39,15 +40,19 @@ export function inbox(db: Database.Database, me: string, a: InboxArgs): Page<Inb
         ? convPage(db, me, `c.group_id = @g AND c.status = 'archived'`, { g }, a, 'archived')
         : convPage(db, me, `c.status = 'archived'`, {}, a, 'archived');
     case 'chats':
-      return chatPage(db, me, a);
+      return chatPage(db, me, a, role);
     case 'mine':
       return minePage(db, me, a);
   }
 }
 
-function chatPage(db: Database.Database, me: string, a: InboxArgs): Page<InboxItem> {
+/** Team chats: admins see every chat the replica holds (scopes.canSeeChat: only admins
+ *  may delete one), members see theirs; each item says whether the viewer is in it. */
+function chatPage(db: Database.Database, me: string, a: InboxArgs, role: Role): Page<InboxItem> {
   const unread = a.unreadOnly ? ' AND unread = 1' : '';
-  const base = `SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me`;
+  const base = role === 'admin'
+    ? `SELECT ${chatItemColumns} FROM chats ch`
+    : `SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me`;
   const total = (db.prepare(`SELECT count(*) AS n FROM (${base}) WHERE 1${unread}`).get({ me }) as { n: number }).n;
   const rows = db.prepare(`SELECT * FROM (${base}) WHERE 1${unread} ORDER BY last_activity_at DESC, id LIMIT @limit OFFSET @offset`).all({ me, limit: a.limit, offset: a.offset }) as ChatItemRaw[];
   return { total, offset: a.offset, items: rows.map((r) => toChatItem(db, me, r)) };

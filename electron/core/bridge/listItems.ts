@@ -55,11 +55,14 @@ export function toConvItem(r: ConvItemRaw): ConversationListItem {
   };
 }
 
-/** Columns of a chat list item; `@me` is the viewer's id. */
+/** Columns of a chat list item; `@me` is the viewer's id. A chat an admin sees without
+ *  being in it is never unread for them (it is not their conversation to answer). */
 export const chatItemColumns = `
   ch.id, ch.kind, ch.title, ch.members, ch.last_activity_at, ch.last_preview,
-  EXISTS(SELECT 1 FROM chat_messages cm WHERE cm.chat_id = ch.id AND cm.author_id <> @me
-         AND cm.created_at > COALESCE((SELECT last_read_at FROM read_states WHERE id = @me || ':' || ch.id), 0)) AS unread,
+  EXISTS(SELECT 1 FROM chat_members cmx WHERE cmx.chat_id = ch.id AND cmx.user_id = @me) AS is_member,
+  (EXISTS(SELECT 1 FROM chat_members cmx WHERE cmx.chat_id = ch.id AND cmx.user_id = @me)
+   AND EXISTS(SELECT 1 FROM chat_messages cm WHERE cm.chat_id = ch.id AND cm.author_id <> @me
+         AND cm.created_at > COALESCE((SELECT last_read_at FROM read_states WHERE id = @me || ':' || ch.id), 0))) AS unread,
   EXISTS(SELECT 1 FROM undo_log u WHERE u.tbl = 'chats' AND u.row_id = ch.id) AS pending`;
 
 export interface ChatItemRaw {
@@ -69,6 +72,7 @@ export interface ChatItemRaw {
   members: string;
   last_activity_at: number;
   last_preview: string;
+  is_member: number;
   unread: number;
   pending: number;
 }
@@ -92,6 +96,7 @@ export function toChatItem(db: Database.Database, viewerId: string, r: ChatItemR
     lastActivityAt: r.last_activity_at,
     lastPreview: r.last_preview,
     unread: r.unread === 1,
+    isMember: r.is_member === 1,
     pending: r.pending === 1,
   };
 }

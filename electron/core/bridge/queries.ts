@@ -35,7 +35,7 @@ export function runQuery<K extends ReplicaQuery>(ctx: QueryContext, name: K, a: 
       case 'counts':
         return counts(db, me);
       case 'inbox':
-        return inbox(db, me, a as Parsed<'inbox'>);
+        return inbox(db, me, a as Parsed<'inbox'>, ctx.role);
       case 'conversation':
         return conversationDetail(db, store, viewer, (a as Parsed<'conversation'>).id);
       case 'contacts':

@@ -83,6 +83,16 @@ describe('bridge queries and commands', () => {
     expect(chats.items[0]).toMatchObject({ kind: 'chat', id: chatId, title: 'Bob', unread: false });
     expect((await alice.query('inbox', { view: 'mine' })).items.map((i) => i.id)).toEqual(expect.arrayContaining([chatId, quinn.id]));
     expect((await alice.query('chat', { id: chatId }))?.messages[0]).toMatchObject({ body: 'lunch?' });
+    // an admin sees every team chat (only admins may delete one), flagged as not theirs, never unread
+    await settled(alice);
+    await waitFor(async () => (await admin.query('inbox', { view: 'chats' })).items.some((i) => i.id === chatId), 'admin sees the chat');
+    const adminChats = await admin.query('inbox', { view: 'chats' });
+    expect(adminChats.items.find((i) => i.id === chatId)).toMatchObject({ kind: 'chat', isMember: false, unread: false, title: 'Alice, Bob' });
+    expect((await admin.query('inbox', { view: 'chats', unreadOnly: true })).items.map((i) => i.id)).not.toContain(chatId);
+    expect((await admin.query('inbox', { view: 'mine' })).items.map((i) => i.id)).not.toContain(chatId);
+    expect((await admin.query('counts', {})).chats).toBe(0);
+    expect(await admin.query('chat', { id: chatId })).toMatchObject({ canDelete: true, messages: [expect.objectContaining({ body: 'lunch?' })] });
+    expect(chats.items[0]).toMatchObject({ isMember: true });
 
     await alice.mutate('archiveConversation', { conversationId: quinn.id });
     expect((await alice.query('inbox', { view: 'archived' })).items.map((i) => i.id)).toContain(quinn.id);
