@@ -4,6 +4,7 @@ import type { AttachmentRef, Channel, Contact, Conversation, Group, Location, Me
 import { splitSms } from '../sms';
 import { MutationError, type MutatorContext, type ReadTx, type Tx } from '../tx';
 import { addMessage } from './conversations';
+import { approvedTemplate, TEMPLATE_REFUSED } from './templates';
 
 export const SMS_MAX_BODY = 1600;
 export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -48,13 +49,18 @@ export function checkOutbound(
     if (d.body.length > SMS_MAX_BODY) throw new MutationError('invalid', `An SMS can be at most ${SMS_MAX_BODY} characters; this one has ${d.body.length}.`);
     return { ...d, templateName: null, segments: Math.max(1, splitSms(d.body).parts.length) };
   }
-  const template = d.templateName ? f.group.templates.find((t) => t.name === d.templateName) : undefined;
-  if (d.templateName && !template) throw new MutationError('invalid', `The template "${d.templateName}" is not approved for this group.`);
+  const named = d.templateName ? f.group.templates.find((t) => t.name === d.templateName) : undefined;
+  // A template with no text given is sent as it is (one without blanks will match).
+  const text = !d.body.trim() && named ? named.body : d.body;
+  // The provider sends the template with the values filled in, not our text: the text must be
+  // exactly the approved template with every blank filled, or the relay could not derive them.
+  const template = d.templateName ? approvedTemplate(f.group.templates, d.templateName, text)?.template : undefined;
+  if (d.templateName && !template) throw new MutationError('invalid', TEMPLATE_REFUSED);
   // Payment links are the business's own reply to a payment; they go out as they are.
   if (!template && !f.paymentLink && !whatsappWindowOpen(f.lastInboundAt, ctx.now)) {
     throw new MutationError('whatsapp_window_closed', 'More than 24 hours have passed since the contact last wrote on WhatsApp. Send an approved template instead.');
   }
-  const body = !d.body.trim() && template ? template.body : d.body;
+  const body = template ? text : d.body;
   if (!body.trim() && !d.attachments.length && !d.location) throw new MutationError('invalid', 'Write a message, or add an attachment or a location.');
   return { ...d, body, segments: 1 };
 }

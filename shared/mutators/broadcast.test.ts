@@ -60,6 +60,22 @@ describe('recordBroadcastResult', () => {
     h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b2', contactId: 'kim', status: 'sent', messageId: 'w3' });
     expect(h.tx.get('messages', 'w3')).toMatchObject({ templateName: 'hello', body: 'Hello from Parley', broadcastId: 'b2' });
   });
+  it('broadcasts a template only with every blank filled in, and stops if it is withdrawn', () => {
+    const sales = h.tx.get('groups', 'sales');
+    if (!sales) throw new Error('no sales group');
+    h.tx.put('groups', { ...sales, templates: [...sales.templates, { name: 'promo', language: 'en_GB', body: 'Sale on {{1}} only!' }] });
+    const promo = { ...bc, channel: 'whatsapp' as const, templateName: 'promo', contactIds: ['pat', 'kim'] };
+    for (const body of ['', 'Sale on {{1}} only!', 'Sale on Monday']) {
+      expect(h.refused('sendBroadcast', 'alice', { ...promo, body })).toMatchObject({ code: 'invalid' });
+    }
+    h.run('sendBroadcast', 'alice', { ...promo, body: 'Sale on Monday only!' });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'pat', status: 'sent', messageId: 'w1' });
+    expect(h.tx.get('messages', 'w1')).toMatchObject({ templateName: 'promo', body: 'Sale on Monday only!' });
+    h.tx.put('groups', { ...sales, templates: [] });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'kim', status: 'sent', messageId: 'w2' });
+    expect(h.tx.get('broadcastRecipients', 'b1:kim')).toMatchObject({ status: 'failed', messageId: null });
+    expect(h.tx.get('messages', 'w2')).toBeUndefined();
+  });
   it('creates a conversation for a contact with none open', () => {
     h.run('sendBroadcast', 'alice', { ...bc, contactIds: ['kim'] });
     h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'kim', status: 'sent', messageId: 'bm' });

@@ -4,6 +4,7 @@
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { routeOrCreate } from '../domain/conversations';
 import { lastWhatsAppInbound, postOutbound, SMS_MAX_BODY, whatsappWindowOpen } from '../domain/outbound';
+import { approvedTemplate, TEMPLATE_REFUSED } from '../domain/templates';
 import { isMemberOrAdmin } from '../permissions';
 import type { Broadcast, Contact } from '../schema';
 import { splitSms } from '../sms';
@@ -11,6 +12,7 @@ import { args } from './args';
 import { defineMutator } from './define';
 
 export const OPTED_OUT_REASON = 'Opted out of SMS';
+export const TEMPLATE_WITHDRAWN_REASON = 'The template is no longer approved for this group';
 export const WINDOW_CLOSED_REASON = 'No WhatsApp message from them in the last 24 hours (use a template)';
 
 export const broadcastMutators = {
@@ -22,10 +24,11 @@ export const broadcastMutators = {
       const group = mustGet(tx, 'groups', a.groupId, 'group');
       ensureNew(tx, 'broadcasts', a.id, 'broadcast');
       ensure((a.contactIds === undefined) !== (a.tag === undefined), 'invalid', 'Choose recipients one by one or by tag, not both.');
-      const template = a.templateName ? group.templates.find((t) => t.name === a.templateName) : undefined;
-      ensure(!a.templateName || template, 'invalid', `The template "${a.templateName ?? ''}" is not approved for this group.`);
       ensure(a.channel === 'whatsapp' || !a.templateName, 'invalid', 'Templates are for WhatsApp only.');
-      const body = !a.body.trim() && template ? template.body : a.body;
+      const named = a.templateName ? group.templates.find((t) => t.name === a.templateName) : undefined;
+      const body = !a.body.trim() && named ? named.body : a.body;
+      // Every copy goes out as the template with these values: the text must fill every blank.
+      ensure(!a.templateName || approvedTemplate(group.templates, a.templateName, body), 'invalid', TEMPLATE_REFUSED);
       ensure(body.trim(), 'invalid', 'Write the message to broadcast.');
       ensure(a.channel !== 'sms' || body.length <= SMS_MAX_BODY, 'invalid', `An SMS can be at most ${SMS_MAX_BODY} characters.`);
 
@@ -68,6 +71,10 @@ export const broadcastMutators = {
       // Free-form WhatsApp only reaches contacts who wrote in the last 24 hours.
       if (status === 'sent' && contact && b.channel === 'whatsapp' && !b.templateName && !whatsappWindowOpen(lastWhatsAppInbound(tx, contact.id, b.groupId), ctx.now)) {
         [status, reason] = ['skipped', WINDOW_CLOSED_REASON];
+      }
+      // The template may have been withdrawn from the group since the broadcast started.
+      if (status === 'sent' && b.templateName && !approvedTemplate(tx.get('groups', b.groupId)?.templates ?? [], b.templateName, b.body)) {
+        [status, reason] = ['failed', TEMPLATE_WITHDRAWN_REASON];
       }
       if (status === 'sent' && contact) {
         ensure(a.messageId, 'invalid', 'A sent broadcast result needs a message id.');

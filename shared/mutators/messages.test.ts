@@ -112,6 +112,25 @@ describe('sendMessage WhatsApp window', () => {
     expect(h.tx.get('messages', 'm3')).toMatchObject({ templateName: 'hello', body: 'Hello from Parley' });
     expect(h.refused('sendMessage', 'alice', wa('m4', { templateName: 'unknown' })).code).toBe('invalid');
   });
+  it('sends a template only with every blank filled in, inside or outside the window', () => {
+    const sales = h.tx.get('groups', 'sales');
+    if (!sales) throw new Error('no sales group');
+    h.tx.put('groups', { ...sales, templates: [...sales.templates, { name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, order {{2}} (ready?) is in.' }] });
+    const order = (id: string, body: string) => wa(id, { templateName: 'order_update', body });
+    const refusal = 'Outside the 24-hour window only an approved template can be sent, with every blank filled in.';
+    // outside the window (the contact never wrote)
+    h.run('sendMessage', 'alice', order('m1', 'Hi Pat, order #42 (ready?) is in.'));
+    expect(h.tx.get('messages', 'm1')).toMatchObject({ templateName: 'order_update', body: 'Hi Pat, order #42 (ready?) is in.', status: 'queued' });
+    for (const [id, body] of [['m2', ''], ['m3', 'Hi {{1}}, order {{2}} (ready?) is in.'], ['m4', 'Hi Pat, order  (ready?) is in.'], ['m5', 'Hi Pat, order #42 is in. Buy more!'], ['m6', 'anything at all']]) {
+      expect(h.refused('sendMessage', 'alice', order(id as string, body as string))).toMatchObject({ code: 'invalid', message: refusal });
+    }
+    expect(h.refused('sendMessage', 'alice', wa('m7', { templateName: 'unknown' }))).toMatchObject({ code: 'invalid', message: refusal });
+    // inside the window a template name still needs the template's text
+    inbound('hi', { channel: 'whatsapp' });
+    expect(h.refused('sendMessage', 'alice', order('m8', 'Free text'))).toMatchObject({ code: 'invalid', message: refusal });
+    h.run('sendMessage', 'alice', wa('m9', { body: 'Free text' }));
+    expect(h.tx.get('messages', 'm9')?.templateName).toBeNull();
+  });
   it('for a new conversation uses the contact latest inbound WhatsApp message in the group', () => {
     inbound('hi', { channel: 'whatsapp' });
     const conv = openConvs()[0];
