@@ -188,7 +188,8 @@ export class CoreImpl {
     this.emit({ type: 'sync', status: this.syncStatus() });
   }
 
-  private async closeReplica(): Promise<void> {
+  /** `scrub`: empty the WAL first (sign-out deletes the files: leave no stray frames behind). */
+  private async closeReplica(opts: { scrub?: boolean } = {}): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     this.pendingInitial = null;
@@ -196,6 +197,7 @@ export class CoreImpl {
     this.open = null;
     if (!o) return;
     await o.sync.stop();
+    if (opts.scrub) await o.replica.scrub();
     o.replica.close();
   }
 
@@ -260,7 +262,7 @@ export class CoreImpl {
   async signOut(): Promise<void> {
     const s = this.sessions.session;
     const rt = await this.sessions.refreshToken();
-    await this.closeReplica();
+    await this.closeReplica({ scrub: true });
     if (s && rt) await logout(s.relayUrl, rt).catch(() => undefined); // offline sign-out still forgets everything locally
     if (s) Replica.destroy(this.replicaPath(s.userId));
     await this.sessions.clear();

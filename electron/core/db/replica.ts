@@ -49,7 +49,14 @@ export class Replica {
     // the WAL file is truncated back to this after it is reset (it grows during a full fetch
     // while the checkpoint worker cannot catch up with the writer)
     this.db.pragma('journal_size_limit = 67108864');
+    // rows restricted away (scope deletes) must not linger in free pages or cells: deleted
+    // content is overwritten with zeros; scrub() then empties the WAL of the old frames
+    this.db.pragma('secure_delete = ON');
     migrate(drizzle(this.db), { migrationsFolder: migrationsDir });
+    // FTS5 otherwise keeps deleted terms in old segments behind delete markers
+    for (const fts of ['messages_fts', 'notes_fts', 'contacts_fts']) {
+      this.db.prepare(`INSERT INTO "${fts}"("${fts}", rank) VALUES ('secure-delete', 1)`).run();
+    }
     this.store = new RowStore(this.db);
   }
 
@@ -101,6 +108,37 @@ export class Replica {
     c.onFailing(() => {
       if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000'); // never let the WAL grow unchecked
     });
+  }
+
+  private scrubQueued = false;
+
+  /** Schedules scrub() once the current synchronous work (and its transaction) is done. */
+  requestScrub(): void {
+    if (this.scrubQueued || this.closed) return;
+    this.scrubQueued = true;
+    setTimeout(() => {
+      this.scrubQueued = false;
+      void this.scrub();
+    }, 0);
+  }
+
+  /**
+   * Copies the WAL into the database and truncates it to zero bytes, so frames holding
+   * deleted rows (restricted conversations, a signed-out user's data) leave the disk.
+   * Retries while the checkpoint worker holds the checkpoint lock; true when done.
+   */
+  async scrub(attempts = 40): Promise<boolean> {
+    for (let i = 0; i < attempts; i++) {
+      if (this.closed || !this.db.open) return false;
+      try {
+        const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        if (r?.busy === 0) return true;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY' && (e as { code?: string }).code !== 'SQLITE_LOCKED') throw e;
+      }
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    return false;
   }
 
   close(): void {

@@ -193,6 +193,7 @@ export class MutationEngine {
     if (!m) return;
     const kind = m[1] as 'conv' | 'chat';
     const id = m[2] as string;
+    this.replica.requestScrub(); // after this transaction: no old WAL frame keeps the rows
     for (const child of scopeChildren[kind]) {
       const names = this.replica.store.sqlNames(child.table, child.column as never);
       this.replica.db.prepare(`DELETE FROM "${names.table}" WHERE "${names.column}" = ?`).run(id);
@@ -264,6 +265,7 @@ export class MutationEngine {
       for (const t of tableNames) db.prepare(`DELETE FROM "${this.replica.store.sqlNames(t).table}"`).run();
       this.replica.setCookie(null, null);
     })();
+    this.replica.requestScrub();
   }
 }
 

@@ -1,0 +1,52 @@
+// Restricted content must not stay on disk: after a scope delete no byte of the message
+// text is left in the replica's database file or its WAL.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelay, type TestOrg } from '../../../server/testing';
+import type { ConversationListItem } from '../../../shared/bridge';
+import { newCore, settled, signIn, waitFor, type TestCore } from './harness';
+
+let org: TestOrg;
+let admin: TestCore;
+let bob: TestCore;
+
+beforeAll(async () => {
+  org = await startTestRelay();
+  admin = newCore();
+  bob = newCore();
+  await signIn(admin, org.relay.httpUrl, 'admin@test.parley', org.password);
+  await signIn(bob, org.relay.httpUrl, 'bob@test.parley', org.password);
+});
+afterAll(async () => {
+  await admin.close();
+  await bob.close();
+  await org.relay.close();
+});
+
+/** The replica files (database and WAL) of a core's data dir holding `needle`. */
+function filesHolding(dataDir: string, needle: string): string[] {
+  const dir = join(dataDir, 'replicas');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sqlite') || f.endsWith('.sqlite-wal'))
+    .map((f) => join(dir, f))
+    .filter((f) => existsSync(f) && readFileSync(f).includes(needle));
+}
+
+describe('replica scrubbing', () => {
+  it('a conversation restricted away leaves no trace of its text in the replica db or WAL', async () => {
+    const secret = 'Quietly ask about the zqxwvquokka merger';
+    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900611', body: secret, contactName: 'Rhea Stone' });
+    await waitFor(async () => (await bob.query('search', { q: 'zqxwvquokka' })).length === 1, 'bob has the message, indexed');
+    // the text is on disk before (else the check below proves nothing)
+    expect(filesHolding(bob.dataDir, secret).length).toBeGreaterThan(0);
+    const conv = (await admin.query('inbox', { view: 'team' })).items.find((i) => i.kind === 'conversation' && i.contactName === 'Rhea Stone') as ConversationListItem;
+    expect((await admin.mutate('manageConversation', { conversationId: conv.id, visibleTo: [org.alice.id], assignees: [] })).ok).toBe(true);
+    await settled(admin);
+    await waitFor(async () => !(await bob.query('inbox', { view: 'team' })).items.some((i) => i.id === conv.id), 'conversation gone from bob');
+    await waitFor(() => filesHolding(bob.dataDir, secret).length === 0, 'restricted text scrubbed from the replica files', 5000).catch(() => undefined);
+    expect(filesHolding(bob.dataDir, secret)).toEqual([]);
+    expect(filesHolding(bob.dataDir, 'zqxwvquokka')).toEqual([]);
+    expect(await bob.query('search', { q: 'zqxwvquokka' })).toEqual([]);
+  });
+});
