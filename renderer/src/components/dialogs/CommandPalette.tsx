@@ -131,8 +131,12 @@ export function CommandPalette() {
         }}
         onKeyDown={onKey}
       />
-      <div id="palette-list" className="palette-list" role="listbox" aria-label="Results">
-        {dq && hits.length === 0 && <div className="xs faint palette-empty">No contacts or messages match “{dq}”.</div>}
+      {dq && hits.length === 0 && (
+        <div className="xs faint palette-empty" role="status">
+          No contacts or messages match “{dq}”.
+        </div>
+      )}
+      <div id="palette-list" className="palette-list" role="listbox" aria-label="Results" hidden={rows.length === 0}>
         {rows.map((r, i) => (
           <div key={r.key} id={`pal-${i}`} role="option" aria-selected={i === idx} className={clsx('palette-row', i === idx && 'active')} onClick={r.run} onMouseMove={() => setActive(i)}>
             {r.node}
