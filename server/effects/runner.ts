@@ -2,6 +2,7 @@
 // Provider results are final: retries live in one layer, the adapters (server/providers/retry.ts).
 // Results come back as system mutations through the same Tx / fan-out path.
 import { uuidv7 } from 'uuidv7';
+import { matchTemplate } from '../../shared/domain/templates';
 import { splitSms } from '../../shared/sms';
 import type { ServerEffect } from '../../shared/tx';
 import type { Engine } from '../sync/engine';
@@ -104,6 +105,12 @@ export class EffectRunner {
     const group = conv ? store.get('groups', conv.groupId) : undefined;
     if (!conv || !contact || !group) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: 'The conversation or contact no longer exists.' });
     const template = msg.templateName ? group.templates.find((t) => t.name === msg.templateName) : undefined;
+    // The provider sends the approved template, not our text: the blanks' values come from the
+    // text, which the mutator checked against the template when the message was queued.
+    const variables = template ? matchTemplate(template.body, msg.body) : null;
+    if (msg.templateName && !variables) {
+      return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: `The template "${msg.templateName}" is no longer approved for this group, or no longer matches this text.` });
+    }
     const out: OutboundMessage = {
       messageId,
       groupId: group.id,
@@ -113,7 +120,7 @@ export class EffectRunner {
       parts: msg.channel === 'sms' ? splitSms(msg.body).parts : [msg.body],
       attachments: msg.attachments,
       location: msg.location,
-      template: template ? { name: template.name, providerId: template.providerId, language: template.language, variables: [] } : null,
+      template: template && variables ? { name: template.name, providerId: template.providerId, language: template.language, variables } : null,
     };
     const provider = this.providers().channelFor(group.id, msg.channel);
     // Final: the adapters already retried retryable failures (server/providers/retry.ts, with the

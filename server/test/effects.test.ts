@@ -98,4 +98,49 @@ describe('custom providers', () => {
       await o.relay.close();
     }
   });
+
+  it('sends a filled-in WhatsApp template outside the window with its values, language and provider id', async () => {
+    const sent: OutboundMessage[] = [];
+    const recording: ChannelProvider = {
+      kind: 'whatsapp-cloud',
+      async send(m: OutboundMessage): Promise<SendResult> {
+        sent.push(m);
+        return { ok: true, providerMessageId: `wamid.${sent.length}` };
+      },
+    };
+    const registry: ProviderRegistry = {
+      channelFor: () => recording,
+      payments: () => ({ kind: 'manual', createLink: async (req) => ({ url: `https://pay.example/${req.id}`, providerRef: req.id }) }),
+      sendRatePerSecond: () => 100,
+      webhook: () => undefined,
+    };
+    const o = await startTestRelay({ providers: registry });
+    try {
+      const engine = o.relay.services.engine;
+      const sales = engine.store.get('groups', o.groups.sales.id);
+      if (!sales) throw new Error('no sales group');
+      const body = 'Hi {{1}}, there is an update on your order {{2}}. Reply for details.';
+      engine.write((tx) => tx.put('groups', { ...sales, templates: [{ name: 'order_update', language: 'en_GB', body, providerId: 'HX0123' }] }));
+      const admin = await connectAs(o, 'admin');
+      const alice = await connectAs(o, 'alice');
+      const contactId = uuidv7();
+      expect((await admin.mutate('createContact', { id: contactId, name: 'Ann', phone: '+447700900555' })).status).toBe('ok');
+      const send = (id: string, text: string) =>
+        alice.mutate('sendMessage', { id, contactId, groupId: o.groups.sales.id, newConversationId: uuidv7(), channel: 'whatsapp', templateName: 'order_update', body: text });
+      // the contact never wrote on WhatsApp: only the filled-in template may go
+      const refused = await send(uuidv7(), 'Hi Ann, there is an update on your order {{2}}. Reply for details.');
+      expect(refused).toMatchObject({ status: 'rejected', code: 'invalid' });
+      const msgId = uuidv7();
+      expect((await send(msgId, 'Hi Ann, there is an update on your order #42 (blue). Reply for details.')).status).toBe('ok');
+      await alice.waitFor('poke', () => alice.row('messages', msgId)?.status === 'sent');
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatchObject({
+        messageId: msgId, channel: 'whatsapp', to: '+447700900555',
+        template: { name: 'order_update', providerId: 'HX0123', language: 'en_GB', variables: ['Ann', '#42 (blue)'] },
+      });
+      await Promise.all([admin.close(), alice.close()]);
+    } finally {
+      await o.relay.close();
+    }
+  });
 });
