@@ -170,6 +170,68 @@ export interface QueryResults {
   broadcast: { broadcast: Broadcast; recipients: (BroadcastRecipient & { contactName: string })[] } | null;
 }
 
+/** A user as the relay returns it after `createUser` (POST /admin/users). */
+export interface AdminUserView {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+export type ProviderKind = 'twilio' | 'whatsapp-cloud' | 'stripe';
+
+/**
+ * A provider account as the relay shows it to admins (mirrors server/providers/accountView.ts):
+ * public fields, the names of the stored secrets (never their values), and the webhook URLs
+ * to paste into the provider's console.
+ */
+export interface ProviderAccountView {
+  id: string;
+  kind: ProviderKind;
+  groupId: string | null;
+  groupName: string | null;
+  channel: 'sms' | 'whatsapp' | 'payments';
+  sendRatePerSecond: number;
+  public: Record<string, string | number | null>;
+  /** names of the stored secrets, or an error when the relay cannot open them */
+  secrets: string[] | { error: string };
+  webhooks: { label: string; url: string }[];
+  updatedAt: number;
+}
+
+// Provider account input (mirrors server/providers/config.ts `accountInput`). Shapes only:
+// the relay validates every field (SID formats, phone numbers, keys) and says what is wrong.
+const providerRate = z.coerce.number().int().min(1).max(1000).optional();
+const optField = z.string().max(2000).optional();
+const field = z.string().max(2000);
+export const providerAccountInputSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('twilio'),
+    groupId: z.string().min(1).max(128),
+    channel: z.enum(['sms', 'whatsapp']),
+    sendRatePerSecond: providerRate,
+    public: z.looseObject({ accountSid: field, number: field, messagingServiceSid: optField, apiBaseUrl: optField }),
+    secrets: z.looseObject({ authToken: field }).optional(),
+  }),
+  z.object({
+    kind: z.literal('whatsapp-cloud'),
+    groupId: z.string().min(1).max(128),
+    channel: z.literal('whatsapp'),
+    sendRatePerSecond: providerRate,
+    public: z.looseObject({ phoneNumberId: field, number: field, businessAccountId: optField, apiVersion: optField, graphBaseUrl: optField }),
+    secrets: z.looseObject({ accessToken: field, appSecret: field, verifyToken: field }).optional(),
+  }),
+  z.object({
+    kind: z.literal('stripe'),
+    groupId: z.null().optional(),
+    channel: z.literal('payments').optional(),
+    sendRatePerSecond: providerRate,
+    public: z.looseObject({ successUrl: optField, cancelUrl: optField, apiHost: optField, apiPort: z.coerce.number().int().optional(), apiProtocol: z.enum(['http', 'https']).optional() }),
+    secrets: z.looseObject({ secretKey: field, webhookSecret: field }).optional(),
+  }),
+]);
+export type ProviderAccountInput = z.input<typeof providerAccountInputSchema>;
+
 export const commandArgs = {
   signIn: z.object({ relayUrl: z.string().url(), email: z.string().email(), password: z.string().min(1).max(500) }),
   signOut: z.object({}),
@@ -179,6 +241,17 @@ export const commandArgs = {
   attachmentData: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }),
   importContactsCsv: z.object({ csv: z.string().max(20_000_000) }),
   exportContactsCsv: z.object({}),
+  // Admin commands: straight to the relay's admin HTTP API (they need a connection).
+  createUser: z.object({
+    email: z.string().trim().email().max(254),
+    name: z.string().trim().min(1).max(120),
+    role: z.enum(['admin', 'agent']),
+    password: z.string().min(8).max(1024),
+    groupIds: z.array(z.string().min(1).max(128)).max(100).default([]),
+  }),
+  providerAccounts: z.object({}),
+  saveProviderAccount: providerAccountInputSchema,
+  removeProviderAccount: z.object({ id: z.string().min(1).max(128) }),
 } as const;
 
 export interface CommandResults {
@@ -189,6 +262,10 @@ export interface CommandResults {
   attachmentData: { mime: string; dataBase64: string };
   importContactsCsv: { imported: number; errors: { line: number; message: string }[] };
   exportContactsCsv: { csv: string; count: number };
+  createUser: AdminUserView;
+  providerAccounts: { publicUrl: string; accounts: ProviderAccountView[] };
+  saveProviderAccount: ProviderAccountView;
+  removeProviderAccount: null;
 }
 
 export type QueryName = keyof typeof queryArgs;

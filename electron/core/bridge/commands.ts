@@ -1,10 +1,11 @@
-// Bridge commands: sign-in/out, failures, attachments, contacts CSV.
+// Bridge commands: sign-in/out, failures, attachments, contacts CSV, admin (adminCommands.ts).
 import type { CommandName, CommandResults, commandArgs } from '../../../shared/bridge';
 import type { AttachmentRef, Contact } from '../../../shared/schema';
 import { attachmentRefSchema } from '../../../shared/mutators/args';
 import type { z } from 'zod';
 import { RelayHttpError, relayFetch } from '../auth';
 import type { CoreImpl } from '../core';
+import { isAdminCommand, runAdminCommand } from './adminCommands';
 import { bridgeError } from './errors';
 import { contactsToCsv, IMPORT_BATCH, parseContactsCsv } from './csv';
 import { dismissFailure } from './failures';
@@ -41,6 +42,10 @@ export async function runCommand<K extends CommandName>(core: CoreImpl, name: K,
 }
 
 async function run<K extends CommandName>(core: CoreImpl, name: K, args: Parsed<K>): Promise<unknown> {
+  if (isAdminCommand(name)) {
+    signedIn(core);
+    return runAdminCommand((path, init) => authed(core, path, init), name, args as Parsed<typeof name>);
+  }
   switch (name) {
     case 'signIn': {
       const a = args as Parsed<'signIn'>;
