@@ -129,7 +129,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
             {windowOpen ? `24-hour window closes in ${windowLeft(detail.whatsappWindowClosesAt ?? now, now)}` : '24-hour window closed — only approved templates can be sent'}
           </span>
         )}
-        {!note && channel === 'sms' && contact.optedOut && <span className="xs warn-text">{contact.name} opted out of SMS</span>}
+        {!note && channel === 'sms' && contact.optedOut && <span className="xs warn-text">{contact.name} opted out of SMS — texts cannot be sent</span>}
         {!note && c.status === 'archived' && <span className="xs muted">Archived — sending starts a new conversation</span>}
         {note && <span className="xs note-label">Internal note — not sent to {contact.name}</span>}
       </div>
@@ -179,7 +179,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
             </button>
             <span className="grow" />
             {!note && channel === 'sms' && <SmsCounter text={draft.text} />}
-            <button type="button" className="btn primary" onClick={() => void send()} disabled={uploading || (!draft.text.trim() && attachments.length === 0)} aria-label={note ? 'Add note' : 'Send'}>
+            <button type="button" className="btn primary" onClick={() => void send()} disabled={uploading || (!draft.text.trim() && attachments.length === 0) || (!note && channel === 'sms' && contact.optedOut)} aria-label={note ? 'Add note' : 'Send'}>
               <Send size={14} aria-hidden="true" /> {note ? 'Add note' : 'Send'}
             </button>
           </div>
