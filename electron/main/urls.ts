@@ -1,4 +1,5 @@
 // Which URLs the window may show and which go to the system browser. Pure, tested under Node.
+import { contentSecurityPolicy } from '../../shared/csp';
 
 export const APP_ORIGIN = 'app://parley';
 
@@ -28,16 +29,4 @@ export function startUrl(relayUrl: string | null): string {
 }
 
 /** Content-Security-Policy for the Electron window (the bridge is IPC, so no sockets at all). */
-export const ELECTRON_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' data: blob:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const ELECTRON_CSP = contentSecurityPolicy();
