@@ -1,31 +1,31 @@
-// Journey 5: with the relay down a user writes a note, edits a contact and replies; the
+// Journey 5: with the relay down an agent writes a note, edits a contact and replies; the
 // UI shows them pending; when the relay is back they reach the other agent's window.
-// The offline user is an admin: PRODUCT.md lets only admins edit contacts (the renderer
-// shows Edit to admins only), and admins write notes and replies like agents.
+// Any active user may edit contacts (shared/permissions.ts); merge, delete, import and
+// opt-out stay admin-only, so the agent sees them absent or disabled.
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expect as pw } from './pw';
 import { goTo, startWorld, timeline, type AppUser, type World } from './harness';
 
 let world: World;
-let admin: AppUser;
+let alice: AppUser;
 let bob: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
   world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900404', body: 'Is my order shipped?', contactName: 'Omar Haddad' });
-  admin = await world.open(world.org.admin.email);
+  alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);
 });
 afterAll(async () => world?.close());
 
 describe('Offline', () => {
-  it('5. note, contact edit and reply made offline show pending, then reach the other agent', async () => {
-    for (const u of [admin, bob]) {
+  it('5. an agent\'s note, contact edit and reply made offline show pending, then reach the other agent', async () => {
+    for (const u of [alice, bob]) {
       await goTo(u.page, /^Team inbox/);
       await u.page.getByRole('option', { name: /Omar Haddad/ }).click();
       await pw(timeline(u.page).getByText('Is my order shipped?')).toBeVisible();
     }
-    const { page } = admin;
+    const { page } = alice;
     const status = page.getByRole('navigation', { name: 'Main' }).getByRole('status');
     await pw(status).toContainText('Online');
     await world.stopRelay();
@@ -45,6 +45,10 @@ describe('Offline', () => {
     // a contact edit
     await goTo(page, /^Contacts/);
     await page.getByRole('option', { name: /Omar Haddad/ }).click();
+    // admin-only contact actions: absent or disabled for an agent
+    await pw(page.getByRole('button', { name: 'Delete contact' })).toHaveCount(0);
+    await pw(page.getByRole('button', { name: 'Merge contact' })).toHaveCount(0);
+    if (await page.getByRole('button', { name: 'Import contacts from CSV' }).isEnabled()) throw new Error('an agent may not import');
     await page.getByRole('button', { name: /^Edit/ }).click();
     await page.getByLabel('Name').fill('Omar Haddad-Khan');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -17,6 +17,7 @@ import { plural } from '../lib/format';
 import { useBridgeQuery } from '../lib/queries';
 
 const ROW = 56;
+const ADMIN_ONLY_IMPORT = 'Only admins can import contacts from CSV';
 
 export function ContactsView({ session }: { session: Session }) {
   const [search, setSearch] = useState('');
@@ -62,16 +63,25 @@ export function ContactsView({ session }: { session: Session }) {
           <button type="button" className="icon-btn" aria-label="Export contacts as CSV" title="Export CSV" onClick={() => void exportCsv()}>
             <Download size={16} />
           </button>
-          {admin && (
-            <>
-              <button type="button" className="icon-btn" aria-label="Import contacts from CSV" title="Import CSV" onClick={() => setImporting(true)}>
-                <Upload size={16} />
-              </button>
-              <button type="button" className="btn sm primary" onClick={() => { setCreating(true); select(null); }}>
-                <Plus size={14} aria-hidden="true" /> New
-              </button>
-            </>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Import contacts from CSV"
+            title={admin ? 'Import CSV' : ADMIN_ONLY_IMPORT}
+            aria-describedby={admin ? undefined : 'import-why'}
+            disabled={!admin}
+            onClick={() => setImporting(true)}
+          >
+            <Upload size={16} />
+          </button>
+          {!admin && (
+            <span id="import-why" className="sr-only">
+              {ADMIN_ONLY_IMPORT}
+            </span>
           )}
+          <button type="button" className="btn sm primary" onClick={() => { setCreating(true); select(null); }}>
+            <Plus size={14} aria-hidden="true" /> New
+          </button>
         </header>
         <div className="list-search">
           <Search size={14} aria-hidden="true" />
@@ -89,7 +99,7 @@ export function ContactsView({ session }: { session: Session }) {
           <div className="empty">
             <Users size={28} aria-hidden="true" />
             <h2>{search ? 'No contacts match' : 'No contacts yet'}</h2>
-            <p className="small">{search ? 'Try another name or number.' : admin ? 'Add one with New, or import a CSV file.' : 'Contacts appear when customers write in.'}</p>
+            <p className="small">{search ? 'Try another name or number.' : admin ? 'Add one with New, or import a CSV file.' : 'Add one with New; they also appear when customers write in.'}</p>
           </div>
         ) : (
           <div ref={ref} className="list-scroll" role="listbox" aria-label="Contacts" tabIndex={0}>
@@ -125,7 +135,7 @@ export function ContactsView({ session }: { session: Session }) {
         ) : (
           <div className="empty">
             <h2>Pick a contact</h2>
-            <p className="small">See their details and conversations{admin ? ', edit, merge or set defaults' : ''}.</p>
+            <p className="small">See their details and conversations, and edit them{admin ? '; merge or set defaults' : ''}.</p>
           </div>
         )}
       </section>

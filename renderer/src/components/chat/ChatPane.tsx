@@ -17,6 +17,8 @@ import { Linkified } from '../Linkified';
 import { FailureList } from '../conversation/FailureList';
 import { Modal } from '../dialogs/Modal';
 
+export const NOT_MEMBER = 'You are not in this chat — admins can read and delete it';
+
 export function chatTitle(chat: { kind: string; title: string | null; members: string[] }, me: string | undefined, name: (id: string) => string): string {
   if (chat.title) return chat.title;
   if (chat.kind === 'self') return 'Notes to self';
@@ -51,6 +53,8 @@ export function ChatPane({ chatId }: { chatId: string }) {
 
   if (!d) return <section className="conv-pane">{!(q.isPending || q.isPlaceholderData || q.isFetching) && <div className="empty">This chat is no longer available.</div>}</section>;
   const title = chatTitle(d.chat, session?.userId, dir.userName);
+  // admins see every chat; only members may write in it
+  const member = !!session && d.chat.members.includes(session.userId);
 
   const send = async () => {
     const body = text.trim();
@@ -90,6 +94,11 @@ export function ChatPane({ chatId }: { chatId: string }) {
           </button>
         )}
       </header>
+      {!member && (
+        <div className="chat-notice" role="note" id="chat-not-member">
+          {NOT_MEMBER}
+        </div>
+      )}
       <div ref={logRef} className="timeline" role="log" aria-label="Chat messages" tabIndex={0}>
         {d.messages.length === 0 && <div className="empty small">No messages yet. Say hello below.</div>}
         {d.messages.map((m, i) => {
@@ -139,14 +148,22 @@ export function ChatPane({ chatId }: { chatId: string }) {
             ))}
           </div>
         )}
-        <textarea ref={taRef} className="composer-text" rows={2} aria-label="Message" placeholder={`Message ${title}`} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} />
+        <textarea
+          ref={taRef}
+          className="composer-text"
+          rows={2}
+          aria-label="Message"
+          placeholder={member ? `Message ${title}` : NOT_MEMBER}
+          disabled={!member}
+          aria-describedby={member ? undefined : 'chat-not-member'}
+          value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} />
         <div className="composer-bar row">
-          <button type="button" className="icon-btn" aria-label="Attach file" title="Attach a file" onClick={() => fileRef.current?.click()}>
+          <button type="button" className="icon-btn" aria-label="Attach file" title={member ? 'Attach a file' : NOT_MEMBER} disabled={!member} onClick={() => fileRef.current?.click()}>
             <Paperclip size={16} />
           </button>
           <input ref={fileRef} type="file" multiple hidden tabIndex={-1} onChange={(e) => void upload(e.target.files)} />
           <span className="grow" />
-          <button type="button" className="btn primary" onClick={() => void send()} disabled={!text.trim() && atts.length === 0} aria-label="Send">
+          <button type="button" className="btn primary" onClick={() => void send()} disabled={!member || (!text.trim() && atts.length === 0)} title={member ? undefined : NOT_MEMBER} aria-label="Send">
             <Send size={14} aria-hidden="true" /> Send
           </button>
         </div>

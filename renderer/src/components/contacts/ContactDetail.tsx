@@ -1,4 +1,4 @@
-// One contact: details, conversations, and (admins) edit, opt-out, defaults, merge, delete.
+// One contact: details, conversations, edit (everyone); opt-out, defaults, merge, delete (admins).
 import { useState } from 'react';
 import { Ban, Mail, Pencil, Phone, Trash2, GitMerge } from 'lucide-react';
 import { formatPhone } from '../../../../shared/phone';
@@ -45,19 +45,21 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
             )}
           </div>
         </div>
-        {admin && (
-          <div className="row">
-            <button type="button" className="btn sm" onClick={() => setMode('edit')} aria-label="Edit contact">
-              <Pencil size={13} aria-hidden="true" /> Edit
-            </button>
-            <button type="button" className="btn sm" onClick={() => setMode('merge')} aria-label="Merge contact">
-              <GitMerge size={13} aria-hidden="true" /> Merge
-            </button>
-            <button type="button" className="icon-btn" onClick={() => setMode('delete')} aria-label="Delete contact" title="Delete contact">
-              <Trash2 size={16} />
-            </button>
-          </div>
-        )}
+        <div className="row">
+          <button type="button" className="btn sm" onClick={() => setMode('edit')} aria-label="Edit contact">
+            <Pencil size={13} aria-hidden="true" /> Edit
+          </button>
+          {admin && (
+            <>
+              <button type="button" className="btn sm" onClick={() => setMode('merge')} aria-label="Merge contact">
+                <GitMerge size={13} aria-hidden="true" /> Merge
+              </button>
+              <button type="button" className="icon-btn" onClick={() => setMode('delete')} aria-label="Delete contact" title="Delete contact">
+                <Trash2 size={16} />
+              </button>
+            </>
+          )}
+        </div>
       </header>
       {c.tags.length > 0 && (
         <div className="tags">
@@ -72,9 +74,10 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
       <section className="contact-sec">
         <h3>SMS</h3>
         <label className="check">
-          <input type="checkbox" checked={c.optedOut} disabled={!admin} onChange={(e) => void mutate('setContactOptOut', { id: c.id, optedOut: e.target.checked })} />
+          <input type="checkbox" checked={c.optedOut} disabled={!admin} title={admin ? undefined : 'Only admins change opt-out'} onChange={(e) => void mutate('setContactOptOut', { id: c.id, optedOut: e.target.checked })} />
           <Ban size={13} aria-hidden="true" /> Opted out of SMS {c.optedOut ? '— outbound SMS is refused' : ''}
         </label>
+        {!admin && <p className="xs faint">Only admins change opt-out, conversation defaults, merge or delete contacts.</p>}
       </section>
       <MessageContact contact={c} conversations={d.conversations} />
       {admin && <ContactDefaults contact={c} />}
