@@ -1,7 +1,7 @@
 // `npm test`: unit and integration suites (vitest), then the end-to-end journeys
 // (Playwright in Chromium), then one plain summary line for CI.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,6 +13,9 @@ interface VitestJson {
 }
 
 const out = mkdtempSync(join(tmpdir(), 'parley-test-'));
+// Every temp dir the suites make (replicas, relay data, browser profiles) lands under one
+// folder that is removed at the end, even when a test process is killed before its cleanup.
+const scratch = mkdtempSync(join(tmpdir(), 'parley-scratch-'));
 const suites: { name: string; args: string[] }[] = [{ name: 'unit', args: ['vitest', 'run'] }];
 if (existsSync('e2e/vitest.config.ts')) suites.push({ name: 'e2e', args: ['vitest', 'run', '--config', 'e2e/vitest.config.ts'] });
 
@@ -24,6 +27,7 @@ for (const s of suites) {
   const file = join(out, `${s.name}.json`);
   const r = spawnSync('npx', [...s.args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...process.argv.slice(2)], {
     stdio: 'inherit',
+    env: { ...process.env, TMPDIR: scratch },
   });
   if (r.status !== 0) exit = 1;
   if (existsSync(file)) {
@@ -36,5 +40,7 @@ for (const s of suites) {
     console.error(`${s.name}: vitest wrote no results`);
   }
 }
+rmSync(scratch, { recursive: true, force: true });
+rmSync(out, { recursive: true, force: true });
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(exit);
