@@ -74,9 +74,18 @@ describe('formats', () => {
 });
 
 describe('WhatsApp templates', () => {
-  it('finds placeholders and fills them, leaving unfilled ones visible', async () => {
-    const { placeholders, fillTemplate } = await import('../src/components/conversation/TemplatePicker');
-    expect(placeholders('Hi {{1}}, your order {{2}} is ready, {{1}}!')).toEqual(['1', '2']);
-    expect(fillTemplate('Hi {{1}}, order {{2}}', { '1': 'Jane' })).toBe('Hi Jane, order {{2}}');
+  it('fills blanks by number, leaving unfilled ones visible', async () => {
+    const { filledTemplate, templateSlots } = await import('../src/components/conversation/templateValues');
+    expect(templateSlots('Hi {{1}}, your order {{2}} is ready, {{1}}!')).toEqual([1, 2]);
+    expect(filledTemplate('Hi {{1}}, order {{2}}', { 1: ' Jane ' })).toBe('Hi Jane, order {{2}}');
+  });
+  it('says which blank is missing or wrong, and accepts a fully filled template', async () => {
+    const { templateProblem } = await import('../src/components/conversation/templateValues');
+    const body = 'Hi {{1}}, order {{2}} ships {{3}}';
+    expect(templateProblem(body, { 1: 'Jane', 3: 'today' })).toBe('Fill in blank {{2}}.');
+    expect(templateProblem(body, { 1: 'Jane', 2: '{{2}}', 3: 'today' })).toMatch(/not a placeholder/);
+    expect(templateProblem(body, { 1: 'Jane', 2: 'x'.repeat(201), 3: 'today' })).toMatch(/at most 200/);
+    expect(templateProblem(body, { 1: 'Jane', 2: '#42', 3: 'today' })).toBeNull();
+    expect(templateProblem('No blanks here', {})).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import { ChatsView } from '../views/ChatsView';
 import { ContactsView } from '../views/ContactsView';
 import { BroadcastView } from '../views/BroadcastView';
 import { SettingsView } from '../views/SettingsView';
+import { ChannelsView } from '../views/ChannelsView';
 import { Dialogs } from './dialogs/Dialogs';
 import { ErrorBoundary } from './ErrorBoundary';
 
@@ -26,6 +27,7 @@ export function Shell({ session }: { session: Session }) {
           {view.kind === 'contacts' && <ContactsView session={session} />}
           {view.kind === 'broadcast' && <BroadcastView />}
           {view.kind === 'settings' && <SettingsView session={session} />}
+          {view.kind === 'channels' && <ChannelsView session={session} />}
         </ErrorBoundary>
       </main>
       <Dialogs />

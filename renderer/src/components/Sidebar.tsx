@@ -1,7 +1,7 @@
 // Left navigation: inboxes with unread counts, other views, connection state.
 import type { ReactNode } from 'react';
 import clsx from 'clsx';
-import { Archive, Settings, Contact, Inbox, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, Users, LogOut, Keyboard } from 'lucide-react';
+import { Archive, Settings, RadioTower, Contact, Inbox, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, Users, LogOut, Keyboard } from 'lucide-react';
 import type { Session } from '../../../shared/bridge';
 import { handleBridgeEvent, useBridgeQuery } from '../lib/queries';
 import { useDirectory } from '../lib/directory';
@@ -86,7 +86,12 @@ export function Sidebar({ session }: { session: Session }) {
         <NavItem view={{ kind: 'chats' }} icon={<MessageCircle size={16} />} label="Team chat" count={counts?.chats} />
         <NavItem view={{ kind: 'contacts' }} icon={<Contact size={16} />} label="Contacts" />
         <NavItem view={{ kind: 'broadcast' }} icon={<Megaphone size={16} />} label="Broadcast" />
-        {session.role === 'admin' && <NavItem view={{ kind: 'settings' }} icon={<Settings size={16} />} label="Teams and people" />}
+        {session.role === 'admin' && (
+          <>
+            <NavItem view={{ kind: 'settings' }} icon={<Settings size={16} />} label="Teams and people" />
+            <NavItem view={{ kind: 'channels' }} icon={<RadioTower size={16} />} label="Channels and payments" />
+          </>
+        )}
       </div>
       <div className="sidebar-foot">
         <FailuresButton />

@@ -7,7 +7,8 @@ export type View =
   | { kind: 'chats' }
   | { kind: 'contacts' }
   | { kind: 'broadcast' }
-  | { kind: 'settings' };
+  | { kind: 'settings' }
+  | { kind: 'channels' };
 
 export type ThemePref = 'system' | 'light' | 'dark';
 export type Dialog =

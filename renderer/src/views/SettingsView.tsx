@@ -17,7 +17,7 @@ export function SettingsView({ session }: { session: Session }) {
     <section className="conv-pane contact-pane" aria-label="Settings">
       <div className="contact-detail settings">
         <h1>Teams and people</h1>
-        <p className="small muted">New people are invited by your IT administrator on the relay; here you decide what they can do.</p>
+        <p className="small muted">Add people with Add person and decide what they can do; provider accounts are under Channels and payments.</p>
         <GroupsSettings />
         <PeopleSettings session={session} />
       </div>

@@ -7,6 +7,8 @@ import { mutate, newId } from '../../lib/mutate';
 import { SmsCounter } from '../conversation/SmsCounter';
 import { formatPhone } from '../../../../shared/phone';
 import type { Channel } from '../../../../shared/schema';
+import { TemplateFields } from '../conversation/TemplateFields';
+import { filledTemplate, templateProblem, type TemplateValues } from '../conversation/templateValues';
 
 export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
   const dir = useDirectory();
@@ -22,19 +24,23 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
   const [picked, setPicked] = useState<Map<string, string>>(new Map());
   const [body, setBody] = useState('');
   const [template, setTemplate] = useState('');
+  const [values, setValues] = useState<TemplateValues>({});
   const [error, setError] = useState<string | null>(null);
   const tags = useBridgeQuery('tags', {}).data ?? [];
   const contacts = useBridgeQuery('contacts', { search: search.trim() || undefined, limit: 50 }).data?.items ?? [];
   const tagCount = useBridgeQuery('contacts', { tag: tag || undefined, limit: 1 }, { enabled: mode === 'tag' && !!tag }).data?.total ?? 0;
   const count = mode === 'tag' ? tagCount : picked.size;
-  const tpl = group?.templates.find((t) => t.name === template);
-  const text = tpl ? tpl.body : body;
+  // a template only on WhatsApp, and only one of this team's
+  const tpl = channel === 'whatsapp' ? group?.templates.find((t) => t.name === template) : undefined;
+  const text = tpl ? filledTemplate(tpl.body, values) : body;
 
   const send = async () => {
     setError(null);
     if (!gid) return setError('Pick a team to send from.');
     if (count === 0) return setError(mode === 'tag' ? 'Pick a tag that has contacts.' : 'Pick at least one contact.');
     if (!text.trim()) return setError('Write the message.');
+    const problem = tpl ? templateProblem(tpl.body, values) : null;
+    if (problem) return setError(`Template ${tpl?.name ?? ''}: ${problem}`);
     const id = newId();
     const r = await mutate('sendBroadcast', {
       id,
@@ -120,17 +126,10 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
         <p className="xs muted">{count} recipient{count === 1 ? '' : 's'}. Opted-out contacts are skipped and reported.</p>
       </fieldset>
       {channel === 'whatsapp' && group && group.templates.length > 0 && (
-        <div className="field">
-          <label htmlFor="bc-tpl">WhatsApp template (needed for contacts outside the 24-hour window)</label>
-          <select id="bc-tpl" className="select" value={template} onChange={(e) => setTemplate(e.target.value)}>
-            <option value="">Free text</option>
-            {group.templates.map((t) => (
-              <option key={t.name} value={t.name}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <fieldset className="fs template-picker">
+          <legend>WhatsApp template (needed for contacts outside the 24-hour window)</legend>
+          <TemplateFields templates={group.templates} name={template} onName={setTemplate} values={values} onValues={setValues} idPrefix="bc" allowNone="Free text" />
+        </fieldset>
       )}
       {!tpl && (
         <div className="field">

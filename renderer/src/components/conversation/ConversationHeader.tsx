@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { mutate } from '../../lib/mutate';
 import { AvatarStack } from '../Avatar';
-import { ChannelIcon } from '../list/InboxRow';
+import { ChannelIcon } from '../ChannelIcon';
 
 export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
   const { conversation: c, contact, group, permissions: p } = detail;

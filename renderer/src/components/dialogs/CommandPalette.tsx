@@ -61,6 +61,7 @@ export function CommandPalette() {
       { id: 'theme', label: `Switch theme (now ${theme})`, run: () => setTheme(theme === 'dark' ? 'light' : theme === 'light' ? 'system' : 'dark') },
       { id: 'keys', label: 'Keyboard shortcuts', run: () => openDialog({ kind: 'shortcuts' }) },
       { id: 'settings', label: 'Go to Teams and people (admins)', run: go({ kind: 'settings' }) },
+      { id: 'channels', label: 'Go to Channels and payments (admins)', run: go({ kind: 'channels' }) },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps -- go() only closes over stable store actions
     [theme],

@@ -1,24 +1,11 @@
 // One 72 px row of the conversation list.
 import clsx from 'clsx';
-import { Clock, Coins, Lock, MessageSquare, Phone, Users, User as UserIcon, AlertCircle } from 'lucide-react';
+import { Clock, Coins, Lock, Users, User as UserIcon, AlertCircle } from 'lucide-react';
 import type { InboxItem } from '../../../../shared/bridge';
 import { exactTime, shortTime } from '../../lib/format';
 import { AvatarStack } from '../Avatar';
 import { useDirectory } from '../../lib/directory';
-
-export function ChannelIcon({ channel, size = 13 }: { channel: 'sms' | 'whatsapp'; size?: number }) {
-  return channel === 'whatsapp' ? (
-    <span className="chan wa" title="WhatsApp">
-      <Phone size={size} aria-hidden="true" />
-      <span className="sr-only">WhatsApp</span>
-    </span>
-  ) : (
-    <span className="chan sms" title="SMS">
-      <MessageSquare size={size} aria-hidden="true" />
-      <span className="sr-only">SMS</span>
-    </span>
-  );
-}
+import { ChannelIcon } from '../ChannelIcon';
 
 export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; selected: boolean; cursor: boolean; onOpen: () => void }) {
   const dir = useDirectory();

@@ -1,15 +1,27 @@
 // People: role, active, and which teams they belong to.
+import { useState } from 'react';
+import { UserPlus } from 'lucide-react';
 import type { Session } from '../../../../shared/bridge';
 import { useDirectory } from '../../lib/directory';
 import { mutate } from '../../lib/mutate';
 import { Avatar } from '../Avatar';
+import { AddPersonDialog } from './AddPersonDialog';
 
 export function PeopleSettings({ session }: { session: Session }) {
   const dir = useDirectory();
+  const [adding, setAdding] = useState(false);
   const member = (groupId: string, userId: string) => dir.memberships.some((m) => m.groupId === groupId && m.userId === userId);
   return (
     <section className="contact-sec" aria-labelledby="people-h">
-      <h3 id="people-h">People</h3>
+      <div className="row">
+        <h3 id="people-h" className="grow">
+          People
+        </h3>
+        <button type="button" className="btn sm" onClick={() => setAdding(true)}>
+          <UserPlus size={13} aria-hidden="true" /> Add person
+        </button>
+      </div>
+      {adding && <AddPersonDialog onClose={() => setAdding(false)} />}
       <table className="bc-table settings-table">
         <thead>
           <tr>

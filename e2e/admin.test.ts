@@ -1,0 +1,113 @@
+// Admin screens: an admin adds a person (who then appears in People), saves a Twilio
+// account and sees its webhook URL (a bad account SID shows the relay's own message),
+// reads an agents' chat they are not in without being able to write in it, and
+// broadcasts a WhatsApp template with its blanks filled in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect as pw } from './pw';
+import { bridgeClient, eventually, goTo, startWorld, type AppUser, type World } from './harness';
+
+let world: World;
+let admin: AppUser;
+
+beforeAll(async () => {
+  world = await startWorld();
+  // the test organisation has no WhatsApp templates: give Sales one (as the relay's admin would)
+  const sales = world.org.groups.sales;
+  world.relay.services.engine.write((tx) => tx.put('groups', { ...sales, templates: [{ name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, your order {{2}} has shipped.' }] }));
+  world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900811', body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
+  admin = await world.open(world.org.admin.email);
+});
+afterAll(async () => world?.close());
+
+describe('Administration', () => {
+  it('an admin adds a person, who appears in People', async () => {
+    const { page } = admin;
+    await goTo(page, /^Teams and people/);
+    await page.getByRole('button', { name: 'Add person' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a person' });
+    await dialog.getByLabel('Name').fill('Priya Shah');
+    await dialog.getByLabel('Email').fill('priya@test.parley');
+    await dialog.getByLabel('Initial password').fill('short');
+    await dialog.getByRole('button', { name: 'Add person' }).click();
+    await pw(dialog.getByText('at least 8 characters', { exact: false }).last()).toBeVisible();
+    await dialog.getByLabel('Initial password').fill('a-long-enough-password');
+    await dialog.getByRole('checkbox', { name: 'Sales' }).check();
+    await dialog.getByRole('button', { name: 'Add person' }).click();
+    await pw(dialog).toBeHidden();
+    await pw(page.getByRole('checkbox', { name: 'Priya Shah in Sales' })).toBeVisible();
+    expect(await page.getByRole('checkbox', { name: 'Priya Shah in Sales' }).isChecked()).toBe(true);
+  });
+
+  it('an admin saves a Twilio account and sees its webhook URL; a bad SID shows the relay’s message', async () => {
+    const { page } = admin;
+    await goTo(page, /^Channels and payments/);
+    await pw(page.getByText('No provider accounts yet')).toBeVisible();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a provider account' });
+    await dialog.getByLabel('Provider').selectOption({ label: 'Twilio SMS' });
+    await dialog.getByLabel('Team').selectOption({ label: 'Sales' });
+    // blank required fields are refused here
+    await dialog.getByRole('button', { name: 'Save account' }).click();
+    await pw(dialog.getByText('Enter the account sid.')).toBeVisible();
+    await dialog.getByLabel('Account SID').fill('XX123');
+    await dialog.getByLabel('Sending number').fill('+1 415 555 2671');
+    await dialog.getByLabel('Auth token').fill('a-secret-auth-token');
+    await dialog.getByRole('button', { name: 'Save account' }).click();
+    await pw(dialog.getByRole('alert')).toContainText('an account SID starts with AC');
+    await dialog.getByLabel('Account SID').fill('AC0123456789abcdef0123456789abcdef');
+    await dialog.getByRole('button', { name: 'Save account' }).click();
+    await pw(dialog).toBeHidden();
+    const card = page.getByRole('article', { name: 'Twilio SMS for Sales' });
+    await pw(card).toContainText('authToken: set');
+    await pw(card.locator('code').first()).toContainText(world.org.relay.httpUrl.replace(/\/+$/, ''));
+    await pw(card.getByRole('button', { name: /^Copy / }).first()).toBeVisible();
+    expect(await card.innerText()).not.toContain('a-secret-auth-token');
+
+    // edit with secrets left blank keeps them
+    await card.getByRole('button', { name: /^Edit/ }).click();
+    const edit = page.getByRole('dialog', { name: /^Edit Twilio SMS/ });
+    await edit.getByLabel('Sends per second').fill('3');
+    await edit.getByRole('button', { name: 'Save account' }).click();
+    await pw(edit).toBeHidden();
+    await pw(card).toContainText('3 sends per second');
+    await pw(card).toContainText('authToken: set');
+
+    // remove, with confirmation
+    await card.getByRole('button', { name: /^Remove/ }).click();
+    await page.getByRole('dialog', { name: 'Remove provider account?' }).getByRole('button', { name: 'Remove account' }).click();
+    await pw(page.getByText('No provider accounts yet')).toBeVisible();
+  });
+
+  it('an admin reads a chat they are not in, with the composer disabled', async () => {
+    const alice = await bridgeClient(await world.open(world.org.alice.email).then((u) => u.host));
+    const chatId = '01936f1e-0000-7000-8000-00000000c4a7';
+    expect((await alice.call('mutate', 'createChat', { id: chatId, members: [world.org.alice.id, world.org.bob.id] })).ok).toBe(true);
+    expect((await alice.call('mutate', 'sendChatMessage', { id: '01936f1e-0000-7000-8000-00000000c4a8', chatId, body: 'Lunch at one?' })).ok).toBe(true);
+    alice.close();
+    const { page } = admin;
+    await goTo(page, /^Team chat/);
+    await page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ }).click();
+    await pw(page.getByRole('log', { name: 'Chat messages' }).getByText('Lunch at one?')).toBeVisible();
+    await pw(page.getByRole('note').filter({ hasText: 'You are not in this chat — admins can read and delete it' })).toBeVisible();
+    expect(await page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+  });
+
+  it('a WhatsApp broadcast fills the template’s blanks and sends the filled text', async () => {
+    const { page } = admin;
+    await goTo(page, /^Broadcast/);
+    await pw(page.getByRole('heading', { name: 'New broadcast' })).toBeVisible();
+    await page.getByLabel('Channel').selectOption('whatsapp');
+    await page.getByRole('checkbox', { name: 'Include Nadia Rahman' }).check();
+    await page.getByLabel('Template', { exact: true }).selectOption('order_update');
+    await page.getByLabel('Template value 1').fill('Nadia');
+    await page.getByRole('button', { name: 'Send broadcast to 1' }).click();
+    await pw(page.getByRole('alert')).toContainText('Fill in blank {{2}}');
+    await page.getByLabel('Template value 2').fill('#4471');
+    await pw(page.getByLabel('Template preview')).toContainText('Hi Nadia, your order #4471 has shipped.');
+    await page.getByRole('button', { name: 'Send broadcast to 1' }).click();
+    const filled = 'Hi Nadia, your order #4471 has shipped.';
+    await eventually(() => world.relay.simulator.sent().some((m) => m.body === filled), 'the filled template at the provider');
+    expect(world.relay.simulator.sent().some((m) => m.body.includes('{{'))).toBe(false);
+  });
+});
