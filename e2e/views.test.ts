@@ -98,6 +98,38 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
       problems.push(...(await audit(page, name)));
       await shoot(page, name, theme);
     }
+
+    // admin screens: Teams and people (with the Add person dialog), Channels and payments
+    await goTo(page, /^Teams and people/);
+    await page.getByRole('heading', { name: 'Teams and people' }).waitFor();
+    problems.push(...(await audit(page, 'teams and people')));
+    await shoot(page, 'teams-and-people', theme);
+    await page.getByRole('button', { name: 'Add person' }).click();
+    await page.getByRole('dialog', { name: 'Add a person' }).waitFor();
+    problems.push(...(await audit(page, 'add person dialog')));
+    await shoot(page, 'add-person-dialog', theme);
+    await page.keyboard.press('Escape');
+    await pw(page.getByRole('dialog')).toHaveCount(0);
+
+    await goTo(page, /^Channels and payments/);
+    if (theme === 'light') {
+      // one account so the screen shows a card with its webhook URLs
+      await page.getByRole('button', { name: 'Add account' }).click();
+      const d = page.getByRole('dialog', { name: 'Add a provider account' });
+      await d.getByLabel('Account SID').fill('AC0123456789abcdef0123456789abcdef');
+      await d.getByLabel('Sending number').fill('+1 415 555 2671');
+      await d.getByLabel('Auth token').fill('a-secret-auth-token');
+      await d.getByRole('button', { name: 'Save account' }).click();
+      await pw(d).toBeHidden();
+    }
+    await page.getByRole('article').first().waitFor();
+    problems.push(...(await audit(page, 'channels')));
+    await shoot(page, 'channels', theme);
+    await page.getByRole('button', { name: /^Edit/ }).first().click();
+    await page.getByRole('dialog', { name: /^Edit / }).waitFor();
+    problems.push(...(await audit(page, 'account dialog')));
+    await shoot(page, 'account-dialog', theme);
+    await page.keyboard.press('Escape');
     await context.close();
     expect(problems).toEqual([]);
   });

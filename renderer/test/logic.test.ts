@@ -89,3 +89,18 @@ describe('WhatsApp templates', () => {
     expect(templateProblem('No blanks here', {})).toBeNull();
   });
 });
+
+describe('links in text', () => {
+  it('previews replace URLs with a short token; timeline links show the host', async () => {
+    const { linkLabel, linkParts, previewText } = await import('../src/lib/links');
+    const body = 'Pay here: http://127.0.0.1:41873/pay/invoice/0193abc?t=x. Thanks';
+    expect(previewText(body)).toBe('Pay here: (link). Thanks');
+    expect(linkParts(body)).toEqual([
+      { kind: 'text', value: 'Pay here: ' },
+      { kind: 'url', value: 'http://127.0.0.1:41873/pay/invoice/0193abc?t=x' },
+      { kind: 'text', value: '. Thanks' },
+    ]);
+    expect(linkLabel('https://buy.stripe.com/abc')).toBe('buy.stripe.com');
+    expect(previewText('no links')).toBe('no links');
+  });
+});

@@ -1,17 +1,19 @@
-// Text with http(s) links made clickable; they open outside the app.
-const URL_RE = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])/g;
+// Text with http(s) links made clickable: the host is the visible text, the full address
+// shows on hover; they open outside the app (the shell hands target=_blank to the browser).
+import { ExternalLink } from 'lucide-react';
+import { linkLabel, linkParts } from '../lib/links';
 
 export function Linkified({ text }: { text: string }) {
-  const parts = text.split(URL_RE);
   return (
     <>
-      {parts.map((p, i) =>
-        i % 2 === 1 ? (
-          <a key={i} href={p} target="_blank" rel="noopener noreferrer">
-            {p}
+      {linkParts(text).map((p, i) =>
+        p.kind === 'url' ? (
+          <a key={i} className="ext-link" href={p.value} target="_blank" rel="noopener noreferrer" title={`${p.value} (opens in your browser)`}>
+            {linkLabel(p.value)}
+            <ExternalLink size={11} aria-hidden="true" />
           </a>
         ) : (
-          <span key={i}>{p}</span>
+          <span key={i}>{p.value}</span>
         ),
       )}
     </>

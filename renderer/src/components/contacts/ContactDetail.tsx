@@ -8,6 +8,7 @@ import { mutate } from '../../lib/mutate';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { shortTime } from '../../lib/format';
+import { previewText } from '../../lib/links';
 import { Avatar } from '../Avatar';
 import { Modal } from '../dialogs/Modal';
 import { ContactForm } from './ContactForm';
@@ -87,7 +88,7 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
         {d.conversations.map((cv) => (
           <button key={cv.id} type="button" className="details-row link-row" onClick={() => openConv(cv.id, cv.status === 'archived')}>
             <span className="strong">{dir.groupName(cv.groupId)}</span>
-            <span className="grow ellipsis muted small">{cv.lastPreview}</span>
+            <span className="grow ellipsis muted small">{previewText(cv.lastPreview)}</span>
             <span className="pill">{cv.status}</span>
             <span className="xs faint">{shortTime(cv.lastActivityAt)}</span>
           </button>

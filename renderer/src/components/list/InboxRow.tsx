@@ -6,6 +6,7 @@ import { exactTime, shortTime } from '../../lib/format';
 import { AvatarStack } from '../Avatar';
 import { useDirectory } from '../../lib/directory';
 import { ChannelIcon } from '../ChannelIcon';
+import { previewText } from '../../lib/links';
 
 export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; selected: boolean; cursor: boolean; onOpen: () => void }) {
   const dir = useDirectory();
@@ -39,7 +40,7 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
           {shortTime(item.lastActivityAt)}
         </time>
       </div>
-      <div className="inbox-row-preview ellipsis">{item.lastPreview || <span className="faint">No messages yet</span>}</div>
+      <div className="inbox-row-preview ellipsis">{previewText(item.lastPreview) || <span className="faint">No messages yet</span>}</div>
       <div className="inbox-row-meta">
         {item.kind === 'conversation' ? (
           <>
