@@ -15,6 +15,7 @@ beforeAll(async () => {
   const sales = world.org.groups.sales;
   world.relay.services.engine.write((tx) => tx.put('groups', { ...sales, templates: [{ name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, your order {{2}} has shipped.' }] }));
   world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900811', body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
+  world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900812', body: 'I paid at http://127.0.0.1:41873/pay/invoice/0193abc?t=1 already', contactName: 'Leo Link' });
   admin = await world.open(world.org.admin.email);
 });
 afterAll(async () => world?.close());
@@ -83,9 +84,11 @@ describe('Administration', () => {
     const chatId = '01936f1e-0000-7000-8000-00000000c4a7';
     expect((await alice.call('mutate', 'createChat', { id: chatId, members: [world.org.alice.id, world.org.bob.id] })).ok).toBe(true);
     expect((await alice.call('mutate', 'sendChatMessage', { id: '01936f1e-0000-7000-8000-00000000c4a8', chatId, body: 'Lunch at one?' })).ok).toBe(true);
+    await eventually(() => world.relay.services.engine.store.find('chatMessages', { chatId }).length === 1, 'the chat at the relay');
     alice.close();
     const { page } = admin;
     await goTo(page, /^Team chat/);
+    await pw(page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ }), 30_000).toBeVisible();
     await page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ }).click();
     await pw(page.getByRole('log', { name: 'Chat messages' }).getByText('Lunch at one?')).toBeVisible();
     await pw(page.getByRole('note').filter({ hasText: 'You are not in this chat — admins can read and delete it' })).toBeVisible();
@@ -109,5 +112,37 @@ describe('Administration', () => {
     const filled = 'Hi Nadia, your order #4471 has shipped.';
     await eventually(() => world.relay.simulator.sent().some((m) => m.body === filled), 'the filled template at the provider');
     expect(world.relay.simulator.sent().some((m) => m.body.includes('{{'))).toBe(false);
+  });
+
+  it('URLs read as a short token in previews and as a host-named link in the timeline', async () => {
+    const { page } = admin;
+    await goTo(page, /^Team inbox/);
+    const row = page.getByRole('option', { name: /Leo Link/ });
+    await pw(row).toContainText('I paid at (link) already');
+    expect(await row.innerText()).not.toContain('/pay/invoice');
+    await row.click();
+    const link = page.getByRole('log', { name: 'Messages' }).getByRole('link', { name: /127\.0\.0\.1:41873/ });
+    await pw(link).toBeVisible();
+    expect(await link.getAttribute('href')).toBe('http://127.0.0.1:41873/pay/invoice/0193abc?t=1');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect((await link.innerText()).trim()).toBe('127.0.0.1:41873');
+  });
+
+  it('offline, admin commands say so in plain words', async () => {
+    const { page } = admin;
+    await world.stopRelay();
+    await pw(page.getByRole('navigation', { name: 'Main' }).getByRole('status')).toContainText('Offline');
+    await goTo(page, /^Teams and people/);
+    await page.getByRole('button', { name: 'Add person' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a person' });
+    await dialog.getByLabel('Name').fill('Tom Offline');
+    await dialog.getByLabel('Email').fill('tom@test.parley');
+    await dialog.getByLabel('Initial password').fill('a-long-enough-password');
+    await dialog.getByRole('button', { name: 'Add person' }).click();
+    await pw(dialog.getByRole('alert')).toContainText('offline');
+    await page.keyboard.press('Escape');
+    await goTo(page, /^Channels and payments/);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await pw(page.getByRole('alert').first()).toContainText('offline');
   });
 });
