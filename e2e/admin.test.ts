@@ -89,6 +89,7 @@ describe('Administration', () => {
     const { page } = admin;
     await goTo(page, /^Team chat/);
     await pw(page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ }), 30_000).toBeVisible();
+    await pw(page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ })).toContainText('you are not in it');
     await page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ }).click();
     await pw(page.getByRole('log', { name: 'Chat messages' }).getByText('Lunch at one?')).toBeVisible();
     await pw(page.getByRole('note').filter({ hasText: 'You are not in this chat — admins can read and delete it' })).toBeVisible();

@@ -56,7 +56,7 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
             <span className="chan chat" title="Team chat">
               {item.chatKind === 'group' ? <Users size={13} aria-hidden="true" /> : <UserIcon size={13} aria-hidden="true" />}
             </span>
-            <span className="faint xs">Team chat</span>
+            <span className="faint xs">Team chat{item.isMember ? '' : ' · you are not in it'}</span>
           </>
         )}
       </div>
