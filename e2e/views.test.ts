@@ -94,7 +94,8 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast']] as const) {
       await goTo(page, nav);
       await page.waitForTimeout(300);
-      if (name !== 'broadcast') await page.getByRole('option').first().click().catch(() => undefined);
+      // the list's rows, not the options of a filter <select>
+      if (name !== 'broadcast') await page.getByRole('listbox').first().getByRole('option').first().click().catch(() => undefined);
       problems.push(...(await audit(page, name)));
       await shoot(page, name, theme);
     }
