@@ -8,6 +8,7 @@ import type { ServerEffect } from '../../shared/tx';
 import type { Engine } from '../sync/engine';
 import { SYSTEM_ACTOR } from '../sync/engine';
 import type { OutboundMessage, ProviderRegistry, SendResult } from '../providers/types';
+import { delayAfter, LinkRetryStore, linkRetryDelays, MAX_LINK_ATTEMPTS } from './linkRetries';
 
 export interface EffectHooks {
   userDeactivated(userId: string): void;
@@ -17,6 +18,9 @@ export interface EffectHooks {
 export class EffectRunner {
   private closed = false;
   private readonly pending = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly linkRetries: LinkRetryStore;
+  private readonly retryDelays = linkRetryDelays();
 
   constructor(
     private readonly engine: Engine,
@@ -24,6 +28,7 @@ export class EffectRunner {
     private readonly hooks: EffectHooks,
     private readonly log: (msg: string, err?: unknown) => void,
   ) {
+    this.linkRetries = new LinkRetryStore(engine.db);
     engine.onCommit((c) => {
       for (const e of c.effects) this.start(e);
     });
@@ -36,15 +41,32 @@ export class EffectRunner {
   resumePending(): void {
     const db = this.engine.db;
     const invoices = db.prepare("SELECT id FROM invoices WHERE status = 'sent' AND payment_url IS NULL").all() as { id: string }[];
-    for (const r of invoices) this.start({ kind: 'paymentLink', invoiceId: r.id });
+    for (const r of invoices) this.resumeLink({ kind: 'paymentLink', invoiceId: r.id }, 'invoice', r.id);
     const checkouts = db.prepare("SELECT id FROM checkouts WHERE status = 'open' AND payment_url IS NULL").all() as { id: string }[];
-    for (const r of checkouts) this.start({ kind: 'checkoutLink', checkoutId: r.id });
+    for (const r of checkouts) this.resumeLink({ kind: 'checkoutLink', checkoutId: r.id }, 'checkout', r.id);
     const queued = db
       .prepare("SELECT id, payment_ref AS paymentRef FROM messages WHERE direction = 'outbound' AND status = 'queued' AND provider_message_id IS NULL")
       .all() as { id: string; paymentRef: string | null }[];
     for (const m of queued) if (!this.waitsForLink(m.paymentRef)) this.start({ kind: 'sendMessage', messageId: m.id });
     const broadcasts = db.prepare("SELECT id FROM broadcasts WHERE status = 'sending'").all() as { id: string }[];
     for (const b of broadcasts) this.start({ kind: 'broadcast', broadcastId: b.id });
+  }
+
+  /** A link that failed before the restart keeps its schedule; one the relay gave up on stays so. */
+  private resumeLink(e: ServerEffect, kind: 'invoice' | 'checkout', id: string): void {
+    const state = this.linkRetries.get(kind, id);
+    if (!state) return this.start(e);
+    if (state.nextAt !== null) this.later(e, state.nextAt - Date.now());
+  }
+
+  private later(e: ServerEffect, ms: number): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) this.start(e);
+    }, Math.max(0, ms));
+    t.unref();
+    this.timers.add(t);
   }
 
   /** A payment message is sent by setPaymentLink once its link exists. */
@@ -68,6 +90,8 @@ export class EffectRunner {
 
   close(): void {
     this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
   private system(name: string, args: unknown): void {
@@ -143,9 +167,34 @@ export class EffectRunner {
             return c && { kind, id, description: c.description, currency: c.currency, amount: c.amount };
           })();
     if (!req) return;
-    // Stripe's client retries itself (maxNetworkRetries); a throw is logged and resumed at restart.
-    const link = await this.providers().payments().createLink(req);
+    const current = kind === 'invoice' ? store.get('invoices', id)?.paymentUrl : store.get('checkouts', id)?.paymentUrl;
+    if (current) return this.linkRetries.clear(kind, id);
+    // Stripe's client retries itself (maxNetworkRetries); a throw here is retried with backoff.
+    let link: { url: string; providerRef: string };
+    try {
+      link = await this.providers().payments().createLink(req);
+    } catch (err) {
+      return this.linkFailed(kind, id, err);
+    }
+    this.linkRetries.clear(kind, id);
     this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl: link.url, providerRef: link.providerRef });
+  }
+
+  private linkFailed(kind: 'invoice' | 'checkout', id: string, err: unknown): void {
+    if (this.closed) return;
+    const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300) || 'unknown error';
+    const attempts = (this.linkRetries.get(kind, id)?.attempts ?? 0) + 1;
+    this.log(`relay: payment link for ${kind} ${id} failed (attempt ${attempts})`, err);
+    if (attempts < MAX_LINK_ATTEMPTS) {
+      const delay = delayAfter(attempts, this.retryDelays);
+      this.linkRetries.set(kind, id, { attempts, nextAt: Date.now() + delay, lastError: reason });
+      this.later(kind === 'invoice' ? { kind: 'paymentLink', invoiceId: id } : { kind: 'checkoutLink', checkoutId: id }, delay);
+      return;
+    }
+    this.linkRetries.set(kind, id, { attempts, nextAt: null, lastError: reason });
+    for (const m of this.engine.store.find('messages', { paymentRef: `${kind}:${id}`, status: 'queued' })) {
+      this.system('updateDeliveryStatus', { messageId: m.id, status: 'failed', failureReason: `Could not create the payment link: ${reason}` });
+    }
   }
 
   /** One recipient at a time, at the provider's pace: each result creates the message and its send. */
