@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Group, User } from '../shared/schema';
+import type { Group, User, WhatsAppTemplate } from '../shared/schema';
 import { startRelay, type Relay, type RelayOptions } from './relay';
 
 export interface TestOrg {
@@ -31,13 +31,20 @@ export async function login(httpUrl: string, email: string, password: string): P
   return (await res.json()) as { accessToken: string; refreshToken: string; user: { id: string } };
 }
 
+export interface TestRelayOptions extends Partial<RelayOptions> {
+  /** approved WhatsApp templates given to both test groups (default: none) */
+  templates?: WhatsAppTemplate[];
+}
+
 /** Temp dataDir (removed at close unless given), port 0, seed 'none'. */
-export async function startTestRelay(opts: Partial<RelayOptions> = {}): Promise<TestOrg> {
+export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestOrg> {
+  const { templates, ...opts } = options;
   const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-relay-'));
   const relay = await startRelay({ seed: 'none', port: 0, ...opts, dataDir });
   const existing = relay.services.engine.store.find('users', { email: 'admin@test.parley' })[0];
   const org = existing ? reopen(relay) : populate(relay);
+  if (templates) org.groups = withTemplates(relay, org.groups, templates);
   if (ownDir) {
     const close = relay.close.bind(relay);
     relay.close = async () => {
@@ -46,6 +53,15 @@ export async function startTestRelay(opts: Partial<RelayOptions> = {}): Promise<
     };
   }
   return { relay, password: TEST_PASSWORD, ...org, login: (email) => login(relay.httpUrl, email, TEST_PASSWORD) };
+}
+
+function withTemplates(relay: Relay, groups: People['groups'], templates: WhatsAppTemplate[]): People['groups'] {
+  const engine = relay.services.engine;
+  engine.write((tx) => {
+    for (const g of Object.values(groups)) tx.put('groups', { ...g, templates });
+  });
+  const reread = (g: Group) => engine.store.get('groups', g.id) as Group;
+  return { sales: reread(groups.sales), support: reread(groups.support) };
 }
 
 type People = Omit<TestOrg, 'relay' | 'password' | 'login'>;

@@ -114,13 +114,10 @@ describe('custom providers', () => {
       sendRatePerSecond: () => 100,
       webhook: () => undefined,
     };
-    const o = await startTestRelay({ providers: registry });
+    const body = 'Hi {{1}}, there is an update on your order {{2}}. Reply for details.';
+    const o = await startTestRelay({ providers: registry, templates: [{ name: 'order_update', language: 'en_GB', body, providerId: 'HX0123' }] });
     try {
-      const engine = o.relay.services.engine;
-      const sales = engine.store.get('groups', o.groups.sales.id);
-      if (!sales) throw new Error('no sales group');
-      const body = 'Hi {{1}}, there is an update on your order {{2}}. Reply for details.';
-      engine.write((tx) => tx.put('groups', { ...sales, templates: [{ name: 'order_update', language: 'en_GB', body, providerId: 'HX0123' }] }));
+      expect(o.groups.sales.templates.map((t) => t.name)).toEqual(['order_update']);
       const admin = await connectAs(o, 'admin');
       const alice = await connectAs(o, 'alice');
       const contactId = uuidv7();
