@@ -17,6 +17,8 @@ export interface Session {
   email: string;
   role: Role;
   relayUrl: string;
+  /** the organisation's display name, when the relay has one (additive) */
+  orgName?: string;
 }
 
 export interface SyncStatus {

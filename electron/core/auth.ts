@@ -15,6 +15,7 @@ export const loginResponse = z.object({
   refreshToken: z.string().min(1),
   accessExpiresAt: z.union([z.number(), z.string()]),
   user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['admin', 'agent']) }),
+  orgName: z.string().max(200).optional(),
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 

@@ -135,6 +135,9 @@ export class CoreImpl {
       // a deactivated account keeps nothing on the device; an expired session keeps the replica
       // (and its unsent outbox) for the same user's next sign-in
       onAuthLost: (kind, message) => void this.loseSession(kind, message),
+      onWelcome: (f) => {
+        if (f.orgName && this.sessions.setOrgName(f.orgName) && this.sessions.session) this.emit({ type: 'session', session: this.sessions.session });
+      },
       pingIntervalMs: this.opts.pingIntervalMs,
     });
     this.open = { replica, engine, sync };

@@ -8,7 +8,7 @@ import { expiryMs, refresh, type LoginResponse } from './auth';
 import type { SecretStore } from './secretStore';
 
 const REFRESH_KEY = 'parley.refreshToken';
-const sessionFile = z.object({ userId: z.string(), name: z.string(), email: z.string(), role: z.enum(['admin', 'agent']), relayUrl: z.string() });
+const sessionFile = z.object({ userId: z.string(), name: z.string(), email: z.string(), role: z.enum(['admin', 'agent']), relayUrl: z.string(), orgName: z.string().optional() });
 
 export class SessionKeeper {
   session: Session | null = null;
@@ -31,12 +31,25 @@ export class SessionKeeper {
   }
 
   async adopt(relayUrl: string, r: LoginResponse): Promise<Session> {
-    this.session = { userId: r.user.id, name: r.user.name, email: r.user.email, role: r.user.role, relayUrl };
+    this.session = { userId: r.user.id, name: r.user.name, email: r.user.email, role: r.user.role, relayUrl, ...(r.orgName ? { orgName: r.orgName } : {}) };
     this.access = { token: r.accessToken, expiresAt: expiryMs(r.accessExpiresAt) };
     await this.secrets.set(REFRESH_KEY, r.refreshToken);
+    this.persist();
+    return this.session;
+  }
+
+  private persist(): void {
+    if (!this.session) return;
     mkdirSync(this.dataDir, { recursive: true });
     writeFileSync(this.path, JSON.stringify(this.session), { mode: 0o600 });
-    return this.session;
+  }
+
+  /** The relay named the organisation (welcome): keep it, persisted. True when it changed. */
+  setOrgName(orgName: string): boolean {
+    if (!this.session || this.session.orgName === orgName) return false;
+    this.session = { ...this.session, orgName };
+    this.persist();
+    return true;
   }
 
   async refreshToken(): Promise<string | null> {
@@ -59,7 +72,10 @@ export class SessionKeeper {
     const r = await refresh(s.relayUrl, rt);
     await this.secrets.set(REFRESH_KEY, r.refreshToken);
     this.access = { token: r.accessToken, expiresAt: expiryMs(r.accessExpiresAt) };
-    if (this.session) this.session = { ...this.session, name: r.user.name, email: r.user.email, role: r.user.role };
+    if (this.session) {
+      this.session = { ...this.session, name: r.user.name, email: r.user.email, role: r.user.role, ...(r.orgName ? { orgName: r.orgName } : {}) };
+      this.persist();
+    }
     return r.accessToken;
   }
 

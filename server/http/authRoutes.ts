@@ -8,19 +8,21 @@ import type { ServerResponse } from 'node:http';
 const loginBody = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
 const refreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
 
-function reply(res: ServerResponse, r: AuthResult): void {
+/** The session plus the organisation's name (additive: older clients ignore it). */
+function reply(res: ServerResponse, r: AuthResult, svc: Services): void {
   if (!r.ok) throw new HttpError(r.status, r.code, r.message);
-  sendJson(res, 200, r.session);
+  const orgName = svc.engine.meta.get('orgName');
+  sendJson(res, 200, orgName ? { ...r.session, orgName } : r.session);
 }
 
 export function authRoutes(router: Router, svc: Services): void {
   router.on('POST', /^\/auth\/login$/, async ({ req, res }) => {
     const b = await readJson(req, loginBody);
-    reply(res, await svc.auth.login(b.email, b.password, clientIp(req)));
+    reply(res, await svc.auth.login(b.email, b.password, clientIp(req)), svc);
   });
   router.on('POST', /^\/auth\/refresh$/, async ({ req, res }) => {
     const b = await readJson(req, refreshBody);
-    reply(res, await svc.auth.refresh(b.refreshToken));
+    reply(res, await svc.auth.refresh(b.refreshToken), svc);
   });
   router.on('POST', /^\/auth\/logout$/, async ({ req, res }) => {
     const b = await readJson(req, refreshBody);

@@ -134,7 +134,8 @@ export class SyncHub {
     conn.viewer = { id: viewer.id, role: viewer.role, groupIds: viewer.groupIds };
     conn.lastMutationId = known?.lastMutationId ?? 0;
     const version = this.engine.version();
-    conn.send({ type: 'welcome', userId: viewer.id, version, lastMutationId: conn.lastMutationId });
+    const orgName = this.engine.meta.get('orgName');
+    conn.send({ type: 'welcome', userId: viewer.id, version, lastMutationId: conn.lastMutationId, ...(orgName ? { orgName } : {}) });
     // The token is checked at hello; the socket lives only as long as the token does.
     if (v.expiresAt !== null) conn.expireAt(v.expiresAt);
     const cu = catchUp(this.engine, conn.viewer, hello.cookie);

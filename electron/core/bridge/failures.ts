@@ -34,7 +34,8 @@ export function allFailures(db: Database.Database): Failure[] {
 export function recordFailure(db: Database.Database, f: Omit<Failure, 'name'> & { name: string }): void {
   db.prepare(
     `INSERT INTO failures (mutation_id, name, args, code, message, at, target_id, dismissed) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
-     ON CONFLICT(mutation_id) DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at`,
+     ON CONFLICT(mutation_id) DO UPDATE SET name = excluded.name, args = excluded.args, code = excluded.code, message = excluded.message,
+       at = excluded.at, target_id = excluded.target_id, dismissed = 0`,
   ).run(f.mutationId, f.name, JSON.stringify(f.args ?? null), f.code, f.message, f.at, f.targetId);
 }
 

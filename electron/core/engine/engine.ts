@@ -257,6 +257,31 @@ export class MutationEngine {
     else db.prepare('UPDATE conversation_backfill SET upto = ?').run(hi);
   }
 
+  /** The highest mutation id the relay has acknowledged to this replica (0: none yet). */
+  acknowledgedUpTo(): number {
+    const r = this.replica.db.prepare('SELECT (SELECT min(id) FROM outbox) AS lo, next_mutation_id AS n FROM meta WHERE id = 1').get() as { lo: number | null; n: number } | undefined;
+    if (!r) return 0;
+    return (r.lo ?? r.n) - 1;
+  }
+
+  /**
+   * The relay lost this client's history (restored or replaced database): become a new client.
+   * Pending mutations are renumbered from 1 in order with the same args (the undo log goes with
+   * the wipe; redo re-creates their effects on the refetched rows); every synced row is dropped.
+   */
+  becomeNewClient(clientId: string): void {
+    const db = this.replica.db;
+    db.transaction(() => {
+      const rows = this.selectOutbox.all() as { id: number; name: string; args: string; createdAt: number }[];
+      db.prepare('DELETE FROM outbox').run();
+      rows.forEach((r, i) => this.insertOutbox.run(i + 1, r.name, r.args, r.createdAt));
+      db.prepare('DELETE FROM failures WHERE dismissed = 1').run();
+      db.prepare('UPDATE meta SET client_id = ?, next_mutation_id = ? WHERE id = 1').run(clientId, rows.length + 1);
+      this.wipeSynced();
+    })();
+    this.clientId = undefined;
+  }
+
   /** Reset: forget every synced row (the outbox stays and is re-applied after the refetch). */
   wipeSynced(): void {
     const db = this.replica.db;

@@ -1,7 +1,8 @@
 // The WebSocket half of sync: hello, push the outbox in order (one push in flight,
 // ≤ 100 a batch), apply pokes through the engine, reset, liveness and reconnect.
 import WebSocket from 'ws';
-import { downFrame, MAX_FRAME_BYTES, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type DownFrame, type PokeFrame } from '../../../shared/protocol/index';
+import { uuidv7 } from 'uuidv7';
+import { downFrame, MAX_FRAME_BYTES, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type DownFrame, type PokeFrame, type WelcomeFrame } from '../../../shared/protocol/index';
 import type { SyncState } from '../../../shared/bridge';
 import type { MutationEngine, OutboxRow, PokeOutcome } from '../engine/engine';
 import type { Replica } from '../db/replica';
@@ -20,6 +21,8 @@ export interface SyncClientOptions {
   onRejected(rows: { row: OutboxRow; code: string; message: string }[]): void;
   /** fatal auth trouble (deactivated, refresh refused): stop and tell the user */
   onAuthLost(kind: 'deactivated' | 'expired', message: string): void;
+  /** the relay's welcome (organisation name…) */
+  onWelcome?(f: WelcomeFrame): void;
   pingIntervalMs?: number;
   /** rows per applied chunk of a large poke: keeps the event loop responsive */
   chunkRows?: number;
@@ -167,6 +170,9 @@ export class SyncClient {
     if (ws !== this.ws) return;
     switch (f.type) {
       case 'welcome': {
+        this.o.onWelcome?.(f);
+        // the relay forgot mutations it had acknowledged: its database was restored or replaced
+        if (f.lastMutationId < this.o.engine.acknowledgedUpTo()) return this.relayLostHistory(ws);
         this.welcomed = true;
         this.attempt = 0;
         this.pushedUpTo = f.lastMutationId;
@@ -208,12 +214,27 @@ export class SyncClient {
           return;
         }
         if (f.code === 'deactivated') return this.authLost('deactivated', 'your account has been deactivated');
+        if (f.code === 'mutation_order') return this.relayLostHistory(ws); // a gap we did not make: same cure
         this.lastError = `relay error: ${f.message}`;
         return;
       }
       case 'pong':
         return;
     }
+  }
+
+  /**
+   * New clientId, pending mutations renumbered from 1, synced rows dropped; then reconnect with
+   * cookie null (a full fetch) and push. Frames still coming on this socket are ignored.
+   */
+  private relayLostHistory(ws: WebSocket): void {
+    this.ws = null;
+    ws.terminate();
+    this.o.engine.becomeNewClient(uuidv7());
+    this.initial = true;
+    this.attempt = 0;
+    this.lastError = 'the relay lost this device\'s history: syncing again';
+    this.o.onPoke({ changes: allTablesChanged(), newRows: [] }, true);
   }
 
   private async applyPoke(f: PokeFrame): Promise<void> {
