@@ -4,6 +4,7 @@ import { expect as pw } from './pw';
 import { eventually, goTo, startWorld, timeline, type AppUser, type World } from './harness';
 
 const JANE = '+447700900101';
+const ORG_NAME = 'Parley Demo';
 let world: World;
 let alice: AppUser;
 let bob: AppUser;
@@ -11,6 +12,8 @@ let bob: AppUser;
 beforeAll(async () => {
   world = await startWorld();
   const { org } = world;
+  // startTestRelay names no organisation (seed 'none'): name it, as `parley-relay --org` does
+  world.relay.services.engine.meta.set('orgName', ORG_NAME);
   world.relay.simulator.inbound({ groupId: org.groups.sales.id, from: JANE, body: 'Hi, can I pay by card?', contactName: 'Jane Cooper' });
   alice = await world.open(org.alice.email);
   bob = await world.open(org.bob.email);
@@ -18,6 +21,15 @@ beforeAll(async () => {
 afterAll(async () => world?.close());
 
 describe('Team inbox', () => {
+  it('the sidebar names the organisation above the signed-in user', async () => {
+    const sidebar = alice.page.getByRole('navigation', { name: 'Main' });
+    const orgName = sidebar.getByText(ORG_NAME, { exact: true });
+    const user = sidebar.getByText('Alice', { exact: true });
+    await pw(orgName).toBeVisible();
+    await pw(user).toBeVisible();
+    expect((await orgName.boundingBox())!.y).toBeLessThan((await user.boundingBox())!.y);
+  });
+
   it('1. an agent replies with a 200-character text: 2 texts counted, 2 texts delivered', async () => {
     const { page } = alice;
     await goTo(page, /^Team inbox/);

@@ -63,6 +63,11 @@ export function Sidebar({ session }: { session: Session }) {
 
   return (
     <nav className="sidebar" aria-label="Main">
+      {session.orgName && (
+        <div className="sidebar-org ellipsis" title={session.orgName}>
+          {session.orgName}
+        </div>
+      )}
       <div className="sidebar-head">
         <Avatar id={session.userId} name={session.name} size="lg" />
         <div className="grow">
