@@ -3,6 +3,7 @@
 import type { Engine } from './sync/engine';
 import { SYSTEM_ACTOR } from './sync/engine';
 import type { PaymentSink, ProviderSink } from './providers/types';
+import { SmsPartTracker } from './effects/smsParts';
 
 export function createSink(engine: Engine, log: (m: string, e?: unknown) => void): ProviderSink & PaymentSink {
   const run = (name: string, args: unknown) => {
@@ -13,12 +14,15 @@ export function createSink(engine: Engine, log: (m: string, e?: unknown) => void
     }
   };
   const store = engine.store;
+  const smsParts = new SmsPartTracker(engine.db);
   return {
     inbound: (m) => run('receiveInbound', m),
     status(u) {
       const messageId = u.messageId ?? (u.providerMessageId ? store.find('messages', { providerMessageId: u.providerMessageId })[0]?.id : undefined);
       if (!messageId) return log(`relay: status for unknown message ${u.providerMessageId ?? ''}`);
-      run('updateDeliveryStatus', { messageId, status: u.status, failureReason: u.failureReason ?? null, ...(u.providerMessageId ? { providerMessageId: u.providerMessageId } : {}) });
+      // one callback per part of a multi-part SMS: the message's status is all parts' together
+      const c = smsParts.combine({ messageId, status: u.status, failureReason: u.failureReason ?? null, ...(u.providerMessageId ? { providerMessageId: u.providerMessageId } : {}) });
+      run('updateDeliveryStatus', { ...c, failureReason: c.failureReason ?? null });
     },
     payment(p) {
       let { invoiceId, checkoutId } = p;

@@ -8,6 +8,7 @@ import type { ServerEffect } from '../../shared/tx';
 import type { Engine } from '../sync/engine';
 import { SYSTEM_ACTOR } from '../sync/engine';
 import type { OutboundMessage, ProviderRegistry, SendResult } from '../providers/types';
+import { SmsPartTracker } from './smsParts';
 import { delayAfter, LinkRetryStore, linkRetryDelays, MAX_LINK_ATTEMPTS } from './linkRetries';
 
 export interface EffectHooks {
@@ -20,6 +21,7 @@ export class EffectRunner {
   private readonly pending = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly linkRetries: LinkRetryStore;
+  private readonly smsParts: SmsPartTracker;
   private readonly retryDelays = linkRetryDelays();
 
   constructor(
@@ -29,6 +31,7 @@ export class EffectRunner {
     private readonly log: (msg: string, err?: unknown) => void,
   ) {
     this.linkRetries = new LinkRetryStore(engine.db);
+    this.smsParts = new SmsPartTracker(engine.db);
     engine.onCommit((c) => {
       for (const e of c.effects) this.start(e);
     });
@@ -149,7 +152,12 @@ export class EffectRunner {
     const provider = this.providers().channelFor(group.id, msg.channel);
     // Final: the adapters already retried retryable failures (server/providers/retry.ts, with the
     // account's rate limit); retrying here too would multiply attempts (4 × 4) and delays.
+    // Twilio sends each SMS part as its own text with its own status callbacks: track them
+    // before sending, as callbacks may arrive before send() returns.
+    const perPart = provider.kind === 'twilio' && out.channel === 'sms' && !out.template;
+    if (perPart) this.smsParts.expect(messageId, out.parts.length);
     const result: SendResult = await provider.send(out);
+    if (perPart && !result.ok) this.smsParts.forget(messageId);
     if (result.ok) this.system('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId });
     else this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) });
   }
