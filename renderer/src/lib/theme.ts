@@ -1,13 +1,17 @@
-// Theme: follow the OS unless the user chose light or dark (data-theme on <html>).
+// Theme: follow the OS unless the user chose light or dark. The resolved theme is always
+// written to data-theme on <html>, so the stylesheets define each palette once.
 import { useEffect } from 'react';
 import { useUi } from '../state/ui';
 
 export function useThemeEffect() {
   const theme = useUi((s) => s.theme);
   useEffect(() => {
-    const el = document.documentElement;
-    if (theme === 'system') el.removeAttribute('data-theme');
-    else el.setAttribute('data-theme', theme);
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => document.documentElement.setAttribute('data-theme', effectiveTheme(theme));
+    apply();
+    if (theme !== 'system') return;
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
   }, [theme]);
 }
 

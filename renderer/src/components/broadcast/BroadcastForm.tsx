@@ -9,11 +9,12 @@ import { formatPhone } from '../../../../shared/phone';
 import type { Channel } from '../../../../shared/schema';
 import { TemplateFields } from '../conversation/TemplateFields';
 import { filledTemplate, templateProblem, type TemplateValues } from '../conversation/templateValues';
+import { GroupChannelFields, sendableGroups } from '../GroupChannelFields';
 
 export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
   const dir = useDirectory();
   const session = useSession();
-  const groups = session?.role === 'admin' ? dir.groups : dir.groups.filter((g) => dir.memberships.some((m) => m.groupId === g.id && m.userId === session?.userId));
+  const groups = sendableGroups(dir, session);
   const [groupId, setGroupId] = useState<string>('');
   const gid = groupId || groups[0]?.id || '';
   const group = dir.groupsById.get(gid);
@@ -57,25 +58,7 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
   return (
     <div className="contact-detail scroll bc-form">
       <h1>New broadcast</h1>
-      <div className="row form-row">
-        <div className="field">
-          <label htmlFor="bc-group">From team</label>
-          <select id="bc-group" className="select" value={gid} onChange={(e) => setGroupId(e.target.value)}>
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="bc-channel">Channel</label>
-          <select id="bc-channel" className="select" value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
-            <option value="sms">SMS</option>
-            <option value="whatsapp">WhatsApp</option>
-          </select>
-        </div>
-      </div>
+      <GroupChannelFields idPrefix="bc" groups={groups} groupId={gid} channel={channel} onGroup={setGroupId} onChannel={setChannel} />
       <fieldset className="fs">
         <legend>Recipients</legend>
         <div className="row">

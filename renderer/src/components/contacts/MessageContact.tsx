@@ -8,11 +8,12 @@ import { useDirectory, useSession } from '../../lib/directory';
 import { mutate, newId } from '../../lib/mutate';
 import { useUi } from '../../state/ui';
 import { SmsCounter } from '../conversation/SmsCounter';
+import { GroupChannelFields, sendableGroups } from '../GroupChannelFields';
 
 export function MessageContact({ contact, conversations }: { contact: Contact; conversations: ConversationListItem[] }) {
   const dir = useDirectory();
   const session = useSession();
-  const groups = session?.role === 'admin' ? dir.groups : dir.groups.filter((g) => dir.memberships.some((m) => m.groupId === g.id && m.userId === session?.userId));
+  const groups = sendableGroups(dir, session);
   const [groupId, setGroupId] = useState('');
   const [channel, setChannel] = useState<Channel>('sms');
   const [body, setBody] = useState('');
@@ -40,25 +41,7 @@ export function MessageContact({ contact, conversations }: { contact: Contact; c
   return (
     <section className="contact-sec" aria-labelledby="msg-h">
       <h3 id="msg-h">Send a message</h3>
-      <div className="row form-row">
-        <div className="field">
-          <label htmlFor="mc-group">From team</label>
-          <select id="mc-group" className="select" value={gid} onChange={(e) => setGroupId(e.target.value)}>
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="mc-channel">Channel</label>
-          <select id="mc-channel" className="select" value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
-            <option value="sms">SMS</option>
-            <option value="whatsapp">WhatsApp</option>
-          </select>
-        </div>
-      </div>
+      <GroupChannelFields idPrefix="mc" groups={groups} groupId={gid} channel={channel} onGroup={setGroupId} onChannel={setChannel} />
       <textarea className="textarea" rows={3} aria-label={`Message to ${contact.name}`} value={body} onChange={(e) => setBody(e.target.value)} placeholder={`Write to ${contact.name}`} />
       <div className="row">
         {channel === 'sms' && <SmsCounter text={body} />}
