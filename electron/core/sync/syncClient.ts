@@ -216,6 +216,9 @@ export class SyncClient {
         if (f.code === 'deactivated') return this.authLost('deactivated', 'your account has been deactivated');
         if (f.code === 'mutation_order') return this.relayLostHistory(ws); // a gap we did not make: same cure
         this.lastError = `relay error: ${f.message}`;
+        // a push in flight may never be answered now (e.g. 'internal': the relay could not write):
+        // reconnect, with backoff; the welcome says what the relay kept and the rest is pushed again
+        if (this.inFlight) ws.terminate();
         return;
       }
       case 'pong':
