@@ -219,7 +219,32 @@ export class CoreImpl {
     return runQuery(ctx, name, parsed.data as never) as QueryResults[K];
   }
 
+  /**
+   * Right after sign-in the first catch-up may not have brought the user's own row yet, and
+   * every mutator would refuse ("account not found"). Wait for it, briefly, on change events.
+   */
+  private async untilOwnUserRow(timeoutMs = 15_000): Promise<void> {
+    const has = () => {
+      const me = this.sessions.session?.userId;
+      return !this.open || !me || this.open.replica.store.get('users', me) !== undefined;
+    };
+    if (has()) return;
+    await new Promise<void>((done) => {
+      const timer = setTimeout(finish, timeoutMs);
+      const off = this.subscribe(() => {
+        if (has()) finish();
+      });
+      function finish(): void {
+        clearTimeout(timer);
+        off();
+        done();
+      }
+    });
+  }
+
   async mutate<N extends MutationName>(name: N, args: MutationArgs<N>): Promise<MutateResult> {
+    if (!this.open) throw bridgeError('signed_out', 'sign in first');
+    await this.untilOwnUserRow();
     if (!this.open) throw bridgeError('signed_out', 'sign in first');
     const changes = new ChangeSet();
     const r = this.open.engine.mutate(name, args, changes);
