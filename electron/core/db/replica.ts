@@ -1,8 +1,7 @@
 // The local replica: one better-sqlite3 writer connection per database file, WAL,
 // migrated with drizzle's migrator from drizzle/client/.
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { migrateChecked } from '../../../drizzle/migrations';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +51,12 @@ export class Replica {
     // rows restricted away (scope deletes) must not linger in free pages or cells: deleted
     // content is overwritten with zeros; scrub() then empties the WAL of the old frames
     this.db.pragma('secure_delete = ON');
-    migrate(drizzle(this.db), { migrationsFolder: migrationsDir });
+    try {
+      migrateChecked(this.db, migrationsDir, 'This replica');
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     // FTS5 otherwise keeps deleted terms in old segments behind delete markers
     for (const fts of ['messages_fts', 'notes_fts', 'contacts_fts']) {
       this.db.prepare(`INSERT INTO "${fts}"("${fts}", rank) VALUES ('secure-delete', 1)`).run();

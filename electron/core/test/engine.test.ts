@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { Replica, defaultMigrationsDir } from '../db/replica';
+import { Replica } from '../db/replica';
 import { MutationEngine } from '../engine/engine';
 import { ChangeSet } from '../engine/changeSet';
 import { contactRow, tempDir, tinyRegistry } from './helpers';
@@ -22,14 +21,6 @@ const poke = (over: Partial<Parameters<MutationEngine['applyPoke']>[0]> = {}) =>
 });
 
 describe('replica and outbox', () => {
-  it('applied migrations are a prefix of the available ones', () => {
-    const { r } = setup();
-    const applied = r.db.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY id').all() as { created_at: number }[];
-    const journal = JSON.parse(readFileSync(join(defaultMigrationsDir(), 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
-    expect(applied.length).toBeGreaterThan(0);
-    expect(applied.map((a) => Number(a.created_at))).toEqual(journal.entries.slice(0, applied.length).map((e) => e.when));
-  });
-
   it('WAL checkpoints run in a worker: the writer never checkpoints, yet the WAL is reset', async () => {
     const { r } = setup();
     await r.startCheckpointer();
