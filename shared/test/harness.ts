@@ -1,7 +1,6 @@
 // Test harness for mutators: a real SQLite file in a temp dir, migrated with the
 // relay's migrations, a RowStore as the Tx, each mutation in one transaction.
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrateChecked } from '../../drizzle/migrations';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
