@@ -69,7 +69,10 @@ export class Checkpointer {
     }
   }
 
-  close(): void {
+  /** Asks the worker to checkpoint once more and close its connection; resolves when it has exited. */
+  close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage('close');
+    return exited;
   }
 }

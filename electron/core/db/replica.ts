@@ -2,7 +2,7 @@
 // migrated with drizzle's migrator from drizzle/client/.
 import Database from 'better-sqlite3';
 import { migrateChecked } from '../../../drizzle/migrations';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RowStore } from '../../../shared/store/rowStore';
@@ -100,10 +100,17 @@ export class Replica {
   }
 
   private checkpointer: Checkpointer | null = null;
+  private checkpointerStarting: Promise<void> | null = null;
+  private workerClosed: Promise<void> = Promise.resolve();
   private closed = false;
 
   /** Moves WAL checkpoints to a worker thread (automatic checkpoints stay on if it cannot start). */
-  async startCheckpointer(): Promise<void> {
+  startCheckpointer(): Promise<void> {
+    this.checkpointerStarting ??= this.runCheckpointer();
+    return this.checkpointerStarting;
+  }
+
+  private async runCheckpointer(): Promise<void> {
     const c = await Checkpointer.start(this.path);
     if (!c) return;
     if (this.closed) return c.close();
@@ -147,9 +154,24 @@ export class Replica {
 
   close(): void {
     this.closed = true;
-    this.checkpointer?.close();
+    if (this.checkpointer) this.workerClosed = this.checkpointer.close();
     this.checkpointer = null;
     if (this.db.open) this.db.close();
+  }
+
+  /** Resolves when every connection to the file is closed, the checkpoint worker's included. */
+  async whenClosed(): Promise<void> {
+    await this.checkpointerStarting;
+    await this.workerClosed;
+  }
+
+  /** A damaged database is renamed (with its WAL) to `<name>.damaged-<time>`, never deleted. */
+  static setAside(path: string): string {
+    const to = `${path}.damaged-${Date.now()}`;
+    for (const suffix of ['', '-wal', '-shm', '-journal']) {
+      if (existsSync(path + suffix)) renameSync(path + suffix, to + suffix);
+    }
+    return to;
   }
 
   /** Removes the database and its WAL files. */
