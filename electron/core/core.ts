@@ -8,7 +8,7 @@ import {
 } from '../../shared/bridge';
 import { mutators } from '../../shared/mutators/index';
 import type { MutationArgs, MutationName } from '../../shared/mutators/args';
-import type { Role } from '../../shared/schema';
+import { tableNames, type Role } from '../../shared/schema';
 import { login, logout, wsUrlOf } from './auth';
 import { Replica } from './db/replica';
 import { MigrationMismatchError } from '../../drizzle/migrations';
@@ -160,6 +160,8 @@ export class CoreImpl {
   private startSync(s: Session, replica: Replica): void {
     void replica.startCheckpointer();
     const engine = new MutationEngine(replica, this.opts.registry ?? mutators, () => ({ userId: s.userId, role: this.role() }));
+    // an older build skipped tables this one knows: refetch everything once
+    if (replica.takeNowKnownSkippedTables(tableNames)) engine.wipeSynced();
     engine.ensureRebased();
     const sync = new SyncClient({
       wsUrl: wsUrlOf(s.relayUrl),
@@ -189,6 +191,11 @@ export class CoreImpl {
       onWelcome: (f) => {
         if (f.orgName && this.sessions.setOrgName(f.orgName) && this.sessions.session) this.emit({ type: 'session', session: this.sessions.session });
       },
+      onOutdated: (message) => {
+        this.error = `Parley needs an update: ${message}.`;
+        this.emitStatus();
+      },
+      log: (m) => console.warn(m),
       pingIntervalMs: this.opts.pingIntervalMs,
     });
     this.open = { replica, engine, sync };

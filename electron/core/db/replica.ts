@@ -95,6 +95,30 @@ export class Replica {
     this.db.prepare('UPDATE meta SET cookie = ?, last_synced_at = COALESCE(?, last_synced_at) WHERE id = 1').run(cookie, at);
   }
 
+  /** A newer relay sent rows of a table this build does not know (protocol 2 clients skip them). */
+  noteSkippedTable(table: string): void {
+    const r = this.db.prepare('SELECT skipped_tables AS s FROM meta WHERE id = 1').get() as { s: string | null } | undefined;
+    if (!r) return;
+    const skipped = new Set(r.s ? (JSON.parse(r.s) as string[]) : []);
+    if (skipped.has(table)) return;
+    skipped.add(table);
+    this.db.prepare('UPDATE meta SET skipped_tables = ? WHERE id = 1').run(JSON.stringify([...skipped]));
+  }
+
+  /**
+   * True once when this build knows a table an older build skipped: the replica misses those
+   * rows, so the caller refetches everything (wipeSynced).
+   */
+  takeNowKnownSkippedTables(known: readonly string[]): boolean {
+    const r = this.db.prepare('SELECT skipped_tables AS s FROM meta WHERE id = 1').get() as { s: string | null } | undefined;
+    if (!r?.s) return false;
+    const skipped = JSON.parse(r.s) as string[];
+    const still = skipped.filter((t) => !known.includes(t));
+    if (still.length === skipped.length) return false;
+    this.db.prepare('UPDATE meta SET skipped_tables = ? WHERE id = 1').run(still.length ? JSON.stringify(still) : null);
+    return true;
+  }
+
   setRole(role: Role): void {
     this.db.prepare('UPDATE meta SET role = ? WHERE id = 1').run(role);
   }
