@@ -6,15 +6,15 @@
 //                           outbox entries written offline (never pushed)
 //   manifest.json           what the upgrade test checks after migrating: row counts and hashes of
 //                           every table, indexes and triggers, search results, the outbox
-// Usage (inside the worktree): tsx scripts/upgrade-fixture-generate.ts OUT_DIR
+// Usage (inside the worktree): tsx scripts/upgrade-fixtures/generate.ts OUT_DIR
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uuidv7 } from 'uuidv7';
-import { startRelay } from '../server/relay';
-import { createCore, FileSecretStore } from '../electron/core/index';
+import { startRelay } from '../../server/relay';
+import { createCore, FileSecretStore } from '../../electron/core/index';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: generate OUT_DIR');

@@ -2,7 +2,7 @@
 // code of that release, not by today's. Usage:
 //   npm run fixtures:upgrade -- <git-rev> <name>        e.g.  npm run fixtures:upgrade -- baec7f2 0.1
 // Checks the revision out in a temporary worktree (sharing this checkout's node_modules),
-// runs generate.ts there and gzips the result into e2e/../fixtures/upgrade/<name>/.
+// runs generate.ts there and gzips the result into fixtures/upgrade/<name>/.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +20,9 @@ const raw = mkdtempSync(join(tmpdir(), 'parley-fixture-out-'));
 try {
   execFileSync('git', ['worktree', 'add', '--detach', tree, rev], { cwd: root, stdio: 'inherit' });
   symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
-  copyFileSync(join(import.meta.dirname, 'generate.ts'), join(tree, 'scripts/upgrade-fixture-generate.ts'));
-  execFileSync('npx', ['tsx', 'scripts/upgrade-fixture-generate.ts', raw], { cwd: tree, stdio: 'inherit', env: { ...process.env, PARLEY_NO_CHECKPOINT_WORKER: '1' } });
+  mkdirSync(join(tree, 'scripts/upgrade-fixtures'), { recursive: true });
+  copyFileSync(join(import.meta.dirname, 'generate.ts'), join(tree, 'scripts/upgrade-fixtures/generate.ts'));
+  execFileSync('npx', ['tsx', 'scripts/upgrade-fixtures/generate.ts', raw], { cwd: tree, stdio: 'inherit', env: { ...process.env, PARLEY_NO_CHECKPOINT_WORKER: '1' } });
   const dest = join(root, 'fixtures/upgrade', name);
   mkdirSync(join(dest, 'relay'), { recursive: true });
   mkdirSync(join(dest, 'client'), { recursive: true });
