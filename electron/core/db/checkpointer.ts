@@ -72,6 +72,7 @@ export class Checkpointer {
   /** Asks the worker to checkpoint once more and close its connection; resolves when it has exited. */
   close(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.ref(); // the worker is unref'd while it runs: keep the process alive until it has closed its connection
     this.worker.postMessage('close');
     return exited;
   }
