@@ -11,7 +11,11 @@ const Database = require(workerData.sqlite);
 const db = new Database(workerData.path, { fileMustExist: true });
 let failures = 0;
 const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); failures = 0; }
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    failures = 0;
+    if (r && r.log > 0 && r.log === r.checkpointed) parentPort.postMessage('complete');
+  }
   catch { if (++failures === 3) parentPort.postMessage('failing'); }
 };
 const timer = setInterval(checkpoint, workerData.everyMs);
@@ -43,6 +47,15 @@ export class Checkpointer {
     this.worker.on('message', (m) => {
       if (m === 'failing') fn();
     });
+  }
+
+  /** Called after each checkpoint that copied the whole WAL into the database (tests wait on it). */
+  onComplete(fn: () => void): () => void {
+    const l = (m: unknown) => {
+      if (m === 'complete') fn();
+    };
+    this.worker.on('message', l);
+    return () => this.worker.off('message', l);
   }
 
   /** Starts the worker; null when it cannot run here (then keep automatic checkpoints). */

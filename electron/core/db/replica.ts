@@ -134,6 +134,18 @@ export class Replica {
     return this.checkpointerStarting;
   }
 
+  /** Resolves after the checkpoint worker next copies the whole WAL into the database. */
+  nextCompleteCheckpoint(): Promise<void> {
+    const c = this.checkpointer;
+    if (!c) return Promise.reject(new Error('no checkpoint worker'));
+    return new Promise((resolve) => {
+      const off = c.onComplete(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+
   private async runCheckpointer(): Promise<void> {
     const c = await Checkpointer.start(this.path);
     if (!c) return;

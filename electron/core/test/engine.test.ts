@@ -26,7 +26,7 @@ describe('replica and outbox', () => {
     await r.startCheckpointer();
     expect(r.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     for (let p = 0; p < 20; p++) r.db.transaction(() => { for (let i = 0; i < 200; i++) r.store.put('contacts', contactRow(`w${p}-${i}`, 'x'.repeat(200))); })();
-    await new Promise((res) => setTimeout(res, 1500)); // the worker checkpoints once a second
+    await r.nextCompleteCheckpoint(); // the worker copied the whole WAL (it checkpoints once a second)
     r.store.put('contacts', contactRow('after', 'After')); // a write after a full checkpoint restarts the WAL
     const [stats] = r.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
     expect(stats!.log).toBeLessThan(20);
