@@ -51,7 +51,7 @@ afterAll(async () => {
   await browser?.close();
   for (const h of hosts) await h.close();
   await relay?.close();
-  rmSync(tmp, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {

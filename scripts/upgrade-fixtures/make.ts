@@ -32,5 +32,5 @@ try {
   console.log(`fixtures/upgrade/${name} made by ${rev}`);
 } finally {
   execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: root, stdio: 'inherit' });
-  rmSync(raw, { recursive: true, force: true });
+  rmSync(raw, { recursive: true, force: true, maxRetries: 5 });
 }

@@ -94,7 +94,7 @@ export function createHarness(): Harness {
     },
     close() {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
   return h;

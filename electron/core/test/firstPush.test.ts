@@ -56,7 +56,7 @@ async function oneRound(when: When): Promise<void> {
     await waitFor(async () => (await alice.query('syncStatus', {})).pending === 0, `pending drops to 0 (${when})`, 30_000);
   } finally {
     await alice.close();
-    rmSync(alice.dataDir, { recursive: true, force: true });
+    rmSync(alice.dataDir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -92,7 +92,7 @@ describe('a push the relay could not answer', () => {
       other.close();
       relayDb.pragma('busy_timeout = 5000');
       await alice.close();
-      rmSync(alice.dataDir, { recursive: true, force: true });
+      rmSync(alice.dataDir, { recursive: true, force: true, maxRetries: 5 });
     }
   }, 30_000);
 });
