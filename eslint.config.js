@@ -22,6 +22,17 @@ export default tseslint.config(
     },
   },
   {
+    // One source of permissions: who may do what is asked of shared/permissions.ts, never of `role` inline.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['shared/permissions.ts', 'server/cli.ts', '**/*.test.ts', '**/test/**', 'e2e/**', 'bench/**', 'scripts/**'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "BinaryExpression[operator=/^[!=]==?$/][left.property.name='role'][right.value=/^(admin|agent)$/]", message: 'Use a named predicate of shared/permissions.ts (canX / hasAdminRole), not an inline role check.' },
+        { selector: "BinaryExpression[operator=/^[!=]==?$/][right.property.name='role'][left.value=/^(admin|agent)$/]", message: 'Use a named predicate of shared/permissions.ts (canX / hasAdminRole), not an inline role check.' },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
