@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Pencil, Plus, Trash2 } from 'lucide-react';
-import type { ProviderAccountView, Session } from '../../../shared/bridge';
+import type { Session } from '../../../shared/bridge';
+import type { ProviderAccountView } from '../../../shared/http';
 import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { getBridge, errorMessage } from '../../bridge';
 import { toast } from '../state/toasts';
