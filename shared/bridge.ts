@@ -136,7 +136,11 @@ export interface Counts {
   archived: number;
 }
 
+/** The inbox views, defined once: the query's argument, the sidebar's targets, the list's empty texts. */
 export const inboxViewSchema = z.enum(['team', 'mine', 'archived', 'chats']);
+export type InboxViewName = z.infer<typeof inboxViewSchema>;
+/** The views that list conversations (and, for My inbox, chats); `chats` is the team chat screen. */
+export type ConversationViewName = Exclude<InboxViewName, 'chats'>;
 const pageArgs = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) };
 
 export const queryArgs = {
@@ -155,6 +159,30 @@ export const queryArgs = {
   broadcasts: z.object({}),
   broadcast: z.object({ id: z.string().min(1) }),
 } as const;
+
+const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates'] as const satisfies readonly TableName[];
+
+/**
+ * Which synced tables each query reads: a `changed` event naming one of them refetches the
+ * query (renderer/src/lib/queries.logic.ts). Every query must say; `null` = it follows its own
+ * event (`session`, `sync`). `failures` (relay refusals) also follows every change.
+ */
+export const queryReads = {
+  session: null,
+  syncStatus: null,
+  directory: ['users', 'groups', 'memberships'],
+  counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes'],
+  inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users'],
+  conversation: [...convTables, 'groups', 'users', 'memberships'],
+  contacts: ['contacts'],
+  contact: ['contacts', 'conversations', 'messages', 'readStates'],
+  tags: ['contacts'],
+  chat: ['chats', 'chatMessages', 'users'],
+  search: ['contacts', 'messages', 'notes', 'conversations'],
+  failures: [],
+  broadcasts: ['broadcasts', 'broadcastRecipients'],
+  broadcast: ['broadcasts', 'broadcastRecipients', 'contacts'],
+} as const satisfies Record<QueryName, readonly TableName[] | null>;
 
 export interface QueryResults {
   session: Session | null;
