@@ -65,6 +65,28 @@ export default tseslint.config(
     },
   },
   {
+    // The Electron shell: electron, shared/ and the core; never the browser host, the relay or the renderer.
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/host', '**/host/**', '**/server/**', '**/renderer/**', '**/preload/**'], message: 'electron/main may import electron, shared/ and electron/core only.' },
+      ] }],
+    },
+  },
+  {
+    // Sandboxed preloads may only require 'electron': its contextBridge and ipcRenderer, and types from shared/.
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer'], message: 'The preload uses only contextBridge and ipcRenderer.' }],
+        patterns: [
+          { group: ['**/shared/**'], allowTypeImports: true, message: 'The sandboxed preload may import only types from shared/ (it is bundled with nothing but electron).' },
+          { group: ['*', '!electron', '!**/shared/**'], message: 'The preload may import only electron (contextBridge, ipcRenderer) and shared/ types.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     ignores: ['shared/**/*.test.ts', 'shared/test/**'],
     rules: {
