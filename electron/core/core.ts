@@ -20,7 +20,7 @@ import { recordFailure } from './bridge/failures';
 import { notificationsFor } from './bridge/notifications';
 import type { SecretStore } from './secretStore';
 import { SessionKeeper } from './session';
-import { SyncClient } from './sync/syncClient';
+import { SyncClient, type SyncClientOptions } from './sync/syncClient';
 
 export interface CoreOptions {
   dataDir: string;
@@ -31,6 +31,8 @@ export interface CoreOptions {
   migrationsDir?: string;
   /** ms between pings (tests shorten it) */
   pingIntervalMs?: number;
+  /** per-connection socket options (Electron main: system proxy agent and certificates) */
+  connectOptions?: SyncClientOptions['connectOptions'];
 }
 
 export { bridgeError };
@@ -139,6 +141,7 @@ export class CoreImpl {
         if (f.orgName && this.sessions.setOrgName(f.orgName) && this.sessions.session) this.emit({ type: 'session', session: this.sessions.session });
       },
       pingIntervalMs: this.opts.pingIntervalMs,
+      connectOptions: this.opts.connectOptions,
     });
     this.open = { replica, engine, sync };
     this.state = 'connecting';
