@@ -62,10 +62,12 @@ export function run(log: Logger): void {
   log.info('startup', `Parley ${app.getVersion()} starting`, { electron: process.versions.electron, platform: process.platform, arch: process.arch, policy: policy.source });
   for (const p of policy.problems) log.warn('startup', `policy: ${p}`);
   registerAppScheme();
-  // In development (`electron .`) the OS must relaunch Electron with the app folder.
+  // parley:// — the installers register it (NSIS in the install scope, removed at uninstall;
+  // Info.plist; the .deb's desktop file). Only development runs register it at run time,
+  // where the OS must relaunch Electron with the app folder.
   const appArg = process.defaultApp ? process.argv.slice(1).find((a) => !a.startsWith('-')) : undefined;
   if (appArg) app.setAsDefaultProtocolClient('parley', process.execPath, [join(process.cwd(), appArg)]);
-  else app.setAsDefaultProtocolClient('parley');
+  else if (!app.isPackaged) app.setAsDefaultProtocolClient('parley');
   main(policy, log).catch(startupFailed);
 }
 
