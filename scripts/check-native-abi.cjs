@@ -70,3 +70,15 @@ module.exports = async function afterPack(context) {
 module.exports.checkPackedNativeModules = checkPackedNativeModules;
 module.exports.moduleVersionOf = moduleVersionOf;
 module.exports.electronAbi = electronAbi;
+
+// CLI (release workflow, after packing): node scripts/check-native-abi.cjs <folder with *-unpacked or mac*/ outputs>
+if (require.main === module) {
+  const dir = process.argv[2] ?? 'release';
+  const electronVersion = process.argv[3] ?? require(join(process.cwd(), 'node_modules/electron/package.json')).version;
+  try {
+    checkPackedNativeModules({ appOutDir: dir, electronVersion, release: true, unverified: false });
+  } catch (e) {
+    console.error(e.message);
+    process.exit(1);
+  }
+}
