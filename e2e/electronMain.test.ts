@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestOrg } from '../server/testing';
 import { launchMain, syncStates, type MainProcess } from './electronMain';
@@ -45,7 +46,8 @@ async function quit(p: MainProcess): Promise<number | null> {
 describe('Electron main bundle (stubbed Electron API, real relay)', () => {
   it('starts, locks the window down, serves app://, refuses foreign IPC, signs in, syncs, badges and quits cleanly', async () => {
     const userData = join(tmp, 'main');
-    const p = launchMain(env(userData));
+    const diagnostics = join(tmp, 'diagnostics.zip');
+    const p = launchMain(env(userData, { PARLEY_STUB_SAVE_PATH: diagnostics }));
     try {
       await p.waitFor((m) => m.type === 'call' && m.api === 'BrowserWindow.loadURL', 'the window to load');
       const windows = await p.cmd<{ options: { webPreferences: Record<string, unknown> }; url: string }[]>('windows');
@@ -104,6 +106,19 @@ describe('Electron main bundle (stubbed Electron API, real relay)', () => {
       const assigned = await p.bridge<{ ok: boolean }>('mutate', 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [org.alice.id] });
       expect(assigned.result?.ok).toBe(true);
       await p.waitFor((m) => m.type === 'call' && m.api === 'app.setBadgeCount' && m.args[0] === 1, 'the badge to show 1');
+
+      // Help → Export Diagnostics…: logs, versions, state; no token, no message content
+      await p.cmd('menuClick', { label: 'Export Diagnostics…' });
+      await p.waitFor((m) => m.type === 'call' && m.api === 'shell.showItemInFolder', 'the diagnostics zip');
+      const zip = unzipSync(readFileSync(diagnostics));
+      expect(Object.keys(zip)).toEqual(expect.arrayContaining(['diagnostics.json', 'logs/parley.log', 'README.txt']));
+      const facts = JSON.parse(strFromU8(zip['diagnostics.json']!)) as { versions: { parley: string }; sync: { state: string } };
+      expect(facts.versions.parley).toBe('0.1.0');
+      expect(facts.sync.state).toBe('online');
+      const everything = Object.values(zip).map((b) => strFromU8(b)).join('\n');
+      expect(everything).not.toContain(org.password);
+      expect(everything).not.toContain('Hello from the smoke test');
+      expect(everything).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}\./);
 
       // clean quit: the core closes, the process exits 0
       expect(await quit(p)).toBe(0);

@@ -9,6 +9,9 @@ const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
+// Electron adds this to `process` in the main process.
+process.getSystemVersion ??= () => require('node:os').release();
+
 const calls = [];
 function record(api, args) {
   const entry = { api, args: JSON.parse(JSON.stringify(args ?? null, (_k, v) => (typeof v === 'function' ? '[function]' : v))) };
@@ -184,10 +187,22 @@ const shell = {
   openPath: async (p) => (record('shell.openPath', [p]), ''),
   showItemInFolder: (p) => record('shell.showItemInFolder', [p]),
 };
+let applicationMenu = null;
 const Menu = {
   buildFromTemplate: (template) => ({ template, popup: () => record('Menu.popup', []) }),
-  setApplicationMenu: (m) => record('Menu.setApplicationMenu', [m && m.template.map((i) => i.label ?? i.role)]),
+  setApplicationMenu: (m) => {
+    applicationMenu = m;
+    record('Menu.setApplicationMenu', [m && m.template.map((i) => i.label ?? i.role)]);
+  },
 };
+function findMenuItem(items, label) {
+  for (const i of items ?? []) {
+    if (i.label === label) return i;
+    const sub = findMenuItem(Array.isArray(i.submenu) ? i.submenu : null, label);
+    if (sub) return sub;
+  }
+  return null;
+}
 const nativeImage = { createFromPath: () => ({ resize() { return this; }, isEmpty: () => false }) };
 class Tray extends EventEmitter {
   constructor() { super(); record('new Tray', []); }
@@ -248,8 +263,11 @@ async function command(m) {
       return { prevented: ev.defaultPrevented };
     }
     case 'menuClick': {
-      const menu = calls.filter((c) => c.api === 'Menu.setApplicationMenu');
-      return menu.length;
+      // like a click on the application menu's item with that label
+      const item = findMenuItem(applicationMenu && applicationMenu.template, m.label);
+      if (!item || typeof item.click !== 'function') throw new Error(`no menu item "${m.label}"`);
+      item.click();
+      return true;
     }
     case 'throw':
       setImmediate(() => {

@@ -27,7 +27,8 @@ async function showError(title: string, err: unknown, where: string, fatal: bool
   await app.whenReady();
   const buttons = fatal ? ['Copy details', 'Open log folder', 'Quit'] : ['Copy details', 'Open log folder', 'Continue', 'Quit Parley'];
   for (;;) {
-    const { response } = await dialog.showMessageBox({ type: 'error', title: 'Parley', message: title, detail, buttons, defaultId: 0, cancelId: buttons.length - 1, noLink: true });
+    // Escape (cancelId) means Quit before the app ever worked, Continue afterwards.
+    const { response } = await dialog.showMessageBox({ type: 'error', title: 'Parley', message: title, detail, buttons, defaultId: 0, cancelId: 2, noLink: true });
     if (response === 0) clipboard.writeText(detail);
     else if (response === 1 && log.dir) void shell.openPath(log.dir);
     else if (!fatal && response === 2) return;
