@@ -4,7 +4,7 @@
 import { app, BrowserWindow, crashReporter, dialog, ipcMain, net, Notification, powerMonitor, session, shell } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { BridgeEvent, SyncStatus } from '../../shared/bridge';
 import { dispatchBridgeRequest } from '../../shared/bridgeWire';
 import { createCore, type Core } from '../core';
@@ -66,7 +66,7 @@ export function run(log: Logger): void {
   // Info.plist; the .deb's desktop file). Only development runs register it at run time,
   // where the OS must relaunch Electron with the app folder.
   const appArg = process.defaultApp ? process.argv.slice(1).find((a) => !a.startsWith('-')) : undefined;
-  if (appArg) app.setAsDefaultProtocolClient('parley', process.execPath, [join(process.cwd(), appArg)]);
+  if (appArg) app.setAsDefaultProtocolClient('parley', process.execPath, [resolve(appArg)]);
   else if (!app.isPackaged) app.setAsDefaultProtocolClient('parley');
   main(policy, log).catch(startupFailed);
 }
