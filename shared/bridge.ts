@@ -9,7 +9,8 @@ import type {
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
 
-export type SyncState = 'signedOut' | 'connecting' | 'syncing' | 'online' | 'offline';
+/** `outdated`: the relay no longer serves this version of Parley (it needs an update). */
+export type SyncState = 'signedOut' | 'connecting' | 'syncing' | 'online' | 'offline' | 'outdated';
 
 export interface Session {
   userId: string;
