@@ -17,10 +17,35 @@ export function expiryMs(v: number | string): number {
   return v < 1e12 ? v * 1000 : v;
 }
 
+/**
+ * How HTTP requests reach the relay. Node's fetch by default; Electron's main process
+ * installs `net.fetch` (the system proxy settings and certificate store) at start-up.
+ */
+let fetchImpl: typeof fetch = (url, init) => fetch(url, init);
+export function setRelayFetch(f: typeof fetch): void {
+  fetchImpl = f;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** Why a relay URL is refused (null when fine): only https:// reaches a relay beyond this machine. */
+export function insecureRelayReason(relayUrl: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(relayUrl);
+  } catch {
+    return 'The relay address is not a valid URL.';
+  }
+  if (u.protocol === 'https:' || u.protocol === 'wss:') return null;
+  if (u.protocol !== 'http:' && u.protocol !== 'ws:') return 'The relay address must start with https://.';
+  const host = u.hostname.toLowerCase();
+  if (LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.endsWith('.localhost')) return null;
+  return `Parley only connects to a relay over https:// (${u.host} was given with ${u.protocol}//): sign-in and messages would cross the network unencrypted. Ask IT for the https:// address.`;
+}
+
 export async function relayFetch(url: string, init: RequestInit): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await fetchImpl(url, init);
   } catch (e) {
     throw new RelayHttpError(0, 'network', `cannot reach the relay (${(e as Error).message})`);
   }
@@ -46,6 +71,8 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 const base = (relayUrl: string) => relayUrl.replace(/\/+$/, '');
 
 export async function login(relayUrl: string, email: string, password: string): Promise<LoginResponse> {
+  const insecure = insecureRelayReason(relayUrl);
+  if (insecure) throw new RelayHttpError(0, 'insecure_relay', insecure);
   return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.login.path, { email, password }));
 }
 

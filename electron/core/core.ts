@@ -20,7 +20,7 @@ import { recordFailure } from './bridge/failures';
 import { notificationsFor } from './bridge/notifications';
 import type { SecretStore } from './secretStore';
 import { SessionKeeper } from './session';
-import { SyncClient } from './sync/syncClient';
+import { SyncClient, type SyncClientOptions } from './sync/syncClient';
 
 export interface CoreOptions {
   dataDir: string;
@@ -31,6 +31,8 @@ export interface CoreOptions {
   migrationsDir?: string;
   /** ms between pings (tests shorten it) */
   pingIntervalMs?: number;
+  /** per-connection socket options (Electron main: system proxy agent and certificates) */
+  connectOptions?: SyncClientOptions['connectOptions'];
 }
 
 export { bridgeError };
@@ -196,6 +198,7 @@ export class CoreImpl {
       },
       log: (m) => console.warn(m),
       pingIntervalMs: this.opts.pingIntervalMs,
+      connectOptions: this.opts.connectOptions,
     });
     this.open = { replica, engine, sync };
     this.state = 'connecting';

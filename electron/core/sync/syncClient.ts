@@ -33,6 +33,8 @@ export interface SyncClientOptions {
   pingIntervalMs?: number;
   /** rows per applied chunk of a large poke: keeps the event loop responsive */
   chunkRows?: number;
+  /** extra socket options per connection (Electron: the system proxy's agent, the OS certificates) */
+  connectOptions?(wsUrl: string): Promise<WebSocket.ClientOptions>;
 }
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
@@ -112,8 +114,14 @@ export class SyncClient {
       if (err.status === 401) return this.authLost('expired', 'your session has expired: sign in again');
       return this.scheduleReconnect(err.message ?? 'cannot reach the relay');
     }
+    let extra: WebSocket.ClientOptions;
+    try {
+      extra = (await this.o.connectOptions?.(this.o.wsUrl)) ?? {};
+    } catch (e) {
+      return this.scheduleReconnect(`cannot resolve the network route to the relay (${(e as Error).message})`);
+    }
     if (this.stopped) return;
-    const ws = new WebSocket(this.o.wsUrl, { maxPayload: MAX_FRAME_BYTES * 2 });
+    const ws = new WebSocket(this.o.wsUrl, { ...extra, maxPayload: MAX_FRAME_BYTES * 2 });
     this.ws = ws;
     this.welcomed = false;
     this.inFlight = null;
