@@ -10,13 +10,13 @@ import type { RowDel, RowPut } from '../../shared/protocol/poke';
 import type { SqlStatement } from '../../shared/store/rowStore';
 import type { Db } from '../db/open';
 import type { Engine } from './engine';
-import type { PartSource } from './connection';
+import type { EncodedPart, PartSource } from './connection';
 import { POKE_PART_ROWS } from './connection';
 import { PokeBuilder } from './pokeBuilder';
 import { ScopeCheck, scopeRows } from './visibility';
 
-/** rows read from the database per step */
-export const PAGE_ROWS = 1000;
+/** rows read from the database per step (a step reads, decodes, filters and encodes them: a few ms) */
+export const PAGE_ROWS = 500;
 const MAX_ROWID = Number.MAX_SAFE_INTEGER;
 
 export interface CatchUpPlan {
@@ -98,9 +98,10 @@ export class CatchUpStream implements PartSource {
   private curRid = 0;
   /** scopes sent whole (audience changed since the cookie): their rows are not sent again */
   private readonly whole = new Set<string>();
-  private puts: RowPut[] = [];
-  private dels: RowDel[] = [];
-  private held: { puts: RowPut[]; dels: RowDel[] } | null = null;
+  /** entries are encoded as they are read, so a step's cost stays a page's, not a part's */
+  private puts: string[] = [];
+  private dels: string[] = [];
+  private held: { puts: string[]; dels: string[] } | null = null;
   /** rows read so far, for metrics and tests */
   rowsRead = 0;
 
@@ -117,7 +118,7 @@ export class CatchUpStream implements PartSource {
     this.resetCursor();
   }
 
-  step(): { puts: RowPut[]; dels: RowDel[]; more: boolean }[] {
+  step(): EncodedPart[] {
     if (this.done) return [];
     const p = this.phases[this.phase];
     if (p) {
@@ -148,7 +149,7 @@ export class CatchUpStream implements PartSource {
           delete raw._rid;
           const r = this.engine.store.decode(p.table, raw);
           const scope = scopeOf(p.table, r);
-          if (!this.whole.has(scope) && this.check.canSee(scope)) this.puts.push({ t: p.table, r: r });
+          if (!this.whole.has(scope) && this.check.canSee(scope)) this.put({ t: p.table, r });
         }
         this.rowsRead += raws.length;
         return raws.length < PAGE_ROWS;
@@ -165,10 +166,10 @@ export class CatchUpStream implements PartSource {
           this.whole.add(scope);
           if (this.check.canSee(scope)) {
             for (const { t, r } of scopeRows(this.engine.store, scope)) {
-              this.puts.push({ t, r: r });
+              this.put({ t, r });
               this.rowsRead++;
             }
-          } else this.dels.push({ scope });
+          } else this.del({ scope });
         }
         return list.length < n;
       }
@@ -181,9 +182,9 @@ export class CatchUpStream implements PartSource {
             // A deleted conversation or chat: tell everyone, whatever its audience at deletion. A user
             // it was restricted away from while offline still holds it (the conversation row, and with
             // it its visibilityVersion, is gone). Scope ids are opaque UUIDs: the cost is a few ids.
-            if (!this.check.canSee(tomb.scope)) this.dels.push({ scope: tomb.scope });
+            if (!this.check.canSee(tomb.scope)) this.del({ scope: tomb.scope });
           } else if (this.check.canSee(tomb.scope) && this.engine.store.get(tomb.t, tomb.id) === undefined) {
-            this.dels.push({ t: tomb.t, id: tomb.id });
+            this.del({ t: tomb.t, id: tomb.id });
           }
         }
         this.rowsRead += list.length;
@@ -192,19 +193,28 @@ export class CatchUpStream implements PartSource {
     }
   }
 
+  private put(p: RowPut): void {
+    this.puts.push(JSON.stringify(p));
+  }
+
+  private del(d: RowDel): void {
+    this.dels.push(JSON.stringify(d));
+  }
+
   /** Parts ready to send: full ones (the last held back), and everything once the stream is done. */
-  private cut(): { puts: RowPut[]; dels: RowDel[]; more: boolean }[] {
-    const out: { puts: RowPut[]; dels: RowDel[]; more: boolean }[] = [];
+  private cut(): EncodedPart[] {
+    const out: EncodedPart[] = [];
+    const body = (p: { puts: string[]; dels: string[] }) => Buffer.from(`{"puts":[${p.puts.join(',')}],"dels":[${p.dels.join(',')}]}`);
     while (this.dels.length + this.puts.length >= this.partRows) {
       const dels = this.dels.splice(0, this.partRows);
       const puts = this.puts.splice(0, this.partRows - dels.length);
-      if (this.held) out.push({ ...this.held, more: true });
+      if (this.held) out.push({ body: body(this.held), more: true });
       this.held = { puts, dels };
     }
     if (this.done) {
       const rest = this.dels.length + this.puts.length > 0 ? { puts: this.puts, dels: this.dels } : null;
-      if (this.held && rest) out.push({ ...this.held, more: true }, { ...rest, more: false });
-      else out.push({ ...(this.held ?? rest ?? { puts: [], dels: [] }), more: false });
+      if (this.held && rest) out.push({ body: body(this.held), more: true }, { body: body(rest), more: false });
+      else out.push({ body: body(this.held ?? rest ?? { puts: [], dels: [] }), more: false });
       this.held = null;
       this.puts = [];
       this.dels = [];
@@ -219,7 +229,8 @@ export function catchUp(engine: Engine, viewer: Viewer, cookie: number | null): 
   const stream = new CatchUpStream(engine, viewer, plan.baseCookie);
   const builder = new PokeBuilder();
   while (!stream.done) {
-    for (const p of stream.step()) {
+    for (const part of stream.step()) {
+      const p = JSON.parse(part.body.toString('utf8')) as { puts: RowPut[]; dels: RowDel[] };
       for (const d of p.dels) {
         if ('scope' in d) builder.delScope(d.scope);
         else builder.del(d.t, d.id);

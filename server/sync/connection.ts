@@ -31,9 +31,15 @@ export function pokeBytes(baseCookie: number | null, cookie: number, lastMutatio
   return Buffer.concat([Buffer.from(head), body.subarray(1)]);
 }
 
+/** A poke part's body (`{"puts":[…],"dels":[…]}`) and whether more parts follow. */
+export interface EncodedPart {
+  body: Buffer;
+  more: boolean;
+}
+
 /** A catch-up in the making: each step does a bounded amount of work and may yield parts. */
 export interface PartSource {
-  step(): { puts: RowPut[]; dels: RowDel[]; more: boolean }[];
+  step(): EncodedPart[];
   readonly done: boolean;
 }
 
@@ -188,7 +194,7 @@ export class Connection {
             return 'idle';
           }
           for (const p of parts) {
-            this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, encodePokeBody(p)));
+            this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, p.body));
           }
           if (item.source.done) {
             this.queue.shift();
