@@ -26,7 +26,10 @@ export const CLOSE_GOING_AWAY = 1001;
 
 /** What the hub counts, for /metrics. */
 export interface HubStats {
+  /** live pokes queued to sockets */
   pokesSent: number;
+  /** distinct live poke bodies encoded (one per group of users getting the same content) */
+  bodiesEncoded: number;
   catchUpsStarted: number;
   catchUpsDone: number;
   droppedTooSlow: number;
@@ -46,7 +49,7 @@ export class SyncHub {
   /** WebSocket-level pings find sockets whose peer vanished without a close (sleep, network loss). */
   private readonly heartbeat: NodeJS.Timeout;
   private accepting = true;
-  readonly stats: HubStats = { pokesSent: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
+  readonly stats: HubStats = { pokesSent: 0, bodiesEncoded: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
   observer: HubObserver = {};
 
   constructor(
@@ -86,6 +89,16 @@ export class SyncHub {
   /** sockets with frames or catch-up parts waiting to be sent */
   get sendBacklog(): number {
     return this.scheduler.pending;
+  }
+
+  /** sockets waiting for their peer to read before more is sent to them */
+  get blockedSockets(): number {
+    return this.scheduler.blockedCount;
+  }
+
+  /** false once a graceful shutdown began */
+  get isAccepting(): boolean {
+    return this.accepting;
   }
 
   /** Closes every socket of a user at once (deactivation). */
@@ -288,6 +301,7 @@ export class SyncHub {
               const b = new PokeBuilder();
               plan.build(b, g.ops);
               bodies = b.size > 0 ? b.parts(POKE_PART_ROWS).map(encodePokeBody) : [];
+              this.stats.bodiesEncoded += bodies.length;
             }
             if (bodies.length === 0) continue;
             conn.sendEncodedPoke(bodies, version);

@@ -43,6 +43,10 @@ export class SendScheduler<C extends Drainable = Drainable> {
     this.poll = null;
   }
 
+  get blockedCount(): number {
+    return this.blocked.size;
+  }
+
   get pending(): number {
     return this.ready.size + this.blocked.size;
   }
