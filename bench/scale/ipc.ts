@@ -34,7 +34,8 @@ export class Child {
 
   static start(file: string, env: Record<string, string> = {}): Child {
     const tsx = createRequire(import.meta.url).resolve('tsx');
-    const proc = fork(file, [], { execArgv: ['--import', tsx, '--max-old-space-size=2048'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const proc = fork(file, [], { execArgv: ['--import', tsx, '--max-old-space-size=2048', ...prof], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Child(proc);
   }
 

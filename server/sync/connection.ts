@@ -52,6 +52,8 @@ type Item =
 export interface ConnectionHooks {
   /** the connection has something to send: schedule a drain */
   wake(c: Connection): void;
+  /** a large send reached the kernel: the socket may have room again */
+  flushed(c: Connection): void;
   /** a catch-up stream failed (logged by the hub) */
   error(msg: string, e: unknown): void;
 }
@@ -194,7 +196,7 @@ export class Connection {
             return 'idle';
           }
           for (const p of parts) {
-            this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, p.body));
+            this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, p.body), this.onFlushed);
           }
           if (item.source.done) {
             this.queue.shift();
@@ -207,6 +209,8 @@ export class Connection {
     }
     return 'idle';
   }
+
+  private readonly onFlushed = () => this.hooks.flushed(this);
 
   private push(item: Item): void {
     if (this.state === 'closed') return;

@@ -139,7 +139,7 @@ export class SyncHub {
   }
 
   private accept(ws: WebSocket): void {
-    const conn = new Connection(ws, { wake: (c) => this.scheduler.wake(c), error: (m, e) => this.log(m, e) });
+    const conn = new Connection(ws, { wake: (c) => this.scheduler.wake(c), flushed: (c) => this.scheduler.unblock(c), error: (m, e) => this.log(m, e) });
     this.conns.add(conn);
     this.alive.set(ws, true);
     ws.on('pong', () => this.alive.set(ws, true));

@@ -30,6 +30,14 @@ export class SendScheduler<C extends Drainable = Drainable> {
     this.arm();
   }
 
+  /** The socket wrote out what it held (a send callback): no need to wait for the next poll. */
+  unblock(c: C): void {
+    if (this.stopped || !this.blocked.has(c) || !c.writable()) return;
+    this.blocked.delete(c);
+    this.ready.add(c);
+    this.arm();
+  }
+
   forget(c: C): void {
     this.ready.delete(c);
     this.blocked.delete(c);

@@ -34,7 +34,7 @@ const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
  * (TCP backpressure reaches the relay, which stops producing catch-up parts for us), so memory
  * holds a few parts, not a whole sync. No protocol change: it works with any relay.
  */
-const MAX_FRAMES_AHEAD = 2;
+const MAX_FRAMES_AHEAD = 4;
 
 export class SyncClient {
   private ws: WebSocket | null = null;
@@ -146,7 +146,7 @@ export class SyncClient {
           ws.terminate();
         })
         .finally(() => {
-          if (--ahead <= 1 && ws.isPaused && ws.readyState === WebSocket.OPEN) ws.resume();
+          if (--ahead <= 2 && ws.isPaused && ws.readyState === WebSocket.OPEN) ws.resume();
         });
     });
     ws.on('close', () => {
