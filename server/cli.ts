@@ -100,7 +100,8 @@ async function main(): Promise<void> {
     const relay = await startRelay({ dataDir: o.data, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none' });
     console.log(`Parley relay on ${relay.httpUrl} (sync ${relay.wsUrl}), data in ${o.data}`);
     if (o.seed === 'demo') console.log(`demo accounts: admin@parley.test, amira@, ben@, chloe@parley.test — password ${DEMO_PASSWORD}`);
-    const stop = () => void relay.close().then(() => process.exit(0));
+    // graceful: sockets get what is queued and a 1001 close they reconnect from; effects finish
+    const stop = () => void relay.close({ graceful: true }).then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     return;

@@ -42,11 +42,22 @@ export interface RelayOptions {
   log?: (msg: string, err?: unknown) => void;
 }
 
+export interface CloseOptions {
+  /**
+   * Graceful (the CLI on SIGTERM/SIGINT): stop accepting, send every socket what is queued for
+   * it and close it with 1001 (the client reconnects with its cookie, no reset), let in-flight
+   * provider effects finish; each wait bounded by `timeoutMs` (default 10 s). Otherwise sockets
+   * are cut at once (tests) and pending effects run again at the next start.
+   */
+  graceful?: boolean;
+  timeoutMs?: number;
+}
+
 export interface Relay {
   httpUrl: string;
   wsUrl: string;
   port: number;
-  close(): Promise<void>;
+  close(opts?: CloseOptions): Promise<void>;
   admin: {
     createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): User;
     createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string }): Group;
@@ -138,9 +149,19 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       inbound: (m) => sink.inbound({ ...m, channel: m.channel ?? 'sms' }),
       sent: () => simulator.sent(),
     },
-    async close() {
+    async close(o: CloseOptions = {}) {
       if (closed) return;
       closed = true;
+      if (o.graceful) {
+        const timeoutMs = o.timeoutMs ?? 10_000;
+        const bounded = (p: Promise<void>) => {
+          let t: NodeJS.Timeout | undefined;
+          return Promise.race([p, new Promise<void>((r) => (t = setTimeout(r, timeoutMs)))]).finally(() => clearTimeout(t));
+        };
+        server.close(); // no new connections; /ready already says 503 through the hub
+        await hub.drain(timeoutMs);
+        await bounded(effects.idle());
+      }
       effects.close();
       simulator.close();
       await hub.close();

@@ -66,13 +66,25 @@ export function adminRoutes(router: Router, svc: Services): void {
   router.on('GET', /^\/sync$/, () => {
     throw new HttpError(426, 'upgrade_required', 'the sync endpoint speaks WebSocket (docs/PROTOCOL.md)');
   });
+  // liveness: the process answers
   router.on('GET', /^\/health$/, ({ res }) => sendJson(res, 200, { ok: true, version: svc.engine.version() }));
+  // readiness: accepting sockets and the database answers (503 while shutting down)
+  router.on('GET', /^\/ready$/, ({ res }) => {
+    if (!svc.hub.isAccepting) throw new HttpError(503, 'not_ready', 'shutting down');
+    try {
+      svc.db.prepare('SELECT 1').get();
+    } catch {
+      throw new HttpError(503, 'not_ready', 'database unavailable');
+    }
+    sendJson(res, 200, { ready: true });
+  });
   router.on('GET', /^\/metrics$/, ({ res }) => {
     const mem = process.memoryUsage();
     sendJson(res, 200, {
       version: svc.engine.version(),
       minRetainedVersion: svc.engine.minRetainedVersion(),
       connections: svc.hub.connectionCount,
+      sync: { ...svc.hub.stats, sendBacklog: svc.hub.sendBacklog, blockedSockets: svc.hub.blockedSockets },
       mutations: svc.engine.stats,
       uptimeSeconds: Math.round((Date.now() - svc.startedAt) / 1000),
       rssBytes: mem.rss,

@@ -6,10 +6,15 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** answer with `Connection: close` (the request body was not read to its end) */
+    readonly close = false,
   ) {
     super(message);
   }
 }
+
+/** An oversized body is read and dropped up to this much so the client sees its 413, not a reset. */
+const DRAIN_CAP = 32 * 1024 * 1024;
 
 export interface Ctx {
   req: IncomingMessage;
@@ -51,7 +56,10 @@ export class Router {
         res.destroy();
         return;
       }
-      if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message);
+      if (e instanceof HttpError) {
+        if (e.close) res.setHeader('connection', 'close');
+        return sendError(res, e.status, e.code, e.message);
+      }
       log(`relay: ${req.method ?? ''} ${url.pathname} failed`, e);
       sendError(res, 500, 'internal', 'internal error');
     }
@@ -69,15 +77,24 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 }
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, 'too_large', `body larger than ${limit} bytes`, true);
+  // declared beyond what we are willing to read at all: answer at once and close
   const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) throw new HttpError(413, 'too_large', `body larger than ${limit} bytes`);
+  if (declared > DRAIN_CAP) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new HttpError(413, 'too_large', `body larger than ${limit} bytes`);
+    // Too large: keep reading and dropping it, so a client that sends its whole body before
+    // reading (no Expect: 100-continue) gets the 413, not a reset that loses it. Beyond the cap: cut.
+    if (size > limit) {
+      if (size > DRAIN_CAP) throw tooLarge();
+      chunks.length = 0;
+      continue;
+    }
     chunks.push(chunk);
   }
+  if (size > limit) throw new HttpError(413, 'too_large', `body larger than ${limit} bytes`); // read to its end: keep-alive is fine
   return Buffer.concat(chunks);
 }
 

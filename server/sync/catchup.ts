@@ -1,17 +1,28 @@
-// Catch-up from a client's cookie: what changed since, in the scopes its user sees.
-// cookie null (empty replica) or reset: everything the user sees.
+// Catch-up from a client's cookie: what changed since, in the scopes its user sees; cookie null
+// (empty replica) or reset: everything the user sees. Streamed: each step reads one bounded page
+// by an indexed key (no statement stays open between steps, so commits go on meanwhile) and the
+// connection asks for the next step only when its socket has drained. A row written while the
+// stream runs may be sent at its newer version or not at all: the live poke of that commit is
+// queued behind the stream on the same socket and carries it (or its delete) anyway.
 import { scopeOf, type Viewer } from '../../shared/scopes';
 import { tableNames, type RowOf, type TableName } from '../../shared/schema';
+import type { RowDel, RowPut } from '../../shared/protocol/poke';
+import type { SqlStatement } from '../../shared/store/rowStore';
 import type { Db } from '../db/open';
 import type { Engine } from './engine';
+import type { EncodedPart, PartSource } from './connection';
+import { POKE_PART_ROWS } from './connection';
 import { PokeBuilder } from './pokeBuilder';
 import { ScopeCheck, scopeRows } from './visibility';
 
-export interface CatchUp {
-  /** true: the client must drop its replica first (a `reset` frame precedes the poke) */
+/** rows read from the database per step (a step reads, decodes, filters and encodes them: a few ms) */
+export const PAGE_ROWS = 500;
+const MAX_ROWID = Number.MAX_SAFE_INTEGER;
+
+export interface CatchUpPlan {
+  /** why the client must drop its replica first (a `reset` frame precedes the poke); null: incremental */
   reset: string | null;
   baseCookie: number | null;
-  builder: PokeBuilder;
 }
 
 export function viewerVersion(db: Db, userId: string): number {
@@ -19,7 +30,8 @@ export function viewerVersion(db: Db, userId: string): number {
   return r?.version ?? 0;
 }
 
-export function catchUp(engine: Engine, viewer: Viewer, cookie: number | null): CatchUp {
+/** Whether the cookie can be caught up from, or the client must reset. */
+export function planCatchUp(engine: Engine, viewer: Viewer, cookie: number | null): CatchUpPlan {
   const current = engine.version();
   let reset: string | null = null;
   if (cookie !== null) {
@@ -27,66 +39,204 @@ export function catchUp(engine: Engine, viewer: Viewer, cookie: number | null): 
     else if (cookie < engine.minRetainedVersion()) reset = 'change log no longer reaches the cookie';
     else if (viewerVersion(engine.db, viewer.id) > cookie) reset = 'your groups or role changed';
   }
-  const since = reset ? null : cookie;
-  const builder = since === null ? fullSet(engine, viewer) : changesSince(engine, viewer, since);
-  return { reset, baseCookie: since, builder };
+  return { reset, baseCookie: reset ? null : cookie };
 }
 
-function rowsSince(engine: Engine, table: TableName, since: number): Iterable<RowOf<TableName>> {
-  const name = engine.store.sqlNames(table).table;
-  const stmt = engine.db.prepare(`SELECT * FROM "${name}" WHERE version > ?`);
-  const store = engine.store;
-  return (function* () {
-    for (const raw of stmt.iterate(since)) yield store.decode(table, raw as Record<string, unknown>);
-  })();
+interface Statements {
+  /** full set: every row of a table in rowid order */
+  all: Map<TableName, SqlStatement>;
+  /** changes: rows with version > since, in (version, rowid) order on the version index */
+  since: Map<TableName, SqlStatement>;
+  convScopes: SqlStatement;
+  chatScopes: SqlStatement;
+  tombs: SqlStatement;
+}
+const cache = new WeakMap<Db, Statements>();
+
+function statements(engine: Engine): Statements {
+  let s = cache.get(engine.db);
+  if (!s) {
+    const db = engine.db;
+    const all = new Map<TableName, SqlStatement>();
+    const since = new Map<TableName, SqlStatement>();
+    for (const t of tableNames) {
+      const name = engine.store.sqlNames(t).table;
+      all.set(t, db.prepare(`SELECT rowid AS _rid, * FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`));
+      since.set(t, db.prepare(`SELECT rowid AS _rid, * FROM "${name}" WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?`));
+    }
+    s = {
+      all,
+      since,
+      convScopes: db.prepare(
+        'SELECT rowid AS rid, visibility_version AS v, id FROM conversations WHERE visibility_version > ? AND (visibility_version, rowid) > (?, ?) ORDER BY visibility_version, rowid LIMIT ?',
+      ),
+      chatScopes: db.prepare('SELECT rowid AS rid, version AS v, scope FROM scope_versions WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?'),
+      tombs: db.prepare(
+        'SELECT rowid AS rid, version AS v, table_name AS t, row_id AS id, scope, audience FROM tombstones WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?',
+      ),
+    };
+    cache.set(engine.db, s);
+  }
+  return s;
 }
 
-function fullSet(engine: Engine, viewer: Viewer): PokeBuilder {
-  const b = new PokeBuilder();
-  const check = new ScopeCheck(engine.store, viewer);
-  for (const t of tableNames) {
-    for (const r of rowsSince(engine, t, -1)) {
-      const scope = scopeOf(t, r);
-      if (check.canSee(scope)) b.put(t, r, scope);
+type Phase = { kind: 'convScopes' | 'chatScopes' | 'tombs' } | { kind: 'rows'; table: TableName };
+
+/**
+ * The rows of a catch-up (since = cookie) or full set (since = null) for one viewer, produced in
+ * steps of at most PAGE_ROWS rows read; parts of at most POKE_PART_ROWS entries. A full part is
+ * held back until the next one starts or the stream ends, so only the true last part lacks `more`.
+ */
+export class CatchUpStream implements PartSource {
+  done = false;
+  private readonly check: ScopeCheck;
+  private readonly stmts: Statements;
+  private readonly phases: Phase[];
+  private phase = 0;
+  /** keyset cursor within the phase: (version, rowid) or (-, rowid) */
+  private curV = 0;
+  private curRid = 0;
+  /** scopes sent whole (audience changed since the cookie): their rows are not sent again */
+  private readonly whole = new Set<string>();
+  /** entries are encoded as they are read, so a step's cost stays a page's, not a part's */
+  private puts: string[] = [];
+  private dels: string[] = [];
+  private held: { puts: string[]; dels: string[] } | null = null;
+  /** rows read so far, for metrics and tests */
+  rowsRead = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    viewer: Viewer,
+    private readonly since: number | null,
+    private readonly partRows = POKE_PART_ROWS,
+  ) {
+    this.check = new ScopeCheck(engine.store, viewer);
+    this.stmts = statements(engine);
+    const rows = tableNames.map((table): Phase => ({ kind: 'rows', table }));
+    this.phases = since === null ? rows : [{ kind: 'convScopes' }, { kind: 'chatScopes' }, { kind: 'tombs' }, ...rows];
+    this.resetCursor();
+  }
+
+  step(): EncodedPart[] {
+    if (this.done) return [];
+    const p = this.phases[this.phase];
+    if (p) {
+      if (this.runPage(p)) {
+        this.phase++;
+        this.resetCursor();
+      }
+    }
+    if (this.phase >= this.phases.length) this.done = true;
+    return this.cut();
+  }
+
+  private resetCursor(): void {
+    this.curV = this.since ?? 0;
+    this.curRid = this.since === null ? 0 : MAX_ROWID;
+  }
+
+  /** One page of the phase; true when the phase is finished. */
+  private runPage(p: Phase): boolean {
+    const since = this.since ?? -1;
+    switch (p.kind) {
+      case 'rows': {
+        const stmt = this.since === null ? this.stmts.all.get(p.table) : this.stmts.since.get(p.table);
+        const raws = (this.since === null ? stmt?.all(this.curRid, PAGE_ROWS) : stmt?.all(since, this.curV, this.curRid, PAGE_ROWS)) as Record<string, unknown>[];
+        for (const raw of raws) {
+          this.curRid = raw._rid as number;
+          this.curV = raw.version as number;
+          delete raw._rid;
+          const r = this.engine.store.decode(p.table, raw);
+          const scope = scopeOf(p.table, r);
+          if (!this.whole.has(scope) && this.check.canSee(scope)) this.put({ t: p.table, r });
+        }
+        this.rowsRead += raws.length;
+        return raws.length < PAGE_ROWS;
+      }
+      case 'convScopes':
+      case 'chatScopes': {
+        // whole scopes are small next to a page; a handful of them per step
+        const n = 50;
+        const list = (p.kind === 'convScopes' ? this.stmts.convScopes : this.stmts.chatScopes).all(since, this.curV, this.curRid, n) as { rid: number; v: number; id?: string; scope?: string }[];
+        for (const c of list) {
+          this.curRid = c.rid;
+          this.curV = c.v;
+          const scope = c.scope ?? `conv:${c.id ?? ''}`;
+          this.whole.add(scope);
+          if (this.check.canSee(scope)) {
+            for (const { t, r } of scopeRows(this.engine.store, scope)) {
+              this.put({ t, r });
+              this.rowsRead++;
+            }
+          } else this.del({ scope });
+        }
+        return list.length < n;
+      }
+      case 'tombs': {
+        const list = this.stmts.tombs.all(since, this.curV, this.curRid, PAGE_ROWS) as { rid: number; v: number; t: TableName; id: string; scope: string; audience: string | null }[];
+        for (const tomb of list) {
+          this.curRid = tomb.rid;
+          this.curV = tomb.v;
+          if (tomb.audience) {
+            // A deleted conversation or chat: tell everyone, whatever its audience at deletion. A user
+            // it was restricted away from while offline still holds it (the conversation row, and with
+            // it its visibilityVersion, is gone). Scope ids are opaque UUIDs: the cost is a few ids.
+            if (!this.check.canSee(tomb.scope)) this.del({ scope: tomb.scope });
+          } else if (this.check.canSee(tomb.scope) && this.engine.store.get(tomb.t, tomb.id) === undefined) {
+            this.del({ t: tomb.t, id: tomb.id });
+          }
+        }
+        this.rowsRead += list.length;
+        return list.length < PAGE_ROWS;
+      }
     }
   }
-  return b;
+
+  private put(p: RowPut): void {
+    this.puts.push(JSON.stringify(p));
+  }
+
+  private del(d: RowDel): void {
+    this.dels.push(JSON.stringify(d));
+  }
+
+  /** Parts ready to send: full ones (the last held back), and everything once the stream is done. */
+  private cut(): EncodedPart[] {
+    const out: EncodedPart[] = [];
+    const body = (p: { puts: string[]; dels: string[] }) => Buffer.from(`{"puts":[${p.puts.join(',')}],"dels":[${p.dels.join(',')}]}`);
+    while (this.dels.length + this.puts.length >= this.partRows) {
+      const dels = this.dels.splice(0, this.partRows);
+      const puts = this.puts.splice(0, this.partRows - dels.length);
+      if (this.held) out.push({ body: body(this.held), more: true });
+      this.held = { puts, dels };
+    }
+    if (this.done) {
+      const rest = this.dels.length + this.puts.length > 0 ? { puts: this.puts, dels: this.dels } : null;
+      if (this.held && rest) out.push({ body: body(this.held), more: true }, { body: body(rest), more: false });
+      else out.push({ body: body(this.held ?? rest ?? { puts: [], dels: [] }), more: false });
+      this.held = null;
+      this.puts = [];
+      this.dels = [];
+    }
+    return out;
+  }
 }
 
-function changesSince(engine: Engine, viewer: Viewer, since: number): PokeBuilder {
-  const b = new PokeBuilder();
-  const check = new ScopeCheck(engine.store, viewer);
-  const whole = new Set<string>();
-  // Scopes whose audience changed since the cookie: whole scope if visible now, else a scope delete.
-  const convs = engine.db.prepare('SELECT id FROM conversations WHERE visibility_version > ?').all(since) as { id: string }[];
-  const chats = engine.db.prepare('SELECT scope FROM scope_versions WHERE version > ?').all(since) as { scope: string }[];
-  for (const scope of [...convs.map((c) => `conv:${c.id}`), ...chats.map((c) => c.scope)]) {
-    whole.add(scope);
-    if (check.canSee(scope)) for (const { t, r } of scopeRows(engine.store, scope)) b.put(t, r, scope);
-    else b.delScope(scope);
-  }
-  for (const t of tableNames) {
-    for (const r of rowsSince(engine, t, since)) {
-      const scope = scopeOf(t, r);
-      if (!whole.has(scope) && check.canSee(scope)) b.put(t, r, scope);
+/** The whole catch-up at once, into one builder: tests and tools (the relay streams it). */
+export function catchUp(engine: Engine, viewer: Viewer, cookie: number | null): CatchUpPlan & { builder: PokeBuilder } {
+  const plan = planCatchUp(engine, viewer, cookie);
+  const stream = new CatchUpStream(engine, viewer, plan.baseCookie);
+  const builder = new PokeBuilder();
+  while (!stream.done) {
+    for (const part of stream.step()) {
+      const p = JSON.parse(part.body.toString('utf8')) as { puts: RowPut[]; dels: RowDel[] };
+      for (const d of p.dels) {
+        if ('scope' in d) builder.delScope(d.scope);
+        else builder.del(d.t, d.id);
+      }
+      for (const x of p.puts) builder.put(x.t, x.r as RowOf<TableName>);
     }
   }
-  const tombs = engine.db
-    .prepare('SELECT table_name AS t, row_id AS id, scope, audience FROM tombstones WHERE version > ? ORDER BY version')
-    .all(since) as { t: TableName; id: string; scope: string; audience: string | null }[];
-  for (const tomb of tombs) {
-    if (tomb.audience) {
-      // A deleted conversation or chat: tell everyone, whatever its audience at deletion. A user
-      // it was restricted away from while offline still holds it (the conversation row, and with
-      // it its visibilityVersion, is gone). Scope ids are opaque UUIDs: the cost is a few ids.
-      if (!check.canSee(tomb.scope)) b.delScope(tomb.scope);
-    } else if (check.canSee(tomb.scope) && !isRecreated(engine, tomb.t, tomb.id)) {
-      b.del(tomb.t, tomb.id);
-    }
-  }
-  return b;
-}
-
-function isRecreated(engine: Engine, t: TableName, id: string): boolean {
-  return engine.store.get(t, id) !== undefined;
+  return { ...plan, builder };
 }

@@ -1,15 +1,65 @@
-// One sync WebSocket: an ordered, backpressured send queue and the client's sync state.
+// One sync WebSocket: an ordered send queue drained by the hub's scheduler (bounded per turn,
+// paused while the socket is above its high-water mark), and the client's sync state.
+// Queue items: frames, pre-encoded poke bodies shared by every socket that gets the same poke,
+// and catch-up streams that produce their next part only when the socket has room for it.
 import { WebSocket } from 'ws';
 import type { Viewer } from '../../shared/scopes';
-import { downgradeFrame, PROTOCOL_VERSION, type DownFrame } from '../../shared/protocol/index';
+import { downgradeFrame, PROTOCOL_VERSION, V1_TABLES, type DownFrame } from '../../shared/protocol/index';
+import { tableNames } from '../../shared/schema';
 import type { ProtocolErrorCode } from '../../shared/protocol/error';
+import type { RowDel, RowPut } from '../../shared/protocol/poke';
 import type { PokeBuilder } from './pokeBuilder';
 
 /** rows (puts + dels) per poke part */
 export const POKE_PART_ROWS = 2000;
-const HIGH_WATER = 1 << 20;
+/** bytes the socket may hold unsent before we stop producing catch-up parts for it */
+export const HIGH_WATER = 1 << 20;
+/** live poke bytes queued for one socket beyond which it is dropped (it reconnects and catches up) */
+export const MAX_QUEUED_BYTES = 32 << 20;
+/** close code for a socket dropped because it fell too far behind: reconnect and catch up */
+export const CLOSE_TOO_SLOW = 1013;
 const MAX_ERRORS = 10;
+/** While every table is one protocol 1 knew, shared poke bodies need no rewriting for 0.1 clients. */
+const V1_HAS_EVERY_TABLE = tableNames.every((t) => V1_TABLES.has(t));
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `{"puts":[…],"dels":[…]}`: the part of a poke every recipient shares, encoded once. */
+export function encodePokeBody(p: { puts: RowPut[]; dels: RowDel[] }): Buffer {
+  return Buffer.from(JSON.stringify({ puts: p.puts, dels: p.dels }));
+}
+
+/** A whole poke frame: this socket's header, then the shared body's bytes. */
+export function pokeBytes(baseCookie: number | null, cookie: number, lastMutationId: number, more: boolean, body: Buffer): Buffer {
+  const head = `{"type":"poke","baseCookie":${baseCookie === null ? 'null' : baseCookie},"cookie":${cookie},"lastMutationId":${lastMutationId}${more ? ',"more":true' : ''},`;
+  return Buffer.concat([Buffer.from(head), body.subarray(1)]);
+}
+
+/** A poke part's body (`{"puts":[…],"dels":[…]}`) and whether more parts follow. */
+export interface EncodedPart {
+  body: Buffer;
+  more: boolean;
+}
+
+/** A catch-up in the making: each step does a bounded amount of work and may yield parts. */
+export interface PartSource {
+  step(): EncodedPart[];
+  readonly done: boolean;
+}
+
+type Item =
+  | { k: 'frame'; frame: DownFrame }
+  | { k: 'poke'; baseCookie: number | null; cookie: number; lastMutationId: number; more: boolean; body: Buffer }
+  | { k: 'stream'; baseCookie: number | null; cookie: number; lastMutationId: number; source: PartSource; onDone?: () => void }
+  | { k: 'close'; code: number; reason: string };
+
+export interface ConnectionHooks {
+  /** the connection has something to send: schedule a drain */
+  wake(c: Connection): void;
+  /** a large send reached the kernel: the socket may have room again */
+  flushed(c: Connection): void;
+  /** a catch-up stream failed (logged by the hub) */
+  error(msg: string, e: unknown): void;
+}
 
 export class Connection {
   state: 'new' | 'auth' | 'live' | 'closed' = 'new';
@@ -25,29 +75,60 @@ export class Connection {
   pushBuilder: PokeBuilder | null = null;
   /** frames are handled one after another (hello verification is async) */
   chain: Promise<void> = Promise.resolve();
+  /** a connection id for logs */
+  readonly id: number;
+  private static nextId = 1;
   /** closes the socket when the access token presented at hello expires */
   private expiryTimer: NodeJS.Timeout | null = null;
   private errors = 0;
-  private readonly queue: (DownFrame | { close: number; reason: string })[] = [];
-  private pumping = false;
+  private readonly queue: Item[] = [];
+  private queuedBytes = 0;
 
-  constructor(readonly ws: WebSocket) {}
-
-  send(frame: DownFrame): void {
-    if (this.state === 'closed') return;
-    const f = this.protocolVersion < PROTOCOL_VERSION ? downgradeFrame(frame, this.protocolVersion) : frame;
-    if (!f) return;
-    this.queue.push(f);
-    if (!this.pumping) void this.pump();
+  constructor(
+    readonly ws: WebSocket,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.id = Connection.nextId++;
   }
 
-  /** Sends a poke (in parts when large) and advances the cookie. */
+  send(frame: DownFrame): void {
+    const f = this.protocolVersion < PROTOCOL_VERSION ? downgradeFrame(frame, this.protocolVersion) : frame;
+    if (f) this.push({ k: 'frame', frame: f });
+  }
+
+  /** A shared poke body as this client may receive it (protocol 1: no table it did not have). */
+  private forClient(body: Buffer): Buffer {
+    if (this.protocolVersion >= 2 || V1_HAS_EVERY_TABLE) return body;
+    const p = JSON.parse(body.toString('utf8')) as { puts: RowPut[]; dels: RowDel[] };
+    const f = downgradeFrame({ type: 'poke' as const, ...p }, this.protocolVersion);
+    return f ? encodePokeBody(f) : body;
+  }
+
+  /** A live poke whose body was encoded once for every socket that gets it; advances the cookie. */
+  sendEncodedPoke(bodies: Buffer[], cookie: number): void {
+    if (this.state === 'closed') return;
+    bodies.forEach((body, i) => {
+      this.queuedBytes += body.length;
+      this.queue.push({ k: 'poke', baseCookie: this.cookie, cookie, lastMutationId: this.lastMutationId, more: i < bodies.length - 1, body });
+    });
+    this.cookie = cookie;
+    if (this.queuedBytes > MAX_QUEUED_BYTES) return this.drop();
+    this.hooks.wake(this);
+  }
+
+  /** Sends a poke built for this socket alone (its push, a viewer change), in parts when large. */
   sendPoke(b: PokeBuilder, baseCookie: number | null, cookie: number): void {
     const parts = b.parts(POKE_PART_ROWS);
     parts.forEach((p, i) => {
       const more = i < parts.length - 1;
       this.send({ type: 'poke', baseCookie, cookie, puts: p.puts, dels: p.dels, lastMutationId: this.lastMutationId, ...(more ? { more } : {}) });
     });
+    this.cookie = cookie;
+  }
+
+  /** A catch-up streamed part by part, as the socket drains; the cookie is `cookie` after it. */
+  sendStream(source: PartSource, baseCookie: number | null, cookie: number, onDone?: () => void): void {
+    this.push({ k: 'stream', baseCookie, cookie, lastMutationId: this.lastMutationId, source, ...(onDone ? { onDone } : {}) });
     this.cookie = cookie;
   }
 
@@ -76,33 +157,84 @@ export class Connection {
   }
 
   closeAfterFlush(code: number, reason: string): void {
-    this.queue.push({ close: code, reason });
-    if (!this.pumping) void this.pump();
+    this.push({ k: 'close', code, reason });
   }
 
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    try {
-      while (this.queue.length) {
-        if (this.ws.readyState !== WebSocket.OPEN) {
-          this.queue.length = 0;
-          break;
-        }
-        const frame = this.queue.shift() as DownFrame | { close: number; reason: string };
-        if ('close' in frame) {
-          this.state = 'closed';
-          this.clearExpiry();
-          this.ws.close(frame.close, frame.reason);
-          this.queue.length = 0;
-          break;
-        }
-        this.ws.send(JSON.stringify(frame));
-        // Backpressure: let the socket drain, and let other work run between large parts.
-        if (frame.type === 'poke' && frame.more) await new Promise((r) => setImmediate(r));
-        while (this.ws.bufferedAmount > HIGH_WATER && this.ws.readyState === WebSocket.OPEN) await new Promise((r) => setTimeout(r, 2));
+  /** Nothing more is sent: the socket closed, or the relay drops it. */
+  markClosed(): void {
+    this.state = 'closed';
+    this.clearExpiry();
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+  }
+
+  get queuedItems(): number {
+    return this.queue.length;
+  }
+
+  writable(): boolean {
+    return this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount <= HIGH_WATER;
+  }
+
+  /** Called by the scheduler: sends until the queue is empty, the socket is full, or a catch-up step ran. */
+  drain(): 'more' | 'blocked' | 'idle' {
+    while (this.queue.length) {
+      if (this.ws.readyState !== WebSocket.OPEN) {
+        this.markClosed();
+        return 'idle';
       }
-    } finally {
-      this.pumping = false;
+      if (this.ws.bufferedAmount > HIGH_WATER) return 'blocked';
+      const item = this.queue[0] as Item;
+      switch (item.k) {
+        case 'frame':
+          this.queue.shift();
+          this.ws.send(JSON.stringify(item.frame));
+          break;
+        case 'poke':
+          this.queue.shift();
+          this.queuedBytes -= item.body.length;
+          this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, item.more, this.forClient(item.body)));
+          break;
+        case 'close':
+          this.markClosed();
+          this.ws.close(item.code, item.reason);
+          return 'idle';
+        case 'stream': {
+          let parts: ReturnType<PartSource['step']>;
+          try {
+            parts = item.source.step();
+          } catch (e) {
+            this.hooks.error('relay: catch-up failed', e);
+            this.markClosed();
+            this.ws.close(1011, 'internal');
+            return 'idle';
+          }
+          for (const p of parts) {
+            this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, this.forClient(p.body)), this.onFlushed);
+          }
+          if (item.source.done) {
+            this.queue.shift();
+            item.onDone?.();
+          }
+          // one step per turn: other sockets get theirs before this one continues
+          return this.queue.length ? 'more' : 'idle';
+        }
+      }
     }
+    return 'idle';
+  }
+
+  private readonly onFlushed = () => this.hooks.flushed(this);
+
+  private push(item: Item): void {
+    if (this.state === 'closed') return;
+    this.queue.push(item);
+    this.hooks.wake(this);
+  }
+
+  /** Fell too far behind (a client that does not read): it reconnects and catches up from its cookie. */
+  private drop(): void {
+    this.markClosed();
+    this.ws.close(CLOSE_TOO_SLOW, 'too far behind: reconnect');
   }
 }

@@ -1,10 +1,115 @@
 // Live fan-out: what one committed change set means for one connected user.
-import type { Viewer } from '../../shared/scopes';
+import type { Scope, Viewer } from '../../shared/scopes';
 import type { RowStore } from '../../shared/store/rowStore';
 import type { Db } from '../db/open';
-import { audienceOf, type Audience, type ChangeSet } from './changeSet';
-import { PokeBuilder } from './pokeBuilder';
+import type { RowOf, TableName } from '../../shared/schema';
+import { audienceOf, rowKey, type Audience, type ChangeSet, type RowChange, type RowDelete } from './changeSet';
+import type { PokeBuilder } from './pokeBuilder';
+import type { Subscriber, Subscribers } from './subscribers';
 import { canSeeAudience, ScopeCheck, scopeRows } from './visibility';
+
+/** What one distinct live poke holds, scope by scope: `r` rows changed, `g` scope gained whole, `l` scope lost. */
+export type ScopeOp = `${'r' | 'g' | 'l'}${string}`;
+
+export interface FanOutPlan {
+  /** users getting the same poke, grouped: each group's poke is built and encoded once */
+  groups: { subs: Subscriber[]; ops: ScopeOp[] }[];
+  /** adds the ops to a builder (a group's shared poke, or a pusher's own) */
+  build(b: PokeBuilder, ops: readonly ScopeOp[]): void;
+}
+
+/**
+ * Live fan-out of one commit by index: for each changed scope, only the connected users who may
+ * see it (from the scope's audience) are visited; users are grouped by what they get, so a poke
+ * is built once per distinct content. Cost follows what changed and who it affects, not how many
+ * sockets are connected. Users in `skip` (their role or groups changed) are handled one by one.
+ */
+export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, skip: ReadonlySet<string>): FanOutPlan {
+  const byScope = new Map<string, { puts: RowChange[]; dels: RowDelete[] }>();
+  const at = (scope: string) => {
+    let e = byScope.get(scope);
+    if (!e) byScope.set(scope, (e = { puts: [], dels: [] }));
+    return e;
+  };
+  for (const d of cs.dels.values()) if (d.t !== 'conversations' && d.t !== 'chats') at(d.scope).dels.push(d); // roots: audience change below
+  for (const p of cs.puts.values()) at(p.scope).puts.push(p);
+
+  const ops = new Map<Subscriber, ScopeOp[]>();
+  const add = (s: Subscriber, op: ScopeOp) => {
+    if (skip.has(s.userId)) return;
+    const l = ops.get(s);
+    if (l) l.push(op);
+    else ops.set(s, [op]);
+  };
+  for (const [scope, vc] of cs.visibility) {
+    const candidates = new Set([...(vc.before ? subs.forAudience(vc.before) : []), ...(vc.after ? subs.forAudience(vc.after) : [])]);
+    const rows = byScope.has(scope);
+    for (const s of candidates) {
+      const was = vc.before ? canSeeAudience(s.viewer, vc.before) : false;
+      const is = vc.after ? canSeeAudience(s.viewer, vc.after) : false;
+      if (was && !is) add(s, `l${scope}`);
+      else if (!was && is) add(s, `g${scope}`);
+      else if (is && rows) add(s, `r${scope}`);
+    }
+  }
+  for (const scope of byScope.keys()) {
+    if (cs.visibility.has(scope as Scope)) continue;
+    for (const s of recipients(store, cs, subs, scope)) add(s, `r${scope}`);
+  }
+
+  const bySignature = new Map<string, { subs: Subscriber[]; ops: ScopeOp[] }>();
+  for (const [s, l] of ops) {
+    const sig = l.join('\n');
+    const g = bySignature.get(sig);
+    if (g) g.subs.push(s);
+    else bySignature.set(sig, { subs: [s], ops: l });
+  }
+
+  const whole = new Map<string, { t: TableName; r: RowOf<TableName> }[]>();
+  return {
+    groups: [...bySignature.values()],
+    build(b, list) {
+      for (const op of list) {
+        const scope = op.slice(1);
+        if (op[0] === 'l') b.delScope(scope);
+        else if (op[0] === 'g') {
+          let rows = whole.get(scope);
+          if (!rows) whole.set(scope, (rows = scopeRows(store, scope)));
+          for (const { t, r } of rows) b.put(t, r, scope);
+        } else {
+          const e = byScope.get(scope);
+          for (const d of e?.dels ?? []) b.del(d.t, d.id);
+          for (const p of e?.puts ?? []) b.put(p.t, p.row, p.scope);
+        }
+      }
+    },
+  };
+}
+
+/** Connected users who may see a scope whose audience did not change in this commit. */
+function recipients(store: RowStore, cs: ChangeSet, subs: Subscribers, scope: string): Iterable<Subscriber> {
+  if (scope === 'org') return subs.all();
+  const i = scope.indexOf(':');
+  const kind = scope.slice(0, i);
+  const id = scope.slice(i + 1);
+  switch (kind) {
+    case 'user': {
+      const s = subs.get(id);
+      return s ? [s] : [];
+    }
+    case 'group':
+      return subs.forGroup(id);
+    case 'conv':
+    case 'chat': {
+      const t = kind === 'conv' ? 'conversations' : 'chats';
+      const row = cs.puts.get(rowKey(t, id))?.row ?? store.get(t, id);
+      const a = row ? audienceOf(t, row) : null;
+      return a ? subs.forAudience(a) : [];
+    }
+    default:
+      return [];
+  }
+}
 
 /**
  * `before` is the viewer as it was before the commit (differs from `after` when the

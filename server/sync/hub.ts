@@ -1,27 +1,56 @@
-// The sync endpoint: parses and validates every frame, authenticates hello, sends
-// catch-up, runs pushes, and fans every commit out to the connected clients.
+// The sync endpoint: parses and validates every frame, authenticates hello, streams
+// catch-up, runs pushes, and fans every commit out to the connected clients it affects
+// (by the subscriber index: cost follows what changed, not how many sockets are open).
 import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { MAX_FRAME_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, upFrame, type HelloFrame, type PushFrame } from '../../shared/protocol/index';
 import type { MutationResult } from '../../shared/protocol/pushResult';
 import type { TokenService } from '../auth/tokens';
-import { catchUp } from './catchup';
-import { Connection } from './connection';
+import { CatchUpStream, planCatchUp } from './catchup';
+import { Connection, encodePokeBody, POKE_PART_ROWS } from './connection';
 import type { Commit, Engine } from './engine';
-import { fanOut } from './fanout';
+import { fanOut, planFanOut } from './fanout';
 import { PokeBuilder } from './pokeBuilder';
+import { SendScheduler } from './scheduler';
+import { Subscribers } from './subscribers';
 import { loadViewer } from './visibility';
 
 const KNOWN_FRAMES = new Set(['hello', 'push', 'ping']);
 const HEARTBEAT_MS = 30_000;
+/** mutations of one push run back to back before the relay serves others for a moment */
+const PUSH_SLICE_MS = 5;
+/** close code of a relay going away (restart, deploy): the client reconnects with its cookie */
+export const CLOSE_GOING_AWAY = 1001;
+
+/** What the hub counts, for /metrics. */
+export interface HubStats {
+  /** live pokes queued to sockets */
+  pokesSent: number;
+  /** distinct live poke bodies encoded (one per group of users getting the same content) */
+  bodiesEncoded: number;
+  catchUpsStarted: number;
+  catchUpsDone: number;
+  droppedTooSlow: number;
+}
+/** Observers of fan-out and catch-up timing (metrics); optional. */
+export interface HubObserver {
+  fanOut?(ms: number, recipients: number): void;
+  catchUp?(ms: number, rows: number, full: boolean): void;
+}
 
 export class SyncHub {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Connection>();
+  private readonly subs = new Subscribers();
+  private readonly scheduler = new SendScheduler<Connection>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
   /** WebSocket-level pings find sockets whose peer vanished without a close (sleep, network loss). */
   private readonly heartbeat: NodeJS.Timeout;
+  private accepting = true;
+  readonly stats: HubStats = { pokesSent: 0, bodiesEncoded: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
+  observer: HubObserver = {};
 
   constructor(
     private readonly engine: Engine,
@@ -46,6 +75,10 @@ export class SyncHub {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.accepting) {
+      socket.destroy();
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
   }
 
@@ -53,22 +86,60 @@ export class SyncHub {
     return this.conns.size;
   }
 
+  /** sockets with frames or catch-up parts waiting to be sent */
+  get sendBacklog(): number {
+    return this.scheduler.pending;
+  }
+
+  /** sockets waiting for their peer to read before more is sent to them */
+  get blockedSockets(): number {
+    return this.scheduler.blockedCount;
+  }
+
+  /** false once a graceful shutdown began */
+  get isAccepting(): boolean {
+    return this.accepting;
+  }
+
   /** Closes every socket of a user at once (deactivation). */
   disconnectUser(userId: string, code: 'deactivated' | 'unauthorized', message: string): void {
-    for (const c of this.conns) if (c.userId === userId) c.fail(code, message, true);
+    for (const c of [...(this.subs.get(userId)?.conns ?? [])]) c.fail(code, message, true);
+    for (const c of this.conns) if (c.state !== 'live' && c.userId === userId) c.fail(code, message, true);
+  }
+
+  /**
+   * Graceful: no new sockets; every open one gets what is already queued for it, then a
+   * 1001 (going away) close it reconnects from with its cookie (no reset). Sockets that have
+   * not closed after `timeoutMs` are terminated.
+   */
+  async drain(timeoutMs = 5000): Promise<void> {
+    this.accepting = false;
+    const closing = [...this.conns].map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.ws.readyState === c.ws.CLOSED) return resolve();
+          c.ws.once('close', () => resolve());
+          c.closeAfterFlush(CLOSE_GOING_AWAY, 'relay restarting: reconnect');
+        }),
+    );
+    let timer: NodeJS.Timeout | null = null;
+    await Promise.race([Promise.all(closing), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    if (timer) clearTimeout(timer);
   }
 
   async close(): Promise<void> {
+    this.accepting = false;
     clearInterval(this.heartbeat);
+    this.scheduler.stop();
     for (const c of this.conns) {
-      c.clearExpiry();
+      c.markClosed();
       c.ws.terminate();
     }
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
 
   private accept(ws: WebSocket): void {
-    const conn = new Connection(ws);
+    const conn = new Connection(ws, { wake: (c) => this.scheduler.wake(c), flushed: (c) => this.scheduler.unblock(c), error: (m, e) => this.log(m, e) });
     this.conns.add(conn);
     this.alive.set(ws, true);
     ws.on('pong', () => this.alive.set(ws, true));
@@ -78,19 +149,19 @@ export class SyncHub {
         conn.fail('internal', 'internal error');
       });
     });
-    ws.on('close', () => {
-      conn.state = 'closed';
-      conn.clearExpiry();
+    const gone = () => {
+      if (conn.state === 'live' || conn.state === 'closed') this.subs.remove(conn);
+      conn.markClosed();
+      this.scheduler.forget(conn);
       this.conns.delete(conn);
+    };
+    ws.on('close', (code) => {
+      if (code === 1013) this.stats.droppedTooSlow++;
+      gone();
     });
     // ws reports oversized frames (maxPayload) and protocol violations here, then closes (1009/1002).
-    ws.on('error', () => {
-      conn.state = 'closed';
-      conn.clearExpiry();
-      this.conns.delete(conn);
-    });
+    ws.on('error', gone);
   }
-
   private async onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
     if (conn.state === 'closed') return;
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
@@ -111,7 +182,7 @@ export class SyncHub {
     if (frame.type === 'ping') return conn.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
     if (frame.type === 'hello') return this.onHello(conn, frame);
     if (conn.state !== 'live') return conn.fail('not_hello', 'send hello first');
-    this.onPush(conn, frame);
+    return this.onPush(conn, frame);
   }
 
   private async onHello(conn: Connection, hello: HelloFrame): Promise<void> {
@@ -138,6 +209,7 @@ export class SyncHub {
     conn.userId = viewer.id;
     conn.clientId = hello.clientId;
     conn.viewer = { id: viewer.id, role: viewer.role, groupIds: viewer.groupIds };
+    this.subs.add(conn, conn.viewer);
     conn.lastMutationId = known?.lastMutationId ?? 0;
     const version = this.engine.version();
     const orgName = this.engine.meta.get('orgName');
@@ -150,17 +222,30 @@ export class SyncHub {
     });
     // The token is checked at hello; the socket lives only as long as the token does.
     if (v.expiresAt !== null) conn.expireAt(v.expiresAt);
-    const cu = catchUp(this.engine, conn.viewer, hello.cookie);
-    if (cu.reset) conn.send({ type: 'reset', reason: cu.reset });
-    conn.sendPoke(cu.builder, cu.baseCookie, version);
+    const plan = planCatchUp(this.engine, conn.viewer, hello.cookie);
+    if (plan.reset) conn.send({ type: 'reset', reason: plan.reset });
+    // Streamed: parts are read and sent as the socket drains; live pokes queue behind it.
+    const stream = new CatchUpStream(this.engine, conn.viewer, plan.baseCookie);
+    const t0 = performance.now();
+    this.stats.catchUpsStarted++;
+    conn.sendStream(stream, plan.baseCookie, version, () => {
+      this.stats.catchUpsDone++;
+      this.observer.catchUp?.(performance.now() - t0, stream.rowsRead, plan.baseCookie === null);
+    });
   }
 
-  private onPush(conn: Connection, push: PushFrame): void {
+  private async onPush(conn: Connection, push: PushFrame): Promise<void> {
     const results: MutationResult[] = [];
     let orderError: string | null = null;
     conn.pushBuilder = new PokeBuilder();
+    let slice = performance.now();
     try {
       for (const m of push.mutations) {
+        // a long push lets pings, other pushes and sends run every few ms (its poke keeps accumulating)
+        if (performance.now() - slice > PUSH_SLICE_MS) {
+          await new Promise((r) => setImmediate(r));
+          slice = performance.now();
+        }
         if (conn.state !== 'live') break;
         const viewer = conn.viewer;
         if (!viewer) break;
@@ -182,29 +267,64 @@ export class SyncHub {
   }
 
   private onCommit(c: Commit): void {
+    const t0 = performance.now();
     const cs = c.changes;
     const version = this.engine.version();
-    for (const conn of this.conns) {
-      if (conn.state !== 'live' || !conn.viewer) continue;
-      const before = conn.viewer;
-      let after = before;
-      if (cs.viewerChanges.has(conn.userId)) {
-        const v = loadViewer(this.engine.store, conn.userId);
-        if (!v || !v.active) {
-          conn.fail('deactivated', 'this account has been deactivated', true);
-          continue;
-        }
-        after = { id: v.id, role: v.role, groupIds: v.groupIds };
-        conn.viewer = after;
-      }
-      const b = conn.pushBuilder ?? new PokeBuilder();
-      try {
-        fanOut(this.engine.db, this.engine.store, cs, before, after, b);
-      } catch (e) {
-        this.log('relay: fan-out failed', e);
+    const store = this.engine.store;
+    // Users whose role or groups changed: every conversation may have flipped for them (rare; one by one).
+    const skip = new Set<string>();
+    for (const userId of cs.viewerChanges) {
+      const s = this.subs.get(userId);
+      if (!s) continue;
+      skip.add(userId);
+      const v = loadViewer(store, userId);
+      if (!v || !v.active) {
+        for (const conn of [...s.conns]) conn.fail('deactivated', 'this account has been deactivated', true);
         continue;
       }
-      if (!conn.pushBuilder && b.size > 0) conn.sendPoke(b, conn.cookie, version);
+      const before = s.viewer;
+      const after = { id: v.id, role: v.role, groupIds: v.groupIds };
+      this.subs.setViewer(s, after);
+      for (const conn of s.conns) {
+        conn.viewer = after;
+        const b = conn.pushBuilder ?? new PokeBuilder();
+        try {
+          fanOut(this.engine.db, store, cs, before, after, b);
+        } catch (e) {
+          this.log('relay: fan-out failed', e);
+          continue;
+        }
+        if (!conn.pushBuilder && b.size > 0) conn.sendPoke(b, conn.cookie, version);
+      }
     }
+    let recipients = 0;
+    try {
+      const plan = planFanOut(store, cs, this.subs, skip);
+      for (const g of plan.groups) {
+        let bodies: Buffer[] | null = null;
+        for (const s of g.subs) {
+          for (const conn of s.conns) {
+            if (conn.state !== 'live') continue;
+            if (conn.pushBuilder) {
+              plan.build(conn.pushBuilder, g.ops);
+              continue;
+            }
+            if (!bodies) {
+              const b = new PokeBuilder();
+              plan.build(b, g.ops);
+              bodies = b.size > 0 ? b.parts(POKE_PART_ROWS).map(encodePokeBody) : [];
+              this.stats.bodiesEncoded += bodies.length;
+            }
+            if (bodies.length === 0) continue;
+            conn.sendEncodedPoke(bodies, version);
+            recipients++;
+          }
+        }
+      }
+    } catch (e) {
+      this.log('relay: fan-out failed', e);
+    }
+    this.stats.pokesSent += recipients;
+    this.observer.fanOut?.(performance.now() - t0, recipients);
   }
 }

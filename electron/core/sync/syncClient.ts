@@ -38,6 +38,12 @@ export interface SyncClientOptions {
 }
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+/**
+ * Receive flow control: frames parsed and waiting to be applied beyond this pause the socket
+ * (TCP backpressure reaches the relay, which stops producing catch-up parts for us), so memory
+ * holds a few parts, not a whole sync. No protocol change: it works with any relay.
+ */
+const MAX_FRAMES_AHEAD = 4;
 
 export class SyncClient {
   private ws: WebSocket | null = null;
@@ -143,6 +149,7 @@ export class SyncClient {
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
       }, every);
     });
+    let ahead = 0;
     ws.on('message', (data: WebSocket.RawData) => {
       this.lastSeen = Date.now();
       let frame: DownFrame;
@@ -155,10 +162,16 @@ export class SyncClient {
       } catch {
         return;
       }
-      this.queue = this.queue.then(() => this.onFrame(ws, frame)).catch((e: Error) => {
-        this.lastError = e.message;
-        ws.terminate();
-      });
+      if (++ahead > MAX_FRAMES_AHEAD && !ws.isPaused) ws.pause();
+      this.queue = this.queue
+        .then(() => this.onFrame(ws, frame))
+        .catch((e: Error) => {
+          this.lastError = e.message;
+          ws.terminate();
+        })
+        .finally(() => {
+          if (--ahead <= 2 && ws.isPaused && ws.readyState === WebSocket.OPEN) ws.resume();
+        });
     });
     ws.on('close', () => {
       if (this.ws === ws) this.ws = null;

@@ -1,0 +1,64 @@
+// The real client core in its own process for the scale bench: signs in (full sync into a
+// replica), closes, starts again (catch-up from its cookie); reports time, rows in the replica,
+// its own longest event-loop stall, peak RSS and WAL size.
+import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createCore, FileSecretStore, type Core } from '../../electron/core/index';
+import type { CoreImpl } from '../../electron/core/core';
+import { ProcessMeter, serve } from './ipc';
+
+const meter = new ProcessMeter();
+const dataDir = process.env.BENCH_CLIENT_DIR as string;
+let core: (Core & { readonly impl: CoreImpl }) | null = null;
+let replicaPath = '';
+
+const make = () => createCore({ dataDir, secretStore: new FileSecretStore(join(dataDir, 'secrets.json')), pingIntervalMs: 15_000 });
+
+async function online(c: Core, sawOffline: boolean): Promise<void> {
+  let left = sawOffline;
+  for (;;) {
+    const s = await c.query('syncStatus', {});
+    if (s.state !== 'online') left = true;
+    if (left && s.state === 'online') return;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function replicaFigures(): { messages: number; walMB: number } {
+  const db = new Database(replicaPath, { readonly: true });
+  const messages = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+  db.close();
+  const wal = `${replicaPath}-wal`;
+  return { messages, walMB: existsSync(wal) ? Math.round(statSync(wal).size / 1e6) : 0 };
+}
+
+serve({
+  fullSync: async (a: { relayUrl: string; email: string; password: string }) => {
+    core = make();
+    meter.mark();
+    const t0 = performance.now();
+    await core.command('signIn', { relayUrl: a.relayUrl, email: a.email, password: a.password });
+    await online(core, true);
+    const ms = performance.now() - t0;
+    const m = meter.read();
+    const userId = core.impl.sessions.session?.userId ?? '';
+    replicaPath = core.impl.replicaPath(userId);
+    return { ms, ...m, ...replicaFigures() };
+  },
+  close: async () => {
+    await core?.close();
+    core = null;
+  },
+  catchUp: async () => {
+    core = make();
+    meter.mark();
+    const t0 = performance.now();
+    await core.start();
+    await online(core, true);
+    const ms = performance.now() - t0;
+    return { ms, ...meter.read(), ...replicaFigures() };
+  },
+});
+process.on('SIGTERM', () => void (core?.close() ?? Promise.resolve()).then(() => process.exit(0)));
