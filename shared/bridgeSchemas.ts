@@ -7,6 +7,7 @@
 import { getTableColumns, type Column } from 'drizzle-orm';
 import { z } from 'zod';
 import { args as mutationArgs, attachmentRefSchema, locationSchema, type MutationName } from './mutators/args';
+import { conversationRights, type ConversationRights } from './permissions';
 import { syncedTables, type RowOf, type TableName } from './schema';
 import { errorCodes } from './tx';
 
@@ -145,7 +146,7 @@ export const conversationDetail = z.strictObject({
   /** ms when the WhatsApp 24-hour window closes; null if never opened */
   whatsappWindowClosesAt: z.number().nullable(),
   /** the relay's own predicates (shared/permissions.ts), so the UI offers only what will be accepted */
-  permissions: z.strictObject({ canManage: z.boolean(), canArchive: z.boolean(), canDelete: z.boolean(), canMarkPaid: z.boolean() }),
+  permissions: z.strictObject(Object.fromEntries(Object.keys(conversationRights).map((k) => [k, z.boolean()]))) as unknown as z.ZodType<ConversationRights>,
   otherConversations: z.array(z.strictObject({ id: z.string(), status: convStatus, groupId: z.string(), lastActivityAt: z.number() })),
 });
 
