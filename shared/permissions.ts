@@ -122,7 +122,6 @@ export const canVoidInvoice = (v: Viewer, i: Pick<Invoice, 'createdBy'>): boolea
 export const canExpireCheckout = (v: Viewer, c: Pick<Checkout, 'createdBy'>): boolean => isActive(v) && (hasAdminRole(v) || c.createdBy === v.id);
 export const canSendChatMessage = (v: Viewer, c: { members: readonly string[] }): boolean => isActive(v) && c.members.includes(v.id);
 export const canDeleteChat = (v: Viewer): boolean => isAdmin(v);
-export const canEditContact = (v: Viewer): boolean => isActive(v);
 /** Delete, merge and import contacts; opt-out and conversation defaults. */
 export const canAdminContacts = (v: Viewer): boolean => isAdmin(v);
 /** Groups, members, people, roles and provider accounts (the relay's /admin API too). */
