@@ -35,7 +35,7 @@ maybe('Electron app', () => {
   });
   afterAll(async () => {
     await org?.relay.close();
-    rmSync(userData, { recursive: true, force: true });
+    rmSync(userData, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('opens a locked-down window, exposes only window.parley and signs in', async () => {

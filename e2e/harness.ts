@@ -81,7 +81,7 @@ export async function startWorld(): Promise<World> {
       }
       await browser.close().catch(() => undefined);
       await relay?.close().catch(() => undefined);
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     },
   };
   return world;

@@ -12,6 +12,7 @@ import { createUserRequest, providerAccountInput, type AdminUserView, type Provi
 // definition for these types and for the run-time check of every query result in tests.
 export type Session = z.infer<typeof S.session>;
 export type SyncStatus = z.infer<typeof S.syncStatus>;
+/** `outdated`: the relay no longer serves this version of Parley (it needs an update). */
 export type SyncState = SyncStatus['state'];
 /** A relay refusal kept until the user dismisses it. */
 export type Failure = z.infer<typeof S.failure>;

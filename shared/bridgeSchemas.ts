@@ -81,7 +81,8 @@ export const session = z.strictObject({
   orgName: z.string().optional(),
 });
 export const syncStatus = z.strictObject({
-  state: z.enum(['signedOut', 'connecting', 'syncing', 'online', 'offline']),
+  /** `outdated`: the relay no longer serves this version of Parley (it needs an update) */
+  state: z.enum(['signedOut', 'connecting', 'syncing', 'online', 'offline', 'outdated']),
   /** mutations waiting in the outbox */
   pending: z.number().int().nonnegative(),
   lastSyncedAt: z.number().nullable(),

@@ -1,7 +1,7 @@
 // One sync WebSocket: an ordered, backpressured send queue and the client's sync state.
 import { WebSocket } from 'ws';
 import type { Viewer } from '../../shared/scopes';
-import type { DownFrame } from '../../shared/protocol/index';
+import { downgradeFrame, PROTOCOL_VERSION, type DownFrame } from '../../shared/protocol/index';
 import type { ProtocolErrorCode } from '../../shared/protocol/error';
 import type { PokeBuilder } from './pokeBuilder';
 
@@ -19,6 +19,8 @@ export class Connection {
   /** the version the client's replica reaches once it has applied what we queued */
   cookie: number | null = null;
   lastMutationId = 0;
+  /** the protocol version the client said hello with: frames are brought down to it */
+  protocolVersion = PROTOCOL_VERSION;
   /** set while this client's push runs: its changes wait for the pushResult */
   pushBuilder: PokeBuilder | null = null;
   /** frames are handled one after another (hello verification is async) */
@@ -33,7 +35,9 @@ export class Connection {
 
   send(frame: DownFrame): void {
     if (this.state === 'closed') return;
-    this.queue.push(frame);
+    const f = this.protocolVersion < PROTOCOL_VERSION ? downgradeFrame(frame, this.protocolVersion) : frame;
+    if (!f) return;
+    this.queue.push(f);
     if (!this.pumping) void this.pump();
   }
 
@@ -65,8 +69,8 @@ export class Connection {
   }
 
   /** An error frame; too many of them (abuse) or a fatal one closes the socket. */
-  fail(code: ProtocolErrorCode, message: string, close = false): void {
-    this.send({ type: 'error', code, message });
+  fail(code: ProtocolErrorCode, message: string, close = false, extra: { minVersion?: number; maxVersion?: number } = {}): void {
+    this.send({ type: 'error', code, message, ...extra });
     this.errors++;
     if (close || this.errors > MAX_ERRORS) this.closeAfterFlush(close ? 4000 : 1008, code);
   }

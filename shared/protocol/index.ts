@@ -17,6 +17,8 @@ export * from './pushResult';
 export * from './poke';
 export * from './reset';
 export * from './error';
+export { downgradeFrame, V1_TABLES } from './version';
+export { parseDownFrame, type DownFrameParse } from './tolerant';
 
 export const upFrame = z.discriminatedUnion('type', [helloFrame, pushFrame, pingFrame]);
 export type UpFrame = z.infer<typeof upFrame>;
