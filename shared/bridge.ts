@@ -2,82 +2,22 @@
 // through the preload (IPC); the browser host over a local WebSocket. The renderer
 // cannot tell which. Query/command args are zod-checked on the core side.
 import { z } from 'zod';
-import type {
-  Broadcast, BroadcastRecipient, Channel, Chat, ChatMessage, Checkout, Contact, Conversation, Group, Invoice,
-  Membership, Message, Note, Role, TableName, User, AttachmentRef,
-} from './schema';
+import type { AttachmentRef, Broadcast, Contact, TableName } from './schema';
+import type * as S from './bridgeSchemas';
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
 import { createUserRequest, providerAccountInput, type AdminUserView, type ProviderAccountList, type ProviderAccountView } from './http';
 
+// The result shapes are zod schemas in bridgeSchemas.ts (imported for types only): one
+// definition for these types and for the run-time check of every query result in tests.
+export type Session = z.infer<typeof S.session>;
+export type SyncStatus = z.infer<typeof S.syncStatus>;
 /** `outdated`: the relay no longer serves this version of Parley (it needs an update). */
-export type SyncState = 'signedOut' | 'connecting' | 'syncing' | 'online' | 'offline' | 'outdated';
-
-export interface Session {
-  userId: string;
-  name: string;
-  email: string;
-  role: Role;
-  relayUrl: string;
-  /** the organisation's display name, when the relay has one (additive) */
-  orgName?: string;
-}
-
-export interface SyncStatus {
-  state: SyncState;
-  /** mutations waiting in the outbox */
-  pending: number;
-  lastSyncedAt: number | null;
-  /** why the last connection attempt failed, in plain words */
-  error: string | null;
-}
-
+export type SyncState = SyncStatus['state'];
 /** A relay refusal kept until the user dismisses it. */
-export interface Failure {
-  mutationId: number;
-  name: MutationName;
-  args: unknown;
-  code: MutationErrorCode | 'transport';
-  message: string;
-  at: number;
-  /** the conversation, contact or chat the mutation was about, to show it on the item */
-  targetId: string | null;
-}
-
-export interface ConversationListItem {
-  kind: 'conversation';
-  id: string;
-  contactId: string;
-  contactName: string;
-  contactPhone: string;
-  groupId: string;
-  channel: Channel;
-  status: Conversation['status'];
-  lastActivityAt: number;
-  lastPreview: string;
-  unread: boolean;
-  assignees: string[];
-  restricted: boolean;
-  hasUnpaidInvoice: boolean;
-  hasFailedSend: boolean;
-  /** an optimistic change is waiting to be confirmed */
-  pending: boolean;
-}
-
-export interface ChatListItem {
-  kind: 'chat';
-  id: string;
-  chatKind: Chat['kind'];
-  title: string;
-  members: string[];
-  lastActivityAt: number;
-  lastPreview: string;
-  unread: boolean;
-  /** false for a chat an admin sees without being in it: show "You are not in this chat", no composer */
-  isMember: boolean;
-  pending: boolean;
-}
-
+export type Failure = z.infer<typeof S.failure>;
+export type ConversationListItem = z.infer<typeof S.conversationListItem>;
+export type ChatListItem = z.infer<typeof S.chatListItem>;
 export type InboxItem = ConversationListItem | ChatListItem;
 
 export interface Page<T> {
@@ -88,56 +28,12 @@ export interface Page<T> {
 
 export type Pending<T> = T & { pending: boolean };
 
-export interface ConversationDetail {
-  conversation: Conversation;
-  contact: Contact;
-  group: Group;
-  messages: Pending<Message>[];
-  notes: Pending<Note>[];
-  invoices: Pending<Invoice>[];
-  checkouts: Pending<Checkout>[];
-  failures: Failure[];
-  /** ms when the WhatsApp 24-hour window closes; null if never opened */
-  whatsappWindowClosesAt: number | null;
-  permissions: { canManage: boolean; canArchive: boolean; canDelete: boolean; canMarkPaid: boolean };
-  otherConversations: { id: string; status: Conversation['status']; groupId: string; lastActivityAt: number }[];
-}
+export type ConversationDetail = z.infer<typeof S.conversationDetail>;
+export type ChatDetail = z.infer<typeof S.chatDetail>;
+export type SearchHit = z.infer<typeof S.searchHit>;
+export type Directory = z.infer<typeof S.directory>;
+export type Counts = z.infer<typeof S.counts>;
 
-export interface ChatDetail {
-  chat: Chat;
-  messages: Pending<ChatMessage>[];
-  failures: Failure[];
-  canDelete: boolean;
-}
-
-export interface SearchHit {
-  kind: 'contact' | 'message' | 'note';
-  id: string;
-  /** conversation to open for message and note hits, contact id for contacts */
-  targetId: string;
-  title: string;
-  /** text around the match; the match is wrapped in \u0002…\u0003 */
-  snippet: string;
-  at: number;
-}
-
-export interface Directory {
-  users: User[];
-  groups: Group[];
-  memberships: Membership[];
-}
-
-export interface Counts {
-  /** unread in My inbox (assigned conversations + chats) */
-  mine: number;
-  /** unread per group in the Team inbox */
-  team: Record<string, number>;
-  teamAll: number;
-  chats: number;
-  archived: number;
-}
-
-/** The inbox views, defined once: the query's argument, the sidebar's targets, the list's empty texts. */
 export const inboxViewSchema = z.enum(['team', 'mine', 'archived', 'chats']);
 export type InboxViewName = z.infer<typeof inboxViewSchema>;
 /** The views that list conversations (and, for My inbox, chats); `chats` is the team chat screen. */
@@ -193,13 +89,13 @@ export interface QueryResults {
   inbox: Page<InboxItem>;
   conversation: ConversationDetail | null;
   contacts: Page<Contact>;
-  contact: { contact: Contact; conversations: ConversationListItem[] } | null;
+  contact: z.infer<typeof S.contactWithConversations> | null;
   tags: string[];
   chat: ChatDetail | null;
   search: SearchHit[];
   failures: Failure[];
   broadcasts: Broadcast[];
-  broadcast: { broadcast: Broadcast; recipients: (BroadcastRecipient & { contactName: string })[] } | null;
+  broadcast: z.infer<typeof S.broadcastWithRecipients> | null;
 }
 
 export const commandArgs = {

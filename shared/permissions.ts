@@ -122,8 +122,26 @@ export const canVoidInvoice = (v: Viewer, i: Pick<Invoice, 'createdBy'>): boolea
 export const canExpireCheckout = (v: Viewer, c: Pick<Checkout, 'createdBy'>): boolean => isActive(v) && (hasAdminRole(v) || c.createdBy === v.id);
 export const canSendChatMessage = (v: Viewer, c: { members: readonly string[] }): boolean => isActive(v) && c.members.includes(v.id);
 export const canDeleteChat = (v: Viewer): boolean => isAdmin(v);
-export const canEditContact = (v: Viewer): boolean => isActive(v);
 /** Delete, merge and import contacts; opt-out and conversation defaults. */
 export const canAdminContacts = (v: Viewer): boolean => isAdmin(v);
 /** Groups, members, people, roles and provider accounts (the relay's /admin API too). */
 export const canAdminister = (v: Viewer): boolean => isAdmin(v);
+
+/**
+ * What the conversation screen may offer, each a predicate above: the core answers them in the
+ * `conversation` query (`permissions`), the UI enables by them, the result schema has one
+ * boolean per key. A new per-conversation right is one line here.
+ */
+export const conversationRights = {
+  canManage,
+  canArchive,
+  canDelete: (v: Viewer) => canDeleteConversation(v),
+  canMarkPaid: (v: Viewer) => canMarkPaid(v),
+} satisfies Record<string, (v: Viewer, c: ConvAccess) => boolean>;
+export type ConversationRights = { [K in keyof typeof conversationRights]: boolean };
+
+export function conversationRightsOf(v: Viewer, c: ConvAccess): ConversationRights {
+  const out: Partial<ConversationRights> = {};
+  for (const k of Object.keys(conversationRights) as (keyof ConversationRights)[]) out[k] = conversationRights[k](v, c);
+  return out as ConversationRights;
+}

@@ -1,5 +1,5 @@
 // HTTP calls to the relay's auth endpoints, and the access token's lifetime.
-import { authSessionResponse, httpApi, httpErrorBody, type AuthSessionResponse } from '../../shared/http';
+import { authSessionResponse, httpApi, httpErrorBody, type AuthSessionResponse, type LoginRequest, type RefreshRequest } from '../../shared/http';
 
 export class RelayHttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -73,15 +73,15 @@ const base = (relayUrl: string) => relayUrl.replace(/\/+$/, '');
 export async function login(relayUrl: string, email: string, password: string): Promise<LoginResponse> {
   const insecure = insecureRelayReason(relayUrl);
   if (insecure) throw new RelayHttpError(0, 'insecure_relay', insecure);
-  return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.login.path, { email, password }));
+  return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.login.path, { email, password } satisfies LoginRequest));
 }
 
 export async function refresh(relayUrl: string, refreshToken: string): Promise<LoginResponse> {
-  return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.refresh.path, { refreshToken }));
+  return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.refresh.path, { refreshToken } satisfies RefreshRequest));
 }
 
 export async function logout(relayUrl: string, refreshToken: string): Promise<void> {
-  await postJson(base(relayUrl) + httpApi.logout.path, { refreshToken });
+  await postJson(base(relayUrl) + httpApi.logout.path, { refreshToken } satisfies RefreshRequest);
 }
 
 export function wsUrlOf(relayUrl: string): string {

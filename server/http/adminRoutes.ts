@@ -1,5 +1,5 @@
 // Admin, simulator, health and metrics endpoints.
-import { addMemberRequest, createGroupRequest, createUserRequest, simulatorInboundRequest, type AdminUserView } from '../../shared/http';
+import { addMemberRequest, createGroupRequest, createUserRequest, simulatorInboundRequest, type AdminUserList, type AdminUserView, type GroupCreated } from '../../shared/http';
 import { MutationError } from '../../shared/tx';
 import type { Services } from '../services';
 import { SYSTEM_ACTOR } from '../sync/engine';
@@ -28,7 +28,7 @@ export function adminRoutes(router: Router, svc: Services): void {
   router.on('GET', /^\/admin\/users$/, async ({ req, res }) => {
     await requireAdmin(svc, req);
     const users = svc.engine.store.find('users', {});
-    sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })));
+    sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })) satisfies AdminUserList);
   });
   router.on('POST', /^\/admin\/users\/([^/]+)\/deactivate$/, async ({ req, res, params }) => {
     await requireAdmin(svc, req);
@@ -39,7 +39,7 @@ export function adminRoutes(router: Router, svc: Services): void {
     await requireAdmin(svc, req);
     const b = await readJson(req, createGroupRequest);
     const g = attempt(() => svc.admin.createGroup(b));
-    sendJson(res, 201, { id: g.id, name: g.name });
+    sendJson(res, 201, { id: g.id, name: g.name } satisfies GroupCreated);
   });
   router.on('POST', /^\/admin\/members$/, async ({ req, res }) => {
     await requireAdmin(svc, req);

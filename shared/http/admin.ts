@@ -19,9 +19,11 @@ export const adminUserView = z.object({ id: z.string(), name: z.string(), email:
 export type AdminUserView = z.infer<typeof adminUserView>;
 /** GET /admin/users */
 export const adminUserList = z.array(adminUserView.extend({ active: z.boolean() }));
+export type AdminUserList = z.infer<typeof adminUserList>;
 
 export const createGroupRequest = z.object({ name: z.string().trim().min(1).max(80), smsNumber: z.string().max(32).optional(), whatsappNumber: z.string().max(32).optional() });
 export const groupCreated = z.object({ id: z.string(), name: z.string() });
+export type GroupCreated = z.infer<typeof groupCreated>;
 export const addMemberRequest = z.object({ groupId: id, userId: id });
 
 /** POST /simulator/inbound: a customer message through the built-in simulator. */

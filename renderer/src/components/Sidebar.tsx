@@ -1,12 +1,13 @@
 // Left navigation: inboxes with unread counts, other views, connection state.
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import clsx from 'clsx';
-import { Archive, Settings, RadioTower, Contact, Inbox, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, Users, LogOut, Keyboard } from 'lucide-react';
+import { Settings, RadioTower, Contact, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, LogOut, Keyboard } from 'lucide-react';
 import type { Session } from '../../../shared/bridge';
 import { canAdminister, canSeeGroup, sessionViewer } from '../../../shared/permissions';
 import type { Role } from '../../../shared/schema';
 import { handleBridgeEvent, useBridgeQuery } from '../lib/queries';
 import { useDirectory } from '../lib/directory';
+import { conversationViewNames, conversationViews } from '../lib/views';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi, type View } from '../state/ui';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -85,12 +86,16 @@ export function Sidebar({ session }: { session: Session }) {
         <kbd aria-hidden="true">Ctrl K</kbd>
       </button>
       <div className="nav scroll">
-        <NavItem view={{ kind: 'inbox', inbox: 'mine', groupId: null }} icon={<Inbox size={16} />} label="My inbox" count={counts?.mine} />
-        <NavItem view={{ kind: 'inbox', inbox: 'team', groupId: null }} icon={<Users size={16} />} label="Team inbox" count={counts?.teamAll} />
-        {myGroups.map((g) => (
-          <NavItem key={g.id} indent view={{ kind: 'inbox', inbox: 'team', groupId: g.id }} label={g.name} count={counts?.team[g.id]} />
-        ))}
-        <NavItem view={{ kind: 'inbox', inbox: 'archived', groupId: null }} icon={<Archive size={16} />} label="Archived" />
+        {conversationViewNames.map((inbox) => {
+          const v = conversationViews[inbox];
+          return (
+            <Fragment key={inbox}>
+              <NavItem view={{ kind: 'inbox', inbox, groupId: null }} icon={<v.icon size={16} />} label={v.label} count={counts && v.count?.(counts)} />
+              {v.perGroup &&
+                myGroups.map((g) => <NavItem key={g.id} indent view={{ kind: 'inbox', inbox, groupId: g.id }} label={g.name} count={counts?.team[g.id]} />)}
+            </Fragment>
+          );
+        })}
         <div className="nav-sep" />
         <NavItem view={{ kind: 'chats' }} icon={<MessageCircle size={16} />} label="Team chat" count={counts?.chats} />
         <NavItem view={{ kind: 'contacts' }} icon={<Contact size={16} />} label="Contacts" />

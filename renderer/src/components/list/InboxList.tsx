@@ -8,6 +8,7 @@ import type { InboxItem, InboxViewName } from '../../../../shared/bridge';
 import { getBridge } from '../../../bridge';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
+import { emptyListText } from '../../lib/views';
 import { InboxRow } from './InboxRow';
 
 const PAGE = 200;
@@ -25,13 +26,6 @@ export function useInboxItems(inbox: InboxViewName, groupId: string | null, unre
   const items = useMemo(() => q.data?.pages.flatMap((p) => p.items) ?? [], [q.data]);
   return { q, items, total: q.data?.pages[0]?.total ?? 0 };
 }
-
-const emptyText = {
-  mine: ['Nothing assigned to you', 'Conversations assigned to you and your team chats show up here.'],
-  team: ['The team inbox is clear', 'New messages from customers land here.'],
-  archived: ['No archived conversations', 'Archive a conversation with E when it is done.'],
-  chats: ['No team chats yet', 'Start one with New chat.'],
-} as const satisfies Record<InboxViewName, readonly [string, string]>;
 
 export function InboxList({ inbox, items, loading, onEndReached, label }: { inbox: InboxViewName; items: InboxItem[]; loading: boolean; onEndReached: () => void; label: string }) {
   const parentRef = useRef<HTMLDivElement>(null);
@@ -65,7 +59,7 @@ export function InboxList({ inbox, items, loading, onEndReached, label }: { inbo
         </div>
       );
     }
-    const [title, hint] = emptyText[inbox];
+    const [title, hint] = emptyListText[inbox];
     return (
       <div className="empty">
         <Inbox size={28} aria-hidden="true" />
