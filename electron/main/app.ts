@@ -118,6 +118,7 @@ async function main(policy: Policy, log: Logger): Promise<void> {
     secretStore: new SafeStorageSecretStore(join(userData, 'secrets.json'), storageProblem === null),
     clientName: 'electron',
     connectOptions: wsConnectOptions((url) => session.defaultSession.resolveProxy(url), log),
+    log: (m) => log.warn('core', m),
   });
 
   // Notifications and clipboard writes for app://parley only; camera, microphone, geolocation… refused.
