@@ -1,5 +1,5 @@
 // HTTP calls to the relay's auth endpoints, and the access token's lifetime.
-import { z } from 'zod';
+import { authSessionResponse, httpApi, httpErrorBody, type AuthSessionResponse } from '../../shared/http';
 
 export class RelayHttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -8,16 +8,8 @@ export class RelayHttpError extends Error {
   }
 }
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
-export const loginResponse = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1),
-  accessExpiresAt: z.union([z.number(), z.string()]),
-  user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['admin', 'agent']) }),
-  orgName: z.string().max(200).optional(),
-});
-export type LoginResponse = z.infer<typeof loginResponse>;
+/** The relay's answer to login and refresh (shared/http/auth.ts). */
+export type LoginResponse = AuthSessionResponse;
 
 /** ms since epoch, whether the relay sends seconds, ms or an ISO date. */
 export function expiryMs(v: number | string): number {
@@ -65,7 +57,7 @@ export async function relayFetch(url: string, init: RequestInit): Promise<Respon
   } catch {
     /* not JSON */
   }
-  const e = errorBody.safeParse(parsed);
+  const e = httpErrorBody.safeParse(parsed);
   if (e.success) throw new RelayHttpError(res.status, e.data.error.code, e.data.error.message);
   throw new RelayHttpError(res.status, 'http_' + res.status, text.slice(0, 200) || res.statusText);
 }
@@ -81,15 +73,15 @@ const base = (relayUrl: string) => relayUrl.replace(/\/+$/, '');
 export async function login(relayUrl: string, email: string, password: string): Promise<LoginResponse> {
   const insecure = insecureRelayReason(relayUrl);
   if (insecure) throw new RelayHttpError(0, 'insecure_relay', insecure);
-  return loginResponse.parse(await postJson(`${base(relayUrl)}/auth/login`, { email, password }));
+  return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.login.path, { email, password }));
 }
 
 export async function refresh(relayUrl: string, refreshToken: string): Promise<LoginResponse> {
-  return loginResponse.parse(await postJson(`${base(relayUrl)}/auth/refresh`, { refreshToken }));
+  return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.refresh.path, { refreshToken }));
 }
 
 export async function logout(relayUrl: string, refreshToken: string): Promise<void> {
-  await postJson(`${base(relayUrl)}/auth/logout`, { refreshToken });
+  await postJson(base(relayUrl) + httpApi.logout.path, { refreshToken });
 }
 
 export function wsUrlOf(relayUrl: string): string {

@@ -2,9 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { uuidv7 } from 'uuidv7';
-import {
-  commandArgs, queryArgs, type BridgeEvent, type CommandArgs, type CommandName, type CommandResults,
-  type Failure, type MutateResult, type QueryArgs, type QueryName, type QueryResults, type Session, type SyncState, type SyncStatus,
+import type {
+  BridgeEvent, CommandArgs, CommandName, CommandResults, Failure, MutateResult, QueryArgs, QueryName, QueryResults, Session, SyncState, SyncStatus,
 } from '../../shared/bridge';
 import { mutators } from '../../shared/mutators/index';
 import type { MutationArgs, MutationName } from '../../shared/mutators/args';
@@ -16,7 +15,7 @@ import { ChangeSet } from './engine/changeSet';
 import { MutationEngine, targetOf, type PokeOutcome, type Registry } from './engine/engine';
 import { runCommand } from './bridge/commands';
 import { bridgeError } from './bridge/errors';
-import { runQuery } from './bridge/queries';
+import { runQuery, type QueryContext, type QueryEnv } from './bridge/queries';
 import { recordFailure } from './bridge/failures';
 import { notificationsFor } from './bridge/notifications';
 import type { SecretStore } from './secretStore';
@@ -270,17 +269,19 @@ export class CoreImpl {
 
   // ---- Bridge ----
 
+  private readonly queryEnv: QueryEnv = {
+    session: () => this.sessions.session,
+    syncStatus: () => this.syncStatus(),
+    replica: (): QueryContext => {
+      const s = this.sessions.session;
+      if (!s || !this.open) throw bridgeError('signed_out', 'sign in first');
+      return { db: this.open.replica.db, store: this.open.replica.store, me: s.userId, role: this.role() };
+    },
+  };
+
+  /** bridge/queries.ts: the contract's schema checks the args, the query's handler answers */
   async query<K extends QueryName>(name: K, args: QueryArgs<K>): Promise<QueryResults[K]> {
-    const schema = queryArgs[name] as (typeof queryArgs)[QueryName] | undefined;
-    if (!schema) throw bridgeError('unknown_query', `unknown query ${String(name)}`);
-    const parsed = schema.safeParse(args ?? {});
-    if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
-    if (name === 'session') return this.sessions.session as QueryResults[K];
-    if (name === 'syncStatus') return this.syncStatus() as QueryResults[K];
-    const s = this.sessions.session;
-    if (!s || !this.open) throw bridgeError('signed_out', 'sign in first');
-    const ctx = { db: this.open.replica.db, store: this.open.replica.store, me: s.userId, role: this.role() };
-    return runQuery(ctx, name, parsed.data as never) as QueryResults[K];
+    return runQuery(this.queryEnv, name, args);
   }
 
   /**
@@ -320,12 +321,9 @@ export class CoreImpl {
     return r;
   }
 
+  /** bridge/commands.ts: the contract's schema checks the args, the command's handler runs (this core is its CommandEnv) */
   async command<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResults[K]> {
-    const schema = commandArgs[name] as (typeof commandArgs)[CommandName] | undefined;
-    if (!schema) throw bridgeError('unknown_command', `unknown command ${String(name)}`);
-    const parsed = schema.safeParse(args ?? {});
-    if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
-    return runCommand<K>(this, name, parsed.data as never);
+    return runCommand(this, name, args);
   }
 
   // ---- session commands (used by bridge/commands.ts) ----

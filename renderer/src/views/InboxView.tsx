@@ -7,8 +7,9 @@ import { InboxList, useInboxItems } from '../components/list/InboxList';
 import { ConversationPane } from '../components/conversation/ConversationPane';
 import { ChatPane } from '../components/chat/ChatPane';
 import { plural } from '../lib/format';
+import type { ConversationViewName } from '../../../shared/bridge';
 
-export function InboxView({ inbox, groupId }: { inbox: 'mine' | 'team' | 'archived'; groupId: string | null }) {
+export function InboxView({ inbox, groupId }: { inbox: ConversationViewName; groupId: string | null }) {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const { q, items, total } = useInboxItems(inbox, groupId, unreadOnly);
   const selectedId = useUi((s) => s.selectedId);
