@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -258,6 +259,38 @@ describe('Electron main bundle (stubbed Electron API, real relay)', () => {
       expect(errors).toContain('unhandled rejection');
     } finally {
       p.child.kill();
+    }
+  });
+
+  it("the relay's client_too_old answer triggers the update path and says what to do", async () => {
+    // A relay that has moved on: it signs in, then refuses this client's protocol.
+    const http = createServer((req, res) => {
+      if (req.url === '/auth/login') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({ accessToken: 'a.b.c', refreshToken: 'r', accessExpiresAt: Date.now() + 3600_000, user: { id: 'u-old', name: 'Old Client', email: 'old@test.parley', role: 'agent' } }),
+        );
+      } else res.writeHead(404).end();
+    });
+    const wss = new WebSocketServer({ server: http, path: '/sync' });
+    wss.on('connection', (ws) => ws.on('message', () => ws.send(JSON.stringify({ type: 'error', code: 'client_too_old', message: 'this relay serves Parley protocol 9 and later', minVersion: 9 }))));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const p = launchMain(env(join(tmp, 'outdated'), { PARLEY_RELAY_URL: url }));
+    try {
+      expect((await p.bridge('command', 'signIn', { relayUrl: url, email: 'old@test.parley', password: 'x' })).ok).toBe(true);
+      const box = await p.waitFor((m) => m.type === 'call' && m.api === 'dialog.showMessageBox', 'the too-old window');
+      const shown = (box as { args: { message: string; detail: string }[] }).args[0]!;
+      expect(shown.message).toMatch(/This version of Parley \(0\.1\.0\) is too old/);
+      // a development build has no updater: the answer is IT's
+      expect(shown.detail).toMatch(/ask them to install the latest Parley/);
+      expect(syncStates(p)).toContain('outdated');
+      expect(await quit(p)).toBe(0);
+      expect(readFileSync(join(tmp, 'outdated/logs/parley.log'), 'utf8')).toContain('the relay refused this version of Parley');
+    } finally {
+      p.child.kill();
+      wss.close();
+      http.close();
+      http.closeAllConnections();
     }
   });
 });

@@ -31,6 +31,8 @@ export interface CoreOptions {
   migrationsDir?: string;
   /** ms between pings (tests shorten it) */
   pingIntervalMs?: number;
+  /** where the core's own notes go (Electron main: the rotating log); console by default */
+  log?: (message: string) => void;
   /** per-connection socket options (Electron main: system proxy agent and certificates) */
   connectOptions?: SyncClientOptions['connectOptions'];
 }
@@ -196,7 +198,7 @@ export class CoreImpl {
         this.error = `Parley needs an update: ${message}.`;
         this.emitStatus();
       },
-      log: (m) => console.warn(m),
+      log: this.opts.log ?? ((m) => console.warn(m)),
       pingIntervalMs: this.opts.pingIntervalMs,
       connectOptions: this.opts.connectOptions,
     });

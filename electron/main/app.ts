@@ -43,9 +43,10 @@ function configuredRelayUrl(policy: Policy, log: Logger): string | null {
   return r.ok ? r.value : null;
 }
 
-/** The relay refused this version (its `client_too_old` answer, or an unsupported protocol). */
+/** The relay no longer serves this version (its `client_too_old` answer: the core's 'outdated' state). */
 export function isClientTooOld(status: SyncStatus): boolean {
-  return /client_too_old|protocol_version|too old|upgrade parley/i.test(status.error ?? '');
+  // 'outdated' also covers a relay older than this app: an update of the app cannot help there
+  return status.state === 'outdated' && !/relay is older/i.test(status.error ?? '');
 }
 
 export function run(log: Logger): void {
@@ -117,6 +118,7 @@ async function main(policy: Policy, log: Logger): Promise<void> {
     secretStore: new SafeStorageSecretStore(join(userData, 'secrets.json'), storageProblem === null),
     clientName: 'electron',
     connectOptions: wsConnectOptions((url) => session.defaultSession.resolveProxy(url), log),
+    log: (m) => log.warn('core', m),
   });
 
   // Notifications and clipboard writes for app://parley only; camera, microphone, geolocation… refused.

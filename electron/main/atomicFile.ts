@@ -1,27 +1,11 @@
-// Small files of the main process (window state, settings) written so that a crash or a
-// power cut leaves either the old file or the new one, never half of one: write a
-// temporary file beside it, flush it to disk, rename over. Read defensively: a file that
-// does not parse is reported as missing, never thrown at start-up.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+// Small files of the main process (window state, secrets, settings) written so that a
+// crash or a power cut leaves either the old file or the new one, never half of one; read
+// defensively: a file that does not parse is reported with the reason, never thrown at
+// start-up.
+import { readFileSync } from 'node:fs';
 
-export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+// The core's crash-safe writer (temp file, fsync, rename, folder fsync): one implementation.
+export { writeFileAtomic } from '../core/fs/atomicFile';
 
 export type JsonRead<T> = { ok: true; value: T } | { ok: false; missing: boolean; reason: string };
 

@@ -4,8 +4,9 @@
 // "basic_text" fallback, a hard-coded key), nothing is written: the token lives in
 // memory for this run only, and the user signs in again at the next launch.
 import { safeStorage } from 'electron';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { SecretStore } from '../core';
+import { writeFileAtomic } from './atomicFile';
 
 /** Why safeStorage must not be trusted on this machine, or null when it may. */
 export function insecureStorageReason(platform: NodeJS.Platform = process.platform): string | null {
@@ -34,9 +35,7 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   private async save(all: Record<string, string>): Promise<void> {
-    const tmp = `${this.file}.tmp`;
-    await writeFile(tmp, JSON.stringify(all), { mode: 0o600 });
-    await rename(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify(all), 0o600);
   }
 
   async get(key: string): Promise<string | null> {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
+import { insecureRelayReason } from '../core/auth';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
 import { buildDiagnosticsZip } from './diagnostics';
 import { createLogger, redactFields, redactText } from './log';
@@ -101,6 +102,16 @@ describe('network', () => {
     expect(parseProxyRule('SOCKS5 socks.acme.test:1080; PROXY p:8080')).toEqual({ kind: 'http', url: 'http://p:8080' });
     expect(parseProxyRule('SOCKS5 socks.acme.test:1080')).toEqual({ kind: 'unsupported', spec: 'SOCKS5 socks.acme.test:1080' });
     expect(parseProxyRule('')).toEqual({ kind: 'direct' });
+  });
+});
+
+describe('relay address', () => {
+  it('is https:// beyond this machine; plain http only on loopback', () => {
+    for (const ok of ['https://relay.acme.test', 'wss://relay.acme.test/sync', 'http://127.0.0.1:8080', 'http://localhost:3000', 'http://[::1]:3000', 'http://127.1.2.3']) expect(insecureRelayReason(ok)).toBeNull();
+    expect(insecureRelayReason('http://relay.acme.test')).toMatch(/only connects to a relay over https:\/\//);
+    expect(insecureRelayReason('http://192.168.1.10:8080')).toMatch(/https/);
+    expect(insecureRelayReason('ftp://relay.acme.test')).toMatch(/must start with https/);
+    expect(insecureRelayReason('not a url')).toMatch(/not a valid URL/);
   });
 });
 
