@@ -73,7 +73,17 @@ const base = (relayUrl: string) => relayUrl.replace(/\/+$/, '');
 export async function login(relayUrl: string, email: string, password: string): Promise<LoginResponse> {
   const insecure = insecureRelayReason(relayUrl);
   if (insecure) throw new RelayHttpError(0, 'insecure_relay', insecure);
-  return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.login.path, { email, password } satisfies LoginRequest));
+  const send = () => postJson(base(relayUrl) + httpApi.login.path, { email, password } satisfies LoginRequest);
+  let body: unknown;
+  try {
+    body = await send();
+  } catch (e) {
+    // a kept-alive connection the relay had just closed (restart, idle timeout): try once more on
+    // a new one. Login may be repeated safely; refresh is never retried (its token is single-use).
+    if (!(e instanceof RelayHttpError) || e.code !== 'network') throw e;
+    body = await send();
+  }
+  return authSessionResponse.parse(body);
 }
 
 export async function refresh(relayUrl: string, refreshToken: string): Promise<LoginResponse> {
