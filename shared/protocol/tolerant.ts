@@ -3,7 +3,7 @@
 // drop the whole frame. Everything it does keep is still validated by the frame schemas.
 import { tableNames } from '../schema';
 import { errorCodes } from '../tx';
-import { downFrame, type DownFrame } from './index';
+import { downFrame, type DownFrame } from './frames';
 import { protocolErrorCodes } from './error';
 
 export type DownFrameParse =
