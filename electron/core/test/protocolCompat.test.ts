@@ -30,6 +30,19 @@ function relayOnlyContact(org: TestOrg, phone: string): void {
 
 const failures = (c: TestCore) => c.query('failures', {});
 
+/**
+ * Alice creates a contact whose number the relay already has (its poke held by the proxy, so
+ * her replica does not know): the relay refuses it; its answer waits in the proxy. Her clientId.
+ */
+async function refusedWhileHeld(org: TestOrg, proxy: RelayProxy, alice: TestCore, phone: string, name: string): Promise<string> {
+  proxy.holdDown();
+  relayOnlyContact(org, phone);
+  expect((await alice.mutate('createContact', { id: uuidv7(), name, phone })).ok).toBe(true);
+  const clientId = alice.impl.current!.replica.meta()!.clientId;
+  await waitFor(() => (org.relay.services.engine.client(clientId)?.lastMutationId ?? 0) >= 1, 'the relay to refuse it');
+  return clientId;
+}
+
 describe('a newer relay', () => {
   it('extra tables, fields, frames and result codes: known rows apply, unknown ones are skipped and remembered, the outbox keeps moving', async () => {
     const { org, proxy, url, alice } = await setup();
@@ -54,12 +67,7 @@ describe('a newer relay', () => {
     // frames of an unknown type in the middle of a live session change nothing
     await waitFor(() => unknownFrames >= 1, 'an unknown frame to be sent');
     expect(await alice.query('syncStatus', {})).toMatchObject({ state: 'online', error: null });
-    proxy.holdDown();
-    relayOnlyContact(org, '+447700900777');
-    const refused = uuidv7();
-    expect((await alice.mutate('createContact', { id: refused, name: 'Mine Too', phone: '+447700900777' })).ok).toBe(true);
-    const clientId = alice.impl.current!.replica.meta()!.clientId;
-    await waitFor(() => (org.relay.services.engine.client(clientId)?.lastMutationId ?? 0) >= 1, 'the relay to refuse it');
+    await refusedWhileHeld(org, proxy, alice, '+447700900777', 'Mine Too');
     proxy.releaseDown();
 
     // the unknown code is a refusal carrying the relay's own sentence
@@ -118,12 +126,7 @@ describe('a refusal is never lost in transit', () => {
     const { org, proxy, url, alice } = await setup();
     await alice.command('signIn', { relayUrl: url, email: 'alice@test.parley', password: org.password });
     await settled(alice);
-    proxy.holdDown();
-    relayOnlyContact(org, '+447700900780');
-    const id = uuidv7();
-    expect((await alice.mutate('createContact', { id, name: 'Lost Answer', phone: '+447700900780' })).ok).toBe(true);
-    const clientId = alice.impl.current!.replica.meta()!.clientId;
-    await waitFor(() => (org.relay.services.engine.client(clientId)?.lastMutationId ?? 0) >= 1, 'the relay to refuse it');
+    const clientId = await refusedWhileHeld(org, proxy, alice, '+447700900780', 'Lost Answer');
     proxy.cutAll(); // the held pushResult and poke are lost with the connection
     proxy.releaseDown();
     await settled(alice);
@@ -144,12 +147,7 @@ describe('a refusal is never lost in transit', () => {
     let org = first.org;
     await alice.command('signIn', { relayUrl: url, email: 'alice@test.parley', password: org.password });
     await settled(alice);
-    proxy.holdDown();
-    relayOnlyContact(org, '+447700900781');
-    const id = uuidv7();
-    expect((await alice.mutate('createContact', { id, name: 'Restarted', phone: '+447700900781' })).ok).toBe(true);
-    const clientId = alice.impl.current!.replica.meta()!.clientId;
-    await waitFor(() => (org.relay.services.engine.client(clientId)?.lastMutationId ?? 0) >= 1, 'the relay to refuse it');
+    await refusedWhileHeld(org, proxy, alice, '+447700900781', 'Restarted');
     const port = org.relay.port;
     await org.relay.close();
     proxy.cutAll();
