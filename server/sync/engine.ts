@@ -124,9 +124,14 @@ export class Engine {
     return value;
   }
 
+  /** The mutator of that name, never a member of Object.prototype (`constructor`, `__proto__`…). */
+  private mutator(name: string): AnyMutatorDef | undefined {
+    return Object.hasOwn(this.mutators, name) ? this.mutators[name] : undefined;
+  }
+
   /** Runs a mutation as the relay (system mutations, admin); throws MutationError on refusal. */
   runAs(actor: Actor, name: string, rawArgs: unknown): Commit | null {
-    const m = this.mutators[name];
+    const m = this.mutator(name);
     if (!m) throw new MutationError('invalid', `unknown mutation ${name}`);
     const parsed = m.args.safeParse(rawArgs);
     if (!parsed.success) throw new MutationError('invalid', parsed.error.message);
@@ -183,8 +188,8 @@ export class Engine {
   }
 
   private applyPushed(actor: Actor, mut: { name: string; args: unknown }, effects: ServerEffect[]): Commit | null {
-    const m = this.mutators[mut.name];
-    if (!m) throw new MutationError('invalid', `unknown mutation ${mut.name}`);
+    const m = this.mutator(mut.name);
+    if (!m) throw new MutationError('invalid', `unknown mutation ${mut.name.slice(0, 60)}`);
     if (m.system || systemMutations.has(mut.name as MutationName)) throw new MutationError('forbidden', `${mut.name} is run by the relay only`);
     const parsed = m.args.safeParse(mut.args);
     if (!parsed.success) throw new MutationError('invalid', parsed.error.message);

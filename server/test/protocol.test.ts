@@ -53,6 +53,14 @@ describe('protocol abuse', () => {
     await c.close();
   });
 
+  it('mutation names that are members of Object.prototype are invalid like any unknown name, never internal', async () => {
+    const c = await raw();
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf']) {
+      expect(await c.mutate(name, {}), name).toMatchObject({ status: 'rejected', code: 'invalid', message: `unknown mutation ${name}` });
+    }
+    await c.close();
+  });
+
   it('a client newer than the relay hears which version it serves; the socket closes', async () => {
     const { accessToken } = await org.login('alice@test.parley');
     const c = await WsTestClient.connect(org.relay.wsUrl, accessToken, { hello: false });

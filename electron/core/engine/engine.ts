@@ -77,7 +77,7 @@ export class MutationEngine {
     if (systemMutations.has(name)) return { ok: false, code: 'forbidden', message: `${name} is run by the relay only` };
     const parsed = argSchemas[name].safeParse(rawArgs);
     if (!parsed.success) return { ok: false, code: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ') };
-    const def = this.registry[name];
+    const def = Object.hasOwn(this.registry, name) ? this.registry[name] : undefined;
     if (!def) return { ok: false, code: 'internal', message: `mutation ${name} is not available in this build` };
     const db = this.replica.db;
     const now = Date.now();
@@ -118,7 +118,7 @@ export class MutationEngine {
     const rows = this.selectOutbox.all() as { id: number; name: string; args: string; createdAt: number }[];
     const db = this.replica.db;
     for (const r of rows) {
-      const def = this.registry[r.name];
+      const def = Object.hasOwn(this.registry, r.name) ? this.registry[r.name] : undefined;
       if (!def) continue;
       const local = new ChangeSet();
       try {
