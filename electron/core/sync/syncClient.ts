@@ -260,6 +260,8 @@ export class SyncClient {
     if (initial && (f.more === true || f.puts.length + f.dels.length > size)) this.o.engine.deferIndexing();
     if (f.puts.length + f.dels.length <= size) {
       this.o.onPoke(this.o.engine.applyPoke(f, { trackNew: !initial, setCookie: !f.more }), initial);
+      // parts arrive back to back: let timers, I/O and the UI's queries run between them
+      if (f.more) await yieldToLoop();
     } else {
       // big part: apply in chunks, yielding between them; the cookie moves only with the last
       const chunks: PokeFrame[] = [];
