@@ -22,6 +22,17 @@ export default tseslint.config(
     },
   },
   {
+    // One source of permissions: who may do what is asked of shared/permissions.ts, never of `role` inline.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['shared/permissions.ts', 'server/cli.ts', '**/*.test.ts', '**/test/**', 'e2e/**', 'bench/**', 'scripts/**'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "BinaryExpression[operator=/^[!=]==?$/][left.property.name='role'][right.value=/^(admin|agent)$/]", message: 'Use a named predicate of shared/permissions.ts (canX / hasAdminRole), not an inline role check.' },
+        { selector: "BinaryExpression[operator=/^[!=]==?$/][right.property.name='role'][left.value=/^(admin|agent)$/]", message: 'Use a named predicate of shared/permissions.ts (canX / hasAdminRole), not an inline role check.' },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
@@ -51,6 +62,28 @@ export default tseslint.config(
         { group: ['electron', 'electron/*'], message: 'electron/core is plain Node: it runs under Node in tests and the browser host.' },
         { group: ['**/renderer/**'], message: 'The core knows nothing of the renderer.' },
       ] }],
+    },
+  },
+  {
+    // The Electron shell: electron, shared/ and the core; never the browser host, the relay or the renderer.
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/host', '**/host/**', '**/server/**', '**/renderer/**', '**/preload/**'], message: 'electron/main may import electron, shared/ and electron/core only.' },
+      ] }],
+    },
+  },
+  {
+    // Sandboxed preloads may only require 'electron': its contextBridge and ipcRenderer, and types from shared/.
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer'], message: 'The preload uses only contextBridge and ipcRenderer.' }],
+        patterns: [
+          { group: ['**/shared/**'], allowTypeImports: true, message: 'The sandboxed preload may import only types from shared/ (it is bundled with nothing but electron).' },
+          { group: ['*', '!electron', '!**/shared/**'], message: 'The preload may import only electron (contextBridge, ipcRenderer) and shared/ types.' },
+        ],
+      }],
     },
   },
   {

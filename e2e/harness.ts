@@ -51,7 +51,7 @@ export async function startWorld(): Promise<World> {
     tmp,
     async open(email, opts = {}) {
       const dataDir = join(tmp, `client-${users.length}-${email.split('@')[0] ?? 'u'}`);
-      const host = await startBrowserHost({ dataDir, staticDir: join(root, 'dist/renderer'), relayUrl: org.relay.httpUrl });
+      const host = await startBrowserHost({ dataDir, staticDir: join(root, 'dist/renderer'), relayUrl: org.relay.httpUrl, checkQueryResults: true });
       const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
@@ -81,7 +81,7 @@ export async function startWorld(): Promise<World> {
       }
       await browser.close().catch(() => undefined);
       await relay?.close().catch(() => undefined);
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     },
   };
   return world;

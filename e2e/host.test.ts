@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.close();
   await org?.relay.close();
-  rmSync(tmp, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function upgradeStatus(url: string, origin: string | undefined): Promise<number | 'open'> {

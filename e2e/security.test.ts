@@ -27,7 +27,7 @@ afterAll(async () => {
   await browser?.close();
   await host?.close();
   await org?.relay.close();
-  rmSync(tmp, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('browser host page under its CSP', () => {

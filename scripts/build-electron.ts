@@ -21,9 +21,11 @@ const common = {
 
 await build({ ...common, entryPoints: [join(root, 'electron/main/index.ts')], outfile: join(out, 'main.cjs') });
 await build({ ...common, entryPoints: [join(root, 'electron/preload/index.ts')], outfile: join(out, 'preload.cjs') });
-// The tray and notifications need the icon at run time, beside main.cjs.
-const icon = join(root, 'build/icon.png');
-if (existsSync(icon)) copyFileSync(icon, join(out, 'icon.png'));
+// The tray, notifications and the Windows taskbar overlay need their icons at run time, beside main.cjs.
+for (const name of ['icon.png', 'badge-overlay.png']) {
+  const file = join(root, 'build', name);
+  if (existsSync(file)) copyFileSync(file, join(out, name));
+}
 // Client migrations are read from disk by the core (main sets PARLEY_CLIENT_MIGRATIONS).
 cpSync(join(root, 'drizzle/client'), join(out, 'migrations'), { recursive: true });
 console.log(`built ${join(out, 'main.cjs')} and preload.cjs`);

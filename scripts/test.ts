@@ -40,7 +40,7 @@ for (const s of suites) {
     console.error(`${s.name}: vitest wrote no results`);
   }
 }
-rmSync(scratch, { recursive: true, force: true });
-rmSync(out, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
+rmSync(out, { recursive: true, force: true, maxRetries: 5 });
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(exit);

@@ -117,6 +117,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   providerAdminRoutes(router, services);
 
   const server: Server = createServer((req, res) => void router.handle(req, res, log));
+  // Clients (fetch, proxies, load balancers) keep connections alive for a few seconds; the relay
+  // keeps them longer, so a client never sends on a connection the relay is closing (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://relay.local').pathname;
     if (path === '/sync') hub.handleUpgrade(req, socket, head);

@@ -49,7 +49,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     const close = relay.close.bind(relay);
     relay.close = async () => {
       await close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     };
   }
   return { relay, password: TEST_PASSWORD, ...org, login: (email) => login(relay.httpUrl, email, TEST_PASSWORD) };

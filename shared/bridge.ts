@@ -2,80 +2,22 @@
 // through the preload (IPC); the browser host over a local WebSocket. The renderer
 // cannot tell which. Query/command args are zod-checked on the core side.
 import { z } from 'zod';
-import type {
-  Broadcast, BroadcastRecipient, Channel, Chat, ChatMessage, Checkout, Contact, Conversation, Group, Invoice,
-  Membership, Message, Note, Role, TableName, User, AttachmentRef,
-} from './schema';
+import type { AttachmentRef, Broadcast, Contact, TableName } from './schema';
+import type * as S from './bridgeSchemas';
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
+import { createUserRequest, providerAccountInput, type AdminUserView, type ProviderAccountList, type ProviderAccountView } from './http';
 
-export type SyncState = 'signedOut' | 'connecting' | 'syncing' | 'online' | 'offline';
-
-export interface Session {
-  userId: string;
-  name: string;
-  email: string;
-  role: Role;
-  relayUrl: string;
-  /** the organisation's display name, when the relay has one (additive) */
-  orgName?: string;
-}
-
-export interface SyncStatus {
-  state: SyncState;
-  /** mutations waiting in the outbox */
-  pending: number;
-  lastSyncedAt: number | null;
-  /** why the last connection attempt failed, in plain words */
-  error: string | null;
-}
-
+// The result shapes are zod schemas in bridgeSchemas.ts (imported for types only): one
+// definition for these types and for the run-time check of every query result in tests.
+export type Session = z.infer<typeof S.session>;
+export type SyncStatus = z.infer<typeof S.syncStatus>;
+/** `outdated`: the relay no longer serves this version of Parley (it needs an update). */
+export type SyncState = SyncStatus['state'];
 /** A relay refusal kept until the user dismisses it. */
-export interface Failure {
-  mutationId: number;
-  name: MutationName;
-  args: unknown;
-  code: MutationErrorCode | 'transport';
-  message: string;
-  at: number;
-  /** the conversation, contact or chat the mutation was about, to show it on the item */
-  targetId: string | null;
-}
-
-export interface ConversationListItem {
-  kind: 'conversation';
-  id: string;
-  contactId: string;
-  contactName: string;
-  contactPhone: string;
-  groupId: string;
-  channel: Channel;
-  status: Conversation['status'];
-  lastActivityAt: number;
-  lastPreview: string;
-  unread: boolean;
-  assignees: string[];
-  restricted: boolean;
-  hasUnpaidInvoice: boolean;
-  hasFailedSend: boolean;
-  /** an optimistic change is waiting to be confirmed */
-  pending: boolean;
-}
-
-export interface ChatListItem {
-  kind: 'chat';
-  id: string;
-  chatKind: Chat['kind'];
-  title: string;
-  members: string[];
-  lastActivityAt: number;
-  lastPreview: string;
-  unread: boolean;
-  /** false for a chat an admin sees without being in it: show "You are not in this chat", no composer */
-  isMember: boolean;
-  pending: boolean;
-}
-
+export type Failure = z.infer<typeof S.failure>;
+export type ConversationListItem = z.infer<typeof S.conversationListItem>;
+export type ChatListItem = z.infer<typeof S.chatListItem>;
 export type InboxItem = ConversationListItem | ChatListItem;
 
 export interface Page<T> {
@@ -86,56 +28,16 @@ export interface Page<T> {
 
 export type Pending<T> = T & { pending: boolean };
 
-export interface ConversationDetail {
-  conversation: Conversation;
-  contact: Contact;
-  group: Group;
-  messages: Pending<Message>[];
-  notes: Pending<Note>[];
-  invoices: Pending<Invoice>[];
-  checkouts: Pending<Checkout>[];
-  failures: Failure[];
-  /** ms when the WhatsApp 24-hour window closes; null if never opened */
-  whatsappWindowClosesAt: number | null;
-  permissions: { canManage: boolean; canArchive: boolean; canDelete: boolean; canMarkPaid: boolean };
-  otherConversations: { id: string; status: Conversation['status']; groupId: string; lastActivityAt: number }[];
-}
-
-export interface ChatDetail {
-  chat: Chat;
-  messages: Pending<ChatMessage>[];
-  failures: Failure[];
-  canDelete: boolean;
-}
-
-export interface SearchHit {
-  kind: 'contact' | 'message' | 'note';
-  id: string;
-  /** conversation to open for message and note hits, contact id for contacts */
-  targetId: string;
-  title: string;
-  /** text around the match; the match is wrapped in \u0002…\u0003 */
-  snippet: string;
-  at: number;
-}
-
-export interface Directory {
-  users: User[];
-  groups: Group[];
-  memberships: Membership[];
-}
-
-export interface Counts {
-  /** unread in My inbox (assigned conversations + chats) */
-  mine: number;
-  /** unread per group in the Team inbox */
-  team: Record<string, number>;
-  teamAll: number;
-  chats: number;
-  archived: number;
-}
+export type ConversationDetail = z.infer<typeof S.conversationDetail>;
+export type ChatDetail = z.infer<typeof S.chatDetail>;
+export type SearchHit = z.infer<typeof S.searchHit>;
+export type Directory = z.infer<typeof S.directory>;
+export type Counts = z.infer<typeof S.counts>;
 
 export const inboxViewSchema = z.enum(['team', 'mine', 'archived', 'chats']);
+export type InboxViewName = z.infer<typeof inboxViewSchema>;
+/** The views that list conversations (and, for My inbox, chats); `chats` is the team chat screen. */
+export type ConversationViewName = Exclude<InboxViewName, 'chats'>;
 const pageArgs = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) };
 
 export const queryArgs = {
@@ -155,6 +57,30 @@ export const queryArgs = {
   broadcast: z.object({ id: z.string().min(1) }),
 } as const;
 
+const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates'] as const satisfies readonly TableName[];
+
+/**
+ * Which synced tables each query reads: a `changed` event naming one of them refetches the
+ * query (renderer/src/lib/queries.logic.ts). Every query must say; `null` = it follows its own
+ * event (`session`, `sync`). `failures` (relay refusals) also follows every change.
+ */
+export const queryReads = {
+  session: null,
+  syncStatus: null,
+  directory: ['users', 'groups', 'memberships'],
+  counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes'],
+  inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users'],
+  conversation: [...convTables, 'groups', 'users', 'memberships'],
+  contacts: ['contacts'],
+  contact: ['contacts', 'conversations', 'messages', 'readStates'],
+  tags: ['contacts'],
+  chat: ['chats', 'chatMessages', 'users'],
+  search: ['contacts', 'messages', 'notes', 'conversations'],
+  failures: [],
+  broadcasts: ['broadcasts', 'broadcastRecipients'],
+  broadcast: ['broadcasts', 'broadcastRecipients', 'contacts'],
+} as const satisfies Record<QueryName, readonly TableName[] | null>;
+
 export interface QueryResults {
   session: Session | null;
   syncStatus: SyncStatus;
@@ -163,76 +89,14 @@ export interface QueryResults {
   inbox: Page<InboxItem>;
   conversation: ConversationDetail | null;
   contacts: Page<Contact>;
-  contact: { contact: Contact; conversations: ConversationListItem[] } | null;
+  contact: z.infer<typeof S.contactWithConversations> | null;
   tags: string[];
   chat: ChatDetail | null;
   search: SearchHit[];
   failures: Failure[];
   broadcasts: Broadcast[];
-  broadcast: { broadcast: Broadcast; recipients: (BroadcastRecipient & { contactName: string })[] } | null;
+  broadcast: z.infer<typeof S.broadcastWithRecipients> | null;
 }
-
-/** A user as the relay returns it after `createUser` (POST /admin/users). */
-export interface AdminUserView {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-}
-
-export type ProviderKind = 'twilio' | 'whatsapp-cloud' | 'stripe';
-
-/**
- * A provider account as the relay shows it to admins (mirrors server/providers/accountView.ts):
- * public fields, the names of the stored secrets (never their values), and the webhook URLs
- * to paste into the provider's console.
- */
-export interface ProviderAccountView {
-  id: string;
-  kind: ProviderKind;
-  groupId: string | null;
-  groupName: string | null;
-  channel: 'sms' | 'whatsapp' | 'payments';
-  sendRatePerSecond: number;
-  public: Record<string, string | number | null>;
-  /** names of the stored secrets, or an error when the relay cannot open them */
-  secrets: string[] | { error: string };
-  webhooks: { label: string; url: string }[];
-  updatedAt: number;
-}
-
-// Provider account input (mirrors server/providers/config.ts `accountInput`). Shapes only:
-// the relay validates every field (SID formats, phone numbers, keys) and says what is wrong.
-const providerRate = z.coerce.number().int().min(1).max(1000).optional();
-const optField = z.string().max(2000).optional();
-const field = z.string().max(2000);
-export const providerAccountInputSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('twilio'),
-    groupId: z.string().min(1).max(128),
-    channel: z.enum(['sms', 'whatsapp']),
-    sendRatePerSecond: providerRate,
-    public: z.looseObject({ accountSid: field, number: field, messagingServiceSid: optField, apiBaseUrl: optField }),
-    secrets: z.looseObject({ authToken: field }).optional(),
-  }),
-  z.object({
-    kind: z.literal('whatsapp-cloud'),
-    groupId: z.string().min(1).max(128),
-    channel: z.literal('whatsapp'),
-    sendRatePerSecond: providerRate,
-    public: z.looseObject({ phoneNumberId: field, number: field, businessAccountId: optField, apiVersion: optField, graphBaseUrl: optField }),
-    secrets: z.looseObject({ accessToken: field, appSecret: field, verifyToken: field }).optional(),
-  }),
-  z.object({
-    kind: z.literal('stripe'),
-    groupId: z.null().optional(),
-    channel: z.literal('payments').optional(),
-    sendRatePerSecond: providerRate,
-    public: z.looseObject({ successUrl: optField, cancelUrl: optField, apiHost: optField, apiPort: z.coerce.number().int().optional(), apiProtocol: z.enum(['http', 'https']).optional() }),
-    secrets: z.looseObject({ secretKey: field, webhookSecret: field }).optional(),
-  }),
-]);
-export type ProviderAccountInput = z.input<typeof providerAccountInputSchema>;
 
 export const commandArgs = {
   signIn: z.object({ relayUrl: z.string().url(), email: z.string().email(), password: z.string().min(1).max(500) }),
@@ -244,15 +108,9 @@ export const commandArgs = {
   importContactsCsv: z.object({ csv: z.string().max(20_000_000) }),
   exportContactsCsv: z.object({}),
   // Admin commands: straight to the relay's admin HTTP API (they need a connection).
-  createUser: z.object({
-    email: z.string().trim().email().max(254),
-    name: z.string().trim().min(1).max(120),
-    role: z.enum(['admin', 'agent']),
-    password: z.string().min(8).max(1024),
-    groupIds: z.array(z.string().min(1).max(128)).max(100).default([]),
-  }),
+  createUser: createUserRequest.extend({ groupIds: createUserRequest.shape.groupIds.unwrap().default([]) }),
   providerAccounts: z.object({}),
-  saveProviderAccount: providerAccountInputSchema,
+  saveProviderAccount: providerAccountInput,
   removeProviderAccount: z.object({ id: z.string().min(1).max(128) }),
 } as const;
 
@@ -265,7 +123,7 @@ export interface CommandResults {
   importContactsCsv: { imported: number; errors: { line: number; message: string }[] };
   exportContactsCsv: { csv: string; count: number };
   createUser: AdminUserView;
-  providerAccounts: { publicUrl: string; accounts: ProviderAccountView[] };
+  providerAccounts: ProviderAccountList;
   saveProviderAccount: ProviderAccountView;
   removeProviderAccount: null;
 }
@@ -274,6 +132,17 @@ export type QueryName = keyof typeof queryArgs;
 export type QueryArgs<K extends QueryName> = z.input<(typeof queryArgs)[K]>;
 export type CommandName = keyof typeof commandArgs;
 export type CommandArgs<K extends CommandName> = z.input<(typeof commandArgs)[K]>;
+/** What a handler receives: the arguments after their schema parsed them (defaults applied). */
+export type ParsedQueryArgs<K extends QueryName> = z.output<(typeof queryArgs)[K]>;
+export type ParsedCommandArgs<K extends CommandName> = z.output<(typeof commandArgs)[K]>;
+
+/**
+ * The core implements the Bridge as two handler maps keyed by the contract's names: a missing
+ * handler, an extra one, or one whose arguments or result differ from the contract does not
+ * compile (electron/core/bridge/queries.ts, commands.ts).
+ */
+export type QueryHandlers<Env> = { [K in QueryName]: (env: Env, args: ParsedQueryArgs<K>) => QueryResults[K] };
+export type CommandHandlers<Env> = { [K in CommandName]: (env: Env, args: ParsedCommandArgs<K>) => Promise<CommandResults[K]> };
 
 export type MutateResult = { ok: true; mutationId: number } | { ok: false; code: MutationErrorCode; message: string };
 

@@ -43,11 +43,15 @@
 // Administration (groups, members, setUserActive, setUserRole): admins only; never
 //   your own active flag or role.
 // System mutations are run by the relay only (it refuses them from clients).
-import type { Checkout, Conversation, Invoice, Note, Role } from './schema';
-import { canSeeChat as canSeeChatScope, canSeeConversation as canSeeConversationScope, type Viewer } from './scopes';
+import type { Checkout, Conversation, Invoice, Membership, Note, Role } from './schema';
 import type { ReadTx } from './tx';
 
-export type { Viewer } from './scopes';
+/** Who is looking: the relay's fan-out and catch-up, the mutators (via Actor) and the UI all build one. */
+export interface Viewer {
+  id: string;
+  role: Role;
+  groupIds: ReadonlySet<string>;
+}
 
 /** A Viewer that may also be deactivated: every predicate below refuses an inactive actor. */
 export interface Actor extends Viewer {
@@ -62,42 +66,82 @@ export function viewerFromTx(tx: ReadTx, userId: string): Actor | undefined {
   return { id: user.id, role: user.role, active: user.active, groupIds };
 }
 
-const isActive = (v: Viewer): boolean => (v as Partial<Actor>).active !== false;
-export const isAdmin = (v: Viewer): boolean => isActive(v) && v.role === 'admin';
-export const isRole = (v: Viewer, role: Role): boolean => isActive(v) && v.role === role;
+/** The UI's viewer: the signed-in session and the memberships of the directory. */
+export function sessionViewer(s: { userId: string; role: Role }, memberships: readonly Pick<Membership, 'groupId' | 'userId'>[] = []): Viewer {
+  return { id: s.userId, role: s.role, groupIds: new Set(memberships.filter((m) => m.userId === s.userId).map((m) => m.groupId)) };
+}
 
+// ---- the role, and visibility (the relay's fan-out decides scopes with these) ----
+
+/**
+ * The admin role, whatever the account's state. For rules about a *target* user (who may be
+ * assigned, who keeps assignments when leaving a group) and for the replica's "every chat"
+ * listing; an actor's rights use the predicates below, which also refuse a deactivated account.
+ */
+export const hasAdminRole = (u: Pick<Viewer, 'role'>): boolean => u.role === 'admin';
+
+/** A Viewer without `active` (fan-out, UI) counts as active: the relay drops deactivated sockets. */
+const isActive = (v: Viewer): boolean => (v as Partial<Actor>).active !== false;
+const isAdmin = (v: Viewer): boolean => isActive(v) && hasAdminRole(v);
+const isMemberOrAdmin = (v: Viewer, groupId: string): boolean => isActive(v) && (hasAdminRole(v) || v.groupIds.has(groupId));
+
+/** Admins see every conversation of the organisation; agents need the group, and the list when restricted. */
 export function canSeeConversation(v: Viewer, c: Pick<Conversation, 'groupId' | 'visibleTo'>): boolean {
-  return isActive(v) && canSeeConversationScope(v, c);
+  if (!isActive(v)) return false;
+  if (hasAdminRole(v)) return true;
+  if (!v.groupIds.has(c.groupId)) return false;
+  return c.visibleTo === null || c.visibleTo.includes(v.id);
 }
-export function canSeeChat(v: Viewer, c: { members: string[] }): boolean {
-  return isActive(v) && canSeeChatScope(v, c);
+/** Participants see a chat; admins too, because only they may delete one. */
+export function canSeeChat(v: Viewer, c: { members: readonly string[] }): boolean {
+  return isActive(v) && (hasAdminRole(v) || c.members.includes(v.id));
 }
-export function isMemberOrAdmin(v: Viewer, groupId: string): boolean {
-  return isActive(v) && (v.role === 'admin' || v.groupIds.has(groupId));
-}
-export const canSendInGroup = isMemberOrAdmin;
-export const canBroadcast = isMemberOrAdmin;
+/** A group's scope (its broadcasts): members and admins. */
+export const canSeeGroup = (v: Viewer, groupId: string): boolean => isMemberOrAdmin(v, groupId);
+
+// ---- what an actor may do ----
+
+/** Send as the group (a new message, a new conversation). */
+export const canSendInGroup = (v: Viewer, groupId: string): boolean => isMemberOrAdmin(v, groupId);
+export const canBroadcast = (v: Viewer, groupId: string): boolean => isMemberOrAdmin(v, groupId);
+/** May be an assignee of, or among those who see, a conversation of the group. */
+export const canBeAssignedInGroup = (u: Viewer, groupId: string): boolean => isMemberOrAdmin(u, groupId);
 
 type ConvAccess = Pick<Conversation, 'groupId' | 'visibleTo' | 'assignees'>;
 const isAssignee = (v: Viewer, c: ConvAccess) => c.assignees.includes(v.id);
 
 /** Open "Manage conversation" and change assignees. */
 export const canManage = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c);
-export const canChangeVisibility = (v: Viewer, c: ConvAccess): boolean =>
-  canSeeConversation(v, c) && (v.role === 'admin' || isAssignee(v, c));
-export const canArchive = (v: Viewer, c: ConvAccess): boolean =>
-  canSeeConversation(v, c) && (v.role === 'admin' || isAssignee(v, c));
-export const canUnarchive = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c);
-export const canDelete = (v: Viewer): boolean => isAdmin(v);
-export const canDeleteConversation = canDelete;
-export const canAddNote = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c);
-export const canDeleteNote = (v: Viewer, n: Pick<Note, 'authorId'>): boolean => isActive(v) && (v.role === 'admin' || n.authorId === v.id);
-export const canCreateInvoice = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c);
+export const canChangeVisibility = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c) && (hasAdminRole(v) || isAssignee(v, c));
+export const canArchive = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c) && (hasAdminRole(v) || isAssignee(v, c));
+export const canDeleteConversation = (v: Viewer): boolean => isAdmin(v);
+export const canDeleteNote = (v: Viewer, n: Pick<Note, 'authorId'>): boolean => isActive(v) && (hasAdminRole(v) || n.authorId === v.id);
+/** Mark an invoice or a checkout paid by hand. */
 export const canMarkPaid = (v: Viewer): boolean => isAdmin(v);
-export const canVoidInvoice = (v: Viewer, i: Pick<Invoice, 'createdBy'>): boolean => isActive(v) && (v.role === 'admin' || i.createdBy === v.id);
-export const canExpireCheckout = (v: Viewer, c: Pick<Checkout, 'createdBy'>): boolean => isActive(v) && (v.role === 'admin' || c.createdBy === v.id);
-export const canSendChatMessage = (v: Viewer, c: { members: string[] }): boolean => isActive(v) && c.members.includes(v.id);
+export const canVoidInvoice = (v: Viewer, i: Pick<Invoice, 'createdBy'>): boolean => isActive(v) && (hasAdminRole(v) || i.createdBy === v.id);
+export const canExpireCheckout = (v: Viewer, c: Pick<Checkout, 'createdBy'>): boolean => isActive(v) && (hasAdminRole(v) || c.createdBy === v.id);
+export const canSendChatMessage = (v: Viewer, c: { members: readonly string[] }): boolean => isActive(v) && c.members.includes(v.id);
 export const canDeleteChat = (v: Viewer): boolean => isAdmin(v);
-export const canEditContact = (v: Viewer): boolean => isActive(v);
+/** Delete, merge and import contacts; opt-out and conversation defaults. */
 export const canAdminContacts = (v: Viewer): boolean => isAdmin(v);
+/** Groups, members, people, roles and provider accounts (the relay's /admin API too). */
 export const canAdminister = (v: Viewer): boolean => isAdmin(v);
+
+/**
+ * What the conversation screen may offer, each a predicate above: the core answers them in the
+ * `conversation` query (`permissions`), the UI enables by them, the result schema has one
+ * boolean per key. A new per-conversation right is one line here.
+ */
+export const conversationRights = {
+  canManage,
+  canArchive,
+  canDelete: (v: Viewer) => canDeleteConversation(v),
+  canMarkPaid: (v: Viewer) => canMarkPaid(v),
+} satisfies Record<string, (v: Viewer, c: ConvAccess) => boolean>;
+export type ConversationRights = { [K in keyof typeof conversationRights]: boolean };
+
+export function conversationRightsOf(v: Viewer, c: ConvAccess): ConversationRights {
+  const out: Partial<ConversationRights> = {};
+  for (const k of Object.keys(conversationRights) as (keyof ConversationRights)[]) out[k] = conversationRights[k](v, c);
+  return out as ConversationRights;
+}

@@ -113,7 +113,7 @@ export const conversations = sqliteTable('conversations', {
   index('conversations_activity').on(t.status, t.lastActivityAt),
   index('conversations_group_activity').on(t.groupId, t.status, t.lastActivityAt),
   index('conversations_version').on(t.version),
-  // catch-up reads conversations whose audience changed since the cookie (relay); pending migration
+  // catch-up reads conversations whose audience changed since the cookie (relay)
   index('conversations_visibility_version').on(t.visibilityVersion),
 ]);
 

@@ -1,6 +1,6 @@
 // Rows belong to scopes; visibility is decided per scope, never per row, so losing a
 // conversation removes everything under it in one delete.
-import type { Chat, Conversation, Role, RowOf, TableName } from './schema';
+import type { RowOf, TableName } from './schema';
 
 export type Scope = 'org' | `conv:${string}` | `chat:${string}` | `user:${string}` | `group:${string}`;
 
@@ -48,24 +48,6 @@ export const scopeChildren: Record<'conv' | 'chat', { table: TableName; column: 
   ],
 };
 
-export interface Viewer {
-  id: string;
-  role: Role;
-  groupIds: ReadonlySet<string>;
-}
-
-/** Admins see every conversation of the organisation; agents need the group, and the list when restricted. */
-export function canSeeConversation(v: Viewer, c: Pick<Conversation, 'groupId' | 'visibleTo'>): boolean {
-  if (v.role === 'admin') return true;
-  if (!v.groupIds.has(c.groupId)) return false;
-  return c.visibleTo === null || c.visibleTo.includes(v.id);
-}
-
-/** Participants see a chat; admins too, because only they may delete one. */
-export function canSeeChat(v: Viewer, c: Pick<Chat, 'members'>): boolean {
-  return v.role === 'admin' || c.members.includes(v.id);
-}
-
-export function canSeeGroup(v: Viewer, groupId: string): boolean {
-  return v.role === 'admin' || v.groupIds.has(groupId);
-}
+// Who may see a scope is decided in permissions.ts (one source of truth); re-exported here
+// for code that reads scopes and visibility together.
+export { canSeeChat, canSeeConversation, canSeeGroup, type Viewer } from './permissions';

@@ -1,5 +1,5 @@
 // HTTP calls to the relay's auth endpoints, and the access token's lifetime.
-import { z } from 'zod';
+import { authSessionResponse, httpApi, httpErrorBody, type AuthSessionResponse, type LoginRequest, type RefreshRequest } from '../../shared/http';
 
 export class RelayHttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -8,16 +8,8 @@ export class RelayHttpError extends Error {
   }
 }
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
-export const loginResponse = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1),
-  accessExpiresAt: z.union([z.number(), z.string()]),
-  user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['admin', 'agent']) }),
-  orgName: z.string().max(200).optional(),
-});
-export type LoginResponse = z.infer<typeof loginResponse>;
+/** The relay's answer to login and refresh (shared/http/auth.ts). */
+export type LoginResponse = AuthSessionResponse;
 
 /** ms since epoch, whether the relay sends seconds, ms or an ISO date. */
 export function expiryMs(v: number | string): number {
@@ -25,10 +17,35 @@ export function expiryMs(v: number | string): number {
   return v < 1e12 ? v * 1000 : v;
 }
 
+/**
+ * How HTTP requests reach the relay. Node's fetch by default; Electron's main process
+ * installs `net.fetch` (the system proxy settings and certificate store) at start-up.
+ */
+let fetchImpl: typeof fetch = (url, init) => fetch(url, init);
+export function setRelayFetch(f: typeof fetch): void {
+  fetchImpl = f;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** Why a relay URL is refused (null when fine): only https:// reaches a relay beyond this machine. */
+export function insecureRelayReason(relayUrl: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(relayUrl);
+  } catch {
+    return 'The relay address is not a valid URL.';
+  }
+  if (u.protocol === 'https:' || u.protocol === 'wss:') return null;
+  if (u.protocol !== 'http:' && u.protocol !== 'ws:') return 'The relay address must start with https://.';
+  const host = u.hostname.toLowerCase();
+  if (LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.endsWith('.localhost')) return null;
+  return `Parley only connects to a relay over https:// (${u.host} was given with ${u.protocol}//): sign-in and messages would cross the network unencrypted. Ask IT for the https:// address.`;
+}
+
 export async function relayFetch(url: string, init: RequestInit): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await fetchImpl(url, init);
   } catch (e) {
     throw new RelayHttpError(0, 'network', `cannot reach the relay (${(e as Error).message})`);
   }
@@ -40,7 +57,7 @@ export async function relayFetch(url: string, init: RequestInit): Promise<Respon
   } catch {
     /* not JSON */
   }
-  const e = errorBody.safeParse(parsed);
+  const e = httpErrorBody.safeParse(parsed);
   if (e.success) throw new RelayHttpError(res.status, e.data.error.code, e.data.error.message);
   throw new RelayHttpError(res.status, 'http_' + res.status, text.slice(0, 200) || res.statusText);
 }
@@ -54,15 +71,27 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 const base = (relayUrl: string) => relayUrl.replace(/\/+$/, '');
 
 export async function login(relayUrl: string, email: string, password: string): Promise<LoginResponse> {
-  return loginResponse.parse(await postJson(`${base(relayUrl)}/auth/login`, { email, password }));
+  const insecure = insecureRelayReason(relayUrl);
+  if (insecure) throw new RelayHttpError(0, 'insecure_relay', insecure);
+  const send = () => postJson(base(relayUrl) + httpApi.login.path, { email, password } satisfies LoginRequest);
+  let body: unknown;
+  try {
+    body = await send();
+  } catch (e) {
+    // a kept-alive connection the relay had just closed (restart, idle timeout): try once more on
+    // a new one. Login may be repeated safely; refresh is never retried (its token is single-use).
+    if (!(e instanceof RelayHttpError) || e.code !== 'network') throw e;
+    body = await send();
+  }
+  return authSessionResponse.parse(body);
 }
 
 export async function refresh(relayUrl: string, refreshToken: string): Promise<LoginResponse> {
-  return loginResponse.parse(await postJson(`${base(relayUrl)}/auth/refresh`, { refreshToken }));
+  return authSessionResponse.parse(await postJson(base(relayUrl) + httpApi.refresh.path, { refreshToken } satisfies RefreshRequest));
 }
 
 export async function logout(relayUrl: string, refreshToken: string): Promise<void> {
-  await postJson(`${base(relayUrl)}/auth/logout`, { refreshToken });
+  await postJson(base(relayUrl) + httpApi.logout.path, { refreshToken } satisfies RefreshRequest);
 }
 
 export function wsUrlOf(relayUrl: string): string {

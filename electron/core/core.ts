@@ -2,25 +2,25 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { uuidv7 } from 'uuidv7';
-import {
-  commandArgs, queryArgs, type BridgeEvent, type CommandArgs, type CommandName, type CommandResults,
-  type Failure, type MutateResult, type QueryArgs, type QueryName, type QueryResults, type Session, type SyncState, type SyncStatus,
+import type {
+  BridgeEvent, CommandArgs, CommandName, CommandResults, Failure, MutateResult, QueryArgs, QueryName, QueryResults, Session, SyncState, SyncStatus,
 } from '../../shared/bridge';
 import { mutators } from '../../shared/mutators/index';
 import type { MutationArgs, MutationName } from '../../shared/mutators/args';
-import type { Role } from '../../shared/schema';
+import { tableNames, type Role } from '../../shared/schema';
 import { login, logout, wsUrlOf } from './auth';
 import { Replica } from './db/replica';
+import { MigrationMismatchError } from '../../drizzle/migrations';
 import { ChangeSet } from './engine/changeSet';
 import { MutationEngine, targetOf, type PokeOutcome, type Registry } from './engine/engine';
 import { runCommand } from './bridge/commands';
 import { bridgeError } from './bridge/errors';
-import { runQuery } from './bridge/queries';
+import { runQuery, type QueryContext, type QueryEnv } from './bridge/queries';
 import { recordFailure } from './bridge/failures';
 import { notificationsFor } from './bridge/notifications';
 import type { SecretStore } from './secretStore';
 import { SessionKeeper } from './session';
-import { SyncClient } from './sync/syncClient';
+import { SyncClient, type SyncClientOptions } from './sync/syncClient';
 
 export interface CoreOptions {
   dataDir: string;
@@ -31,9 +31,25 @@ export interface CoreOptions {
   migrationsDir?: string;
   /** ms between pings (tests shorten it) */
   pingIntervalMs?: number;
+  /** where the core's own notes go (Electron main: the rotating log); console by default */
+  log?: (message: string) => void;
+  /** per-connection socket options (Electron main: system proxy agent and certificates) */
+  connectOptions?: SyncClientOptions['connectOptions'];
 }
 
 export { bridgeError };
+
+/** SQLite's answer for a file that is not (or no longer) a database. */
+function isDamagedDatabase(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+}
+
+/** The sentence for a replica that could not be opened. */
+function replicaProblem(e: unknown): string {
+  if (e instanceof MigrationMismatchError) return `Parley cannot open this computer's copy of your inbox. ${e.message}`;
+  return `Parley could not open this computer's copy of your inbox (${e instanceof Error ? e.message : String(e)}).`;
+}
 
 interface Open {
   replica: Replica;
@@ -47,17 +63,38 @@ export class CoreImpl {
   private open: Open | null = null;
   private state: SyncState = 'signedOut';
   private error: string | null = null;
+  /** Something the user should know that outlives sync errors (a damaged replica set aside). */
+  private notice: string | null = null;
 
   constructor(readonly opts: CoreOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
     this.sessions = new SessionKeeper(opts.dataDir, opts.secretStore);
   }
 
+  /**
+   * Resumes the saved session. It counts as signed in only once its replica is open; a
+   * damaged file or a replica that cannot be opened means signed out, with the reason in
+   * syncStatus().error (the sign-in screen shows it).
+   */
   async start(): Promise<void> {
-    const s = await this.sessions.load();
-    if (!s) return;
-    this.openSession(s);
-    this.emit({ type: 'session', session: s });
+    const stored = await this.sessions.load();
+    if (stored.kind === 'none') return;
+    if (stored.kind === 'lost') return this.signedOutBecause(stored.reason);
+    let replica: Replica;
+    try {
+      replica = this.openReplica(stored.session);
+    } catch (e) {
+      return this.signedOutBecause(replicaProblem(e));
+    }
+    this.sessions.resume(stored.session);
+    this.startSync(stored.session, replica);
+    this.emit({ type: 'session', session: stored.session });
+  }
+
+  private signedOutBecause(reason: string): void {
+    this.state = 'signedOut';
+    this.error = reason;
+    this.emitStatus();
   }
 
   async close(): Promise<void> {
@@ -95,10 +132,23 @@ export class CoreImpl {
     return row?.role ?? s?.role ?? 'agent';
   }
 
-  private openSession(s: Session): void {
+  /**
+   * Opens (migrating) the user's replica. A damaged database file is set aside, never deleted,
+   * and a fresh one fetched; a replica this build cannot migrate (MigrationMismatchError)
+   * throws: the user stays signed out with the reason.
+   */
+  private openReplica(s: Pick<Session, 'userId' | 'relayUrl' | 'role'>): Replica {
     mkdirSync(join(this.opts.dataDir, 'replicas'), { recursive: true });
     const path = this.replicaPath(s.userId);
-    let replica = Replica.open(path, this.opts.migrationsDir);
+    let replica: Replica;
+    try {
+      replica = Replica.open(path, this.opts.migrationsDir);
+    } catch (e) {
+      if (!isDamagedDatabase(e)) throw e;
+      Replica.setAside(path);
+      this.notice = 'This computer\'s copy of your inbox was damaged. It was set aside and Parley is fetching everything again.';
+      replica = Replica.open(path, this.opts.migrationsDir);
+    }
     const meta = replica.meta();
     if (meta && (meta.relayUrl !== s.relayUrl || meta.userId !== s.userId)) {
       // a replica of another organisation: never mix rows
@@ -107,8 +157,14 @@ export class CoreImpl {
       replica = Replica.open(path, this.opts.migrationsDir);
     }
     replica.initMeta({ clientId: replica.meta()?.clientId ?? uuidv7(), userId: s.userId, relayUrl: s.relayUrl, role: s.role });
+    return replica;
+  }
+
+  private startSync(s: Session, replica: Replica): void {
     void replica.startCheckpointer();
     const engine = new MutationEngine(replica, this.opts.registry ?? mutators, () => ({ userId: s.userId, role: this.role() }));
+    // an older build skipped tables this one knows: refetch everything once
+    if (replica.takeNowKnownSkippedTables(tableNames)) engine.wipeSynced();
     engine.ensureRebased();
     const sync = new SyncClient({
       wsUrl: wsUrlOf(s.relayUrl),
@@ -138,7 +194,13 @@ export class CoreImpl {
       onWelcome: (f) => {
         if (f.orgName && this.sessions.setOrgName(f.orgName) && this.sessions.session) this.emit({ type: 'session', session: this.sessions.session });
       },
+      onOutdated: (message) => {
+        this.error = `Parley needs an update: ${message}.`;
+        this.emitStatus();
+      },
+      log: this.opts.log ?? ((m) => console.warn(m)),
       pingIntervalMs: this.opts.pingIntervalMs,
+      connectOptions: this.opts.connectOptions,
     });
     this.open = { replica, engine, sync };
     this.state = 'connecting';
@@ -183,7 +245,7 @@ export class CoreImpl {
       state: this.open ? this.state : 'signedOut',
       pending: this.open ? this.open.engine.pendingCount() : 0,
       lastSyncedAt: meta?.lastSyncedAt ?? null,
-      error: this.error,
+      error: this.error ?? this.notice,
     };
   }
 
@@ -202,21 +264,24 @@ export class CoreImpl {
     await o.sync.stop();
     if (opts.scrub) await o.replica.scrub();
     o.replica.close();
+    await o.replica.whenClosed(); // callers may remove the folder next (sign-out, tests)
   }
 
   // ---- Bridge ----
 
+  private readonly queryEnv: QueryEnv = {
+    session: () => this.sessions.session,
+    syncStatus: () => this.syncStatus(),
+    replica: (): QueryContext => {
+      const s = this.sessions.session;
+      if (!s || !this.open) throw bridgeError('signed_out', 'sign in first');
+      return { db: this.open.replica.db, store: this.open.replica.store, me: s.userId, role: this.role() };
+    },
+  };
+
+  /** bridge/queries.ts: the contract's schema checks the args, the query's handler answers */
   async query<K extends QueryName>(name: K, args: QueryArgs<K>): Promise<QueryResults[K]> {
-    const schema = queryArgs[name] as (typeof queryArgs)[QueryName] | undefined;
-    if (!schema) throw bridgeError('unknown_query', `unknown query ${String(name)}`);
-    const parsed = schema.safeParse(args ?? {});
-    if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
-    if (name === 'session') return this.sessions.session as QueryResults[K];
-    if (name === 'syncStatus') return this.syncStatus() as QueryResults[K];
-    const s = this.sessions.session;
-    if (!s || !this.open) throw bridgeError('signed_out', 'sign in first');
-    const ctx = { db: this.open.replica.db, store: this.open.replica.store, me: s.userId, role: this.role() };
-    return runQuery(ctx, name, parsed.data as never) as QueryResults[K];
+    return runQuery(this.queryEnv, name, args);
   }
 
   /**
@@ -256,21 +321,34 @@ export class CoreImpl {
     return r;
   }
 
+  /** bridge/commands.ts: the contract's schema checks the args, the command's handler runs (this core is its CommandEnv) */
   async command<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResults[K]> {
-    const schema = commandArgs[name] as (typeof commandArgs)[CommandName] | undefined;
-    if (!schema) throw bridgeError('unknown_command', `unknown command ${String(name)}`);
-    const parsed = schema.safeParse(args ?? {});
-    if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
-    return runCommand<K>(this, name, parsed.data as never);
+    return runCommand(this, name, args);
   }
 
   // ---- session commands (used by bridge/commands.ts) ----
 
+  /** Signed in only when the replica is open: a replica that cannot be opened refuses the sign-in. */
   async signIn(relayUrl: string, email: string, password: string): Promise<Session> {
     const r = await login(relayUrl, email, password);
     await this.closeReplica();
-    const s = await this.sessions.adopt(relayUrl.replace(/\/+$/, ''), r);
-    this.openSession(s);
+    const url = relayUrl.replace(/\/+$/, '');
+    this.error = null;
+    this.notice = null;
+    let replica: Replica;
+    try {
+      replica = this.openReplica({ userId: r.user.id, relayUrl: url, role: r.user.role });
+    } catch (e) {
+      throw bridgeError('replica_unavailable', replicaProblem(e));
+    }
+    let s: Session;
+    try {
+      s = await this.sessions.adopt(url, r);
+    } catch (e) {
+      replica.close();
+      throw e;
+    }
+    this.startSync(s, replica);
     this.emit({ type: 'session', session: s });
     return s;
   }
@@ -296,6 +374,7 @@ export class CoreImpl {
     await this.sessions.clear();
     this.state = 'signedOut';
     this.error = null;
+    this.notice = null;
     this.emit({ type: 'session', session: null });
     this.emitStatus();
   }

@@ -1,7 +1,9 @@
 // Where the refresh token lives. Electron passes one backed by safeStorage; tests
 // and the browser host use a 0600 JSON file.
-import { mkdirSync, readFileSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { z } from 'zod';
+import { readJsonFile, writeFileAtomic } from './fs/atomicFile';
+
+const secretsFile = z.record(z.string(), z.string());
 
 export interface SecretStore {
   get(key: string): Promise<string | null>;
@@ -12,20 +14,14 @@ export interface SecretStore {
 export class FileSecretStore implements SecretStore {
   constructor(private readonly path: string) {}
 
+  /** A damaged file reads as empty: the session that needed it is then signed out with a reason. */
   private read(): Record<string, string> {
-    try {
-      return JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, string>;
-    } catch {
-      return {};
-    }
+    const r = readJsonFile(this.path, secretsFile);
+    return r.kind === 'ok' ? r.value : {};
   }
 
   private write(data: Record<string, string>): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(data), 0o600);
   }
 
   async get(key: string): Promise<string | null> {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { createCore, FileSecretStore } from '../core';
 import { attachBridgeSocket } from './bridgeSocket';
 import { securityHeaders, serveStatic } from './static';
+import type { QueryArgs, QueryName } from '../../shared/bridge';
+import { checkQueryResult } from '../../shared/bridgeResults';
 
 export interface BrowserHostOptions {
   /** the core's data directory (replica, secrets) */
@@ -19,6 +21,8 @@ export interface BrowserHostOptions {
   staticDir: string;
   /** relay URL the sign-in form should offer (passed in the page URL's fragment) */
   relayUrl?: string;
+  /** tests: check every query result against the contract's result schemas (shared/bridgeResults.ts); a result outside it fails the query */
+  checkQueryResults?: boolean;
 }
 
 export interface BrowserHost {
@@ -31,6 +35,10 @@ export interface BrowserHost {
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const core = createCore({ dataDir: opts.dataDir, secretStore: new FileSecretStore(join(opts.dataDir, 'secrets.json')), clientName: 'browser-host' });
+  if (opts.checkQueryResults) {
+    const query = core.query.bind(core);
+    core.query = async <K extends QueryName>(name: K, args: QueryArgs<K>) => checkQueryResult(name, await query(name, args));
+  }
   await core.start();
 
   const secret = randomBytes(32).toString('base64url');

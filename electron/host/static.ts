@@ -3,8 +3,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
+import { extname } from 'node:path';
 import { contentSecurityPolicy } from '../../shared/csp';
+import { resolveStaticPath } from '../core/staticPath';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,21 +45,7 @@ export function securityHeaders(port: number): Record<string, string> {
   };
 }
 
-/** Maps a URL path to a file under root, or null when it would escape root. */
-export function resolveStaticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
-  const rel = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const base = resolve(root);
-  const full = resolve(base, rel);
-  if (full !== base && !full.startsWith(base + sep)) return null;
-  return full;
-}
+export { resolveStaticPath };
 
 export async function serveStatic(root: string, port: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers = securityHeaders(port);

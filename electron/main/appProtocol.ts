@@ -3,7 +3,7 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { resolveStaticPath } from '../host/static';
+import { resolveStaticPath } from '../core/staticPath';
 import { ELECTRON_CSP } from './urls';
 
 const MIME: Record<string, string> = {

@@ -2,9 +2,21 @@
 // Parley's own entries. The renderer handles its single-key shortcuts itself.
 import { app, Menu, shell, type MenuItemConstructorOptions } from 'electron';
 
-export function installMenu(opts: { docsUrl: string }): void {
-  const mac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
+export interface MenuActions {
+  docsUrl: string;
+  exportDiagnostics: () => void;
+  openLogFolder: () => void;
+  checkForUpdates: () => void;
+  /** set once an update is downloaded: "Restart to Update" */
+  restartToUpdate?: { version: string; run: () => void };
+}
+
+export function menuTemplate(a: MenuActions, platform: NodeJS.Platform = process.platform, packaged = app.isPackaged): MenuItemConstructorOptions[] {
+  const mac = platform === 'darwin';
+  const update: MenuItemConstructorOptions[] = a.restartToUpdate
+    ? [{ label: `Restart to Update (${a.restartToUpdate.version})`, click: a.restartToUpdate.run }]
+    : [{ label: 'Check for Updates…', click: a.checkForUpdates }];
+  return [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
     {
       label: '&File',
@@ -16,7 +28,7 @@ export function installMenu(opts: { docsUrl: string }): void {
       label: '&View',
       submenu: [
         { role: 'reload' },
-        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        ...(packaged ? [] : [{ role: 'toggleDevTools' as const }]),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -28,8 +40,18 @@ export function installMenu(opts: { docsUrl: string }): void {
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [{ label: 'Parley help', click: () => void shell.openExternal(opts.docsUrl) }],
+      submenu: [
+        { label: 'Parley help', click: () => void shell.openExternal(a.docsUrl) },
+        { type: 'separator' },
+        { label: 'Export Diagnostics…', click: a.exportDiagnostics },
+        { label: 'Open Log Folder', click: a.openLogFolder },
+        { type: 'separator' },
+        ...update,
+      ],
     },
   ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+export function installMenu(a: MenuActions): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(a)));
 }

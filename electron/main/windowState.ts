@@ -1,6 +1,6 @@
 // Window bounds kept between launches, clamped so a window never reopens off-screen
 // (a monitor may have been unplugged). Pure apart from the JSON file; tested under Node.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readJsonFile, writeFileAtomic } from './atomicFile';
 
 export interface Rect {
   x: number;
@@ -15,20 +15,22 @@ export interface WindowState extends Rect {
 export const DEFAULT_SIZE = { width: 1280, height: 820 };
 const MIN = { width: 900, height: 600 };
 
+/** The saved bounds, or null when the file is absent, torn or holds anything but four finite numbers. */
 export function readWindowState(file: string): WindowState | null {
-  try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<WindowState>;
-    const nums = [v.x, v.y, v.width, v.height];
-    if (!nums.every((n) => typeof n === 'number' && Number.isFinite(n))) return null;
-    return { x: v.x!, y: v.y!, width: v.width!, height: v.height!, maximized: v.maximized === true };
-  } catch {
-    return null;
-  }
+  const r = readJsonFile(file, (raw) => {
+    if (typeof raw !== 'object' || raw === null) return null;
+    const v = raw as Partial<Record<keyof WindowState, unknown>>;
+    const { x, y, width, height } = v;
+    if (typeof x !== 'number' || typeof y !== 'number' || typeof width !== 'number' || typeof height !== 'number') return null;
+    if (![x, y, width, height].every(Number.isFinite) || width <= 0 || height <= 0) return null;
+    return { x, y, width, height, maximized: v.maximized === true };
+  });
+  return r.ok ? r.value : null;
 }
 
 export function writeWindowState(file: string, s: WindowState): void {
   try {
-    writeFileSync(file, JSON.stringify(s));
+    writeFileAtomic(file, JSON.stringify(s));
   } catch {
     // losing the window position is not worth failing a quit over
   }

@@ -7,6 +7,7 @@ import { useThemeEffect } from './lib/theme';
 import { SignIn } from './views/SignIn';
 import { Shell } from './components/Shell';
 import { Toasts } from './components/Toasts';
+import { UpdateRequired } from './components/UpdateRequired';
 
 /** 'closed' from the first failure until a connection opens again (no flicker while retrying). */
 function useHost() {
@@ -47,6 +48,7 @@ export function App() {
   else body = <Shell session={session.data} />;
   return (
     <>
+      {session.data && <UpdateRequired />}
       {body}
       <Toasts />
     </>

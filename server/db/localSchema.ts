@@ -58,3 +58,18 @@ export const attachments = sqliteTable('attachments', {
   uploadedBy: text('uploaded_by').notNull(),
   createdAt: integer('created_at').notNull(),
 });
+
+/**
+ * Refusals of pushed mutations, written in the transaction that refuses them (with the client's
+ * lastMutationId), so a refusal whose pushResult was lost with its connection is delivered again
+ * in the next welcome (protocol 2). Forgotten when the client says it handled them
+ * (hello.handledUpTo), or after the change-log retention window.
+ */
+export const rejectedMutations = sqliteTable('rejected_mutations', {
+  clientId: text('client_id').notNull(),
+  mutationId: integer('mutation_id').notNull(),
+  code: text('code').notNull(),
+  message: text('message').notNull(),
+  /** the relay's version when it refused: pruned with the tombstones */
+  version: integer('version').notNull(),
+}, (t) => [primaryKey({ columns: [t.clientId, t.mutationId] }), index('rejected_mutations_version').on(t.version)]);

@@ -1,7 +1,6 @@
-// Opens the relay database: one writer connection, WAL, migrations applied at start.
+// Opens the relay database: one writer connection, WAL, migrations checked and applied at start.
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { migrateChecked } from '../../drizzle/migrations';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,12 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = OFF');
   db.pragma('busy_timeout = 5000');
-  migrate(drizzle(db), { migrationsFolder });
+  try {
+    // applied migrations must be a prefix of the shipped ones, else refuse (never guess)
+    migrateChecked(db, migrationsFolder, 'The relay database');
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   return db;
 }

@@ -1,29 +1,10 @@
 // Admin, simulator, health and metrics endpoints.
-import { z } from 'zod';
-import { channelSchema } from '../../shared/mutators/args';
+import { addMemberRequest, createGroupRequest, createUserRequest, simulatorInboundRequest, type AdminUserList, type AdminUserView, type GroupCreated } from '../../shared/http';
 import { MutationError } from '../../shared/tx';
 import type { Services } from '../services';
 import { SYSTEM_ACTOR } from '../sync/engine';
 import { requireAdmin } from './authUser';
 import { HttpError, readJson, sendJson, type Router } from './router';
-
-const newUser = z.object({
-  email: z.string().trim().email().max(254),
-  name: z.string().trim().min(1).max(120),
-  role: z.enum(['admin', 'agent']),
-  password: z.string().min(8).max(1024),
-  groupIds: z.array(z.string().min(1).max(128)).max(100).optional(),
-});
-const inbound = z.object({
-  groupId: z.string().min(1).max(128),
-  from: z.string().min(3).max(32),
-  body: z.string().max(4096),
-  channel: channelSchema.optional(),
-  contactName: z.string().max(120).optional(),
-});
-
-const newGroup = z.object({ name: z.string().trim().min(1).max(80), smsNumber: z.string().max(32).optional(), whatsappNumber: z.string().max(32).optional() });
-const member = z.object({ groupId: z.string().min(1).max(128), userId: z.string().min(1).max(128) });
 
 function attempt<T>(fn: () => T): T {
   try {
@@ -36,10 +17,10 @@ function attempt<T>(fn: () => T): T {
 export function adminRoutes(router: Router, svc: Services): void {
   router.on('POST', /^\/admin\/users$/, async ({ req, res }) => {
     await requireAdmin(svc, req);
-    const b = await readJson(req, newUser);
+    const b = await readJson(req, createUserRequest);
     try {
       const u = svc.admin.createUser(b);
-      sendJson(res, 201, { id: u.id, name: u.name, email: u.email, role: u.role });
+      sendJson(res, 201, { id: u.id, name: u.name, email: u.email, role: u.role } satisfies AdminUserView);
     } catch (e) {
       throw new HttpError(409, 'conflict', e instanceof Error ? e.message : 'cannot create user');
     }
@@ -47,7 +28,7 @@ export function adminRoutes(router: Router, svc: Services): void {
   router.on('GET', /^\/admin\/users$/, async ({ req, res }) => {
     await requireAdmin(svc, req);
     const users = svc.engine.store.find('users', {});
-    sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })));
+    sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })) satisfies AdminUserList);
   });
   router.on('POST', /^\/admin\/users\/([^/]+)\/deactivate$/, async ({ req, res, params }) => {
     await requireAdmin(svc, req);
@@ -56,19 +37,19 @@ export function adminRoutes(router: Router, svc: Services): void {
   });
   router.on('POST', /^\/admin\/groups$/, async ({ req, res }) => {
     await requireAdmin(svc, req);
-    const b = await readJson(req, newGroup);
+    const b = await readJson(req, createGroupRequest);
     const g = attempt(() => svc.admin.createGroup(b));
-    sendJson(res, 201, { id: g.id, name: g.name });
+    sendJson(res, 201, { id: g.id, name: g.name } satisfies GroupCreated);
   });
   router.on('POST', /^\/admin\/members$/, async ({ req, res }) => {
     await requireAdmin(svc, req);
-    const b = await readJson(req, member);
+    const b = await readJson(req, addMemberRequest);
     attempt(() => svc.admin.addMember(b.groupId, b.userId));
     res.writeHead(204).end();
   });
   router.on('POST', /^\/simulator\/inbound$/, async ({ req, res }) => {
     await requireAdmin(svc, req);
-    const b = await readJson(req, inbound);
+    const b = await readJson(req, simulatorInboundRequest);
     if (!svc.engine.store.get('groups', b.groupId)) throw new HttpError(404, 'not_found', 'no such group');
     try {
       svc.engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { ...b, channel: b.channel ?? 'sms' });

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import type { AttachmentUploaded } from '../../shared/http';
 import { ScopeCheck, loadViewer } from '../sync/visibility';
 import type { Services } from '../services';
 import { requireUser } from './authUser';
@@ -35,7 +36,7 @@ export function attachmentRoutes(router: Router, svc: Services): void {
     svc.db
       .prepare('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING')
       .run(id, mime, body.length, name, user.id, Date.now());
-    sendJson(res, 201, { id, name, mime, size: body.length });
+    sendJson(res, 201, { id, name, mime, size: body.length } satisfies AttachmentUploaded);
   });
 
   router.on('GET', /^\/attachments\/([0-9a-f]{64})$/, async ({ req, res, params }) => {

@@ -1,5 +1,6 @@
 // Bearer authentication for HTTP endpoints.
 import type { IncomingMessage } from 'node:http';
+import { canAdminister, type Actor } from '../../shared/permissions';
 import type { User } from '../../shared/schema';
 import type { Services } from '../services';
 import { bearer, HttpError } from './router';
@@ -15,6 +16,7 @@ export async function requireUser(svc: Services, req: IncomingMessage): Promise<
 
 export async function requireAdmin(svc: Services, req: IncomingMessage): Promise<User> {
   const user = await requireUser(svc, req);
-  if (user.role !== 'admin') throw new HttpError(403, 'forbidden', 'admins only');
+  const actor: Actor = { id: user.id, role: user.role, active: user.active, groupIds: new Set() };
+  if (!canAdminister(actor)) throw new HttpError(403, 'forbidden', 'admins only');
   return user;
 }

@@ -1,5 +1,6 @@
 // A small router over node:http: JSON helpers, body limits, Bearer auth, JSON errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpErrorBody } from '../../shared/http';
 
 export class HttpError extends Error {
   constructor(
@@ -73,7 +74,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: { code, message } });
+  sendJson(res, status, { error: { code, message } } satisfies HttpErrorBody);
 }
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

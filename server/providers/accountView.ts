@@ -1,22 +1,12 @@
 // How an account is shown to admins (CLI and HTTP): public fields, which secrets are set
 // (never their values), and the webhook URLs to paste into the provider's console.
 import type Database from 'better-sqlite3';
+import type { ProviderAccountView } from '../../shared/http';
 import type { AccountRow, AccountStore } from './accounts';
 import { webhookUrlsFor } from './registry';
 
-export interface AccountView {
-  id: string;
-  kind: AccountRow['kind'];
-  groupId: string | null;
-  groupName: string | null;
-  channel: AccountRow['channel'];
-  sendRatePerSecond: number;
-  public: AccountRow['publicConfig'];
-  /** names of the stored secrets, or an error when they cannot be opened with this key */
-  secrets: string[] | { error: string };
-  webhooks: { label: string; url: string }[];
-  updatedAt: number;
-}
+/** The HTTP contract's shape (shared/http/providers.ts), also printed by the CLI. */
+export type AccountView = ProviderAccountView;
 
 export function accountView(db: Database.Database, accounts: AccountStore, publicUrl: string, row: AccountRow): AccountView {
   let secrets: AccountView['secrets'];

@@ -4,7 +4,8 @@
 // and catch-up streams that produce their next part only when the socket has room for it.
 import { WebSocket } from 'ws';
 import type { Viewer } from '../../shared/scopes';
-import type { DownFrame } from '../../shared/protocol/index';
+import { downgradeFrame, PROTOCOL_VERSION, V1_TABLES, type DownFrame } from '../../shared/protocol/index';
+import { tableNames } from '../../shared/schema';
 import type { ProtocolErrorCode } from '../../shared/protocol/error';
 import type { RowDel, RowPut } from '../../shared/protocol/poke';
 import type { PokeBuilder } from './pokeBuilder';
@@ -23,6 +24,8 @@ export const MAX_QUEUED_BYTES = 32 << 20;
 /** close code for a socket dropped because it fell too far behind: reconnect and catch up */
 export const CLOSE_TOO_SLOW = 1013;
 const MAX_ERRORS = 10;
+/** While every table is one protocol 1 knew, shared poke bodies need no rewriting for 0.1 clients. */
+const V1_HAS_EVERY_TABLE = tableNames.every((t) => V1_TABLES.has(t));
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** `{"puts":[…],"dels":[…]}`: the part of a poke every recipient shares, encoded once. */
@@ -73,6 +76,8 @@ export class Connection {
   /** the version the client's replica reaches once it has applied what we queued */
   cookie: number | null = null;
   lastMutationId = 0;
+  /** the protocol version the client said hello with: frames are brought down to it */
+  protocolVersion = PROTOCOL_VERSION;
   /** set while this client's push runs: its changes wait for the pushResult */
   pushBuilder: PokeBuilder | null = null;
   /** frames are handled one after another (hello verification is async) */
@@ -94,7 +99,16 @@ export class Connection {
   }
 
   send(frame: DownFrame): void {
-    this.push({ k: 'frame', frame });
+    const f = this.protocolVersion < PROTOCOL_VERSION ? downgradeFrame(frame, this.protocolVersion) : frame;
+    if (f) this.push({ k: 'frame', frame: f });
+  }
+
+  /** A shared poke body as this client may receive it (protocol 1: no table it did not have). */
+  private forClient(body: Buffer): Buffer {
+    if (this.protocolVersion >= 2 || V1_HAS_EVERY_TABLE) return body;
+    const p = JSON.parse(body.toString('utf8')) as { puts: RowPut[]; dels: RowDel[] };
+    const f = downgradeFrame({ type: 'poke' as const, ...p }, this.protocolVersion);
+    return f ? encodePokeBody(f) : body;
   }
 
   /** A live poke whose body was encoded once for every socket that gets it; advances the cookie. */
@@ -143,8 +157,8 @@ export class Connection {
   }
 
   /** An error frame; too many of them (abuse) or a fatal one closes the socket. */
-  fail(code: ProtocolErrorCode, message: string, close = false): void {
-    this.send({ type: 'error', code, message });
+  fail(code: ProtocolErrorCode, message: string, close = false, extra: { minVersion?: number; maxVersion?: number } = {}): void {
+    this.send({ type: 'error', code, message, ...extra });
     this.errors++;
     if (close || this.errors > MAX_ERRORS) this.closeAfterFlush(close ? 4000 : 1008, code);
   }
@@ -188,7 +202,7 @@ export class Connection {
         case 'poke':
           this.queue.shift();
           this.queuedBytes -= item.body.length;
-          this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, item.more, item.body));
+          this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, item.more, this.forClient(item.body)));
           break;
         case 'close':
           this.markClosed();
@@ -206,7 +220,7 @@ export class Connection {
             return 'idle';
           }
           for (const p of parts) {
-            const bytes = pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, p.body);
+            const bytes = pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, this.forClient(p.body));
             const budget = this.hooks.budget;
             budget.streamBytesInFlight += bytes.length;
             this.ws.send(bytes, () => {

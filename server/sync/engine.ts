@@ -43,6 +43,10 @@ export class Engine {
   private readonly getClient: SqlStatement;
   private readonly setClient: SqlStatement;
   private readonly pruneStmt: SqlStatement;
+  private readonly keepRejection: SqlStatement;
+  private readonly pruneRejections: SqlStatement;
+  private readonly rejectedOf: SqlStatement;
+  private readonly forgetRejections: SqlStatement;
   private minRetained: number;
   /** counters for /metrics */
   readonly stats = { applied: 0, rejected: 0, duplicates: 0, system: 0 };
@@ -60,6 +64,14 @@ export class Engine {
       'INSERT INTO clients (client_id, user_id, last_mutation_id) VALUES (?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id',
     );
     this.pruneStmt = db.prepare('DELETE FROM tombstones WHERE version <= ?');
+    this.keepRejection = db.prepare(
+      'INSERT OR REPLACE INTO rejected_mutations (client_id, mutation_id, code, message, version) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.pruneRejections = db.prepare('DELETE FROM rejected_mutations WHERE version <= ?');
+    this.rejectedOf = db.prepare(
+      'SELECT mutation_id AS id, code, message FROM rejected_mutations WHERE client_id = ? AND mutation_id > ? ORDER BY mutation_id LIMIT 10000',
+    );
+    this.forgetRejections = db.prepare('DELETE FROM rejected_mutations WHERE client_id = ? AND mutation_id <= ?');
     this.minRetained = this.meta.minRetainedVersion();
   }
 
@@ -85,6 +97,20 @@ export class Engine {
 
   registerClient(clientId: string, userId: string): void {
     if (!this.client(clientId)) this.setClient.run(clientId, userId, 0);
+  }
+
+  /**
+   * The refusals this client has not confirmed (protocol 2: hello.handledUpTo), oldest first;
+   * those it confirmed are forgotten first.
+   */
+  pendingRejections(clientId: string, handledUpTo: number): MutationResult[] {
+    this.forgetRejections.run(clientId, handledUpTo);
+    return (this.rejectedOf.all(clientId, handledUpTo) as { id: number; code: MutationErrorCode; message: string }[]).map((r) => ({
+      id: r.id,
+      status: 'rejected' as const,
+      code: r.code,
+      message: r.message,
+    }));
   }
 
   /** Writes directly (admin operations, seed), in one transaction and one version; publishes. */
@@ -133,6 +159,8 @@ export class Engine {
         this.meta.invalidate();
         effects.length = 0;
         result = this.rejection(mut, e);
+        // the refusal is as durable as the lastMutationId that makes it final
+        this.keepRejection.run(clientId, mut.id, result.code ?? 'internal', result.message ?? '', this.version());
       }
       this.setClient.run(clientId, actor.userId, mut.id);
       return { result, commit };
@@ -184,6 +212,7 @@ export class Engine {
     const cutoff = tx.version - this.retention;
     if (cutoff > this.minRetained) {
       this.pruneStmt.run(cutoff);
+      this.pruneRejections.run(cutoff);
       this.meta.set('minRetainedVersion', String(cutoff));
       this.minRetained = cutoff;
     }

@@ -7,6 +7,7 @@ import { audienceOf, rowKey, type Audience, type ChangeSet, type RowChange, type
 import type { PokeBuilder } from './pokeBuilder';
 import type { Subscriber, Subscribers } from './subscribers';
 import { canSeeAudience, ScopeCheck, scopeRows } from './visibility';
+import { canSeeGroup } from '../../shared/permissions';
 
 /** What one distinct live poke holds, scope by scope: `r` rows changed, `g` scope gained whole, `l` scope lost. */
 export type ScopeOp = `${'r' | 'g' | 'l'}${string}`;
@@ -98,13 +99,14 @@ function recipients(store: RowStore, cs: ChangeSet, subs: Subscribers, scope: st
       return s ? [s] : [];
     }
     case 'group':
-      return subs.forGroup(id);
+      // the index only narrows the candidates: the shared predicate decides
+      return subs.forGroup(id).filter((s) => canSeeGroup(s.viewer, id));
     case 'conv':
     case 'chat': {
       const t = kind === 'conv' ? 'conversations' : 'chats';
       const row = cs.puts.get(rowKey(t, id))?.row ?? store.get(t, id);
       const a = row ? audienceOf(t, row) : null;
-      return a ? subs.forAudience(a) : [];
+      return a ? subs.forAudience(a).filter((s) => canSeeAudience(s.viewer, a)) : [];
     }
     default:
       return [];

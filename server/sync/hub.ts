@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, upFrame, type HelloFrame, type PushFrame } from '../../shared/protocol/index';
+import { MAX_FRAME_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, upFrame, type HelloFrame, type PushFrame } from '../../shared/protocol/index';
 import type { MutationResult } from '../../shared/protocol/pushResult';
 import type { TokenService } from '../auth/tokens';
 import { CatchUpStream, planCatchUp } from './catchup';
@@ -189,7 +189,13 @@ export class SyncHub {
 
   private async onHello(conn: Connection, hello: HelloFrame): Promise<void> {
     if (conn.state !== 'new') return conn.fail('bad_frame', 'hello was already received');
-    if (hello.protocolVersion !== PROTOCOL_VERSION) return conn.fail('protocol_version', `this relay speaks protocol ${PROTOCOL_VERSION}`, true);
+    if (hello.protocolVersion < MIN_PROTOCOL_VERSION) {
+      return conn.fail('client_too_old', `this Parley is too old for this relay: update it (protocol ${MIN_PROTOCOL_VERSION} or newer)`, true, { minVersion: MIN_PROTOCOL_VERSION });
+    }
+    if (hello.protocolVersion > PROTOCOL_VERSION) {
+      return conn.fail('protocol_version', `this relay speaks protocol ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}`, true, { maxVersion: PROTOCOL_VERSION });
+    }
+    conn.protocolVersion = hello.protocolVersion;
     conn.state = 'auth';
     const v = await this.tokens.verifyAccess(hello.token);
     if (conn.state !== 'auth') return; // closed meanwhile
@@ -209,7 +215,13 @@ export class SyncHub {
     conn.lastMutationId = known?.lastMutationId ?? 0;
     const version = this.engine.version();
     const orgName = this.engine.meta.get('orgName');
-    conn.send({ type: 'welcome', userId: viewer.id, version, lastMutationId: conn.lastMutationId, ...(orgName ? { orgName } : {}) });
+    // protocol 2: refusals the client may not have received (its pushResult lost with a connection)
+    const rejected = hello.protocolVersion >= 2 && hello.handledUpTo !== undefined ? this.engine.pendingRejections(hello.clientId, hello.handledUpTo) : [];
+    conn.send({
+      type: 'welcome', userId: viewer.id, version, lastMutationId: conn.lastMutationId,
+      ...(orgName ? { orgName } : {}),
+      ...(rejected.length ? { rejected } : {}),
+    });
     // The token is checked at hello; the socket lives only as long as the token does.
     if (v.expiresAt !== null) conn.expireAt(v.expiresAt);
     const plan = planCatchUp(this.engine, conn.viewer, hello.cookie);

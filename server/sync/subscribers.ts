@@ -2,6 +2,7 @@
 // asks "which users may see scope S?" and gets only them, never a pass over every socket.
 // The index is per relay process (each relay of part 2 indexes its own sockets).
 import type { Viewer } from '../../shared/scopes';
+import { hasAdminRole } from '../../shared/permissions';
 import type { Audience } from './changeSet';
 import type { Connection } from './connection';
 
@@ -55,22 +56,25 @@ export class Subscribers {
     this.indexViewer(s);
   }
 
-  /** Connected users who may see a conversation or chat with this audience. */
+  /**
+   * Connected users who may see a conversation or chat with this audience: a superset the index
+   * finds without a pass over every socket; fan-out keeps those the shared predicates accept.
+   */
   forAudience(a: Audience): Subscriber[] {
     const out = [...this.admins];
     if (a.kind === 'conv') {
       if (a.visibleTo === null) {
-        for (const s of this.byGroup.get(a.groupId) ?? []) if (s.viewer.role !== 'admin') out.push(s);
+        for (const s of this.byGroup.get(a.groupId) ?? []) if (!hasAdminRole(s.viewer)) out.push(s);
       } else {
         for (const id of a.visibleTo) {
           const s = this.users.get(id);
-          if (s && s.viewer.role !== 'admin' && s.viewer.groupIds.has(a.groupId)) out.push(s);
+          if (s && !hasAdminRole(s.viewer) && s.viewer.groupIds.has(a.groupId)) out.push(s);
         }
       }
     } else {
       for (const id of new Set(a.members)) {
         const s = this.users.get(id);
-        if (s && s.viewer.role !== 'admin') out.push(s);
+        if (s && !hasAdminRole(s.viewer)) out.push(s);
       }
     }
     return out;
@@ -79,12 +83,12 @@ export class Subscribers {
   /** Connected users who may see a group scope (broadcasts): its members and every admin. */
   forGroup(groupId: string): Subscriber[] {
     const out = [...this.admins];
-    for (const s of this.byGroup.get(groupId) ?? []) if (s.viewer.role !== 'admin') out.push(s);
+    for (const s of this.byGroup.get(groupId) ?? []) if (!hasAdminRole(s.viewer)) out.push(s);
     return out;
   }
 
   private indexViewer(s: Subscriber): void {
-    if (s.viewer.role === 'admin') this.admins.add(s);
+    if (hasAdminRole(s.viewer)) this.admins.add(s);
     for (const g of s.viewer.groupIds) {
       let set = this.byGroup.get(g);
       if (!set) this.byGroup.set(g, (set = new Set()));

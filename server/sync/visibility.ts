@@ -1,5 +1,6 @@
-// Which scopes a user may see, decided with shared/scopes.ts predicates.
-import { canSeeChat, canSeeConversation, canSeeGroup, scopeChildren, type Viewer } from '../../shared/scopes';
+// Which scopes a user may see, decided with the predicates of shared/permissions.ts.
+import { canSeeChat, canSeeConversation, canSeeGroup, type Viewer } from '../../shared/permissions';
+import { scopeChildren } from '../../shared/scopes';
 import type { RowOf, TableName } from '../../shared/schema';
 import type { RowStore } from '../../shared/store/rowStore';
 import type { Audience } from './changeSet';

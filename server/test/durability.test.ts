@@ -13,7 +13,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'parley-durable-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function spawnRelay(): Promise<{ child: ChildProcess; httpUrl: string; wsUrl: string }> {

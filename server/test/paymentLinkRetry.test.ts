@@ -84,7 +84,7 @@ describe('payment link retries', () => {
       expect(calls).toHaveLength(MAX_LINK_ATTEMPTS);
       await again.relay.close();
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     }
   });
 
@@ -116,7 +116,7 @@ describe('payment link retries', () => {
       await due.relay.close();
     } finally {
       process.env.PARLEY_LINK_RETRY_MS = '20,40';
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     }
   });
 });

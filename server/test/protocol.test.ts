@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
-import { MAX_FRAME_BYTES } from '../../shared/protocol/index';
+import { MAX_FRAME_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '../../shared/protocol/index';
 import { defineMutator } from '../../shared/mutators/define';
 import { mutators as productMutators } from '../../shared/mutators/index';
 import { tokenSecret } from '../auth/tokens';
@@ -53,12 +53,33 @@ describe('protocol abuse', () => {
     await c.close();
   });
 
-  it('closes on a wrong protocol version', async () => {
+  it('a client newer than the relay hears which version it serves; the socket closes', async () => {
     const { accessToken } = await org.login('alice@test.parley');
     const c = await WsTestClient.connect(org.relay.wsUrl, accessToken, { hello: false });
-    c.hello(accessToken, 99);
-    expect((await c.waitFor('error')).code).toBe('protocol_version');
-    await c.waitForClose();
+    c.hello(accessToken, PROTOCOL_VERSION + 1);
+    expect(await c.waitFor('error')).toMatchObject({ code: 'protocol_version', maxVersion: PROTOCOL_VERSION });
+    expect((await c.waitForClose()).code).toBe(4000);
+  });
+
+  it('a client older than the relay serves (a fake protocol 0) is told client_too_old with the minimum version', async () => {
+    const { accessToken } = await org.login('alice@test.parley');
+    const c = await WsTestClient.connect(org.relay.wsUrl, accessToken, { hello: false });
+    c.hello(accessToken, MIN_PROTOCOL_VERSION - 1);
+    expect(await c.waitFor('error')).toMatchObject({ code: 'client_too_old', minVersion: MIN_PROTOCOL_VERSION });
+    expect((await c.waitForClose()).code).toBe(4000);
+    expect(c.frames.some((f) => f.type === 'welcome')).toBe(false);
+  });
+
+  it('a protocol 1 client (Parley 0.1) is still served: welcome, catch-up and pushes', async () => {
+    const { accessToken } = await org.login('alice@test.parley');
+    const c = await WsTestClient.connect(org.relay.wsUrl, accessToken, { hello: false });
+    c.hello(accessToken, 1);
+    await c.waitFor('welcome');
+    await c.waitForPokeEnd();
+    const id = uuidv7();
+    expect(await c.mutate('createContact', { id, name: 'From 0.1', phone: '+447700900612' })).toMatchObject({ status: 'ok' });
+    expect(c.row('contacts', id)).toMatchObject({ name: 'From 0.1' });
+    await c.close();
   });
 
   it('closes on forged and expired tokens', async () => {

@@ -9,7 +9,7 @@ import { SYSTEM_ACTOR } from '../sync/engine';
 import { startTestRelay } from '../testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-resume-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 }));
 
 describe('resume', () => {
   it('sends outbound messages left queued by a stopped relay', async () => {

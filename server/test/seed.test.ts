@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await relay.close();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('demo seed', () => {

@@ -1,5 +1,5 @@
 // Small guards every mutator starts with.
-import { viewerFromTx, type Actor } from '../permissions';
+import { canAdminister, viewerFromTx, type Actor } from '../permissions';
 import type { RowOf, TableName } from '../schema';
 import { MutationError, type MutationErrorCode, type MutatorContext, type ReadTx } from '../tx';
 
@@ -13,7 +13,7 @@ export function requireActor(tx: ReadTx, ctx: MutatorContext): Actor {
 
 export function requireAdmin(tx: ReadTx, ctx: MutatorContext, what: string): Actor {
   const actor = requireActor(tx, ctx);
-  if (actor.role !== 'admin') throw new MutationError('forbidden', `Only admins can ${what}.`);
+  if (!canAdminister(actor)) throw new MutationError('forbidden', `Only admins can ${what}.`);
   return actor;
 }
 

@@ -1,5 +1,6 @@
 // Administration: groups, memberships, user status and role. Admins only.
 import { ensure, ensureNew, mustGet, requireAdmin } from '../domain/actor';
+import { hasAdminRole } from '../permissions';
 import { args } from './args';
 import { defineMutator } from './define';
 
@@ -44,7 +45,7 @@ export const adminMutators = {
       for (const m of tx.find('memberships', { groupId: a.groupId, userId: a.userId })) tx.del('memberships', m.id);
       // A former member cannot stay an assignee of the group's conversations.
       const user = tx.get('users', a.userId);
-      if (user?.role === 'admin') return;
+      if (user && hasAdminRole(user)) return;
       for (const c of tx.find('conversations', { groupId: a.groupId })) {
         if (c.assignees.includes(a.userId)) tx.put('conversations', { ...c, assignees: c.assignees.filter((u) => u !== a.userId) });
       }

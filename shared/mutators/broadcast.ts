@@ -5,7 +5,7 @@ import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/acto
 import { routeOrCreate } from '../domain/conversations';
 import { lastWhatsAppInbound, postOutbound, SMS_MAX_BODY, whatsappWindowOpen } from '../domain/outbound';
 import { approvedTemplate, TEMPLATE_REFUSED } from '../domain/templates';
-import { isMemberOrAdmin } from '../permissions';
+import { canBroadcast } from '../permissions';
 import type { Broadcast, Contact } from '../schema';
 import { splitSms } from '../sms';
 import { args } from './args';
@@ -20,7 +20,7 @@ export const broadcastMutators = {
     args: args.sendBroadcast,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      ensure(isMemberOrAdmin(actor, a.groupId), 'forbidden', 'You are not a member of this group.');
+      ensure(canBroadcast(actor, a.groupId), 'forbidden', 'You are not a member of this group.');
       const group = mustGet(tx, 'groups', a.groupId, 'group');
       ensureNew(tx, 'broadcasts', a.id, 'broadcast');
       ensure((a.contactIds === undefined) !== (a.tag === undefined), 'invalid', 'Choose recipients one by one or by tag, not both.');

@@ -1,6 +1,7 @@
 // Team chat: self, direct and group chats between users.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { previewOf } from '../domain/conversations';
+import { canDeleteChat, canSendChatMessage } from '../permissions';
 import type { ChatKind } from '../schema';
 import { args } from './args';
 import { defineMutator } from './define';
@@ -35,7 +36,7 @@ export const chatMutators = {
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
       const chat = mustGet(tx, 'chats', a.chatId, 'chat');
-      ensure(chat.members.includes(actor.id), 'forbidden', 'Only members of this chat can write in it.');
+      ensure(canSendChatMessage(actor, chat), 'forbidden', 'Only members of this chat can write in it.');
       const attachments = a.attachments ?? [];
       ensure(a.body.trim() || attachments.length, 'invalid', 'Write a message or add an attachment.');
       ensureNew(tx, 'chatMessages', a.id, 'message');
@@ -47,7 +48,7 @@ export const chatMutators = {
     args: args.deleteChat,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      ensure(actor.role === 'admin', 'forbidden', 'Only admins can delete a team chat.');
+      ensure(canDeleteChat(actor), 'forbidden', 'Only admins can delete a team chat.');
       const chat = mustGet(tx, 'chats', a.chatId, 'chat');
       const ids = new Set<string>();
       for (const m of tx.find('chatMessages', { chatId: chat.id })) {

@@ -1,7 +1,7 @@
 // Assignment, visibility, archive, delete, notes and read marks.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
-import { canArchive, canChangeVisibility, canDeleteNote, canSeeChat, canSeeConversation, type Actor } from '../permissions';
+import { canArchive, canBeAssignedInGroup, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChat, canSeeConversation, viewerFromTx, type Actor } from '../permissions';
 import type { Conversation } from '../schema';
 import { MutationError, type ReadTx } from '../tx';
 import { args } from './args';
@@ -21,9 +21,9 @@ const sameList = (a: string[] | null, b: string[] | null) =>
 function ensureEligible(tx: ReadTx, groupId: string, userIds: string[]): void {
   for (const id of userIds) {
     const u = tx.get('users', id);
-    ensure(u && u.active, 'invalid', 'One of the chosen people does not exist or has been deactivated.');
-    const member = u.role === 'admin' || tx.get('memberships', `${groupId}:${id}`) !== undefined || tx.find('memberships', { groupId, userId: id }).length > 0;
-    ensure(member, 'invalid', `${u.name} is not a member of this conversation's group.`);
+    const candidate = viewerFromTx(tx, id);
+    ensure(u && u.active && candidate, 'invalid', 'One of the chosen people does not exist or has been deactivated.');
+    ensure(canBeAssignedInGroup(candidate, groupId), 'invalid', `${u.name} is not a member of this conversation's group.`);
   }
 }
 
@@ -69,7 +69,7 @@ export const conversationMutators = {
     args: args.deleteConversation,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      ensure(actor.role === 'admin', 'forbidden', 'Only admins can delete conversations.');
+      ensure(canDeleteConversation(actor), 'forbidden', 'Only admins can delete conversations.');
       const c = mustGet(tx, 'conversations', a.conversationId, 'conversation');
       ensure(!hasSentInvoice(tx, c.id), 'outstanding_invoice', 'This conversation has an outstanding invoice. Mark it paid or void it before deleting.');
       const ids = deleteConversationCascade(tx, c.id);

@@ -3,7 +3,7 @@
 import { ensure, ensureNew, mustGet, requireActor } from '../domain/actor';
 import { checkOutbound, postOutbound } from '../domain/outbound';
 import { checkoutMessageBody, invoiceMessageBody, invoiceNumber, PENDING_LINK } from '../domain/payments';
-import { canExpireCheckout, canVoidInvoice, type Actor } from '../permissions';
+import { canExpireCheckout, canMarkPaid, canVoidInvoice, type Actor } from '../permissions';
 import type { Conversation } from '../schema';
 import { splitSms } from '../sms';
 import type { MutatorContext, Tx } from '../tx';
@@ -75,7 +75,7 @@ export const invoiceMutators = {
     args: args.markInvoicePaid,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      ensure(actor.role === 'admin', 'forbidden', 'Only admins can mark an invoice paid.');
+      ensure(canMarkPaid(actor), 'forbidden', 'Only admins can mark an invoice paid.');
       const inv = mustGet(tx, 'invoices', a.invoiceId, 'invoice');
       ensure(inv.status === 'sent', 'invalid', `Only a sent invoice can be marked paid; ${inv.number} is ${inv.status}.`);
       tx.put('invoices', { ...inv, status: 'paid', paidAt: ctx.now });
@@ -111,7 +111,7 @@ export const invoiceMutators = {
     args: args.markCheckoutPaid,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      ensure(actor.role === 'admin', 'forbidden', 'Only admins can mark a checkout paid.');
+      ensure(canMarkPaid(actor), 'forbidden', 'Only admins can mark a checkout paid.');
       const c = mustGet(tx, 'checkouts', a.checkoutId, 'checkout');
       ensure(c.status === 'open', 'invalid', `This checkout is already ${c.status}.`);
       tx.put('checkouts', { ...c, status: 'paid', paidAt: ctx.now });

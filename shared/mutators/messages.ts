@@ -2,7 +2,7 @@
 import { ensure, mustGet, requireActor } from '../domain/actor';
 import { addMessage, routeOrCreate, routedConversation } from '../domain/conversations';
 import { checkOutbound, lastWhatsAppInbound, postOutbound } from '../domain/outbound';
-import { isMemberOrAdmin, canSeeConversation } from '../permissions';
+import { canSeeConversation, canSendInGroup } from '../permissions';
 import { normalisePhone } from '../phone';
 import type { DeliveryStatus, Message } from '../schema';
 import { splitSms } from '../sms';
@@ -20,7 +20,7 @@ export const messageMutators = {
     args: args.sendMessage,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      ensure(isMemberOrAdmin(actor, a.groupId), 'forbidden', 'You are not a member of this group.');
+      ensure(canSendInGroup(actor, a.groupId), 'forbidden', 'You are not a member of this group.');
       const group = mustGet(tx, 'groups', a.groupId, 'group');
       const contact = mustGet(tx, 'contacts', a.contactId, 'contact');
       // An archived or deleted target behaves as if none was given: route or create.

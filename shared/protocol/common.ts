@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tableNames, type TableName } from '../schema';
 
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION, MIN_PROTOCOL_VERSION } from './version';
 /** Frames larger than this are refused by both ends. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 /** Mutations in one push. */

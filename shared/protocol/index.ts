@@ -1,13 +1,3 @@
-import { z } from 'zod';
-import { helloFrame } from './hello';
-import { pushFrame } from './push';
-import { pingFrame, pongFrame } from './ping';
-import { welcomeFrame } from './welcome';
-import { pushResultFrame } from './pushResult';
-import { pokeFrame } from './poke';
-import { resetFrame } from './reset';
-import { errorFrame } from './error';
-
 export * from './common';
 export * from './hello';
 export * from './push';
@@ -17,8 +7,6 @@ export * from './pushResult';
 export * from './poke';
 export * from './reset';
 export * from './error';
-
-export const upFrame = z.discriminatedUnion('type', [helloFrame, pushFrame, pingFrame]);
-export type UpFrame = z.infer<typeof upFrame>;
-export const downFrame = z.discriminatedUnion('type', [welcomeFrame, pushResultFrame, pokeFrame, resetFrame, errorFrame, pongFrame]);
-export type DownFrame = z.infer<typeof downFrame>;
+export * from './frames';
+export { downgradeFrame, V1_TABLES } from './version';
+export { parseDownFrame, type DownFrameParse } from './tolerant';

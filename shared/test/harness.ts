@@ -1,8 +1,7 @@
 // Test harness for mutators: a real SQLite file in a temp dir, migrated with the
 // relay's migrations, a RowStore as the Tx, each mutation in one transaction.
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { migrateChecked } from '../../drizzle/migrations';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +33,7 @@ export function createHarness(): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'parley-domain-'));
   const db = new Database(join(dir, 'relay.db'));
   db.pragma('journal_mode = WAL');
-  migrate(drizzle(db), { migrationsFolder: 'drizzle/server' });
+  migrateChecked(db, 'drizzle/server', 'The test database');
   const tx = new RowStore(db);
   let ids = 0;
   const h: Harness = {
@@ -95,7 +94,7 @@ export function createHarness(): Harness {
     },
     close() {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
   return h;

@@ -1,100 +1,77 @@
-// Bridge commands: sign-in/out, failures, attachments, contacts CSV, admin (adminCommands.ts).
-import type { CommandName, CommandResults, commandArgs } from '../../../shared/bridge';
-import type { AttachmentRef, Contact } from '../../../shared/schema';
-import { attachmentRefSchema } from '../../../shared/mutators/args';
-import type { z } from 'zod';
-import { RelayHttpError, relayFetch } from '../auth';
-import type { CoreImpl } from '../core';
-import { isAdminCommand, runAdminCommand } from './adminCommands';
+// Every bridge command: one handler per name of the contract (shared/bridge.ts `commandArgs`).
+// Sign-in/out, failures, attachments, contacts CSV here; admin commands in adminCommands.ts.
+import { commandArgs, type CommandHandlers, type CommandName, type CommandResults, type ParsedCommandArgs } from '../../../shared/bridge';
+import { httpApi, httpPath } from '../../../shared/http';
+import type { Contact } from '../../../shared/schema';
+import { RelayHttpError } from '../auth';
+import { adminCommands } from './adminCommands';
+import { authedFetch, signedIn, type CommandEnv } from './commandEnv';
 import { bridgeError } from './errors';
 import { contactsToCsv, IMPORT_BATCH, parseContactsCsv } from './csv';
 import { dismissFailure } from './failures';
 
-type Parsed<K extends CommandName> = z.output<(typeof commandArgs)[K]>;
+export type { CommandEnv } from './commandEnv';
 
-function signedIn(core: CoreImpl) {
-  const s = core.sessions.session;
-  const o = core.current;
-  if (!s || !o) throw bridgeError('signed_out', 'sign in first');
-  return { s, o };
-}
+export const commandHandlers: CommandHandlers<CommandEnv> = {
+  signIn: (env, a) => env.signIn(a.relayUrl, a.email, a.password),
+  signOut: async (env) => {
+    await env.signOut();
+    return null;
+  },
+  dismissFailure: async (env, a) => {
+    const { replica } = signedIn(env);
+    dismissFailure(replica.db, a.mutationId);
+    env.emit({ type: 'changed', tables: [], ids: ['failures'] });
+    return null;
+  },
+  uploadAttachment: async (env, a) => {
+    const r = httpApi.uploadAttachment;
+    const res = await authedFetch(env, r.path, {
+      method: r.method,
+      headers: { 'content-type': a.mime, 'x-filename': encodeURIComponent(a.name) },
+      body: Buffer.from(a.dataBase64, 'base64'),
+    });
+    return r.response.parse(await res.json());
+  },
+  attachmentData: async (env, a) => {
+    const r = httpApi.downloadAttachment;
+    const res = await authedFetch(env, httpPath(r, { id: a.id }), { method: r.method });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { mime: res.headers.get('content-type') ?? 'application/octet-stream', dataBase64: bytes.toString('base64') };
+  },
+  importContactsCsv: async (env, a) => {
+    const { rows, errors } = parseContactsCsv(a.csv);
+    let imported = 0;
+    for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
+      const batch = rows.slice(i, i + IMPORT_BATCH);
+      const r = await env.mutate('importContacts', { contacts: batch });
+      if (r.ok) imported += batch.length;
+      else errors.push({ line: 0, message: `contacts ${i + 1}–${i + batch.length} of the file were refused: ${r.message}` });
+    }
+    return { imported, errors };
+  },
+  exportContactsCsv: async (env) => {
+    const { replica } = signedIn(env);
+    const contacts: Contact[] = (replica.db.prepare('SELECT * FROM contacts ORDER BY name COLLATE NOCASE').all() as Record<string, unknown>[]).map((r) =>
+      replica.store.decode('contacts', r),
+    );
+    return { csv: contactsToCsv(contacts), count: contacts.length };
+  },
+  ...adminCommands,
+};
 
-async function authed(core: CoreImpl, path: string, init: RequestInit): Promise<Response> {
-  const { s } = signedIn(core);
-  const url = s.relayUrl + path;
-  const withToken = async (force: boolean) =>
-    relayFetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${await core.sessions.token(force)}` } });
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Validates the arguments with the contract's schema and runs the command's handler; relay HTTP refusals become bridge errors. */
+export async function runCommand<K extends CommandName>(env: CommandEnv, name: K, args: unknown): Promise<CommandResults[K]> {
+  if (!has(commandArgs, name)) throw bridgeError('unknown_command', `unknown command ${String(name)}`);
+  const parsed = commandArgs[name].safeParse(args ?? {});
+  if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
   try {
-    return await withToken(false);
-  } catch (e) {
-    if (e instanceof RelayHttpError && e.status === 401) return withToken(true);
-    throw e;
-  }
-}
-
-export async function runCommand<K extends CommandName>(core: CoreImpl, name: K, a: Parsed<K>): Promise<CommandResults[K]> {
-  try {
-    return (await run(core, name, a)) as CommandResults[K];
+    // zod's safeParse over commandArgs[K] loses the link to K; the data is that schema's output
+    return await commandHandlers[name](env, parsed.data as ParsedCommandArgs<K>);
   } catch (e) {
     if (e instanceof RelayHttpError) throw bridgeError(e.code, e.message);
     throw e;
   }
 }
-
-async function run<K extends CommandName>(core: CoreImpl, name: K, args: Parsed<K>): Promise<unknown> {
-  if (isAdminCommand(name)) {
-    signedIn(core);
-    return runAdminCommand((path, init) => authed(core, path, init), name, args as Parsed<typeof name>);
-  }
-  switch (name) {
-    case 'signIn': {
-      const a = args as Parsed<'signIn'>;
-      return core.signIn(a.relayUrl, a.email, a.password);
-    }
-    case 'signOut':
-      await core.signOut();
-      return null;
-    case 'dismissFailure': {
-      const { o } = signedIn(core);
-      dismissFailure(o.replica.db, (args as Parsed<'dismissFailure'>).mutationId);
-      core.emit({ type: 'changed', tables: [], ids: ['failures'] });
-      return null;
-    }
-    case 'uploadAttachment': {
-      const a = args as Parsed<'uploadAttachment'>;
-      const res = await authed(core, '/attachments', {
-        method: 'POST',
-        headers: { 'content-type': a.mime, 'x-filename': encodeURIComponent(a.name) },
-        body: Buffer.from(a.dataBase64, 'base64'),
-      });
-      return attachmentRefSchema.parse(await res.json()) satisfies AttachmentRef;
-    }
-    case 'attachmentData': {
-      const a = args as Parsed<'attachmentData'>;
-      const res = await authed(core, `/attachments/${a.id}`, { method: 'GET' });
-      const bytes = Buffer.from(await res.arrayBuffer());
-      return { mime: res.headers.get('content-type') ?? 'application/octet-stream', dataBase64: bytes.toString('base64') };
-    }
-    case 'importContactsCsv': {
-      const { rows, errors } = parseContactsCsv((args as Parsed<'importContactsCsv'>).csv);
-      let imported = 0;
-      for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
-        const batch = rows.slice(i, i + IMPORT_BATCH);
-        const r = await core.mutate('importContacts', { contacts: batch });
-        if (r.ok) imported += batch.length;
-        else errors.push({ line: 0, message: `contacts ${i + 1}–${i + batch.length} of the file were refused: ${r.message}` });
-      }
-      return { imported, errors };
-    }
-    case 'exportContactsCsv': {
-      const { o } = signedIn(core);
-      const contacts: Contact[] = (o.replica.db.prepare('SELECT * FROM contacts ORDER BY name COLLATE NOCASE').all() as Record<string, unknown>[]).map((r) =>
-        o.replica.store.decode('contacts', r),
-      );
-      return { csv: contactsToCsv(contacts), count: contacts.length };
-    }
-    default:
-      throw bridgeError('unknown_command', `unknown command ${String(name)}`);
-  }
-}
-

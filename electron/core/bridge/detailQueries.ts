@@ -5,7 +5,7 @@ import type { ChatDetail, ConversationDetail, Failure, Pending } from '../../../
 import type { Role, RowOf, TableName } from '../../../shared/schema';
 import type { RowStore } from '../../../shared/store/rowStore';
 import { failuresFor } from './failures';
-import { canArchive, canDeleteChat, canDeleteConversation, canManage, canMarkPaid, viewerFromTx } from '../../../shared/permissions';
+import { canDeleteChat, conversationRightsOf, viewerFromTx } from '../../../shared/permissions';
 
 const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -46,12 +46,7 @@ export function conversationDetail(db: Database.Database, store: RowStore, v: Vi
     failures: failuresFor(db, id),
     whatsappWindowClosesAt: lastWhatsApp.at === null ? null : lastWhatsApp.at + WHATSAPP_WINDOW_MS,
     // the relay's own predicates, so the UI offers only what will be accepted
-    permissions: {
-      canManage: canManage(actor, conversation),
-      canArchive: canArchive(actor, conversation),
-      canDelete: canDeleteConversation(actor),
-      canMarkPaid: canMarkPaid(actor),
-    },
+    permissions: conversationRightsOf(actor, conversation),
     otherConversations: others,
   };
 }

@@ -1,6 +1,7 @@
 // Team inbox, My inbox, Archived, Chats, and the unread counts.
 import type Database from 'better-sqlite3';
 import type { Counts, InboxItem, Page, QueryArgs } from '../../../shared/bridge';
+import { hasAdminRole } from '../../../shared/permissions';
 import type { Role } from '../../../shared/schema';
 import { chatItemColumns, convItemColumns, convItemJoins, toChatItem, toConvItem, type ChatItemRaw, type ConvItemRaw } from './listItems';
 
@@ -46,11 +47,11 @@ export function inbox(db: Database.Database, me: string, a: InboxArgs, role: Rol
   }
 }
 
-/** Team chats: admins see every chat the replica holds (scopes.canSeeChat: only admins
+/** Team chats: admins see every chat the replica holds (permissions.canSeeChat: only admins
  *  may delete one), members see theirs; each item says whether the viewer is in it. */
 function chatPage(db: Database.Database, me: string, a: InboxArgs, role: Role): Page<InboxItem> {
   const unread = a.unreadOnly ? ' AND unread = 1' : '';
-  const base = role === 'admin'
+  const base = hasAdminRole({ role })
     ? `SELECT ${chatItemColumns} FROM chats ch`
     : `SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me`;
   const total = (db.prepare(`SELECT count(*) AS n FROM (${base}) WHERE 1${unread}`).get({ me }) as { n: number }).n;

@@ -1,16 +1,19 @@
-// Every bridge query, answered from the replica.
+// Every bridge query: one handler per name of the contract (shared/bridge.ts `queryArgs`),
+// answered from the replica. The map is typed by the contract, so a missing handler or a
+// result of the wrong shape does not compile; tests also check every result at run time
+// against the result schemas of shared/bridgeResults.ts.
 import type Database from 'better-sqlite3';
-import type { QueryName, QueryResults } from '../../../shared/bridge';
-import { queryArgs } from '../../../shared/bridge';
+import { queryArgs, type ParsedQueryArgs, type QueryHandlers, type QueryName, type QueryResults, type Session, type SyncStatus } from '../../../shared/bridge';
 import type { Role } from '../../../shared/schema';
 import type { RowStore } from '../../../shared/store/rowStore';
-import type { z } from 'zod';
 import { allFailures } from './failures';
 import { contactsPage, contactWithConversations, allTags } from './contactQueries';
 import { chatDetail, conversationDetail } from './detailQueries';
+import { bridgeError } from './errors';
 import { counts, inbox } from './inboxQueries';
 import { search } from './searchQuery';
 
+/** The signed-in user's replica, as queries read it. */
 export interface QueryContext {
   db: Database.Database;
   store: RowStore;
@@ -18,53 +21,79 @@ export interface QueryContext {
   role: Role;
 }
 
-type Parsed<K extends QueryName> = z.output<(typeof queryArgs)[K]>;
-type ReplicaQuery = Exclude<QueryName, 'session' | 'syncStatus'>;
+/** What the core lends its query handlers. */
+export interface QueryEnv {
+  session(): Session | null;
+  syncStatus(): SyncStatus;
+  /** the replica of the signed-in user; throws `signed_out` when there is none */
+  replica(): QueryContext;
+}
 
-export function runQuery<K extends ReplicaQuery>(ctx: QueryContext, name: K, a: Parsed<K>): QueryResults[K] {
-  const { db, store, me } = ctx;
-  const viewer = { id: me, role: ctx.role };
-  const r = ((): unknown => {
-    switch (name) {
-      case 'directory':
-        return {
-          users: (db.prepare('SELECT * FROM users ORDER BY name COLLATE NOCASE').all() as Record<string, unknown>[]).map((x) => store.decode('users', x)),
-          groups: (db.prepare('SELECT * FROM groups ORDER BY name COLLATE NOCASE').all() as Record<string, unknown>[]).map((x) => store.decode('groups', x)),
-          memberships: (db.prepare('SELECT * FROM memberships').all() as Record<string, unknown>[]).map((x) => store.decode('memberships', x)),
-        };
-      case 'counts':
-        return counts(db, me);
-      case 'inbox':
-        return inbox(db, me, a as Parsed<'inbox'>, ctx.role);
-      case 'conversation':
-        return conversationDetail(db, store, viewer, (a as Parsed<'conversation'>).id);
-      case 'contacts':
-        return contactsPage(db, store, a as Parsed<'contacts'>);
-      case 'contact':
-        return contactWithConversations(db, store, me, (a as Parsed<'contact'>).id);
-      case 'tags':
-        return allTags(db);
-      case 'chat':
-        return chatDetail(db, store, viewer, (a as Parsed<'chat'>).id);
-      case 'search': {
-        const s = a as Parsed<'search'>;
-        return s.q.trim() ? search(db, s.q, s.limit) : [];
-      }
-      case 'failures':
-        return allFailures(db);
-      case 'broadcasts':
-        return (db.prepare('SELECT * FROM broadcasts ORDER BY created_at DESC').all() as Record<string, unknown>[]).map((x) => store.decode('broadcasts', x));
-      case 'broadcast': {
-        const b = store.get('broadcasts', (a as Parsed<'broadcast'>).id);
-        if (!b) return null;
-        const rows = db
-          .prepare('SELECT r.*, COALESCE(k.name, \'\') AS contact_name FROM broadcast_recipients r LEFT JOIN contacts k ON k.id = r.contact_id WHERE r.broadcast_id = ? ORDER BY contact_name COLLATE NOCASE')
-          .all(b.id) as (Record<string, unknown> & { contact_name: string })[];
-        return { broadcast: b, recipients: rows.map((x) => ({ ...store.decode('broadcastRecipients', x), contactName: x.contact_name })) };
-      }
-      default:
-        throw new Error(`unknown query ${String(name)}`);
-    }
-  })();
-  return r as QueryResults[K];
+const rows = (db: Database.Database, sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as Record<string, unknown>[];
+
+export const queryHandlers: QueryHandlers<QueryEnv> = {
+  session: (env) => env.session(),
+  syncStatus: (env) => env.syncStatus(),
+  directory: (env) => {
+    const { db, store } = env.replica();
+    return {
+      users: rows(db, 'SELECT * FROM users ORDER BY name COLLATE NOCASE').map((x) => store.decode('users', x)),
+      groups: rows(db, 'SELECT * FROM groups ORDER BY name COLLATE NOCASE').map((x) => store.decode('groups', x)),
+      memberships: rows(db, 'SELECT * FROM memberships').map((x) => store.decode('memberships', x)),
+    };
+  },
+  counts: (env) => {
+    const { db, me } = env.replica();
+    return counts(db, me);
+  },
+  inbox: (env, a) => {
+    const { db, me, role } = env.replica();
+    return inbox(db, me, a, role);
+  },
+  conversation: (env, a) => {
+    const { db, store, me, role } = env.replica();
+    return conversationDetail(db, store, { id: me, role }, a.id);
+  },
+  contacts: (env, a) => {
+    const { db, store } = env.replica();
+    return contactsPage(db, store, a);
+  },
+  contact: (env, a) => {
+    const { db, store, me } = env.replica();
+    return contactWithConversations(db, store, me, a.id);
+  },
+  tags: (env) => allTags(env.replica().db),
+  chat: (env, a) => {
+    const { db, store, me, role } = env.replica();
+    return chatDetail(db, store, { id: me, role }, a.id);
+  },
+  search: (env, a) => {
+    const { db } = env.replica();
+    return a.q.trim() ? search(db, a.q, a.limit) : [];
+  },
+  failures: (env) => allFailures(env.replica().db),
+  broadcasts: (env) => {
+    const { db, store } = env.replica();
+    return rows(db, 'SELECT * FROM broadcasts ORDER BY created_at DESC').map((x) => store.decode('broadcasts', x));
+  },
+  broadcast: (env, a) => {
+    const { db, store } = env.replica();
+    const b = store.get('broadcasts', a.id);
+    if (!b) return null;
+    const recipients = db
+      .prepare('SELECT r.*, COALESCE(k.name, \'\') AS contact_name FROM broadcast_recipients r LEFT JOIN contacts k ON k.id = r.contact_id WHERE r.broadcast_id = ? ORDER BY contact_name COLLATE NOCASE')
+      .all(b.id) as (Record<string, unknown> & { contact_name: string })[];
+    return { broadcast: b, recipients: recipients.map((x) => ({ ...store.decode('broadcastRecipients', x), contactName: x.contact_name })) };
+  },
+};
+
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Validates the arguments with the contract's schema and runs the query's handler. */
+export function runQuery<K extends QueryName>(env: QueryEnv, name: K, args: unknown): QueryResults[K] {
+  if (!has(queryArgs, name)) throw bridgeError('unknown_query', `unknown query ${String(name)}`);
+  const parsed = queryArgs[name].safeParse(args ?? {});
+  if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
+  // zod's safeParse over queryArgs[K] loses the link to K; the data is that schema's output
+  return queryHandlers[name](env, parsed.data as ParsedQueryArgs<K>);
 }

@@ -11,7 +11,11 @@ const Database = require(workerData.sqlite);
 const db = new Database(workerData.path, { fileMustExist: true });
 let failures = 0;
 const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); failures = 0; }
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    failures = 0;
+    if (r && r.log > 0 && r.log === r.checkpointed) parentPort.postMessage('complete');
+  }
   catch { if (++failures === 3) parentPort.postMessage('failing'); }
 };
 const timer = setInterval(checkpoint, workerData.everyMs);
@@ -45,6 +49,15 @@ export class Checkpointer {
     });
   }
 
+  /** Called after each checkpoint that copied the whole WAL into the database (tests wait on it). */
+  onComplete(fn: () => void): () => void {
+    const l = (m: unknown) => {
+      if (m === 'complete') fn();
+    };
+    this.worker.on('message', l);
+    return () => this.worker.off('message', l);
+  }
+
   /** Starts the worker; null when it cannot run here (then keep automatic checkpoints). */
   static async start(path: string, everyMs = 1000): Promise<Checkpointer | null> {
     if (process.env.PARLEY_NO_CHECKPOINT_WORKER) return null;
@@ -69,7 +82,11 @@ export class Checkpointer {
     }
   }
 
-  close(): void {
+  /** Asks the worker to checkpoint once more and close its connection; resolves when it has exited. */
+  close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.ref(); // the worker is unref'd while it runs: keep the process alive until it has closed its connection
     this.worker.postMessage('close');
+    return exited;
   }
 }

@@ -13,6 +13,11 @@ export const meta = sqliteTable('meta', {
   cookie: integer('cookie'),
   nextMutationId: integer('next_mutation_id').notNull().default(1),
   lastSyncedAt: integer('last_synced_at'),
+  /**
+   * Tables the relay sent that this build did not know (JSON array; protocol 2 clients skip
+   * them). A later build that knows one of them refetches everything once (see Replica.open).
+   */
+  skippedTables: text('skipped_tables'),
 });
 
 /** Mutations applied locally and not yet acknowledged by the relay, in id order. */

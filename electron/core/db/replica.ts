@@ -1,9 +1,8 @@
 // The local replica: one better-sqlite3 writer connection per database file, WAL,
 // migrated with drizzle's migrator from drizzle/client/.
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, rmSync } from 'node:fs';
+import { migrateChecked } from '../../../drizzle/migrations';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RowStore } from '../../../shared/store/rowStore';
@@ -52,7 +51,12 @@ export class Replica {
     // rows restricted away (scope deletes) must not linger in free pages or cells: deleted
     // content is overwritten with zeros; scrub() then empties the WAL of the old frames
     this.db.pragma('secure_delete = ON');
-    migrate(drizzle(this.db), { migrationsFolder: migrationsDir });
+    try {
+      migrateChecked(this.db, migrationsDir, 'This replica');
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     // FTS5 otherwise keeps deleted terms in old segments behind delete markers
     for (const fts of ['messages_fts', 'notes_fts', 'contacts_fts']) {
       this.db.prepare(`INSERT INTO "${fts}"("${fts}", rank) VALUES ('secure-delete', 1)`).run();
@@ -91,15 +95,58 @@ export class Replica {
     this.db.prepare('UPDATE meta SET cookie = ?, last_synced_at = COALESCE(?, last_synced_at) WHERE id = 1').run(cookie, at);
   }
 
+  /** A newer relay sent rows of a table this build does not know (protocol 2 clients skip them). */
+  noteSkippedTable(table: string): void {
+    const r = this.db.prepare('SELECT skipped_tables AS s FROM meta WHERE id = 1').get() as { s: string | null } | undefined;
+    if (!r) return;
+    const skipped = new Set(r.s ? (JSON.parse(r.s) as string[]) : []);
+    if (skipped.has(table)) return;
+    skipped.add(table);
+    this.db.prepare('UPDATE meta SET skipped_tables = ? WHERE id = 1').run(JSON.stringify([...skipped]));
+  }
+
+  /**
+   * True once when this build knows a table an older build skipped: the replica misses those
+   * rows, so the caller refetches everything (wipeSynced).
+   */
+  takeNowKnownSkippedTables(known: readonly string[]): boolean {
+    const r = this.db.prepare('SELECT skipped_tables AS s FROM meta WHERE id = 1').get() as { s: string | null } | undefined;
+    if (!r?.s) return false;
+    const skipped = JSON.parse(r.s) as string[];
+    const still = skipped.filter((t) => !known.includes(t));
+    if (still.length === skipped.length) return false;
+    this.db.prepare('UPDATE meta SET skipped_tables = ? WHERE id = 1').run(still.length ? JSON.stringify(still) : null);
+    return true;
+  }
+
   setRole(role: Role): void {
     this.db.prepare('UPDATE meta SET role = ? WHERE id = 1').run(role);
   }
 
   private checkpointer: Checkpointer | null = null;
+  private checkpointerStarting: Promise<void> | null = null;
+  private workerClosed: Promise<void> = Promise.resolve();
   private closed = false;
 
   /** Moves WAL checkpoints to a worker thread (automatic checkpoints stay on if it cannot start). */
-  async startCheckpointer(): Promise<void> {
+  startCheckpointer(): Promise<void> {
+    this.checkpointerStarting ??= this.runCheckpointer();
+    return this.checkpointerStarting;
+  }
+
+  /** Resolves after the checkpoint worker next copies the whole WAL into the database. */
+  nextCompleteCheckpoint(): Promise<void> {
+    const c = this.checkpointer;
+    if (!c) return Promise.reject(new Error('no checkpoint worker'));
+    return new Promise((resolve) => {
+      const off = c.onComplete(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+
+  private async runCheckpointer(): Promise<void> {
     const c = await Checkpointer.start(this.path);
     if (!c) return;
     if (this.closed) return c.close();
@@ -143,9 +190,24 @@ export class Replica {
 
   close(): void {
     this.closed = true;
-    this.checkpointer?.close();
+    if (this.checkpointer) this.workerClosed = this.checkpointer.close();
     this.checkpointer = null;
     if (this.db.open) this.db.close();
+  }
+
+  /** Resolves when every connection to the file is closed, the checkpoint worker's included. */
+  async whenClosed(): Promise<void> {
+    await this.checkpointerStarting;
+    await this.workerClosed;
+  }
+
+  /** A damaged database is renamed (with its WAL) to `<name>.damaged-<time>`, never deleted. */
+  static setAside(path: string): string {
+    const to = `${path}.damaged-${Date.now()}`;
+    for (const suffix of ['', '-wal', '-shm', '-journal']) {
+      if (existsSync(path + suffix)) renameSync(path + suffix, to + suffix);
+    }
+    return to;
   }
 
   /** Removes the database and its WAL files. */

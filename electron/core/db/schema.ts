@@ -1,5 +1,5 @@
 // Replica schema: the synced tables plus client-only tables (meta, outbox, undo log,
-// failures, index tables). Migrations: drizzle/client/ (FTS and triggers: triggers.sql,
-// added as a custom migration by `npm run db:generate:client`).
+// failures, index tables). Migrations: drizzle/client/, append-only (FTS and triggers live in
+// custom SQL migrations, 0001_fts_triggers.sql; see docs/ARCHITECTURE.md "Schema changes").
 export * from '../../../shared/schema';
 export * from './localSchema';

@@ -2,7 +2,10 @@
 // ≤ 100 a batch), apply pokes through the engine, reset, liveness and reconnect.
 import WebSocket from 'ws';
 import { uuidv7 } from 'uuidv7';
-import { downFrame, MAX_FRAME_BYTES, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type DownFrame, type PokeFrame, type WelcomeFrame } from '../../../shared/protocol/index';
+import {
+  MAX_FRAME_BYTES, MAX_PUSH_MUTATIONS, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, parseDownFrame,
+  type DownFrame, type PokeFrame, type WelcomeFrame,
+} from '../../../shared/protocol/index';
 import type { SyncState } from '../../../shared/bridge';
 import type { MutationEngine, OutboxRow, PokeOutcome } from '../engine/engine';
 import type { Replica } from '../db/replica';
@@ -23,9 +26,15 @@ export interface SyncClientOptions {
   onAuthLost(kind: 'deactivated' | 'expired', message: string): void;
   /** the relay's welcome (organisation name…) */
   onWelcome?(f: WelcomeFrame): void;
+  /** the relay no longer serves this version of Parley (client_too_old): stop and ask for an update */
+  onOutdated?(message: string, minVersion: number | null): void;
+  /** logs what a newer relay sent that this build does not know (once per kind) */
+  log?(message: string): void;
   pingIntervalMs?: number;
   /** rows per applied chunk of a large poke: keeps the event loop responsive */
   chunkRows?: number;
+  /** extra socket options per connection (Electron: the system proxy's agent, the OS certificates) */
+  connectOptions?(wsUrl: string): Promise<WebSocket.ClientOptions>;
 }
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
@@ -50,6 +59,9 @@ export class SyncClient {
   private queue: Promise<void> = Promise.resolve();
   private forceRefresh = false;
   private backfilling = false;
+  /** the version said in hello: lowered when an older relay answers protocol_version */
+  private helloVersion = PROTOCOL_VERSION;
+  private readonly ignoredKinds = new Set<string>();
   state: SyncState = 'offline';
   lastError: string | null = null;
 
@@ -108,8 +120,14 @@ export class SyncClient {
       if (err.status === 401) return this.authLost('expired', 'your session has expired: sign in again');
       return this.scheduleReconnect(err.message ?? 'cannot reach the relay');
     }
+    let extra: WebSocket.ClientOptions;
+    try {
+      extra = (await this.o.connectOptions?.(this.o.wsUrl)) ?? {};
+    } catch (e) {
+      return this.scheduleReconnect(`cannot resolve the network route to the relay (${(e as Error).message})`);
+    }
     if (this.stopped) return;
-    const ws = new WebSocket(this.o.wsUrl, { maxPayload: MAX_FRAME_BYTES * 2 });
+    const ws = new WebSocket(this.o.wsUrl, { ...extra, maxPayload: MAX_FRAME_BYTES * 2 });
     this.ws = ws;
     this.welcomed = false;
     this.inFlight = null;
@@ -119,7 +137,11 @@ export class SyncClient {
       const minPending = this.o.engine.outbox(0, 1)[0]?.id;
       const lastMutationId = minPending !== undefined ? minPending - 1 : meta.nextMutationId - 1;
       this.initial = meta.cookie === null;
-      ws.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, clientId: meta.clientId, token, cookie: meta.cookie, lastMutationId }));
+      ws.send(JSON.stringify({
+        type: 'hello', protocolVersion: this.helloVersion, clientId: meta.clientId, token, cookie: meta.cookie, lastMutationId,
+        // every result up to here is recorded (failures) or acknowledged: the relay may forget them
+        ...(this.helloVersion >= 2 ? { handledUpTo: lastMutationId } : {}),
+      }));
       this.lastSeen = Date.now();
       const every = this.o.pingIntervalMs ?? 15_000;
       this.pingTimer = setInterval(() => {
@@ -132,9 +154,11 @@ export class SyncClient {
       this.lastSeen = Date.now();
       let frame: DownFrame;
       try {
-        const parsed = downFrame.safeParse(JSON.parse((data as Buffer).toString()));
-        if (!parsed.success) return; // a frame we cannot trust is ignored, never applied
-        frame = parsed.data;
+        // tolerant (protocol 2): what a newer relay adds is left out, what is left is validated
+        const parsed = parseDownFrame(JSON.parse((data as Buffer).toString()));
+        this.noteIgnored(parsed.ignored);
+        if (!parsed.ok) return; // a frame we cannot trust is ignored, never applied
+        frame = parsed.frame;
       } catch {
         return;
       }
@@ -159,6 +183,16 @@ export class SyncClient {
     ws.on('error', (e) => {
       this.lastError = e.message.startsWith('connect') ? 'cannot reach the relay' : e.message;
     });
+  }
+
+  /** Logged once per kind; skipped tables are remembered so a build that knows them refetches. */
+  private noteIgnored(ignored: string[]): void {
+    for (const what of ignored) {
+      if (this.ignoredKinds.has(what)) continue;
+      this.ignoredKinds.add(what);
+      this.o.log?.(`sync: ignored ${what} from a newer relay`);
+      if (what.startsWith('table ')) this.o.replica.noteSkippedTable(what.slice('table '.length));
+    }
   }
 
   private authLost(kind: 'deactivated' | 'expired', message: string): void {
@@ -186,6 +220,9 @@ export class SyncClient {
         this.o.onWelcome?.(f);
         // the relay forgot mutations it had acknowledged: its database was restored or replaced
         if (f.lastMutationId < this.o.engine.acknowledgedUpTo()) return this.relayLostHistory(ws);
+        // refusals whose pushResult was lost with an earlier connection: recorded before the
+        // catch-up poke drops those mutations from the outbox
+        if (f.rejected?.length) this.recordRejections(f.rejected);
         this.welcomed = true;
         this.attempt = 0;
         this.pushedUpTo = f.lastMutationId;
@@ -196,15 +233,7 @@ export class SyncClient {
       case 'poke':
         return this.applyPoke(f);
       case 'pushResult': {
-        const batch = this.inFlight ?? [];
-        const byId = new Map(batch.map((r) => [r.id, r]));
-        const rejected = f.results
-          .filter((r) => r.status === 'rejected')
-          .flatMap((r) => {
-            const row = byId.get(r.id);
-            return row ? [{ row, code: r.code ?? 'internal', message: r.message ?? 'refused by the relay' }] : [];
-          });
-        if (rejected.length) this.o.onRejected(rejected);
+        this.recordRejections(f.results, this.inFlight ?? []);
         const maxId = Math.max(this.pushedUpTo, ...f.results.map((r) => r.id));
         this.pushedUpTo = maxId;
         this.inFlight = null;
@@ -227,6 +256,18 @@ export class SyncClient {
           return;
         }
         if (f.code === 'deactivated') return this.authLost('deactivated', 'your account has been deactivated');
+        if (f.code === 'client_too_old') return this.outdated(f.message, f.minVersion ?? null);
+        if (f.code === 'protocol_version') {
+          // an older relay: say hello again in a version it serves, if this build still speaks it
+          const next = Math.min(this.helloVersion - 1, f.maxVersion ?? this.helloVersion - 1);
+          if (next >= MIN_PROTOCOL_VERSION) {
+            this.helloVersion = next;
+            this.attempt = 0;
+            ws.close();
+            return;
+          }
+          return this.outdated('this relay is older than this Parley: ask IT to update the relay', null);
+        }
         if (f.code === 'mutation_order') return this.relayLostHistory(ws); // a gap we did not make: same cure
         this.lastError = `relay error: ${f.message}`;
         // a push in flight may never be answered now (e.g. 'internal': the relay could not write):
@@ -237,6 +278,27 @@ export class SyncClient {
       case 'pong':
         return;
     }
+  }
+
+  /** Refusals (pushResult, or welcome.rejected) of mutations still in the outbox become failures. */
+  private recordRejections(results: { id: number; status: string; code?: string; message?: string }[], batch?: OutboxRow[]): void {
+    const refused = results.filter((r) => r.status === 'rejected');
+    if (!refused.length) return;
+    const rows = batch ?? this.o.engine.outbox(Math.min(...refused.map((r) => r.id)) - 1, MAX_PUSH_MUTATIONS * 100);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const rejected = refused.flatMap((r) => {
+      const row = byId.get(r.id);
+      return row ? [{ row, code: r.code ?? 'internal', message: r.message ?? 'refused by the relay' }] : [];
+    });
+    if (rejected.length) this.o.onRejected(rejected);
+  }
+
+  private outdated(message: string, minVersion: number | null): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.ws?.terminate();
+    this.setState('outdated', message);
+    this.o.onOutdated?.(message, minVersion);
   }
 
   /**

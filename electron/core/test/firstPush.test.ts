@@ -46,17 +46,17 @@ async function oneRound(when: When): Promise<void> {
     if (when === 'midCatchUp') {
       // as soon as the replica knows its user (a local write can run), usually well before the
       // 3,000-row catch-up has been applied: the mutation lands between chunks
-      await waitFor(() => alice.impl.current?.replica.store.get('users', org.alice.id) !== undefined, 'own user row', 5_000);
+      await waitFor(() => alice.impl.current?.replica.store.get('users', org.alice.id) !== undefined, 'own user row', 30_000);
       written.push(await writeChat(alice));
     }
-    await waitFor(async () => (await alice.query('syncStatus', {})).state === 'online', 'online', 5_000);
+    await waitFor(async () => (await alice.query('syncStatus', {})).state === 'online', 'online', 30_000);
     written.push(await writeChat(alice)); // and once more right after online
     const store = org.relay.services.engine.store;
-    await waitFor(() => written.every((id) => store.get('chatMessages', id) !== undefined), `chat messages at the relay (${when})`, 5_000);
-    await waitFor(async () => (await alice.query('syncStatus', {})).pending === 0, `pending drops to 0 (${when})`, 5_000);
+    await waitFor(() => written.every((id) => store.get('chatMessages', id) !== undefined), `chat messages at the relay (${when})`, 30_000);
+    await waitFor(async () => (await alice.query('syncStatus', {})).pending === 0, `pending drops to 0 (${when})`, 30_000);
   } finally {
     await alice.close();
-    rmSync(alice.dataDir, { recursive: true, force: true });
+    rmSync(alice.dataDir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -77,22 +77,22 @@ describe('a push the relay could not answer', () => {
     const other = new Database(join(org.relay.services.dataDir, 'relay.sqlite'));
     try {
       await alice.command('signIn', { relayUrl: org.relay.httpUrl, email: 'alice@test.parley', password: org.password });
-      await waitFor(async () => (await alice.query('syncStatus', {})).state === 'online', 'online', 5_000);
+      await waitFor(async () => (await alice.query('syncStatus', {})).state === 'online', 'online', 30_000);
       other.exec('BEGIN IMMEDIATE');
       const first = await writeChat(alice);
       // the relay failed the push (an internal error frame, no pushResult)
-      await waitFor(() => alice.impl.current?.sync.lastError?.includes('internal') === true || alice.impl.current?.sync.state !== 'online', 'the relay to fail the push', 5_000);
+      await waitFor(() => alice.impl.current?.sync.lastError?.includes('internal') === true || alice.impl.current?.sync.state !== 'online', 'the relay to fail the push', 30_000);
       other.exec('COMMIT');
       const second = await writeChat(alice);
       const store = org.relay.services.engine.store;
-      await waitFor(() => [first, second].every((id) => store.get('chatMessages', id) !== undefined), 'chat messages at the relay', 10_000);
-      await waitFor(async () => (await alice.query('syncStatus', {})).pending === 0, 'pending drops to 0', 5_000);
+      await waitFor(() => [first, second].every((id) => store.get('chatMessages', id) !== undefined), 'chat messages at the relay', 30_000);
+      await waitFor(async () => (await alice.query('syncStatus', {})).pending === 0, 'pending drops to 0', 30_000);
     } finally {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();
       relayDb.pragma('busy_timeout = 5000');
       await alice.close();
-      rmSync(alice.dataDir, { recursive: true, force: true });
+      rmSync(alice.dataDir, { recursive: true, force: true, maxRetries: 5 });
     }
   }, 30_000);
 });

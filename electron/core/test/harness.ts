@@ -1,13 +1,18 @@
 // Integration harness: cores against a real relay, and waiting for quiescence.
 import { join } from 'node:path';
+import type { QueryArgs, QueryName } from '../../../shared/bridge';
+import { checkQueryResult } from '../../../shared/bridgeResults';
 import { createCore, FileSecretStore, type Core } from '../index';
 import type { CoreImpl } from '../core';
 import { tempDir } from './helpers';
 
 export type TestCore = Core & { readonly impl: CoreImpl; dataDir: string };
 
+/** A core whose every query result is checked against the contract's result schemas (shared/bridgeResults.ts). */
 export function newCore(dataDir = tempDir()): TestCore {
   const core = createCore({ dataDir, secretStore: new FileSecretStore(join(dataDir, 'secrets.json')), pingIntervalMs: 2000 });
+  const query = core.query.bind(core);
+  core.query = async <K extends QueryName>(name: K, args: QueryArgs<K>) => checkQueryResult(name, await query(name, args));
   return Object.assign(core, { dataDir });
 }
 

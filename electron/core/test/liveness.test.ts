@@ -6,6 +6,7 @@ import { MutationEngine } from '../engine/engine';
 import { SyncClient } from '../sync/syncClient';
 import { tempDir, tinyRegistry } from './helpers';
 import { waitFor } from './harness';
+import { PROTOCOL_VERSION } from '../../../shared/protocol/index';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -42,7 +43,7 @@ describe('sync liveness', () => {
     cleanup.push(() => client.stop());
     client.start();
     await waitFor(() => connections >= 2, 'a second connection after the silent one was dropped', 10_000);
-    expect(hellos[0]).toMatchObject({ type: 'hello', protocolVersion: 1, clientId: 'c1', cookie: null, lastMutationId: 0 });
+    expect(hellos[0]).toMatchObject({ type: 'hello', protocolVersion: PROTOCOL_VERSION, clientId: 'c1', cookie: null, lastMutationId: 0 });
     expect(hellos.some((h) => (h as { type: string }).type === 'ping')).toBe(true);
     expect(states).toContain('offline');
     expect(states.at(0)).toBe('connecting');

@@ -42,7 +42,7 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
   const port = org.relay.port;
   const names = o.users ?? ['admin', 'alice', 'bob', 'carol'];
   const actors: Actor[] = [];
-  const created: { actor: Actor; mutationId: number; table: 'messages' | 'notes'; id: string; convId: string; routed: boolean }[] = [];
+  const created: { actor: Actor; mutationId: number; table: 'messages' | 'notes'; id: string }[] = [];
   const unarchived = new Set<string>();
   const log = o.log ?? (() => undefined);
   try {
@@ -72,11 +72,11 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
       } else if (r < 0.3 && conv) {
         const id = uuidv7();
         const res = await mutate('sendMessage', { id, conversationId: conv.id, contactId: conv.contactId, groupId: conv.groupId, channel: 'sms', body: `reply ${step}` });
-        if (res.ok) created.push({ actor: a, mutationId: res.mutationId, table: 'messages', id, convId: conv.id, routed: conv.status !== 'open' });
+        if (res.ok) created.push({ actor: a, mutationId: res.mutationId, table: 'messages', id });
       } else if (r < 0.4 && conv) {
         const id = uuidv7();
         const res = await mutate('addNote', { id, conversationId: conv.id, body: `note ${step}` });
-        if (res.ok) created.push({ actor: a, mutationId: res.mutationId, table: 'notes', id, convId: conv.id, routed: false });
+        if (res.ok) created.push({ actor: a, mutationId: res.mutationId, table: 'notes', id });
       } else if (r < 0.52 && conv) {
         const ms = members(conv.groupId);
         const visibleTo = rnd() < 0.5 ? null : (() => { const s = subset(ms); return s.length ? s : [pick(ms)]; })();
@@ -147,13 +147,18 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
       const acked = org.relay.services.engine.client(meta.clientId)?.lastMutationId ?? 0;
       if (acked !== meta.nextMutationId - 1) throw new Error(`seed ${seed}: ${a.name} relay acknowledged ${acked} of ${meta.nextMutationId - 1}`);
     }
+    // Where did the relay put each row? A row that is gone without a refusal is explained only
+    // by the relay's own record: a tombstone whose scope is a conversation an admin deleted
+    // (wherever the relay routed it: a reply to an archived conversation lands in another one).
+    const tombstone = rel.db.prepare('SELECT scope FROM tombstones WHERE table_name = ? AND row_id = ?');
     for (const c of created) {
       const refused = (await c.actor.core.query('failures', {})).some((f) => f.mutationId === c.mutationId);
       const row = rel.store.get(c.table, c.id);
-      // gone without a refusal only when an admin deleted its conversation afterwards (a send to an
-      // archived conversation is routed to another one, which may have been deleted too)
-      const explained = c.routed || rel.store.get('conversations', c.convId) === undefined;
-      if (!refused && !row && !explained) throw new Error(`seed ${seed}: acknowledged ${c.table}/${c.id} of ${c.actor.name} is lost`);
+      const t = tombstone.get(c.table, c.id) as { scope: string } | undefined;
+      const deletedWith = t?.scope.startsWith('conv:') && rel.store.get('conversations', t.scope.slice('conv:'.length)) === undefined;
+      if (!refused && !row && !deletedWith) {
+        throw new Error(`seed ${seed}: acknowledged ${c.table}/${c.id} of ${c.actor.name} is lost (${t ? `tombstone in ${t.scope}, which still exists` : 'no tombstone: never written or deleted without a trace'})`);
+      }
       if (refused && row) throw new Error(`seed ${seed}: refused ${c.table}/${c.id} was applied`);
     }
   } finally {

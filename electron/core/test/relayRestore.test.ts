@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const c of cores.splice(0)) await c.close();
   await org?.relay.close();
   org = null;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('organisation name', () => {

@@ -1,7 +1,8 @@
 // What a user may see on the relay, computed independently of the relay's sync code
-// from shared/scopes predicates, and a table-by-table comparison with a replica.
+// from shared/permissions predicates, and a table-by-table comparison with a replica.
 import type Database from 'better-sqlite3';
-import { canSeeChat, canSeeConversation, canSeeGroup, scopeOf, type Viewer } from '../../../shared/scopes';
+import { canSeeChat, canSeeConversation, canSeeGroup, type Viewer } from '../../../shared/permissions';
+import { scopeOf } from '../../../shared/scopes';
 import { tableNames, type RowOf, type TableName } from '../../../shared/schema';
 import type { RowStore } from '../../../shared/store/rowStore';
 

@@ -25,6 +25,8 @@ export function describeSync(s: SyncStatus | undefined, hostUp: boolean): { labe
       return { label: `Connecting${waiting}`, tone: 'busy' };
     case 'offline':
       return { label: `Offline${waiting}`, tone: 'off' };
+    case 'outdated':
+      return { label: `Update needed${waiting}`, tone: 'off' };
     default:
       return { label: 'Signed out', tone: 'off' };
   }

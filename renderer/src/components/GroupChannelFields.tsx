@@ -1,5 +1,6 @@
 // "From team" and "Channel" pickers, shared by every form that starts outbound messages.
-import type { Channel, Group } from '../../../shared/schema';
+import { canSendInGroup, sessionViewer } from '../../../shared/permissions';
+import type { Channel, Group, Role } from '../../../shared/schema';
 
 export function GroupChannelFields(props: {
   idPrefix: string;
@@ -36,8 +37,9 @@ export function GroupChannelFields(props: {
 /** Teams a user may send from: all for admins, their memberships otherwise. */
 export function sendableGroups(
   dir: { groups: Group[]; memberships: { groupId: string; userId: string }[] },
-  session: { role: string; userId: string } | null | undefined,
+  session: { role: Role; userId: string } | null | undefined,
 ): Group[] {
-  if (session?.role === 'admin') return dir.groups;
-  return dir.groups.filter((g) => dir.memberships.some((m) => m.groupId === g.id && m.userId === session?.userId));
+  if (!session) return [];
+  const me = sessionViewer(session, dir.memberships);
+  return dir.groups.filter((g) => canSendInGroup(me, g.id));
 }

@@ -1,10 +1,13 @@
 // Left navigation: inboxes with unread counts, other views, connection state.
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import clsx from 'clsx';
-import { Archive, Settings, RadioTower, Contact, Inbox, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, Users, LogOut, Keyboard } from 'lucide-react';
+import { Settings, RadioTower, Contact, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, LogOut, Keyboard } from 'lucide-react';
 import type { Session } from '../../../shared/bridge';
+import { canAdminister, canSeeGroup, sessionViewer } from '../../../shared/permissions';
+import type { Role } from '../../../shared/schema';
 import { handleBridgeEvent, useBridgeQuery } from '../lib/queries';
 import { useDirectory } from '../lib/directory';
+import { conversationViewNames, conversationViews } from '../lib/views';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi, type View } from '../state/ui';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -42,13 +45,15 @@ function NavItem({ view, icon, label, count, indent }: { view: View; icon?: Reac
   );
 }
 
+const roleLabel = { admin: 'Admin', agent: 'Agent' } as const satisfies Record<Role, string>;
 const themeCycle = { system: 'light', light: 'dark', dark: 'system' } as const;
 
 export function Sidebar({ session }: { session: Session }) {
   const counts = useBridgeQuery('counts', {}).data;
   const dir = useDirectory();
   const { theme, setTheme, openDialog } = useUi(useShallow((s) => ({ theme: s.theme, setTheme: s.setTheme, openDialog: s.openDialog })));
-  const myGroups = session.role === 'admin' ? dir.groups : dir.groups.filter((g) => dir.memberships.some((m) => m.groupId === g.id && m.userId === session.userId));
+  const me = sessionViewer(session, dir.memberships);
+  const myGroups = dir.groups.filter((g) => canSeeGroup(me, g.id));
   const ThemeIcon = theme === 'dark' ? Moon : theme === 'light' ? Sun : Monitor;
 
   const signOut = async () => {
@@ -72,7 +77,7 @@ export function Sidebar({ session }: { session: Session }) {
         <Avatar id={session.userId} name={session.name} size="lg" />
         <div className="grow">
           <div className="ellipsis strong">{session.name}</div>
-          <div className="ellipsis xs faint">{session.role === 'admin' ? 'Admin' : 'Agent'} · {session.email}</div>
+          <div className="ellipsis xs faint">{roleLabel[session.role]} · {session.email}</div>
         </div>
       </div>
       <button type="button" className="search-trigger" onClick={() => openDialog({ kind: 'palette' })}>
@@ -81,17 +86,21 @@ export function Sidebar({ session }: { session: Session }) {
         <kbd aria-hidden="true">Ctrl K</kbd>
       </button>
       <div className="nav scroll">
-        <NavItem view={{ kind: 'inbox', inbox: 'mine', groupId: null }} icon={<Inbox size={16} />} label="My inbox" count={counts?.mine} />
-        <NavItem view={{ kind: 'inbox', inbox: 'team', groupId: null }} icon={<Users size={16} />} label="Team inbox" count={counts?.teamAll} />
-        {myGroups.map((g) => (
-          <NavItem key={g.id} indent view={{ kind: 'inbox', inbox: 'team', groupId: g.id }} label={g.name} count={counts?.team[g.id]} />
-        ))}
-        <NavItem view={{ kind: 'inbox', inbox: 'archived', groupId: null }} icon={<Archive size={16} />} label="Archived" />
+        {conversationViewNames.map((inbox) => {
+          const v = conversationViews[inbox];
+          return (
+            <Fragment key={inbox}>
+              <NavItem view={{ kind: 'inbox', inbox, groupId: null }} icon={<v.icon size={16} />} label={v.label} count={counts && v.count?.(counts)} />
+              {v.perGroup &&
+                myGroups.map((g) => <NavItem key={g.id} indent view={{ kind: 'inbox', inbox, groupId: g.id }} label={g.name} count={counts?.team[g.id]} />)}
+            </Fragment>
+          );
+        })}
         <div className="nav-sep" />
         <NavItem view={{ kind: 'chats' }} icon={<MessageCircle size={16} />} label="Team chat" count={counts?.chats} />
         <NavItem view={{ kind: 'contacts' }} icon={<Contact size={16} />} label="Contacts" />
         <NavItem view={{ kind: 'broadcast' }} icon={<Megaphone size={16} />} label="Broadcast" />
-        {session.role === 'admin' && (
+        {canAdminister(me) && (
           <>
             <NavItem view={{ kind: 'settings' }} icon={<Settings size={16} />} label="Teams and people" />
             <NavItem view={{ kind: 'channels' }} icon={<RadioTower size={16} />} label="Channels and payments" />

@@ -5,7 +5,7 @@ import type { BridgeEvent, QueryArgs, QueryName, QueryResults } from '../../../s
 import { getBridge } from '../../bridge';
 import { affects } from './queries.logic';
 
-export { affects, queryTables } from './queries.logic';
+export { affects } from './queries.logic';
 
 export const queryClient = new QueryClient({
   defaultOptions: {

@@ -1,9 +1,10 @@
 // UI state that is not data: where the user is, what is selected, theme, drafts.
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
+import type { ConversationViewName } from '../../../shared/bridge';
 
 export type View =
-  | { kind: 'inbox'; inbox: 'mine' | 'team' | 'archived'; groupId: string | null }
+  | { kind: 'inbox'; inbox: ConversationViewName; groupId: string | null }
   | { kind: 'chats' }
   | { kind: 'contacts' }
   | { kind: 'broadcast' }

@@ -4,7 +4,9 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Pencil, Plus, Trash2 } from 'lucide-react';
-import type { ProviderAccountView, Session } from '../../../shared/bridge';
+import type { Session } from '../../../shared/bridge';
+import type { ProviderAccountView } from '../../../shared/http';
+import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { getBridge, errorMessage } from '../../bridge';
 import { toast } from '../state/toasts';
 import { Modal } from '../components/dialogs/Modal';
@@ -73,11 +75,12 @@ function AccountCard({ a, onEdit, onRemove }: { a: ProviderAccountView; onEdit: 
 
 export function ChannelsView({ session }: { session: Session }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: KEY, queryFn: () => getBridge().command('providerAccounts', {}), enabled: session.role === 'admin', retry: false });
+  const admin = canAdminister(sessionViewer(session));
+  const q = useQuery({ queryKey: KEY, queryFn: () => getBridge().command('providerAccounts', {}), enabled: admin, retry: false });
   const [editing, setEditing] = useState<ProviderAccountView | null | 'new'>(null);
   const [removing, setRemoving] = useState<ProviderAccountView | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: KEY });
-  if (session.role !== 'admin') {
+  if (!admin) {
     return (
       <section className="conv-pane">
         <div className="empty">

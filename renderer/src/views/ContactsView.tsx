@@ -5,6 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import clsx from 'clsx';
 import { Plus, Search, Upload, Download, Users } from 'lucide-react';
 import type { Session } from '../../../shared/bridge';
+import { canAdminContacts, sessionViewer } from '../../../shared/permissions';
 import { formatPhone } from '../../../shared/phone';
 import { getBridge } from '../../bridge';
 import { useShallow } from 'zustand/react/shallow';
@@ -26,7 +27,7 @@ export function ContactsView({ session }: { session: Session }) {
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
   const { selectedId, cursorId, select, setListIds } = useUi(useShallow((s) => ({ selectedId: s.selectedId, cursorId: s.cursorId, select: s.select, setListIds: s.setListIds })));
-  const admin = session.role === 'admin';
+  const admin = canAdminContacts(sessionViewer(session));
   const args = { search: search.trim() || undefined, tag: tag || undefined, limit: 200 };
   const q = useInfiniteQuery({
     queryKey: ['contacts', args],

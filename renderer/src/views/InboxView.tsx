@@ -7,13 +7,16 @@ import { InboxList, useInboxItems } from '../components/list/InboxList';
 import { ConversationPane } from '../components/conversation/ConversationPane';
 import { ChatPane } from '../components/chat/ChatPane';
 import { plural } from '../lib/format';
+import { conversationViews } from '../lib/views';
+import type { ConversationViewName } from '../../../shared/bridge';
 
-export function InboxView({ inbox, groupId }: { inbox: 'mine' | 'team' | 'archived'; groupId: string | null }) {
+export function InboxView({ inbox, groupId }: { inbox: ConversationViewName; groupId: string | null }) {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const { q, items, total } = useInboxItems(inbox, groupId, unreadOnly);
   const selectedId = useUi((s) => s.selectedId);
   const dir = useDirectory();
-  const title = inbox === 'mine' ? 'My inbox' : inbox === 'archived' ? 'Archived' : groupId ? dir.groupName(groupId) : 'Team inbox';
+  const view = conversationViews[inbox];
+  const title = view.perGroup && groupId ? dir.groupName(groupId) : view.label;
   const selected = items.find((i) => i.id === selectedId);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
   const more = useCallback(() => {
@@ -28,7 +31,7 @@ export function InboxView({ inbox, groupId }: { inbox: 'mine' | 'team' | 'archiv
             <h1 className="ellipsis">{title}</h1>
             <div className="xs faint">{plural(total, 'conversation')}</div>
           </div>
-          {inbox !== 'archived' && (
+          {view.unreadFilter && (
             <button type="button" className="btn ghost sm" aria-pressed={unreadOnly} onClick={() => setUnreadOnly((v) => !v)} title="Show only unread conversations">
               <MailOpen size={14} aria-hidden="true" />
               Unread only

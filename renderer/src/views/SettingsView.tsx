@@ -1,10 +1,11 @@
 // Admins: teams (names, numbers, members) and people (role, active).
 import type { Session } from '../../../shared/bridge';
+import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { GroupsSettings } from '../components/settings/GroupsSettings';
 import { PeopleSettings } from '../components/settings/PeopleSettings';
 
 export function SettingsView({ session }: { session: Session }) {
-  if (session.role !== 'admin') {
+  if (!canAdminister(sessionViewer(session))) {
     return (
       <section className="conv-pane">
         <div className="empty">

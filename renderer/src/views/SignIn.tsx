@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { MessagesSquare } from 'lucide-react';
 import { getBridge, errorMessage } from '../../bridge';
-import { queryClient } from '../lib/queries';
+import { queryClient, useBridgeQuery } from '../lib/queries';
 
 const RELAY_KEY = 'parley.relayUrl';
 const EMAIL_KEY = 'parley.email';
@@ -19,6 +19,9 @@ export function SignIn() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // why the app is signed out, when it was not the user's choice (damaged file, expired session…)
+  const status = useBridgeQuery('syncStatus', {});
+  const reason = status.data?.state === 'signedOut' ? status.data.error : null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -54,6 +57,11 @@ export function SignIn() {
         </div>
         <h1 id="signin-title">Sign in to Parley</h1>
         <p className="muted">Your team's SMS and WhatsApp inbox.</p>
+        {reason && !error && (
+          <p className="form-notice" role="status">
+            {reason}
+          </p>
+        )}
         <div className="field">
           <label htmlFor="relay">Relay address</label>
           <input id="relay" className="input" value={relayUrl} onChange={(e) => setRelayUrl(e.target.value)} autoComplete="url" spellCheck={false} placeholder="https://parley.example.com" />

@@ -121,7 +121,7 @@ export function startHarness(opts: { attachments?: ProviderAttachmentStore } = {
     close() {
       simulator.close();
       db.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

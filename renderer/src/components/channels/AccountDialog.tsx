@@ -1,7 +1,7 @@
 // Add or edit a provider account: kind, team, public fields, secrets (blank on edit keeps
 // the stored ones). Checked here for shape; the relay's refusal is shown word for word.
 import { useState, type FormEvent } from 'react';
-import type { ProviderAccountView } from '../../../../shared/bridge';
+import type { ProviderAccountView } from '../../../../shared/http';
 import { getBridge, errorMessage } from '../../../bridge';
 import { useDirectory } from '../../lib/directory';
 import { toast } from '../../state/toasts';

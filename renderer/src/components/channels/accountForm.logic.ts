@@ -1,8 +1,7 @@
 // Provider account form: which fields each kind asks for, and turning what the admin
 // typed into a `saveProviderAccount` input (client-side shape check with the bridge's
 // zod schema; the relay checks formats and answers in its own words). Free of React.
-import type { ProviderAccountInput, ProviderAccountView } from '../../../../shared/bridge';
-import { providerAccountInputSchema } from '../../../../shared/bridge';
+import { providerAccountInput, type ProviderAccountInput, type ProviderAccountView } from '../../../../shared/http';
 
 export type AccountKind = 'twilio-sms' | 'twilio-whatsapp' | 'whatsapp-cloud' | 'stripe';
 
@@ -113,7 +112,7 @@ export function buildAccountInput(s: AccountFormState, editing: boolean): { ok: 
     public: pub,
     ...(secrets ? { secrets } : {}),
   };
-  const parsed = providerAccountInputSchema.safeParse(raw);
+  const parsed = providerAccountInput.safeParse(raw);
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
       const top = String(i.path[0] ?? '');

@@ -1,5 +1,5 @@
 // Relay refusals of this item's changes, in plain words, with Retry and Dismiss.
-import { AlertTriangle, RotateCw, X } from 'lucide-react';
+import { AlertTriangle, Copy, RotateCw, X } from 'lucide-react';
 import type { Failure } from '../../../../shared/bridge';
 import type { MutationArgs, MutationName } from '../../../../shared/mutators/args';
 import { getBridge, errorMessage } from '../../../bridge';
@@ -34,6 +34,16 @@ export async function retryFailure(f: Failure): Promise<void> {
   if (r.ok) await dismissFailure(f);
 }
 
+/** The words of a refused message or note stay the user's, even when its conversation is gone. */
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    toast('success', 'Text copied.');
+  } catch {
+    toast('error', 'Could not copy the text: select it and copy it by hand.');
+  }
+}
+
 export async function dismissFailure(f: Failure): Promise<void> {
   try {
     await getBridge().command('dismissFailure', { mutationId: f.mutationId });
@@ -54,8 +64,13 @@ export function FailureList({ failures }: { failures: Failure[] }) {
             <div className="grow">
               <strong>{what[f.name] ?? 'Change refused'}</strong>
               <div className="small">{f.message}</div>
-              {body && <div className="small faint ellipsis">“{body}”</div>}
+              {body && <div className="small faint failure-body">“{body}”</div>}
             </div>
+            {body && (
+              <button type="button" className="btn sm" onClick={() => void copyText(body)} aria-label="Copy the text">
+                <Copy size={12} aria-hidden="true" /> Copy text
+              </button>
+            )}
             {f.name !== 'markRead' && (
               <button type="button" className="btn sm" onClick={() => void retryFailure(f)} aria-label="Retry">
                 <RotateCw size={12} aria-hidden="true" /> Retry

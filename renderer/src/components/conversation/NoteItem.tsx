@@ -2,6 +2,7 @@
 import clsx from 'clsx';
 import { Clock, StickyNote, Trash2 } from 'lucide-react';
 import type { Pending } from '../../../../shared/bridge';
+import { canDeleteNote, sessionViewer } from '../../../../shared/permissions';
 import type { Note } from '../../../../shared/schema';
 import { clockTime, exactTime } from '../../lib/format';
 import { useDirectory, useSession } from '../../lib/directory';
@@ -11,7 +12,7 @@ import { Linkified } from '../Linkified';
 export function NoteItem({ note }: { note: Pending<Note> }) {
   const dir = useDirectory();
   const session = useSession();
-  const canDelete = !!session && (session.role === 'admin' || session.userId === note.authorId);
+  const canDelete = !!session && canDeleteNote(sessionViewer(session), note);
   return (
     <div className={clsx('note', note.pending && 'pending')} role="note" aria-label={`Internal note by ${dir.userName(note.authorId)}`}>
       <div className="row xs note-head">

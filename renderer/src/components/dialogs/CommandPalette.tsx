@@ -7,6 +7,7 @@ import { useBridgeQuery } from '../../lib/queries';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi, type View } from '../../state/ui';
 import { shortTime } from '../../lib/format';
+import { conversationViewNames, conversationViews } from '../../lib/views';
 import { Modal } from './Modal';
 
 interface Cmd {
@@ -51,9 +52,7 @@ export function CommandPalette() {
   };
   const commands: Cmd[] = useMemo(
     () => [
-      { id: 'mine', label: 'Go to My inbox', run: go({ kind: 'inbox', inbox: 'mine', groupId: null }) },
-      { id: 'team', label: 'Go to Team inbox', run: go({ kind: 'inbox', inbox: 'team', groupId: null }) },
-      { id: 'arch', label: 'Go to Archived', run: go({ kind: 'inbox', inbox: 'archived', groupId: null }) },
+      ...conversationViewNames.map((inbox) => ({ id: inbox, label: `Go to ${conversationViews[inbox].label}`, run: go({ kind: 'inbox', inbox, groupId: null }) })),
       { id: 'contacts', label: 'Go to Contacts', run: go({ kind: 'contacts' }) },
       { id: 'chats', label: 'Go to Team chat', run: go({ kind: 'chats' }) },
       { id: 'bc', label: 'New broadcast', run: go({ kind: 'broadcast' }) },

@@ -4,16 +4,17 @@ import { useInfiniteQuery, keepPreviousData } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Inbox, RefreshCw } from 'lucide-react';
 import { useBridgeQuery } from '../../lib/queries';
-import type { InboxItem } from '../../../../shared/bridge';
+import type { InboxItem, InboxViewName } from '../../../../shared/bridge';
 import { getBridge } from '../../../bridge';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
+import { emptyListText } from '../../lib/views';
 import { InboxRow } from './InboxRow';
 
 const PAGE = 200;
 const ROW = 72;
 
-export function useInboxItems(inbox: 'mine' | 'team' | 'archived' | 'chats', groupId: string | null, unreadOnly: boolean) {
+export function useInboxItems(inbox: InboxViewName, groupId: string | null, unreadOnly: boolean) {
   const args = { view: inbox, groupId, unreadOnly, limit: PAGE };
   const q = useInfiniteQuery({
     queryKey: ['inbox', args],
@@ -26,14 +27,7 @@ export function useInboxItems(inbox: 'mine' | 'team' | 'archived' | 'chats', gro
   return { q, items, total: q.data?.pages[0]?.total ?? 0 };
 }
 
-const emptyText = {
-  mine: ['Nothing assigned to you', 'Conversations assigned to you and your team chats show up here.'],
-  team: ['The team inbox is clear', 'New messages from customers land here.'],
-  archived: ['No archived conversations', 'Archive a conversation with E when it is done.'],
-  chats: ['No team chats yet', 'Start one with New chat.'],
-} as const;
-
-export function InboxList({ inbox, items, loading, onEndReached, label }: { inbox: keyof typeof emptyText; items: InboxItem[]; loading: boolean; onEndReached: () => void; label: string }) {
+export function InboxList({ inbox, items, loading, onEndReached, label }: { inbox: InboxViewName; items: InboxItem[]; loading: boolean; onEndReached: () => void; label: string }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const { selectedId, cursorId, select, setListIds } = useUi(useShallow((s) => ({ selectedId: s.selectedId, cursorId: s.cursorId, select: s.select, setListIds: s.setListIds })));
   const sync = useBridgeQuery('syncStatus', {}).data;
@@ -65,7 +59,7 @@ export function InboxList({ inbox, items, loading, onEndReached, label }: { inbo
         </div>
       );
     }
-    const [title, hint] = emptyText[inbox];
+    const [title, hint] = emptyListText[inbox];
     return (
       <div className="empty">
         <Inbox size={28} aria-hidden="true" />

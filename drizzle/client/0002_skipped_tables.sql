@@ -1,0 +1,1 @@
+ALTER TABLE `meta` ADD `skipped_tables` text;

@@ -1,0 +1,1 @@
+CREATE INDEX `conversations_visibility_version` ON `conversations` (`visibility_version`);

@@ -1,0 +1,184 @@
+// The shapes of what bridge queries return, as zod schemas: the single definition from which
+// shared/bridge.ts infers its result types (ConversationListItem, Counts…) and with which tests
+// check every query result at run time (shared/bridgeResults.ts). Rows are derived from the
+// drizzle tables of schema.ts, the same definition `RowOf` is inferred from. Objects are
+// strict: a result with a field the contract does not name (a leaked SQL column) fails.
+// bridge.ts imports this file for types only, so the renderer bundle does not carry it.
+import { getTableColumns, type Column } from 'drizzle-orm';
+import { z } from 'zod';
+import { args as mutationArgs, attachmentRefSchema, locationSchema, type MutationName } from './mutators/args';
+import { conversationRights, type ConversationRights } from './permissions';
+import { syncedTables, type RowOf, type TableName } from './schema';
+import { errorCodes } from './tx';
+
+const strings = z.array(z.string());
+/** The element types behind each `$type<…>()` JSON column, by column name. */
+const jsonColumns: Record<string, z.ZodType> = {
+  templates: z.array(z.strictObject({ name: z.string(), language: z.string(), body: z.string(), providerId: z.string().optional() })),
+  tags: strings,
+  defaultVisibleTo: strings,
+  defaultAssignees: strings,
+  visibleTo: strings,
+  assignees: strings,
+  members: strings,
+  attachments: z.array(attachmentRefSchema.strict()),
+  location: locationSchema.strict(),
+  lineItems: z.array(z.strictObject({ description: z.string(), quantity: z.number(), unitAmount: z.number() })),
+};
+
+function columnSchema(name: string, c: Column): z.ZodType {
+  let s: z.ZodType;
+  switch (c.dataType) {
+    case 'string':
+      s = c.enumValues?.length ? z.enum(c.enumValues as [string, ...string[]]) : z.string();
+      break;
+    case 'number':
+      s = z.number();
+      break;
+    case 'boolean':
+      s = z.boolean();
+      break;
+    case 'json': {
+      const j = jsonColumns[name];
+      if (!j) throw new Error(`bridgeSchemas: say what the JSON column ${name} holds`);
+      s = j;
+      break;
+    }
+    default:
+      throw new Error(`bridgeSchemas: no schema for column ${name} (${c.dataType})`);
+  }
+  return c.notNull ? s : s.nullable();
+}
+
+const rowCache = new Map<TableName, z.ZodObject>();
+function rowShape(table: TableName): z.ZodObject {
+  let s = rowCache.get(table);
+  if (!s) {
+    const cols = getTableColumns(syncedTables[table]) as Record<string, Column>;
+    s = z.strictObject(Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, columnSchema(k, c)])));
+    rowCache.set(table, s);
+  }
+  return s;
+}
+// The casts below are the one place where a run-time schema meets a compile-time type: the row
+// schema is built from the same drizzle columns as `RowOf<T>` (enum-typed text columns check
+// as strings), so it describes exactly that type.
+export const rowSchema = <T extends TableName>(table: T) => rowShape(table) as unknown as z.ZodType<RowOf<T>>;
+export const pendingRow = <T extends TableName>(table: T) => rowShape(table).extend({ pending: z.boolean() }) as unknown as z.ZodType<RowOf<T> & { pending: boolean }>;
+
+const role = z.enum(['admin', 'agent']);
+const channel = z.enum(['sms', 'whatsapp']);
+const convStatus = z.enum(['open', 'archived']);
+export const page = <T extends z.ZodType>(item: T) => z.strictObject({ total: z.number().int().nonnegative(), offset: z.number().int().nonnegative(), items: z.array(item) });
+
+export const session = z.strictObject({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role,
+  relayUrl: z.string(),
+  /** the organisation's display name, when the relay has one (additive) */
+  orgName: z.string().optional(),
+});
+export const syncStatus = z.strictObject({
+  /** `outdated`: the relay no longer serves this version of Parley (it needs an update) */
+  state: z.enum(['signedOut', 'connecting', 'syncing', 'online', 'offline', 'outdated']),
+  /** mutations waiting in the outbox */
+  pending: z.number().int().nonnegative(),
+  lastSyncedAt: z.number().nullable(),
+  /** why the last connection attempt failed, in plain words */
+  error: z.string().nullable(),
+});
+/** A relay refusal kept until the user dismisses it. */
+export const failure = z.strictObject({
+  mutationId: z.number().int(),
+  name: z.enum(Object.keys(mutationArgs) as [MutationName, ...MutationName[]]),
+  args: z.unknown(),
+  code: z.enum([...errorCodes, 'transport']),
+  message: z.string(),
+  at: z.number(),
+  /** the conversation, contact or chat the mutation was about, to show it on the item */
+  targetId: z.string().nullable(),
+});
+export const conversationListItem = z.strictObject({
+  kind: z.literal('conversation'),
+  id: z.string(),
+  contactId: z.string(),
+  contactName: z.string(),
+  contactPhone: z.string(),
+  groupId: z.string(),
+  channel,
+  status: convStatus,
+  lastActivityAt: z.number(),
+  lastPreview: z.string(),
+  unread: z.boolean(),
+  assignees: strings,
+  restricted: z.boolean(),
+  hasUnpaidInvoice: z.boolean(),
+  hasFailedSend: z.boolean(),
+  /** an optimistic change is waiting to be confirmed */
+  pending: z.boolean(),
+});
+export const chatListItem = z.strictObject({
+  kind: z.literal('chat'),
+  id: z.string(),
+  chatKind: z.enum(['self', 'direct', 'group']),
+  title: z.string(),
+  members: strings,
+  lastActivityAt: z.number(),
+  lastPreview: z.string(),
+  unread: z.boolean(),
+  /** false for a chat an admin sees without being in it: show "You are not in this chat", no composer */
+  isMember: z.boolean(),
+  pending: z.boolean(),
+});
+
+export const inboxItem = z.discriminatedUnion('kind', [conversationListItem, chatListItem]);
+
+export const conversationDetail = z.strictObject({
+  conversation: rowSchema('conversations'),
+  contact: rowSchema('contacts'),
+  group: rowSchema('groups'),
+  messages: z.array(pendingRow('messages')),
+  notes: z.array(pendingRow('notes')),
+  invoices: z.array(pendingRow('invoices')),
+  checkouts: z.array(pendingRow('checkouts')),
+  failures: z.array(failure),
+  /** ms when the WhatsApp 24-hour window closes; null if never opened */
+  whatsappWindowClosesAt: z.number().nullable(),
+  /** the relay's own predicates (shared/permissions.ts), so the UI offers only what will be accepted */
+  permissions: z.strictObject(Object.fromEntries(Object.keys(conversationRights).map((k) => [k, z.boolean()]))) as unknown as z.ZodType<ConversationRights>,
+  otherConversations: z.array(z.strictObject({ id: z.string(), status: convStatus, groupId: z.string(), lastActivityAt: z.number() })),
+});
+
+export const chatDetail = z.strictObject({ chat: rowSchema('chats'), messages: z.array(pendingRow('chatMessages')), failures: z.array(failure), canDelete: z.boolean() });
+
+export const searchHit = z.strictObject({
+  kind: z.enum(['contact', 'message', 'note']),
+  id: z.string(),
+  /** conversation to open for message and note hits, contact id for contacts */
+  targetId: z.string(),
+  title: z.string(),
+  /** text around the match; the match is wrapped in \u0002…\u0003 */
+  snippet: z.string(),
+  at: z.number(),
+});
+
+export const directory = z.strictObject({ users: z.array(rowSchema('users')), groups: z.array(rowSchema('groups')), memberships: z.array(rowSchema('memberships')) });
+
+export const counts = z.strictObject({
+  /** unread in My inbox (assigned conversations + chats) */
+  mine: z.number().int(),
+  /** unread per group in the Team inbox */
+  team: z.record(z.string(), z.number().int()),
+  teamAll: z.number().int(),
+  chats: z.number().int(),
+  archived: z.number().int(),
+});
+
+export const contactWithConversations = z.strictObject({ contact: rowSchema('contacts'), conversations: z.array(conversationListItem) });
+
+export const broadcastWithRecipients = z.strictObject({
+  broadcast: rowSchema('broadcasts'),
+  recipients: z.array(rowShape('broadcastRecipients').extend({ contactName: z.string() }) as unknown as z.ZodType<RowOf<'broadcastRecipients'> & { contactName: string }>),
+});

@@ -1,0 +1,60 @@
+// The relay's HTTP API as one contract: each route's method, path, request and response
+// schema. The relay parses requests with these schemas and answers with these shapes; the
+// core calls the routes through `httpApi` and parses the answers with the same schemas; the
+// renderer sees the shapes through the Bridge. A route changed here changes everywhere.
+// (Sync itself is the WebSocket protocol of shared/protocol/; webhooks and /pay pages are
+// the providers' formats, not ours.)
+import { z } from 'zod';
+import { attachmentRefSchema } from '../mutators/args';
+import { addMemberRequest, adminUserList, adminUserView, createGroupRequest, createUserRequest, groupCreated, simulatorInboundRequest } from './admin';
+import { authSessionResponse, loginRequest, refreshRequest } from './auth';
+import { providerAccountInput, providerAccountList, providerAccountView } from './providers';
+
+export * from './admin';
+export * from './auth';
+export * from './errors';
+export * from './providers';
+
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** `:name` marks a path parameter */
+  path: string;
+  /** JSON body schema; null for no body (or a raw upload, see the route) */
+  request: z.ZodType | null;
+  /** JSON answer schema; null for 204 No Content (or raw bytes, see the route) */
+  response: z.ZodType | null;
+}
+
+/** POST /attachments answers with the content-addressed reference of the stored file. */
+export const attachmentUploaded = attachmentRefSchema;
+export type AttachmentUploaded = z.infer<typeof attachmentUploaded>;
+
+export const httpApi = {
+  login: { method: 'POST', path: '/auth/login', request: loginRequest, response: authSessionResponse },
+  refresh: { method: 'POST', path: '/auth/refresh', request: refreshRequest, response: authSessionResponse },
+  logout: { method: 'POST', path: '/auth/logout', request: refreshRequest, response: null },
+  /** raw bytes; headers content-type and x-filename (URL-encoded) */
+  uploadAttachment: { method: 'POST', path: '/attachments', request: null, response: attachmentUploaded },
+  /** answers the bytes with their content-type */
+  downloadAttachment: { method: 'GET', path: '/attachments/:id', request: null, response: null },
+  createUser: { method: 'POST', path: '/admin/users', request: createUserRequest, response: adminUserView },
+  listUsers: { method: 'GET', path: '/admin/users', request: null, response: adminUserList },
+  deactivateUser: { method: 'POST', path: '/admin/users/:id/deactivate', request: null, response: null },
+  createGroup: { method: 'POST', path: '/admin/groups', request: createGroupRequest, response: groupCreated },
+  addMember: { method: 'POST', path: '/admin/members', request: addMemberRequest, response: null },
+  providerAccounts: { method: 'GET', path: '/admin/providers', request: null, response: providerAccountList },
+  saveProviderAccount: { method: 'PUT', path: '/admin/providers', request: providerAccountInput, response: providerAccountView },
+  removeProviderAccount: { method: 'DELETE', path: '/admin/providers/:id', request: null, response: null },
+  simulatorInbound: { method: 'POST', path: '/simulator/inbound', request: simulatorInboundRequest, response: z.object({ ok: z.literal(true) }) },
+  health: { method: 'GET', path: '/health', request: null, response: z.object({ ok: z.literal(true), version: z.number() }) },
+} as const satisfies Record<string, HttpRoute>;
+export type HttpRouteName = keyof typeof httpApi;
+
+/** The path of a route with its parameters filled in (URL-encoded). */
+export function httpPath(route: HttpRoute, params: Record<string, string> = {}): string {
+  return route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`missing path parameter ${name} of ${route.path}`);
+    return encodeURIComponent(v);
+  });
+}

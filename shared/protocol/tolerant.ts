@@ -1,0 +1,67 @@
+// How a client (protocol 2 on) reads frames from a relay that may be newer than it: tables,
+// fields, frame types and codes it does not know are left out or mapped, never a reason to
+// drop the whole frame. Everything it does keep is still validated by the frame schemas.
+import { tableNames } from '../schema';
+import { errorCodes } from '../tx';
+import { downFrame, type DownFrame } from './frames';
+import { protocolErrorCodes } from './error';
+
+export type DownFrameParse =
+  | { ok: true; frame: DownFrame; ignored: string[] }
+  | { ok: false; ignored: string[]; reason: string };
+
+const knownTables = new Set<string>(tableNames);
+const knownResultCodes = new Set<string>(errorCodes);
+const knownErrorCodes = new Set<string>(protocolErrorCodes);
+const knownTypes = new Set(['welcome', 'pushResult', 'poke', 'reset', 'error', 'pong']);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface ResultLike extends Obj {
+  status?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+/** An unknown status or code is a refusal that keeps the relay's own message. */
+function tolerantResults(results: unknown, ignored: string[]): unknown {
+  if (!Array.isArray(results)) return results;
+  return results.map((r: unknown) => {
+    if (!isObj(r)) return r;
+    const x = r as ResultLike;
+    const unknownStatus = x.status !== 'ok' && x.status !== 'rejected';
+    const unknownCode = typeof x.code === 'string' && !knownResultCodes.has(x.code);
+    if (!unknownStatus && !unknownCode) return r;
+    ignored.push(`result code ${String(x.code ?? x.status)}`);
+    const message = typeof x.message === 'string' && x.message ? x.message : `refused by the relay (${String(x.code ?? x.status)})`;
+    return { ...x, status: 'rejected', code: 'invalid', message };
+  });
+}
+
+export function parseDownFrame(json: unknown): DownFrameParse {
+  const ignored: string[] = [];
+  if (!isObj(json) || typeof json.type !== 'string') return { ok: false, ignored, reason: 'not a frame' };
+  if (!knownTypes.has(json.type)) return { ok: false, ignored: [`frame ${json.type.slice(0, 40)}`], reason: 'unknown frame type' };
+  let f: Obj = json;
+  if (f.type === 'poke') {
+    const puts = Array.isArray(f.puts) ? (f.puts as unknown[]) : f.puts;
+    const dels = Array.isArray(f.dels) ? (f.dels as unknown[]) : f.dels;
+    const known = (e: unknown) => {
+      if (!isObj(e) || typeof e.t !== 'string' || knownTables.has(e.t)) return true;
+      ignored.push(`table ${e.t.slice(0, 40)}`);
+      return false;
+    };
+    f = { ...f, puts: Array.isArray(puts) ? puts.filter(known) : puts, dels: Array.isArray(dels) ? dels.filter(known) : dels };
+  } else if (f.type === 'pushResult') {
+    f = { ...f, results: tolerantResults(f.results, ignored) };
+  } else if (f.type === 'welcome' && Array.isArray(f.rejected)) {
+    f = { ...f, rejected: tolerantResults(f.rejected, ignored) };
+  } else if (f.type === 'error' && typeof f.code === 'string' && !knownErrorCodes.has(f.code)) {
+    ignored.push(`error code ${f.code.slice(0, 40)}`);
+    f = { ...f, code: 'internal' };
+  }
+  const parsed = downFrame.safeParse(f);
+  if (!parsed.success) return { ok: false, ignored, reason: parsed.error.message.slice(0, 500) };
+  return { ok: true, frame: parsed.data, ignored: [...new Set(ignored)] };
+}
