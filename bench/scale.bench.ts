@@ -85,6 +85,11 @@ async function connectedSockets(dir: string): Promise<Record<string, unknown>> {
       const { sample, ...relayFig } = r;
       fan[count] = { relay: { ...relayFig, bytes: sample?.length ?? 0 } as FanOut, raw: w };
     }
+    await socks.call('closeAll', { tag: 'affected' });
+    // reconnect storm: 1,000 sockets say hello at once with empty replicas (each a full catch-up)
+    await relay.call('mark');
+    const storm = await socks.call<{ sockets: number; firstMs: number; p50ms: number; p99ms: number; lastMs: number }>('storm', { url: info.wsUrl, tokens: [...sales, ...support], count: 1000 });
+    const stormRelay = await relay.call<Stats>('stats');
     const f100 = fan[100] as { relay: FanOut; raw: FanOut };
     const f1000 = fan[1000] as { relay: FanOut; raw: FanOut };
     return {
@@ -92,6 +97,8 @@ async function connectedSockets(dir: string): Promise<Record<string, unknown>> {
       idle1000VsNone: atLeast(idle1000.perSecond / idle0.perSecond, 0.5, 'x', 'mutations/s with 1,000 idle unaffected sockets ÷ with none'),
       fanOut100: f100,
       fanOut1000: f1000,
+      reconnectStorm: { ...storm, seededRows: org.rows, note: 'sales and admin sockets also get the ~8,000 notes the runs above wrote', relay: stormRelay },
+      reconnectStormRelayStall: atMost(stormRelay.maxStallMs, 50, 'ms', '1,000 full catch-ups at once'),
       fanOut1000P99VsRaw: atMost(f1000.relay.p99ms / Math.max(0.001, f1000.raw.p99ms), 2, 'x', 'relay poke p99 ÷ raw ws broadcast p99, 1,000 receivers in another process'),
     };
   } finally {

@@ -79,6 +79,29 @@ serve({
     groups.set(a.tag, list);
     return list.length;
   },
+  /** `count` sockets open, then all say hello at once with an empty replica: time to each one's complete catch-up. */
+  storm: async (a: { url: string; tokens: string[]; count: number }) => {
+    const wss = await Promise.all(Array.from({ length: a.count }, () => open(a.url)));
+    const t0 = performance.now();
+    const done = await Promise.all(
+      wss.map(
+        (ws, i) =>
+          new Promise<number>((resolve, reject) => {
+            ws.on('message', (data: Buffer) => {
+              const f = JSON.parse(data.toString('utf8')) as { type: string; more?: boolean; code?: string };
+              if (f.type === 'error') reject(new Error(`relay error ${f.code ?? ''}`));
+              if (f.type === 'poke' && !f.more) resolve(performance.now() - t0);
+            });
+            ws.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, clientId: uuidv7(), token: a.tokens[i % a.tokens.length], cookie: null, lastMutationId: 0 }));
+          }),
+      ),
+    );
+    await Promise.all(wss.map((ws) => new Promise<void>((r) => {
+      ws.once('close', () => r());
+      ws.close();
+    })));
+    return { sockets: a.count, firstMs: pct(done, 0), p50ms: pct(done, 50), p99ms: pct(done, 99), lastMs: pct(done, 100) };
+  },
   connectRaw: async (a: { tag: string; url: string; count: number }) => {
     const list: Sock[] = [];
     for (let i = 0; i < a.count; i += 100) list.push(...(await Promise.all(Array.from({ length: Math.min(100, a.count - i) }, () => rawSocket(a.url)))));

@@ -11,12 +11,16 @@ import type { SqlStatement } from '../../shared/store/rowStore';
 import type { Db } from '../db/open';
 import type { Engine } from './engine';
 import type { EncodedPart, PartSource } from './connection';
-import { POKE_PART_ROWS } from './connection';
 import { PokeBuilder } from './pokeBuilder';
 import { ScopeCheck, scopeRows } from './visibility';
 
 /** rows read from the database per step (a step reads, decodes, filters and encodes them: a few ms) */
 export const PAGE_ROWS = 500;
+/**
+ * entries per streamed part: a part goes out as soon as it is full, so a stream waiting for its
+ * turn holds less than this (1,000 streams of a reconnect storm hold 1,000 × this, not 1,000 syncs)
+ */
+export const STREAM_PART_ROWS = 500;
 const MAX_ROWID = Number.MAX_SAFE_INTEGER;
 
 export interface CatchUpPlan {
@@ -84,8 +88,8 @@ type Phase = { kind: 'convScopes' | 'chatScopes' | 'tombs' } | { kind: 'rows'; t
 
 /**
  * The rows of a catch-up (since = cookie) or full set (since = null) for one viewer, produced in
- * steps of at most PAGE_ROWS rows read; parts of at most POKE_PART_ROWS entries. A full part is
- * held back until the next one starts or the stream ends, so only the true last part lacks `more`.
+ * steps of at most PAGE_ROWS rows read; a part of STREAM_PART_ROWS entries goes out as soon as it
+ * is full (`more: true`), the rest when the stream ends (the last part, maybe empty, lacks `more`).
  */
 export class CatchUpStream implements PartSource {
   done = false;
@@ -101,7 +105,6 @@ export class CatchUpStream implements PartSource {
   /** entries are encoded as they are read, so a step's cost stays a page's, not a part's */
   private puts: string[] = [];
   private dels: string[] = [];
-  private held: { puts: string[]; dels: string[] } | null = null;
   /** rows read so far, for metrics and tests */
   rowsRead = 0;
 
@@ -109,7 +112,7 @@ export class CatchUpStream implements PartSource {
     private readonly engine: Engine,
     viewer: Viewer,
     private readonly since: number | null,
-    private readonly partRows = POKE_PART_ROWS,
+    private readonly partRows = STREAM_PART_ROWS,
   ) {
     this.check = new ScopeCheck(engine.store, viewer);
     this.stmts = statements(engine);
@@ -201,21 +204,17 @@ export class CatchUpStream implements PartSource {
     this.dels.push(JSON.stringify(d));
   }
 
-  /** Parts ready to send: full ones (the last held back), and everything once the stream is done. */
+  /** Full parts go out at once; everything left once the stream is done. */
   private cut(): EncodedPart[] {
     const out: EncodedPart[] = [];
     const body = (p: { puts: string[]; dels: string[] }) => Buffer.from(`{"puts":[${p.puts.join(',')}],"dels":[${p.dels.join(',')}]}`);
-    while (this.dels.length + this.puts.length >= this.partRows) {
+    while (this.dels.length + this.puts.length >= this.partRows && !(this.done && this.dels.length + this.puts.length === this.partRows)) {
       const dels = this.dels.splice(0, this.partRows);
       const puts = this.puts.splice(0, this.partRows - dels.length);
-      if (this.held) out.push({ body: body(this.held), more: true });
-      this.held = { puts, dels };
+      out.push({ body: body({ puts, dels }), more: true });
     }
     if (this.done) {
-      const rest = this.dels.length + this.puts.length > 0 ? { puts: this.puts, dels: this.dels } : null;
-      if (this.held && rest) out.push({ body: body(this.held), more: true }, { body: body(rest), more: false });
-      else out.push({ body: body(this.held ?? rest ?? { puts: [], dels: [] }), more: false });
-      this.held = null;
+      out.push({ body: body({ puts: this.puts, dels: this.dels }), more: false });
       this.puts = [];
       this.dels = [];
     }

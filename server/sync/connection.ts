@@ -13,7 +13,12 @@ import type { PokeBuilder } from './pokeBuilder';
 /** rows (puts + dels) per poke part */
 export const POKE_PART_ROWS = 2000;
 /** bytes the socket may hold unsent before we stop producing catch-up parts for it */
-export const HIGH_WATER = 1 << 20;
+export const HIGH_WATER = 256 << 10;
+/**
+ * catch-up bytes handed to sockets and not yet written to the kernel, over all sockets of a relay:
+ * beyond it no catch-up produces its next part (1,000 reconnecting clients share this, not 1,000×)
+ */
+export const MAX_STREAM_BYTES_IN_FLIGHT = 32 << 20;
 /** live poke bytes queued for one socket beyond which it is dropped (it reconnects and catches up) */
 export const MAX_QUEUED_BYTES = 32 << 20;
 /** close code for a socket dropped because it fell too far behind: reconnect and catch up */
@@ -59,6 +64,8 @@ export interface ConnectionHooks {
   flushed(c: Connection): void;
   /** a catch-up stream failed (logged by the hub) */
   error(msg: string, e: unknown): void;
+  /** shared by every connection of the hub: catch-up bytes not yet written to the kernel */
+  readonly budget: { streamBytesInFlight: number };
 }
 
 export class Connection {
@@ -173,7 +180,9 @@ export class Connection {
   }
 
   writable(): boolean {
-    return this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount <= HIGH_WATER;
+    if (this.ws.readyState !== WebSocket.OPEN) return true;
+    if (this.ws.bufferedAmount > HIGH_WATER) return false;
+    return this.queue[0]?.k !== 'stream' || this.hooks.budget.streamBytesInFlight <= MAX_STREAM_BYTES_IN_FLIGHT;
   }
 
   /** Called by the scheduler: sends until the queue is empty, the socket is full, or a catch-up step ran. */
@@ -200,6 +209,7 @@ export class Connection {
           this.ws.close(item.code, item.reason);
           return 'idle';
         case 'stream': {
+          if (this.hooks.budget.streamBytesInFlight > MAX_STREAM_BYTES_IN_FLIGHT) return 'blocked';
           let parts: ReturnType<PartSource['step']>;
           try {
             parts = item.source.step();
@@ -210,7 +220,13 @@ export class Connection {
             return 'idle';
           }
           for (const p of parts) {
-            this.ws.send(pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, this.forClient(p.body)), this.onFlushed);
+            const bytes = pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, this.forClient(p.body));
+            const budget = this.hooks.budget;
+            budget.streamBytesInFlight += bytes.length;
+            this.ws.send(bytes, () => {
+              budget.streamBytesInFlight -= bytes.length;
+              this.hooks.flushed(this);
+            });
           }
           if (item.source.done) {
             this.queue.shift();
@@ -223,8 +239,6 @@ export class Connection {
     }
     return 'idle';
   }
-
-  private readonly onFlushed = () => this.hooks.flushed(this);
 
   private push(item: Item): void {
     if (this.state === 'closed') return;

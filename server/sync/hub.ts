@@ -49,6 +49,8 @@ export class SyncHub {
   /** WebSocket-level pings find sockets whose peer vanished without a close (sleep, network loss). */
   private readonly heartbeat: NodeJS.Timeout;
   private accepting = true;
+  /** catch-up bytes in flight over every socket (bounds relay memory in a reconnect storm) */
+  private readonly budget = { streamBytesInFlight: 0 };
   readonly stats: HubStats = { pokesSent: 0, bodiesEncoded: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
   observer: HubObserver = {};
 
@@ -139,7 +141,7 @@ export class SyncHub {
   }
 
   private accept(ws: WebSocket): void {
-    const conn = new Connection(ws, { wake: (c) => this.scheduler.wake(c), flushed: (c) => this.scheduler.unblock(c), error: (m, e) => this.log(m, e) });
+    const conn = new Connection(ws, { wake: (c) => this.scheduler.wake(c), flushed: (c) => this.scheduler.unblock(c), error: (m, e) => this.log(m, e), budget: this.budget });
     this.conns.add(conn);
     this.alive.set(ws, true);
     ws.on('pong', () => this.alive.set(ws, true));

@@ -318,10 +318,12 @@ export class SyncClient {
   private async applyPoke(f: PokeFrame): Promise<void> {
     const size = this.o.chunkRows ?? 500;
     const initial = this.initial || f.baseCookie === null;
-    // a full fetch: index message text afterwards, in the background, instead of per row
-    if (initial && f.puts.length + f.dels.length > size) this.o.engine.deferIndexing();
+    // a full fetch (in parts, or one big frame): index message text afterwards, in the background, instead of per row
+    if (initial && (f.more === true || f.puts.length + f.dels.length > size)) this.o.engine.deferIndexing();
     if (f.puts.length + f.dels.length <= size) {
       this.o.onPoke(this.o.engine.applyPoke(f, { trackNew: !initial, setCookie: !f.more }), initial);
+      // parts arrive back to back: let timers, I/O and the UI's queries run between them
+      if (f.more) await yieldToLoop();
     } else {
       // big part: apply in chunks, yielding between them; the cookie moves only with the last
       const chunks: PokeFrame[] = [];
