@@ -13,7 +13,8 @@ export type DownFrameParse =
 const knownTables = new Set<string>(tableNames);
 const knownResultCodes = new Set<string>(errorCodes);
 const knownErrorCodes = new Set<string>(protocolErrorCodes);
-const knownTypes = new Set(['welcome', 'pushResult', 'poke', 'reset', 'error', 'pong']);
+/** the down frame types this build knows: the union's own members */
+const knownTypes = new Set<string>(downFrame.options.map((o) => o.shape.type.value));
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

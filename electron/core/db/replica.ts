@@ -35,6 +35,9 @@ export function defaultMigrationsDir(): string {
   return candidates.find((c) => existsSync(join(c, 'meta/_journal.json'))) ?? (candidates[0] as string);
 }
 
+/** A SQLite database is these files together: the database, its WAL, shared memory, journal. */
+const FILE_SUFFIXES = ['', '-wal', '-shm', '-journal'] as const;
+
 export class Replica {
   readonly db: Database.Database;
   readonly store: RowStore;
@@ -95,14 +98,20 @@ export class Replica {
     this.db.prepare('UPDATE meta SET cookie = ?, last_synced_at = COALESCE(?, last_synced_at) WHERE id = 1').run(cookie, at);
   }
 
+  /** meta.skipped_tables (null when there is no meta row yet). */
+  private skippedTables(): string[] | null {
+    const r = this.db.prepare('SELECT skipped_tables AS s FROM meta WHERE id = 1').get() as { s: string | null } | undefined;
+    return r ? (r.s ? (JSON.parse(r.s) as string[]) : []) : null;
+  }
+
+  private setSkippedTables(tables: string[]): void {
+    this.db.prepare('UPDATE meta SET skipped_tables = ? WHERE id = 1').run(tables.length ? JSON.stringify(tables) : null);
+  }
+
   /** A newer relay sent rows of a table this build does not know (protocol 2 clients skip them). */
   noteSkippedTable(table: string): void {
-    const r = this.db.prepare('SELECT skipped_tables AS s FROM meta WHERE id = 1').get() as { s: string | null } | undefined;
-    if (!r) return;
-    const skipped = new Set(r.s ? (JSON.parse(r.s) as string[]) : []);
-    if (skipped.has(table)) return;
-    skipped.add(table);
-    this.db.prepare('UPDATE meta SET skipped_tables = ? WHERE id = 1').run(JSON.stringify([...skipped]));
+    const skipped = this.skippedTables();
+    if (skipped && !skipped.includes(table)) this.setSkippedTables([...skipped, table]);
   }
 
   /**
@@ -110,12 +119,10 @@ export class Replica {
    * rows, so the caller refetches everything (wipeSynced).
    */
   takeNowKnownSkippedTables(known: readonly string[]): boolean {
-    const r = this.db.prepare('SELECT skipped_tables AS s FROM meta WHERE id = 1').get() as { s: string | null } | undefined;
-    if (!r?.s) return false;
-    const skipped = JSON.parse(r.s) as string[];
+    const skipped = this.skippedTables() ?? [];
     const still = skipped.filter((t) => !known.includes(t));
     if (still.length === skipped.length) return false;
-    this.db.prepare('UPDATE meta SET skipped_tables = ? WHERE id = 1').run(still.length ? JSON.stringify(still) : null);
+    this.setSkippedTables(still);
     return true;
   }
 
@@ -204,7 +211,7 @@ export class Replica {
   /** A damaged database is renamed (with its WAL) to `<name>.damaged-<time>`, never deleted. */
   static setAside(path: string): string {
     const to = `${path}.damaged-${Date.now()}`;
-    for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    for (const suffix of FILE_SUFFIXES) {
       if (existsSync(path + suffix)) renameSync(path + suffix, to + suffix);
     }
     return to;
@@ -212,6 +219,6 @@ export class Replica {
 
   /** Removes the database and its WAL files. */
   static destroy(path: string): void {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+    for (const suffix of FILE_SUFFIXES) rmSync(path + suffix, { force: true });
   }
 }

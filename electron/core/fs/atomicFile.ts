@@ -47,8 +47,8 @@ function syncDir(dir: string): void {
 
 export type JsonRead<T> = { kind: 'ok'; value: T } | { kind: 'missing' } | { kind: 'corrupt'; reason: string };
 
-/** Reads and validates a JSON file: a damaged or unexpected file is `corrupt`, never an exception. */
-export function readJsonFile<T>(path: string, schema: z.ZodType<T>): JsonRead<T> {
+/** Reads a JSON file: a damaged one is `corrupt` with the reason, never an exception. */
+export function readJson(path: string): JsonRead<unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -56,13 +56,18 @@ export function readJsonFile<T>(path: string, schema: z.ZodType<T>): JsonRead<T>
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     return { kind: 'corrupt', reason: `could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return { kind: 'ok', value: JSON.parse(text) as unknown };
   } catch {
     return { kind: 'corrupt', reason: text.length === 0 ? 'is empty' : 'is damaged (not valid JSON)' };
   }
-  const parsed = schema.safeParse(json);
+}
+
+/** Reads and validates a JSON file: a damaged or unexpected file is `corrupt`, never an exception. */
+export function readJsonFile<T>(path: string, schema: z.ZodType<T>): JsonRead<T> {
+  const r = readJson(path);
+  if (r.kind !== 'ok') return r;
+  const parsed = schema.safeParse(r.value);
   if (!parsed.success) return { kind: 'corrupt', reason: 'has unexpected contents' };
   return { kind: 'ok', value: parsed.data };
 }

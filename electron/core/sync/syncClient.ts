@@ -195,11 +195,16 @@ export class SyncClient {
     }
   }
 
-  private authLost(kind: 'deactivated' | 'expired', message: string): void {
+  /** Stops syncing for good (until start()): no reconnect, the socket dropped, the state said. */
+  private halt(state: SyncState, message: string): void {
     this.stopped = true;
     this.clearTimers();
     this.ws?.terminate();
-    this.setState('offline', message);
+    this.setState(state, message);
+  }
+
+  private authLost(kind: 'deactivated' | 'expired', message: string): void {
+    this.halt('offline', message);
     this.o.onAuthLost(kind, message);
   }
 
@@ -294,10 +299,7 @@ export class SyncClient {
   }
 
   private outdated(message: string, minVersion: number | null): void {
-    this.stopped = true;
-    this.clearTimers();
-    this.ws?.terminate();
-    this.setState('outdated', message);
+    this.halt('outdated', message);
     this.o.onOutdated?.(message, minVersion);
   }
 
