@@ -58,14 +58,14 @@ function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
     const conv: Conversation = {
       id: `c${c}`, contactId: `k${c % sz.contacts}`, groupId: c % 2 ? 'g1' : 'g0', channel: 'sms', status: c % 10 === 0 ? 'archived' : 'open', visibleTo: null,
       assignees: r() < 0.2 ? [users[Math.floor(r() * users.length)] as string] : [], createdAt: at, openedAt: at, archivedAt: null,
-      lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, visibilityVersion: 1, version: 1,
+      lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, version: 1,
     };
     yield { t: 'conversations', r: conv };
     for (let j = 0; j < perConv && m < sz.messages; j++, m++) {
       const words = Array.from({ length: 6 + Math.floor(r() * 10) }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
       const msg: Message = {
         id: `m${m}`, conversationId: conv.id, direction: j % 2 ? 'outbound' : 'inbound', channel: 'sms', body: words, authorId: j % 2 ? users[0] as string : null,
-        status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null,
+        status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, scheduledAt: null,
         createdAt: at - (perConv - j) * 10, version: 1,
       };
       yield { t: 'messages', r: msg };
@@ -183,7 +183,7 @@ export async function run(): Promise<Record<string, unknown>> {
     for (let i = 0; i < 10_000; i++) {
       const c = `c${(i * 13) % sz.conversations}`;
       changes.push(i % 2
-        ? { t: 'messages', r: { id: `new${i}`, conversationId: c, direction: 'inbound', channel: 'sms', body: 'caught up message', authorId: null, status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, createdAt: 1_800_000_000_000 + i, version: 2 } }
+        ? { t: 'messages', r: { id: `new${i}`, conversationId: c, direction: 'inbound', channel: 'sms', body: 'caught up message', authorId: null, status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, scheduledAt: null, createdAt: 1_800_000_000_000 + i, version: 2 } }
         : { t: 'notes', r: { id: `bench-note-${i % 300}`, conversationId: `c${((i % 300) * 37) % sz.conversations}`, authorId: 'u0', body: `bench note ${i % 300}`, createdAt: 1_800_000_000_000, version: 2 } });
     }
     t0 = performance.now();

@@ -27,6 +27,7 @@ import { seedDemo } from './seed/demo';
 import type { Services } from './services';
 import { Engine, type MutatorLookup } from './sync/engine';
 import { SyncHub } from './sync/hub';
+import { TimerScheduler } from './timers/scheduler';
 
 export interface RelayOptions {
   dataDir: string;
@@ -95,13 +96,14 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     },
     attachmentsReleased: (ids) => releaseAttachments(db, opts.dataDir, ids),
   }, log);
+  const timers = new TimerScheduler(engine, log);
   // Deactivation by any path (mutation, admin, CLI) revokes refresh tokens at once.
   engine.onCommit((c) => {
     for (const u of c.changes.deactivated) tokens.revokeAll(u);
   });
 
   const services: Services = {
-    db, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, simulator, sink, admin,
+    db, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, timers, simulator, sink, admin,
     providers: () => providers as ProviderRegistry,
     httpUrl: () => httpUrl,
     startedAt: Date.now(),
@@ -141,6 +143,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   if (opts.seed === 'demo' && engine.store.find('users', {}).length === 0) seedDemo(services);
 
   effects.resumePending();
+  timers.start();
 
   let closed = false;
   return {
@@ -166,6 +169,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         await hub.drain(timeoutMs);
         await bounded(effects.idle());
       }
+      timers.close();
       effects.close();
       simulator.close();
       await hub.close();

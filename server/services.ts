@@ -8,6 +8,7 @@ import type { SimulatorChannel } from './providers/simulator';
 import type { PaymentSink, ProviderRegistry, ProviderSink } from './providers/types';
 import type { Engine } from './sync/engine';
 import type { SyncHub } from './sync/hub';
+import type { TimerScheduler } from './timers/scheduler';
 
 export interface AdminApi {
   createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): User;
@@ -24,6 +25,7 @@ export interface Services {
   tokens: TokenService;
   hub: SyncHub;
   effects: EffectRunner;
+  timers: TimerScheduler;
   simulator: SimulatorChannel;
   providers(): ProviderRegistry;
   sink: ProviderSink & PaymentSink;

@@ -42,6 +42,14 @@
 // Broadcast: members of the group and admins; exactly one of contactIds / tag.
 // Administration (groups, members, setUserActive, setUserRole): admins only; never
 //   your own active flag or role.
+// Snooze (snoozeConversation/unsnoozeConversation): as archive — assignees and admins;
+//   open conversations only; until a time (a minute to a year ahead) or until the contact
+//   replies. The relay wakes it (wakeConversation, its timer) or an inbound message does.
+// Labels: createLabel/updateLabel/deleteLabel admins only (name unique, conflict);
+//   labelConversation anyone who sees the conversation. Saved views: their owner only.
+// Send later (scheduleMessage): as sendMessage, to an open conversation, 1 minute to 1 year
+//   ahead; edit/cancel while scheduled: the author or an admin. Opt-out and the WhatsApp
+//   window are checked again when the relay sends it; a refusal marks it failed with why.
 // System mutations are run by the relay only (it refuses them from clients).
 import type { Checkout, Conversation, Invoice, Membership, Note, Role } from './schema';
 import type { ReadTx } from './tx';
@@ -115,6 +123,14 @@ export const canManage = (v: Viewer, c: ConvAccess): boolean => canSeeConversati
 export const canChangeVisibility = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c) && (hasAdminRole(v) || isAssignee(v, c));
 export const canArchive = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c) && (hasAdminRole(v) || isAssignee(v, c));
 export const canDeleteConversation = (v: Viewer): boolean => isAdmin(v);
+/** Snooze and unsnooze: the rule of archive. */
+export const canSnooze = (v: Viewer, c: ConvAccess): boolean => canArchive(v, c);
+/** Set or remove a label on a conversation: anyone who sees it. */
+export const canLabel = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c);
+/** Create, rename, recolour and delete the organisation's labels. */
+export const canManageLabels = (v: Viewer): boolean => isAdmin(v);
+/** Edit or cancel a scheduled (send later) message: its author or an admin. */
+export const canEditScheduled = (v: Viewer, m: { authorId: string | null }): boolean => isActive(v) && (hasAdminRole(v) || m.authorId === v.id);
 export const canDeleteNote = (v: Viewer, n: Pick<Note, 'authorId'>): boolean => isActive(v) && (hasAdminRole(v) || n.authorId === v.id);
 /** Mark an invoice or a checkout paid by hand. */
 export const canMarkPaid = (v: Viewer): boolean => isAdmin(v);
@@ -135,6 +151,8 @@ export const canAdminister = (v: Viewer): boolean => isAdmin(v);
 export const conversationRights = {
   canManage,
   canArchive,
+  canSnooze,
+  canLabel,
   canDelete: (v: Viewer) => canDeleteConversation(v),
   canMarkPaid: (v: Viewer) => canMarkPaid(v),
 } satisfies Record<string, (v: Viewer, c: ConvAccess) => boolean>;

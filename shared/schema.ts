@@ -2,15 +2,29 @@
 // replica (the subset its user may see). Defined once here so mutators, the relay
 // and the core agree on every column. Pure drizzle column builders: no Node, no DOM.
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import type { LabelColor } from './labelColors';
+
+export type { LabelColor } from './labelColors';
 
 export type Role = 'admin' | 'agent';
 export type Channel = 'sms' | 'whatsapp';
 export type Direction = 'inbound' | 'outbound';
-export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+/** `scheduled`: a reply the relay sends at `scheduledAt` (send later); it becomes `queued` then. */
+export type DeliveryStatus = 'scheduled' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 export type ConversationStatus = 'open' | 'archived';
 export type InvoiceStatus = 'draft' | 'sent' | 'paid' | 'void';
 export type CheckoutStatus = 'open' | 'paid' | 'expired';
 export type ChatKind = 'self' | 'direct' | 'group';
+/** A saved view's filters (all optional; combined with AND). */
+export interface ViewFilters {
+  labelId?: string;
+  /** a user id, or 'unassigned' */
+  assignee?: string;
+  channel?: Channel;
+  groupId?: string;
+  status?: 'open' | 'snoozed' | 'archived';
+  unreadOnly?: boolean;
+}
 
 export interface AttachmentRef {
   /** sha256 of the content, hex: attachments are content-addressed on the relay. */
@@ -105,6 +119,14 @@ export const conversations = sqliteTable('conversations', {
   lastActivityAt: integer('last_activity_at').notNull(),
   lastPreview: text('last_preview').notNull().default(''),
   lastInboundAt: integer('last_inbound_at'),
+  /** snoozed (left the inboxes) while not null: who snoozed it */
+  snoozedBy: text('snoozed_by'),
+  /** when the relay wakes it; null while snoozed = until the contact replies */
+  snoozedUntil: integer('snoozed_until'),
+  /** when it last woke from a snooze (the relay's timer or a reply) */
+  wokenAt: integer('woken_at'),
+  /** label ids (labels table); ids of deleted labels are ignored */
+  labels: text('labels', { mode: 'json' }).$type<string[]>().notNull().default([]),
   /** relay version when group or visibleTo last changed: catch-up sends whole scopes from here */
   visibilityVersion: integer('visibility_version').notNull().default(0),
   version: version(),
@@ -135,6 +157,8 @@ export const messages = sqliteTable('messages', {
   broadcastId: text('broadcast_id'),
   /** `invoice:ID` or `checkout:ID` when the message carries a payment link */
   paymentRef: text('payment_ref'),
+  /** send later: when the relay sends it (status `scheduled` until then) */
+  scheduledAt: integer('scheduled_at'),
   createdAt: integer('created_at').notNull(),
   version: version(),
 }, (t) => [index('messages_conversation').on(t.conversationId, t.createdAt), index('messages_version').on(t.version), index('messages_provider').on(t.providerMessageId)]);
@@ -241,6 +265,25 @@ export const broadcastRecipients = sqliteTable('broadcast_recipients', {
   version: version(),
 }, (t) => [index('broadcast_recipients_broadcast').on(t.broadcastId), index('broadcast_recipients_version').on(t.version)]);
 
+/** Conversation labels of the organisation: admins define them, anyone who sees a conversation sets them. */
+export const labels = sqliteTable('labels', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  color: text('color').$type<LabelColor>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  version: version(),
+}, (t) => [index('labels_version').on(t.version)]);
+
+/** A user's saved inbox filters (private to their user, like read marks). */
+export const savedViews = sqliteTable('saved_views', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  name: text('name').notNull(),
+  filters: text('filters', { mode: 'json' }).$type<ViewFilters>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  version: version(),
+}, (t) => [index('saved_views_user').on(t.userId), index('saved_views_version').on(t.version)]);
+
 /** Every synced table, by the name used on the wire and in Tx calls. */
 export const syncedTables = {
   users,
@@ -257,6 +300,8 @@ export const syncedTables = {
   readStates,
   broadcasts,
   broadcastRecipients,
+  labels,
+  savedViews,
 } as const;
 
 export type SyncedTables = typeof syncedTables;
@@ -278,3 +323,5 @@ export type ChatMessage = RowOf<'chatMessages'>;
 export type ReadState = RowOf<'readStates'>;
 export type Broadcast = RowOf<'broadcasts'>;
 export type BroadcastRecipient = RowOf<'broadcastRecipients'>;
+export type Label = RowOf<'labels'>;
+export type SavedView = RowOf<'savedViews'>;

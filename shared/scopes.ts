@@ -11,6 +11,7 @@ export function scopeOf<T extends TableName>(table: T, row: RowOf<T>): Scope {
     case 'groups':
     case 'memberships':
     case 'contacts':
+    case 'labels':
       return 'org';
     case 'conversations':
       return `conv:${String(r.id)}`;
@@ -24,6 +25,7 @@ export function scopeOf<T extends TableName>(table: T, row: RowOf<T>): Scope {
     case 'chatMessages':
       return `chat:${String(r.chatId)}`;
     case 'readStates':
+    case 'savedViews':
       return `user:${String(r.userId)}`;
     case 'broadcasts':
     case 'broadcastRecipients':

@@ -55,14 +55,14 @@ function* bulkRows(sz: SeedSizes, groups: [string, string], version: number): Ge
     const at = now + c * 1000;
     const conv: Conversation = {
       id: `c${c}`, contactId: `k${c % Math.max(1, sz.contacts)}`, groupId: groups[c % 2] as string, channel: 'sms', status: c % 10 === 0 ? 'archived' : 'open', visibleTo: null,
-      assignees: [], createdAt: at, openedAt: at, archivedAt: null, lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, visibilityVersion: 0, version,
+      assignees: [], createdAt: at, openedAt: at, archivedAt: null, lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 0, version,
     };
     yield { t: 'conversations', r: conv };
     for (let j = 0; j < perConv && m < sz.messages; j++, m++) {
       const words = Array.from({ length: 6 + Math.floor(r() * 10) }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
       const msg: Message = {
         id: `m${m}`, conversationId: conv.id, direction: j % 2 ? 'outbound' : 'inbound', channel: 'sms', body: words, authorId: null,
-        status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null,
+        status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, scheduledAt: null,
         createdAt: at - (perConv - j) * 10, version,
       };
       yield { t: 'messages', r: msg };

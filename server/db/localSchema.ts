@@ -73,3 +73,17 @@ export const rejectedMutations = sqliteTable('rejected_mutations', {
   /** the relay's version when it refused: pruned with the tombstones */
   version: integer('version').notNull(),
 }, (t) => [primaryKey({ columns: [t.clientId, t.mutationId] }), index('rejected_mutations_version').on(t.version)]);
+
+/**
+ * Relay timers (server/timers/): one row per pending timed job — a snoozed conversation to wake,
+ * a scheduled message to send. Kept in the same transaction as the row they follow (so a timer is
+ * never lost or stale), polled by due_at. Several relays will claim rows with
+ * `FOR UPDATE SKIP LOCKED` on PostgreSQL; here one relay runs them.
+ */
+export const timers = sqliteTable('timers', {
+  /** `${kind}:${targetId}`: one timer per target and kind */
+  id: text('id').primaryKey(),
+  kind: text('kind').$type<'wake' | 'send'>().notNull(),
+  targetId: text('target_id').notNull(),
+  dueAt: integer('due_at').notNull(),
+}, (t) => [index('timers_due').on(t.dueAt)]);

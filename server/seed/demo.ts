@@ -82,7 +82,7 @@ export function seedDemo(svc: Services): void {
           const conv: Conversation = {
             id: uuidv7(), contactId: contact.id, groupId: g.id, channel, status: open ? 'open' : 'archived', visibleTo: restricted,
             assignees: restricted ? assignee.filter((a) => restricted.includes(a)) : assignee, createdAt: start, openedAt: start,
-            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, visibilityVersion: 0, version: 0,
+            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 0, version: 0,
           };
           addMessages(tx, conv, 3 + Math.floor(rand() * 6), members, rand, pick);
           if (rand() < 0.3) tx.put('notes', { id: uuidv7(), conversationId: conv.id, authorId: pick(members).id, body: pick(noteLines), createdAt: conv.lastActivityAt + 60_000, version: 0 });
@@ -130,7 +130,7 @@ function addMessages(tx: ServerTx, conv: Conversation, n: number, members: User[
     const m: Message = {
       id: uuidv7(), conversationId: conv.id, direction: inbound ? 'inbound' : 'outbound', channel: conv.channel, body,
       authorId: inbound ? null : pick(members).id, status: inbound ? 'delivered' : conv.channel === 'whatsapp' && rand() < 0.5 ? 'read' : 'delivered',
-      failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null,
+      failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, scheduledAt: null,
       createdAt: at, version: 0,
     };
     tx.put('messages', m);
@@ -153,7 +153,7 @@ function addInvoice(tx: ServerTx, svc: Services, conv: Conversation, no: number,
   const body = `Invoice ${number} for GBP 70.00: ${url}`;
   tx.put('messages', {
     id: uuidv7(), conversationId: conv.id, direction: 'outbound', channel: conv.channel, body, authorId: author, status: 'delivered', failureReason: null,
-    segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: `invoice:${id}`, createdAt: at, version: 0,
+    segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: `invoice:${id}`, scheduledAt: null, createdAt: at, version: 0,
   });
   conv.lastActivityAt = at;
   conv.lastPreview = body.slice(0, 140);
@@ -171,7 +171,7 @@ function addCheckout(tx: ServerTx, svc: Services, conv: Conversation, paid: bool
   const body = `Pay your GBP 25.00 deposit here: ${url}`;
   tx.put('messages', {
     id: uuidv7(), conversationId: conv.id, direction: 'outbound', channel: conv.channel, body, authorId: author, status: 'delivered', failureReason: null,
-    segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: `checkout:${id}`, createdAt: at, version: 0,
+    segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: `checkout:${id}`, scheduledAt: null, createdAt: at, version: 0,
   });
   conv.lastActivityAt = at;
   conv.lastPreview = body.slice(0, 140);

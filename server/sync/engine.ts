@@ -30,6 +30,8 @@ export interface Commit {
   clientId?: string;
 }
 export type CommitListener = (c: Commit) => void;
+/** Runs inside the writing transaction, after the mutation: relay-only tables kept in step (timers). */
+export type WriteHook = (changes: ChangeSet) => void;
 
 export type PushOutcome =
   | { kind: 'applied'; result: MutationResult; commit: Commit | null }
@@ -40,6 +42,7 @@ export class Engine {
   readonly store: RowStore;
   readonly meta: MetaStore;
   private readonly listeners: CommitListener[] = [];
+  private readonly writeHooks: WriteHook[] = [];
   private readonly getClient: SqlStatement;
   private readonly setClient: SqlStatement;
   private readonly pruneStmt: SqlStatement;
@@ -77,6 +80,11 @@ export class Engine {
 
   onCommit(l: CommitListener): void {
     this.listeners.push(l);
+  }
+
+  /** `hook` runs in every writing transaction, before it commits; a throw rolls it back. */
+  onWrite(hook: WriteHook): void {
+    this.writeHooks.push(hook);
   }
 
   setMutators(m: MutatorLookup): void {
@@ -212,6 +220,7 @@ export class Engine {
   /** Inside the transaction: bump the version when something was written, prune old tombstones. */
   private finish(tx: ServerTx, effects: ServerEffect[]): Commit | null {
     if (!tx.wrote) return effects.length ? { changes: tx.changes, effects } : null;
+    for (const h of this.writeHooks) h(tx.changes);
     this.meta.set('version', String(tx.version));
     tx.changes.version = tx.version;
     const cutoff = tx.version - this.retention;

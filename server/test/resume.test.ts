@@ -23,7 +23,7 @@ describe('resume', () => {
     engine.write((tx) => {
       const m: Message = {
         id, conversationId: conv.id, direction: 'outbound', channel: 'sms', body: 'left behind', authorId: first.alice.id, status: 'queued', failureReason: null,
-        segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, createdAt: Date.now(), version: 0,
+        segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, scheduledAt: null, createdAt: Date.now(), version: 0,
       };
       tx.put('messages', m);
     });

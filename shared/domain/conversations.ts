@@ -41,6 +41,10 @@ export function newConversation(
     lastActivityAt: ctx.now,
     lastPreview: '',
     lastInboundAt: null,
+    snoozedBy: null,
+    snoozedUntil: null,
+    wokenAt: null,
+    labels: [],
     visibilityVersion: 0,
     version: 0,
   };
@@ -66,12 +70,17 @@ export function routeOrCreate(
   return { conversation, created: true };
 }
 
-/** Stores the message and moves the conversation's activity, preview and channel to it. */
+/**
+ * Stores the message and moves the conversation's activity, preview and channel to it. An
+ * inbound message wakes a snoozed conversation (snooze "until the contact replies", or early).
+ */
 export function addMessage(tx: Tx, conversation: Conversation, message: Message): Conversation {
   tx.put('messages', message);
   const fresh = tx.get('conversations', conversation.id) ?? conversation;
+  const wakes = message.direction === 'inbound' && fresh.snoozedBy !== null;
   const updated: Conversation = {
     ...fresh,
+    ...(wakes ? { snoozedBy: null, snoozedUntil: null, wokenAt: message.createdAt } : {}),
     channel: message.channel,
     lastActivityAt: Math.max(fresh.lastActivityAt, message.createdAt),
     lastPreview: previewOf(message),

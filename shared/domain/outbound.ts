@@ -40,7 +40,7 @@ export function whatsappWindowOpen(lastInboundAt: number | null, now: number): b
 export function checkOutbound(
   ctx: MutatorContext,
   d: OutboundDraft,
-  f: { contact: Contact; group: Group; lastInboundAt: number | null; paymentLink?: boolean },
+  f: { contact: Contact; group: Group; lastInboundAt: number | null; paymentLink?: boolean; windowAtSend?: boolean },
 ): OutboundDraft & { segments: number } {
   if (d.channel === 'sms') {
     if (f.contact.optedOut) throw new MutationError('opted_out', `${f.contact.name} has opted out of SMS. They can text START to opt back in.`);
@@ -57,7 +57,8 @@ export function checkOutbound(
   const template = d.templateName ? approvedTemplate(f.group.templates, d.templateName, text)?.template : undefined;
   if (d.templateName && !template) throw new MutationError('invalid', TEMPLATE_REFUSED);
   // Payment links are the business's own reply to a payment; they go out as they are.
-  if (!template && !f.paymentLink && !whatsappWindowOpen(f.lastInboundAt, ctx.now)) {
+  // windowAtSend (send later): the window is checked when the relay sends it, as it is then.
+  if (!template && !f.paymentLink && !f.windowAtSend && !whatsappWindowOpen(f.lastInboundAt, ctx.now)) {
     throw new MutationError('whatsapp_window_closed', 'More than 24 hours have passed since the contact last wrote on WhatsApp. Send an approved template instead.');
   }
   const body = template ? text : d.body;
@@ -89,6 +90,7 @@ export function postOutbound(
     providerMessageId: null,
     broadcastId: m.broadcastId ?? null,
     paymentRef: m.paymentRef ?? null,
+    scheduledAt: null,
     createdAt: ctx.now,
     version: 0,
   };

@@ -1,6 +1,7 @@
 // Argument schemas of every mutation: the contract between renderer, core and relay.
 // Ids of created rows are made by the client (UUIDv7) so optimistic rows keep their id.
 import { z } from 'zod';
+import { labelColors } from '../labelColors';
 
 const id = z.string().min(1).max(128);
 const userIds = z.array(id).max(500);
@@ -19,6 +20,17 @@ const lineItem = z.object({
   quantity: z.number().int().min(1).max(100_000),
   unitAmount: z.number().int().min(0).max(100_000_000),
 });
+
+const labelName = z.string().trim().min(1, 'Give the label a name.').max(40, 'A label name is at most 40 characters.');
+const labelColor = z.enum(labelColors);
+const viewFilters = z.object({
+  labelId: id.optional(),
+  assignee: id.optional(),
+  channel: channelSchema.optional(),
+  groupId: id.optional(),
+  status: z.enum(['open', 'snoozed', 'archived']).optional(),
+  unreadOnly: z.boolean().optional(),
+}).strict();
 
 export const contactFields = {
   name: z.string().trim().min(1, 'name is required').max(120),
@@ -70,6 +82,31 @@ export const args = {
   deleteNote: z.object({ id }),
   /** read mark for a conversation or chat; at = 0 marks it unread */
   markRead: z.object({ targetId: id, at: z.number().int().nonnegative() }),
+
+  // snooze (shared/mutators/snooze.ts)
+  /** until: ms since epoch; null = until the contact replies */
+  snoozeConversation: z.object({ conversationId: id, until: z.number().int().positive().nullable() }),
+  unsnoozeConversation: z.object({ conversationId: id }),
+
+  // labels and saved views (shared/mutators/labels.ts)
+  createLabel: z.object({ id, name: labelName, color: labelColor }),
+  updateLabel: z.object({ id, name: labelName.optional(), color: labelColor.optional() }),
+  deleteLabel: z.object({ id }),
+  labelConversation: z.object({ conversationId: id, labelId: id, applied: z.boolean() }),
+  saveView: z.object({ id, name: z.string().trim().min(1, 'Give the view a name.').max(60, 'A view name is at most 60 characters.'), filters: viewFilters }),
+  deleteView: z.object({ id }),
+
+  // send later (shared/mutators/scheduled.ts)
+  scheduleMessage: z.object({
+    id,
+    conversationId: id,
+    channel: channelSchema,
+    body: text(4096),
+    templateName: z.string().max(120).optional(),
+    sendAt: z.number().int().positive(),
+  }),
+  editScheduledMessage: z.object({ messageId: id, body: text(4096).optional(), sendAt: z.number().int().positive().optional() }),
+  cancelScheduledMessage: z.object({ messageId: id }),
 
   // invoices and checkouts
   createInvoice: z.object({
@@ -145,6 +182,10 @@ export const args = {
     paymentUrl: z.string().url().optional(),
   }),
   setPaymentLink: z.object({ invoiceId: id.optional(), checkoutId: id.optional(), paymentUrl: z.string().url(), providerRef: z.string().max(255).optional() }),
+  /** the relay's timer: wake a snoozed conversation whose time has come */
+  wakeConversation: z.object({ conversationId: id }),
+  /** the relay's timer: send a scheduled message (rules checked now; a refusal marks it failed) */
+  sendScheduledMessage: z.object({ messageId: id }),
   recordBroadcastResult: z.object({
     broadcastId: id,
     contactId: id,
@@ -163,4 +204,6 @@ export const systemMutations: ReadonlySet<MutationName> = new Set<MutationName>(
   'setPaymentStatus',
   'setPaymentLink',
   'recordBroadcastResult',
+  'wakeConversation',
+  'sendScheduledMessage',
 ]);

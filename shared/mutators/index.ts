@@ -10,6 +10,9 @@ import { conversationMutators } from './conversations';
 import { invoiceMutators } from './invoices';
 import { messageMutators } from './messages';
 import { systemMutators } from './system';
+import { snoozeMutators } from './snooze';
+import { labelMutators } from './labels';
+import { scheduledMutators } from './scheduled';
 
 export { args, systemMutations } from './args';
 export type { ArgsMap, MutationName, MutationArgs } from './args';
@@ -26,6 +29,9 @@ export const mutators: MutatorRegistry = {
   ...broadcastMutators,
   ...adminMutators,
   ...systemMutators,
+  ...snoozeMutators,
+  ...labelMutators,
+  ...scheduledMutators,
 };
 
 export function isMutationName(name: string): name is MutationName {

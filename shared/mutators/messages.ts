@@ -13,7 +13,7 @@ import { defineMutator } from './define';
 
 const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
 const OPT_IN = new Set(['START', 'UNSTOP', 'YES']);
-const rank: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
+const rank: Record<DeliveryStatus, number> = { scheduled: -2, queued: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
 
 export const messageMutators = {
   sendMessage: defineMutator({
@@ -77,6 +77,7 @@ export const messageMutators = {
         providerMessageId: a.providerMessageId ?? null,
         broadcastId: null,
         paymentRef: null,
+        scheduledAt: null,
         createdAt: ctx.now,
         version: 0,
       };

@@ -61,4 +61,10 @@ export const chatMembers = sqliteTable('chat_members', {
   chatId: text('chat_id').notNull(),
 }, (t) => [primaryKey({ columns: [t.userId, t.chatId] }), index('chat_members_chat').on(t.chatId)]);
 
-export const localTables = { meta, outbox, undoLog, failures, conversationAssignees, chatMembers } as const;
+/** conversations.labels exploded (kept by triggers): the label filter without scanning JSON. */
+export const conversationLabels = sqliteTable('conversation_labels', {
+  labelId: text('label_id').notNull(),
+  conversationId: text('conversation_id').notNull(),
+}, (t) => [primaryKey({ columns: [t.labelId, t.conversationId] }), index('conversation_labels_conv').on(t.conversationId)]);
+
+export const localTables = { meta, outbox, undoLog, failures, conversationAssignees, chatMembers, conversationLabels } as const;

@@ -246,12 +246,16 @@ export class MutationEngine {
     const range = { lo, hi };
     db.prepare(`INSERT OR IGNORE INTO conversation_assignees(user_id, conversation_id)
       SELECT j.value, c.id FROM conversations c, json_each(c.assignees) j WHERE c.rowid > @lo AND c.rowid <= @hi`).run(range);
+    db.prepare(`INSERT OR IGNORE INTO conversation_labels(label_id, conversation_id)
+      SELECT j.value, c.id FROM conversations c, json_each(c.labels) j WHERE c.rowid > @lo AND c.rowid <= @hi`).run(range);
+    // a snoozed conversation counts under 'snoozed' (as the triggers of 0005_snooze_labels_triggers.sql)
+    const status = (c: string) => `CASE WHEN ${c}.snoozed_by IS NOT NULL AND ${c}.status = 'open' THEN 'snoozed' ELSE ${c}.status END`;
     db.prepare(`INSERT INTO conversation_counts(group_id, status, n)
-      SELECT * FROM (SELECT group_id, status, count(*) FROM conversations WHERE rowid > @lo AND rowid <= @hi GROUP BY group_id, status) WHERE true
+      SELECT * FROM (SELECT group_id, ${status('c')} AS s, count(*) FROM conversations c WHERE rowid > @lo AND rowid <= @hi GROUP BY group_id, s) WHERE true
       ON CONFLICT(group_id, status) DO UPDATE SET n = n + excluded.n`).run(range);
     db.prepare('DELETE FROM unread_conversations WHERE conversation_id IN (SELECT id FROM conversations WHERE rowid > @lo AND rowid <= @hi)').run(range);
     db.prepare(`INSERT INTO unread_conversations(conversation_id, group_id, status)
-      SELECT c.id, c.group_id, c.status FROM conversations c WHERE c.rowid > @lo AND c.rowid <= @hi AND c.last_inbound_at IS NOT NULL
+      SELECT c.id, c.group_id, ${status('c')} FROM conversations c WHERE c.rowid > @lo AND c.rowid <= @hi AND c.last_inbound_at IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM read_states r WHERE r.target_id = c.id AND r.last_read_at >= c.last_inbound_at)`).run(range);
     if (hi >= max) db.prepare('UPDATE conversation_backfill SET upto = 9223372036854775807').run();
     else db.prepare('UPDATE conversation_backfill SET upto = ?').run(hi);

@@ -1,0 +1,161 @@
+// Relay timers: snoozed conversations to wake and scheduled messages to send, at their time,
+// whether or not anyone is online. One module: what a timer is, how it is kept and how it runs.
+//
+// - Kept: `timers` (server/db/localSchema.ts) is derived from the synced rows *inside the
+//   transaction that writes them* (Engine.onWrite): a conversation snoozed until T has a 'wake'
+//   row due at T, a message scheduled for T a 'send' row; unsnoozing, sending, cancelling or
+//   deleting removes it. So a timer is never lost by a crash and never outlives its row.
+// - Run: one setTimeout for the earliest due row (re-armed after every commit that touched
+//   timers, and at most a minute away: a poll that catches any clock jump). Due rows are read
+//   by the due_at index and each runs its system mutation (wakeConversation,
+//   sendScheduledMessage) in its own transaction; that write removes the row. Those mutations
+//   are idempotent (they check the row's state and time), so a timer run twice does nothing
+//   more. Across several relays (PostgreSQL), a relay claims due rows with
+//   `SELECT … FOR UPDATE SKIP LOCKED` in that transaction, and each timer runs exactly once.
+import type { RowOf } from '../../shared/schema';
+import type { SqlStatement } from '../../shared/store/rowStore';
+import type { Db } from '../db/open';
+import type { ChangeSet } from '../sync/changeSet';
+import { SYSTEM_ACTOR, type Engine } from '../sync/engine';
+
+export type TimerKind = 'wake' | 'send';
+const mutationOf: Record<TimerKind, (targetId: string) => { name: string; args: unknown }> = {
+  wake: (conversationId) => ({ name: 'wakeConversation', args: { conversationId } }),
+  send: (messageId) => ({ name: 'sendScheduledMessage', args: { messageId } }),
+};
+/** The longest the scheduler sleeps: a poll, whatever the next due time. */
+const MAX_SLEEP_MS = 60_000;
+const BATCH = 100;
+
+interface Statements {
+  upsert: SqlStatement;
+  remove: SqlStatement;
+  due: SqlStatement;
+  isDue: SqlStatement;
+  next: SqlStatement;
+}
+
+function statements(db: Db): Statements {
+  return {
+    upsert: db.prepare('INSERT INTO timers (id, kind, target_id, due_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at'),
+    remove: db.prepare('DELETE FROM timers WHERE id = ?'),
+    due: db.prepare('SELECT id, kind, target_id AS targetId FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?'),
+    isDue: db.prepare('SELECT 1 AS y FROM timers WHERE id = ? AND due_at <= ?'),
+    next: db.prepare('SELECT min(due_at) AS at FROM timers'),
+  };
+}
+
+/** The timers a transaction's writes imply; true when one was set or removed. */
+export function keepTimers(s: Pick<Statements, 'upsert' | 'remove'>, changes: ChangeSet): boolean {
+  let touched = false;
+  const set = (kind: TimerKind, id: string, dueAt: number | null) => {
+    touched = true;
+    if (dueAt === null) s.remove.run(`${kind}:${id}`);
+    else s.upsert.run(`${kind}:${id}`, kind, id, dueAt);
+  };
+  for (const p of changes.puts.values()) {
+    if (p.t === 'conversations') {
+      const c = p.row as RowOf<'conversations'>;
+      set('wake', c.id, c.snoozedBy !== null && c.snoozedUntil !== null ? c.snoozedUntil : null);
+    } else if (p.t === 'messages') {
+      const m = p.row as RowOf<'messages'>;
+      if (m.status === 'scheduled' && m.scheduledAt !== null) set('send', m.id, m.scheduledAt);
+      else if (m.scheduledAt !== null) set('send', m.id, null);
+    }
+  }
+  for (const d of changes.dels.values()) {
+    if (d.t === 'conversations') set('wake', d.id, null);
+    else if (d.t === 'messages') set('send', d.id, null);
+  }
+  return touched;
+}
+
+export class TimerScheduler {
+  private readonly stmts: Statements;
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Infinity;
+  private closed = false;
+  private running = false;
+  /** a write since the last commit set or removed a timer */
+  private dirty = false;
+  /** counters for /metrics and tests */
+  readonly stats = { fired: 0, failed: 0 };
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: (msg: string, err?: unknown) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.stmts = statements(engine.db);
+    engine.onWrite((changes) => {
+      if (keepTimers(this.stmts, changes)) this.dirty = true;
+    });
+    engine.onCommit(() => {
+      if (this.dirty) {
+        this.dirty = false;
+        this.arm();
+      }
+    });
+  }
+
+  /** Starts: runs what fell due while the relay was stopped, then sleeps until the next. */
+  start(): void {
+    this.arm();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The earliest pending timer (tests, /metrics). */
+  nextDueAt(): number | null {
+    return (this.stmts.next.get() as { at: number | null }).at;
+  }
+
+  private arm(): void {
+    if (this.closed || this.running) return;
+    const at = this.nextDueAt();
+    const wakeAt = Math.min(at ?? Infinity, this.now() + MAX_SLEEP_MS);
+    if (this.timer && wakeAt >= this.armedFor) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = wakeAt;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.armedFor = Infinity;
+      this.runDue();
+    }, Math.max(0, wakeAt - this.now()));
+    this.timer.unref();
+  }
+
+  /** Runs every due timer, a batch at a time, then re-arms. */
+  runDue(): void {
+    if (this.closed) return;
+    this.running = true;
+    try {
+      for (;;) {
+        const due = this.stmts.due.all(this.now(), BATCH) as { id: string; kind: TimerKind; targetId: string }[];
+        for (const t of due) this.fire(t);
+        if (due.length < BATCH || this.closed) break;
+      }
+    } finally {
+      this.running = false;
+    }
+    this.arm();
+  }
+
+  private fire(t: { id: string; kind: TimerKind; targetId: string }): void {
+    const m = mutationOf[t.kind](t.targetId);
+    try {
+      this.engine.runAs(SYSTEM_ACTOR, m.name, m.args);
+      this.stats.fired++;
+    } catch (e) {
+      this.stats.failed++;
+      this.log(`relay: timer ${t.id} failed`, e);
+    }
+    // The mutation removed its row when it acted; a timer whose row no longer qualifies (or that
+    // failed) must not run again and again.
+    if (this.stmts.isDue.get(t.id, this.now())) this.stmts.remove.run(t.id);
+  }
+}
