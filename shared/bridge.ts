@@ -2,7 +2,7 @@
 // through the preload (IPC); the browser host over a local WebSocket. The renderer
 // cannot tell which. Query/command args are zod-checked on the core side.
 import { z } from 'zod';
-import type { AttachmentRef, Broadcast, Contact, TableName } from './schema';
+import type { AttachmentRef, Broadcast, Contact, Label, TableName } from './schema';
 import type * as S from './bridgeSchemas';
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
@@ -33,8 +33,9 @@ export type ChatDetail = z.infer<typeof S.chatDetail>;
 export type SearchHit = z.infer<typeof S.searchHit>;
 export type Directory = z.infer<typeof S.directory>;
 export type Counts = z.infer<typeof S.counts>;
+export type SavedViewItem = z.infer<typeof S.savedViewItem>;
 
-export const inboxViewSchema = z.enum(['team', 'mine', 'archived', 'chats']);
+export const inboxViewSchema = z.enum(['team', 'mine', 'snoozed', 'archived', 'chats']);
 export type InboxViewName = z.infer<typeof inboxViewSchema>;
 /** The views that list conversations (and, for My inbox, chats); `chats` is the team chat screen. */
 export type ConversationViewName = Exclude<InboxViewName, 'chats'>;
@@ -45,7 +46,20 @@ export const queryArgs = {
   syncStatus: z.object({}),
   directory: z.object({}),
   counts: z.object({}),
-  inbox: z.object({ view: inboxViewSchema, groupId: z.string().nullable().optional(), unreadOnly: z.boolean().optional(), ...pageArgs }),
+  inbox: z.object({
+    view: inboxViewSchema,
+    groupId: z.string().nullable().optional(),
+    unreadOnly: z.boolean().optional(),
+    /** filters (the filter bar, saved views): a label id; a user id or 'unassigned'; a channel */
+    labelId: z.string().max(128).optional(),
+    assignee: z.string().max(128).optional(),
+    channel: z.enum(['sms', 'whatsapp']).optional(),
+    ...pageArgs,
+  }),
+  /** the organisation's labels, by name */
+  labels: z.object({}),
+  /** the signed-in user's saved views, each with its counts */
+  savedViews: z.object({}),
   conversation: z.object({ id: z.string().min(1) }),
   contacts: z.object({ search: z.string().max(200).optional(), tag: z.string().max(40).optional(), ...pageArgs }),
   contact: z.object({ id: z.string().min(1) }),
@@ -69,8 +83,10 @@ export const queryReads = {
   syncStatus: null,
   directory: ['users', 'groups', 'memberships'],
   counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes'],
-  inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users'],
-  conversation: [...convTables, 'groups', 'users', 'memberships'],
+  inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users', 'labels'],
+  labels: ['labels'],
+  savedViews: ['savedViews', 'conversations', 'readStates', 'messages', 'labels'],
+  conversation: [...convTables, 'groups', 'users', 'memberships', 'labels'],
   contacts: ['contacts'],
   contact: ['contacts', 'conversations', 'messages', 'readStates'],
   tags: ['contacts'],
@@ -87,6 +103,8 @@ export interface QueryResults {
   directory: Directory;
   counts: Counts;
   inbox: Page<InboxItem>;
+  labels: Label[];
+  savedViews: SavedViewItem[];
   conversation: ConversationDetail | null;
   contacts: Page<Contact>;
   contact: z.infer<typeof S.contactWithConversations> | null;

@@ -12,6 +12,8 @@ export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> 
   directory: S.directory,
   counts: S.counts,
   inbox: S.page(S.inboxItem),
+  labels: z.array(S.rowSchema('labels')),
+  savedViews: z.array(S.savedViewItem),
   conversation: S.conversationDetail.nullable(),
   contacts: S.page(S.rowSchema('contacts')),
   contact: S.contactWithConversations.nullable(),

@@ -23,6 +23,15 @@ const jsonColumns: Record<string, z.ZodType> = {
   members: strings,
   attachments: z.array(attachmentRefSchema.strict()),
   location: locationSchema.strict(),
+  labels: strings,
+  filters: z.strictObject({
+    labelId: z.string().optional(),
+    assignee: z.string().optional(),
+    channel: z.enum(['sms', 'whatsapp']).optional(),
+    groupId: z.string().optional(),
+    status: z.enum(['open', 'snoozed', 'archived']).optional(),
+    unreadOnly: z.boolean().optional(),
+  }),
   lineItems: z.array(z.strictObject({ description: z.string(), quantity: z.number(), unitAmount: z.number() })),
 };
 
@@ -118,6 +127,13 @@ export const conversationListItem = z.strictObject({
   hasFailedSend: z.boolean(),
   /** an optimistic change is waiting to be confirmed */
   pending: z.boolean(),
+  /** snoozed (left the inboxes); snoozedUntil null = until the contact replies */
+  snoozed: z.boolean(),
+  snoozedUntil: z.number().nullable(),
+  /** label ids that still exist */
+  labels: strings,
+  /** replies waiting to be sent later */
+  hasScheduled: z.boolean(),
 });
 export const chatListItem = z.strictObject({
   kind: z.literal('chat'),
@@ -174,6 +190,15 @@ export const counts = z.strictObject({
   teamAll: z.number().int(),
   chats: z.number().int(),
   archived: z.number().int(),
+  /** snoozed conversations the user sees (all of them, not only unread) */
+  snoozed: z.number().int(),
+});
+
+export const savedViewItem = z.strictObject({
+  view: rowSchema('savedViews'),
+  /** conversations matching it */
+  total: z.number().int().nonnegative(),
+  unread: z.number().int().nonnegative(),
 });
 
 export const contactWithConversations = z.strictObject({ contact: rowSchema('contacts'), conversations: z.array(conversationListItem) });

@@ -11,6 +11,7 @@ import './styles/list.css';
 import './styles/conversation.css';
 import './styles/dialogs.css';
 import './styles/views.css';
+import './styles/everyday.css';
 
 getBridge().subscribe(handleBridgeEvent);
 

@@ -74,6 +74,9 @@ export class RowStore implements Tx {
   }
 
   private encodeValue(col: Column, v: unknown): unknown {
+    // A row written by an older build (an undo image, an older relay's poke) lacks the columns
+    // added since: they take their default, as the migration gave the rows already stored.
+    if (v === undefined && col.hasDefault && col.default !== undefined) v = col.default;
     if (v === null || v === undefined) return null;
     const d = col.mapToDriverValue(v);
     return typeof d === 'boolean' ? (d ? 1 : 0) : d;

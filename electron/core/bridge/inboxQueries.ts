@@ -1,11 +1,23 @@
-// Team inbox, My inbox, Archived, Chats, and the unread counts.
+// Team inbox, My inbox, Snoozed, Archived, Chats, filters, and the unread counts.
 import type Database from 'better-sqlite3';
-import type { Counts, InboxItem, Page, QueryArgs } from '../../../shared/bridge';
+import type { Counts, InboxItem, Page, ParsedQueryArgs } from '../../../shared/bridge';
 import { hasAdminRole } from '../../../shared/permissions';
 import type { Role } from '../../../shared/schema';
 import { chatItemColumns, convItemColumns, convItemJoins, toChatItem, toConvItem, type ChatItemRaw, type ConvItemRaw } from './listItems';
 
-type InboxArgs = Required<Pick<QueryArgs<'inbox'>, 'view' | 'offset' | 'limit'>> & { groupId?: string | null; unreadOnly?: boolean };
+type InboxArgs = Pick<ParsedQueryArgs<'inbox'>, 'view' | 'offset' | 'limit' | 'groupId' | 'unreadOnly' | 'labelId' | 'assignee' | 'channel'>;
+
+const viewWhere = {
+  team: `c.status = 'open' AND c.snoozed_by IS NULL`,
+  mine: `c.status = 'open' AND c.snoozed_by IS NULL`,
+  snoozed: `c.status = 'open' AND c.snoozed_by IS NOT NULL`,
+  archived: `c.status = 'archived'`,
+} as const;
+/**
+ * Where a conversation of each view stands in the trigger-kept tables (conversation_counts,
+ * unread_conversations): a snoozed conversation counts under 'snoozed', not 'open'.
+ */
+const countedAs = { team: 'open', mine: 'open', snoozed: 'snoozed', archived: 'archived' } as const;
 
 /** Totals kept by triggers (conversation_counts): no count over 100k rows per page. */
 function keptTotal(db: Database.Database, status: string, g: string | null): number {
@@ -15,35 +27,56 @@ function keptTotal(db: Database.Database, status: string, g: string | null): num
   return (r as { n: number } | undefined)?.n ?? 0;
 }
 
-function convPage(db: Database.Database, me: string, where: string, params: Record<string, unknown>, a: InboxArgs, status: string): Page<InboxItem> {
-  const g = (params.g as string | undefined) ?? null;
+/** The filter bar's conditions (label, assignee, channel) as SQL over `c`. */
+export function filterWhere(a: Pick<InboxArgs, 'labelId' | 'assignee' | 'channel'>): { sql: string; params: Record<string, unknown> } {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (a.labelId) {
+    parts.push('EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = @labelId)');
+    params.labelId = a.labelId;
+  }
+  if (a.assignee === 'unassigned') parts.push('json_array_length(c.assignees) = 0');
+  else if (a.assignee) {
+    parts.push('EXISTS (SELECT 1 FROM conversation_assignees fa WHERE fa.conversation_id = c.id AND fa.user_id = @assignee)');
+    params.assignee = a.assignee;
+  }
+  if (a.channel) {
+    parts.push('c.channel = @channel');
+    params.channel = a.channel;
+  }
+  return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
+}
+
+function convPage(db: Database.Database, me: string, view: keyof typeof viewWhere, a: InboxArgs): Page<InboxItem> {
+  const g = a.groupId ?? null;
+  const f = filterWhere(a);
+  const mine = view === 'mine' ? ' AND EXISTS (SELECT 1 FROM conversation_assignees ca WHERE ca.conversation_id = c.id AND ca.user_id = @me)' : '';
+  const where = `${viewWhere[view]}${g ? ' AND c.group_id = @g' : ''}${mine}${f.sql}`;
+  const params = { me, ...(g ? { g } : {}), ...f.params };
+  const status = countedAs[view];
   // "unread only" starts from the trigger-kept unread set, which is small
   const from = a.unreadOnly ? 'unread_conversations u JOIN conversations c ON c.id = u.conversation_id' : 'conversations c';
-  const total = a.unreadOnly
-    ? (db.prepare(`SELECT count(*) AS n FROM unread_conversations WHERE status = @status${g ? ' AND group_id = @g' : ''}`).get({ status, ...(g ? { g } : {}) }) as { n: number }).n
-    : keptTotal(db, status, g);
+  const unreadWhere = a.unreadOnly ? ` AND u.status = '${status}'` : '';
+  let total: number;
+  if (f.sql || mine) total = (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}${unreadWhere}`).get(params) as { n: number }).n;
+  else if (a.unreadOnly) total = (db.prepare(`SELECT count(*) AS n FROM unread_conversations WHERE status = @status${g ? ' AND group_id = @g' : ''}`).get({ status, ...(g ? { g } : {}) }) as { n: number }).n;
+  else total = keptTotal(db, status, g);
   // rowid as the tie-breaker: it is the index's last column, so the page is read in index order
   const rows = db
-    .prepare(`SELECT ${convItemColumns} FROM ${from} ${convItemJoins} WHERE ${where} ORDER BY c.last_activity_at DESC, c.rowid DESC LIMIT @limit OFFSET @offset`)
-    .all({ me, ...params, limit: a.limit, offset: a.offset }) as ConvItemRaw[];
+    .prepare(`SELECT ${convItemColumns} FROM ${from} ${convItemJoins} WHERE ${where}${unreadWhere} ORDER BY c.last_activity_at DESC, c.rowid DESC LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: a.limit, offset: a.offset }) as ConvItemRaw[];
   return { total, offset: a.offset, items: rows.map(toConvItem) };
 }
 
 export function inbox(db: Database.Database, me: string, a: InboxArgs, role: Role = 'agent'): Page<InboxItem> {
-  const g = a.groupId ?? null;
   switch (a.view) {
-    case 'team':
-      return g
-        ? convPage(db, me, `c.group_id = @g AND c.status = 'open'`, { g }, a, 'open')
-        : convPage(db, me, `c.status = 'open'`, {}, a, 'open');
-    case 'archived':
-      return g
-        ? convPage(db, me, `c.group_id = @g AND c.status = 'archived'`, { g }, a, 'archived')
-        : convPage(db, me, `c.status = 'archived'`, {}, a, 'archived');
     case 'chats':
       return chatPage(db, me, a, role);
     case 'mine':
-      return minePage(db, me, a);
+      // My inbox mixes in chats; filtered, it is conversations only
+      return a.labelId || a.assignee || a.channel || a.groupId ? convPage(db, me, 'mine', a) : minePage(db, me, a);
+    default:
+      return convPage(db, me, a.view, a);
   }
 }
 
@@ -59,12 +92,12 @@ function chatPage(db: Database.Database, me: string, a: InboxArgs, role: Role): 
   return { total, offset: a.offset, items: rows.map((r) => toChatItem(db, me, r)) };
 }
 
-/** Assigned open conversations and my chats, merged by latest activity. */
+/** Assigned open (not snoozed) conversations and my chats, merged by latest activity. */
 function minePage(db: Database.Database, me: string, a: InboxArgs): Page<InboxItem> {
   const convUnreadFilter = a.unreadOnly ? ' AND EXISTS (SELECT 1 FROM unread_conversations u WHERE u.conversation_id = c.id)' : '';
   const chatUnreadFilter = a.unreadOnly ? ' WHERE unread = 1' : '';
   const convs = `SELECT 'conversation' AS k, c.id, c.last_activity_at FROM conversation_assignees ca JOIN conversations c ON c.id = ca.conversation_id
-    WHERE ca.user_id = @me AND c.status = 'open'${convUnreadFilter}`;
+    WHERE ca.user_id = @me AND ${viewWhere.mine}${convUnreadFilter}`;
   const chats = `SELECT 'chat' AS k, id, last_activity_at FROM (SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me)${chatUnreadFilter}`;
   const union = `${convs} UNION ALL ${chats}`;
   const total = (db.prepare(`SELECT count(*) AS n FROM (${union})`).get({ me }) as { n: number }).n;
@@ -85,6 +118,7 @@ function minePage(db: Database.Database, me: string, a: InboxArgs): Page<InboxIt
 }
 
 export function counts(db: Database.Database, me: string): Counts {
+  // unread_conversations.status is 'snoozed' for a snoozed conversation: these leave it out
   const perGroup = db.prepare(`SELECT group_id AS g, count(*) AS n FROM unread_conversations WHERE status = 'open' GROUP BY group_id`).all() as { g: string; n: number }[];
   const team: Record<string, number> = {};
   let teamAll = 0;
@@ -99,5 +133,17 @@ export function counts(db: Database.Database, me: string): Counts {
     .prepare(`SELECT count(*) AS n FROM (SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me) WHERE unread = 1`)
     .get({ me }) as { n: number }).n;
   const archived = keptTotal(db, 'archived', null);
-  return { mine: mineConvs + chats, team, teamAll, chats, archived };
+  const snoozed = keptTotal(db, 'snoozed', null);
+  return { mine: mineConvs + chats, team, teamAll, chats, archived, snoozed };
+}
+
+/** Total and unread of a view's filters (a saved view in the sidebar). */
+export function viewCounts(db: Database.Database, me: string, f: { labelId?: string; assignee?: string; channel?: 'sms' | 'whatsapp'; groupId?: string; status?: 'open' | 'snoozed' | 'archived' }): { total: number; unread: number } {
+  const view = f.status === 'snoozed' ? 'snoozed' : f.status === 'archived' ? 'archived' : 'team';
+  const w = filterWhere(f);
+  const where = `${viewWhere[view]}${f.groupId ? ' AND c.group_id = @g' : ''}${w.sql}`;
+  const params = { me, ...(f.groupId ? { g: f.groupId } : {}), ...w.params };
+  const total = (db.prepare(`SELECT count(*) AS n FROM conversations c WHERE ${where}`).get(params) as { n: number }).n;
+  const unread = (db.prepare(`SELECT count(*) AS n FROM unread_conversations u JOIN conversations c ON c.id = u.conversation_id WHERE ${where}`).get(params) as { n: number }).n;
+  return { total, unread };
 }

@@ -7,7 +7,9 @@ import type { Channel, ChatKind, ConversationStatus } from '../../../shared/sche
 /** Columns of a conversation list item; `@me` is the viewer's id. */
 export const convItemColumns = `
   c.id, c.contact_id, c.group_id, c.channel, c.status, c.last_activity_at, c.last_preview, c.assignees, c.visible_to,
-  c.last_inbound_at, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
+  c.last_inbound_at, c.snoozed_by, c.snoozed_until, c.labels, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
+  (SELECT json_group_array(l.id) FROM conversation_labels cl JOIN labels l ON l.id = cl.label_id WHERE cl.conversation_id = c.id) AS live_labels,
+  EXISTS(SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.status = 'scheduled') AS scheduled,
   EXISTS(SELECT 1 FROM invoices i WHERE i.conversation_id = c.id AND i.status = 'sent') AS unpaid,
   EXISTS(SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.status = 'failed') AS failed,
   EXISTS(SELECT 1 FROM undo_log u WHERE u.tbl = 'conversations' AND u.row_id = c.id) AS pending`;
@@ -26,6 +28,11 @@ export interface ConvItemRaw {
   assignees: string;
   visible_to: string | null;
   last_inbound_at: number | null;
+  snoozed_by: string | null;
+  snoozed_until: number | null;
+  labels: string;
+  live_labels: string;
+  scheduled: number;
   contact_name: string | null;
   contact_phone: string | null;
   last_read_at: number | null;
@@ -52,6 +59,11 @@ export function toConvItem(r: ConvItemRaw): ConversationListItem {
     hasUnpaidInvoice: r.unpaid === 1,
     hasFailedSend: r.failed === 1,
     pending: r.pending === 1,
+    snoozed: r.snoozed_by !== null,
+    snoozedUntil: r.snoozed_until,
+    // in the conversation's order, without labels deleted since
+    labels: ((live) => (JSON.parse(r.labels) as string[]).filter((l) => live.has(l)))(new Set(JSON.parse(r.live_labels) as string[])),
+    hasScheduled: r.scheduled === 1,
   };
 }
 

@@ -1,5 +1,6 @@
-// Desktop notifications: new inbound messages in conversations assigned to me, new
-// team-chat messages from others. Never for what initial sync or a reset brings.
+// Desktop notifications: new inbound messages in conversations assigned to me, conversations
+// assigned to me whose snooze ended, new team-chat messages from others. Never for what
+// initial sync or a reset brings.
 import type { BridgeEvent } from '../../../shared/bridge';
 import type { Replica } from '../db/replica';
 import type { PokeOutcome } from '../engine/engine';
@@ -10,7 +11,9 @@ const preview = (s: string) => (s.length > 140 ? s.slice(0, 139) + '…' : s);
 export function notificationsFor(replica: Replica, me: string, rows: PokeOutcome['newRows']): BridgeEvent[] {
   const out: BridgeEvent[] = [];
   const store = replica.store;
+  const told = new Set<string>();
   for (const n of rows) {
+    if (n.table === 'conversations') continue; // after the messages: a reply that woke it says more
     if (n.table === 'messages') {
       const m = store.get('messages', n.id);
       if (!m || m.direction !== 'inbound') continue;
@@ -18,6 +21,7 @@ export function notificationsFor(replica: Replica, me: string, rows: PokeOutcome
       if (!c || !c.assignees.includes(me)) continue;
       const who = store.get('contacts', c.contactId)?.name ?? 'New message';
       out.push({ type: 'notify', title: who, body: preview(m.body || (m.attachments.length ? 'Attachment' : '')), target: { kind: 'conversation', id: c.id } });
+      told.add(c.id);
     } else {
       const m = store.get('chatMessages', n.id);
       if (!m || m.authorId === me) continue;
@@ -27,6 +31,13 @@ export function notificationsFor(replica: Replica, me: string, rows: PokeOutcome
       const title = chat.kind === 'group' ? `${author} in ${chatTitle(replica.db, me, chat.kind, chat.title, chat.members)}` : author;
       out.push({ type: 'notify', title, body: preview(m.body || 'Attachment'), target: { kind: 'chat', id: chat.id } });
     }
+  }
+  for (const n of rows) {
+    if (n.table !== 'conversations' || told.has(n.id)) continue;
+    const c = store.get('conversations', n.id);
+    if (!c || !c.assignees.includes(me)) continue;
+    const who = store.get('contacts', c.contactId)?.name ?? 'A conversation';
+    out.push({ type: 'notify', title: `${who} is back`, body: 'The snooze ended: the conversation is back in your inbox.', target: { kind: 'conversation', id: c.id } });
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { allFailures } from './failures';
 import { contactsPage, contactWithConversations, allTags } from './contactQueries';
 import { chatDetail, conversationDetail } from './detailQueries';
 import { bridgeError } from './errors';
-import { counts, inbox } from './inboxQueries';
+import { counts, inbox, viewCounts } from './inboxQueries';
 import { search } from './searchQuery';
 
 /** The signed-in user's replica, as queries read it. */
@@ -49,6 +49,17 @@ export const queryHandlers: QueryHandlers<QueryEnv> = {
   inbox: (env, a) => {
     const { db, me, role } = env.replica();
     return inbox(db, me, a, role);
+  },
+  labels: (env) => {
+    const { db, store } = env.replica();
+    return rows(db, 'SELECT * FROM labels ORDER BY name COLLATE NOCASE').map((x) => store.decode('labels', x));
+  },
+  savedViews: (env) => {
+    const { db, store, me } = env.replica();
+    return rows(db, 'SELECT * FROM saved_views WHERE user_id = ? ORDER BY name COLLATE NOCASE', me).map((x) => {
+      const view = store.decode('savedViews', x);
+      return { view, ...viewCounts(db, me, view.filters) };
+    });
   },
   conversation: (env, a) => {
     const { db, store, me, role } = env.replica();

@@ -24,8 +24,11 @@ export interface OutboxRow {
 
 export interface PokeOutcome {
   changes: ChangeSet;
-  /** messages and chat messages that were not in the replica before this poke */
-  newRows: { table: 'messages' | 'chatMessages'; id: string }[];
+  /**
+   * Messages and chat messages that were not in the replica before this poke, and
+   * conversations this poke woke from a snooze (`conversations`).
+   */
+  newRows: { table: 'messages' | 'chatMessages' | 'conversations'; id: string }[];
 }
 
 export class MutationEngine {
@@ -153,6 +156,12 @@ export class MutationEngine {
     return s.get(id) !== undefined;
   }
 
+  /** The relay woke this conversation: snoozed here (as the relay last said), woken in the poke. */
+  private wokeUp(next: RowOf<'conversations'>): boolean {
+    const before = this.replica.store.get('conversations', next.id);
+    return !!before && before.snoozedBy !== null && next.snoozedBy === null && next.wokenAt !== null && next.wokenAt !== before.wokenAt;
+  }
+
   /** One poke (or part) in one transaction. */
   applyPoke(frame: PokeFrame, opts: { trackNew: boolean; setCookie: boolean }): PokeOutcome {
     const changes = new ChangeSet();
@@ -178,6 +187,7 @@ export class MutationEngine {
         const id = p.r.id;
         if (typeof id !== 'string') continue;
         if (opts.trackNew && (p.t === 'messages' || p.t === 'chatMessages') && !this.rowExists(p.t, id)) newRows.push({ table: p.t, id });
+        if (opts.trackNew && p.t === 'conversations' && this.wokeUp(p.r as RowOf<'conversations'>)) newRows.push({ table: 'conversations', id });
         store.put(p.t, p.r as RowOf<typeof p.t>);
         changes.add(p.t, id);
       }

@@ -58,7 +58,11 @@ const samples: { [K in QueryName]: () => QueryArgs<K>[] } = {
   inbox: () => [
     { view: 'team' }, { view: 'team', groupId: org.groups.sales.id, unreadOnly: true }, { view: 'mine' }, { view: 'mine', unreadOnly: true },
     { view: 'archived' }, { view: 'chats' }, { view: 'chats', unreadOnly: true },
+    { view: 'snoozed' }, { view: 'snoozed', unreadOnly: true }, { view: 'team', assignee: 'unassigned', channel: 'sms', labelId: 'none' },
+    { view: 'mine', channel: 'whatsapp' }, { view: 'archived', assignee: org.alice.id, unreadOnly: true },
   ],
+  labels: () => [{}],
+  savedViews: () => [{}],
   conversation: () => [{ id: ids.conv }, { id: 'missing' }],
   contacts: () => [{}, { search: 'Rob' }, { tag: 'none' }],
   contact: () => [{ id: ids.contact }, { id: 'missing' }],

@@ -15,6 +15,8 @@ import { FailuresButton } from './FailuresButton';
 import { Avatar } from './Avatar';
 import { getBridge, errorMessage } from '../../bridge';
 import { toast } from '../state/toasts';
+import { SavedViewsNav } from './SavedViewsNav';
+import { useFilters } from '../state/filters';
 
 function sameView(a: View, b: View): boolean {
   if (a.kind !== b.kind) return false;
@@ -25,7 +27,8 @@ function sameView(a: View, b: View): boolean {
 function NavItem({ view, icon, label, count, indent }: { view: View; icon?: ReactNode; label: string; count?: number; indent?: boolean }) {
   const current = useUi((s) => s.view);
   const setView = useUi((s) => s.setView);
-  const active = sameView(current, view);
+  const fromSaved = useFilters((s) => s.savedViewId !== null);
+  const active = sameView(current, view) && !fromSaved;
   return (
     <button
       type="button"
@@ -96,6 +99,7 @@ export function Sidebar({ session }: { session: Session }) {
             </Fragment>
           );
         })}
+        <SavedViewsNav />
         <div className="nav-sep" />
         <NavItem view={{ kind: 'chats' }} icon={<MessageCircle size={16} />} label="Team chat" count={counts?.chats} />
         <NavItem view={{ kind: 'contacts' }} icon={<Contact size={16} />} label="Contacts" />

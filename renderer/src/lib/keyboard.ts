@@ -1,4 +1,4 @@
-// Global shortcuts (UI.md): J/K, Enter, R, N, A, E, U, Ctrl/Cmd+K, ?, Esc.
+// Global shortcuts (UI.md): J/K, Enter, R, N, A, E, H (snooze), L (label), U, Ctrl/Cmd+K, ?, Esc.
 import { useEffect } from 'react';
 import { useUi } from '../state/ui';
 import { mutate } from './mutate';
@@ -68,6 +68,14 @@ export function useShortcuts() {
         case 'e':
         case 'E':
           if (conv) s.openDialog({ kind: 'confirm-archive', conversationId: conv });
+          break;
+        case 'h':
+        case 'H':
+          if (conv) s.openDialog({ kind: 'snooze', conversationId: conv });
+          break;
+        case 'l':
+        case 'L':
+          if (conv) s.openDialog({ kind: 'labels', conversationId: conv });
           break;
         case 'u':
         case 'U':

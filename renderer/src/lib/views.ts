@@ -2,7 +2,7 @@
 // says. The names come from the contract (shared/bridge.ts `inboxViewSchema`); the sidebar,
 // the list title, the list's empty state and the palette's "Go to …" entries all read this
 // table, so a view added to the contract is one entry here (the Records make it required).
-import { Archive, Inbox, Users, type LucideIcon } from 'lucide-react';
+import { AlarmClock, Archive, Inbox, Users, type LucideIcon } from 'lucide-react';
 import type { ConversationViewName, Counts, InboxViewName } from '../../../shared/bridge';
 
 export interface ConversationViewInfo {
@@ -21,6 +21,7 @@ export interface ConversationViewInfo {
 export const conversationViews: Record<ConversationViewName, ConversationViewInfo> = {
   mine: { label: 'My inbox', icon: Inbox, count: (c) => c.mine, unreadFilter: true },
   team: { label: 'Team inbox', icon: Users, count: (c) => c.teamAll, perGroup: true, unreadFilter: true },
+  snoozed: { label: 'Snoozed', icon: AlarmClock, perGroup: false, unreadFilter: true },
   archived: { label: 'Archived', icon: Archive, unreadFilter: false },
 };
 export const conversationViewNames = Object.keys(conversationViews) as ConversationViewName[];
@@ -29,6 +30,7 @@ export const conversationViewNames = Object.keys(conversationViews) as Conversat
 export const emptyListText: Record<InboxViewName, readonly [string, string]> = {
   mine: ['Nothing assigned to you', 'Conversations assigned to you and your team chats show up here.'],
   team: ['The team inbox is clear', 'New messages from customers land here.'],
+  snoozed: ['Nothing snoozed', 'Snooze a conversation with H: it comes back at the time you choose, or when the contact replies.'],
   archived: ['No archived conversations', 'Archive a conversation with E when it is done.'],
   chats: ['No team chats yet', 'Start one with New chat.'],
 };

@@ -20,6 +20,10 @@ export type Dialog =
   | { kind: 'invoice'; conversationId: string }
   | { kind: 'checkout'; conversationId: string }
   | { kind: 'new-chat' }
+  | { kind: 'snooze'; conversationId: string }
+  | { kind: 'labels'; conversationId: string }
+  | { kind: 'send-later'; conversationId: string; messageId?: string }
+  | { kind: 'save-view' }
   | { kind: 'palette' }
   | { kind: 'shortcuts' };
 

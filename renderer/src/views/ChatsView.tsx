@@ -7,7 +7,7 @@ import { InboxList, useInboxItems } from '../components/list/InboxList';
 import { ChatPane } from '../components/chat/ChatPane';
 
 export function ChatsView() {
-  const { q, items } = useInboxItems('chats', null, false);
+  const { q, items } = useInboxItems('chats', null, {});
   const { selectedId, openDialog } = useUi(useShallow((s) => ({ selectedId: s.selectedId, openDialog: s.openDialog })));
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
   const more = useCallback(() => {

@@ -1,6 +1,6 @@
 // List + conversation (or chat) + details: the screen agents live in.
-import { useCallback, useState } from 'react';
-import { MailOpen, MessagesSquare } from 'lucide-react';
+import { useCallback } from 'react';
+import { MessagesSquare } from 'lucide-react';
 import { useUi } from '../state/ui';
 import { useDirectory } from '../lib/directory';
 import { InboxList, useInboxItems } from '../components/list/InboxList';
@@ -9,14 +9,19 @@ import { ChatPane } from '../components/chat/ChatPane';
 import { plural } from '../lib/format';
 import { conversationViews } from '../lib/views';
 import type { ConversationViewName } from '../../../shared/bridge';
+import { FilterBar } from '../components/list/FilterBar';
+import { activeFilterCount, useFilters } from '../state/filters';
+import { useBridgeQuery } from '../lib/queries';
 
 export function InboxView({ inbox, groupId }: { inbox: ConversationViewName; groupId: string | null }) {
-  const [unreadOnly, setUnreadOnly] = useState(false);
-  const { q, items, total } = useInboxItems(inbox, groupId, unreadOnly);
+  const filters = useFilters((s) => s.filters);
+  const savedViewId = useFilters((s) => s.savedViewId);
+  const saved = useBridgeQuery('savedViews', {}).data?.find((v) => v.view.id === savedViewId);
+  const { q, items, total } = useInboxItems(inbox, groupId, filters);
   const selectedId = useUi((s) => s.selectedId);
   const dir = useDirectory();
   const view = conversationViews[inbox];
-  const title = view.perGroup && groupId ? dir.groupName(groupId) : view.label;
+  const title = saved ? saved.view.name : view.perGroup && groupId ? dir.groupName(groupId) : view.label;
   const selected = items.find((i) => i.id === selectedId);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
   const more = useCallback(() => {
@@ -31,14 +36,16 @@ export function InboxView({ inbox, groupId }: { inbox: ConversationViewName; gro
             <h1 className="ellipsis">{title}</h1>
             <div className="xs faint">{plural(total, 'conversation')}</div>
           </div>
-          {view.unreadFilter && (
-            <button type="button" className="btn ghost sm" aria-pressed={unreadOnly} onClick={() => setUnreadOnly((v) => !v)} title="Show only unread conversations">
-              <MailOpen size={14} aria-hidden="true" />
-              Unread only
-            </button>
-          )}
         </header>
-        <InboxList inbox={inbox} items={items} loading={q.isPending} onEndReached={more} label={title} />
+        <FilterBar unreadFilter={view.unreadFilter} groupId={groupId} />
+        <InboxList
+          inbox={inbox}
+          items={items}
+          loading={q.isPending}
+          onEndReached={more}
+          label={title}
+          emptyText={activeFilterCount(filters) > 0 ? ['No conversation matches these filters', 'Change or clear the filters above.'] : undefined}
+        />
       </section>
       {selectedId && selected?.kind === 'chat' ? (
         <ChatPane chatId={selectedId} />

@@ -3,6 +3,7 @@ import type { Session } from '../../../shared/bridge';
 import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { GroupsSettings } from '../components/settings/GroupsSettings';
 import { PeopleSettings } from '../components/settings/PeopleSettings';
+import { LabelsSettings } from '../components/settings/LabelsSettings';
 
 export function SettingsView({ session }: { session: Session }) {
   if (!canAdminister(sessionViewer(session))) {
@@ -21,6 +22,7 @@ export function SettingsView({ session }: { session: Session }) {
         <p className="small muted">Add people with Add person and decide what they can do; provider accounts are under Channels and payments.</p>
         <GroupsSettings />
         <PeopleSettings session={session} />
+        <LabelsSettings />
       </div>
     </section>
   );

@@ -2,7 +2,7 @@
 // note mode. Enter sends, Shift+Enter is a new line.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import clsx from 'clsx';
-import { MapPin, Paperclip, Send, StickyNote, X } from 'lucide-react';
+import { CalendarClock, MapPin, Paperclip, Send, StickyNote, X } from 'lucide-react';
 import type { ConversationDetail } from '../../../../shared/bridge';
 import type { AttachmentRef, Channel } from '../../../../shared/schema';
 import { useUi, emptyDraft } from '../../state/ui';
@@ -76,8 +76,17 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
     }
   };
 
+  // Send later: the relay sends the text at a chosen time (text only, to this open conversation)
+  const canSendLater = !note && c.status === 'open' && attachments.length === 0 && !!draft.text.trim() && !(channel === 'sms' && contact.optedOut);
+  const sendLater = () => {
+    if (canSendLater) useUi.getState().openDialog({ kind: 'send-later', conversationId: c.id });
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+    if (e.key === 'Enter' && e.shiftKey && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      sendLater();
+    } else if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void send();
     } else if (e.key === 'Escape') {
@@ -179,6 +188,11 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
             </button>
             <span className="grow" />
             {!note && channel === 'sms' && <SmsCounter text={draft.text} />}
+            {!note && c.status === 'open' && (
+              <button type="button" className="icon-btn" aria-label="Send later" title="Send later (Ctrl+Shift+Enter)" disabled={!canSendLater} onClick={sendLater}>
+                <CalendarClock size={16} />
+              </button>
+            )}
             <button type="button" className="btn primary" onClick={() => void send()} disabled={uploading || (!draft.text.trim() && attachments.length === 0) || (!note && channel === 'sms' && contact.optedOut)} aria-label={note ? 'Add note' : 'Send'}>
               <Send size={14} aria-hidden="true" /> {note ? 'Add note' : 'Send'}
             </button>

@@ -8,6 +8,7 @@ import { useUi } from '../../state/ui';
 import { mutate } from '../../lib/mutate';
 import { AvatarStack } from '../Avatar';
 import { ChannelIcon } from '../ChannelIcon';
+import { SnoozeAndLabels, SnoozeLabelButtons } from './ConversationTools';
 
 export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
   const { conversation: c, contact, group, permissions: p } = detail;
@@ -39,6 +40,7 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
               <Lock size={12} aria-hidden="true" /> Restricted
             </span>
           )}
+          <SnoozeAndLabels detail={detail} />
         </div>
       </div>
       {assignees.length > 0 ? <AvatarStack users={assignees} /> : <span className="xs faint">Unassigned</span>}
@@ -55,6 +57,7 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
         <button type="button" className="icon-btn" onClick={markUnread} aria-label="Mark unread" title="Mark unread (U)">
           <MailMinus size={16} />
         </button>
+        <SnoozeLabelButtons detail={detail} />
         {archived ? (
           <button type="button" className="icon-btn" onClick={() => void mutate('unarchiveConversation', { conversationId: c.id })} aria-label="Unarchive" title="Unarchive" disabled={!p.canArchive}>
             <ArchiveRestore size={16} />

@@ -10,6 +10,7 @@ import { Attachments } from '../Attachments';
 import { Linkified } from '../Linkified';
 
 const statusText: Record<Message['status'], string> = {
+  scheduled: 'Scheduled',
   queued: 'Queued',
   sent: 'Sent',
   delivered: 'Delivered',
@@ -17,9 +18,12 @@ const statusText: Record<Message['status'], string> = {
   failed: 'Not delivered',
 };
 
+/** A send-later refusal already says "Not sent: …" (the relay checked it at its time). */
+const failureText = (m: Message) => (m.scheduledAt !== null && m.failureReason ? m.failureReason : `Not delivered: ${m.failureReason ?? 'unknown reason'}`);
+
 function StatusTicks({ m }: { m: Pending<Message> }) {
   if (m.pending) return <Clock size={12} aria-label="Waiting to sync" />;
-  const label = m.status === 'failed' ? `Not delivered: ${m.failureReason ?? 'unknown reason'}` : statusText[m.status];
+  const label = m.status === 'failed' ? failureText(m) : statusText[m.status];
   const Icon = m.status === 'failed' ? AlertTriangle : m.status === 'queued' ? Clock : m.status === 'sent' ? Check : CheckCheck;
   return (
     <span className={clsx('ticks', m.status)} title={label} role="img" aria-label={label}>
@@ -72,7 +76,7 @@ export function MessageBubble({ message: m, detail }: { message: Pending<Message
       {m.status === 'failed' && (
         <div className="msg-failure small" role="note">
           <AlertTriangle size={13} aria-hidden="true" />
-          <span>Not delivered{m.failureReason ? `: ${m.failureReason}` : ''}</span>
+          <span>{failureText(m)}</span>
           <button type="button" className="btn sm" onClick={retry} aria-label="Retry sending">
             <RotateCw size={12} aria-hidden="true" /> Retry
           </button>

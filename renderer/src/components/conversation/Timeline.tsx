@@ -9,6 +9,7 @@ import { MessageBubble } from './MessageBubble';
 import { NoteItem } from './NoteItem';
 import { InvoiceCard, CheckoutCard } from './PaymentCards';
 import { FailureList } from './FailureList';
+import { ScheduledMessages } from './ScheduledMessages';
 
 /** Below this many items plain rendering is cheaper than measuring. */
 const VIRTUAL_FROM = 150;
@@ -92,8 +93,9 @@ export function Timeline({ detail }: { detail: ConversationDetail }) {
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
       }}
     >
-      {items.length === 0 && <div className="empty small">No messages yet. Write the first one below.</div>}
+      {items.length === 0 && !detail.messages.length && <div className="empty small">No messages yet. Write the first one below.</div>}
       {virtual ? <VirtualItems items={items} detail={detail} scrollRef={ref} stick={stick} /> : items.map((it) => <Item key={it.key} it={it} detail={detail} />)}
+      <ScheduledMessages detail={detail} />
       <FailureList failures={detail.failures} />
     </div>
   );

@@ -12,7 +12,8 @@ export type TimelineItem =
 
 export function timelineItems(d: Pick<ConversationDetail, 'messages' | 'notes' | 'invoices' | 'checkouts'>): TimelineItem[] {
   const items: TimelineItem[] = [
-    ...d.messages.map((m) => ({ kind: 'message' as const, key: `m:${m.id}`, at: m.createdAt, message: m })),
+    // replies scheduled for later are listed apart, after the timeline (ScheduledMessages)
+    ...d.messages.filter((m) => m.status !== 'scheduled').map((m) => ({ kind: 'message' as const, key: `m:${m.id}`, at: m.createdAt, message: m })),
     ...d.notes.map((n) => ({ kind: 'note' as const, key: `n:${n.id}`, at: n.createdAt, note: n })),
     ...d.invoices.map((i) => ({ kind: 'invoice' as const, key: `i:${i.id}`, at: i.createdAt, invoice: i })),
     ...d.checkouts.map((c) => ({ kind: 'checkout' as const, key: `c:${c.id}`, at: c.createdAt, checkout: c })),

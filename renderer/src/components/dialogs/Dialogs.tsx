@@ -6,6 +6,7 @@ import { CheckoutDialog } from './CheckoutDialog';
 import { CommandPalette } from './CommandPalette';
 import { ShortcutSheet } from './ShortcutSheet';
 import { NewChatDialog } from './NewChatDialog';
+import { LabelDialog, SaveViewDialog, SendLaterDialog, SnoozeDialog } from './EverydayDialogs';
 
 export function Dialogs() {
   const d = useUi((s) => s.dialog);
@@ -27,5 +28,13 @@ export function Dialogs() {
       return <ShortcutSheet />;
     case 'new-chat':
       return <NewChatDialog />;
+    case 'snooze':
+      return <SnoozeDialog conversationId={d.conversationId} />;
+    case 'labels':
+      return <LabelDialog conversationId={d.conversationId} />;
+    case 'send-later':
+      return <SendLaterDialog conversationId={d.conversationId} messageId={d.messageId} />;
+    case 'save-view':
+      return <SaveViewDialog />;
   }
 }

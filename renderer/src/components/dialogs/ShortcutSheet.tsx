@@ -8,12 +8,15 @@ export const shortcuts: [string, string][] = [
   ['N', 'Write a note'],
   ['A', 'Assign (Manage conversation)'],
   ['E', 'Archive'],
+  ['H', 'Snooze'],
+  ['L', 'Label'],
   ['U', 'Mark unread'],
   ['Ctrl/⌘ K', 'Search and commands'],
   ['?', 'This list'],
   ['Esc', 'Back / close'],
   ['Enter', 'Send (in the message box)'],
   ['Shift Enter', 'New line (in the message box)'],
+  ['Ctrl/⌘ Shift Enter', 'Send later (in the message box)'],
 ];
 
 export function ShortcutSheet() {

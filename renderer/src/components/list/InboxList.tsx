@@ -10,12 +10,13 @@ import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { emptyListText } from '../../lib/views';
 import { InboxRow } from './InboxRow';
+import type { ListFilters } from '../../state/filters';
 
 const PAGE = 200;
 const ROW = 72;
 
-export function useInboxItems(inbox: InboxViewName, groupId: string | null, unreadOnly: boolean) {
-  const args = { view: inbox, groupId, unreadOnly, limit: PAGE };
+export function useInboxItems(inbox: InboxViewName, groupId: string | null, filters: ListFilters) {
+  const args = { view: inbox, groupId, ...filters, limit: PAGE };
   const q = useInfiniteQuery({
     queryKey: ['inbox', args],
     queryFn: ({ pageParam }) => getBridge().query('inbox', { ...args, offset: pageParam }),
@@ -27,7 +28,7 @@ export function useInboxItems(inbox: InboxViewName, groupId: string | null, unre
   return { q, items, total: q.data?.pages[0]?.total ?? 0 };
 }
 
-export function InboxList({ inbox, items, loading, onEndReached, label }: { inbox: InboxViewName; items: InboxItem[]; loading: boolean; onEndReached: () => void; label: string }) {
+export function InboxList({ inbox, items, loading, onEndReached, label, emptyText }: { inbox: InboxViewName; items: InboxItem[]; loading: boolean; onEndReached: () => void; label: string; emptyText?: readonly [string, string] }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const { selectedId, cursorId, select, setListIds } = useUi(useShallow((s) => ({ selectedId: s.selectedId, cursorId: s.cursorId, select: s.select, setListIds: s.setListIds })));
   const sync = useBridgeQuery('syncStatus', {}).data;
@@ -59,7 +60,7 @@ export function InboxList({ inbox, items, loading, onEndReached, label }: { inbo
         </div>
       );
     }
-    const [title, hint] = emptyListText[inbox];
+    const [title, hint] = emptyText ?? emptyListText[inbox];
     return (
       <div className="empty">
         <Inbox size={28} aria-hidden="true" />

@@ -1,12 +1,14 @@
 // One 72 px row of the conversation list.
 import clsx from 'clsx';
-import { Clock, Coins, Lock, Users, User as UserIcon, AlertCircle } from 'lucide-react';
+import { AlarmClock, CalendarClock, Clock, Coins, Lock, Users, User as UserIcon, AlertCircle } from 'lucide-react';
 import type { InboxItem } from '../../../../shared/bridge';
 import { exactTime, shortTime } from '../../lib/format';
 import { AvatarStack } from '../Avatar';
 import { useDirectory } from '../../lib/directory';
 import { ChannelIcon } from '../ChannelIcon';
 import { previewText } from '../../lib/links';
+import { whenLabel } from '../../lib/when';
+import { LabelPills } from '../LabelPill';
 
 export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; selected: boolean; cursor: boolean; onOpen: () => void }) {
   const dir = useDirectory();
@@ -18,6 +20,8 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
     item.kind === 'conversation' && item.hasFailedSend ? 'a message failed to send' : null,
     item.kind === 'conversation' && item.hasUnpaidInvoice ? 'unpaid invoice' : null,
     item.kind === 'conversation' && item.restricted ? 'restricted' : null,
+    item.kind === 'conversation' && item.snoozed ? (item.snoozedUntil === null ? 'snoozed until they reply' : `snoozed until ${whenLabel(item.snoozedUntil)}`) : null,
+    item.kind === 'conversation' && item.hasScheduled ? 'a reply is scheduled' : null,
     item.pending ? 'waiting to sync' : null,
   ].filter(Boolean);
   return (
@@ -46,6 +50,13 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
           <>
             <ChannelIcon channel={item.channel} />
             <span className="faint xs ellipsis">{dir.groupName(item.groupId)}</span>
+            <LabelPills ids={item.labels} small max={2} />
+            {item.snoozed && (
+              <span className="row-snooze" aria-hidden="true">
+                <AlarmClock size={11} /> {item.snoozedUntil === null ? 'until reply' : whenLabel(item.snoozedUntil)}
+              </span>
+            )}
+            {item.hasScheduled && <CalendarClock size={12} className="faint" aria-hidden="true" />}
             {item.restricted && <Lock size={12} className="faint" aria-hidden="true" />}
             {item.hasUnpaidInvoice && <Coins size={13} className="coin" aria-hidden="true" />}
             <span className="grow" />

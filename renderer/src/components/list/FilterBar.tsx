@@ -1,0 +1,87 @@
+// Filters above the list: label, assignee (incl. Unassigned), channel, unread; "Save view"
+// keeps them as a personal view in the sidebar. Groups and status are the sidebar's views.
+import clsx from 'clsx';
+import { Bookmark, BookmarkX, MailOpen, X } from 'lucide-react';
+import { mutate } from '../../lib/mutate';
+import { useShallow } from 'zustand/react/shallow';
+import { canSeeConversation, sessionViewer } from '../../../../shared/permissions';
+import { useDirectory } from '../../lib/directory';
+import { useBridgeQuery } from '../../lib/queries';
+import { activeFilterCount, useFilters, type ListFilters } from '../../state/filters';
+import { useUi } from '../../state/ui';
+
+export function FilterBar({ unreadFilter, groupId }: { unreadFilter: boolean; groupId: string | null }) {
+  const { filters, setFilters, clear, savedViewId } = useFilters(useShallow((s) => ({ filters: s.filters, setFilters: s.setFilters, clear: s.clear, savedViewId: s.savedViewId })));
+  const labels = useBridgeQuery('labels', {}).data ?? [];
+  const session = useBridgeQuery('session', {}).data;
+  const dir = useDirectory();
+  const openDialog = useUi((s) => s.openDialog);
+  // people who could be assigned here: members of the group (or of any group), and admins
+  const people = dir.users.filter((u) => u.active && (!groupId || canSeeConversation(sessionViewer({ userId: u.id, role: u.role }, dir.memberships), { groupId, visibleTo: null })));
+  const set = (f: Partial<ListFilters>) => setFilters(f);
+  const n = activeFilterCount(filters);
+  return (
+    <div className="filter-bar" role="toolbar" aria-label="Filters">
+      <select aria-label="Label" className={clsx(filters.labelId && 'on')} value={filters.labelId ?? ''} onChange={(e) => set({ labelId: e.target.value || undefined })}>
+        <option value="">Any label</option>
+        {labels.map((l) => (
+          <option key={l.id} value={l.id}>
+            {l.name}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Assignee" className={clsx(filters.assignee && 'on')} value={filters.assignee ?? ''} onChange={(e) => set({ assignee: e.target.value || undefined })}>
+        <option value="">Anyone</option>
+        <option value="unassigned">Unassigned</option>
+        {session && <option value={session.userId}>Me</option>}
+        {people
+          .filter((u) => u.id !== session?.userId)
+          .map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+      </select>
+      <select aria-label="Channel" className={clsx(filters.channel && 'on')} value={filters.channel ?? ''} onChange={(e) => set({ channel: (e.target.value || undefined) as ListFilters['channel'] })}>
+        <option value="">Any channel</option>
+        <option value="sms">SMS</option>
+        <option value="whatsapp">WhatsApp</option>
+      </select>
+      {unreadFilter && (
+        <button type="button" className="btn ghost sm" aria-pressed={!!filters.unreadOnly} onClick={() => set({ unreadOnly: !filters.unreadOnly || undefined })} title="Show only unread conversations">
+          <MailOpen size={14} aria-hidden="true" />
+          Unread
+        </button>
+      )}
+      <span className="grow" />
+      {savedViewId && (
+        <button
+          type="button"
+          className="btn ghost sm"
+          onClick={() => {
+            const id = savedViewId;
+            clear();
+            void mutate('deleteView', { id });
+          }}
+          aria-label="Delete this view"
+          title="Delete this saved view"
+        >
+          <BookmarkX size={14} aria-hidden="true" />
+        </button>
+      )}
+      {n > 0 && (
+        <>
+          <button type="button" className="btn ghost sm" onClick={clear} aria-label="Clear filters" title="Clear filters">
+            <X size={14} aria-hidden="true" />
+          </button>
+          {!savedViewId && (
+            <button type="button" className="btn sm" onClick={() => openDialog({ kind: 'save-view' })} title="Keep these filters as a view in your sidebar">
+              <Bookmark size={14} aria-hidden="true" />
+              Save view
+            </button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
