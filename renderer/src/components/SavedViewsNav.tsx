@@ -1,4 +1,5 @@
-// The user's saved views in the sidebar, each with its unread count.
+// The user's saved views in the sidebar, each with its unread count (or, when all are read, how
+// many conversations it holds, muted).
 import clsx from 'clsx';
 import { Bookmark } from 'lucide-react';
 import { useBridgeQuery } from '../lib/queries';
@@ -29,12 +30,17 @@ export function SavedViewsNav() {
             >
               <Bookmark size={16} aria-hidden="true" />
               <span className="grow ellipsis">{view.name}</span>
-              {unread > 0 && (
+              {unread > 0 ? (
                 <span className="nav-count">
                   {unread}
                   <span className="sr-only"> unread</span>
                 </span>
-              )}
+              ) : total > 0 ? (
+                <span className="nav-total xs faint">
+                  {total}
+                  <span className="sr-only"> {total === 1 ? 'conversation' : 'conversations'}</span>
+                </span>
+              ) : null}
             </button>
           );
         })}
