@@ -16,7 +16,7 @@ export function SavedViewsNav() {
       <div className="nav-head" id="saved-views-head">
         Views
       </div>
-      <div role="group" aria-labelledby="saved-views-head">
+      <div role="group" className="nav-views" aria-labelledby="saved-views-head">
         {views.map(({ view, total, unread }) => {
           const active = inInbox && activeId === view.id;
           return (

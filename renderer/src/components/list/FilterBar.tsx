@@ -48,16 +48,15 @@ export function FilterBar({ unreadFilter, groupId }: { unreadFilter: boolean; gr
         <option value="whatsapp">WhatsApp</option>
       </select>
       {unreadFilter && (
-        <button type="button" className="btn ghost sm" aria-pressed={!!filters.unreadOnly} onClick={() => set({ unreadOnly: !filters.unreadOnly || undefined })} title="Show only unread conversations">
-          <MailOpen size={14} aria-hidden="true" />
-          Unread
+        <button type="button" className="icon-btn" aria-label="Unread only" aria-pressed={!!filters.unreadOnly} onClick={() => set({ unreadOnly: !filters.unreadOnly || undefined })} title="Show only unread conversations">
+          <MailOpen size={15} />
         </button>
       )}
       <span className="grow" />
       {savedViewId && (
         <button
           type="button"
-          className="btn ghost sm"
+          className="icon-btn"
           onClick={() => {
             const id = savedViewId;
             clear();
@@ -66,18 +65,17 @@ export function FilterBar({ unreadFilter, groupId }: { unreadFilter: boolean; gr
           aria-label="Delete this view"
           title="Delete this saved view"
         >
-          <BookmarkX size={14} aria-hidden="true" />
+          <BookmarkX size={15} />
         </button>
       )}
       {n > 0 && (
         <>
-          <button type="button" className="btn ghost sm" onClick={clear} aria-label="Clear filters" title="Clear filters">
-            <X size={14} aria-hidden="true" />
+          <button type="button" className="icon-btn" onClick={clear} aria-label="Clear filters" title="Clear filters">
+            <X size={15} />
           </button>
           {!savedViewId && (
-            <button type="button" className="btn sm" onClick={() => openDialog({ kind: 'save-view' })} title="Keep these filters as a view in your sidebar">
-              <Bookmark size={14} aria-hidden="true" />
-              Save view
+            <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'save-view' })} aria-label="Save view" title="Save these filters as a view in your sidebar">
+              <Bookmark size={15} />
             </button>
           )}
         </>
