@@ -21,7 +21,7 @@ export function ConfirmArchive({ conversationId }: { conversationId: string }) {
           <button type="button" className="btn" onClick={close}>
             Cancel
           </button>
-          <button type="button" className="btn primary" onClick={go} autoFocus>
+          <button type="button" className="btn primary" onClick={go} autoFocus data-autofocus>
             Archive
           </button>
         </>
@@ -46,7 +46,7 @@ export function ConfirmDelete({ conversationId }: { conversationId: string }) {
       onClose={close}
       footer={
         <>
-          <button type="button" className="btn" onClick={close} autoFocus>
+          <button type="button" className="btn" onClick={close} autoFocus data-autofocus>
             Cancel
           </button>
           <button type="button" className="btn danger" onClick={go}>
