@@ -122,7 +122,7 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
             </div>
             <div className="row xs muted bc-shown" role="status">
               <span className="grow">
-                {total === 0 ? (search.trim() ? `No contact matches “${search.trim()}”.` : 'No contacts yet.') : contacts.length < total ? `Showing ${contacts.length} of ${total} contacts — search to find others, or show more.` : `Showing all ${total} ${total === 1 ? 'contact' : 'contacts'}${search.trim() ? ' that match' : ''}.`}
+                {total === 0 ? (search.trim() ? `No contact matches “${search.trim()}”.` : 'No contacts yet.') : contacts.length < total ? `Showing ${contacts.length} of ${total} contacts — search to find others, or show more.` : search.trim() ? `${total} ${total === 1 ? 'contact matches' : 'contacts match'} “${search.trim()}”.` : `Showing all ${total} ${total === 1 ? 'contact' : 'contacts'}.`}
               </span>
               {contacts.length < total && (
                 <button type="button" className="btn sm" onClick={() => setShown((n) => Math.min(n + PAGE, 500))}>
