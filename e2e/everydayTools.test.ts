@@ -16,7 +16,6 @@ import { eventually, goTo, startWorld, timeline, type AppUser, type World } from
 const NADIA = '+447700900821';
 const LEO = '+447700900822';
 const shots = process.env.PARLEY_SHOTS ?? join(tmpdir(), 'parley-everyday-shots');
-const actions = (page: Page) => page.getByRole('toolbar', { name: 'Conversation actions' });
 let world: World;
 let admin: AppUser;
 let alice: AppUser;
