@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, standardOrg, type Harness } from './test/harness';
+import { createHarness, standardOrg, T0, type Harness } from './test/harness';
 import type { MutationArgs, MutationName } from './mutators/args';
 import {
   canAdminContacts, canAdminister, canArchive, canBroadcast, canChangeVisibility, canDeleteChat, canDeleteConversation, canDeleteNote,
+  canEditScheduled, canLabel, canManageLabels, canSnooze,
   canExpireCheckout, canManage, canMarkPaid, canSeeChat, canSeeConversation, canSeeGroup, canSendChatMessage, canSendInGroup, canVoidInvoice,
   hasAdminRole, sessionViewer, viewerFromTx, type Actor,
 } from './permissions';
@@ -72,6 +73,8 @@ describe('authorization matrix: mutators agree with the predicates', () => {
     h.run('createInvoice', 'alice', { id: 'i1', conversationId: 'c1', currency: 'GBP', lineItems: [{ description: 'Fix', quantity: 1, unitAmount: 4500 }], dueDate: '2026-12-03', send: true, messageId: 'mi' });
     h.run('createCheckout', 'alice', { id: 'k1', conversationId: 'c1', description: 'Deposit', amount: 1000, currency: 'GBP', messageId: 'mk' });
     h.run('createChat', 'alice', { id: 'ch1', members: ['alice', 'bob'] });
+    h.run('createLabel', 'admin', { id: 'l1', name: 'VIP', color: 'purple' });
+    h.run('scheduleMessage', 'alice', { id: 's1', conversationId: 'c1', channel: 'sms', body: 'Later', sendAt: h.now + 3_600_000 });
   }
 
   interface Case<N extends MutationName> {
@@ -108,6 +111,13 @@ describe('authorization matrix: mutators agree with the predicates', () => {
     { name: 'addMember', args: { groupId: 'support', userId: 'bob' }, allowed: (v) => canAdminister(v) },
     { name: 'setUserRole', args: { userId: 'bob', role: 'admin' }, allowed: (v) => canAdminister(v) },
     { name: 'createContact', args: { id: 'k9', name: 'Kim', phone: '+447700900199' }, allowed: (v) => v.active },
+    { name: 'snoozeConversation', args: { conversationId: 'c2', until: null }, allowed: (v) => canSnooze(v, c2()) },
+    { name: 'unsnoozeConversation', args: { conversationId: 'c1' }, allowed: (v) => canSnooze(v, c1()) },
+    { name: 'labelConversation', args: { conversationId: 'c2', labelId: 'l1', applied: true }, allowed: (v) => canLabel(v, c2()) },
+    { name: 'createLabel', args: { id: 'l2', name: 'Billing', color: 'blue' }, allowed: (v) => canManageLabels(v) },
+    { name: 'deleteLabel', args: { id: 'l1' }, allowed: (v) => canManageLabels(v) },
+    { name: 'scheduleMessage', args: { id: 's9', conversationId: 'c2', channel: 'sms', body: 'Later', sendAt: T0 + 86_400_000 }, allowed: (v) => canSendInGroup(v, 'sales') && canSeeConversation(v, c2()) },
+    { name: 'cancelScheduledMessage', args: { messageId: 's1' }, allowed: (v) => canSeeConversation(v, c1()) && canEditScheduled(v, { authorId: 'alice' }) },
   ] satisfies Case<MutationName>[] as Case<MutationName>[];
 
   for (const c of cases) {
