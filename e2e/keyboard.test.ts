@@ -27,7 +27,7 @@ describe('Keyboard', () => {
   it('8. an agent works the inbox from the keyboard alone', async () => {
     const { page } = alice;
     await goTo(page, /^Team inbox/);
-    await pw(page.getByRole('option')).toHaveCount(2);
+    await pw(page.getByRole('listbox').first().getByRole('option')).toHaveCount(2);
     await blur(page);
     await page.keyboard.press('j');
     await page.keyboard.press('j');

@@ -70,11 +70,11 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
 
     await signIn(page, relay.httpUrl, 'admin@parley.test', 'parley-demo');
     await goTo(page, /^Team inbox/);
-    await page.getByRole('option').first().waitFor();
+    await page.getByRole('listbox').first().getByRole('option').first().waitFor();
     problems.push(...(await audit(page, 'inbox')));
     await shoot(page, 'inbox', theme);
 
-    await page.getByRole('option').first().click();
+    await page.getByRole('listbox').first().getByRole('option').first().click();
     await page.getByRole('log', { name: 'Messages' }).waitFor();
     problems.push(...(await audit(page, 'conversation')));
     await shoot(page, 'conversation', theme);
@@ -92,6 +92,26 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     problems.push(...(await audit(page, 'search palette')));
     await shoot(page, 'search-palette', theme);
     await page.keyboard.press('Escape');
+
+    // Snoozed (the demo snoozes two) with the snooze dialog; the labels dialog
+    await goTo(page, /^Snoozed/);
+    await page.getByRole('listbox').first().getByRole('option').first().click();
+    await page.getByRole('log', { name: 'Messages' }).waitFor();
+    problems.push(...(await audit(page, 'snoozed')));
+    await shoot(page, 'snoozed', theme);
+    await goTo(page, /^Team inbox/);
+    await page.getByRole('listbox').first().getByRole('option').first().click();
+    await page.getByRole('toolbar', { name: 'Conversation actions' }).getByRole('button', { name: 'Snooze', exact: true }).click();
+    await page.getByRole('dialog', { name: /^Snooze / }).waitFor();
+    problems.push(...(await audit(page, 'snooze dialog')));
+    await shoot(page, 'snooze-dialog', theme);
+    await page.keyboard.press('Escape');
+    await page.getByRole('toolbar', { name: 'Conversation actions' }).getByRole('button', { name: 'Labels', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Labels' }).waitFor();
+    problems.push(...(await audit(page, 'labels dialog')));
+    await shoot(page, 'labels-dialog', theme);
+    await page.keyboard.press('Escape');
+    await pw(page.getByRole('dialog')).toHaveCount(0);
 
     for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast']] as const) {
       await goTo(page, nav);

@@ -93,6 +93,21 @@ export function seedDemo(svc: Services): void {
       }
     });
 
+    // Labels on some open conversations; two snoozed (one until tomorrow morning, one until the contact replies).
+    const labels = [
+      { id: uuidv7(), name: 'VIP', color: 'purple' as const },
+      { id: uuidv7(), name: 'Billing', color: 'blue' as const },
+      { id: uuidv7(), name: 'Follow-up', color: 'orange' as const },
+    ];
+    for (const l of labels) tx.put('labels', { ...l, createdAt: now - 30 * DAY, version: 0 });
+    const openConvs = tx.find('conversations', { status: 'open' }).sort((a, b) => b.lastActivityAt - a.lastActivityAt);
+    openConvs.forEach((c, i) => {
+      const on = labels.filter((_, li) => (i + li) % 5 === 0 || (li === 2 && i % 7 === 1));
+      const tomorrow9 = new Date(now + DAY).setHours(9, 0, 0, 0);
+      const snooze = i === 4 ? { snoozedBy: admin.id, snoozedUntil: tomorrow9 } : i === 9 ? { snoozedBy: admin.id, snoozedUntil: null } : {};
+      if (on.length || i === 4 || i === 9) tx.put('conversations', { ...c, labels: on.map((l) => l.id), ...snooze });
+    });
+
     // Everyone has read what is older than two days: a fresh demo shows a few unread, not all.
     const everyone = [admin, amira, ben, chloe];
     const markRead = (targetId: string, at: number) => {
