@@ -136,7 +136,7 @@ describe('Everyday tools', () => {
     await eventually(() => conversationOf(LEO).snoozedBy === world.org.alice.id, 'the relay has the snooze', 30_000);
     await row.click();
     await pw(page.locator('.conv-head').getByText('Snoozed until they reply')).toBeVisible();
-    await shootBoth(page, 'snoozed');
+    await shootBoth(page, 'snoozed-agent');
 
     await goTo(page, /^My inbox/);
     await pw(page.getByRole('option', { name: /Leo Grant/ })).toHaveCount(0);
