@@ -93,6 +93,15 @@ describe('Everyday tools', () => {
     await filters.getByLabel('Assignee').selectOption({ label: 'Unassigned' });
     await pw(page.getByText('No conversation matches these filters')).toBeVisible();
     await filters.getByLabel('Assignee').selectOption({ label: 'Anyone' });
+    await filters.getByLabel('Group').selectOption({ label: 'Support' });
+    await pw(page.getByText('No conversation matches these filters')).toBeVisible();
+    await filters.getByLabel('Group').selectOption({ label: 'Sales' });
+    await pw(page.getByRole('option', { name: /Nadia Rahman/ })).toBeVisible();
+    await filters.getByLabel('Status').selectOption({ label: 'Archived' });
+    await pw(page.getByRole('heading', { name: 'Archived', level: 1 })).toBeVisible();
+    await pw(page.getByRole('option', { name: /Nadia Rahman/ })).toHaveCount(0);
+    await filters.getByLabel('Status').selectOption({ label: 'Open' });
+    await pw(page.getByRole('option', { name: /Nadia Rahman/ })).toBeVisible();
     await filters.getByRole('button', { name: 'Save view' }).click();
     const save = page.getByRole('dialog', { name: 'Save as a view' });
     await save.getByLabel('Name').fill('VIPs');

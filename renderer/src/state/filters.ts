@@ -9,6 +9,8 @@ export interface ListFilters {
   /** a user id or 'unassigned' */
   assignee?: string;
   channel?: 'sms' | 'whatsapp';
+  /** a group, when the view is not already one group's */
+  groupId?: string;
   unreadOnly?: boolean;
 }
 
@@ -19,6 +21,8 @@ interface FilterState {
   setFilters: (f: Partial<ListFilters>) => void;
   clear: () => void;
   openSaved: (v: Pick<SavedView, 'id' | 'filters'>) => void;
+  /** the status filter: another of the conversation views, keeping the other filters */
+  setStatus: (inbox: 'team' | 'snoozed' | 'archived') => void;
 }
 
 let opening = false;
@@ -35,9 +39,16 @@ export const useFilters = create<FilterState>()((set) => ({
     opening = false;
     set({ filters: { labelId: f.labelId, assignee: f.assignee, channel: f.channel, unreadOnly: f.unreadOnly }, savedViewId: v.id });
   },
+  setStatus: (inbox) => {
+    const ui = useUi.getState();
+    opening = true;
+    ui.setView({ kind: 'inbox', inbox, groupId: ui.view.kind === 'inbox' ? ui.view.groupId : null });
+    opening = false;
+    set({ savedViewId: null });
+  },
 }));
 
-export const activeFilterCount = (f: ListFilters): number => [f.labelId, f.assignee, f.channel, f.unreadOnly || undefined].filter((x) => x !== undefined).length;
+export const activeFilterCount = (f: ListFilters): number => [f.labelId, f.assignee, f.channel, f.groupId, f.unreadOnly || undefined].filter((x) => x !== undefined).length;
 
 useUi.subscribe((s, prev) => {
   if (s.view !== prev.view && !opening) useFilters.getState().clear();

@@ -17,7 +17,7 @@ export function InboxView({ inbox, groupId }: { inbox: ConversationViewName; gro
   const filters = useFilters((s) => s.filters);
   const savedViewId = useFilters((s) => s.savedViewId);
   const saved = useBridgeQuery('savedViews', {}).data?.find((v) => v.view.id === savedViewId);
-  const { q, items, total } = useInboxItems(inbox, groupId, filters);
+  const { q, items, total } = useInboxItems(inbox, groupId ?? filters.groupId ?? null, { ...filters, groupId: undefined });
   const selectedId = useUi((s) => s.selectedId);
   const dir = useDirectory();
   const view = conversationViews[inbox];
@@ -37,7 +37,7 @@ export function InboxView({ inbox, groupId }: { inbox: ConversationViewName; gro
             <div className="xs faint">{plural(total, 'conversation')}</div>
           </div>
         </header>
-        <FilterBar unreadFilter={view.unreadFilter} groupId={groupId} />
+        <FilterBar unreadFilter={view.unreadFilter} groupId={groupId} inbox={inbox} />
         <InboxList
           inbox={inbox}
           items={items}

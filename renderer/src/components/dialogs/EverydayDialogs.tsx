@@ -188,7 +188,7 @@ export function SaveViewDialog() {
   const labels = useBridgeQuery('labels', {}).data ?? [];
   const dir = useDirectory();
   const inbox = view.kind === 'inbox' ? view.inbox : 'team';
-  const groupId = view.kind === 'inbox' ? view.groupId : null;
+  const groupId = (view.kind === 'inbox' ? view.groupId : null) ?? filters.groupId ?? null;
   const parts = [
     groupId ? dir.groupName(groupId) : conversationViews[inbox].label,
     filters.labelId ? labels.find((l) => l.id === filters.labelId)?.name : undefined,

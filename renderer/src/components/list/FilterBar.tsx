@@ -9,15 +9,17 @@ import { useDirectory } from '../../lib/directory';
 import { useBridgeQuery } from '../../lib/queries';
 import { activeFilterCount, useFilters, type ListFilters } from '../../state/filters';
 import { useUi } from '../../state/ui';
+import type { ConversationViewName } from '../../../../shared/bridge';
 
-export function FilterBar({ unreadFilter, groupId }: { unreadFilter: boolean; groupId: string | null }) {
+export function FilterBar({ unreadFilter, groupId, inbox }: { unreadFilter: boolean; groupId: string | null; inbox: ConversationViewName }) {
   const { filters, setFilters, clear, savedViewId } = useFilters(useShallow((s) => ({ filters: s.filters, setFilters: s.setFilters, clear: s.clear, savedViewId: s.savedViewId })));
   const labels = useBridgeQuery('labels', {}).data ?? [];
   const session = useBridgeQuery('session', {}).data;
   const dir = useDirectory();
   const openDialog = useUi((s) => s.openDialog);
   // people who could be assigned here: members of the group (or of any group), and admins
-  const people = dir.users.filter((u) => u.active && (!groupId || canSeeConversation(sessionViewer({ userId: u.id, role: u.role }, dir.memberships), { groupId, visibleTo: null })));
+  const group = groupId ?? filters.groupId ?? null;
+  const people = dir.users.filter((u) => u.active && (!group || canSeeConversation(sessionViewer({ userId: u.id, role: u.role }, dir.memberships), { groupId: group, visibleTo: null })));
   const set = (f: Partial<ListFilters>) => setFilters(f);
   const n = activeFilterCount(filters);
   return (
@@ -47,6 +49,23 @@ export function FilterBar({ unreadFilter, groupId }: { unreadFilter: boolean; gr
         <option value="sms">SMS</option>
         <option value="whatsapp">WhatsApp</option>
       </select>
+      {inbox !== 'mine' && (
+        <select aria-label="Status" value={inbox} onChange={(e) => useFilters.getState().setStatus(e.target.value as 'team' | 'snoozed' | 'archived')}>
+          <option value="team">Open</option>
+          <option value="snoozed">Snoozed</option>
+          <option value="archived">Archived</option>
+        </select>
+      )}
+      {!groupId && dir.groups.length > 1 && (
+        <select aria-label="Group" className={clsx(filters.groupId && 'on')} value={filters.groupId ?? ''} onChange={(e) => set({ groupId: e.target.value || undefined })}>
+          <option value="">Any group</option>
+          {dir.groups.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.name}
+            </option>
+          ))}
+        </select>
+      )}
       {unreadFilter && (
         <button type="button" className="icon-btn" aria-label="Unread only" aria-pressed={!!filters.unreadOnly} onClick={() => set({ unreadOnly: !filters.unreadOnly || undefined })} title="Show only unread conversations">
           <MailOpen size={15} />

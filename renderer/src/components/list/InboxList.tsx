@@ -16,7 +16,7 @@ const PAGE = 200;
 const ROW = 72;
 
 export function useInboxItems(inbox: InboxViewName, groupId: string | null, filters: ListFilters) {
-  const args = { view: inbox, groupId, ...filters, limit: PAGE };
+  const args = { view: inbox, ...filters, groupId, limit: PAGE };
   const q = useInfiniteQuery({
     queryKey: ['inbox', args],
     queryFn: ({ pageParam }) => getBridge().query('inbox', { ...args, offset: pageParam }),
