@@ -9,6 +9,7 @@ import { requireAdmin } from '../http/authUser';
 import { HttpError, readJson, sendJson, type Router } from '../http/router';
 import { AccountStore } from './accounts';
 import { accountView, findGroup } from './accountView';
+import { reconcileChannelProviders } from './channelSync';
 import { accountInput } from './config';
 import { loadSecretKey } from './secrets';
 
@@ -35,6 +36,7 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
     if (group === undefined) throw new HttpError(404, 'not_found', 'no such group');
     try {
       const row = accounts.upsert(group ? { ...(body as object), groupId: group.id } : body);
+      reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
       sendJson(res, 200, view(row));
     } catch (e) {
       throw new HttpError(400, 'invalid', (e as Error).message);
@@ -43,6 +45,7 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
   router.on('DELETE', /^\/admin\/providers\/([^/]+)$/, async ({ req, res, params }) => {
     await requireAdmin(svc, req);
     if (!accounts.remove(params[0] ?? '')) throw new HttpError(404, 'not_found', 'no such provider account');
+    reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
     res.writeHead(204).end();
   });
 }
