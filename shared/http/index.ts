@@ -6,7 +6,7 @@
 // the providers' formats, not ours.)
 import { z } from 'zod';
 import { attachmentRefSchema } from '../mutators/args';
-import { addMemberRequest, adminUserList, adminUserView, createGroupRequest, createUserRequest, groupCreated, simulatorInboundRequest } from './admin';
+import { addMemberRequest, adminUserList, adminUserView, createGroupRequest, createUserRequest, groupCreated, simulatePaymentRequest, simulatorInboundRequest } from './admin';
 import { authSessionResponse, loginRequest, refreshRequest } from './auth';
 import { providerAccountInput, providerAccountList, providerAccountView } from './providers';
 
@@ -46,6 +46,7 @@ export const httpApi = {
   saveProviderAccount: { method: 'PUT', path: '/admin/providers', request: providerAccountInput, response: providerAccountView },
   removeProviderAccount: { method: 'DELETE', path: '/admin/providers/:id', request: null, response: null },
   simulatorInbound: { method: 'POST', path: '/simulator/inbound', request: simulatorInboundRequest, response: z.object({ ok: z.literal(true) }) },
+  simulatePayment: { method: 'POST', path: '/simulator/payment', request: simulatePaymentRequest, response: z.object({ ok: z.literal(true), simulated: z.literal(true) }) },
   health: { method: 'GET', path: '/health', request: null, response: z.object({ ok: z.literal(true), version: z.number() }) },
 } as const satisfies Record<string, HttpRoute>;
 export type HttpRouteName = keyof typeof httpApi;
