@@ -2,12 +2,11 @@
 // due and the group's payment instructions, and changes nothing. Only an admin marking the
 // invoice paid in the app (or, in a demo, the admin-only simulator below) changes its status.
 import { formatDueDate, formatMoney } from '../../shared/domain/payments';
-import { simulatePaymentRequest } from '../../shared/http';
+import { httpApi } from '../../shared/http';
 import type { Services } from '../services';
 import { SYSTEM_ACTOR } from '../sync/engine';
-import { requireAdmin } from './authUser';
 import { escapeHtml as esc, PAYMENT_PAGE_HEADERS, paymentPage } from './paymentPages';
-import { HttpError, readJson, sendJson, type Router } from './router';
+import { HttpError, sendJson, type Router } from './router';
 
 interface Due {
   title: string;
@@ -54,17 +53,16 @@ function render(svc: Services, d: Due): string {
   return paymentPage(d.title, '&#163;', 'neutral', `${table}${how}<p><small>This page only shows what is due: your payment is confirmed by ${esc(group?.name ?? 'the business')} once received.</small></p>`);
 }
 
+const PAY_PATH = '/pay/:kind(^(?:invoice|checkout)$)/:id';
+
 export function payRoutes(router: Router, svc: Services): void {
-  router.on('GET', /^\/pay\/(invoice|checkout)\/([^/]+)$/, ({ res, params }) => {
+  router.on('GET', PAY_PATH, ({ res, params }) => {
     const [kind, id] = params as [string, string];
-    res.writeHead(200, { ...PAYMENT_PAGE_HEADERS, 'cache-control': 'no-store' });
-    res.end(render(svc, describe(svc, kind, id)));
+    void res.code(200).headers({ ...PAYMENT_PAGE_HEADERS, 'cache-control': 'no-store' }).send(render(svc, describe(svc, kind, id)));
   });
   // Demo only: a payment as if the contact had paid, through the simulator. Admins only, and only
   // while payments are manual (with Stripe, payments come from Stripe's signed webhooks).
-  router.on('POST', /^\/simulator\/payment$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
-    const b = await readJson(req, simulatePaymentRequest);
+  router.route(httpApi.simulatePayment, { auth: 'admin' }, ({ res, body: b }) => {
     if (svc.providers().payments().kind !== 'manual') throw new HttpError(409, 'conflict', 'Payments go through Stripe: a payment cannot be simulated.');
     const kind = b.invoiceId ? 'invoice' : 'checkout';
     const d = describe(svc, kind, b.invoiceId ?? b.checkoutId ?? '');

@@ -70,9 +70,8 @@ const PAGES: Record<string, string> = {
 };
 
 export function paymentPages(router: Router): void {
-  router.on('GET', /^\/payments\/(thanks|cancelled)$/, ({ res, params }) => {
+  router.on('GET', '/payments/:page(^(?:thanks|cancelled)$)', ({ res, params }) => {
     const html = PAGES[params[0] as string] as string;
-    res.writeHead(200, { ...PAYMENT_PAGE_HEADERS, 'cache-control': 'public, max-age=3600' });
-    res.end(html);
+    void res.code(200).headers({ ...PAYMENT_PAGE_HEADERS, 'cache-control': 'public, max-age=3600' }).send(html);
   });
 }

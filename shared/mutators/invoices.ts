@@ -1,6 +1,7 @@
 // Invoices and checkouts: drafts, the message carrying the payment link, and
 // payment statuses from the provider or an admin.
 import { ensure, ensureNew, mustGet, requireActor } from '../domain/actor';
+import { previewOf } from '../domain/conversations';
 import { checkOutbound, lastWhatsAppInbound, noProviderReason, postOutbound, whatsappWindowOpen } from '../domain/outbound';
 import { checkoutSummary, invoiceNumber, invoiceSummary, paymentTemplate, paymentTemplateValues, PENDING_LINK } from '../domain/payments';
 import { fillTemplate } from '../domain/templates';
@@ -67,6 +68,9 @@ function releaseWaitingMessages(tx: Tx, ctx: MutatorContext, paymentRef: string,
     if (!m.body.includes(PENDING_LINK)) continue; // already has its link (and was sent)
     const body = m.body.replace(PENDING_LINK, () => url);
     tx.put('messages', { ...m, body, segments: m.channel === 'sms' ? Math.max(1, splitSms(body).parts.length) : 1 });
+    // the list's preview showed this message waiting for its link: it shows the link now
+    const conv = tx.get('conversations', m.conversationId);
+    if (conv && conv.lastPreview === previewOf(m)) tx.put('conversations', { ...conv, lastPreview: previewOf({ ...m, body }) });
     ctx.effect({ kind: 'sendMessage', messageId: m.id });
   }
 }
