@@ -20,6 +20,7 @@ import { webhookRoutes } from './http/webhookRoutes';
 import { createDefaultRegistry, SimulatorChannel, type SimulatedText } from './providers/simulator';
 import { createProviderRegistry } from './providers/registry';
 import { providerAdminRoutes } from './providers/admin';
+import { templateRoutes } from './http/templateRoutes';
 import { reconcileChannelProviders } from './providers/channelSync';
 import type { ProviderRegistry } from './providers/types';
 import { createAdminApi } from './admin';
@@ -129,6 +130,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   paymentPages(router);
   webhookRoutes(router, services);
   providerAdminRoutes(router, services);
+  templateRoutes(router, services);
   router.seal();
 
   const app = router.app;

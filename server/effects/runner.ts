@@ -197,7 +197,9 @@ export class EffectRunner {
       kind === 'invoice'
         ? (() => {
             const inv = store.get('invoices', id);
-            return inv && { kind, id, description: `Invoice ${inv.number}`, currency: inv.currency, amount: inv.total, lineItems: inv.lineItems };
+            // each "Send a new link" posts another message for this invoice: its count numbers the link
+            const attempt = Math.max(1, store.find('messages', { paymentRef: `invoice:${id}` }).length);
+            return inv && { kind, id, description: `Invoice ${inv.number}`, currency: inv.currency, amount: inv.total, lineItems: inv.lineItems, attempt };
           })()
         : (() => {
             const c = store.get('checkouts', id);

@@ -156,7 +156,14 @@ export const args = {
     checkoutId: id.optional(),
     status: z.enum(['paid', 'expired', 'refunded']),
     paymentUrl: z.string().url().optional(),
+    /** the provider's reference of the link this is about (an old link expiring does not expire the new one) */
+    providerRef: z.string().max(255).optional(),
+    /** refunds: minor units refunded so far; fullRefund false = a partial refund (the invoice stays paid) */
+    refundedAmount: z.number().int().nonnegative().optional(),
+    fullRefund: z.boolean().optional(),
   }),
+  /** "Send a new link": the invoice's link expired unpaid; a new link goes out in a new message */
+  renewPaymentLink: z.object({ invoiceId: id, messageId: id }),
   setPaymentLink: z.object({ invoiceId: id.optional(), checkoutId: id.optional(), paymentUrl: z.string().url(), providerRef: z.string().max(255).optional() }),
   /** the relay keeps groups.channelProviders in step with its provider accounts */
   setChannelProvider: z.object({ groupId: id, channel: channelSchema, provider: z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable() }),

@@ -99,6 +99,21 @@ export const invoiceMutators = {
       sendDraftInvoice(tx, ctx, requireActor(tx, ctx), a.invoiceId, a.messageId);
     },
   }),
+  renewPaymentLink: defineMutator({
+    args: args.renewPaymentLink,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      const inv = mustGet(tx, 'invoices', a.invoiceId, 'invoice');
+      const conv = visibleConversation(tx, actor, inv.conversationId);
+      ensure(inv.status === 'sent', 'invalid', `Invoice ${inv.number} is ${inv.status === 'paid' ? 'already paid' : inv.status === 'void' ? 'void' : 'not sent yet'}: it needs no new link.`);
+      ensure(inv.linkExpired, 'invalid', `The payment link of invoice ${inv.number} has not expired.`);
+      // the old link stays in its message, shown as expired (it no longer matches the invoice's link)
+      const fresh = { ...inv, paymentUrl: null, linkExpired: false };
+      tx.put('invoices', fresh);
+      postPaymentMessage(tx, ctx, actor, conv, { messageId: a.messageId, summary: invoiceSummary(fresh), url: null, paymentRef: `invoice:${inv.id}` });
+      ctx.effect({ kind: 'paymentLink', invoiceId: inv.id });
+    },
+  }),
   markInvoicePaid: defineMutator({
     args: args.markInvoicePaid,
     run(tx, ctx, a) {
@@ -172,9 +187,17 @@ export const invoiceMutators = {
         const inv = tx.get('invoices', a.invoiceId);
         if (!inv) return;
         const paymentUrl = a.paymentUrl ?? inv.paymentUrl;
-        if (a.status === 'paid' && (inv.status === 'sent' || inv.status === 'draft')) tx.put('invoices', { ...inv, paymentUrl, status: 'paid', paidAt: ctx.now });
-        else if (a.status === 'refunded' && inv.status !== 'void') tx.put('invoices', { ...inv, paymentUrl, status: 'void' });
-        else if (paymentUrl !== inv.paymentUrl) tx.put('invoices', { ...inv, paymentUrl });
+        if (a.status === 'paid' && (inv.status === 'sent' || inv.status === 'draft')) {
+          tx.put('invoices', { ...inv, paymentUrl, status: 'paid', paidAt: ctx.now, linkExpired: false });
+        } else if (a.status === 'refunded' && inv.status !== 'void') {
+          // a full refund voids the invoice (nothing is owed); a partial one keeps it paid, recording how much went back
+          const full = a.fullRefund ?? true;
+          const refundedAmount = a.refundedAmount ?? (full ? inv.total : inv.refundedAmount);
+          tx.put('invoices', { ...inv, paymentUrl, status: full ? 'void' : inv.status, refundedAmount: Math.max(inv.refundedAmount, refundedAmount) });
+        } else if (a.status === 'expired' && inv.status === 'sent' && (!a.providerRef || a.providerRef === inv.providerRef)) {
+          // the current link expired unpaid: the invoice stays owed, "Send a new link" offers a fresh one
+          tx.put('invoices', { ...inv, paymentUrl, linkExpired: true });
+        } else if (paymentUrl !== inv.paymentUrl) tx.put('invoices', { ...inv, paymentUrl });
         return;
       }
       const c = tx.get('checkouts', a.checkoutId ?? '');
