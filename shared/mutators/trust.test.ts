@@ -121,3 +121,48 @@ describe('item 11: WhatsApp templates managed by admins', () => {
     ]);
   });
 });
+
+describe('item 7: merging contacts keeps at most one open conversation per (contact, group)', () => {
+  const sms = (id: string, contactId: string, conv: string) => h.run('sendMessage', 'alice', { id, contactId, groupId: 'sales', channel: 'sms', body: `hello ${id}`, newConversationId: conv });
+  const openOf = (contactId: string) => h.tx.find('conversations', { contactId, status: 'open' });
+
+  it('merges two open conversations visible to the same people: messages, notes and invoices move, nothing is lost', () => {
+    h.contact('sam', '+447700900456', { name: 'Sam' });
+    sms('m1', 'pat', 'c-pat');
+    h.tick();
+    sms('m2', 'sam', 'c-sam');
+    h.run('addNote', 'bob', { id: 'n1', conversationId: 'c-pat', body: 'called back' });
+    h.run('createInvoice', 'alice', { id: 'i1', conversationId: 'c-pat', currency: 'GBP', lineItems: [{ description: 'Fix', quantity: 1, unitAmount: 100 }], dueDate: '2026-12-03' });
+    h.run('mergeContacts', 'admin', { intoId: 'sam', fromId: 'pat' });
+    expect(openOf('sam').map((c) => c.id)).toEqual(['c-sam']);
+    expect(h.tx.get('conversations', 'c-pat')).toBeUndefined();
+    expect(h.tx.find('messages', { conversationId: 'c-sam' }).map((m) => m.id).sort()).toEqual(['m1', 'm2']);
+    expect(h.tx.get('notes', 'n1')?.conversationId).toBe('c-sam');
+    expect(h.tx.get('invoices', 'i1')?.conversationId).toBe('c-sam');
+  });
+
+  it('archives the older one when they are visible to different people (merging would reveal restricted content)', () => {
+    h.contact('sam', '+447700900456', { name: 'Sam' });
+    sms('m1', 'pat', 'c-pat');
+    h.run('manageConversation', 'admin', { conversationId: 'c-pat', visibleTo: ['alice'], assignees: [], baseVisibilityVersion: 0 } as never);
+    h.tick();
+    sms('m2', 'sam', 'c-sam');
+    h.run('mergeContacts', 'admin', { intoId: 'sam', fromId: 'pat' });
+    expect(openOf('sam').map((c) => c.id)).toEqual(['c-sam']);
+    expect(h.tx.get('conversations', 'c-pat')).toMatchObject({ status: 'archived', contactId: 'sam', visibleTo: ['alice'] });
+    expect(h.tx.get('messages', 'm1')?.conversationId).toBe('c-pat');
+  });
+});
+
+describe('item 14: agents opt a contact out of SMS at its request; opting back in is admin-only', () => {
+  it('lets an agent opt out, not back in', () => {
+    h.run('setContactOptOut', 'alice', { id: 'pat', optedOut: true });
+    expect(h.tx.get('contacts', 'pat')?.optedOut).toBe(true);
+    expect(h.refused('setContactOptOut', 'alice', { id: 'pat', optedOut: false })).toEqual({
+      code: 'forbidden',
+      message: 'Only admins can opt a contact back in to SMS (or the contact, by texting START).',
+    });
+    h.run('setContactOptOut', 'admin', { id: 'pat', optedOut: false });
+    expect(h.tx.get('contacts', 'pat')?.optedOut).toBe(false);
+  });
+});
