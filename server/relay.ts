@@ -8,6 +8,7 @@ import * as productRegistry from '../shared/mutators/index';
 import { AuthService } from './auth/authService';
 import { TokenService, tokenSecret } from './auth/tokens';
 import { openDatabase } from './db/open';
+import { lockDataDir } from './relayLock';
 import { EffectRunner } from './effects/runner';
 import { Router } from './http/router';
 import { authRoutes } from './http/authRoutes';
@@ -76,7 +77,15 @@ export const DEFAULT_RETENTION = 100_000;
 
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const log = opts.log ?? ((m: string, e?: unknown) => console.error(m, e ?? ''));
-  const db = openDatabase(opts.dataDir);
+  // one relay per data dir (two on one database would race its version counter)
+  const unlock = lockDataDir(opts.dataDir);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(opts.dataDir);
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const mutators = opts.mutators ?? productRegistry.mutators;
   const engine = new Engine(db, mutators, opts.changeLogRetention ?? DEFAULT_RETENTION, log);
   const tokens = new TokenService(db, tokenSecret(engine.meta), opts.accessTokenTtlSeconds ?? 15 * 60);
@@ -127,10 +136,20 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     else socket.destroy();
   });
   server.on('clientError', (_e, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (e) {
+    // the port is taken (EADDRINUSE): leave nothing open, the caller may try another port
+    effects.close();
+    simulator.close();
+    await hub.close();
+    db.close();
+    unlock();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : '127.0.0.1';
   httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -173,6 +192,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       await new Promise<void>((r) => server.close(() => r()));
       db.close();
       rmSync(join(opts.dataDir, 'relay.json'), { force: true });
+      unlock();
     },
   };
 }
