@@ -6,15 +6,15 @@
 // One relay per folder: a second `npm start` uses the relay the first one runs. The browser
 // host keeps its port and page secret per data dir, so an open tab reconnects after a restart.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startRelay, type Relay } from '../server/relay';
 import { RelayRunningError, runningRelay } from '../server/relayLock';
 import { DEMO_PASSWORD } from '../server/seed/demo';
-import { startBrowserHost, type BrowserHost } from '../electron/host';
+import type { BrowserHost } from '../electron/host';
+import { runningHost, startKeptHost } from '../electron/host/kept';
 
 const root = resolve(import.meta.dirname, '..');
 const dataRoot = resolve(process.env.PARLEY_DATA_DIR ?? join(root, '.data'));
@@ -99,51 +99,6 @@ async function demoRelay(): Promise<{ relay: Relay | null; httpUrl: string }> {
   }
 }
 
-interface HostFile {
-  pid: number | null;
-  port: number;
-  secret: string;
-  url?: string;
-}
-
-function readHostFile(file: string): HostFile | null {
-  try {
-    const f = JSON.parse(readFileSync(file, 'utf8')) as Partial<HostFile>;
-    return typeof f.port === 'number' && typeof f.secret === 'string' ? { pid: typeof f.pid === 'number' ? f.pid : null, port: f.port, secret: f.secret, url: f.url } : null;
-  } catch {
-    return null;
-  }
-}
-
-const alive = (pid: number | null): boolean => {
-  if (pid === null || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** The browser host of a data dir, on the port and with the secret it had last time. */
-async function startHost(dataDir: string, relayUrl: string, fallbackPort: number): Promise<{ host: BrowserHost; file: string; saved: HostFile }> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = join(dataDir, 'host.json');
-  const before = readHostFile(file);
-  const secret = before?.secret ?? randomBytes(32).toString('base64url');
-  const opts = { dataDir, staticDir: join(root, 'dist/renderer'), relayUrl, secret };
-  let host: BrowserHost;
-  try {
-    host = await startBrowserHost({ ...opts, port: before?.port ?? fallbackPort });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-    host = await startBrowserHost({ ...opts, port: 0 });
-  }
-  const saved: HostFile = { pid: process.pid, port: host.port, secret, url: host.url };
-  writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
-  return { host, file, saved };
-}
-
 /** Signs the host's core in as a demo user (the `--user` window opens signed in). */
 async function signInDemoUser(host: BrowserHost, relayUrl: string, email: string): Promise<void> {
   const { default: WebSocket } = await import('ws');
@@ -179,7 +134,6 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let relay: Relay | null = null;
   let host: BrowserHost | null = null;
-  let hostFile: { file: string; saved: HostFile } | null = null;
   let stopping = false;
   const stop = async (code = 0): Promise<void> => {
     if (stopping) return;
@@ -187,8 +141,6 @@ async function main(): Promise<void> {
     console.log('\nstopping…');
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
     await host?.close().catch(() => undefined);
-    // keep the port and secret for the next start (an open tab reconnects); say nobody runs it
-    if (hostFile) writeFileSync(hostFile.file, JSON.stringify({ ...hostFile.saved, pid: null }), { mode: 0o600 });
     await relay?.close().catch(() => undefined);
     process.exit(code);
   };
@@ -196,8 +148,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 
   const clientDir = user ? join(dataRoot, 'clients', user.replace(/[^a-z0-9._-]/g, '_')) : join(dataRoot, 'client');
-  const already = readHostFile(join(clientDir, 'host.json'));
-  if (already && alive(already.pid) && already.url) {
+  const already = runningHost(clientDir);
+  if (already) {
     // two windows on one replica would race each other: show the one that runs
     console.log(`Parley${user ? ` for ${user}` : ''} is already running in this folder (process ${already.pid}).`);
     console.log(`open: ${already.url}`);
@@ -230,9 +182,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  const started = await startHost(clientDir, relayUrl, user ? 0 : DEFAULT_HOST_PORT);
-  host = started.host;
-  hostFile = started;
+  // the same port and page secret as last time: a tab left open reconnects
+  host = await startKeptHost({ dataDir: clientDir, staticDir: join(root, 'dist/renderer'), relayUrl, fallbackPort: user ? 0 : DEFAULT_HOST_PORT });
   if (user) await signInDemoUser(host, relayUrl, user);
   console.log(user ? `\nParley for ${user} runs in the browser host.` : '\nNo Electron binary here: Parley runs in the browser host.');
   console.log(`open: ${host.url}`);

@@ -78,8 +78,8 @@ function direct() {
 async function http(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
   // the demo relay's admin is known; any other relay needs its admin's credentials
   const demo = isDemo ? { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD } : null;
-  const email = o['admin-email'] ?? process.env.PARLEY_ADMIN_EMAIL ?? demo?.email ?? fail('a relay is running: give --admin-email or PARLEY_ADMIN_EMAIL');
-  const password = o['admin-password'] ?? process.env.PARLEY_ADMIN_PASSWORD ?? demo?.password ?? fail('a relay is running: give --admin-password or PARLEY_ADMIN_PASSWORD');
+  const email = o['admin-email'] || process.env.PARLEY_ADMIN_EMAIL || demo?.email || fail('a relay is running: give --admin-email or PARLEY_ADMIN_EMAIL');
+  const password = o['admin-password'] || process.env.PARLEY_ADMIN_PASSWORD || demo?.password || fail('a relay is running: give --admin-password or PARLEY_ADMIN_PASSWORD');
   const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   if (!login.ok) fail(`admin login failed: ${await login.text()}`);
   const { accessToken } = (await login.json()) as { accessToken: string };
