@@ -8,6 +8,7 @@ import type { ServerTx } from '../sync/serverTx';
 import { contactNames, inboundLines, outboundLines, noteLines, chatLines } from './demoText';
 
 export const DEMO_PASSWORD = 'parley-demo';
+export const DEMO_ADMIN_EMAIL = 'admin@parley.test';
 export const DEMO_ORG = 'Parley Demo';
 const DAY = 24 * 3600 * 1000;
 
