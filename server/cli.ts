@@ -13,7 +13,7 @@
 // (--admin-email/--admin-password or PARLEY_ADMIN_EMAIL/PARLEY_ADMIN_PASSWORD; the demo
 // organisation's admin for the demo relay), because a second writer would race the relay's
 // version counter; otherwise they write directly. `serve` refuses a data dir another relay serves.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
