@@ -12,9 +12,11 @@ import { syncedTables, type RowOf, type TableName } from './schema';
 import { errorCodes } from './tx';
 
 const strings = z.array(z.string());
+const providerKind = z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable();
 /** The element types behind each `$type<…>()` JSON column, by column name. */
 const jsonColumns: Record<string, z.ZodType> = {
-  templates: z.array(z.strictObject({ name: z.string(), language: z.string(), body: z.string(), providerId: z.string().optional() })),
+  templates: z.array(z.strictObject({ name: z.string(), language: z.string(), body: z.string(), providerId: z.string().optional(), forPayments: z.boolean().optional() })),
+  channelProviders: z.strictObject({ sms: providerKind, whatsapp: providerKind }),
   tags: strings,
   defaultVisibleTo: strings,
   defaultAssignees: strings,
