@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import type { Contact } from '../../shared/schema';
 import { startTestRelay, type TestOrg } from '../testing';
-import { connectAs, salesConversation } from './helpers';
+import { connectAs, salesConversation, visibilityVersionOf } from './helpers';
 import { WsTestClient } from './wsClient';
 
 let org: TestOrg | null = null;
@@ -72,7 +72,7 @@ describe('live fan-out by index', () => {
     const { convId } = await salesConversation(o, admin, alice);
     await flushed(bob);
     bob.clear();
-    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.alice.id], assignees: [] })).status).toBe('ok');
+    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.alice.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(o, convId) })).status).toBe('ok');
     const lost = await bob.waitFor('poke', (p) => p.dels.some((d) => 'scope' in d && d.scope === `conv:${convId}`));
     expect(lost.puts.filter((p) => p.t === 'conversations' && p.r.id === convId)).toHaveLength(0);
     bob.clear();

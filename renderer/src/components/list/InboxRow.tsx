@@ -40,7 +40,15 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
           {shortTime(item.lastActivityAt)}
         </time>
       </div>
-      <div className="inbox-row-preview ellipsis">{previewText(item.lastPreview) || <span className="faint">No messages yet</span>}</div>
+      <div className="inbox-row-preview ellipsis">
+        {item.kind === 'conversation' && item.confidential ? (
+          <span className="faint">Confidential: visible to {item.restricted ? 'named people' : 'its group'} only</span>
+        ) : item.kind === 'chat' && !item.isMember ? (
+          <span className="faint">Private · {item.messageCount ?? 0} {item.messageCount === 1 ? 'message' : 'messages'}</span>
+        ) : (
+          previewText(item.lastPreview) || <span className="faint">No messages yet</span>
+        )}
+      </div>
       <div className="inbox-row-meta">
         {item.kind === 'conversation' ? (
           <>
@@ -56,7 +64,7 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
             <span className="chan chat" title="Team chat">
               {item.chatKind === 'group' ? <Users size={13} aria-hidden="true" /> : <UserIcon size={13} aria-hidden="true" />}
             </span>
-            <span className="faint xs">Team chat{item.isMember ? '' : ' · you are not in it'}</span>
+            <span className="faint xs">Team chat{item.isMember ? '' : ' · private to its participants'}</span>
           </>
         )}
       </div>
