@@ -1,6 +1,6 @@
 // Assignment, visibility, archive, delete, notes and read marks.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
-import { deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
+import { ARCHIVE_BLOCKED_BY_INVOICE, DELETE_BLOCKED_BY_INVOICE, deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
 import {
   canArchive, canBeAssignedInGroup, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChatMeta, canSeeConversation,
   canSeeConversationMeta, hasAdminRole, viewerFromTx, type Actor,
@@ -89,7 +89,7 @@ export const conversationMutators = {
       const c = knownConversation(tx, actor, a.conversationId);
       ensure(canArchive(actor, c), 'forbidden', 'Only assignees and admins can archive this conversation.');
       if (c.status === 'archived') return;
-      ensure(!hasSentInvoice(tx, c.id), 'unpaid_invoice', 'This conversation has an unpaid invoice. Mark it paid or void it before archiving.');
+      ensure(!hasSentInvoice(tx, c.id), 'unpaid_invoice', ARCHIVE_BLOCKED_BY_INVOICE);
       tx.put('conversations', { ...c, status: 'archived', archivedAt: ctx.now });
     },
   }),
@@ -109,7 +109,7 @@ export const conversationMutators = {
       const actor = requireActor(tx, ctx);
       ensure(canDeleteConversation(actor), 'forbidden', 'Only admins can delete conversations.');
       const c = knownConversation(tx, actor, a.conversationId);
-      ensure(!hasSentInvoice(tx, c.id), 'outstanding_invoice', 'This conversation has an outstanding invoice. Mark it paid or void it before deleting.');
+      ensure(!hasSentInvoice(tx, c.id), 'outstanding_invoice', DELETE_BLOCKED_BY_INVOICE);
       const ids = deleteConversationCascade(tx, c.id);
       ctx.effect({ kind: 'attachmentsReleased', ids });
     },
