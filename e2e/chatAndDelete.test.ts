@@ -63,7 +63,7 @@ describe('Team chat', () => {
     await admin.page.getByRole('option', { name: agentsChat }).click();
     const note = admin.page.getByRole('note').filter({ hasText: 'private to its participants' });
     await pw(note).toBeVisible();
-    await pw(note).toContainText('Messages2');
+    await pw(note).toContainText(/Messages\s*2/);
     await pw(admin.page.getByText('Can you take the Lena ticket?')).toHaveCount(0);
     await pw(admin.page.getByText('On it', { exact: true })).toHaveCount(0);
     await pw(admin.page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
