@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { startTestRelay, type TestOrg } from '../testing';
 import { connectAs, salesConversation, visibilityVersionOf } from './helpers';
-import type { WsTestClient } from './wsClient';
+import { WsTestClient } from './wsClient';
 
 let org: TestOrg;
 let admin: WsTestClient;
@@ -167,5 +167,21 @@ describe('visibility', () => {
     // a save without the base is invalid; one from the current view goes through
     expect(await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [] })).toMatchObject({ status: 'rejected', code: 'invalid' });
     expect((await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: visibilityVersionOf(org, convId) })).status).toBe('ok');
+  });
+
+  it('an agent made admin while connected receives the metadata rows of what they may not read, never its content', async () => {
+    const { convId, msgId } = await salesConversation(org, admin, alice);
+    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(org, convId) })).status).toBe('ok');
+    const { accessToken } = await org.login('carol@test.parley');
+    const c = await WsTestClient.synced(org.relay.wsUrl, accessToken);
+    expect(c.row('conversations', convId)).toBeUndefined(); // support only: not even its existence
+    expect((await admin.mutate('setUserRole', { userId: org.carol.id, role: 'admin' })).status).toBe('ok');
+    await c.waitFor('poke', () => c.row('conversations', convId) !== undefined).catch(() => undefined);
+    // live, or after the reset a role change asks for: the metadata row only
+    const seen = c.row('conversations', convId) ? c : await connectAs(org, 'carol');
+    expect(seen.row('conversations', convId)).toMatchObject({ lastPreview: '', metaOnly: { invoiceOutstanding: false } });
+    expect(seen.row('messages', msgId)).toBeUndefined();
+    expect((await admin.mutate('setUserRole', { userId: org.carol.id, role: 'agent' })).status).toBe('ok');
+    await Promise.all([...new Set([c, seen])].map((x) => x.close()));
   });
 });
