@@ -259,7 +259,7 @@ export class MutationEngine {
       SELECT j.value, c.id FROM conversations c, json_each(c.assignees) j WHERE c.rowid > @lo AND c.rowid <= @hi`).run(range);
     db.prepare(`INSERT OR IGNORE INTO conversation_labels(label_id, conversation_id)
       SELECT j.value, c.id FROM conversations c, json_each(c.labels) j WHERE c.rowid > @lo AND c.rowid <= @hi`).run(range);
-    // a snoozed conversation counts under 'snoozed' (as the triggers of 0005_snooze_labels_triggers.sql)
+    // a snoozed conversation counts under 'snoozed' (as the triggers of 0007_snooze_labels_triggers.sql)
     const status = (c: string) => `CASE WHEN ${c}.snoozed_by IS NOT NULL AND ${c}.status = 'open' THEN 'snoozed' ELSE ${c}.status END`;
     db.prepare(`INSERT INTO conversation_counts(group_id, status, n)
       SELECT * FROM (SELECT group_id, ${status('c')} AS s, count(*) FROM conversations c WHERE rowid > @lo AND rowid <= @hi GROUP BY group_id, s) WHERE true
