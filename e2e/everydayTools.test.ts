@@ -50,8 +50,10 @@ beforeAll(async () => {
   world.relay.simulator.inbound({ groupId: sales, from: NADIA, body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
   world.relay.simulator.inbound({ groupId: sales, from: LEO, body: 'Can I change my delivery day?', contactName: 'Leo Grant' });
   const asAdmin = (name: string, args: unknown) => world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, name, args);
-  asAdmin('manageConversation', { conversationId: conversationOf(NADIA).id, visibleTo: null, assignees: [world.org.alice.id] });
-  asAdmin('manageConversation', { conversationId: conversationOf(LEO).id, visibleTo: null, assignees: [world.org.alice.id] });
+  for (const phone of [NADIA, LEO]) {
+    const c = conversationOf(phone);
+    asAdmin('manageConversation', { conversationId: c.id, visibleTo: null, assignees: [world.org.alice.id], baseVisibilityVersion: c.visibilityVersion });
+  }
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email);
 }, 120_000);

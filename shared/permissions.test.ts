@@ -127,13 +127,13 @@ describe('authorization matrix: mutators agree with the predicates', () => {
     { name: 'addMember', args: { groupId: 'support', userId: 'bob' }, allowed: (v) => canAdminister(v) },
     { name: 'setUserRole', args: { userId: 'bob', role: 'admin' }, allowed: (v) => canAdminister(v) },
     { name: 'createContact', args: { id: 'k9', name: 'Kim', phone: '+447700900199' }, allowed: (v) => v.active },
-    { name: 'snoozeConversation', args: { conversationId: 'c2', until: null }, allowed: (v) => canSnooze(v, c2()) },
-    { name: 'unsnoozeConversation', args: { conversationId: 'c1' }, allowed: (v) => canSnooze(v, c1()) },
-    { name: 'labelConversation', args: { conversationId: 'c2', labelId: 'l1', applied: true }, allowed: (v) => canLabel(v, c2()) },
+    { name: 'snoozeConversation', args: { conversationId: 'c2', until: null }, allowed: (v) => canSnooze(v, c2()), hidden: (v) => !canSeeConversationMeta(v, c2()) },
+    { name: 'unsnoozeConversation', args: { conversationId: 'c1' }, allowed: (v) => canSnooze(v, c1()), hidden: (v) => !canSeeConversationMeta(v, c1()) },
+    { name: 'labelConversation', args: { conversationId: 'c2', labelId: 'l1', applied: true }, allowed: (v) => canLabel(v, c2()), hidden: (v) => !canSeeConversationMeta(v, c2()) },
     { name: 'createLabel', args: { id: 'l2', name: 'Billing', color: 'blue' }, allowed: (v) => canManageLabels(v) },
     { name: 'deleteLabel', args: { id: 'l1' }, allowed: (v) => canManageLabels(v) },
-    { name: 'scheduleMessage', args: { id: 's9', conversationId: 'c2', channel: 'sms', body: 'Later', sendAt: T0 + 86_400_000 }, allowed: (v) => canSendInGroup(v, 'sales') && canSeeConversation(v, c2()) },
-    { name: 'cancelScheduledMessage', args: { messageId: 's1' }, allowed: (v) => canSeeConversation(v, c1()) && canEditScheduled(v, { authorId: 'alice' }) },
+    { name: 'scheduleMessage', args: { id: 's9', conversationId: 'c2', channel: 'sms', body: 'Later', sendAt: T0 + 86_400_000 }, allowed: (v) => canSendInGroup(v, 'sales') && canSeeConversation(v, c2()), hidden: (v) => !canSeeConversationMeta(v, c2()) },
+    { name: 'cancelScheduledMessage', args: { messageId: 's1' }, allowed: (v) => canSeeConversation(v, c1()) && canEditScheduled(v, { authorId: 'alice' }), hidden: (v) => !canSeeConversationMeta(v, c1()) },
   ] satisfies Case<MutationName>[] as Case<MutationName>[];
 
   for (const c of cases) {

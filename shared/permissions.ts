@@ -152,8 +152,8 @@ export const canWriteInConversation = (v: Viewer, c: ConvAccess): boolean => can
 export const canDeleteConversation = (v: Viewer): boolean => isAdmin(v);
 /** Snooze and unsnooze: the rule of archive. */
 export const canSnooze = (v: Viewer, c: ConvAccess): boolean => canArchive(v, c);
-/** Set or remove a label on a conversation: anyone who sees it. */
-export const canLabel = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c);
+/** Set or remove a label on a conversation: anyone who sees it (its metadata is enough, as for archive). */
+export const canLabel = (v: Viewer, c: ConvAccess): boolean => canSeeConversationMeta(v, c);
 /** Create, rename, recolour and delete the organisation's labels. */
 export const canManageLabels = (v: Viewer): boolean => isAdmin(v);
 /** Edit or cancel a scheduled (send later) message: its author or an admin. */

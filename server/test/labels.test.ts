@@ -30,7 +30,7 @@ describe('labels', () => {
     expect((await bob.mutate('labelConversation', { conversationId: convId, labelId: vip, applied: true })).status).toBe('ok');
     expect(bob.row('conversations', convId)?.labels).toEqual([vip]);
     const hidden = await carol.mutate('labelConversation', { conversationId: convId, labelId: vip, applied: true });
-    expect(hidden).toMatchObject({ status: 'rejected', code: 'forbidden' });
+    expect(hidden).toMatchObject({ status: 'rejected', code: 'not_found' }); // hidden from her: as if it did not exist
     expect((await bob.mutate('labelConversation', { conversationId: convId, labelId: uuidv7(), applied: true })).code).toBe('not_found');
     // two people toggling: each toggle is one label on or off
     expect((await alice.mutate('labelConversation', { conversationId: convId, labelId: vip, applied: true })).status).toBe('ok');

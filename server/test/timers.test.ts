@@ -23,7 +23,8 @@ const timerRows = (o: TestOrg) => o.relay.services.db.prepare('SELECT id, kind, 
 /** A sales conversation assigned to alice, with one inbound message alice has read. */
 async function assignedToAlice(admin: WsTestClient, alice: WsTestClient): Promise<{ convId: string; contactId: string; phone: string }> {
   const { convId, contactId } = await salesConversation(org, admin, alice);
-  expect((await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id] })).status).toBe('ok');
+  const base = alice.row('conversations', convId)?.visibilityVersion ?? 0;
+  expect((await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: base })).status).toBe('ok');
   const phone = alice.row('contacts', contactId)?.phone as string;
   org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: phone, body: 'Any news?' });
   await alice.waitFor('poke', () => alice.row('conversations', convId)?.lastInboundAt != null);

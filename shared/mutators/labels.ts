@@ -4,7 +4,7 @@ import { ensure, ensureNew, mustGet, requireActor, requireAdmin } from '../domai
 import { canLabel } from '../permissions';
 import type { ReadTx } from '../tx';
 import { args } from './args';
-import { visibleConversation } from './conversations';
+import { knownConversation } from './conversations';
 import { defineMutator } from './define';
 
 const MAX_LABELS_PER_CONVERSATION = 20;
@@ -48,7 +48,7 @@ export const labelMutators = {
     args: args.labelConversation,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const c = visibleConversation(tx, actor, a.conversationId);
+      const c = knownConversation(tx, actor, a.conversationId);
       ensure(canLabel(actor, c), 'forbidden', 'You cannot label this conversation.');
       const has = c.labels.includes(a.labelId);
       if (has === a.applied) return;

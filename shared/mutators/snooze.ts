@@ -5,7 +5,7 @@ import { ensure, requireActor } from '../domain/actor';
 import { wake } from '../domain/snooze';
 import { canSnooze } from '../permissions';
 import { args } from './args';
-import { visibleConversation } from './conversations';
+import { knownConversation } from './conversations';
 import { defineMutator } from './define';
 
 const MINUTE = 60_000;
@@ -16,7 +16,7 @@ export const snoozeMutators = {
     args: args.snoozeConversation,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const c = visibleConversation(tx, actor, a.conversationId);
+      const c = knownConversation(tx, actor, a.conversationId);
       ensure(canSnooze(actor, c), 'forbidden', 'Only assignees and admins can snooze this conversation.');
       ensure(c.status === 'open', 'invalid', 'This conversation is archived. Unarchive it before snoozing.');
       if (a.until !== null) {
@@ -32,7 +32,7 @@ export const snoozeMutators = {
     args: args.unsnoozeConversation,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const c = visibleConversation(tx, actor, a.conversationId);
+      const c = knownConversation(tx, actor, a.conversationId);
       ensure(canSnooze(actor, c), 'forbidden', 'Only assignees and admins can unsnooze this conversation.');
       if (c.snoozedBy === null) return;
       tx.put('conversations', { ...c, snoozedBy: null, snoozedUntil: null });

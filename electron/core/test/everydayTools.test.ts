@@ -27,7 +27,8 @@ async function aliceWithConversation(): Promise<{ o: TestOrg; alice: TestCore; c
   await signIn(alice, o.relay.httpUrl, 'alice@test.parley', o.password);
   await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 1, 'the conversation');
   const conv = (await alice.query('inbox', { view: 'team' })).items[0] as ConversationListItem;
-  asAdmin(o, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [o.alice.id] });
+  const base = o.relay.services.engine.store.get('conversations', conv.id)?.visibilityVersion ?? 0;
+  asAdmin(o, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [o.alice.id], baseVisibilityVersion: base });
   await waitFor(async () => (await alice.query('inbox', { view: 'mine' })).total === 1, 'assigned to alice');
   const events: BridgeEvent[] = [];
   alice.subscribe((e) => events.push(e));
