@@ -43,9 +43,9 @@ export function SnoozeAndLabels({ detail }: { detail: ConversationDetail }) {
   return (
     <>
       {c.snoozedBy !== null && (
-        <span className="snooze-line" title="Snoozed: it is back in the inboxes at this time, or when the contact writes">
+        <span className="snooze-line" title={c.snoozedUntil === null ? 'Snoozed until the contact replies' : `Snoozed until ${whenLabel(c.snoozedUntil)}, or until the contact replies`}>
           <AlarmClock size={12} aria-hidden="true" />
-          {c.snoozedUntil === null ? 'Snoozed until they reply' : `Snoozed until ${whenLabel(c.snoozedUntil)}`}
+          <span className="ellipsis">{c.snoozedUntil === null ? 'Snoozed until they reply' : `Snoozed until ${whenLabel(c.snoozedUntil)}`}</span>
         </span>
       )}
       <LabelPills ids={c.labels} small />
