@@ -45,7 +45,8 @@ export function SnoozeAndLabels({ detail }: { detail: ConversationDetail }) {
       {c.snoozedBy !== null && (
         <span className="snooze-line" title={c.snoozedUntil === null ? 'Snoozed until the contact replies' : `Snoozed until ${whenLabel(c.snoozedUntil)}, or until the contact replies`}>
           <AlarmClock size={12} aria-hidden="true" />
-          <span className="ellipsis">{c.snoozedUntil === null ? 'Snoozed until they reply' : `Snoozed until ${whenLabel(c.snoozedUntil)}`}</span>
+          <span className="sr-only">Snoozed </span>
+          {c.snoozedUntil === null ? 'until they reply' : `until ${whenLabel(c.snoozedUntil)}`}
         </span>
       )}
       <LabelPills ids={c.labels} small />
