@@ -111,7 +111,7 @@ export function seedDemo(svc: Services): void {
         preview = lines[i] as string;
         tx.put('chatMessages', { id: uuidv7(), chatId: id, authorId: pick(members).id, body: preview, attachments: [], createdAt: at, version: 0 });
       }
-      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), version: 0 });
+      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), conversationId: null, version: 0 });
       if (kind !== 'direct') markRead(id, at);
     };
     chat('self', [admin], null);

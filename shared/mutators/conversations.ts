@@ -1,7 +1,7 @@
 // Assignment, visibility, archive, delete, notes and read marks.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
-import { canArchive, canBeAssignedInGroup, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChat, canSeeConversation, viewerFromTx, type Actor } from '../permissions';
+import { canArchive, canBeMentioned, canBeAssignedInGroup, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChat, canSeeConversation, viewerFromTx, type Actor } from '../permissions';
 import type { Conversation } from '../schema';
 import { MutationError, type ReadTx } from '../tx';
 import { args } from './args';
@@ -80,9 +80,19 @@ export const conversationMutators = {
     args: args.addNote,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      visibleConversation(tx, actor, a.conversationId);
+      const conv = visibleConversation(tx, actor, a.conversationId);
       ensureNew(tx, 'notes', a.id, 'note');
+      const mentioned = unique(a.mentions ?? []).filter((u) => u !== actor.id);
+      for (const userId of mentioned) {
+        const user = tx.get('users', userId);
+        const who = viewerFromTx(tx, userId);
+        ensure(user && user.active && who, 'invalid', 'One of the people you mentioned does not exist or has been deactivated.');
+        ensure(canBeMentioned(who, conv), 'mention_not_visible', `${user.name} cannot see this conversation, so they cannot be mentioned in it. Remove the mention, or give them access first.`);
+      }
       tx.put('notes', { id: a.id, conversationId: a.conversationId, authorId: actor.id, body: a.body, createdAt: ctx.now, version: 0 });
+      for (const userId of mentioned) {
+        tx.put('mentions', { id: `${a.id}:${userId}`, noteId: a.id, conversationId: a.conversationId, userId, authorId: actor.id, createdAt: ctx.now, readAt: null, version: 0 });
+      }
     },
   }),
   deleteNote: defineMutator({
@@ -92,7 +102,21 @@ export const conversationMutators = {
       const note = mustGet(tx, 'notes', a.id, 'note');
       visibleConversation(tx, actor, note.conversationId);
       ensure(canDeleteNote(actor, note), 'forbidden', 'Only the author or an admin can delete this note.');
+      for (const m of tx.find('mentions', { noteId: note.id })) tx.del('mentions', m.id);
       tx.del('notes', note.id);
+    },
+  }),
+  markMentionsRead: defineMutator({
+    args: args.markMentionsRead,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      for (const id of unique(a.ids)) {
+        const m = tx.get('mentions', id);
+        if (!m) continue; // deleted with its note or conversation meanwhile: nothing to mark
+        ensure(m.userId === actor.id, 'forbidden', 'You can only mark your own mentions.');
+        const readAt = a.read === false ? null : (m.readAt ?? ctx.now);
+        if (readAt !== m.readAt) tx.put('mentions', { ...m, readAt });
+      }
     },
   }),
   markRead: defineMutator({
