@@ -2,7 +2,7 @@
 // through the preload (IPC); the browser host over a local WebSocket. The renderer
 // cannot tell which. Query/command args are zod-checked on the core side.
 import { z } from 'zod';
-import type { AttachmentRef, Broadcast, Contact, TableName } from './schema';
+import type { AttachmentRef, Broadcast, CannedResponse, Contact, TableName } from './schema';
 import type * as S from './bridgeSchemas';
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
@@ -33,6 +33,7 @@ export type ChatDetail = z.infer<typeof S.chatDetail>;
 export type SearchHit = z.infer<typeof S.searchHit>;
 export type Directory = z.infer<typeof S.directory>;
 export type Counts = z.infer<typeof S.counts>;
+export type MentionItem = z.infer<typeof S.mentionItem>;
 
 export const inboxViewSchema = z.enum(['team', 'mine', 'archived', 'chats']);
 export type InboxViewName = z.infer<typeof inboxViewSchema>;
@@ -55,6 +56,10 @@ export const queryArgs = {
   failures: z.object({}),
   broadcasts: z.object({}),
   broadcast: z.object({ id: z.string().min(1) }),
+  /** saved replies I may use: my personal ones and the shared ones of `groupId` (every visible group when omitted) */
+  cannedResponses: z.object({ groupId: z.string().min(1).optional() }),
+  /** notes that @mention me, newest first */
+  mentions: z.object({ unreadOnly: z.boolean().optional(), ...pageArgs }),
 } as const;
 
 const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates'] as const satisfies readonly TableName[];
@@ -68,17 +73,19 @@ export const queryReads = {
   session: null,
   syncStatus: null,
   directory: ['users', 'groups', 'memberships'],
-  counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes'],
+  counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes', 'mentions'],
   inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users'],
   conversation: [...convTables, 'groups', 'users', 'memberships'],
   contacts: ['contacts'],
   contact: ['contacts', 'conversations', 'messages', 'readStates'],
   tags: ['contacts'],
-  chat: ['chats', 'chatMessages', 'users'],
-  search: ['contacts', 'messages', 'notes', 'conversations'],
+  chat: ['chats', 'chatMessages', 'users', 'conversations', 'contacts'],
+  search: ['contacts', 'messages', 'notes', 'conversations', 'chats', 'chatMessages'],
   failures: [],
   broadcasts: ['broadcasts', 'broadcastRecipients'],
   broadcast: ['broadcasts', 'broadcastRecipients', 'contacts'],
+  cannedResponses: ['cannedResponses'],
+  mentions: ['mentions', 'notes', 'conversations', 'contacts', 'users'],
 } as const satisfies Record<QueryName, readonly TableName[] | null>;
 
 export interface QueryResults {
@@ -96,6 +103,8 @@ export interface QueryResults {
   failures: Failure[];
   broadcasts: Broadcast[];
   broadcast: z.infer<typeof S.broadcastWithRecipients> | null;
+  cannedResponses: CannedResponse[];
+  mentions: Page<MentionItem> & { unread: number };
 }
 
 export const commandArgs = {
@@ -156,7 +165,7 @@ export interface BridgeErrorShape {
 export type BridgeEvent =
   | { type: 'changed'; tables: TableName[]; ids: string[] }
   | { type: 'sync'; status: SyncStatus }
-  | { type: 'notify'; title: string; body: string; target: { kind: 'conversation' | 'chat'; id: string } }
+  | { type: 'notify'; title: string; body: string; target: { kind: 'conversation' | 'chat'; id: string; noteId?: string } }
   | { type: 'session'; session: Session | null }
   /** from the shell (deep link parley://conversation/ID, click on a notification): open this item */
   | { type: 'navigate'; target: { kind: 'conversation' | 'chat'; id: string } };

@@ -21,6 +21,8 @@ export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> 
   failures: z.array(S.failure),
   broadcasts: z.array(S.rowSchema('broadcasts')),
   broadcast: S.broadcastWithRecipients.nullable(),
+  cannedResponses: z.array(S.rowSchema('cannedResponses')),
+  mentions: S.page(S.mentionItem).extend({ unread: z.number().int().nonnegative() }),
 };
 
 /** Parses a query's result with its schema; throws a readable error naming the query and the path. */

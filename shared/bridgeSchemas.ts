@@ -151,12 +151,36 @@ export const conversationDetail = z.strictObject({
   otherConversations: z.array(z.strictObject({ id: z.string(), status: convStatus, groupId: z.string(), lastActivityAt: z.number() })),
 });
 
-export const chatDetail = z.strictObject({ chat: rowSchema('chats'), messages: z.array(pendingRow('chatMessages')), failures: z.array(failure), canDelete: z.boolean() });
+export const chatDetail = z.strictObject({
+  chat: rowSchema('chats'),
+  messages: z.array(pendingRow('chatMessages')),
+  failures: z.array(failure),
+  canDelete: z.boolean(),
+  /** group chats: add people and rename (members), remove others (the creator), leave */
+  canEdit: z.boolean(),
+  canRemoveMembers: z.boolean(),
+  canLeave: z.boolean(),
+  /** "Discuss with…": the conversation it is about; title null when this user cannot see it */
+  about: z.strictObject({ conversationId: z.string(), title: z.string().nullable() }).nullable(),
+});
+
+/** A note that @mentions me (only notes of conversations I see are in my replica). */
+export const mentionItem = z.strictObject({
+  id: z.string(),
+  noteId: z.string(),
+  conversationId: z.string(),
+  contactName: z.string(),
+  authorId: z.string(),
+  authorName: z.string(),
+  body: z.string(),
+  createdAt: z.number(),
+  unread: z.boolean(),
+});
 
 export const searchHit = z.strictObject({
-  kind: z.enum(['contact', 'message', 'note']),
+  kind: z.enum(['contact', 'message', 'note', 'chatMessage']),
   id: z.string(),
-  /** conversation to open for message and note hits, contact id for contacts */
+  /** conversation to open for message and note hits, chat for team-chat hits, contact id for contacts */
   targetId: z.string(),
   title: z.string(),
   /** text around the match; the match is wrapped in \u0002…\u0003 */
@@ -174,6 +198,8 @@ export const counts = z.strictObject({
   teamAll: z.number().int(),
   chats: z.number().int(),
   archived: z.number().int(),
+  /** unread @mentions of me */
+  mentions: z.number().int(),
 });
 
 export const contactWithConversations = z.strictObject({ contact: rowSchema('contacts'), conversations: z.array(conversationListItem) });

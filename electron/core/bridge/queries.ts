@@ -12,6 +12,7 @@ import { chatDetail, conversationDetail } from './detailQueries';
 import { bridgeError } from './errors';
 import { counts, inbox } from './inboxQueries';
 import { search } from './searchQuery';
+import { cannedResponses, mentions } from './toolQueries';
 
 /** The signed-in user's replica, as queries read it. */
 export interface QueryContext {
@@ -68,13 +69,21 @@ export const queryHandlers: QueryHandlers<QueryEnv> = {
     return chatDetail(db, store, { id: me, role }, a.id);
   },
   search: (env, a) => {
-    const { db } = env.replica();
-    return a.q.trim() ? search(db, a.q, a.limit) : [];
+    const { db, me } = env.replica();
+    return a.q.trim() ? search(db, me, a.q, a.limit) : [];
   },
   failures: (env) => allFailures(env.replica().db),
   broadcasts: (env) => {
     const { db, store } = env.replica();
     return rows(db, 'SELECT * FROM broadcasts ORDER BY created_at DESC').map((x) => store.decode('broadcasts', x));
+  },
+  cannedResponses: (env, a) => {
+    const { db, store, me } = env.replica();
+    return cannedResponses(db, store, me, a.groupId);
+  },
+  mentions: (env, a) => {
+    const { db, me } = env.replica();
+    return mentions(db, me, a);
   },
   broadcast: (env, a) => {
     const { db, store } = env.replica();

@@ -24,8 +24,8 @@ export interface OutboxRow {
 
 export interface PokeOutcome {
   changes: ChangeSet;
-  /** messages and chat messages that were not in the replica before this poke */
-  newRows: { table: 'messages' | 'chatMessages'; id: string }[];
+  /** messages, chat messages and mentions that were not in the replica before this poke */
+  newRows: { table: 'messages' | 'chatMessages' | 'mentions'; id: string }[];
 }
 
 export class MutationEngine {
@@ -177,7 +177,7 @@ export class MutationEngine {
       for (const p of frame.puts) {
         const id = p.r.id;
         if (typeof id !== 'string') continue;
-        if (opts.trackNew && (p.t === 'messages' || p.t === 'chatMessages') && !this.rowExists(p.t, id)) newRows.push({ table: p.t, id });
+        if (opts.trackNew && (p.t === 'messages' || p.t === 'chatMessages' || p.t === 'mentions') && !this.rowExists(p.t, id)) newRows.push({ table: p.t, id });
         store.put(p.t, p.r as RowOf<typeof p.t>);
         changes.add(p.t, id);
       }

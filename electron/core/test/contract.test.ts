@@ -68,6 +68,8 @@ const samples: { [K in QueryName]: () => QueryArgs<K>[] } = {
   failures: () => [{}],
   broadcasts: () => [{}],
   broadcast: () => [{ id: ids.broadcast }, { id: 'missing' }],
+  cannedResponses: () => [{}, { groupId: org.groups.sales.id }],
+  mentions: () => [{}, { unreadOnly: true, limit: 5 }],
 };
 
 describe('the Bridge contract', () => {
