@@ -1,6 +1,5 @@
 // The relay: SQLite store, mutation engine, sync WebSocket, HTTP API, effects, simulator.
 import { writeFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Group, User } from '../shared/schema';
@@ -10,7 +9,9 @@ import { TokenService, tokenSecret } from './auth/tokens';
 import { openDatabase } from './db/open';
 import { EffectRunner } from './effects/runner';
 import { Router } from './http/router';
+import { authenticate } from './http/authUser';
 import { authRoutes } from './http/authRoutes';
+import { operatorRoutes } from './http/operatorRoutes';
 import { adminRoutes } from './http/adminRoutes';
 import { attachmentRoutes } from './http/attachmentRoutes';
 import { payRoutes } from './http/payRoutes';
@@ -21,6 +22,8 @@ import { createProviderRegistry } from './providers/registry';
 import { providerAdminRoutes } from './providers/admin';
 import type { ProviderRegistry } from './providers/types';
 import { createAdminApi } from './admin';
+import { createLogger, errorLog, type Logger, type LogLevel } from './log';
+import { RelayMetrics } from './metrics';
 import { createSink } from './sink';
 import { releaseAttachments } from './attachmentsGc';
 import { seedDemo } from './seed/demo';
@@ -38,13 +41,18 @@ export interface RelayOptions {
   providers?: ProviderRegistry;
   /** test-only: a mutator registry other than the product's (shared/mutators) */
   mutators?: MutatorLookup;
-  /** where relay errors go (default: console.error) */
+  /** the structured log (default: pino on stdout at `logLevel`) */
+  logger?: Logger;
+  /** level of the default logger (default: PARLEY_LOG_LEVEL, else info) */
+  logLevel?: LogLevel;
+  /** where relay errors go instead of the logger (tests that read them) */
   log?: (msg: string, err?: unknown) => void;
 }
 
 export interface CloseOptions {
   /**
-   * Graceful (the CLI on SIGTERM/SIGINT): stop accepting, send every socket what is queued for
+   * Graceful (the CLI on SIGTERM/SIGINT): stop accepting (the listener closes, /ready answers 503,
+   * other HTTP requests on open connections 503 `not_ready`), send every socket what is queued for
    * it and close it with 1001 (the client reconnects with its cookie, no reset), let in-flight
    * provider effects finish; each wait bounded by `timeoutMs` (default 10 s). Otherwise sockets
    * are cut at once (tests) and pending effects run again at the next start.
@@ -70,18 +78,20 @@ export interface Relay {
   };
   /** internals for tests, the CLI and benchmarks */
   services: Services;
+  metrics: RelayMetrics;
 }
 
 export const DEFAULT_RETENTION = 100_000;
 
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
-  const log = opts.log ?? ((m: string, e?: unknown) => console.error(m, e ?? ''));
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel });
+  const log = opts.log ?? errorLog(logger);
   const db = openDatabase(opts.dataDir);
   const mutators = opts.mutators ?? productRegistry.mutators;
   const engine = new Engine(db, mutators, opts.changeLogRetention ?? DEFAULT_RETENTION, log);
   const tokens = new TokenService(db, tokenSecret(engine.meta), opts.accessTokenTtlSeconds ?? 15 * 60);
   const auth = new AuthService(db, engine.store, tokens);
-  const hub = new SyncHub(engine, tokens, log);
+  const hub = new SyncHub(engine, tokens, log, logger.child({ part: 'sync' }));
   const simulator = new SimulatorChannel();
   let httpUrl = '';
   let providers: ProviderRegistry | null = opts.providers ?? null;
@@ -107,7 +117,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     startedAt: Date.now(),
     log,
   };
-  const router = new Router();
+  const metrics = new RelayMetrics({ engine, hub, effects });
+  let closing = false;
+  const router = new Router({ logger, authenticate: authenticate(services), closing: () => closing, observe: (m, route, status, ms) => metrics.httpRequest(m, route, status, ms) });
+  operatorRoutes(router, services, metrics);
   authRoutes(router, services);
   attachmentRoutes(router, services);
   adminRoutes(router, services);
@@ -115,23 +128,17 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   paymentPages(router);
   webhookRoutes(router, services);
   providerAdminRoutes(router, services);
+  router.seal();
 
-  const server: Server = createServer((req, res) => void router.handle(req, res, log));
-  // Clients (fetch, proxies, load balancers) keep connections alive for a few seconds; the relay
-  // keeps them longer, so a client never sends on a connection the relay is closing (ECONNRESET).
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.on('upgrade', (req, socket, head) => {
+  const app = router.app;
+  // The sync WebSocket shares the HTTP server: Fastify never sees upgrade requests.
+  app.server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://relay.local').pathname;
     if (path === '/sync') hub.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
-  server.on('clientError', (_e, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1', listenTextResolver: (address) => `relay listening on ${address}` });
+  const port = (app.server.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : '127.0.0.1';
   httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   providers ??= createProviderRegistry({ db, httpUrl, dataDir: opts.dataDir, fallback: createDefaultRegistry(simulator, httpUrl), log });
@@ -143,12 +150,15 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   effects.resumePending();
 
   let closed = false;
+  logger.info({ httpUrl, dataDir: opts.dataDir, version: engine.version() }, 'relay started');
+
   return {
     httpUrl,
     wsUrl: `${httpUrl.replace(/^http/, 'ws')}/sync`,
     port,
     admin,
     services,
+    metrics,
     simulator: {
       inbound: (m) => sink.inbound({ ...m, channel: m.channel ?? 'sms' }),
       sent: () => simulator.sent(),
@@ -156,23 +166,28 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     async close(o: CloseOptions = {}) {
       if (closed) return;
       closed = true;
+      closing = true;
+      // the listener closes now (no new connections); idle keep-alive connections close too
+      const httpClosed = app.close();
       if (o.graceful) {
         const timeoutMs = o.timeoutMs ?? 10_000;
         const bounded = (p: Promise<void>) => {
           let t: NodeJS.Timeout | undefined;
           return Promise.race([p, new Promise<void>((r) => (t = setTimeout(r, timeoutMs)))]).finally(() => clearTimeout(t));
         };
-        server.close(); // no new connections; /ready already says 503 through the hub
+        logger.info({ sockets: hub.connectionCount, effects: effects.inFlight }, 'relay draining: sockets close 1001, effects finish');
         await hub.drain(timeoutMs);
         await bounded(effects.idle());
       }
       effects.close();
       simulator.close();
+      metrics.close();
       await hub.close();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      app.server.closeAllConnections();
+      await httpClosed;
       db.close();
       rmSync(join(opts.dataDir, 'relay.json'), { force: true });
+      logger.info({ graceful: o.graceful === true }, 'relay stopped');
     },
   };
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Group, User, WhatsAppTemplate } from '../shared/schema';
+import { levelFromEnv } from './log';
 import { startRelay, type Relay, type RelayOptions } from './relay';
 
 export interface TestOrg {
@@ -41,7 +42,8 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const { templates, ...opts } = options;
   const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-relay-'));
-  const relay = await startRelay({ seed: 'none', port: 0, ...opts, dataDir });
+  // tests log warnings and errors only, unless PARLEY_LOG_LEVEL says otherwise
+  const relay = await startRelay({ seed: 'none', port: 0, logLevel: levelFromEnv('warn'), ...opts, dataDir });
   const existing = relay.services.engine.store.find('users', { email: 'admin@test.parley' })[0];
   const org = existing ? reopen(relay) : populate(relay);
   if (templates) org.groups = withTemplates(relay, org.groups, templates);

@@ -86,6 +86,16 @@ export class EffectRunner {
     void p.finally(() => this.pending.delete(p));
   }
 
+  /** effects running now (provider calls in flight) */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** effects waiting for a retry timer */
+  get scheduled(): number {
+    return this.timers.size;
+  }
+
   /** Resolves when every effect started so far has finished (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);

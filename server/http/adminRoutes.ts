@@ -1,10 +1,9 @@
-// Admin, simulator, health and metrics endpoints.
-import { addMemberRequest, createGroupRequest, createUserRequest, simulatorInboundRequest, type AdminUserList, type AdminUserView, type GroupCreated } from '../../shared/http';
+// Admin and simulator endpoints (admin Bearer token on each).
+import { httpApi, type AdminUserList, type AdminUserView, type GroupCreated } from '../../shared/http';
 import { MutationError } from '../../shared/tx';
 import type { Services } from '../services';
 import { SYSTEM_ACTOR } from '../sync/engine';
-import { requireAdmin } from './authUser';
-import { HttpError, readJson, sendJson, type Router } from './router';
+import { HttpError, sendEmpty, sendJson, type Router } from './router';
 
 function attempt<T>(fn: () => T): T {
   try {
@@ -15,9 +14,7 @@ function attempt<T>(fn: () => T): T {
 }
 
 export function adminRoutes(router: Router, svc: Services): void {
-  router.on('POST', /^\/admin\/users$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
-    const b = await readJson(req, createUserRequest);
+  router.route(httpApi.createUser, { auth: 'admin' }, ({ res, body: b }) => {
     try {
       const u = svc.admin.createUser(b);
       sendJson(res, 201, { id: u.id, name: u.name, email: u.email, role: u.role } satisfies AdminUserView);
@@ -25,31 +22,23 @@ export function adminRoutes(router: Router, svc: Services): void {
       throw new HttpError(409, 'conflict', e instanceof Error ? e.message : 'cannot create user');
     }
   });
-  router.on('GET', /^\/admin\/users$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
+  router.route(httpApi.listUsers, { auth: 'admin' }, ({ res }) => {
     const users = svc.engine.store.find('users', {});
     sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })) satisfies AdminUserList);
   });
-  router.on('POST', /^\/admin\/users\/([^/]+)\/deactivate$/, async ({ req, res, params }) => {
-    await requireAdmin(svc, req);
+  router.route(httpApi.deactivateUser, { auth: 'admin' }, ({ res, params }) => {
     attempt(() => svc.admin.deactivateUser(params[0] as string));
-    res.writeHead(204).end();
+    sendEmpty(res);
   });
-  router.on('POST', /^\/admin\/groups$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
-    const b = await readJson(req, createGroupRequest);
+  router.route(httpApi.createGroup, { auth: 'admin' }, ({ res, body: b }) => {
     const g = attempt(() => svc.admin.createGroup(b));
     sendJson(res, 201, { id: g.id, name: g.name } satisfies GroupCreated);
   });
-  router.on('POST', /^\/admin\/members$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
-    const b = await readJson(req, addMemberRequest);
+  router.route(httpApi.addMember, { auth: 'admin' }, ({ res, body: b }) => {
     attempt(() => svc.admin.addMember(b.groupId, b.userId));
-    res.writeHead(204).end();
+    sendEmpty(res);
   });
-  router.on('POST', /^\/simulator\/inbound$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
-    const b = await readJson(req, simulatorInboundRequest);
+  router.route(httpApi.simulatorInbound, { auth: 'admin' }, ({ res, body: b }) => {
     if (!svc.engine.store.get('groups', b.groupId)) throw new HttpError(404, 'not_found', 'no such group');
     try {
       svc.engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { ...b, channel: b.channel ?? 'sms' });
@@ -59,36 +48,10 @@ export function adminRoutes(router: Router, svc: Services): void {
     }
     sendJson(res, 202, { ok: true });
   });
-  router.on('GET', /^\/simulator\/sent$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
+  router.on('GET', '/simulator/sent', { auth: 'admin' }, ({ res }) => {
     sendJson(res, 200, svc.simulator.sent());
   });
-  router.on('GET', /^\/sync$/, () => {
+  router.on('GET', '/sync', () => {
     throw new HttpError(426, 'upgrade_required', 'the sync endpoint speaks WebSocket (docs/PROTOCOL.md)');
-  });
-  // liveness: the process answers
-  router.on('GET', /^\/health$/, ({ res }) => sendJson(res, 200, { ok: true, version: svc.engine.version() }));
-  // readiness: accepting sockets and the database answers (503 while shutting down)
-  router.on('GET', /^\/ready$/, ({ res }) => {
-    if (!svc.hub.isAccepting) throw new HttpError(503, 'not_ready', 'shutting down');
-    try {
-      svc.db.prepare('SELECT 1').get();
-    } catch {
-      throw new HttpError(503, 'not_ready', 'database unavailable');
-    }
-    sendJson(res, 200, { ready: true });
-  });
-  router.on('GET', /^\/metrics$/, ({ res }) => {
-    const mem = process.memoryUsage();
-    sendJson(res, 200, {
-      version: svc.engine.version(),
-      minRetainedVersion: svc.engine.minRetainedVersion(),
-      connections: svc.hub.connectionCount,
-      sync: { ...svc.hub.stats, sendBacklog: svc.hub.sendBacklog, blockedSockets: svc.hub.blockedSockets },
-      mutations: svc.engine.stats,
-      uptimeSeconds: Math.round((Date.now() - svc.startedAt) / 1000),
-      rssBytes: mem.rss,
-      heapUsedBytes: mem.heapUsed,
-    });
   });
 }

@@ -2,10 +2,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import type { AttachmentUploaded } from '../../shared/http';
+import { httpApi, type AttachmentUploaded } from '../../shared/http';
 import { ScopeCheck, loadViewer } from '../sync/visibility';
 import type { Services } from '../services';
-import { requireUser } from './authUser';
 import { HttpError, readBody, sendJson, type Router } from './router';
 
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
@@ -21,8 +20,7 @@ const ALLOWED = [
 export const attachmentDir = (dataDir: string) => join(dataDir, 'attachments');
 
 export function attachmentRoutes(router: Router, svc: Services): void {
-  router.on('POST', /^\/attachments$/, async ({ req, res }) => {
-    const user = await requireUser(svc, req);
+  router.route(httpApi.uploadAttachment, { auth: 'user' }, async ({ req, res, user }) => {
     const mime = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!ALLOWED.some((r) => r.test(mime))) throw new HttpError(415, 'unsupported_type', `files of type ${mime || 'unknown'} cannot be attached`);
     const name = safeName(String(req.headers['x-filename'] ?? 'file'));
@@ -39,21 +37,23 @@ export function attachmentRoutes(router: Router, svc: Services): void {
     sendJson(res, 201, { id, name, mime, size: body.length } satisfies AttachmentUploaded);
   });
 
-  router.on('GET', /^\/attachments\/([0-9a-f]{64})$/, async ({ req, res, params }) => {
-    const user = await requireUser(svc, req);
+  router.route(httpApi.downloadAttachment, { auth: 'user' }, ({ res, params, user }) => {
     const id = params[0] as string;
+    if (!/^[0-9a-f]{64}$/.test(id)) throw new HttpError(404, 'not_found', 'no such attachment');
     const meta = svc.db.prepare('SELECT mime, size, name, uploaded_by AS uploadedBy FROM attachments WHERE sha256 = ?').get(id) as
       | { mime: string; size: number; name: string; uploadedBy: string }
       | undefined;
     const file = join(attachmentDir(svc.dataDir), id);
     if (!meta || !existsSync(file) || !mayDownload(svc, user.id, id, meta.uploadedBy)) throw new HttpError(404, 'not_found', 'no such attachment');
-    res.writeHead(200, {
-      'content-type': meta.mime,
-      'content-length': meta.size,
-      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(meta.name)}`,
-      'x-content-type-options': 'nosniff',
-    });
-    createReadStream(file).pipe(res);
+    void res
+      .code(200)
+      .headers({
+        'content-type': meta.mime,
+        'content-length': meta.size,
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(meta.name)}`,
+        'x-content-type-options': 'nosniff',
+      })
+      .send(createReadStream(file));
   });
 }
 

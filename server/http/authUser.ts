@@ -20,3 +20,8 @@ export async function requireAdmin(svc: Services, req: IncomingMessage): Promise
   if (!canAdminister(actor)) throw new HttpError(403, 'forbidden', 'admins only');
   return user;
 }
+
+/** The router's authentication step (route option `auth`), run before any body is read. */
+export function authenticate(svc: Services): (req: IncomingMessage, auth: 'user' | 'admin') => Promise<User> {
+  return (req, auth) => (auth === 'admin' ? requireAdmin(svc, req) : requireUser(svc, req));
+}

@@ -17,20 +17,21 @@ function describe(svc: Services, kind: string, id: string): { title: string; amo
   throw new HttpError(404, 'not_found', 'no such payment');
 }
 
+const PAY_PATH = '/pay/:kind(^(?:invoice|checkout)$)/:id';
+
 export function payRoutes(router: Router, svc: Services): void {
-  router.on('GET', /^\/pay\/(invoice|checkout)\/([^/]+)$/, ({ res, params }) => {
+  router.on('GET', PAY_PATH, ({ res, params }) => {
     const [kind, id] = params as [string, string];
     const d = describe(svc, kind, id);
     const body = d.paid
       ? '<p>Paid — thank you.</p>'
       : `<form method="post"><button type="submit">Pay ${esc(d.amount)}</button></form><p><small>Simulated payment (manual provider).</small></p>`;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><meta charset="utf-8"><title>${esc(d.title)}</title><h1>${esc(d.title)}</h1><p>${esc(d.amount)}</p>${body}`);
+    void res.code(200).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>${esc(d.title)}</title><h1>${esc(d.title)}</h1><p>${esc(d.amount)}</p>${body}`);
   });
-  router.on('POST', /^\/pay\/(invoice|checkout)\/([^/]+)$/, ({ res, params }) => {
+  router.on('POST', PAY_PATH, ({ res, params }) => {
     const [kind, id] = params as [string, string];
     const d = describe(svc, kind, id);
     if (!d.paid) svc.engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), status: 'paid' });
-    res.writeHead(303, { location: `/pay/${kind}/${encodeURIComponent(id)}` }).end();
+    void res.redirect(`/pay/${kind}/${encodeURIComponent(id)}`, 303);
   });
 }

@@ -49,16 +49,15 @@ const PAGES: Record<string, string> = {
 };
 
 export function paymentPages(router: Router): void {
-  router.on('GET', /^\/payments\/(thanks|cancelled)$/, ({ res, params }) => {
+  router.on('GET', '/payments/:page(^(?:thanks|cancelled)$)', ({ res, params }) => {
     const html = PAGES[params[0] as string] as string;
-    res.writeHead(200, {
+    void res.code(200).headers({
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': PAYMENT_PAGE_CSP,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
       'cache-control': 'public, max-age=3600',
-    });
-    res.end(html);
+    }).send(html);
   });
 }

@@ -3,7 +3,7 @@ import type { Services } from '../services';
 import { HttpError, readBody, type Router } from './router';
 
 export function webhookRoutes(router: Router, svc: Services): void {
-  router.on('*', /^\/webhooks\/(.+)$/, async ({ req, res, url, params }) => {
+  router.on('*', '/webhooks/*', async ({ req, res, url, params }) => {
     const path = (params[0] as string).split('/').filter(Boolean);
     const handler = svc.providers().webhook(path);
     if (!handler) throw new HttpError(404, 'not_found', 'no such webhook');
@@ -11,7 +11,6 @@ export function webhookRoutes(router: Router, svc: Services): void {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const r = await handler({ method: req.method ?? 'POST', url, headers, rawBody }, svc.sink);
-    res.writeHead(r.status, r.headers ?? {});
-    res.end(r.body ?? '');
+    void res.code(r.status).headers(r.headers ?? {}).send(r.body ?? '');
   });
 }

@@ -4,9 +4,9 @@
 //   DELETE /admin/providers/:id    → 204
 // Admin Bearer token required on each.
 import { z } from 'zod';
+import { httpApi } from '../../shared/http';
 import type { Services } from '../services';
-import { requireAdmin } from '../http/authUser';
-import { HttpError, readJson, sendJson, type Router } from '../http/router';
+import { HttpError, sendEmpty, sendJson, type Router } from '../http/router';
 import { AccountStore } from './accounts';
 import { accountView, findGroup } from './accountView';
 import { accountInput } from './config';
@@ -22,13 +22,10 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
   const accounts = new AccountStore(svc.db, () => (key ??= loadSecretKey(svc.dataDir)));
   const view = (row: Parameters<typeof accountView>[3]) => accountView(svc.db, accounts, providerPublicUrl(svc), row);
 
-  router.on('GET', /^\/admin\/providers$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
+  router.route(httpApi.providerAccounts, { auth: 'admin' }, ({ res }) => {
     sendJson(res, 200, { publicUrl: providerPublicUrl(svc), accounts: accounts.list().map(view) });
   });
-  router.on('PUT', /^\/admin\/providers$/, async ({ req, res }) => {
-    await requireAdmin(svc, req);
-    const body = await readJson(req, z.unknown());
+  router.route(httpApi.saveProviderAccount, { auth: 'admin' }, ({ res, body }) => {
     const parsed = accountInput.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid', z.prettifyError(parsed.error));
     const group = parsed.data.kind === 'stripe' ? null : findGroup(svc.db, parsed.data.groupId);
@@ -40,9 +37,8 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
       throw new HttpError(400, 'invalid', (e as Error).message);
     }
   });
-  router.on('DELETE', /^\/admin\/providers\/([^/]+)$/, async ({ req, res, params }) => {
-    await requireAdmin(svc, req);
+  router.route(httpApi.removeProviderAccount, { auth: 'admin' }, ({ res, params }) => {
     if (!accounts.remove(params[0] ?? '')) throw new HttpError(404, 'not_found', 'no such provider account');
-    res.writeHead(204).end();
+    sendEmpty(res);
   });
 }

@@ -51,10 +51,62 @@ export interface PartSource {
   readonly done: boolean;
 }
 
+/** catch-ups (and full syncs) streaming at once; the others wait their turn in arrival order */
+export const MAX_CONCURRENT_STREAMS = 16;
+
+/**
+ * Admits catch-up streams a few at a time, first come first served: in a reconnect storm of
+ * 1,000 clients, 16 stream at once and finish early instead of 1,000 sharing every turn and all
+ * finishing last, and the relay holds 16 streams' state (visibility memo, part being built), not
+ * 1,000. A waiting stream does not exist yet: it is opened when admitted.
+ */
+export class StreamGate<C = unknown> {
+  private readonly active = new Set<C>();
+  /** insertion order is the admission order */
+  private readonly waiting = new Set<C>();
+
+  constructor(
+    readonly max: number,
+    /** a waiting connection was admitted: schedule its drain */
+    private readonly wake: (c: C) => void,
+  ) {}
+
+  /** Whether `c` may stream now; if not, it waits and is woken when admitted. */
+  acquire(c: C): boolean {
+    if (this.active.has(c)) return true;
+    if (this.active.size < this.max && this.waiting.size === 0) {
+      this.active.add(c);
+      return true;
+    }
+    this.waiting.add(c);
+    return false;
+  }
+
+  /** `c` finished, closed or was dropped: the next in line takes its slot. */
+  release(c: C): void {
+    this.active.delete(c);
+    this.waiting.delete(c);
+    for (const next of this.waiting) {
+      if (this.active.size >= this.max) break;
+      this.waiting.delete(next);
+      this.active.add(next);
+      this.wake(next);
+    }
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
+}
+
 type Item =
   | { k: 'frame'; frame: DownFrame }
   | { k: 'poke'; baseCookie: number | null; cookie: number; lastMutationId: number; more: boolean; body: Buffer }
-  | { k: 'stream'; baseCookie: number | null; cookie: number; lastMutationId: number; source: PartSource; onDone?: () => void }
+  | { k: 'stream'; baseCookie: number | null; cookie: number; lastMutationId: number; open: () => PartSource; source: PartSource | null; onDone?: () => void }
   | { k: 'close'; code: number; reason: string };
 
 export interface ConnectionHooks {
@@ -66,6 +118,8 @@ export interface ConnectionHooks {
   error(msg: string, e: unknown): void;
   /** shared by every connection of the hub: catch-up bytes not yet written to the kernel */
   readonly budget: { streamBytesInFlight: number };
+  /** shared by every connection of the hub: how many catch-ups stream at once */
+  readonly streams: StreamGate<Connection>;
 }
 
 export class Connection {
@@ -133,9 +187,12 @@ export class Connection {
     this.cookie = cookie;
   }
 
-  /** A catch-up streamed part by part, as the socket drains; the cookie is `cookie` after it. */
-  sendStream(source: PartSource, baseCookie: number | null, cookie: number, onDone?: () => void): void {
-    this.push({ k: 'stream', baseCookie, cookie, lastMutationId: this.lastMutationId, source, ...(onDone ? { onDone } : {}) });
+  /**
+   * A catch-up streamed part by part, as the socket drains, once the hub's gate admits it
+   * (`open` runs then); the cookie is `cookie` after it.
+   */
+  sendStream(open: () => PartSource, baseCookie: number | null, cookie: number, onDone?: () => void): void {
+    this.push({ k: 'stream', baseCookie, cookie, lastMutationId: this.lastMutationId, open, source: null, ...(onDone ? { onDone } : {}) });
     this.cookie = cookie;
   }
 
@@ -157,10 +214,10 @@ export class Connection {
   }
 
   /** An error frame; too many of them (abuse) or a fatal one closes the socket. */
-  fail(code: ProtocolErrorCode, message: string, close = false, extra: { minVersion?: number; maxVersion?: number } = {}): void {
+  fail(code: ProtocolErrorCode, message: string, close: boolean | number = false, extra: { minVersion?: number; maxVersion?: number } = {}): void {
     this.send({ type: 'error', code, message, ...extra });
     this.errors++;
-    if (close || this.errors > MAX_ERRORS) this.closeAfterFlush(close ? 4000 : 1008, code);
+    if (close || this.errors > MAX_ERRORS) this.closeAfterFlush(typeof close === 'number' ? close : close ? 4000 : 1008, code);
   }
 
   closeAfterFlush(code: number, reason: string): void {
@@ -170,6 +227,7 @@ export class Connection {
   /** Nothing more is sent: the socket closed, or the relay drops it. */
   markClosed(): void {
     this.state = 'closed';
+    this.hooks.streams.release(this);
     this.clearExpiry();
     this.queue.length = 0;
     this.queuedBytes = 0;
@@ -185,8 +243,11 @@ export class Connection {
     return this.queue[0]?.k !== 'stream' || this.hooks.budget.streamBytesInFlight <= MAX_STREAM_BYTES_IN_FLIGHT;
   }
 
-  /** Called by the scheduler: sends until the queue is empty, the socket is full, or a catch-up step ran. */
-  drain(): 'more' | 'blocked' | 'idle' {
+  /**
+   * Called by the scheduler: sends until the queue is empty, the socket is full, or a catch-up
+   * step ran; 'parked' when its catch-up waits for the gate (which wakes it when admitted).
+   */
+  drain(): 'more' | 'blocked' | 'idle' | 'parked' {
     while (this.queue.length) {
       if (this.ws.readyState !== WebSocket.OPEN) {
         this.markClosed();
@@ -209,10 +270,13 @@ export class Connection {
           this.ws.close(item.code, item.reason);
           return 'idle';
         case 'stream': {
+          if (!item.source && !this.hooks.streams.acquire(this)) return 'parked';
           if (this.hooks.budget.streamBytesInFlight > MAX_STREAM_BYTES_IN_FLIGHT) return 'blocked';
+          let source: PartSource;
           let parts: ReturnType<PartSource['step']>;
           try {
-            parts = item.source.step();
+            source = item.source ??= item.open();
+            parts = source.step();
           } catch (e) {
             this.hooks.error('relay: catch-up failed', e);
             this.markClosed();
@@ -228,8 +292,9 @@ export class Connection {
               this.hooks.flushed(this);
             });
           }
-          if (item.source.done) {
+          if (source.done) {
             this.queue.shift();
+            this.hooks.streams.release(this);
             item.onDone?.();
           }
           // one step per turn: other sockets get theirs before this one continues

@@ -8,8 +8,10 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { MAX_FRAME_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, upFrame, type HelloFrame, type PushFrame } from '../../shared/protocol/index';
 import type { MutationResult } from '../../shared/protocol/pushResult';
 import type { TokenService } from '../auth/tokens';
+import type { ErrorLog, Logger } from '../log';
 import { CatchUpStream, planCatchUp } from './catchup';
-import { Connection, encodePokeBody, POKE_PART_ROWS } from './connection';
+import { Connection, encodePokeBody, MAX_CONCURRENT_STREAMS, POKE_PART_ROWS, StreamGate } from './connection';
+import { exceedsDepth, MAX_FRAME_DEPTH, MAX_PRE_HELLO_BYTES } from './frameGuard';
 import type { Commit, Engine } from './engine';
 import { fanOut, planFanOut } from './fanout';
 import { PokeBuilder } from './pokeBuilder';
@@ -23,6 +25,8 @@ const HEARTBEAT_MS = 30_000;
 const PUSH_SLICE_MS = 5;
 /** close code of a relay going away (restart, deploy): the client reconnects with its cookie */
 export const CLOSE_GOING_AWAY = 1001;
+/** close code for a frame over a limit (WebSocket "message too big") */
+const CLOSE_TOO_BIG = 1009;
 
 /** What the hub counts, for /metrics. */
 export interface HubStats {
@@ -51,13 +55,17 @@ export class SyncHub {
   private accepting = true;
   /** catch-up bytes in flight over every socket (bounds relay memory in a reconnect storm) */
   private readonly budget = { streamBytesInFlight: 0 };
+  /** how many catch-ups stream at once (the others wait in arrival order) */
+  private readonly streams = new StreamGate<Connection>(MAX_CONCURRENT_STREAMS, (c) => this.scheduler.wake(c));
   readonly stats: HubStats = { pokesSent: 0, bodiesEncoded: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
   observer: HubObserver = {};
 
   constructor(
     private readonly engine: Engine,
     private readonly tokens: TokenService,
-    private readonly log: (msg: string, err?: unknown) => void,
+    private readonly log: ErrorLog,
+    /** connection-level events (`conn` id, user id, close codes), debug and warn */
+    private readonly logger?: Logger,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     engine.onCommit((c) => this.onCommit(c));
@@ -96,6 +104,11 @@ export class SyncHub {
   /** sockets waiting for their peer to read before more is sent to them */
   get blockedSockets(): number {
     return this.scheduler.blockedCount;
+  }
+
+  /** catch-ups streaming now, and waiting for their turn */
+  get catchUps(): { active: number; waiting: number } {
+    return { active: this.streams.activeCount, waiting: this.streams.waitingCount };
   }
 
   /** false once a graceful shutdown began */
@@ -141,13 +154,27 @@ export class SyncHub {
   }
 
   private accept(ws: WebSocket): void {
-    const conn = new Connection(ws, { wake: (c) => this.scheduler.wake(c), flushed: (c) => this.scheduler.unblock(c), error: (m, e) => this.log(m, e), budget: this.budget });
+    const conn = new Connection(ws, {
+      wake: (c) => this.scheduler.wake(c),
+      flushed: (c) => this.scheduler.unblock(c),
+      error: (m, e) => this.log(`${m} (conn ${conn.id})`, e),
+      budget: this.budget,
+      streams: this.streams,
+    });
     this.conns.add(conn);
+    this.logger?.debug({ conn: conn.id }, 'sync socket open');
     this.alive.set(ws, true);
     ws.on('pong', () => this.alive.set(ws, true));
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (conn.state === 'closed') return;
+      // Before hello a socket is a stranger: a hello is a few hundred bytes, so anything larger is
+      // refused before it is queued or parsed, and the socket closed (1009).
+      if (conn.state !== 'live' && frameBytes(data) > MAX_PRE_HELLO_BYTES) {
+        this.logger?.warn({ conn: conn.id, bytes: frameBytes(data) }, 'sync frame over the pre-hello limit: closed');
+        return conn.fail('frame_too_large', `frames before hello are limited to ${MAX_PRE_HELLO_BYTES} bytes`, CLOSE_TOO_BIG);
+      }
       conn.chain = conn.chain.then(() => this.onMessage(conn, data, isBinary)).catch((e: unknown) => {
-        this.log('relay: frame handling failed', e);
+        this.log(`relay: frame handling failed (conn ${conn.id})`, e);
         conn.fail('internal', 'internal error');
       });
     });
@@ -159,15 +186,19 @@ export class SyncHub {
     };
     ws.on('close', (code) => {
       if (code === 1013) this.stats.droppedTooSlow++;
+      this.logger?.debug({ conn: conn.id, user: conn.userId || undefined, code }, 'sync socket closed');
       gone();
     });
     // ws reports oversized frames (maxPayload) and protocol violations here, then closes (1009/1002).
     ws.on('error', gone);
   }
+
   private async onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
     if (conn.state === 'closed') return;
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (isBinary) return conn.fail('bad_frame', 'frames are JSON text');
+    // pathological nesting is refused by a linear scan, before JSON.parse and the schema see it
+    if (exceedsDepth(buf, MAX_FRAME_DEPTH)) return conn.fail('bad_frame', `frame nests deeper than ${MAX_FRAME_DEPTH} levels`);
     let json: unknown;
     try {
       json = JSON.parse(buf.toString('utf8'));
@@ -206,6 +237,7 @@ export class SyncHub {
     const known = this.engine.client(hello.clientId);
     if (known && known.userId !== viewer.id) return conn.fail('unauthorized', 'clientId belongs to another user', true);
     this.engine.registerClient(hello.clientId, viewer.id);
+    this.logger?.debug({ conn: conn.id, user: viewer.id, protocol: hello.protocolVersion, resume: hello.cookie !== null }, 'sync hello');
     // From here to the end, synchronous: no commit can slip between catch-up and live fan-out.
     conn.state = 'live';
     conn.userId = viewer.id;
@@ -227,12 +259,14 @@ export class SyncHub {
     const plan = planCatchUp(this.engine, conn.viewer, hello.cookie);
     if (plan.reset) conn.send({ type: 'reset', reason: plan.reset });
     // Streamed: parts are read and sent as the socket drains; live pokes queue behind it.
-    const stream = new CatchUpStream(this.engine, conn.viewer, plan.baseCookie);
+    // Opened when the gate admits it (a few stream at once); timed from hello.
+    const viewerNow = conn.viewer;
+    let stream: CatchUpStream | null = null;
     const t0 = performance.now();
     this.stats.catchUpsStarted++;
-    conn.sendStream(stream, plan.baseCookie, version, () => {
+    conn.sendStream(() => (stream = new CatchUpStream(this.engine, viewerNow, plan.baseCookie)), plan.baseCookie, version, () => {
       this.stats.catchUpsDone++;
-      this.observer.catchUp?.(performance.now() - t0, stream.rowsRead, plan.baseCookie === null);
+      this.observer.catchUp?.(performance.now() - t0, stream?.rowsRead ?? 0, plan.baseCookie === null);
     });
   }
 
@@ -329,4 +363,9 @@ export class SyncHub {
     this.stats.pokesSent += recipients;
     this.observer.fanOut?.(performance.now() - t0, recipients);
   }
+}
+
+function frameBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }

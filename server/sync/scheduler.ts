@@ -4,8 +4,11 @@
 import { performance } from 'node:perf_hooks';
 
 export interface Drainable {
-  /** 'more': has more ready to send; 'blocked': waits for its socket to drain; 'idle': nothing queued */
-  drain(): 'more' | 'blocked' | 'idle';
+  /**
+   * 'more': has more ready to send; 'blocked': waits for its socket to drain; 'idle': nothing
+   * queued; 'parked': waits for something else to wake it (a catch-up slot)
+   */
+  drain(): 'more' | 'blocked' | 'idle' | 'parked';
   /** whether its socket has drained below its high-water mark again */
   writable(): boolean;
 }

@@ -81,6 +81,15 @@ export function addMessage(tx: Tx, conversation: Conversation, message: Message)
   return updated;
 }
 
+export const ARCHIVE_BLOCKED_BY_INVOICE = 'This conversation has an unpaid invoice. Mark it paid or void it before archiving.';
+export const DELETE_BLOCKED_BY_INVOICE = 'This conversation has an outstanding invoice. Mark it paid or void it before deleting.';
+
+/** The rule of hasSentInvoice over a conversation's invoices as the UI holds them: why Archive and Delete are unavailable, or null. */
+export function blockedByInvoice(invoices: readonly { status: string }[], action: 'archive' | 'delete'): string | null {
+  if (!invoices.some((i) => i.status === 'sent')) return null;
+  return action === 'archive' ? ARCHIVE_BLOCKED_BY_INVOICE : DELETE_BLOCKED_BY_INVOICE;
+}
+
 export function hasSentInvoice(tx: ReadTx, conversationId: string): boolean {
   return tx.find('invoices', { conversationId, status: 'sent' }).length > 0;
 }

@@ -7,6 +7,17 @@ import { addMessage } from './conversations';
 import { approvedTemplate, TEMPLATE_REFUSED } from './templates';
 
 export const SMS_MAX_BODY = 1600;
+/** The longest WhatsApp text (the sendMessage schema's limit) and note. */
+export const WHATSAPP_MAX_BODY = 4096;
+export const NOTE_MAX_BODY = 10_000;
+
+/** The composer's limit for what it is writing, and the sentence shown before sending when the text is longer. */
+export function bodyLimit(kind: Channel | 'note', length: number): { max: number; tooLong: string | null } {
+  const max = kind === 'sms' ? SMS_MAX_BODY : kind === 'whatsapp' ? WHATSAPP_MAX_BODY : NOTE_MAX_BODY;
+  const what = kind === 'sms' ? 'An SMS' : kind === 'whatsapp' ? 'A WhatsApp message' : 'A note';
+  const fmt = (v: number) => v.toLocaleString('en-GB');
+  return { max, tooLong: length > max ? `Too long: ${what.charAt(0).toLowerCase() + what.slice(1)} can be at most ${fmt(max)} characters; this one has ${fmt(length)}. Shorten it to send.` : null };
+}
 export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface OutboundDraft {

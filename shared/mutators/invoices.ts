@@ -1,6 +1,7 @@
 // Invoices and checkouts: drafts, the message carrying the payment link, and
 // payment statuses from the provider or an admin.
 import { ensure, ensureNew, mustGet, requireActor } from '../domain/actor';
+import { previewOf } from '../domain/conversations';
 import { checkOutbound, postOutbound } from '../domain/outbound';
 import { checkoutMessageBody, invoiceMessageBody, invoiceNumber, PENDING_LINK } from '../domain/payments';
 import { canExpireCheckout, canMarkPaid, canVoidInvoice, type Actor } from '../permissions';
@@ -43,6 +44,9 @@ function releaseWaitingMessages(tx: Tx, ctx: MutatorContext, paymentRef: string,
   for (const m of tx.find('messages', { paymentRef, status: 'queued' })) {
     if (!m.body.includes(PENDING_LINK)) continue; // already has its link (and was sent)
     tx.put('messages', { ...m, body, segments: m.channel === 'sms' ? Math.max(1, splitSms(body).parts.length) : 1 });
+    // the list's preview showed this message waiting for its link: it shows the link now
+    const conv = tx.get('conversations', m.conversationId);
+    if (conv && conv.lastPreview === previewOf(m)) tx.put('conversations', { ...conv, lastPreview: previewOf({ ...m, body }) });
     ctx.effect({ kind: 'sendMessage', messageId: m.id });
   }
 }

@@ -31,7 +31,7 @@ export function MergeDialog({ into, onClose }: { into: Contact; onClose: () => v
       }
     >
       <p className="small muted">Pick the duplicate. Its conversations move to {into.name}, tags are combined, and the duplicate is deleted.</p>
-      <input className="input" type="search" placeholder="Search contacts" aria-label="Search contacts to merge" value={search} onChange={(e) => setSearch(e.target.value)} autoFocus />
+      <input className="input" type="search" placeholder="Search contacts" aria-label="Search contacts to merge" value={search} onChange={(e) => setSearch(e.target.value)} autoFocus data-autofocus />
       <div className="check-list merge-list" role="radiogroup" aria-label="Duplicate contact">
         {list.map((c) => (
           <label key={c.id} className="check">
