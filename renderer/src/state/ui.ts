@@ -6,6 +6,8 @@ import type { ConversationViewName } from '../../../shared/bridge';
 export type View =
   | { kind: 'inbox'; inbox: ConversationViewName; groupId: string | null }
   | { kind: 'chats' }
+  | { kind: 'mentions' }
+  | { kind: 'canned' }
   | { kind: 'contacts' }
   | { kind: 'broadcast' }
   | { kind: 'settings' }

@@ -1,7 +1,7 @@
 // Ctrl/Cmd+K: search contacts and message text in the local replica, or run a command.
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import clsx from 'clsx';
-import { Contact, MessageSquare, StickyNote, ArrowRight } from 'lucide-react';
+import { Contact, MessageCircle, MessageSquare, StickyNote, ArrowRight } from 'lucide-react';
 import type { SearchHit } from '../../../../shared/bridge';
 import { useBridgeQuery } from '../../lib/queries';
 import { useShallow } from 'zustand/react/shallow';
@@ -55,6 +55,8 @@ export function CommandPalette() {
       ...conversationViewNames.map((inbox) => ({ id: inbox, label: `Go to ${conversationViews[inbox].label}`, run: go({ kind: 'inbox', inbox, groupId: null }) })),
       { id: 'contacts', label: 'Go to Contacts', run: go({ kind: 'contacts' }) },
       { id: 'chats', label: 'Go to Team chat', run: go({ kind: 'chats' }) },
+      { id: 'mentions', label: 'Go to Mentions', run: go({ kind: 'mentions' }) },
+      { id: 'canned', label: 'Go to Canned responses', run: go({ kind: 'canned' }) },
       { id: 'bc', label: 'New broadcast', run: go({ kind: 'broadcast' }) },
       { id: 'newchat', label: 'New team chat', run: () => openDialog({ kind: 'new-chat' }) },
       { id: 'theme', label: `Switch theme (now ${theme})`, run: () => setTheme(theme === 'dark' ? 'light' : theme === 'light' ? 'system' : 'dark') },
@@ -69,6 +71,7 @@ export function CommandPalette() {
 
   const openHit = (h: SearchHit) => {
     if (h.kind === 'contact') setView({ kind: 'contacts' });
+    else if (h.kind === 'chatMessage') setView({ kind: 'chats' });
     else setView({ kind: 'inbox', inbox: 'team', groupId: null });
     select(h.targetId);
     close();
@@ -79,7 +82,7 @@ export function CommandPalette() {
       run: () => openHit(h),
       node: (
         <>
-          {h.kind === 'contact' ? <Contact size={15} aria-hidden="true" /> : h.kind === 'note' ? <StickyNote size={15} aria-hidden="true" /> : <MessageSquare size={15} aria-hidden="true" />}
+          {h.kind === 'contact' ? <Contact size={15} aria-hidden="true" /> : h.kind === 'note' ? <StickyNote size={15} aria-hidden="true" /> : h.kind === 'chatMessage' ? <MessageCircle size={15} aria-label="Team chat" /> : <MessageSquare size={15} aria-hidden="true" />}
           <span className="grow ellipsis">
             <strong>{h.title}</strong> <span className="muted small"><Snippet text={h.snippet} /></span>
           </span>
