@@ -22,6 +22,8 @@ export type Dialog =
   | { kind: 'invoice'; conversationId: string }
   | { kind: 'checkout'; conversationId: string }
   | { kind: 'new-chat' }
+  | { kind: 'chat-members'; chatId: string }
+  | { kind: 'discuss'; conversationId: string }
   | { kind: 'palette' }
   | { kind: 'shortcuts' };
 
