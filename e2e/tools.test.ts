@@ -20,7 +20,7 @@ let carol: AppUser;
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(300); // fonts and the list settle
-  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await page.screenshot({ path: join(shots, `tools-${name}.png`) });
 }
 
 async function openConversation(u: AppUser, name: RegExp): Promise<void> {

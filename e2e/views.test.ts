@@ -93,7 +93,7 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     await shoot(page, 'search-palette', theme);
     await page.keyboard.press('Escape');
 
-    for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast']] as const) {
+    for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast'], [/^Mentions/, 'mentions'], [/^Canned responses/, 'canned-responses']] as const) {
       await goTo(page, nav);
       await page.waitForTimeout(300);
       // the list's rows, not the options of a filter <select>

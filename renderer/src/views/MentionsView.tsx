@@ -29,7 +29,7 @@ function MentionRow({ m, selected, cursor, onOpen }: { m: MentionItem; selected:
         </time>
       </div>
       <div className="inbox-row-preview mention-preview">
-        <MentionText text={m.body} />
+        <MentionText text={m.body} plain />
       </div>
     </div>
   );

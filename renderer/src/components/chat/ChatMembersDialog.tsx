@@ -121,6 +121,7 @@ export function ChatMembersDialog({ chatId }: { chatId: string }) {
             </div>
           )}
           <div className="row">
+            {candidates.length > 0 && (
             <button
               type="button"
               className="btn primary"
@@ -129,6 +130,7 @@ export function ChatMembersDialog({ chatId }: { chatId: string }) {
             >
               {adding.size ? `Add ${adding.size === 1 ? '1 person' : `${adding.size} people`}` : 'Add people'}
             </button>
+            )}
             <span className="grow" />
             {d.canLeave && (
               <button type="button" className="btn danger-ghost" onClick={() => setLeaving(true)}>

@@ -5,10 +5,12 @@ import { Linkified } from '../Linkified';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function MentionText({ text }: { text: string }) {
+/** `plain`: no links (inside a list option, which may not hold interactive content). */
+export function MentionText({ text, plain }: { text: string; plain?: boolean }) {
   const dir = useDirectory();
   const names = dir.users.map((u) => u.name).filter(Boolean).sort((a, b) => b.length - a.length);
-  if (!names.length || !text.includes('@')) return <Linkified text={text} />;
+  const rest = (t: string) => (plain ? t : <Linkified text={t} />);
+  if (!names.length || !text.includes('@')) return <>{rest(text)}</>;
   const re = new RegExp(`(@(?:${names.map(escape).join('|')}))`, 'g');
   const parts = text.split(re);
   return (
@@ -19,7 +21,7 @@ export function MentionText({ text }: { text: string }) {
             {p}
           </span>
         ) : (
-          <Fragment key={i}>{p && <Linkified text={p} />}</Fragment>
+          <Fragment key={i}>{p && rest(p)}</Fragment>
         ),
       )}
     </>
