@@ -12,6 +12,15 @@ export type InvoiceStatus = 'draft' | 'sent' | 'paid' | 'void';
 export type CheckoutStatus = 'open' | 'paid' | 'expired';
 export type ChatKind = 'self' | 'direct' | 'group';
 
+/** What a metadata-only conversation row says of the content it leaves out. */
+export interface ConversationMetaOnly {
+  invoiceOutstanding: boolean;
+}
+/** What a metadata-only chat row says of the messages it leaves out. */
+export interface ChatMetaOnly {
+  messageCount: number;
+}
+
 export interface AttachmentRef {
   /** sha256 of the content, hex: attachments are content-addressed on the relay. */
   id: string;
@@ -31,7 +40,13 @@ export interface WhatsAppTemplate {
   body: string;
   /** provider id (Twilio ContentSid or Meta template name) */
   providerId?: string;
+  /** used for payment links outside the 24-hour window: {{1}} = what is due, {{2}} = the link */
+  forPayments?: boolean;
 }
+/** Who carries a group's channel: a real provider account, the simulator (an admin's explicit choice), or nobody (sends refused). */
+export type ChannelProviderKind = 'simulator' | 'twilio' | 'whatsapp-cloud';
+export type ChannelProviders = Record<Channel, ChannelProviderKind | null>;
+export const NO_CHANNEL_PROVIDERS: ChannelProviders = { sms: null, whatsapp: null };
 export interface LineItem {
   description: string;
   quantity: number;
@@ -60,6 +75,14 @@ export const groups = sqliteTable('groups', {
   /** approved WhatsApp templates usable outside the 24-hour window */
   templates: text('templates', { mode: 'json' }).$type<WhatsAppTemplate[]>().notNull(),
   createdAt: integer('created_at').notNull(),
+  /** shown on the manual payment page: how to pay this group (bank details, cash on delivery…) */
+  paymentInstructions: text('payment_instructions').notNull().default(''),
+  /**
+   * Per channel: 'twilio' / 'whatsapp-cloud' (kept by the relay from its provider accounts),
+   * 'simulator' (an admin chose it; shown as Simulated), or null (sends are refused).
+   * Groups that existed before this column keep the simulator they silently used.
+   */
+  channelProviders: text('channel_providers', { mode: 'json' }).$type<ChannelProviders>().notNull().default({ sms: 'simulator', whatsapp: 'simulator' }),
   version: version(),
 }, (t) => [index('groups_version').on(t.version)]);
 
@@ -95,7 +118,7 @@ export const conversations = sqliteTable('conversations', {
   /** channel of the latest message; the composer starts on it */
   channel: text('channel').$type<Channel>().notNull(),
   status: text('status').$type<ConversationStatus>().notNull(),
-  /** null = every member of the group; otherwise only these user ids (admins always see). */
+  /** null = every member of the group (and admins); otherwise only these user ids read it, admins included. */
   visibleTo: text('visible_to', { mode: 'json' }).$type<string[] | null>(),
   assignees: text('assignees', { mode: 'json' }).$type<string[]>().notNull(),
   createdAt: integer('created_at').notNull(),
@@ -107,6 +130,14 @@ export const conversations = sqliteTable('conversations', {
   lastInboundAt: integer('last_inbound_at'),
   /** relay version when group or visibleTo last changed: catch-up sends whole scopes from here */
   visibilityVersion: integer('visibility_version').notNull().default(0),
+  /** who last changed visibleTo: a Manage save from an older view is stale unless that was the saver themselves */
+  visibilityChangedBy: text('visibility_changed_by'),
+  /**
+   * null: the full row. Set only in the metadata row the relay sends someone who may not read
+   * the conversation (an admin outside "Visible to"): lastPreview is blank and this says what
+   * the missing content would tell (shared/scopes.ts metadataRow). Never stored on the relay.
+   */
+  metaOnly: text('meta_only', { mode: 'json' }).$type<ConversationMetaOnly | null>(),
   version: version(),
 }, (t) => [
   index('conversations_contact_group').on(t.contactId, t.groupId, t.status),
@@ -163,6 +194,10 @@ export const invoices = sqliteTable('invoices', {
   createdBy: text('created_by').notNull(),
   createdAt: integer('created_at').notNull(),
   paidAt: integer('paid_at'),
+  /** minor units given back by the payment provider; a full refund voids the invoice */
+  refundedAmount: integer('refunded_amount').notNull().default(0),
+  /** the provider's link expired unpaid (Stripe sessions last 24 hours): "Send a new link" */
+  linkExpired: integer('link_expired', { mode: 'boolean' }).notNull().default(false),
   version: version(),
 }, (t) => [index('invoices_conversation').on(t.conversationId), index('invoices_version').on(t.version)]);
 
@@ -192,6 +227,8 @@ export const chats = sqliteTable('chats', {
   lastPreview: text('last_preview').notNull().default(''),
   /** "Discuss with…": the conversation this chat is about (members who cannot see it see only that it exists) */
   conversationId: text('conversation_id'),
+  /** null: the full row; set in the metadata row an admin who is not a participant receives */
+  metaOnly: text('meta_only', { mode: 'json' }).$type<ChatMetaOnly | null>(),
   version: version(),
 }, (t) => [index('chats_activity').on(t.lastActivityAt), index('chats_version').on(t.version)]);
 

@@ -8,6 +8,7 @@ import type { ServerTx } from '../sync/serverTx';
 import { contactNames, inboundLines, outboundLines, noteLines, chatLines } from './demoText';
 
 export const DEMO_PASSWORD = 'parley-demo';
+export const DEMO_ADMIN_EMAIL = 'admin@parley.test';
 export const DEMO_ORG = 'Parley Demo';
 const DAY = 24 * 3600 * 1000;
 
@@ -39,7 +40,10 @@ export function seedDemo(svc: Services): void {
 
   engine.write((tx) => {
     const group = (name: string, sms: string, wa: string): Group => {
-      const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY, version: 0 };
+      const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY,
+        paymentInstructions: `Pay by bank transfer to Parley Demo Ltd, sort code 00-00-00, account 00000000, quoting the invoice number. (${name} demo team)`,
+        // the demo organisation is simulated on purpose: the app shows it as such
+        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, version: 0 };
       tx.put('groups', g);
       return g;
     };
@@ -82,7 +86,7 @@ export function seedDemo(svc: Services): void {
           const conv: Conversation = {
             id: uuidv7(), contactId: contact.id, groupId: g.id, channel, status: open ? 'open' : 'archived', visibleTo: restricted,
             assignees: restricted ? assignee.filter((a) => restricted.includes(a)) : assignee, createdAt: start, openedAt: start,
-            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, visibilityVersion: 0, version: 0,
+            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, visibilityVersion: 0, visibilityChangedBy: null, metaOnly: null, version: 0,
           };
           addMessages(tx, conv, 3 + Math.floor(rand() * 6), members, rand, pick);
           if (rand() < 0.3) tx.put('notes', { id: uuidv7(), conversationId: conv.id, authorId: pick(members).id, body: pick(noteLines), createdAt: conv.lastActivityAt + 60_000, version: 0 });
@@ -111,7 +115,7 @@ export function seedDemo(svc: Services): void {
         preview = lines[i] as string;
         tx.put('chatMessages', { id: uuidv7(), chatId: id, authorId: pick(members).id, body: preview, attachments: [], createdAt: at, version: 0 });
       }
-      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), conversationId: null, version: 0 });
+      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), conversationId: null, metaOnly: null, version: 0 });
       if (kind !== 'direct') markRead(id, at);
     };
     chat('self', [admin], null);
@@ -171,7 +175,7 @@ function addInvoice(tx: ServerTx, svc: Services, conv: Conversation, no: number,
   const at = conv.lastActivityAt + 120_000;
   tx.put('invoices', {
     id, conversationId: conv.id, number, currency: 'GBP', lineItems, total: 7000, dueDate: new Date(at + 14 * DAY).toISOString().slice(0, 10),
-    status: unpaid ? 'sent' : 'paid', paymentUrl: url, providerRef: `manual_${id}`, createdBy: author, createdAt: at, paidAt: unpaid ? null : at + DAY, version: 0,
+    status: unpaid ? 'sent' : 'paid', paymentUrl: url, providerRef: `manual_${id}`, createdBy: author, createdAt: at, paidAt: unpaid ? null : at + DAY, refundedAmount: 0, linkExpired: false, version: 0,
   });
   const body = `Invoice ${number} for GBP 70.00: ${url}`;
   tx.put('messages', {

@@ -46,7 +46,8 @@ describe('canned responses', () => {
 describe('@mentions', () => {
   it('a mention travels with its conversation: to those who see it, not to others; refused with the reason for someone who may not', async () => {
     const { convId } = await salesConversation(org, admin, alice);
-    await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [org.alice.id] });
+    const restricted = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id, org.admin.id], assignees: [org.alice.id], baseVisibilityVersion: admin.row('conversations', convId)?.visibilityVersion ?? 0 });
+    expect(restricted.status).toBe('ok');
     const bobFrom = bob.frames.length;
     const carolFrom = carol.frames.length;
     // bob may not see it any more: refused by the relay with his name, and nothing reaches him

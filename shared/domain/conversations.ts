@@ -42,25 +42,41 @@ export function newConversation(
     lastPreview: '',
     lastInboundAt: null,
     visibilityVersion: 0,
+    visibilityChangedBy: null,
+    metaOnly: null,
     version: 0,
   };
 }
 
 /**
- * Routes to the open conversation of (contact, group) or creates one. Contact
- * defaults (visibility, assignees) apply only when an inbound message creates it.
+ * A contact's defaults as they apply to a new conversation of `groupId` (issue 10 item 5):
+ * defaults are org-wide but a conversation belongs to a group, so the visible-to list keeps only
+ * active members of that group, and falls back to the whole group (null) when none remain;
+ * assignees keep active group members within the resulting list. Defaults never hide a
+ * conversation from its own group.
+ */
+export function defaultsForGroup(tx: ReadTx, contact: Pick<Contact, 'defaultVisibleTo' | 'defaultAssignees'>, groupId: string): { visibleTo: string[] | null; assignees: string[] } {
+  const inGroup = (userId: string) => tx.get('users', userId)?.active === true && tx.find('memberships', { groupId, userId }).length > 0;
+  const listed = contact.defaultVisibleTo?.filter(inGroup) ?? [];
+  const visibleTo = listed.length > 0 ? listed : null;
+  const assignees = contact.defaultAssignees.filter((a) => inGroup(a) && (visibleTo === null || visibleTo.includes(a)));
+  return { visibleTo, assignees };
+}
+
+/**
+ * Routes to the open conversation of (contact, group) or creates one. Contact defaults
+ * (visibility, assignees) apply only when an inbound message creates it; an outbound message may
+ * restrict the conversation it creates (`visibleTo`, `assignees`, already checked by the caller).
  */
 export function routeOrCreate(
   tx: Tx,
   ctx: MutatorContext,
-  f: { contact: Contact; groupId: string; channel: Channel; newId: string; inbound: boolean },
+  f: { contact: Contact; groupId: string; channel: Channel; newId: string; inbound: boolean; visibleTo?: string[] | null; assignees?: string[] },
 ): { conversation: Conversation; created: boolean } {
   const existing = routedConversation(tx, f.contact.id, f.groupId);
   if (existing) return { conversation: existing, created: false };
   if (tx.get('conversations', f.newId)) throw new MutationError('conflict', 'A conversation with this id already exists.');
-  const visibleTo = f.inbound ? f.contact.defaultVisibleTo : null;
-  let assignees = f.inbound ? f.contact.defaultAssignees : [];
-  if (visibleTo) assignees = assignees.filter((a) => visibleTo.includes(a));
+  const { visibleTo, assignees } = f.inbound ? defaultsForGroup(tx, f.contact, f.groupId) : { visibleTo: f.visibleTo ?? null, assignees: f.assignees ?? [] };
   const conversation = newConversation(ctx, { id: f.newId, contactId: f.contact.id, groupId: f.groupId, channel: f.channel, visibleTo, assignees });
   tx.put('conversations', conversation);
   return { conversation, created: true };
@@ -91,6 +107,8 @@ export function blockedByInvoice(invoices: readonly { status: string }[], action
 }
 
 export function hasSentInvoice(tx: ReadTx, conversationId: string): boolean {
+  // a replica holding the metadata row only (an admin outside "Visible to") has no invoices, but the flag
+  if (tx.get('conversations', conversationId)?.metaOnly?.invoiceOutstanding) return true;
   return tx.find('invoices', { conversationId, status: 'sent' }).length > 0;
 }
 
@@ -108,4 +126,59 @@ export function deleteConversationCascade(tx: Tx, conversationId: string): strin
   for (const r of tx.find('readStates', { targetId: conversationId })) tx.del('readStates', r.id);
   tx.del('conversations', conversationId);
   return [...attachmentIds].sort();
+}
+
+const sameAudience = (a: Conversation, b: Conversation): boolean => {
+  if (a.visibleTo === null || b.visibleTo === null) return a.visibleTo === b.visibleTo;
+  const x = [...a.visibleTo].sort();
+  const y = [...b.visibleTo].sort();
+  return x.length === y.length && x.every((u, i) => u === y[i]);
+};
+
+export type MergeOutcome = { groupId: string; kept: string; other: string; outcome: 'merged' | 'archived' | 'left_open' };
+
+/**
+ * After a contact merge: at most one open conversation per (contact, group). The most recently
+ * opened one stays. Another one visible to the same people is merged into it (its messages,
+ * notes, invoices and checkouts move; nothing is lost); one visible to different people is
+ * archived instead (merging would show its content to people it was hidden from), unless it
+ * holds an unpaid invoice, which archiving refuses: then both stay open (the allowed exception).
+ */
+export function mergeOpenConversations(tx: Tx, now: number, contactId: string): MergeOutcome[] {
+  const byGroup = new Map<string, Conversation[]>();
+  for (const c of tx.find('conversations', { contactId, status: 'open' })) byGroup.set(c.groupId, [...(byGroup.get(c.groupId) ?? []), c]);
+  const outcomes: MergeOutcome[] = [];
+  for (const [groupId, open] of byGroup) {
+    if (open.length < 2) continue;
+    open.sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? 1 : -1));
+    let keep = open[0] as Conversation;
+    for (const other of open.slice(1)) {
+      if (sameAudience(keep, other)) {
+        for (const m of tx.find('messages', { conversationId: other.id })) tx.put('messages', { ...m, conversationId: keep.id });
+        for (const n of tx.find('notes', { conversationId: other.id })) tx.put('notes', { ...n, conversationId: keep.id });
+        for (const i of tx.find('invoices', { conversationId: other.id })) tx.put('invoices', { ...i, conversationId: keep.id });
+        for (const c of tx.find('checkouts', { conversationId: other.id })) tx.put('checkouts', { ...c, conversationId: keep.id });
+        for (const r of tx.find('readStates', { targetId: other.id })) tx.del('readStates', r.id);
+        const later = other.lastActivityAt > keep.lastActivityAt;
+        keep = {
+          ...keep,
+          assignees: [...new Set([...keep.assignees, ...other.assignees])],
+          createdAt: Math.min(keep.createdAt, other.createdAt),
+          lastActivityAt: Math.max(keep.lastActivityAt, other.lastActivityAt),
+          lastPreview: later ? other.lastPreview : keep.lastPreview,
+          channel: later ? other.channel : keep.channel,
+          lastInboundAt: Math.max(keep.lastInboundAt ?? 0, other.lastInboundAt ?? 0) || null,
+        };
+        tx.put('conversations', keep);
+        tx.del('conversations', other.id);
+        outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'merged' });
+      } else if (!hasSentInvoice(tx, other.id)) {
+        tx.put('conversations', { ...other, status: 'archived', archivedAt: now });
+        outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'archived' });
+      } else {
+        outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'left_open' });
+      }
+    }
+  }
+  return outcomes;
 }

@@ -1,9 +1,9 @@
 // Team chat: self, direct and group chats between users.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { previewOf } from '../domain/conversations';
-import { canBeMentioned, canDeleteChat, canEditChat, canLeaveChat, canRemoveChatMember, canSeeConversation, canSendChatMessage, viewerFromTx, type Actor } from '../permissions';
+import { canBeMentioned, canDeleteChat, canEditChat, canLeaveChat, canRemoveChatMember, canSeeChatMeta, canSeeConversation, canSeeConversationMeta, canSendChatMessage, viewerFromTx, type Actor } from '../permissions';
 import type { Chat, ChatKind } from '../schema';
-import type { ReadTx, Tx } from '../tx';
+import { MutationError, type ReadTx, type Tx } from '../tx';
 import { args } from './args';
 import { defineMutator } from './define';
 
@@ -27,9 +27,16 @@ function ensureMayDiscuss(tx: ReadTx, conversationId: string, userIds: string[])
   }
 }
 
+/** A chat the caller may know of (participants, admins: its metadata); any other answers like a missing one. */
+function knownChat(tx: ReadTx, actor: Actor, chatId: string): Chat {
+  const chat = tx.get('chats', chatId);
+  if (!chat || !canSeeChatMeta(actor, chat)) throw new MutationError('not_found', 'That chat does not exist or is not shared with you.');
+  return chat;
+}
+
 /** The chat, refused unless it is a group chat the actor is in. */
 function editableChat(tx: ReadTx, actor: Actor, chatId: string): Chat {
-  const chat = mustGet(tx, 'chats', chatId, 'chat');
+  const chat = knownChat(tx, actor, chatId);
   ensure(chat.kind === 'group', 'invalid', 'Only group chats can be changed. Start a group chat to add people.');
   ensure(canEditChat(actor, chat), 'forbidden', 'Only members of this chat can change it.');
   return chat;
@@ -65,7 +72,8 @@ export const chatMutators = {
       ensureActiveUsers(tx, members);
       if (a.conversationId) {
         const conv = tx.get('conversations', a.conversationId);
-        ensure(conv && canSeeConversation(actor, conv), 'forbidden', 'You cannot see this conversation.');
+        if (!conv || !canSeeConversationMeta(actor, conv)) throw new MutationError('not_found', 'That conversation no longer exists.');
+        ensure(canSeeConversation(actor, conv), 'forbidden', 'This conversation is confidential: only the people it is visible to can discuss it.');
         ensureMayDiscuss(tx, a.conversationId, members);
       }
       // a chat about a conversation is always a group chat (members can be added later)
@@ -76,7 +84,7 @@ export const chatMutators = {
       }
       tx.put('chats', {
         id: a.id, kind, title: kind === 'group' ? (a.title?.trim() || null) : null, members, createdBy: actor.id,
-        createdAt: ctx.now, lastActivityAt: ctx.now, lastPreview: '', conversationId: a.conversationId ?? null, version: 0,
+        createdAt: ctx.now, lastActivityAt: ctx.now, lastPreview: '', conversationId: a.conversationId ?? null, metaOnly: null, version: 0,
       });
     },
   }),
@@ -84,8 +92,11 @@ export const chatMutators = {
     args: args.sendChatMessage,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const chat = mustGet(tx, 'chats', a.chatId, 'chat');
-      ensure(canSendChatMessage(actor, chat), 'forbidden', 'Only members of this chat can write in it.');
+      const found = tx.get('chats', a.chatId);
+      // a chat the caller may not know of answers like a missing one
+      if (!found || !canSeeChatMeta(actor, found)) throw new MutationError('not_found', 'That chat does not exist or is not shared with you.');
+      const chat = found;
+      ensure(canSendChatMessage(actor, chat), 'forbidden', 'This chat is private to its participants: only they can read or write in it.');
       const attachments = a.attachments ?? [];
       ensure(a.body.trim() || attachments.length, 'invalid', 'Write a message or add an attachment.');
       ensureNew(tx, 'chatMessages', a.id, 'message');
@@ -137,7 +148,7 @@ export const chatMutators = {
     args: args.leaveChat,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const chat = mustGet(tx, 'chats', a.chatId, 'chat');
+      const chat = knownChat(tx, actor, a.chatId);
       ensure(chat.kind === 'group', 'invalid', 'Only group chats can be left.');
       ensure(canLeaveChat(actor, chat), 'forbidden', 'You are not in this chat.');
       if (chat.members.length === 1) {

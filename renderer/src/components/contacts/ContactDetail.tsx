@@ -7,7 +7,7 @@ import { useDirectory } from '../../lib/directory';
 import { mutate } from '../../lib/mutate';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
-import { shortTime } from '../../lib/format';
+import { exactTime, shortTime } from '../../lib/format';
 import { previewText } from '../../lib/links';
 import { Avatar } from '../Avatar';
 import { Modal } from '../dialogs/Modal';
@@ -75,10 +75,23 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
       <section className="contact-sec">
         <h3>SMS</h3>
         <label className="check">
-          <input type="checkbox" checked={c.optedOut} disabled={!admin} title={admin ? undefined : 'Only admins change opt-out'} onChange={(e) => void mutate('setContactOptOut', { id: c.id, optedOut: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={c.optedOut}
+            disabled={c.optedOut && !admin}
+            title={c.optedOut && !admin ? 'Only admins opt a contact back in (or the contact, by texting START)' : undefined}
+            onChange={(e) => void mutate('setContactOptOut', { id: c.id, optedOut: e.target.checked })}
+          />
           <Ban size={13} aria-hidden="true" /> Opted out of SMS {c.optedOut ? '— outbound SMS is refused' : ''}
         </label>
-        {!admin && <p className="xs faint">Only admins change opt-out, conversation defaults, merge or delete contacts.</p>}
+        <p className="xs faint">
+          {c.optedOut
+            ? admin
+              ? 'Opt back in only when the contact asked for it; they can also text START.'
+              : 'Only an admin can opt them back in — or the contact, by texting START.'
+            : 'Tick when the contact asks to stop receiving texts.'}
+        </p>
+        {!admin && <p className="xs faint">Only admins change conversation defaults, merge or delete contacts.</p>}
       </section>
       <MessageContact contact={c} conversations={d.conversations} />
       {admin && <ContactDefaults contact={c} />}
@@ -90,7 +103,9 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
             <span className="strong">{dir.groupName(cv.groupId)}</span>
             <span className="grow ellipsis muted small">{previewText(cv.lastPreview)}</span>
             <span className="pill">{cv.status}</span>
-            <span className="xs faint">{shortTime(cv.lastActivityAt)}</span>
+            <time className="xs faint" dateTime={new Date(cv.lastActivityAt).toISOString()} title={exactTime(cv.lastActivityAt)}>
+              {shortTime(cv.lastActivityAt)}
+            </time>
           </button>
         ))}
       </section>
