@@ -1,5 +1,5 @@
 // Contact, channel, team, assignees, lock; the actions an agent takes on a conversation.
-import { Archive, ArchiveRestore, MailMinus, CreditCard, FileText, Lock, MessagesSquare, PanelRightClose, PanelRightOpen, Trash2, UserCog } from 'lucide-react';
+import { Archive, ArchiveRestore, MailMinus, CreditCard, FileText, Lock, PanelRightClose, PanelRightOpen, Trash2, UserCog } from 'lucide-react';
 import type { ConversationDetail } from '../../../../shared/bridge';
 import { formatPhone } from '../../../../shared/phone';
 import { useDirectory } from '../../lib/directory';
@@ -59,9 +59,6 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
       <div className="conv-actions" role="toolbar" aria-label="Conversation actions">
         <button type="button" className="btn sm" onClick={() => openDialog({ kind: 'manage', conversationId: c.id })} disabled={!p.canManage} aria-label="Manage conversation" title="Assign and set visibility (A)">
           <UserCog size={14} aria-hidden="true" /> Manage
-        </button>
-        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'discuss', conversationId: c.id })} aria-label="Discuss with…" title="Discuss with a colleague in a team chat">
-          <MessagesSquare size={16} />
         </button>
         <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'invoice', conversationId: c.id })} aria-label="New invoice" title="New invoice" disabled={archived || !p.canRead}>
           <FileText size={16} />

@@ -42,6 +42,8 @@ function useDebounced<T>(v: T, ms: number): T {
 export function CommandPalette() {
   const { closeDialog: close, setView, select, openDialog, setTheme, theme, density, setDensity } = useUi(useShallow((s) => ({ closeDialog: s.closeDialog, setView: s.setView, select: s.select, openDialog: s.openDialog, setTheme: s.setTheme, theme: s.theme, density: s.density, setDensity: s.setDensity })));
   const [q, setQ] = useState('');
+  // the open conversation, for "Discuss this conversation with…"
+  const openConversation = useUi((s) => (s.view.kind === 'inbox' ? s.selectedId : null));
   const [active, setActive] = useState(0);
   const dq = useDebounced(q.trim(), 80);
   const hits = useBridgeQuery('search', { q: dq, limit: 30 }, { enabled: dq.length > 0 }).data ?? [];
@@ -59,6 +61,7 @@ export function CommandPalette() {
       { id: 'canned', label: 'Go to Canned responses', run: go({ kind: 'canned' }) },
       { id: 'bc', label: 'New broadcast', run: go({ kind: 'broadcast' }) },
       { id: 'newchat', label: 'New team chat', run: () => openDialog({ kind: 'new-chat' }) },
+      ...(openConversation ? [{ id: 'discuss', label: 'Discuss this conversation with…', run: () => openDialog({ kind: 'discuss', conversationId: openConversation }) }] : []),
       { id: 'theme', label: `Switch theme (now ${theme})`, run: () => setTheme(theme === 'dark' ? 'light' : theme === 'light' ? 'system' : 'dark') },
       { id: 'keys', label: 'Keyboard shortcuts', run: () => openDialog({ kind: 'shortcuts' }) },
       { id: 'density', label: `Switch list rows (now ${density})`, run: () => setDensity(density === 'compact' ? 'comfortable' : 'compact') },
@@ -66,7 +69,7 @@ export function CommandPalette() {
       { id: 'channels', label: 'Go to Channels and payments (admins)', run: go({ kind: 'channels' }) },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps -- go() only closes over stable store actions
-    [theme, density],
+    [theme, density, openConversation],
   );
   const shownCmds = commands.filter((c) => c.label.toLowerCase().includes(q.trim().toLowerCase()));
 
