@@ -1,0 +1,146 @@
+// Reports over a real replica (migrated SQLite, triggers on): exact figures for a small known
+// history, metadata-only rows never counted, every period read through an index, bad ranges
+// refused with a sentence.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryArgs } from '../../../shared/bridge';
+import { issuesSentence } from '../../../shared/refusals';
+import type { Conversation, Message } from '../../../shared/schema';
+import { Replica } from '../db/replica';
+import { durationStats, reportBacklog, reportChannels, reportHours, reportTimes, reportVolume } from '../bridge/reportQueries';
+import { tempDir } from './helpers';
+
+const MIN = 60_000;
+const H = 60 * MIN;
+const D = 24 * H;
+/** Monday 5 January 2026, 00:00 UTC */
+const T0 = Date.UTC(2026, 0, 5);
+const range = { from: T0, to: T0 + 3 * D, tzOffsetMinutes: 0 };
+
+let replica: Replica;
+
+const conv = (id: string, over: Partial<Conversation>): Conversation =>
+  ({
+    id, contactId: 'k1', groupId: 'g1', channel: 'sms', status: 'open', visibleTo: null, assignees: [], createdAt: T0, openedAt: T0, archivedAt: null,
+    lastActivityAt: T0, lastPreview: '', lastInboundAt: null, visibilityVersion: 1, version: 1, ...over,
+  });
+let n = 0;
+const msg = (conversationId: string, direction: Message['direction'], at: number, over: Partial<Message> = {}): Message => ({
+  id: `m${++n}`, conversationId, direction, channel: 'sms', body: 'text', authorId: null, status: 'delivered', failureReason: null, segments: 1, attachments: [],
+  location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, createdAt: at, version: 1, ...over,
+});
+
+beforeAll(() => {
+  replica = Replica.open(join(tempDir('parley-reports-'), 'replica.sqlite'));
+  const { store, db } = replica;
+  db.transaction(() => {
+    store.put('users', { id: 'u1', name: 'Amira', email: 'a@x', role: 'agent', active: true, createdAt: 0, version: 1 });
+    store.put('users', { id: 'u2', name: 'Ben', email: 'b@x', role: 'agent', active: true, createdAt: 0, version: 1 });
+    store.put('groups', { id: 'g1', name: 'Sales', smsNumber: null, whatsappNumber: null, templates: [], createdAt: 0, version: 1 });
+    store.put('groups', { id: 'g2', name: 'Support', smsNumber: null, whatsappNumber: null, templates: [], createdAt: 0, version: 1 });
+    // c1: answered by Amira in 10 minutes, archived 4 h after it opened
+    store.put('conversations', conv('c1', { createdAt: T0 + H, openedAt: T0 + H, status: 'archived', archivedAt: T0 + 5 * H, assignees: ['u1'], lastActivityAt: T0 + 2 * H, lastInboundAt: T0 + 2 * H }));
+    store.put('messages', msg('c1', 'inbound', T0 + H));
+    store.put('messages', msg('c1', 'outbound', T0 + H + 10 * MIN, { authorId: 'u1' }));
+    store.put('messages', msg('c1', 'inbound', T0 + 2 * H, { channel: 'whatsapp' }));
+    // c2: a broadcast goes out first (not a response), Ben answers after 30 minutes
+    store.put('conversations', conv('c2', { createdAt: T0 + D + 2 * H, openedAt: T0 + D + 2 * H, lastActivityAt: T0 + D + 2 * H + 30 * MIN, lastInboundAt: T0 + D + 2 * H }));
+    store.put('messages', msg('c2', 'inbound', T0 + D + 2 * H));
+    store.put('messages', msg('c2', 'outbound', T0 + D + 2 * H + 5 * MIN, { authorId: 'u2', broadcastId: 'b1' }));
+    store.put('messages', msg('c2', 'outbound', T0 + D + 2 * H + 30 * MIN, { authorId: 'u2' }));
+    // c3: unanswered, waiting on us
+    store.put('conversations', conv('c3', { groupId: 'g2', createdAt: T0 + 2 * D + 3 * H, openedAt: T0 + 2 * D + 3 * H, assignees: ['u2'], lastActivityAt: T0 + 2 * D + 3 * H, lastInboundAt: T0 + 2 * D + 3 * H }));
+    store.put('messages', msg('c3', 'inbound', T0 + 2 * D + 3 * H, { channel: 'whatsapp' }));
+    // c4: opened before the period by us, archived inside it
+    store.put('conversations', conv('c4', { groupId: 'g2', createdAt: T0 - D, openedAt: T0 - D, status: 'archived', archivedAt: T0 + 2 * D + H, assignees: ['u1', 'u2'], lastActivityAt: T0 - D }));
+    store.put('messages', msg('c4', 'outbound', T0 - D, { authorId: 'u1' }));
+    // c5: a metadata-only row (an admin outside "Visible to"): open, waiting, created in the period
+    store.put('conversations', conv('c5', { createdAt: T0 + 3 * H, openedAt: T0 + 3 * H, lastActivityAt: T0 + 3 * H, lastInboundAt: T0 + 3 * H }));
+    // c6: archived earlier and reopened: counts as open, not as archived in the period
+    store.put('conversations', conv('c6', { groupId: 'g2', createdAt: T0 - 9 * D, openedAt: T0 + 4 * D, assignees: ['u1'], archivedAt: null, lastActivityAt: T0 - 9 * D }));
+  })();
+  // the column arrives with metadata-only rows (issue 10); present or not, c5 must not count
+  const hasMetaOnly = db.prepare(`SELECT 1 FROM pragma_table_info('conversations') WHERE name = 'meta_only'`).get() !== undefined;
+  if (!hasMetaOnly) db.exec('ALTER TABLE conversations ADD COLUMN meta_only TEXT');
+  db.prepare(`UPDATE conversations SET meta_only = '{"invoiceOutstanding":false}' WHERE id = 'c5'`).run();
+});
+afterAll(() => replica.db.close());
+
+describe('reports over the replica', () => {
+  it('counts conversations opened and archived per local day, every day of the period listed', () => {
+    expect(reportVolume(replica.db, range)).toEqual({
+      days: [
+        { day: '2026-01-05', opened: 1, archived: 1 },
+        { day: '2026-01-06', opened: 1, archived: 0 },
+        { day: '2026-01-07', opened: 1, archived: 1 },
+      ],
+      totals: { opened: 2 + 1, archived: 2 },
+    });
+    // five hours behind UTC: c1 (01:00 UTC) falls on the Sunday before
+    const west = reportVolume(replica.db, { ...range, tzOffsetMinutes: -300 });
+    expect(west.days[0]).toEqual({ day: '2026-01-04', opened: 1, archived: 0 });
+  });
+
+  it('measures first response (people only, after the customer wrote) and resolution, by group and agent', () => {
+    const t = reportTimes(replica.db, range);
+    expect(t.firstResponse.overall).toEqual({ count: 2, medianMs: 10 * MIN, p90Ms: 30 * MIN });
+    expect(t.firstResponse.unanswered).toBe(1);
+    expect(t.firstResponse.byGroup).toEqual([{ id: 'g1', name: 'Sales', count: 2, medianMs: 10 * MIN, p90Ms: 30 * MIN }]);
+    expect(t.firstResponse.byAgent).toEqual([
+      { id: 'u1', name: 'Amira', count: 1, medianMs: 10 * MIN, p90Ms: 10 * MIN },
+      { id: 'u2', name: 'Ben', count: 1, medianMs: 30 * MIN, p90Ms: 30 * MIN },
+    ]);
+    expect(t.resolution.overall).toEqual({ count: 2, medianMs: 4 * H, p90Ms: 3 * D + H });
+    expect(t.resolution.byGroup.map((g) => [g.name, g.count])).toEqual([['Sales', 1], ['Support', 1]]);
+    expect(t.resolution.byAgent).toEqual([
+      { id: 'u1', name: 'Amira', count: 2, medianMs: 4 * H, p90Ms: 3 * D + H },
+      { id: 'u2', name: 'Ben', count: 1, medianMs: 3 * D + H, p90Ms: 3 * D + H },
+    ]);
+  });
+
+  it('counts messages by day and channel, and inbound messages by weekday and hour', () => {
+    const c = reportChannels(replica.db, range);
+    expect(c.days).toEqual([
+      { day: '2026-01-05', sms: 2, whatsapp: 1 },
+      { day: '2026-01-06', sms: 3, whatsapp: 0 },
+      { day: '2026-01-07', sms: 0, whatsapp: 1 },
+    ]);
+    expect(c.totals).toEqual([{ channel: 'sms', inbound: 2, outbound: 3 }, { channel: 'whatsapp', inbound: 2, outbound: 0 }]);
+    const h = reportHours(replica.db, range);
+    const hot = (cells: number[][]) => cells.flatMap((row, w) => row.flatMap((v, hr) => (v ? [[w, hr, v]] : [])));
+    // Monday 01:00 and 02:00, Tuesday 02:00, Wednesday 03:00
+    expect(hot(h.cells)).toEqual([[0, 1, 1], [0, 2, 1], [1, 2, 1], [2, 3, 1]]);
+    expect([h.total, h.max]).toEqual([4, 1]);
+    expect(hot(reportHours(replica.db, { ...range, tzOffsetMinutes: 60 }).cells)).toEqual([[0, 2, 1], [0, 3, 1], [1, 3, 1], [2, 4, 1]]);
+  });
+
+  it('shows the backlog now: open, unassigned, waiting on us, by group', () => {
+    expect(reportBacklog(replica.db)).toEqual({
+      open: 3, unassigned: 1, waitingOnUs: 1, oldestWaitingSince: T0 + 2 * D + 3 * H,
+      byGroup: [
+        { id: 'g2', name: 'Support', open: 2, unassigned: 0, waitingOnUs: 1 },
+        { id: 'g1', name: 'Sales', open: 1, unassigned: 1, waitingOnUs: 0 },
+      ],
+    });
+  });
+
+  it('takes median and p90 by nearest rank', () => {
+    expect(durationStats([])).toEqual({ count: 0, medianMs: null, p90Ms: null });
+    expect(durationStats([5, 1, 3, 2, 4, 6, 7, 8, 9, 10])).toEqual({ count: 10, medianMs: 5, p90Ms: 9 });
+  });
+
+  it('reads every period through an index', () => {
+    const plan = (sql: string) => (replica.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ from: 0, to: 1, off: 0 }) as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan('SELECT count(*) FROM conversations c WHERE c.created_at >= @from AND c.created_at < @to')).toMatch(/USING (COVERING )?INDEX conversations_created/);
+    expect(plan(`SELECT count(*) FROM conversations c INDEXED BY conversations_archived WHERE c.archived_at >= @from AND c.archived_at < @to AND c.status = 'archived'`)).toMatch(/INDEX conversations_archived/);
+    expect(plan(`SELECT channel, count(*) FROM messages WHERE created_at >= @from AND created_at < @to GROUP BY channel`)).toMatch(/COVERING INDEX messages_created/);
+    expect(plan(`SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = 'x' AND m.direction = 'inbound'`)).toMatch(/INDEX messages_conversation/);
+  });
+
+  it('refuses a period that ends before it starts, or spans more than 400 days, with a sentence', () => {
+    const bad = queryArgs.reportVolume.safeParse({ from: 10, to: 5 });
+    expect(bad.success).toBe(false);
+    if (!bad.success) expect(issuesSentence(bad.error.issues)).toMatch(/end of the period must come after its start/);
+    expect(queryArgs.reportHours.safeParse({ from: 0, to: 401 * D }).success).toBe(false);
+  });
+});
