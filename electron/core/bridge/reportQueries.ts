@@ -1,7 +1,8 @@
 // Reports: team figures computed from the replica, so they work offline, answer at once, and
 // count only what this user holds (an agent's replica holds what they may see; an admin's, the
-// whole organisation). Each chart is one query, read through indexes (drizzle/client
-// 0004_report_indexes.sql); bench/reports.bench.ts holds each to 200 ms on 100k conversations.
+// whole organisation). Each chart is one query over an index or a trigger-kept side table
+// (drizzle/client/0005_reports.sql: messages per quarter hour, first response per conversation);
+// bench/reports.bench.ts holds each to 200 ms on 100k conversations / 1M messages.
 //
 // Metadata-only rows (an admin outside a restricted conversation's "Visible to" receives the
 // conversation row without its content; `meta_only` is set on it) are never counted: a report
@@ -13,6 +14,8 @@ type Range = ParsedQueryArgs<'reportVolume'>;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+/** report_message_buckets holds messages per quarter hour: every offset from UTC in use is a multiple */
+const BUCKET = 900_000;
 
 /** `AND <alias>.meta_only IS NULL` when the replica has that column (metadata-only rows exist), else nothing. */
 const metaColumnKnown = new WeakMap<Database.Database, boolean>();
@@ -27,6 +30,8 @@ function contentOnly(db: Database.Database, alias: string): string {
 
 // better-sqlite3 binds JS numbers as REAL: the offset is cast so day and hour arithmetic stays integer
 const params = (r: Range) => ({ from: r.from, to: r.to, off: r.tzOffsetMinutes * 60_000 });
+/** the quarter hours of the range (the picker's periods start and end on local midnights) */
+const bucketParams = (r: Range) => ({ bfrom: Math.floor(r.from / BUCKET), bto: Math.ceil(r.to / BUCKET), off: r.tzOffsetMinutes * 60_000 });
 
 /** The local calendar day (YYYY-MM-DD) of a day number counted from the epoch in local time. */
 const dayLabel = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
@@ -81,62 +86,51 @@ export function reportVolume(db: Database.Database, r: Range): ReportVolume {
 }
 
 /**
- * First response time: for conversations opened in the range, from the customer's first message
+ * First response time: for conversations whose customer first wrote in the range, from that message
  * to the first reply a person wrote after it (broadcasts and automatic messages do not count);
  * by the conversation's group and by who replied. Resolution time: for conversations archived in
  * the range, from when they were (last) opened to their archiving; by group and by assignee.
  */
 export function reportTimes(db: Database.Database, r: Range): ReportTimes {
   const meta = contentOnly(db, 'c');
+  // raw rows (arrays): tens of thousands of them on a big replica
   const firsts = db
     .prepare(
-      `WITH f AS (
-         SELECT c.id, c.group_id AS g,
-           (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound') AS fin
-         FROM conversations c WHERE c.created_at >= @from AND c.created_at < @to${meta}
-       )
-       SELECT f.g, f.fin, r.created_at AS fout, r.author_id AS who
-       FROM f LEFT JOIN messages r ON r.id = (
-         SELECT m.id FROM messages m
-         WHERE m.conversation_id = f.id AND m.created_at >= f.fin AND m.direction = 'outbound' AND m.author_id IS NOT NULL AND m.broadcast_id IS NULL
-         ORDER BY m.created_at LIMIT 1)
-       WHERE f.fin IS NOT NULL`,
+      `SELECT group_id, first_in, first_out, responder
+       FROM report_first_response INDEXED BY report_first_response_in WHERE first_in >= @from AND first_in < @to`,
     )
-    .all({ from: r.from, to: r.to }) as { g: string; fin: number; fout: number | null; who: string | null }[];
+    .raw(true)
+    .all({ from: r.from, to: r.to }) as [g: string | null, fin: number, fout: number | null, who: string | null][];
   const frAll: number[] = [];
   const frGroup = new Map<string, number[]>();
   const frAgent = new Map<string, number[]>();
   let unanswered = 0;
-  for (const x of firsts) {
-    if (x.fout === null || x.who === null) {
+  for (const [g, fin, fout, who] of firsts) {
+    if (fout === null || who === null) {
       unanswered++;
       continue;
     }
-    const d = x.fout - x.fin;
+    const d = fout - fin;
     frAll.push(d);
-    push(frGroup, x.g, d);
-    push(frAgent, x.who, d);
+    if (g) push(frGroup, g, d);
+    push(frAgent, who, d);
   }
   const resolved = db
     .prepare(
-      `SELECT c.id, c.group_id AS g, c.archived_at - c.opened_at AS d, ca.user_id AS who
-       FROM conversations c INDEXED BY conversations_archived LEFT JOIN conversation_assignees ca ON ca.conversation_id = c.id
+      `SELECT c.group_id, c.archived_at - c.opened_at, c.assignees
+       FROM conversations c INDEXED BY conversations_archived
        WHERE c.archived_at >= @from AND c.archived_at < @to AND c.status = 'archived'${meta}`,
     )
-    .all({ from: r.from, to: r.to }) as { id: string; g: string; d: number; who: string | null }[];
+    .raw(true)
+    .all({ from: r.from, to: r.to }) as [g: string, d: number, assignees: string][];
   const rsAll: number[] = [];
   const rsGroup = new Map<string, number[]>();
   const rsAgent = new Map<string, number[]>();
-  let prev: string | null = null;
-  for (const x of resolved) {
-    const d = Math.max(0, x.d);
-    // one row per assignee: the conversation counts once overall and once for its group
-    if (x.id !== prev) {
-      rsAll.push(d);
-      push(rsGroup, x.g, d);
-      prev = x.id;
-    }
-    if (x.who) push(rsAgent, x.who, d);
+  for (const [g, raw, assignees] of resolved) {
+    const d = Math.max(0, raw);
+    rsAll.push(d);
+    push(rsGroup, g, d);
+    if (assignees !== '[]') for (const who of JSON.parse(assignees) as string[]) push(rsAgent, who, d);
   }
   const users = names(db, 'users');
   const groups = names(db, 'groups');
@@ -150,10 +144,10 @@ export function reportTimes(db: Database.Database, r: Range): ReportTimes {
 export function reportChannels(db: Database.Database, r: Range): ReportChannels {
   const rows = db
     .prepare(
-      `SELECT (created_at + CAST(@off AS INTEGER)) / ${DAY} AS d, channel AS ch, direction AS dir, count(*) AS n
-       FROM messages WHERE created_at >= @from AND created_at < @to GROUP BY d, ch, dir`,
+      `SELECT (bucket * ${BUCKET} + CAST(@off AS INTEGER)) / ${DAY} AS d, channel AS ch, direction AS dir, sum(n) AS n
+       FROM report_message_buckets WHERE bucket >= @bfrom AND bucket < @bto GROUP BY d, ch, dir`,
     )
-    .all(params(r)) as { d: number; ch: 'sms' | 'whatsapp'; dir: 'inbound' | 'outbound'; n: number }[];
+    .all(bucketParams(r)) as { d: number; ch: 'sms' | 'whatsapp'; dir: 'inbound' | 'outbound'; n: number }[];
   const perDay = new Map<number, { sms: number; whatsapp: number }>();
   const totals = { sms: { inbound: 0, outbound: 0 }, whatsapp: { inbound: 0, outbound: 0 } };
   for (const x of rows) {
@@ -174,10 +168,10 @@ export function reportHours(db: Database.Database, r: Range): ReportHours {
   // day 0 (1970-01-01) was a Thursday: (day + 3) % 7 counts from Monday
   const rows = db
     .prepare(
-      `SELECT ((created_at + CAST(@off AS INTEGER)) / ${DAY} + 3) % 7 AS w, ((created_at + CAST(@off AS INTEGER)) % ${DAY}) / ${HOUR} AS h, count(*) AS n
-       FROM messages WHERE created_at >= @from AND created_at < @to AND direction = 'inbound' GROUP BY w, h`,
+      `SELECT ((bucket * ${BUCKET} + CAST(@off AS INTEGER)) / ${DAY} + 3) % 7 AS w, ((bucket * ${BUCKET} + CAST(@off AS INTEGER)) % ${DAY}) / ${HOUR} AS h, sum(n) AS n
+       FROM report_message_buckets WHERE bucket >= @bfrom AND bucket < @bto AND direction = 'inbound' GROUP BY w, h`,
     )
-    .all(params(r)) as { w: number; h: number; n: number }[];
+    .all(bucketParams(r)) as { w: number; h: number; n: number }[];
   const cells = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
   let total = 0;
   let max = 0;
@@ -197,10 +191,10 @@ export function reportBacklog(db: Database.Database): ReportBacklog {
   const rows = db
     .prepare(
       `SELECT c.group_id AS g, count(*) AS open,
-         sum(NOT EXISTS (SELECT 1 FROM conversation_assignees ca WHERE ca.conversation_id = c.id)) AS unassigned,
+         sum(json_array_length(c.assignees) = 0) AS unassigned,
          sum(c.last_inbound_at IS NOT NULL AND c.last_inbound_at >= c.last_activity_at) AS waiting,
          min(CASE WHEN c.last_inbound_at IS NOT NULL AND c.last_inbound_at >= c.last_activity_at THEN c.last_inbound_at END) AS oldest
-       FROM conversations c WHERE c.status = 'open'${meta} GROUP BY c.group_id`,
+       FROM conversations c INDEXED BY conversations_open_backlog WHERE c.status = 'open'${meta} GROUP BY c.group_id`,
     )
     .all() as { g: string; open: number; unassigned: number; waiting: number; oldest: number | null }[];
   const groups = names(db, 'groups');

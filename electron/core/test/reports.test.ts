@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryArgs } from '../../../shared/bridge';
 import { issuesSentence } from '../../../shared/refusals';
 import type { Conversation, Message } from '../../../shared/schema';
+import { mutators } from '../../../shared/mutators/index';
 import { Replica } from '../db/replica';
+import { MutationEngine } from '../engine/engine';
 import { durationStats, reportBacklog, reportChannels, reportHours, reportTimes, reportVolume } from '../bridge/reportQueries';
 import { tempDir } from './helpers';
 
@@ -36,8 +38,8 @@ beforeAll(() => {
   db.transaction(() => {
     store.put('users', { id: 'u1', name: 'Amira', email: 'a@x', role: 'agent', active: true, createdAt: 0, version: 1 });
     store.put('users', { id: 'u2', name: 'Ben', email: 'b@x', role: 'agent', active: true, createdAt: 0, version: 1 });
-    store.put('groups', { id: 'g1', name: 'Sales', smsNumber: null, whatsappNumber: null, templates: [], createdAt: 0, version: 1 });
-    store.put('groups', { id: 'g2', name: 'Support', smsNumber: null, whatsappNumber: null, templates: [], createdAt: 0, version: 1 });
+    store.put('groups', { id: 'g1', name: 'Sales', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, createdAt: 0, version: 1 });
+    store.put('groups', { id: 'g2', name: 'Support', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, createdAt: 0, version: 1 });
     // c1: answered by Amira in 10 minutes, archived 4 h after it opened
     store.put('conversations', conv('c1', { createdAt: T0 + H, openedAt: T0 + H, status: 'archived', archivedAt: T0 + 5 * H, assignees: ['u1'], lastActivityAt: T0 + 2 * H, lastInboundAt: T0 + 2 * H }));
     store.put('messages', msg('c1', 'inbound', T0 + H));
@@ -59,11 +61,16 @@ beforeAll(() => {
     // c6: archived earlier and reopened: counts as open, not as archived in the period
     store.put('conversations', conv('c6', { groupId: 'g2', createdAt: T0 - 9 * D, openedAt: T0 + 4 * D, assignees: ['u1'], archivedAt: null, lastActivityAt: T0 - 9 * D }));
   })();
-  // the column arrives with metadata-only rows (issue 10); present or not, c5 must not count
+  markMetaOnly(db, 'c5');
+});
+
+/** Makes a conversation a metadata-only row (issue 10: an admin outside its "Visible to"); never counted. */
+function markMetaOnly(db: Replica['db'], id: string): void {
+  // the column arrives with metadata-only rows; present or not here, the row must not count
   const hasMetaOnly = db.prepare(`SELECT 1 FROM pragma_table_info('conversations') WHERE name = 'meta_only'`).get() !== undefined;
   if (!hasMetaOnly) db.exec('ALTER TABLE conversations ADD COLUMN meta_only TEXT');
-  db.prepare(`UPDATE conversations SET meta_only = '{"invoiceOutstanding":false}' WHERE id = 'c5'`).run();
-});
+  db.prepare(`UPDATE conversations SET meta_only = '{"invoiceOutstanding":false}' WHERE id = ?`).run(id);
+}
 afterAll(() => replica.db.close());
 
 describe('reports over the replica', () => {
@@ -129,12 +136,43 @@ describe('reports over the replica', () => {
     expect(durationStats([5, 1, 3, 2, 4, 6, 7, 8, 9, 10])).toEqual({ count: 10, medianMs: 5, p90Ms: 9 });
   });
 
-  it('reads every period through an index', () => {
-    const plan = (sql: string) => (replica.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ from: 0, to: 1, off: 0 }) as { detail: string }[]).map((r) => r.detail).join('\n');
-    expect(plan('SELECT count(*) FROM conversations c WHERE c.created_at >= @from AND c.created_at < @to')).toMatch(/USING (COVERING )?INDEX conversations_created/);
-    expect(plan(`SELECT count(*) FROM conversations c INDEXED BY conversations_archived WHERE c.archived_at >= @from AND c.archived_at < @to AND c.status = 'archived'`)).toMatch(/INDEX conversations_archived/);
-    expect(plan(`SELECT channel, count(*) FROM messages WHERE created_at >= @from AND created_at < @to GROUP BY channel`)).toMatch(/COVERING INDEX messages_created/);
-    expect(plan(`SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = 'x' AND m.direction = 'inbound'`)).toMatch(/INDEX messages_conversation/);
+  it('reads every period through an index or a side table', () => {
+    const plan = (sql: string) => (replica.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ from: 0, to: 1, bfrom: 0, bto: 1 }) as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan('SELECT count(*) FROM conversations c WHERE c.created_at >= @from AND c.created_at < @to')).toMatch(/COVERING INDEX conversations_created/);
+    expect(plan(`SELECT c.opened_at, c.group_id, c.assignees FROM conversations c INDEXED BY conversations_archived WHERE c.archived_at >= @from AND c.archived_at < @to AND c.status = 'archived'`)).toMatch(/COVERING INDEX conversations_archived/);
+    expect(plan(`SELECT group_id, first_out, responder FROM report_first_response INDEXED BY report_first_response_in WHERE first_in >= @from AND first_in < @to`)).toMatch(/COVERING INDEX report_first_response_in/);
+    expect(plan(`SELECT sum(n) FROM report_message_buckets WHERE bucket >= @bfrom AND bucket < @bto`)).toMatch(/SEARCH report_message_buckets USING PRIMARY KEY/);
+    expect(plan(`SELECT count(*) FROM conversations c INDEXED BY conversations_open_backlog WHERE c.status = 'open' GROUP BY c.group_id`)).toMatch(/COVERING INDEX conversations_open_backlog/);
+    expect(plan(`SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = 'x' AND m.direction = 'inbound'`)).toMatch(/COVERING INDEX messages_conversation_direction/);
+  });
+
+  it('keeps the side tables through an initial sync deferred and backfilled, and through deletes', () => {
+    // a second replica fed the same rows with indexing deferred, as the sync client's full fetch does
+    const other = Replica.open(join(tempDir('parley-reports-'), 'replica.sqlite'));
+    try {
+      const engine = new MutationEngine(other, mutators, () => ({ userId: 'u1', role: 'agent' }));
+      engine.deferIndexing();
+      const tables = ['users', 'groups', 'messages', 'conversations'] as const; // messages before their conversations: the group follows
+      other.db.transaction(() => {
+        for (const t of tables) for (const row of replica.db.prepare(`SELECT * FROM ${t}`).all() as Record<string, unknown>[]) other.store.put(t, replica.store.decode(t, row));
+      })();
+      markMetaOnly(other.db, 'c5');
+      expect(reportChannels(other.db, range).totals.every((t) => t.inbound + t.outbound === 0)).toBe(true); // deferred
+      while (!engine.backfillIndexes(2));
+      for (const f of [reportTimes, reportChannels, reportHours, reportVolume] as const) expect(f(other.db, range)).toEqual(f(replica.db, range));
+      expect(reportBacklog(other.db)).toEqual(reportBacklog(replica.db));
+      // live writes and deletes (a scope lost) keep them right
+      other.store.del('messages', 'm2'); // Amira's reply to c1
+      expect(reportTimes(other.db, range).firstResponse.byAgent.map((a) => a.name)).toEqual(['Ben']);
+      expect(reportTimes(other.db, range).firstResponse.unanswered).toBe(2);
+      for (const id of ['m1', 'm3']) other.store.del('messages', id);
+      expect(reportTimes(other.db, range).firstResponse.unanswered).toBe(1);
+      expect(reportChannels(other.db, range).days[0]).toEqual({ day: '2026-01-05', sms: 0, whatsapp: 0 });
+      other.store.put('conversations', { ...other.store.get('conversations', 'c2')!, groupId: 'g2' });
+      expect(reportTimes(other.db, range).firstResponse.byGroup.map((g) => g.name)).toEqual(['Support']);
+    } finally {
+      other.db.close();
+    }
   });
 
   it('refuses a period that ends before it starts, or spans more than 400 days, with a sentence', () => {
