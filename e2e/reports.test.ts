@@ -70,10 +70,10 @@ describe('reports', () => {
     await page.getByRole('heading', { name: 'Reports' }).waitFor();
     await page.getByRole('button', { name: '90 days' }).click();
     await pw(page.getByRole('button', { name: '90 days' })).toHaveAttribute('aria-pressed', 'true');
-    await pw(kpi(page, 'Conversations opened')).not.toHaveText('…');
+    await pw(kpi(page, 'Conversations opened')).toContainText(/^\d+$/);
     const opened90 = Number(await kpi(page, 'Conversations opened').textContent());
     expect(opened90).toBeGreaterThan(0);
-    await pw(kpi(page, 'Median first response')).toHaveText(/\d/);
+    await pw(kpi(page, 'Median first response')).toContainText(/\d/);
     // each chart is drawn on its canvas
     expect(await drawn(page, /^Conversations opened \(\d+\) and archived/)).toBe(true);
     expect(await drawn(page, /^Messages per day/)).toBe(true);
@@ -87,7 +87,7 @@ describe('reports', () => {
     // a shorter period counts no more
     await page.getByRole('button', { name: '7 days' }).click();
     await pw(page.getByRole('button', { name: '7 days' })).toHaveAttribute('aria-pressed', 'true');
-    await pw(kpi(page, 'Conversations opened')).not.toHaveText('…');
+    await pw(kpi(page, 'Conversations opened')).toContainText(/^\d+$/);
     expect(Number(await kpi(page, 'Conversations opened').textContent())).toBeLessThanOrEqual(opened90);
 
     // a custom period that ends before it starts is refused with a sentence
@@ -97,17 +97,17 @@ describe('reports', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await pw(page.getByRole('alert').filter({ hasText: 'The end date must be on or after the start date.' })).toBeVisible();
     await page.getByRole('button', { name: '90 days' }).click();
-    await pw(kpi(page, 'Conversations opened')).toHaveText(String(opened90));
+    await pw(kpi(page, 'Conversations opened')).toContainText(new RegExp(`^${opened90}$`));
 
     // each chart's data leaves as CSV through the app's download path
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Conversations opened and archived as CSV' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^parley-report-conversations-per-day-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = readFileSync((await download.path()) as string, 'utf8').split(/\r?\n/);
+    const csv = readFileSync(await download.path(), 'utf8').split(/\r?\n/);
     expect(csv[0]).toBe('day,opened,archived');
     expect(csv.length).toBe(1 + 90);
     expect(csv.slice(1).reduce((s, line) => s + Number(line.split(',')[1]), 0)).toBe(opened90);
     const [hoursCsv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Busiest hours as CSV' }).click()]);
-    expect(readFileSync((await hoursCsv.path()) as string, 'utf8')).toMatch(/^weekday,00:00,01:00/);
+    expect(readFileSync(await hoursCsv.path(), 'utf8')).toMatch(/^weekday,00:00,01:00/);
 
     // the theme changes, the charts follow, and still nothing was refused by the CSP
     await page.getByRole('button', { name: /Switch theme/ }).click();
@@ -118,7 +118,7 @@ describe('reports', () => {
     const agent = await openAs('amira@parley.test', 'amira');
     await goTo(agent.page, /^Reports/);
     await agent.page.getByRole('button', { name: '90 days' }).click();
-    await pw(kpi(agent.page, 'Conversations opened')).not.toHaveText('…');
+    await pw(kpi(agent.page, 'Conversations opened')).toContainText(/^\d+$/);
     await pw(agent.page.getByText(/^Conversations you can see/)).toBeVisible();
     const agentOpened = Number(await kpi(agent.page, 'Conversations opened').textContent());
     expect(agentOpened).toBeGreaterThan(0);

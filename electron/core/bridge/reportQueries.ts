@@ -17,16 +17,8 @@ const HOUR = 3_600_000;
 /** report_message_buckets holds messages per quarter hour: every offset from UTC in use is a multiple */
 const BUCKET = 900_000;
 
-/** `AND <alias>.meta_only IS NULL` when the replica has that column (metadata-only rows exist), else nothing. */
-const metaColumnKnown = new WeakMap<Database.Database, boolean>();
-function contentOnly(db: Database.Database, alias: string): string {
-  let known = metaColumnKnown.get(db);
-  if (known === undefined) {
-    known = db.prepare(`SELECT 1 FROM pragma_table_info('conversations') WHERE name = 'meta_only'`).get() !== undefined;
-    metaColumnKnown.set(db, known);
-  }
-  return known ? ` AND ${alias}.meta_only IS NULL` : '';
-}
+/** Only conversations whose content this user holds: a metadata-only row (`meta_only` set) is never counted. */
+const meta = ' AND c.meta_only IS NULL';
 
 // better-sqlite3 binds JS numbers as REAL: the offset is cast so day and hour arithmetic stays integer
 const params = (r: Range) => ({ from: r.from, to: r.to, off: r.tzOffsetMinutes * 60_000 });
@@ -72,7 +64,6 @@ function push(m: Map<string, number[]>, k: string, v: number): void {
 
 /** Conversations opened (created) and archived per local day of the range. */
 export function reportVolume(db: Database.Database, r: Range): ReportVolume {
-  const meta = contentOnly(db, 'c');
   const opened = db
     .prepare(`SELECT (c.created_at + CAST(@off AS INTEGER)) / ${DAY} AS d, count(*) AS n FROM conversations c WHERE c.created_at >= @from AND c.created_at < @to${meta} GROUP BY d`)
     .all(params(r)) as { d: number; n: number }[];
@@ -92,7 +83,6 @@ export function reportVolume(db: Database.Database, r: Range): ReportVolume {
  * the range, from when they were (last) opened to their archiving; by group and by assignee.
  */
 export function reportTimes(db: Database.Database, r: Range): ReportTimes {
-  const meta = contentOnly(db, 'c');
   // raw rows (arrays): tens of thousands of them on a big replica
   const firsts = db
     .prepare(
@@ -187,7 +177,6 @@ export function reportHours(db: Database.Database, r: Range): ReportHours {
 
 /** What is open now: in all, without an assignee, and waiting on us (the customer wrote last). */
 export function reportBacklog(db: Database.Database): ReportBacklog {
-  const meta = contentOnly(db, 'c');
   const rows = db
     .prepare(
       `SELECT c.group_id AS g, count(*) AS open,

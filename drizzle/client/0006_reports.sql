@@ -88,9 +88,10 @@ INSERT INTO report_first_response(conversation_id, group_id, first_in, first_out
     AND m.author_id IS NOT NULL AND m.broadcast_id IS NULL ORDER BY m.created_at LIMIT 1)
   WHERE x.fin IS NOT NULL;
 --> statement-breakpoint
--- Periods by time, covering what each chart reads.
-CREATE INDEX `conversations_created` ON `conversations` (`created_at`, `group_id`);
+-- Periods by time, covering what each chart reads, over the conversations whose content this
+-- user holds (metadata-only rows, 0005, are never counted).
+CREATE INDEX `conversations_created` ON `conversations` (`created_at`, `group_id`, `meta_only`);
 --> statement-breakpoint
-CREATE INDEX `conversations_archived` ON `conversations` (`archived_at`, `status`, `opened_at`, `group_id`, `assignees`) WHERE `archived_at` IS NOT NULL;
+CREATE INDEX `conversations_archived` ON `conversations` (`archived_at`, `status`, `opened_at`, `group_id`, `assignees`, `meta_only`) WHERE `archived_at` IS NOT NULL;
 --> statement-breakpoint
-CREATE INDEX `conversations_open_backlog` ON `conversations` (`group_id`, `assignees`, `last_inbound_at`, `last_activity_at`) WHERE `status` = 'open';
+CREATE INDEX `conversations_open_backlog` ON `conversations` (`group_id`, `assignees`, `last_inbound_at`, `last_activity_at`, `meta_only`) WHERE `status` = 'open';
