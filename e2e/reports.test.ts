@@ -39,8 +39,8 @@ async function openAs(email: string, name: string): Promise<{ page: Page; contex
   const violations: string[] = [];
   await page.exposeFunction('reportCspViolation', (v: string) => violations.push(v));
   await page.addInitScript(() => {
-    const g = globalThis as unknown as { document: { addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void }; reportCspViolation(v: string): void };
-    g.document.addEventListener('securitypolicyviolation', (e) => g.reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+    const g = globalThis as unknown as { document: { addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string; sourceFile: string; lineNumber: number; columnNumber: number }) => void): void }; reportCspViolation(v: string): void };
+    g.document.addEventListener('securitypolicyviolation', (e) => g.reportCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
   });
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
@@ -92,8 +92,8 @@ describe('reports', () => {
 
     // a custom period that ends before it starts is refused with a sentence
     await page.getByRole('button', { name: 'Custom…' }).click();
-    await page.getByLabel('From').fill('2026-03-10');
-    await page.getByLabel('To').fill('2026-03-01');
+    await page.getByLabel('Start date').fill('2026-03-10');
+    await page.getByLabel('End date').fill('2026-03-01');
     await page.getByRole('button', { name: 'Apply' }).click();
     await pw(page.getByRole('alert').filter({ hasText: 'The end date must be on or after the start date.' })).toBeVisible();
     await page.getByRole('button', { name: '90 days' }).click();

@@ -86,6 +86,13 @@ export function delta(now: number | null, before: number | null, lowerIsBetter =
   return { text, tone: pct < 0 ? 'good' : 'bad' };
 }
 
+/** The unit a duration chart's axis counts in, chosen from its largest value: round ticks (12 min, 3 h, 2 d). */
+export function durationUnit(maxMs: number): { ms: number; label: string } {
+  if (maxMs <= 2 * 3_600_000) return { ms: 60_000, label: 'min' };
+  if (maxMs <= 3 * DAY) return { ms: 3_600_000, label: 'h' };
+  return { ms: DAY, label: 'd' };
+}
+
 export const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 /** 0–4: the heatmap's shade of a cell (0 = none). */

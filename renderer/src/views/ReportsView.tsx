@@ -8,7 +8,7 @@ import type { ChartConfiguration } from 'chart.js';
 import type { DurationStats, ReportBacklog, ReportHours, ReportTimes, Session } from '../../../shared/bridge';
 import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { useBridgeQuery } from '../lib/queries';
-import { customPeriod, dayInput, delta, duration, heatLevel, presetPeriod, presets, previousPeriod, reportCsv, weekdays, type Period, type Preset } from '../lib/reports';
+import { customPeriod, dayInput, delta, duration, durationUnit, heatLevel, presetPeriod, presets, previousPeriod, reportCsv, weekdays, type Period, type Preset } from '../lib/reports';
 import { saveTextFile } from '../lib/saveFile';
 import { relative } from '../lib/format';
 import { toast } from '../state/toasts';
@@ -81,21 +81,24 @@ function TimesCard({ title, sub, stats, previous, onCsv, unanswered }: {
   title: string; sub: string; stats: ReportTimes['firstResponse'] | ReportTimes['resolution']; previous?: DurationStats | undefined; onCsv: () => void; unanswered?: number;
 }) {
   const config = useCallback(
-    (c: ChartColours): ChartConfiguration<'bar'> => ({
-      type: 'bar',
-      data: {
-        labels: stats.byGroup.map((g) => g.name),
-        datasets: [
-          { label: 'Median', data: stats.byGroup.map((g) => (g.medianMs ?? 0) / 60_000), backgroundColor: c.brand, borderRadius: 3, maxBarThickness: 28 },
-          { label: '90th percentile', data: stats.byGroup.map((g) => (g.p90Ms ?? 0) / 60_000), backgroundColor: c.brandSoft, borderColor: c.brand, borderWidth: 1, borderRadius: 3, maxBarThickness: 28 },
-        ],
-      },
-      options: {
-        indexAxis: 'y',
-        plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } }, tooltip: { callbacks: { label: (i) => `${i.dataset.label ?? ''}: ${duration(Number(i.raw) * 60_000)}` } } },
-        scales: { x: { beginAtZero: true, ticks: { callback: (v) => duration(Number(v) * 60_000) } }, y: { grid: { display: false } } },
-      },
-    }),
+    (c: ChartColours): ChartConfiguration<'bar'> => {
+      const unit = durationUnit(Math.max(0, ...stats.byGroup.map((g) => g.p90Ms ?? 0)));
+      return {
+        type: 'bar',
+        data: {
+          labels: stats.byGroup.map((g) => g.name),
+          datasets: [
+            { label: 'Median', data: stats.byGroup.map((g) => (g.medianMs ?? 0) / unit.ms), backgroundColor: c.brand, borderRadius: 3, maxBarThickness: 22 },
+            { label: '90th percentile', data: stats.byGroup.map((g) => (g.p90Ms ?? 0) / unit.ms), backgroundColor: c.brandSoft, borderColor: c.brand, borderWidth: 1, borderRadius: 3, maxBarThickness: 22 },
+          ],
+        },
+        options: {
+          indexAxis: 'y',
+          plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } }, tooltip: { callbacks: { label: (i) => `${i.dataset.label ?? ''}: ${duration(Number(i.raw) * unit.ms)}` } } },
+          scales: { x: { beginAtZero: true, ticks: { callback: (v) => `${Number(v)} ${unit.label}`, maxTicksLimit: 8 } }, y: { grid: { display: false } } },
+        },
+      };
+    },
     [stats],
   );
   return (
@@ -106,7 +109,11 @@ function TimesCard({ title, sub, stats, previous, onCsv, unanswered }: {
         <Kpi label="Conversations" value={String(stats.overall.count)} />
         {unanswered !== undefined && <Kpi label="Not answered yet" value={String(unanswered)} />}
       </div>
-      {stats.byGroup.length > 0 && <ChartCanvas config={config} label={`${title} by team: median and 90th percentile`} />}
+      {stats.byGroup.length > 0 && (
+        <div className="chart-short">
+          <ChartCanvas config={config} label={`${title} by team: median and 90th percentile`} />
+        </div>
+      )}
       <h3 className="report-sub">By person</h3>
       <StatTable rows={stats.byAgent} caption={`${title} by person`} />
     </Card>
@@ -201,9 +208,9 @@ function PeriodPicker({ preset, onPreset, onCustom }: { preset: Preset | 'custom
       </div>
       {open && (
         <div className="report-custom row">
-          <label className="xs muted" htmlFor="report-from">From</label>
+          <label className="xs muted" htmlFor="report-from">Start date</label>
           <input id="report-from" className="input sm" type="date" value={start} max={end} onChange={(e) => setStart(e.target.value)} />
-          <label className="xs muted" htmlFor="report-to">To</label>
+          <label className="xs muted" htmlFor="report-to">End date</label>
           <input id="report-to" className="input sm" type="date" value={end} min={start} onChange={(e) => setEnd(e.target.value)} />
           <button type="button" className="btn sm primary" onClick={apply}>Apply</button>
           {error && <span role="alert" className="xs error-text">{error}</span>}
