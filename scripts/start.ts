@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { levelFromEnv } from '../server/log';
 import { startRelay, type Relay } from '../server/relay';
 import { startBrowserHost, type BrowserHost } from '../electron/host';
 
@@ -63,11 +64,11 @@ async function startDemoRelay(): Promise<Relay> {
   mkdirSync(dataDir, { recursive: true });
   const wanted = Number(process.env.PARLEY_RELAY_PORT ?? 8080);
   try {
-    return await startRelay({ dataDir, port: wanted, seed: 'demo' });
+    return await startRelay({ dataDir, port: wanted, seed: 'demo', logLevel: levelFromEnv('warn') });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
     console.log(`port ${wanted} is busy; using a free port`);
-    return startRelay({ dataDir, port: 0, seed: 'demo' });
+    return startRelay({ dataDir, port: 0, seed: 'demo', logLevel: levelFromEnv('warn') });
   }
 }
 

@@ -108,13 +108,10 @@ export class Router {
     // One parser for every content type: contract JSON routes get their body read (drained when
     // too large, see readBody) and parsed; raw routes get the stream untouched for their handler.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', (request, _payload, done) => {
+    app.addContentTypeParser('*', async (request: FastifyRequest) => {
       const config = request.routeOptions.config as Partial<RouteConfig>;
-      if (!config.json) return done(null, undefined);
-      readBody(request.raw, request.routeOptions.bodyLimit ?? JSON_BODY_LIMIT).then(
-        (buf) => done(null, parseJson(buf)),
-        (e: Error) => done(e, undefined),
-      );
+      if (!config.json) return undefined;
+      return parseJson(await readBody(request.raw, request.routeOptions.bodyLimit ?? JSON_BODY_LIMIT));
     });
     // zod schemas validate bodies; a refusal is one readable line, not the validator's JSON
     app.setValidatorCompiler(({ schema }) => (data: unknown) => {

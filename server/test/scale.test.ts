@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import type { Contact } from '../../shared/schema';
+import { MAX_CONCURRENT_STREAMS, StreamGate } from '../sync/connection';
 import { startTestRelay, type TestOrg } from '../testing';
 import { connectAs, salesConversation } from './helpers';
 import { WsTestClient } from './wsClient';
@@ -122,6 +123,47 @@ describe('streamed catch-up', () => {
     expect(alice.row('contacts', contact(n - 1).id)).toBeUndefined();
     expect(alice.cookie).toBe(engine.version());
     await alice.close();
+  });
+});
+
+describe('catch-ups in a reconnect storm', () => {
+  it('admits a few at a time in arrival order, each waiting one opened only when admitted', () => {
+    const woken: string[] = [];
+    const gate = new StreamGate<string>(2, (c) => woken.push(c));
+    expect(['a', 'b', 'c', 'd', 'e'].map((c) => gate.acquire(c))).toEqual([true, true, false, false, false]);
+    expect([gate.activeCount, gate.waitingCount]).toEqual([2, 3]);
+    gate.release('d'); // closed while waiting: leaves the line
+    gate.release('a');
+    expect(woken).toEqual(['c']);
+    expect(gate.acquire('c')).toBe(true);
+    gate.release('b');
+    gate.release('c');
+    expect(woken).toEqual(['c', 'e']);
+    expect([gate.activeCount, gate.waitingCount]).toEqual([1, 0]);
+  });
+
+  it('serves 40 full syncs at once, at most 16 streaming at a time, each complete', async () => {
+    const o = (org = await startTestRelay());
+    const engine = o.relay.services.engine;
+    const hub = o.relay.services.hub;
+    engine.write((tx) => {
+      for (let i = 0; i < 3000; i++) tx.put('contacts', contact(i));
+    });
+    const seen = { maxActive: 0, maxWaiting: 0 };
+    hub.observer = {
+      catchUp: () => {
+        seen.maxActive = Math.max(seen.maxActive, hub.catchUps.active);
+        seen.maxWaiting = Math.max(seen.maxWaiting, hub.catchUps.waiting);
+      },
+    };
+    const tokens = await Promise.all(['alice', 'bob', 'carol', 'admin'].map(async (n) => (await o.login(`${n}@test.parley`)).accessToken));
+    const clients = await Promise.all(Array.from({ length: 40 }, (_, i) => WsTestClient.synced(o.relay.wsUrl, tokens[i % 4] as string)));
+    expect(seen.maxActive).toBeLessThanOrEqual(MAX_CONCURRENT_STREAMS);
+    expect(seen.maxWaiting).toBeGreaterThan(0); // the storm was larger than the gate
+    expect(hub.catchUps).toEqual({ active: 0, waiting: 0 });
+    const expected = engine.store.find('contacts', {}).length;
+    for (const c of clients) expect(c.table('contacts')).toHaveLength(expected);
+    await Promise.all(clients.map((c) => c.close()));
   });
 });
 
