@@ -36,9 +36,19 @@ describe('Archive', () => {
     expect(invoice.ok).toBe(true);
     await pw(page.getByRole('article', { name: /^Invoice .*, Unpaid$/ })).toBeVisible();
 
-    await actions(page).getByRole('button', { name: 'Archive', exact: true }).click();
-    await page.getByRole('dialog', { name: 'Archive conversation?' }).getByRole('button', { name: 'Archive', exact: true }).click();
-    await pw(page.getByRole('alert').filter({ hasText: /unpaid invoice/i }).first()).toBeVisible();
+    // issue 12 item 13: Archive (and Delete) are unavailable beforehand, with the reason, not refused after the confirm step
+    const archive = actions(page).getByRole('button', { name: 'Archive', exact: true });
+    await pw(archive).toBeDisabled();
+    await pw(archive).toHaveAttribute('aria-describedby', /archive-why/);
+    expect(await page.locator(`#${(await archive.getAttribute('aria-describedby')) ?? ''}`).innerText()).toMatch(/unpaid invoice\. Mark it paid or void it before archiving/);
+    await pw(actions(page).getByRole('button', { name: 'Delete conversation' })).toBeDisabled();
+    // the keyboard path says the same: E opens the dialog with the reason and no way to confirm
+    await page.getByRole('heading', { name: 'Maya Patel', level: 1 }).click();
+    await page.keyboard.press('e');
+    const confirm = page.getByRole('dialog', { name: 'Archive conversation?' });
+    await pw(confirm.getByRole('note')).toContainText('unpaid invoice');
+    await pw(confirm.getByRole('button', { name: 'Archive', exact: true })).toBeDisabled();
+    await page.keyboard.press('Escape');
     await pw(page.getByRole('heading', { name: 'Maya Patel', level: 1 })).toBeVisible();
     expect(await page.getByRole('region', { name: 'Conversation with Maya Patel' }).getByText('Archived', { exact: true }).count()).toBe(0);
 

@@ -56,8 +56,17 @@ describe('Keyboard', () => {
     await page.keyboard.press('Escape');
     await pw(page.getByRole('dialog')).toHaveCount(0);
 
+    // issue 12 item 8: the search field has the focus, typing goes into it at once
     await page.keyboard.press('Control+k');
     await pw(page.getByRole('dialog')).toBeVisible();
+    await pw(page.getByRole('combobox', { name: 'Search contacts and messages' })).toBeFocused();
+    await page.keyboard.type('Ruth');
+    await pw(page.getByRole('combobox', { name: 'Search contacts and messages' })).toHaveValue('Ruth');
+    await page.keyboard.press('Escape');
+    await pw(page.getByRole('dialog')).toHaveCount(0);
+    // clicking Search in the sidebar does the same
+    await page.getByRole('button', { name: /^Search/ }).click();
+    await pw(page.getByRole('combobox', { name: 'Search contacts and messages' })).toBeFocused();
     await page.keyboard.press('Escape');
     await pw(page.getByRole('dialog')).toHaveCount(0);
 

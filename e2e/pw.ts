@@ -28,5 +28,10 @@ export function expect(l: Locator, timeout = TIMEOUT) {
     toHaveValue: (v: string) => poll(() => l.inputValue(), (x) => x === v, `expected ${l.toString()} to have value ${v}`, timeout),
     toHaveCount: (n: number) => poll(() => l.count(), (c) => c === n, `expected ${n} of ${l.toString()}`, timeout),
     toBeEnabled: () => poll(() => l.isEnabled(), (e) => e, `expected ${l.toString()} to be enabled`, timeout),
+    toBeDisabled: () => poll(() => l.isDisabled(), (e) => e, `expected ${l.toString()} to be disabled`, timeout),
+    // the page is a DOM the test tsconfig does not type: ask it by string
+    toBeFocused: () => poll(() => l.evaluate((el: unknown) => (el as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === el), (f) => f, `expected ${l.toString()} to have the focus`, timeout),
+    toHaveAttribute: (name: string, v: string | RegExp) =>
+      poll(() => l.getAttribute(name), (x) => x !== null && (typeof v === 'string' ? x === v : v.test(x)), `expected ${l.toString()} to have ${name}=${String(v)}`, timeout),
   };
 }

@@ -51,6 +51,8 @@ export const queryArgs = {
   contact: z.object({ id: z.string().min(1) }),
   tags: z.object({}),
   chat: z.object({ id: z.string().min(1) }),
+  /** the existing chat with yourself or a direct chat with these members (the caller included), if any */
+  chatWith: z.object({ members: z.array(z.string().min(1).max(128)).max(2) }),
   search: z.object({ q: z.string().max(200), limit: z.number().int().min(1).max(100).default(30) }),
   failures: z.object({}),
   broadcasts: z.object({}),
@@ -75,6 +77,7 @@ export const queryReads = {
   contact: ['contacts', 'conversations', 'messages', 'readStates'],
   tags: ['contacts'],
   chat: ['chats', 'chatMessages', 'users'],
+  chatWith: ['chats'],
   search: ['contacts', 'messages', 'notes', 'conversations'],
   failures: [],
   broadcasts: ['broadcasts', 'broadcastRecipients'],
@@ -92,6 +95,7 @@ export interface QueryResults {
   contact: z.infer<typeof S.contactWithConversations> | null;
   tags: string[];
   chat: ChatDetail | null;
+  chatWith: string | null;
   search: SearchHit[];
   failures: Failure[];
   broadcasts: Broadcast[];

@@ -17,6 +17,7 @@ export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> 
   contact: S.contactWithConversations.nullable(),
   tags: z.array(z.string()),
   chat: S.chatDetail.nullable(),
+  chatWith: z.string().nullable(),
   search: z.array(S.searchHit),
   failures: z.array(S.failure),
   broadcasts: z.array(S.rowSchema('broadcasts')),

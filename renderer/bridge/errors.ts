@@ -1,6 +1,7 @@
 // Errors crossing the bridge arrive as plain `{ bridgeError, code, message }` objects
 // (IPC and the local WebSocket both lose Error classes); normalise them here.
 import type { BridgeErrorShape } from '../../shared/bridge';
+import { refusalSentence } from '../../shared/refusals';
 
 export class BridgeError extends Error implements BridgeErrorShape {
   readonly bridgeError = true as const;
@@ -28,7 +29,8 @@ export function toBridgeError(e: unknown): BridgeError {
   return new BridgeError('error', typeof e === 'string' ? e : 'Something went wrong');
 }
 
-/** A short message fit for the UI. */
+/** A short message fit for the UI: a sentence, never validator or program output. */
 export function errorMessage(e: unknown): string {
-  return toBridgeError(e).message;
+  const b = toBridgeError(e);
+  return refusalSentence(b.code, b.message);
 }

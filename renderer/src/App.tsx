@@ -50,7 +50,7 @@ export function App() {
     <>
       {session.data && <UpdateRequired />}
       {body}
-      <Toasts />
+      {!session.data && <Toasts />}
     </>
   );
 }

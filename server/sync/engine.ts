@@ -12,6 +12,7 @@ import type { Db } from '../db/open';
 import { MetaStore } from '../db/meta';
 import type { ChangeSet } from './changeSet';
 import { ServerTx } from './serverTx';
+import { issuesSentence } from '../../shared/refusals';
 import { createLogger, errorLog, type ErrorLog } from '../log';
 
 export type AnyMutatorDef = MutatorDef<z.ZodType>;
@@ -135,7 +136,7 @@ export class Engine {
     const m = this.mutator(name);
     if (!m) throw new MutationError('invalid', `unknown mutation ${name}`);
     const parsed = m.args.safeParse(rawArgs);
-    if (!parsed.success) throw new MutationError('invalid', parsed.error.message);
+    if (!parsed.success) throw new MutationError('invalid', issuesSentence(parsed.error.issues));
     const effects: ServerEffect[] = [];
     this.stats.system++;
     const commit = this.db.transaction(() => {
@@ -193,7 +194,7 @@ export class Engine {
     if (!m) throw new MutationError('invalid', `unknown mutation ${mut.name.slice(0, 60)}`);
     if (m.system || systemMutations.has(mut.name as MutationName)) throw new MutationError('forbidden', `${mut.name} is run by the relay only`);
     const parsed = m.args.safeParse(mut.args);
-    if (!parsed.success) throw new MutationError('invalid', parsed.error.message);
+    if (!parsed.success) throw new MutationError('invalid', issuesSentence(parsed.error.issues));
     const tx = new ServerTx(this.store, this.db, this.version() + 1);
     m.run(tx, this.context(actor, effects), parsed.data);
     return this.finish(tx, effects);

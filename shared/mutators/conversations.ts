@@ -1,6 +1,6 @@
 // Assignment, visibility, archive, delete, notes and read marks.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
-import { deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
+import { ARCHIVE_BLOCKED_BY_INVOICE, DELETE_BLOCKED_BY_INVOICE, deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
 import { canArchive, canBeAssignedInGroup, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChat, canSeeConversation, viewerFromTx, type Actor } from '../permissions';
 import type { Conversation } from '../schema';
 import { MutationError, type ReadTx } from '../tx';
@@ -51,7 +51,7 @@ export const conversationMutators = {
       const c = visibleConversation(tx, actor, a.conversationId);
       ensure(canArchive(actor, c), 'forbidden', 'Only assignees and admins can archive this conversation.');
       if (c.status === 'archived') return;
-      ensure(!hasSentInvoice(tx, c.id), 'unpaid_invoice', 'This conversation has an unpaid invoice. Mark it paid or void it before archiving.');
+      ensure(!hasSentInvoice(tx, c.id), 'unpaid_invoice', ARCHIVE_BLOCKED_BY_INVOICE);
       tx.put('conversations', { ...c, status: 'archived', archivedAt: ctx.now });
     },
   }),
@@ -71,7 +71,7 @@ export const conversationMutators = {
       const actor = requireActor(tx, ctx);
       ensure(canDeleteConversation(actor), 'forbidden', 'Only admins can delete conversations.');
       const c = mustGet(tx, 'conversations', a.conversationId, 'conversation');
-      ensure(!hasSentInvoice(tx, c.id), 'outstanding_invoice', 'This conversation has an outstanding invoice. Mark it paid or void it before deleting.');
+      ensure(!hasSentInvoice(tx, c.id), 'outstanding_invoice', DELETE_BLOCKED_BY_INVOICE);
       const ids = deleteConversationCascade(tx, c.id);
       ctx.effect({ kind: 'attachmentsReleased', ids });
     },

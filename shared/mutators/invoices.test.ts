@@ -40,6 +40,8 @@ describe('invoices', () => {
     const after = h.run('setPaymentLink', SYSTEM, { invoiceId: 'i1', paymentUrl: 'https://pay.example.com/i1', providerRef: 'plink_1' });
     expect(after).toEqual([{ kind: 'sendMessage', messageId: 'mi' }]);
     expect(h.tx.get('messages', 'mi')?.body).toBe('Invoice INV-000001: £45.00 due 3 Dec 2026. Pay here: https://pay.example.com/i1');
+    // issue 12 item 12: the list's preview follows the message, no longer "(link to follow)"
+    expect(h.tx.get('conversations', conv)?.lastPreview).toBe('Invoice INV-000001: £45.00 due 3 Dec 2026. Pay here: https://pay.example.com/i1');
     expect(h.tx.get('invoices', 'i1')).toMatchObject({ paymentUrl: 'https://pay.example.com/i1', providerRef: 'plink_1' });
     // a repeated link callback does not send again
     expect(h.run('setPaymentLink', SYSTEM, { invoiceId: 'i1', paymentUrl: 'https://pay.example.com/i1' })).toEqual([]);
@@ -100,6 +102,7 @@ describe('checkouts', () => {
     expect(h.tx.get('messages', 'mk')).toMatchObject({ paymentRef: 'checkout:k1', status: 'queued' });
     expect(h.run('setPaymentLink', SYSTEM, { checkoutId: 'k1', paymentUrl: 'https://pay.example.com/k1' })).toEqual([{ kind: 'sendMessage', messageId: 'mk' }]);
     expect(h.tx.get('messages', 'mk')?.body).toBe('Deposit: £20.00. Pay here: https://pay.example.com/k1');
+    expect(h.tx.get('conversations', conv)?.lastPreview).toBe('Deposit: £20.00. Pay here: https://pay.example.com/k1');
   });
   it('refuses people who cannot see the conversation', () => {
     expect(() => checkout('carol')).toThrow();

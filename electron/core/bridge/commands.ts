@@ -9,6 +9,7 @@ import { authedFetch, signedIn, type CommandEnv } from './commandEnv';
 import { bridgeError } from './errors';
 import { contactsToCsv, IMPORT_BATCH, parseContactsCsv } from './csv';
 import { dismissFailure } from './failures';
+import { issuesSentence } from '../../../shared/refusals';
 
 export type { CommandEnv } from './commandEnv';
 
@@ -66,7 +67,7 @@ const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.c
 export async function runCommand<K extends CommandName>(env: CommandEnv, name: K, args: unknown): Promise<CommandResults[K]> {
   if (!has(commandArgs, name)) throw bridgeError('unknown_command', `unknown command ${String(name)}`);
   const parsed = commandArgs[name].safeParse(args ?? {});
-  if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
+  if (!parsed.success) throw bridgeError('invalid_args', issuesSentence(parsed.error.issues));
   try {
     // zod's safeParse over commandArgs[K] loses the link to K; the data is that schema's output
     return await commandHandlers[name](env, parsed.data as ParsedCommandArgs<K>);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { contactFields } from '../../../shared/mutators/args';
 import { normalisePhone } from '../../../shared/phone';
 import type { Contact } from '../../../shared/schema';
+import { issuesSentence } from '../../../shared/refusals';
 
 const rowSchema = z.object(contactFields);
 export type ImportRow = z.infer<typeof rowSchema> & { id: string };
@@ -37,7 +38,7 @@ export function parseContactsCsv(csv: string): { rows: ImportRow[]; errors: { li
     };
     const v = rowSchema.safeParse(candidate);
     if (!v.success) {
-      errors.push({ line, message: v.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
+      errors.push({ line, message: issuesSentence(v.error.issues) });
       return;
     }
     const phone = normalisePhone(v.data.phone);

@@ -12,6 +12,7 @@ import { chatDetail, conversationDetail } from './detailQueries';
 import { bridgeError } from './errors';
 import { counts, inbox } from './inboxQueries';
 import { search } from './searchQuery';
+import { issuesSentence } from '../../../shared/refusals';
 
 /** The signed-in user's replica, as queries read it. */
 export interface QueryContext {
@@ -67,6 +68,12 @@ export const queryHandlers: QueryHandlers<QueryEnv> = {
     const { db, store, me, role } = env.replica();
     return chatDetail(db, store, { id: me, role }, a.id);
   },
+  chatWith: (env, a) => {
+    const { store, me } = env.replica();
+    const members = [...new Set([me, ...a.members])];
+    const kind = members.length === 1 ? 'self' : 'direct';
+    return store.find('chats', { kind }).find((c) => c.members.length === members.length && members.every((m) => c.members.includes(m)))?.id ?? null;
+  },
   search: (env, a) => {
     const { db } = env.replica();
     return a.q.trim() ? search(db, a.q, a.limit) : [];
@@ -93,7 +100,7 @@ const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.c
 export function runQuery<K extends QueryName>(env: QueryEnv, name: K, args: unknown): QueryResults[K] {
   if (!has(queryArgs, name)) throw bridgeError('unknown_query', `unknown query ${String(name)}`);
   const parsed = queryArgs[name].safeParse(args ?? {});
-  if (!parsed.success) throw bridgeError('invalid_args', parsed.error.message);
+  if (!parsed.success) throw bridgeError('invalid_args', issuesSentence(parsed.error.issues));
   // zod's safeParse over queryArgs[K] loses the link to K; the data is that schema's output
   return queryHandlers[name](env, parsed.data as ParsedQueryArgs<K>);
 }

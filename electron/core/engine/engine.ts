@@ -12,6 +12,7 @@ import type { PokeFrame } from '../../../shared/protocol/index';
 import type { Replica } from '../db/replica';
 import { ChangeSet } from './changeSet';
 import { RecordingTx } from './recordingTx';
+import { issuesSentence } from '../../../shared/refusals';
 
 export type Registry = Partial<Record<string, AnyMutator>>;
 
@@ -76,7 +77,7 @@ export class MutationEngine {
     if (!isMutationName(name)) return { ok: false, code: 'invalid', message: `unknown mutation ${name}` };
     if (systemMutations.has(name)) return { ok: false, code: 'forbidden', message: `${name} is run by the relay only` };
     const parsed = argSchemas[name].safeParse(rawArgs);
-    if (!parsed.success) return { ok: false, code: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ') };
+    if (!parsed.success) return { ok: false, code: 'invalid', message: issuesSentence(parsed.error.issues) };
     const def = Object.hasOwn(this.registry, name) ? this.registry[name] : undefined;
     if (!def) return { ok: false, code: 'internal', message: `mutation ${name} is not available in this build` };
     const db = this.replica.db;

@@ -64,6 +64,7 @@ const samples: { [K in QueryName]: () => QueryArgs<K>[] } = {
   contact: () => [{ id: ids.contact }, { id: 'missing' }],
   tags: () => [{}],
   chat: () => [{ id: ids.chat }, { id: 'missing' }],
+  chatWith: () => [{ members: [org.bob.id] }, { members: [] }, { members: [org.alice.id] }, { members: [org.alice.id, 'missing'] }],
   search: () => [{ q: 'blue' }, { q: 'Robin' }, { q: '' }],
   failures: () => [{}],
   broadcasts: () => [{}],
@@ -90,6 +91,9 @@ describe('the Bridge contract', () => {
     expect(conv?.checkouts.length).toBe(1);
     expect(conv?.failures.length).toBe(1);
     expect((await alice.query('chat', { id: ids.chat }))?.messages.length).toBe(1);
+    // issue 12 item 10: the existing direct chat is found, so New chat opens it
+    expect(await alice.query('chatWith', { members: [org.bob.id] })).toBe(ids.chat);
+    expect(await alice.query('chatWith', { members: [org.alice.id] })).toBeNull();
     expect((await alice.query('broadcast', { id: ids.broadcast }))?.recipients.length).toBe(1);
     expect((await admin.query('search', { q: 'blue' })).map((h) => h.kind)).toEqual(expect.arrayContaining(['message', 'note']));
   });

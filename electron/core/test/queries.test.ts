@@ -107,5 +107,9 @@ describe('bridge queries and commands', () => {
     await expect(alice.query('inbox', { view: 'nope' as 'team' })).rejects.toMatchObject({ code: 'invalid_args' });
     await expect(alice.command('attachmentData', { id: 'x' })).rejects.toMatchObject({ code: 'invalid_args' });
     expect(await alice.mutate('sendMessage', { id: 'x' } as never)).toMatchObject({ ok: false, code: 'invalid' });
+    // issue 12 item 9: the refusal is a sentence, never validator text
+    const long = await alice.mutate('sendMessage', { id: 'y', contactId: 'c', groupId: 'g', channel: 'sms', body: 'x'.repeat(10_000) });
+    expect(long).toEqual({ ok: false, code: 'invalid', message: 'The message is too long: at most 4,096 characters.' });
+    await expect(alice.query('inbox', { view: 'nope' as 'team' })).rejects.toMatchObject({ message: 'The view is not one of the choices.' });
   });
 });

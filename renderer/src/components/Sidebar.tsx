@@ -11,6 +11,7 @@ import { conversationViewNames, conversationViews } from '../lib/views';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi, type View } from '../state/ui';
 import { ConnectionStatus } from './ConnectionStatus';
+import { Toasts } from './Toasts';
 import { FailuresButton } from './FailuresButton';
 import { Avatar } from './Avatar';
 import { getBridge, errorMessage } from '../../bridge';
@@ -107,6 +108,7 @@ export function Sidebar({ session }: { session: Session }) {
           </>
         )}
       </div>
+      <Toasts placement="sidebar" />
       <div className="sidebar-foot">
         <FailuresButton />
         <ConnectionStatus />

@@ -1,19 +1,28 @@
-import { X } from 'lucide-react';
+// Short messages (a refusal, "Copied", an import result). Signed in, they sit in the sidebar
+// above its footer, where they hide nothing (never the composer or its Send button); on the
+// sign-in screen, bottom left. Each can be dismissed; they also leave by themselves.
+import { AlertCircle, CheckCircle2, Info, X } from 'lucide-react';
 import clsx from 'clsx';
 import { useToasts } from '../state/toasts';
 
-export function Toasts() {
+const icons = { error: AlertCircle, success: CheckCircle2, info: Info } as const;
+
+export function Toasts({ placement = 'floating' }: { placement?: 'sidebar' | 'floating' }) {
   const { toasts, dismiss } = useToasts();
   return (
-    <div className="toasts" role="status" aria-live="polite">
-      {toasts.map((t) => (
-        <div key={t.id} className={clsx('toast', t.tone)} role={t.tone === 'error' ? 'alert' : undefined}>
-          <span className="grow">{t.text}</span>
-          <button type="button" className="icon-btn" aria-label="Dismiss message" onClick={() => dismiss(t.id)}>
-            <X size={14} />
-          </button>
-        </div>
-      ))}
+    <div className={clsx('toasts', placement)} role="status" aria-live="polite">
+      {toasts.map((t) => {
+        const Icon = icons[t.tone];
+        return (
+          <div key={t.id} className={clsx('toast', t.tone)} role={t.tone === 'error' ? 'alert' : undefined}>
+            <Icon size={15} className="toast-icon" aria-hidden="true" />
+            <span className="grow toast-text">{t.text}</span>
+            <button type="button" className="icon-btn toast-x" aria-label="Dismiss message" onClick={() => dismiss(t.id)}>
+              <X size={13} />
+            </button>
+          </div>
+        );
+      })}
     </div>
   );
 }

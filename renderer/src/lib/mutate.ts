@@ -5,11 +5,16 @@ import type { MutateResult } from '../../../shared/bridge';
 import type { MutationArgs, MutationName } from '../../../shared/mutators/args';
 import { getBridge, errorMessage } from '../../bridge';
 import { toast } from '../state/toasts';
+import { refusalSentence } from '../../../shared/refusals';
 
 export async function mutate<N extends MutationName>(name: N, args: MutationArgs<N>, opts: { quiet?: boolean } = {}): Promise<MutateResult> {
   try {
     const r = await getBridge().mutate(name, args);
-    if (!r.ok && !opts.quiet) toast('error', r.message);
+    if (!r.ok) {
+      const sentence = { ...r, message: refusalSentence(r.code, r.message) };
+      if (!opts.quiet) toast('error', sentence.message);
+      return sentence;
+    }
     return r;
   } catch (e) {
     const message = errorMessage(e);

@@ -3,7 +3,7 @@
 import { QueryClient, useQuery, keepPreviousData, type UseQueryOptions } from '@tanstack/react-query';
 import type { BridgeEvent, QueryArgs, QueryName, QueryResults } from '../../../shared/bridge';
 import { getBridge } from '../../bridge';
-import { affects } from './queries.logic';
+import { affects, caughtUp, refreshAffected } from './queries.logic';
 
 export { affects } from './queries.logic';
 
@@ -17,14 +17,12 @@ export const queryClient = new QueryClient({
 
 export function handleBridgeEvent(e: BridgeEvent): void {
   if (e.type === 'changed') {
-    void queryClient.invalidateQueries({
-      predicate: (q) => {
-        const name = q.queryKey[0] as QueryName;
-        return affects(name, e);
-      },
-    });
+    void refreshAffected(queryClient, (q) => affects(q.queryKey[0] as QueryName, e));
   } else if (e.type === 'sync') {
+    const before = queryClient.getQueryData<QueryResults['syncStatus']>(['syncStatus', {}])?.state;
     queryClient.setQueryData(['syncStatus', {}], e.status);
+    // the catch-up is complete: read everything again once (a belt to the braces above)
+    if (caughtUp(before, e.status.state)) void refreshAffected(queryClient, (q) => q.queryKey[0] !== 'syncStatus' && q.queryKey[0] !== 'session');
   } else if (e.type === 'session') {
     queryClient.setQueryData(['session', {}], e.session);
     if (!e.session) queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });

@@ -11,6 +11,8 @@ import { TemplateFields } from '../conversation/TemplateFields';
 import { filledTemplate, templateProblem, type TemplateValues } from '../conversation/templateValues';
 import { GroupChannelFields, sendableGroups } from '../GroupChannelFields';
 
+const PAGE = 50;
+
 export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
   const dir = useDirectory();
   const session = useSession();
@@ -28,7 +30,11 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
   const [values, setValues] = useState<TemplateValues>({});
   const [error, setError] = useState<string | null>(null);
   const tags = useBridgeQuery('tags', {}).data ?? [];
-  const contacts = useBridgeQuery('contacts', { search: search.trim() || undefined, limit: 50 }).data?.items ?? [];
+  // pages of 50: the list says how many of how many it shows, and shows more on request
+  const [shown, setShown] = useState(PAGE);
+  const page = useBridgeQuery('contacts', { search: search.trim() || undefined, limit: shown }).data;
+  const contacts = page?.items ?? [];
+  const total = page?.total ?? 0;
   const tagCount = useBridgeQuery('contacts', { tag: tag || undefined, limit: 1 }, { enabled: mode === 'tag' && !!tag }).data?.total ?? 0;
   const count = mode === 'tag' ? tagCount : picked.size;
   // a template only on WhatsApp, and only one of this team's
@@ -81,7 +87,17 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
           </div>
         ) : (
           <>
-            <input className="input" type="search" placeholder="Search contacts" aria-label="Search contacts to add" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <input
+              className="input"
+              type="search"
+              placeholder="Search contacts"
+              aria-label="Search contacts to add"
+              value={search}
+              onChange={(e) => {
+                setSearch(e.target.value);
+                setShown(PAGE);
+              }}
+            />
             <div className="check-list bc-pick">
               {contacts.map((c) => (
                 <label key={c.id} className="check">
@@ -103,6 +119,16 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
                   </span>
                 </label>
               ))}
+            </div>
+            <div className="row xs muted bc-shown" role="status">
+              <span className="grow">
+                {total === 0 ? (search.trim() ? `No contact matches “${search.trim()}”.` : 'No contacts yet.') : contacts.length < total ? `Showing ${contacts.length} of ${total} contacts — search to find others, or show more.` : search.trim() ? `${total} ${total === 1 ? 'contact matches' : 'contacts match'} “${search.trim()}”.` : `Showing all ${total} ${total === 1 ? 'contact' : 'contacts'}.`}
+              </span>
+              {contacts.length < total && (
+                <button type="button" className="btn sm" onClick={() => setShown((n) => Math.min(n + PAGE, 500))}>
+                  Show {Math.min(PAGE, total - contacts.length)} more
+                </button>
+              )}
             </div>
           </>
         )}

@@ -1,5 +1,6 @@
 // Create or edit a contact, with the same validation the mutators apply.
 import { useState, type FormEvent } from 'react';
+import { issueSentence } from '../../../../shared/refusals';
 import type { Contact } from '../../../../shared/schema';
 import { normalisePhone } from '../../../../shared/phone';
 import { args } from '../../../../shared/mutators/args';
@@ -28,7 +29,7 @@ export function ContactForm({ contact, onDone }: { contact?: Contact; onDone: (i
     if (!parsed.success) {
       for (const i of parsed.error.issues) {
         const k = i.path[0] as keyof Errors;
-        if (k && !errs[k]) errs[k] = k === 'email' ? 'Enter a valid email address, or leave it empty.' : k === 'name' ? 'Enter a name.' : i.message;
+        if (k && !errs[k]) errs[k] = k === 'email' ? 'Enter a valid email address, or leave it empty.' : k === 'name' ? 'Enter a name.' : issueSentence(i);
       }
     }
     const p = normalisePhone(phone);
@@ -56,7 +57,7 @@ export function ContactForm({ contact, onDone }: { contact?: Contact; onDone: (i
   return (
     <form className="contact-form" onSubmit={(e) => void submit(e)} noValidate aria-label={contact ? 'Edit contact' : 'New contact'}>
       <h2>{contact ? `Edit ${contact.name}` : 'New contact'}</h2>
-      {field('name', 'Name', <input className="input" {...common('name')} value={name} onChange={(e) => setName(e.target.value)} autoFocus={!contact} />)}
+      {field('name', 'Name', <input className="input" {...common('name')} value={name} onChange={(e) => setName(e.target.value)} autoFocus={!contact} data-autofocus={!contact || undefined} />)}
       {field('phone', 'Phone', <input className="input" {...common('phone')} value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+44 7700 900123" inputMode="tel" />)}
       {field('email', 'Email (optional)', <input className="input" type="email" {...common('email')} value={email} onChange={(e) => setEmail(e.target.value)} />)}
       {field('tags', 'Tags, separated by commas', <input className="input" {...common('tags')} value={tags} onChange={(e) => setTags(e.target.value)} placeholder="vip, wholesale" />)}

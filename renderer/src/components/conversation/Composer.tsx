@@ -15,6 +15,7 @@ import { readFileBase64 } from '../Attachments';
 import { SmsCounter } from './SmsCounter';
 import { TemplatePicker } from './TemplatePicker';
 import { LocationDialog } from './LocationDialog';
+import { bodyLimit } from '../../../../shared/domain/outbound';
 
 /** Grow the box with its text, up to the CSS max-height. */
 function autoGrow(el: HTMLTextAreaElement): void {
@@ -37,6 +38,8 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
   const now = useNow(60_000);
   const windowOpen = detail.whatsappWindowClosesAt !== null && detail.whatsappWindowClosesAt > now;
   const needsTemplate = !note && channel === 'whatsapp' && !windowOpen;
+  // the limit is shown before sending: a text the relay would refuse cannot be sent
+  const { tooLong } = bodyLimit(note ? 'note' : channel, draft.text.trim().length);
 
   useEffect(() => {
     if (focusTick > 0) textRef.current?.focus();
@@ -49,6 +52,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
 
   const send = async () => {
     const body = draft.text.trim();
+    if (tooLong) return;
     if (note) {
       if (!body) return;
       set({ text: '' });
@@ -178,8 +182,21 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
               <StickyNote size={16} />
             </button>
             <span className="grow" />
-            {!note && channel === 'sms' && <SmsCounter text={draft.text} />}
-            <button type="button" className="btn primary" onClick={() => void send()} disabled={uploading || (!draft.text.trim() && attachments.length === 0) || (!note && channel === 'sms' && contact.optedOut)} aria-label={note ? 'Add note' : 'Send'}>
+            {tooLong ? (
+              <span id={`too-long-${c.id}`} className="counter xs danger-text" role="status">
+                {tooLong}
+              </span>
+            ) : (
+              !note && channel === 'sms' && <SmsCounter text={draft.text} />
+            )}
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => void send()}
+              disabled={uploading || !!tooLong || (!draft.text.trim() && attachments.length === 0) || (!note && channel === 'sms' && contact.optedOut)}
+              aria-describedby={tooLong ? `too-long-${c.id}` : undefined}
+              aria-label={note ? 'Add note' : 'Send'}
+            >
               <Send size={14} aria-hidden="true" /> {note ? 'Add note' : 'Send'}
             </button>
           </div>

@@ -8,6 +8,7 @@ import { useUi } from '../../state/ui';
 import { mutate } from '../../lib/mutate';
 import { AvatarStack } from '../Avatar';
 import { ChannelIcon } from '../ChannelIcon';
+import { blockedByInvoice } from '../../../../shared/domain/conversations';
 
 export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
   const { conversation: c, contact, group, permissions: p } = detail;
@@ -15,6 +16,9 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
   const { openDialog, detailsOpen, toggleDetails } = useUi(useShallow((s) => ({ openDialog: s.openDialog, detailsOpen: s.detailsOpen, toggleDetails: s.toggleDetails })));
   const assignees = c.assignees.map((id) => ({ id, name: dir.userName(id) }));
   const archived = c.status === 'archived';
+  // why Archive and Delete are unavailable, said before anyone tries (the relay refuses the same)
+  const archiveWhy = !p.canArchive ? 'Only assignees and admins can archive this conversation.' : blockedByInvoice(detail.invoices, 'archive');
+  const deleteWhy = blockedByInvoice(detail.invoices, 'delete');
   const markUnread = () => {
     void mutate('markRead', { targetId: c.id, at: 0 });
     useUi.getState().select(null);
@@ -28,6 +32,16 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
           <h1 className="ellipsis">{contact.name}</h1>
           {archived && <span className="pill">Archived</span>}
           {contact.optedOut && <span className="pill warning">Opted out of SMS</span>}
+          {group.channelProviders[c.channel] === 'simulator' && (
+            <span className="pill badge-simulated" title={`${group.name}'s ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} goes through the built-in simulator: nothing reaches a real phone.`}>
+              Simulated
+            </span>
+          )}
+          {group.channelProviders[c.channel] === null && (
+            <span className="pill warning" title={`No ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider is set up for ${group.name}.`}>
+              No {c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider
+            </span>
+          )}
         </div>
         <div className="row xs muted conv-sub">
           <ChannelIcon channel={c.channel} size={12} />
@@ -60,14 +74,29 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
             <ArchiveRestore size={16} />
           </button>
         ) : (
-          <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'confirm-archive', conversationId: c.id })} aria-label="Archive" title={p.canArchive ? 'Archive (E)' : 'Only assignees and admins archive'} disabled={!p.canArchive}>
-            <Archive size={16} />
-          </button>
+          // a disabled button shows no tooltip: the wrapper carries the reason, the button describes itself by it
+          <span title={archiveWhy ?? 'Archive (E)'}>
+            <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'confirm-archive', conversationId: c.id })} aria-label="Archive" aria-describedby={archiveWhy ? `archive-why-${c.id}` : undefined} disabled={!!archiveWhy}>
+              <Archive size={16} />
+            </button>
+            {archiveWhy && (
+              <span id={`archive-why-${c.id}`} className="sr-only">
+                {archiveWhy}
+              </span>
+            )}
+          </span>
         )}
         {p.canDelete && (
-          <button type="button" className="icon-btn danger-hover" onClick={() => openDialog({ kind: 'confirm-delete', conversationId: c.id })} aria-label="Delete conversation" title="Delete conversation">
-            <Trash2 size={16} />
-          </button>
+          <span title={deleteWhy ?? 'Delete conversation'}>
+            <button type="button" className="icon-btn danger-hover" onClick={() => openDialog({ kind: 'confirm-delete', conversationId: c.id })} aria-label="Delete conversation" aria-describedby={deleteWhy ? `delete-why-${c.id}` : undefined} disabled={!!deleteWhy}>
+              <Trash2 size={16} />
+            </button>
+            {deleteWhy && (
+              <span id={`delete-why-${c.id}`} className="sr-only">
+                {deleteWhy}
+              </span>
+            )}
+          </span>
         )}
         <button type="button" className="icon-btn" onClick={toggleDetails} aria-label={detailsOpen ? 'Hide details' : 'Show details'} aria-pressed={detailsOpen} title="Details">
           {detailsOpen ? <PanelRightClose size={16} /> : <PanelRightOpen size={16} />}

@@ -5,6 +5,7 @@ import type { MutationArgs, MutationName } from '../../../../shared/mutators/arg
 import { getBridge, errorMessage } from '../../../bridge';
 import { mutate, newId } from '../../lib/mutate';
 import { toast } from '../../state/toasts';
+import { refusalSentence } from '../../../../shared/refusals';
 
 const what: Partial<Record<MutationName, string>> = {
   sendMessage: 'Message not sent',
@@ -63,7 +64,7 @@ export function FailureList({ failures }: { failures: Failure[] }) {
             <AlertTriangle size={16} aria-hidden="true" />
             <div className="grow">
               <strong>{what[f.name] ?? 'Change refused'}</strong>
-              <div className="small">{f.message}</div>
+              <div className="small">{refusalSentence(f.code, f.message)}</div>
               {body && <div className="small faint failure-body">“{body}”</div>}
             </div>
             {body && (

@@ -30,7 +30,7 @@ export function LocationDialog({ onSend, onClose }: { onSend: (loc: { lat: numbe
     >
       <div className="field">
         <label htmlFor="loc-label">Place name (optional)</label>
-        <input id="loc-label" className="input" value={label} onChange={(e) => setLabel(e.target.value)} placeholder="Our shop, 12 High Street" autoFocus />
+        <input id="loc-label" className="input" value={label} onChange={(e) => setLabel(e.target.value)} placeholder="Our shop, 12 High Street" autoFocus data-autofocus />
       </div>
       <div className="row form-row">
         <div className="field grow">

@@ -1,5 +1,6 @@
 // Checkout composer: a payment link for an amount with a description.
 import { useState } from 'react';
+import { issueSentence } from '../../../../shared/refusals';
 import { args } from '../../../../shared/mutators/args';
 import { mutate, newId } from '../../lib/mutate';
 import { useUi } from '../../state/ui';
@@ -17,7 +18,7 @@ export function CheckoutDialog({ conversationId }: { conversationId: string }) {
     const p = args.createCheckout.safeParse(a);
     if (!p.success) {
       const f = p.error.issues[0]?.path[0];
-      setError(f === 'amount' ? 'Enter an amount greater than zero.' : f === 'description' ? 'Describe what the payment is for.' : (p.error.issues[0]?.message ?? 'Check the form.'));
+      setError(f === 'amount' ? 'Enter an amount greater than zero.' : f === 'description' ? 'Describe what the payment is for.' : (p.error.issues[0] ? issueSentence(p.error.issues[0]) : 'Check the form.'));
       return;
     }
     const r = await mutate('createCheckout', a);
@@ -41,7 +42,7 @@ export function CheckoutDialog({ conversationId }: { conversationId: string }) {
       <div className="col">
         <div className="field">
           <label htmlFor="co-desc">Description</label>
-          <input id="co-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Deposit for the spring booking" autoFocus />
+          <input id="co-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Deposit for the spring booking" autoFocus data-autofocus />
         </div>
         <div className="row form-row">
           <div className="field grow">

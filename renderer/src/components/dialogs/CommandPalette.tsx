@@ -117,7 +117,7 @@ export function CommandPalette() {
     <Modal title="Search" onClose={close} className="palette">
       <input
         className="input palette-input"
-        autoFocus
+        autoFocus data-autofocus
         placeholder="Search contacts and messages, or type a command"
         aria-label="Search contacts and messages"
         role="combobox"

@@ -1,5 +1,6 @@
 // Invoice composer: line items, currency, due date; Save draft or Send.
 import { useState } from 'react';
+import { issueSentence } from '../../../../shared/refusals';
 import { Plus, Trash2 } from 'lucide-react';
 import { addDays, format } from 'date-fns';
 import { args } from '../../../../shared/mutators/args';
@@ -36,7 +37,7 @@ export function InvoiceDialog({ conversationId }: { conversationId: string }) {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path[0] === 'lineItems' ? `Line ${Number(issue.path[1] ?? 0) + 1}: ` : '';
-      setError(`${where}${issue?.path.at(-1) === 'unitAmount' ? 'enter a price' : issue?.path.at(-1) === 'description' ? 'describe the item' : (issue?.message ?? 'check the form')}`);
+      setError(`${where}${issue?.path.at(-1) === 'unitAmount' ? 'enter a price' : issue?.path.at(-1) === 'description' ? 'describe the item' : (issue ? issueSentence(issue) : 'check the form')}`);
       return;
     }
     const r = await mutate('createInvoice', a);

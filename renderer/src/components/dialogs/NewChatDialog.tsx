@@ -6,6 +6,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { Modal } from './Modal';
 import { Avatar } from '../Avatar';
+import { getBridge } from '../../../bridge';
+import { toast } from '../../state/toasts';
+
+const findChat = (members: string[]) => getBridge().query('chatWith', { members }).catch(() => null);
 
 export function NewChatDialog() {
   const { closeDialog: close, setView, select } = useUi(useShallow((s) => ({ closeDialog: s.closeDialog, setView: s.setView, select: s.select })));
@@ -16,14 +20,22 @@ export function NewChatDialog() {
   const others = dir.users.filter((u) => u.active && u.id !== session?.userId);
   const start = async () => {
     if (!session) return;
-    const id = newId();
-    const members = [session.userId, ...picked];
-    const r = await mutate('createChat', { id, members, title: picked.size > 1 && title.trim() ? title.trim() : null });
-    if (r.ok) {
+    const open = (chatId: string) => {
       close();
       setView({ kind: 'chats' });
-      select(id);
-    }
+      select(chatId);
+    };
+    // a chat with yourself or with one colleague exists at most once: open it instead
+    const existing = picked.size <= 1 ? await findChat([...picked]) : null;
+    if (existing) return open(existing);
+    const id = newId();
+    const members = [session.userId, ...picked];
+    const r = await mutate('createChat', { id, members, title: picked.size > 1 && title.trim() ? title.trim() : null }, { quiet: true });
+    if (r.ok) return open(id);
+    // made meanwhile (another device): the replica has it now
+    const made = r.code === 'conflict' ? await findChat([...picked]) : null;
+    if (made) open(made);
+    else toast('error', r.message);
   };
   return (
     <Modal
