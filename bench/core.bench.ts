@@ -6,7 +6,7 @@
 // Run alone: `npx tsx bench/core.bench.ts` (prints JSON and the table of targets).
 import Database from 'better-sqlite3';
 import { getTableColumns, getTableName, type Column } from 'drizzle-orm';
-import { readFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -48,7 +48,7 @@ function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
   const now = 1_750_000_000_000;
   for (const [i, u] of users.entries()) yield { t: 'users', r: { id: u, name: `User ${i}`, email: `u${i}@bench`, role: i === 0 ? 'admin' : 'agent', active: true, createdAt: now, version: 1 } };
   for (const g of ['g0', 'g1']) {
-    yield { t: 'groups', r: { id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, version: 1 } };
+    yield { t: 'groups', r: { id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, version: 1 } };
     for (const u of users) yield { t: 'memberships', r: { id: `${g}:${u}`, groupId: g, userId: u, version: 1 } };
   }
   for (let k = 0; k < sz.contacts; k++) {
@@ -134,7 +134,11 @@ export async function run(): Promise<Record<string, unknown>> {
     const raw = new Database(join(dir, 'raw.sqlite'));
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
-    for (const stmt of readFileSync(join(defaultMigrationsDir(), '0000_init.sql'), 'utf8').split('--> statement-breakpoint')) raw.exec(stmt);
+    // the replica's tables and indexes (every migration), without its triggers (FTS, inbox side tables)
+    for (const f of readdirSync(defaultMigrationsDir()).filter((x) => x.endsWith('.sql')).sort()) {
+      for (const stmt of readFileSync(join(defaultMigrationsDir(), f), 'utf8').split('--> statement-breakpoint')) raw.exec(stmt);
+    }
+    for (const { name } of raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]) raw.exec(`DROP TRIGGER "${name}"`);
     const inserts = new RawInserts(raw);
     let total = 0;
     let rawMs = 0;

@@ -167,6 +167,41 @@ describe('catch-ups in a reconnect storm', () => {
   });
 });
 
+describe('a stalled catch-up', () => {
+  it('gives its slot to the next in line while its client does not read, and finishes when it reads again', async () => {
+    const o = (org = await startTestRelay({ sync: { maxConcurrentStreams: 2, streamStallMs: 300 } }));
+    const engine = o.relay.services.engine;
+    const hub = o.relay.services.hub;
+    const n = 40_000; // ~12 MB: more than the kernel and the relay's high-water mark hold for a paused socket
+    engine.write((tx) => {
+      for (let i = 0; i < n; i++) tx.put('contacts', contact(i));
+    });
+    // two clients (a laptop asleep mid-sync) take both slots and stop reading
+    const sleepers: WsTestClient[] = [];
+    for (const name of ['bob', 'carol']) {
+      const { accessToken } = await o.login(`${name}@test.parley`);
+      const c = await WsTestClient.connect(o.relay.wsUrl, accessToken, { hello: false });
+      c.ws.pause();
+      c.hello(accessToken);
+      sleepers.push(c);
+    }
+    await until(() => hub.blockedSockets === 2, 'both sleepers to fill their sockets');
+    // a third client is served anyway: the sleepers yield their slots after 300 ms
+    const { accessToken } = await o.login('alice@test.parley');
+    const alice = await WsTestClient.synced(o.relay.wsUrl, accessToken);
+    expect(alice.table('contacts')).toHaveLength(n);
+    expect(hub.stats.catchUpsDone).toBe(1);
+    // the sleepers wake up and get everything
+    for (const c of sleepers) c.ws.resume();
+    for (const c of sleepers) {
+      await c.waitForPokeEnd();
+      expect(c.table('contacts')).toHaveLength(n);
+    }
+    expect(hub.catchUps).toEqual({ active: 0, waiting: 0 });
+    await Promise.all([alice, ...sleepers].map((c) => c.close()));
+  }, 120_000);
+});
+
 describe('graceful shutdown', () => {
   it('says not ready, closes sockets with 1001 after what is queued; the client catches up from its cookie without a reset', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-graceful-'));
