@@ -2,7 +2,7 @@
 // through the server Tx so they version, fan out and tombstone like any mutation.
 import { randomBytes, scryptSync } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import type { Group, User } from '../shared/schema';
+import { NO_CHANNEL_PROVIDERS, type Group, type User } from '../shared/schema';
 import type { Engine } from './sync/engine';
 import type { AdminApi } from './services';
 
@@ -31,7 +31,13 @@ export function createAdminApi(engine: Engine): AdminApi {
     },
     createGroup(g) {
       return engine.write((tx) => {
-        const group: Group = { id: uuidv7(), name: g.name.trim(), smsNumber: g.smsNumber ?? null, whatsappNumber: g.whatsappNumber ?? null, templates: [], createdAt: Date.now(), version: 0 };
+        const group: Group = {
+          id: uuidv7(), name: g.name.trim(), smsNumber: g.smsNumber ?? null, whatsappNumber: g.whatsappNumber ?? null, templates: [], createdAt: Date.now(),
+          paymentInstructions: '',
+          // no provider until an account is added, unless the simulator is chosen explicitly
+          channelProviders: g.simulated ? { sms: 'simulator', whatsapp: 'simulator' } : NO_CHANNEL_PROVIDERS,
+          version: 0,
+        };
         tx.put('groups', group);
         return tx.get('groups', group.id) as Group;
       });

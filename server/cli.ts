@@ -6,6 +6,7 @@
 //   group add --name N [--sms +44…] [--whatsapp +44…]
 //   member add --group NAME --email E
 //   simulate inbound --group NAME --from +447700900123 [--channel sms|whatsapp] "text"
+//   simulate payment --invoice INV-000001|ID   (demo: as if the contact paid; manual payments only)
 // Every command takes --data DIR (default: the demo relay of `npm start` in this folder,
 // .data/relay, when it exists; else ~/.parley-relay). When a relay is serving that data dir
 // (relay.json, live pid), write commands go to it over HTTP with an admin token
@@ -45,6 +46,7 @@ const { values: o, positionals } = parseArgs({
     whatsapp: { type: 'string' },
     from: { type: 'string' },
     channel: { type: 'string', default: 'sms' },
+    invoice: { type: 'string' },
     'admin-email': { type: 'string' },
     'admin-password': { type: 'string' },
   },
@@ -151,6 +153,14 @@ async function main(): Promise<void> {
       if (url) await http(url, 'POST', '/simulator/inbound', m);
       else engine.runAs(SYSTEM_ACTOR, 'receiveInbound', m);
       return console.log('delivered');
+    }
+    case 'simulate payment': {
+      const ref = need(o.invoice, 'invoice');
+      const inv = engine.store.get('invoices', ref) ?? engine.store.find('invoices', { number: ref })[0] ?? fail(`no invoice ${ref}`);
+      if (inv.status !== 'sent') fail(`invoice ${inv.number} is ${inv.status === 'draft' ? 'a draft' : inv.status}: only a sent invoice can be paid`);
+      if (url) await http(url, 'POST', '/simulator/payment', { invoiceId: inv.id });
+      else engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { invoiceId: inv.id, status: 'paid' });
+      return console.log(`simulated payment: invoice ${inv.number} is paid`);
     }
     default:
       fail(`unknown command ${key}`);

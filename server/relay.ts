@@ -21,6 +21,8 @@ import { webhookRoutes } from './http/webhookRoutes';
 import { createDefaultRegistry, SimulatorChannel, type SimulatedText } from './providers/simulator';
 import { createProviderRegistry } from './providers/registry';
 import { providerAdminRoutes } from './providers/admin';
+import { templateRoutes } from './http/templateRoutes';
+import { reconcileChannelProviders } from './providers/channelSync';
 import type { ProviderRegistry } from './providers/types';
 import { createAdminApi } from './admin';
 import { createLogger, errorLog, type Logger, type LogLevel } from './log';
@@ -69,7 +71,7 @@ export interface Relay {
   close(opts?: CloseOptions): Promise<void>;
   admin: {
     createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): User;
-    createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string }): Group;
+    createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string; simulated?: boolean }): Group;
     addMember(groupId: string, userId: string): void;
     deactivateUser(userId: string): void;
   };
@@ -137,6 +139,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   paymentPages(router);
   webhookRoutes(router, services);
   providerAdminRoutes(router, services);
+  templateRoutes(router, services);
   router.seal();
 
   const app = router.app;
@@ -163,6 +166,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : '127.0.0.1';
   httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   providers ??= createProviderRegistry({ db, httpUrl, dataDir: opts.dataDir, fallback: createDefaultRegistry(simulator, httpUrl), log });
+  reconcileChannelProviders(engine, providers, log);
 
   // Tells the CLI a relay serves this data dir (it then goes over HTTP instead of writing directly).
   writeFileSync(join(opts.dataDir, 'relay.json'), JSON.stringify({ pid: process.pid, httpUrl }));

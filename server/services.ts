@@ -11,7 +11,8 @@ import type { SyncHub } from './sync/hub';
 
 export interface AdminApi {
   createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): User;
-  createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string }): Group;
+  /** simulated: both channels go through the simulator (demos, tests); otherwise none until a provider account is added */
+  createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string; simulated?: boolean }): Group;
   addMember(groupId: string, userId: string): void;
   deactivateUser(userId: string): void;
 }

@@ -31,7 +31,12 @@ export function createSink(engine: Engine, log: (m: string, e?: unknown) => void
         if (!invoiceId) checkoutId = store.find('checkouts', { providerRef: p.providerRef })[0]?.id;
       }
       if (!invoiceId && !checkoutId) return log(`relay: payment for unknown reference ${p.providerRef ?? ''}`);
-      run('setPaymentStatus', { ...(invoiceId ? { invoiceId } : { checkoutId }), status: p.status });
+      run('setPaymentStatus', {
+        ...(invoiceId ? { invoiceId } : { checkoutId }),
+        status: p.status,
+        ...(p.providerRef ? { providerRef: p.providerRef } : {}),
+        ...(p.refundedAmount !== undefined ? { refundedAmount: p.refundedAmount, fullRefund: p.fullRefund ?? true } : {}),
+      });
     },
   };
 }

@@ -70,8 +70,8 @@ type People = Omit<TestOrg, 'relay' | 'password' | 'login'>;
 
 function populate(relay: Relay): People {
   const a = relay.admin;
-  const sales = a.createGroup({ name: 'Sales', smsNumber: '+447700900001', whatsappNumber: '+447700900002' });
-  const support = a.createGroup({ name: 'Support', smsNumber: '+447700900003', whatsappNumber: '+447700900004' });
+  const sales = a.createGroup({ name: 'Sales', smsNumber: '+447700900001', whatsappNumber: '+447700900002', simulated: true });
+  const support = a.createGroup({ name: 'Support', smsNumber: '+447700900003', whatsappNumber: '+447700900004', simulated: true });
   const mk = (name: string, role: 'admin' | 'agent', groupIds: string[]) =>
     a.createUser({ email: `${name.toLowerCase()}@test.parley`, name, role, password: TEST_PASSWORD, groupIds });
   const admin = mk('Admin', 'admin', [sales.id, support.id]);

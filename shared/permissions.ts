@@ -7,10 +7,12 @@
 //   memberships row for the conversation's group.
 // Contacts: createContact/updateContact: any active user; phone normalised to E.164
 //   (invalid → invalid), unique among contacts (duplicate → conflict naming the other).
-//   deleteContact, mergeContacts, importContacts, setContactDefaults, setContactOptOut:
-//   admins only. Delete cascades to the contact's conversations, refused with
+//   deleteContact, mergeContacts, importContacts, setContactDefaults: admins only.
+//   setContactOptOut: any active user may opt a contact out (at the contact's request);
+//   opting back in is admins only (or the contact's START). Delete cascades to the contact's conversations, refused with
 //   outstanding_invoice while any of their invoices is sent. Merge: conversations move,
-//   tags union, notes append, email kept if `into` has none, optedOut = either.
+//   tags union, notes append, email kept if `into` has none, optedOut = either; then at
+//   most one open conversation per group: same audience → merged, else the older archived.
 //   Import: upsert by phone; one invalid row refuses all (invalid, naming the row).
 //   Defaults: users only; assignees within visibleTo when not null (assignee_not_visible).
 // Conversations: at most one open per (contact, group), except after unarchive.

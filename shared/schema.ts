@@ -31,7 +31,13 @@ export interface WhatsAppTemplate {
   body: string;
   /** provider id (Twilio ContentSid or Meta template name) */
   providerId?: string;
+  /** used for payment links outside the 24-hour window: {{1}} = what is due, {{2}} = the link */
+  forPayments?: boolean;
 }
+/** Who carries a group's channel: a real provider account, the simulator (an admin's explicit choice), or nobody (sends refused). */
+export type ChannelProviderKind = 'simulator' | 'twilio' | 'whatsapp-cloud';
+export type ChannelProviders = Record<Channel, ChannelProviderKind | null>;
+export const NO_CHANNEL_PROVIDERS: ChannelProviders = { sms: null, whatsapp: null };
 export interface LineItem {
   description: string;
   quantity: number;
@@ -60,6 +66,14 @@ export const groups = sqliteTable('groups', {
   /** approved WhatsApp templates usable outside the 24-hour window */
   templates: text('templates', { mode: 'json' }).$type<WhatsAppTemplate[]>().notNull(),
   createdAt: integer('created_at').notNull(),
+  /** shown on the manual payment page: how to pay this group (bank details, cash on delivery…) */
+  paymentInstructions: text('payment_instructions').notNull().default(''),
+  /**
+   * Per channel: 'twilio' / 'whatsapp-cloud' (kept by the relay from its provider accounts),
+   * 'simulator' (an admin chose it; shown as Simulated), or null (sends are refused).
+   * Groups that existed before this column keep the simulator they silently used.
+   */
+  channelProviders: text('channel_providers', { mode: 'json' }).$type<ChannelProviders>().notNull().default({ sms: 'simulator', whatsapp: 'simulator' }),
   version: version(),
 }, (t) => [index('groups_version').on(t.version)]);
 
@@ -163,6 +177,10 @@ export const invoices = sqliteTable('invoices', {
   createdBy: text('created_by').notNull(),
   createdAt: integer('created_at').notNull(),
   paidAt: integer('paid_at'),
+  /** minor units given back by the payment provider; a full refund voids the invoice */
+  refundedAmount: integer('refunded_amount').notNull().default(0),
+  /** the provider's link expired unpaid (Stripe sessions last 24 hours): "Send a new link" */
+  linkExpired: integer('link_expired', { mode: 'boolean' }).notNull().default(false),
   version: version(),
 }, (t) => [index('invoices_conversation').on(t.conversationId), index('invoices_version').on(t.version)]);
 

@@ -2,6 +2,8 @@
 // Provider results are final: retries live in one layer, the adapters (server/providers/retry.ts).
 // Results come back as system mutations through the same Tx / fan-out path.
 import { uuidv7 } from 'uuidv7';
+import { noProviderMessage } from '../../shared/domain/outbound';
+import { checkoutSummary, invoiceSummary, paymentTemplateValues } from '../../shared/domain/payments';
 import { matchTemplate } from '../../shared/domain/templates';
 import { splitSms } from '../../shared/sms';
 import type { ServerEffect } from '../../shared/tx';
@@ -141,10 +143,18 @@ export class EffectRunner {
     const contact = conv ? store.get('contacts', conv.contactId) : undefined;
     const group = conv ? store.get('groups', conv.groupId) : undefined;
     if (!conv || !contact || !group) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: 'The conversation or contact no longer exists.' });
+    const provider = this.providers().channelFor(group.id, msg.channel);
+    // No silent simulator: the fallback delivers only where an admin chose the simulator. The
+    // group's synced setting follows the relay's accounts (changed by the CLI while running, too).
+    const setting = group.channelProviders[msg.channel];
+    const actual = provider.kind === 'simulator' ? (setting === 'simulator' ? 'simulator' : null) : provider.kind;
+    if (actual !== setting) this.system('setChannelProvider', { groupId: group.id, channel: msg.channel, provider: actual });
+    if (actual === null) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: noProviderMessage(group, msg.channel) });
     const template = msg.templateName ? group.templates.find((t) => t.name === msg.templateName) : undefined;
     // The provider sends the approved template, not our text: the blanks' values come from the
-    // text, which the mutator checked against the template when the message was queued.
-    const variables = template ? matchTemplate(template.body, msg.body) : null;
+    // text, which the mutator checked against the template when the message was queued. A
+    // payment template's values are what is due and the link (a link can be longer than a blank).
+    const variables = template ? (msg.paymentRef ? this.paymentValues(msg.paymentRef) : matchTemplate(template.body, msg.body)) : null;
     if (msg.templateName && !variables) {
       return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: `The template "${msg.templateName}" is no longer approved for this group, or no longer matches this text.` });
     }
@@ -159,7 +169,6 @@ export class EffectRunner {
       location: msg.location,
       template: template && variables ? { name: template.name, providerId: template.providerId, language: template.language, variables } : null,
     };
-    const provider = this.providers().channelFor(group.id, msg.channel);
     // Final: the adapters already retried retryable failures (server/providers/retry.ts, with the
     // account's rate limit); retrying here too would multiply attempts (4 × 4) and delays.
     // Twilio sends each SMS part as its own text with its own status callbacks: track them
@@ -172,13 +181,25 @@ export class EffectRunner {
     else this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) });
   }
 
+  private paymentValues(paymentRef: string): string[] | null {
+    const [kind, id] = paymentRef.split(':') as [string, string];
+    const store = this.engine.store;
+    const inv = kind === 'invoice' ? store.get('invoices', id) : undefined;
+    const co = kind === 'checkout' ? store.get('checkouts', id) : undefined;
+    const url = inv?.paymentUrl ?? co?.paymentUrl;
+    if (!url) return null;
+    return paymentTemplateValues(inv ? invoiceSummary(inv) : co ? checkoutSummary(co) : '', url);
+  }
+
   private async paymentLink(kind: 'invoice' | 'checkout', id: string): Promise<void> {
     const store = this.engine.store;
     const req =
       kind === 'invoice'
         ? (() => {
             const inv = store.get('invoices', id);
-            return inv && { kind, id, description: `Invoice ${inv.number}`, currency: inv.currency, amount: inv.total, lineItems: inv.lineItems };
+            // each "Send a new link" posts another message for this invoice: its count numbers the link
+            const attempt = Math.max(1, store.find('messages', { paymentRef: `invoice:${id}` }).length);
+            return inv && { kind, id, description: `Invoice ${inv.number}`, currency: inv.currency, amount: inv.total, lineItems: inv.lineItems, attempt };
           })()
         : (() => {
             const c = store.get('checkouts', id);

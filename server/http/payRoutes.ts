@@ -1,20 +1,56 @@
-// The manual payment provider's page: GET shows what is due, POST marks it paid (demo).
+// The manual payment provider's page (used when no Stripe account is set up): it shows what is
+// due and the group's payment instructions, and changes nothing. Only an admin marking the
+// invoice paid in the app (or, in a demo, the admin-only simulator below) changes its status.
+import { formatDueDate, formatMoney } from '../../shared/domain/payments';
+import { httpApi } from '../../shared/http';
 import type { Services } from '../services';
 import { SYSTEM_ACTOR } from '../sync/engine';
-import { HttpError, type Router } from './router';
+import { escapeHtml as esc, PAYMENT_PAGE_HEADERS, paymentPage } from './paymentPages';
+import { HttpError, sendJson, type Router } from './router';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+interface Due {
+  title: string;
+  lines: { text: string; amount: string }[];
+  total: string;
+  due: string | null;
+  paid: boolean;
+  groupId: string | null;
+}
 
-function describe(svc: Services, kind: string, id: string): { title: string; amount: string; paid: boolean } {
-  const money = (minor: number, cur: string) => `${cur} ${(minor / 100).toFixed(2)}`;
+function describe(svc: Services, kind: string, id: string): Due {
+  const store = svc.engine.store;
+  const groupOf = (conversationId: string) => store.get('conversations', conversationId)?.groupId ?? null;
   if (kind === 'invoice') {
-    const inv = svc.engine.store.get('invoices', id);
-    if (inv && inv.status !== 'draft' && inv.status !== 'void') return { title: `Invoice ${inv.number}`, amount: money(inv.total, inv.currency), paid: inv.status === 'paid' };
+    const inv = store.get('invoices', id);
+    if (inv && inv.status !== 'draft' && inv.status !== 'void') {
+      return {
+        title: `Invoice ${inv.number}`,
+        lines: inv.lineItems.map((l) => ({ text: `${l.quantity} × ${l.description}`, amount: formatMoney(l.quantity * l.unitAmount, inv.currency) })),
+        total: formatMoney(inv.total, inv.currency),
+        due: formatDueDate(inv.dueDate),
+        paid: inv.status === 'paid',
+        groupId: groupOf(inv.conversationId),
+      };
+    }
   } else if (kind === 'checkout') {
-    const c = svc.engine.store.get('checkouts', id);
-    if (c && c.status !== 'expired') return { title: c.description, amount: money(c.amount, c.currency), paid: c.status === 'paid' };
+    const c = store.get('checkouts', id);
+    if (c && c.status !== 'expired') {
+      return { title: c.description, lines: [], total: formatMoney(c.amount, c.currency), due: null, paid: c.status === 'paid', groupId: groupOf(c.conversationId) };
+    }
   }
   throw new HttpError(404, 'not_found', 'no such payment');
+}
+
+function render(svc: Services, d: Due): string {
+  const group = d.groupId ? svc.engine.store.get('groups', d.groupId) : undefined;
+  const rows = d.lines.map((l) => `<tr><td>${esc(l.text)}</td><td class="n">${esc(l.amount)}</td></tr>`).join('');
+  const table = `<table>${rows}<tr class="total"><td>Total${d.due ? ` · due ${esc(d.due)}` : ''}</td><td class="n">${esc(d.total)}</td></tr></table>`;
+  if (d.paid) return paymentPage(d.title, '&#10003;', '', `${table}<p>Paid — thank you.</p>`);
+  const instructions = group?.paymentInstructions.trim();
+  const how = instructions
+    ? `<h2>How to pay</h2><div class="how">${esc(instructions)}</div>`
+    : `<p>${esc(group?.name ?? 'The business')} will tell you how to pay. Reply to their message if you have a question.</p>`;
+  return paymentPage(d.title, '&#163;', 'neutral', `${table}${how}<p><small>This page only shows what is due: your payment is confirmed by ${esc(group?.name ?? 'the business')} once received.</small></p>`);
 }
 
 const PAY_PATH = '/pay/:kind(^(?:invoice|checkout)$)/:id';
@@ -22,16 +58,17 @@ const PAY_PATH = '/pay/:kind(^(?:invoice|checkout)$)/:id';
 export function payRoutes(router: Router, svc: Services): void {
   router.on('GET', PAY_PATH, ({ res, params }) => {
     const [kind, id] = params as [string, string];
-    const d = describe(svc, kind, id);
-    const body = d.paid
-      ? '<p>Paid — thank you.</p>'
-      : `<form method="post"><button type="submit">Pay ${esc(d.amount)}</button></form><p><small>Simulated payment (manual provider).</small></p>`;
-    void res.code(200).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>${esc(d.title)}</title><h1>${esc(d.title)}</h1><p>${esc(d.amount)}</p>${body}`);
+    void res.code(200).headers({ ...PAYMENT_PAGE_HEADERS, 'cache-control': 'no-store' }).send(render(svc, describe(svc, kind, id)));
   });
-  router.on('POST', PAY_PATH, ({ res, params }) => {
-    const [kind, id] = params as [string, string];
-    const d = describe(svc, kind, id);
-    if (!d.paid) svc.engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), status: 'paid' });
-    void res.redirect(`/pay/${kind}/${encodeURIComponent(id)}`, 303);
+  // Demo only: a payment as if the contact had paid, through the simulator. Admins only, and only
+  // while payments are manual (with Stripe, payments come from Stripe's signed webhooks).
+  router.route(httpApi.simulatePayment, { auth: 'admin' }, ({ res, body: b }) => {
+    if (svc.providers().payments().kind !== 'manual') throw new HttpError(409, 'conflict', 'Payments go through Stripe: a payment cannot be simulated.');
+    const kind = b.invoiceId ? 'invoice' : 'checkout';
+    const d = describe(svc, kind, b.invoiceId ?? b.checkoutId ?? '');
+    if (d.paid) throw new HttpError(409, 'conflict', `${d.title} is already paid.`);
+    if (kind === 'invoice' && svc.engine.store.get('invoices', b.invoiceId ?? '')?.status !== 'sent') throw new HttpError(409, 'conflict', `${d.title} has not been sent.`);
+    svc.engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { ...(b.invoiceId ? { invoiceId: b.invoiceId } : { checkoutId: b.checkoutId }), status: 'paid' });
+    sendJson(res, 200, { ok: true, simulated: true });
   });
 }

@@ -16,13 +16,34 @@ main { background: var(--card); border-radius: 12px; padding: 40px 32px; max-wid
 .mark.neutral { background: var(--muted); }
 h1 { font-size: 1.35rem; margin: 0 0 8px; }
 p { margin: 0; color: var(--muted); }
+table { width: 100%; border-collapse: collapse; margin: 16px 0; text-align: left; font-size: 0.95rem; }
+td { padding: 6px 0; border-bottom: 1px solid rgb(127 127 127 / 0.2); }
+td.n { text-align: right; white-space: nowrap; }
+tr.total td { font-weight: 600; border-bottom: 0; }
+.how { text-align: left; white-space: pre-wrap; background: var(--bg); border-radius: 8px; padding: 12px 14px; margin-top: 8px; color: var(--fg); }
+h2 { font-size: 1rem; margin: 20px 0 4px; text-align: left; }
 `;
 
 /** The CSP allows exactly this stylesheet and nothing else (no scripts, images, forms, frames). */
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 export const PAYMENT_PAGE_CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
-function page(title: string, mark: string, markClass: string, text: string): string {
+export const PAYMENT_PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': PAYMENT_PAGE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+} as const;
+
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A page in the payment pages' style; `html` is trusted markup (escape what you put in it). */
+export function paymentPage(title: string, mark: string, markClass: string, html: string): string {
+  return page(escapeHtml(title), mark, markClass, html, true);
+}
+
+function page(title: string, mark: string, markClass: string, text: string, raw = false): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -36,7 +57,7 @@ function page(title: string, mark: string, markClass: string, text: string): str
 <main>
 <div class="mark ${markClass}" aria-hidden="true">${mark}</div>
 <h1>${title}</h1>
-<p>${text}</p>
+${raw ? text : `<p>${text}</p>`}
 </main>
 </body>
 </html>
@@ -51,13 +72,6 @@ const PAGES: Record<string, string> = {
 export function paymentPages(router: Router): void {
   router.on('GET', '/payments/:page(^(?:thanks|cancelled)$)', ({ res, params }) => {
     const html = PAGES[params[0] as string] as string;
-    void res.code(200).headers({
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': PAYMENT_PAGE_CSP,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-      'cache-control': 'public, max-age=3600',
-    }).send(html);
+    void res.code(200).headers({ ...PAYMENT_PAGE_HEADERS, 'cache-control': 'public, max-age=3600' }).send(html);
   });
 }

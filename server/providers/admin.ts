@@ -9,6 +9,7 @@ import type { Services } from '../services';
 import { HttpError, sendEmpty, sendJson, type Router } from '../http/router';
 import { AccountStore } from './accounts';
 import { accountView, findGroup } from './accountView';
+import { reconcileChannelProviders } from './channelSync';
 import { accountInput } from './config';
 import { loadSecretKey } from './secrets';
 
@@ -32,6 +33,7 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
     if (group === undefined) throw new HttpError(404, 'not_found', 'no such group');
     try {
       const row = accounts.upsert(group ? { ...(body as object), groupId: group.id } : body);
+      reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
       sendJson(res, 200, view(row));
     } catch (e) {
       throw new HttpError(400, 'invalid', (e as Error).message);
@@ -39,6 +41,7 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
   });
   router.route(httpApi.removeProviderAccount, { auth: 'admin' }, ({ res, params }) => {
     if (!accounts.remove(params[0] ?? '')) throw new HttpError(404, 'not_found', 'no such provider account');
+    reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
     sendEmpty(res);
   });
 }

@@ -50,6 +50,8 @@ export interface PaymentLinkRequest {
   /** minor units */
   amount: number;
   lineItems?: { description: string; quantity: number; unitAmount: number }[];
+  /** 1 for the first link; n for the (n-1)th renewal after the link expired (a new idempotency key) */
+  attempt?: number;
 }
 
 export interface PaymentProvider {
@@ -59,7 +61,15 @@ export interface PaymentProvider {
 
 /** Payment status changes flow back through this. */
 export interface PaymentSink {
-  payment(update: { invoiceId?: string; checkoutId?: string; providerRef?: string; status: 'paid' | 'expired' | 'refunded' }): void;
+  payment(update: {
+    invoiceId?: string;
+    checkoutId?: string;
+    providerRef?: string;
+    status: 'paid' | 'expired' | 'refunded';
+    /** refunds: minor units refunded so far (cumulative), and whether that is everything paid */
+    refundedAmount?: number;
+    fullRefund?: boolean;
+  }): void;
 }
 
 /** A provider webhook call as the relay's HTTP layer hands it over: raw body kept for signatures. */

@@ -40,7 +40,10 @@ export function seedDemo(svc: Services): void {
 
   engine.write((tx) => {
     const group = (name: string, sms: string, wa: string): Group => {
-      const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY, version: 0 };
+      const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY,
+        paymentInstructions: `Pay by bank transfer to Parley Demo Ltd, sort code 00-00-00, account 00000000, quoting the invoice number. (${name} demo team)`,
+        // the demo organisation is simulated on purpose: the app shows it as such
+        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, version: 0 };
       tx.put('groups', g);
       return g;
     };
@@ -149,7 +152,7 @@ function addInvoice(tx: ServerTx, svc: Services, conv: Conversation, no: number,
   const at = conv.lastActivityAt + 120_000;
   tx.put('invoices', {
     id, conversationId: conv.id, number, currency: 'GBP', lineItems, total: 7000, dueDate: new Date(at + 14 * DAY).toISOString().slice(0, 10),
-    status: unpaid ? 'sent' : 'paid', paymentUrl: url, providerRef: `manual_${id}`, createdBy: author, createdAt: at, paidAt: unpaid ? null : at + DAY, version: 0,
+    status: unpaid ? 'sent' : 'paid', paymentUrl: url, providerRef: `manual_${id}`, createdBy: author, createdAt: at, paidAt: unpaid ? null : at + DAY, refundedAmount: 0, linkExpired: false, version: 0,
   });
   const body = `Invoice ${number} for GBP 70.00: ${url}`;
   tx.put('messages', {

@@ -101,7 +101,8 @@ const rows: Row[] = [
   { name: 'mergeContacts', needs: { contact2: true }, args: (f) => ({ intoId: f.contactId, fromId: f.contact2Id }), expect: adminOnly },
   { name: 'importContacts', args: () => ({ contacts: [{ id: uuidv7(), name: 'Imported', phone: phone() }] }), expect: adminOnly },
   { name: 'setContactDefaults', args: (f) => ({ id: f.contactId, visibleTo: null, assignees: [] }), expect: adminOnly },
-  { name: 'setContactOptOut', args: (f) => ({ id: f.contactId, optedOut: true }), expect: adminOnly },
+  { name: 'setContactOptOut (out, at the contact\'s request)', args: (f) => ({ id: f.contactId, optedOut: true }), expect: everyone },
+  { name: 'setContactOptOut (back in)', args: (f) => ({ id: f.contactId, optedOut: false }), expect: adminOnly },
   // conversations
   { name: 'sendMessage', args: (f) => ({ id: uuidv7(), conversationId: f.convId, contactId: f.contactId, groupId: sales(), channel: 'sms', body: 'Reply' }), expect: viewers },
   { name: 'manageConversation (assignees)', args: (f) => ({ conversationId: f.convId, visibleTo: [org.alice.id, org.bob.id], assignees: [org.bob.id] }), expect: viewers },

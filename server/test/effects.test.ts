@@ -15,10 +15,11 @@ afterAll(async () => {
 });
 
 describe('effects', () => {
-  it('creates a payment link, sends it, and takes the payment from the pay page', async () => {
+  it('creates a payment link and sends it; the manual pay page shows the group\'s instructions and changes nothing (issue 10 item 8)', async () => {
     const admin = await connectAs(org, 'admin');
     const alice = await connectAs(org, 'alice');
     const { convId } = await salesConversation(org, admin, alice);
+    expect((await admin.mutate('updateGroup', { id: org.groups.sales.id, paymentInstructions: 'Bank transfer to Sales Ltd <sort code 12-34-56>, quoting the invoice number.' })).status).toBe('ok');
     const invoiceId = uuidv7();
     const messageId = uuidv7();
     const r = await alice.mutate('createInvoice', {
@@ -30,10 +31,24 @@ describe('effects', () => {
     expect(inv?.paymentUrl).toBe(`${org.relay.httpUrl}/pay/invoice/${invoiceId}`);
     expect(org.relay.simulator.sent().some((t) => t.messageId === messageId && t.body.includes(`/pay/invoice/${invoiceId}`))).toBe(true);
     const page = await fetch(inv?.paymentUrl as string);
-    expect(await page.text()).toContain('GBP 42.00');
+    expect(page.headers.get('content-security-policy')).toContain("form-action 'none'");
+    const html = await page.text();
+    expect(html).toContain('£42.00');
+    expect(html).toContain('Bank transfer to Sales Ltd &#60;sort code 12-34-56&#62;, quoting the invoice number.');
+    expect(html).not.toContain('<form');
+    // whoever holds the link cannot mark it paid
     const pay = await fetch(inv?.paymentUrl as string, { method: 'POST', redirect: 'manual' });
-    expect(pay.status).toBe(303);
+    expect(pay.status).toBe(405);
+    expect(org.relay.services.engine.store.get('invoices', invoiceId)?.status).toBe('sent');
+    // the demo's simulated payment: the simulator, admins only
+    const simulate = (token: string) =>
+      fetch(`${org.relay.httpUrl}/simulator/payment`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ invoiceId }) });
+    expect((await simulate((await org.login(org.alice.email)).accessToken)).status).toBe(403);
+    expect(org.relay.services.engine.store.get('invoices', invoiceId)?.status).toBe('sent');
+    const ok = await simulate((await org.login(org.admin.email)).accessToken);
+    expect(await ok.json()).toEqual({ ok: true, simulated: true });
     await alice.waitFor('poke', () => alice.row('invoices', invoiceId)?.status === 'paid');
+    expect(await (await fetch(inv?.paymentUrl as string)).text()).toContain('Paid — thank you.');
     await Promise.all([admin.close(), alice.close()]);
   });
 

@@ -108,3 +108,58 @@ export function deleteConversationCascade(tx: Tx, conversationId: string): strin
   tx.del('conversations', conversationId);
   return [...attachmentIds].sort();
 }
+
+const sameAudience = (a: Conversation, b: Conversation): boolean => {
+  if (a.visibleTo === null || b.visibleTo === null) return a.visibleTo === b.visibleTo;
+  const x = [...a.visibleTo].sort();
+  const y = [...b.visibleTo].sort();
+  return x.length === y.length && x.every((u, i) => u === y[i]);
+};
+
+export type MergeOutcome = { groupId: string; kept: string; other: string; outcome: 'merged' | 'archived' | 'left_open' };
+
+/**
+ * After a contact merge: at most one open conversation per (contact, group). The most recently
+ * opened one stays. Another one visible to the same people is merged into it (its messages,
+ * notes, invoices and checkouts move; nothing is lost); one visible to different people is
+ * archived instead (merging would show its content to people it was hidden from), unless it
+ * holds an unpaid invoice, which archiving refuses: then both stay open (the allowed exception).
+ */
+export function mergeOpenConversations(tx: Tx, now: number, contactId: string): MergeOutcome[] {
+  const byGroup = new Map<string, Conversation[]>();
+  for (const c of tx.find('conversations', { contactId, status: 'open' })) byGroup.set(c.groupId, [...(byGroup.get(c.groupId) ?? []), c]);
+  const outcomes: MergeOutcome[] = [];
+  for (const [groupId, open] of byGroup) {
+    if (open.length < 2) continue;
+    open.sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? 1 : -1));
+    let keep = open[0] as Conversation;
+    for (const other of open.slice(1)) {
+      if (sameAudience(keep, other)) {
+        for (const m of tx.find('messages', { conversationId: other.id })) tx.put('messages', { ...m, conversationId: keep.id });
+        for (const n of tx.find('notes', { conversationId: other.id })) tx.put('notes', { ...n, conversationId: keep.id });
+        for (const i of tx.find('invoices', { conversationId: other.id })) tx.put('invoices', { ...i, conversationId: keep.id });
+        for (const c of tx.find('checkouts', { conversationId: other.id })) tx.put('checkouts', { ...c, conversationId: keep.id });
+        for (const r of tx.find('readStates', { targetId: other.id })) tx.del('readStates', r.id);
+        const later = other.lastActivityAt > keep.lastActivityAt;
+        keep = {
+          ...keep,
+          assignees: [...new Set([...keep.assignees, ...other.assignees])],
+          createdAt: Math.min(keep.createdAt, other.createdAt),
+          lastActivityAt: Math.max(keep.lastActivityAt, other.lastActivityAt),
+          lastPreview: later ? other.lastPreview : keep.lastPreview,
+          channel: later ? other.channel : keep.channel,
+          lastInboundAt: Math.max(keep.lastInboundAt ?? 0, other.lastInboundAt ?? 0) || null,
+        };
+        tx.put('conversations', keep);
+        tx.del('conversations', other.id);
+        outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'merged' });
+      } else if (!hasSentInvoice(tx, other.id)) {
+        tx.put('conversations', { ...other, status: 'archived', archivedAt: now });
+        outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'archived' });
+      } else {
+        outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'left_open' });
+      }
+    }
+  }
+  return outcomes;
+}

@@ -39,20 +39,34 @@ export function lastWhatsAppInbound(tx: ReadTx, contactId: string, groupId: stri
   return last;
 }
 
+const CHANNEL_LABEL = { sms: 'SMS', whatsapp: 'WhatsApp' } as const;
+
+export function noProviderMessage(group: Pick<Group, 'name'>, channel: Channel): string {
+  return `No ${CHANNEL_LABEL[channel]} provider is set up for ${group.name}. An admin can add one in Channels and payments.`;
+}
+
+/** null when the group's channel has a provider (or the simulator an admin chose); otherwise the refusal. */
+export function noProviderReason(group: Pick<Group, 'name' | 'channelProviders'>, channel: Channel): string | null {
+  return group.channelProviders[channel] ? null : noProviderMessage(group, channel);
+}
+
 export function whatsappWindowOpen(lastInboundAt: number | null, now: number): boolean {
   return lastInboundAt !== null && now - lastInboundAt < WHATSAPP_WINDOW_MS;
 }
 
 /**
  * Checks a draft against its channel's rules; returns it ready to store (a template
- * with no body takes the template's text). `lastInboundAt` is the conversation's, or
- * for a conversation about to be created, the contact's latest inbound WhatsApp message.
+ * with no body takes the template's text). `lastInboundAt` is the contact's latest inbound
+ * WhatsApp message in the group (`lastWhatsAppInbound`): an SMS does not open the window.
+ * Payment links obey the window too: outside it they go as a template (see payments.ts).
  */
 export function checkOutbound(
   ctx: MutatorContext,
   d: OutboundDraft,
-  f: { contact: Contact; group: Group; lastInboundAt: number | null; paymentLink?: boolean },
+  f: { contact: Contact; group: Group; lastInboundAt: number | null },
 ): OutboundDraft & { segments: number } {
+  const noProvider = noProviderReason(f.group, d.channel);
+  if (noProvider) throw new MutationError('invalid', noProvider);
   if (d.channel === 'sms') {
     if (f.contact.optedOut) throw new MutationError('opted_out', `${f.contact.name} has opted out of SMS. They can text START to opt back in.`);
     if (d.attachments.length || d.location) throw new MutationError('sms_no_attachments', 'SMS cannot carry attachments or locations. Send them over WhatsApp instead.');
@@ -67,8 +81,7 @@ export function checkOutbound(
   // exactly the approved template with every blank filled, or the relay could not derive them.
   const template = d.templateName ? approvedTemplate(f.group.templates, d.templateName, text)?.template : undefined;
   if (d.templateName && !template) throw new MutationError('invalid', TEMPLATE_REFUSED);
-  // Payment links are the business's own reply to a payment; they go out as they are.
-  if (!template && !f.paymentLink && !whatsappWindowOpen(f.lastInboundAt, ctx.now)) {
+  if (!template && !whatsappWindowOpen(f.lastInboundAt, ctx.now)) {
     throw new MutationError('whatsapp_window_closed', 'More than 24 hours have passed since the contact last wrote on WhatsApp. Send an approved template instead.');
   }
   const body = template ? text : d.body;

@@ -25,10 +25,28 @@ export function invoiceNumber(sequence: number): string {
   return `INV-${String(sequence).padStart(6, '0')}`;
 }
 
+/** What is due, in one line: the text before the link, and {{1}} of a payment template. */
+export function invoiceSummary(inv: Pick<Invoice, 'number' | 'total' | 'currency' | 'dueDate'>): string {
+  return `Invoice ${inv.number}: ${formatMoney(inv.total, inv.currency)} due ${formatDueDate(inv.dueDate)}`;
+}
+export function checkoutSummary(c: Pick<Checkout, 'description' | 'amount' | 'currency'>): string {
+  return `${c.description}: ${formatMoney(c.amount, c.currency)}`;
+}
+
 export function invoiceMessageBody(inv: Pick<Invoice, 'number' | 'total' | 'currency' | 'dueDate'>, url: string | null): string {
-  return `Invoice ${inv.number}: ${formatMoney(inv.total, inv.currency)} due ${formatDueDate(inv.dueDate)}. Pay here: ${url ?? PENDING_LINK}`;
+  return `${invoiceSummary(inv)}. Pay here: ${url ?? PENDING_LINK}`;
 }
 
 export function checkoutMessageBody(c: Pick<Checkout, 'description' | 'amount' | 'currency'>, url: string | null): string {
-  return `${c.description}: ${formatMoney(c.amount, c.currency)}. Pay here: ${url ?? PENDING_LINK}`;
+  return `${checkoutSummary(c)}. Pay here: ${url ?? PENDING_LINK}`;
+}
+
+/** The group's template for payment links outside WhatsApp's 24-hour window, if an admin chose one. */
+export function paymentTemplate<T extends { forPayments?: boolean }>(templates: readonly T[]): T | undefined {
+  return templates.find((t) => t.forPayments);
+}
+
+/** The template's blanks for a payment message: {{1}} what is due, {{2}} the link. */
+export function paymentTemplateValues(summary: string, url: string | null): string[] {
+  return [summary, url ?? PENDING_LINK];
 }

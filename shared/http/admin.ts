@@ -34,3 +34,8 @@ export const simulatorInboundRequest = z.object({
   channel: channelSchema.optional(),
   contactName: z.string().max(120).optional(),
 });
+
+/** POST /simulator/payment: demo only, a payment as if the contact had paid (manual payments only). */
+export const simulatePaymentRequest = z
+  .object({ invoiceId: id.optional(), checkoutId: id.optional() })
+  .refine((b) => !b.invoiceId !== !b.checkoutId, 'Name exactly one invoice or checkout.');

@@ -6,11 +6,13 @@
 // the providers' formats, not ours.)
 import { z } from 'zod';
 import { attachmentRefSchema } from '../mutators/args';
-import { addMemberRequest, adminUserList, adminUserView, createGroupRequest, createUserRequest, groupCreated, simulatorInboundRequest } from './admin';
+import { fetchedTemplates, saveTemplateRequest, templateList } from './templates';
+import { addMemberRequest, adminUserList, adminUserView, createGroupRequest, createUserRequest, groupCreated, simulatePaymentRequest, simulatorInboundRequest } from './admin';
 import { authSessionResponse, loginRequest, refreshRequest } from './auth';
 import { providerAccountInput, providerAccountList, providerAccountView } from './providers';
 
 export * from './admin';
+export * from './templates';
 export * from './auth';
 export * from './errors';
 export * from './providers';
@@ -46,6 +48,12 @@ export const httpApi = {
   saveProviderAccount: { method: 'PUT', path: '/admin/providers', request: providerAccountInput, response: providerAccountView },
   removeProviderAccount: { method: 'DELETE', path: '/admin/providers/:id', request: null, response: null },
   simulatorInbound: { method: 'POST', path: '/simulator/inbound', request: simulatorInboundRequest, response: z.object({ ok: z.literal(true) }) },
+  groupTemplates: { method: 'GET', path: '/admin/groups/:id/templates', request: null, response: templateList },
+  saveGroupTemplate: { method: 'PUT', path: '/admin/groups/:id/templates', request: saveTemplateRequest, response: templateList },
+  removeGroupTemplate: { method: 'DELETE', path: '/admin/groups/:id/templates/:name', request: null, response: templateList },
+  /** asks the group's WhatsApp provider (Meta Graph message_templates, Twilio Content API) for its approved templates */
+  fetchGroupTemplates: { method: 'POST', path: '/admin/groups/:id/templates/fetch', request: null, response: fetchedTemplates },
+  simulatePayment: { method: 'POST', path: '/simulator/payment', request: simulatePaymentRequest, response: z.object({ ok: z.literal(true), simulated: z.literal(true) }) },
   health: { method: 'GET', path: '/health', request: null, response: z.object({ ok: z.literal(true), version: z.number() }) },
 } as const satisfies Record<string, HttpRoute>;
 export type HttpRouteName = keyof typeof httpApi;

@@ -1,8 +1,29 @@
 // Administration: groups, memberships, user status and role. Admins only.
 import { ensure, ensureNew, mustGet, requireAdmin } from '../domain/actor';
 import { hasAdminRole } from '../permissions';
-import { args } from './args';
+import { NO_CHANNEL_PROVIDERS } from '../schema';
+import type { z } from 'zod';
+import { templatePlaceholders } from '../domain/templates';
+import type { WhatsAppTemplate } from '../schema';
+import { args, type templateSchema } from './args';
 import { defineMutator } from './define';
+
+const CHANNEL = { sms: 'SMS', whatsapp: 'WhatsApp' } as const;
+const PROVIDER = { simulator: 'the simulator', twilio: 'Twilio', 'whatsapp-cloud': 'the WhatsApp Cloud API' } as const;
+
+type TemplateInput = z.infer<typeof templateSchema>;
+
+/** A template as stored: blanks numbered {{1}}…{{n}} without gaps; a payment template has exactly {{1}} and {{2}}. */
+function checkedTemplate(t: TemplateInput): WhatsAppTemplate {
+  const blanks = templatePlaceholders(t.body);
+  ensure(blanks.every((n, i) => n === i + 1), 'invalid', `The blanks of "${t.name}" must be numbered {{1}}, {{2}}, … without gaps.`);
+  if (t.forPayments) ensure(blanks.length === 2, 'invalid', `A template for payment links needs exactly two blanks: {{1}} for what is due and {{2}} for the link.`);
+  return { name: t.name, language: t.language, body: t.body, ...(t.providerId ? { providerId: t.providerId } : {}), ...(t.forPayments ? { forPayments: true } : {}) };
+}
+
+/** Only one template carries payment links: choosing one clears the others. */
+const withPaymentChoice = (templates: WhatsAppTemplate[], chosen: WhatsAppTemplate): WhatsAppTemplate[] =>
+  chosen.forPayments ? templates.map((t) => (t.name === chosen.name || !t.forPayments ? t : { name: t.name, language: t.language, body: t.body, ...(t.providerId ? { providerId: t.providerId } : {}) })) : templates;
 
 const blankToNull = (s: string | null | undefined) => (s === undefined ? undefined : s === null || !s.trim() ? null : s.trim());
 
@@ -14,7 +35,7 @@ export const adminMutators = {
       ensureNew(tx, 'groups', a.id, 'group');
       tx.put('groups', {
         id: a.id, name: a.name, smsNumber: blankToNull(a.smsNumber) ?? null, whatsappNumber: blankToNull(a.whatsappNumber) ?? null,
-        templates: [], createdAt: ctx.now, version: 0,
+        templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS, version: 0,
       });
     },
   }),
@@ -25,7 +46,13 @@ export const adminMutators = {
       const g = mustGet(tx, 'groups', a.id, 'group');
       const sms = blankToNull(a.smsNumber);
       const wa = blankToNull(a.whatsappNumber);
-      tx.put('groups', { ...g, name: a.name ?? g.name, smsNumber: sms === undefined ? g.smsNumber : sms, whatsappNumber: wa === undefined ? g.whatsappNumber : wa });
+      tx.put('groups', {
+        ...g,
+        name: a.name ?? g.name,
+        smsNumber: sms === undefined ? g.smsNumber : sms,
+        whatsappNumber: wa === undefined ? g.whatsappNumber : wa,
+        paymentInstructions: a.paymentInstructions === undefined ? g.paymentInstructions : a.paymentInstructions.trim(),
+      });
     },
   }),
   addMember: defineMutator({
@@ -51,6 +78,44 @@ export const adminMutators = {
       }
     },
   }),
+  setChannelSimulated: defineMutator({
+    args: args.setChannelSimulated,
+    run(tx, ctx, a) {
+      requireAdmin(tx, ctx, 'choose the simulator');
+      const g = mustGet(tx, 'groups', a.groupId, 'group');
+      const current = g.channelProviders[a.channel];
+      ensure(
+        current === null || current === 'simulator',
+        'invalid',
+        `${g.name}'s ${CHANNEL[a.channel]} goes through ${PROVIDER[current ?? 'simulator']}. Remove that provider account before choosing the simulator.`,
+      );
+      tx.put('groups', { ...g, channelProviders: { ...g.channelProviders, [a.channel]: a.simulated ? 'simulator' : null } });
+    },
+  }),
+  saveTemplate: defineMutator({
+    args: args.saveTemplate,
+    run(tx, ctx, a) {
+      requireAdmin(tx, ctx, 'manage WhatsApp templates');
+      const g = mustGet(tx, 'groups', a.groupId, 'group');
+      const t = checkedTemplate(a.template);
+      const previous = a.previousName ?? t.name;
+      ensure(a.previousName === undefined || g.templates.some((x) => x.name === a.previousName), 'not_found', `The template "${a.previousName ?? ''}" no longer exists.`);
+      const renamedOrNew = a.previousName === undefined || a.previousName !== t.name;
+      ensure(!renamedOrNew || !g.templates.some((x) => x.name === t.name), 'conflict', `${g.name} already has a template named "${t.name}".`);
+      const at = g.templates.findIndex((x) => x.name === previous);
+      const templates = at < 0 ? [...g.templates, t] : g.templates.map((x, i) => (i === at ? t : x));
+      tx.put('groups', { ...g, templates: withPaymentChoice(templates, t) });
+    },
+  }),
+  removeTemplate: defineMutator({
+    args: args.removeTemplate,
+    run(tx, ctx, a) {
+      requireAdmin(tx, ctx, 'manage WhatsApp templates');
+      const g = mustGet(tx, 'groups', a.groupId, 'group');
+      ensure(g.templates.some((t) => t.name === a.name), 'not_found', `The template "${a.name}" no longer exists.`);
+      tx.put('groups', { ...g, templates: g.templates.filter((t) => t.name !== a.name) });
+    },
+  }),
   setUserActive: defineMutator({
     args: args.setUserActive,
     run(tx, ctx, a) {
@@ -68,6 +133,45 @@ export const adminMutators = {
       ensure(a.userId !== actor.id, 'invalid', 'You cannot change your own role.');
       const u = mustGet(tx, 'users', a.userId, 'user');
       tx.put('users', { ...u, role: a.role });
+    },
+  }),
+};
+
+/** Run by the relay only (provider accounts, fetched templates). */
+export const adminSystemMutators = {
+  setChannelProvider: defineMutator({
+    args: args.setChannelProvider,
+    system: true,
+    run(tx, _ctx, a) {
+      const g = tx.get('groups', a.groupId);
+      if (!g || g.channelProviders[a.channel] === a.provider) return;
+      tx.put('groups', { ...g, channelProviders: { ...g.channelProviders, [a.channel]: a.provider } });
+    },
+  }),
+  importTemplates: defineMutator({
+    args: args.importTemplates,
+    system: true,
+    run(tx, _ctx, a) {
+      const g = mustGet(tx, 'groups', a.groupId, 'group');
+      let templates = [...g.templates];
+      for (const raw of a.templates) {
+        // a fetched template with gaps in its blanks cannot be filled in here: skipped
+        let t: WhatsAppTemplate;
+        try {
+          t = checkedTemplate({ ...raw, forPayments: false });
+        } catch {
+          continue;
+        }
+        // names are the key the composer and sendMessage use: one language per name
+        const byName = templates.findIndex((x) => x.name === t.name);
+        if (byName < 0) templates.push(t);
+        else {
+          const old = templates[byName] as WhatsAppTemplate;
+          const keepPayments = old.forPayments && templatePlaceholders(t.body).length === 2;
+          templates = templates.map((x, i) => (i === byName ? { ...t, ...(keepPayments ? { forPayments: true } : {}) } : x));
+        }
+      }
+      tx.put('groups', { ...g, templates });
     },
   }),
 };

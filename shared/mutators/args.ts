@@ -20,6 +20,14 @@ const lineItem = z.object({
   unitAmount: z.number().int().min(0).max(100_000_000),
 });
 
+export const templateSchema = z.object({
+  name: z.string().trim().min(1, 'a template needs a name').max(120),
+  language: z.string().trim().regex(/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, 'the language is a code such as en or en_GB'),
+  body: z.string().trim().min(1, 'a template needs its text').max(1024),
+  providerId: z.string().trim().max(200).optional(),
+  forPayments: z.boolean().optional(),
+});
+
 export const contactFields = {
   name: z.string().trim().min(1, 'name is required').max(120),
   /** any common format: normalised to E.164 by the mutator, refused if not a valid number */
@@ -114,10 +122,15 @@ export const args = {
   }),
 
   // administration (admins only)
-  createGroup: z.object({ id, name: z.string().trim().min(1).max(80), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional() }),
-  updateGroup: z.object({ id, name: z.string().trim().min(1).max(80).optional(), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional() }),
+  createGroup: z.object({ id, name: z.string().trim().min(1).max(80), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional(), paymentInstructions: text(2000).optional() }),
+  updateGroup: z.object({ id, name: z.string().trim().min(1).max(80).optional(), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional(), paymentInstructions: text(2000).optional() }),
   addMember: z.object({ groupId: id, userId: id }),
   removeMember: z.object({ groupId: id, userId: id }),
+  /** explicit choice: the channel goes through the built-in simulator (shown as Simulated), or not (sends refused until a provider account is added) */
+  setChannelSimulated: z.object({ groupId: id, channel: channelSchema, simulated: z.boolean() }),
+  /** adds or edits (previousName = the name it had) one approved WhatsApp template of the group */
+  saveTemplate: z.object({ groupId: id, previousName: z.string().max(120).optional(), template: templateSchema }),
+  removeTemplate: z.object({ groupId: id, name: z.string().max(120) }),
   setUserActive: z.object({ userId: id, active: z.boolean() }),
   setUserRole: z.object({ userId: id, role: z.enum(['admin', 'agent']) }),
 
@@ -143,8 +156,19 @@ export const args = {
     checkoutId: id.optional(),
     status: z.enum(['paid', 'expired', 'refunded']),
     paymentUrl: z.string().url().optional(),
+    /** the provider's reference of the link this is about (an old link expiring does not expire the new one) */
+    providerRef: z.string().max(255).optional(),
+    /** refunds: minor units refunded so far; fullRefund false = a partial refund (the invoice stays paid) */
+    refundedAmount: z.number().int().nonnegative().optional(),
+    fullRefund: z.boolean().optional(),
   }),
+  /** "Send a new link": the invoice's link expired unpaid; a new link goes out in a new message */
+  renewPaymentLink: z.object({ invoiceId: id, messageId: id }),
   setPaymentLink: z.object({ invoiceId: id.optional(), checkoutId: id.optional(), paymentUrl: z.string().url(), providerRef: z.string().max(255).optional() }),
+  /** the relay keeps groups.channelProviders in step with its provider accounts */
+  setChannelProvider: z.object({ groupId: id, channel: channelSchema, provider: z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable() }),
+  /** templates fetched from the provider (Meta, Twilio Content API): added, or updated by name */
+  importTemplates: z.object({ groupId: id, templates: z.array(templateSchema).max(500) }),
   recordBroadcastResult: z.object({
     broadcastId: id,
     contactId: id,
@@ -162,5 +186,7 @@ export const systemMutations: ReadonlySet<MutationName> = new Set<MutationName>(
   'updateDeliveryStatus',
   'setPaymentStatus',
   'setPaymentLink',
+  'setChannelProvider',
+  'importTemplates',
   'recordBroadcastResult',
 ]);

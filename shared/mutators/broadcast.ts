@@ -3,7 +3,7 @@
 // each recipient back with recordBroadcastResult.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { routeOrCreate } from '../domain/conversations';
-import { lastWhatsAppInbound, postOutbound, SMS_MAX_BODY, whatsappWindowOpen } from '../domain/outbound';
+import { lastWhatsAppInbound, noProviderReason, postOutbound, SMS_MAX_BODY, whatsappWindowOpen } from '../domain/outbound';
 import { approvedTemplate, TEMPLATE_REFUSED } from '../domain/templates';
 import { canBroadcast } from '../permissions';
 import type { Broadcast, Contact } from '../schema';
@@ -22,6 +22,8 @@ export const broadcastMutators = {
       const actor = requireActor(tx, ctx);
       ensure(canBroadcast(actor, a.groupId), 'forbidden', 'You are not a member of this group.');
       const group = mustGet(tx, 'groups', a.groupId, 'group');
+      const noProvider = noProviderReason(group, a.channel);
+      ensure(!noProvider, 'invalid', noProvider ?? '');
       ensureNew(tx, 'broadcasts', a.id, 'broadcast');
       ensure((a.contactIds === undefined) !== (a.tag === undefined), 'invalid', 'Choose recipients one by one or by tag, not both.');
       ensure(a.channel === 'whatsapp' || !a.templateName, 'invalid', 'Templates are for WhatsApp only.');

@@ -1,6 +1,7 @@
 // Contacts: create and edit (any active user), the rest admins only.
 import { ensure, ensureNew, mustGet, requireActor, requireAdmin, unique } from '../domain/actor';
-import { deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
+import { deleteConversationCascade, hasSentInvoice, mergeOpenConversations } from '../domain/conversations';
+import { canAdminister } from '../permissions';
 import { normalisePhone } from '../phone';
 import type { Contact } from '../schema';
 import { MutationError, type MutatorContext, type ReadTx, type Tx } from '../tx';
@@ -93,6 +94,8 @@ export const contactMutators = {
       const from = mustGet(tx, 'contacts', a.fromId, 'contact');
       // Conversations keep their id (and so their scope); only the contact changes.
       for (const c of tx.find('conversations', { contactId: from.id })) tx.put('conversations', { ...c, contactId: into.id });
+      // at most one open conversation per (contact, group): merged, or the older archived
+      mergeOpenConversations(tx, ctx.now, into.id);
       const notes = [into.notes, from.notes].filter((n) => n.trim()).join('\n\n');
       tx.del('contacts', from.id);
       tx.put('contacts', {
@@ -146,7 +149,9 @@ export const contactMutators = {
   setContactOptOut: defineMutator({
     args: args.setContactOptOut,
     run(tx, ctx, a) {
-      requireAdmin(tx, ctx, 'change SMS opt-out');
+      // anyone may opt a contact out at their request; opting back in is the contact's START or an admin's
+      const actor = requireActor(tx, ctx);
+      ensure(a.optedOut || canAdminister(actor), 'forbidden', 'Only admins can opt a contact back in to SMS (or the contact, by texting START).');
       const c = mustGet(tx, 'contacts', a.id, 'contact');
       tx.put('contacts', { ...c, optedOut: a.optedOut, updatedAt: ctx.now });
     },

@@ -2,8 +2,9 @@
 // payment statuses from the provider or an admin.
 import { ensure, ensureNew, mustGet, requireActor } from '../domain/actor';
 import { previewOf } from '../domain/conversations';
-import { checkOutbound, postOutbound } from '../domain/outbound';
-import { checkoutMessageBody, invoiceMessageBody, invoiceNumber, PENDING_LINK } from '../domain/payments';
+import { checkOutbound, lastWhatsAppInbound, noProviderReason, postOutbound, whatsappWindowOpen } from '../domain/outbound';
+import { checkoutSummary, invoiceNumber, invoiceSummary, paymentTemplate, paymentTemplateValues, PENDING_LINK } from '../domain/payments';
+import { fillTemplate } from '../domain/templates';
 import { canExpireCheckout, canMarkPaid, canVoidInvoice, type Actor } from '../permissions';
 import type { Conversation } from '../schema';
 import { splitSms } from '../sms';
@@ -17,17 +18,39 @@ import { defineMutator } from './define';
  * message waits (queued, no sendMessage) for the relay's payment-link effect; then
  * setPaymentLink fills the link in and sends it.
  */
-function postPaymentMessage(tx: Tx, ctx: MutatorContext, actor: Actor, conv: Conversation, f: { messageId: string; body: string; paymentRef: string; hasLink: boolean }): void {
+function postPaymentMessage(
+  tx: Tx,
+  ctx: MutatorContext,
+  actor: Actor,
+  conv: Conversation,
+  f: { messageId: string; summary: string; url: string | null; paymentRef: string },
+): void {
   // An archived conversation must not hold an unpaid invoice, and replies would land elsewhere.
   ensure(conv.status === 'open', 'invalid', 'This conversation is archived. Unarchive it before sending a payment link.');
   const contact = mustGet(tx, 'contacts', conv.contactId, 'contact');
   const group = mustGet(tx, 'groups', conv.groupId, 'group');
+  const base = { id: f.messageId, authorId: actor.id, paymentRef: f.paymentRef, emit: f.url !== null };
+  const lastInboundAt = lastWhatsAppInbound(tx, contact.id, group.id);
+  if (conv.channel === 'whatsapp' && !whatsappWindowOpen(lastInboundAt, ctx.now)) {
+    // Outside the 24-hour window a link goes only as the group's approved payment template.
+    const noProvider = noProviderReason(group, 'whatsapp');
+    ensure(!noProvider, 'invalid', noProvider ?? '');
+    const t = paymentTemplate(group.templates);
+    ensure(
+      t,
+      'whatsapp_window_closed',
+      `More than 24 hours have passed since ${contact.name} last wrote on WhatsApp, and ${group.name} has no approved template for payment links. Send the link by SMS, or ask an admin to mark a template "for payment links" in Channels and payments.`,
+    );
+    const body = fillTemplate(t.body, paymentTemplateValues(f.summary, f.url));
+    postOutbound(tx, ctx, conv, { ...base, channel: 'whatsapp', body, attachments: [], location: null, templateName: t.name, segments: 1 });
+    return;
+  }
   const draft = checkOutbound(
     ctx,
-    { channel: conv.channel, body: f.body, attachments: [], location: null, templateName: null },
-    { contact, group, lastInboundAt: conv.lastInboundAt, paymentLink: true },
+    { channel: conv.channel, body: `${f.summary}. Pay here: ${f.url ?? PENDING_LINK}`, attachments: [], location: null, templateName: null },
+    { contact, group, lastInboundAt },
   );
-  postOutbound(tx, ctx, conv, { ...draft, id: f.messageId, authorId: actor.id, paymentRef: f.paymentRef, emit: f.hasLink });
+  postOutbound(tx, ctx, conv, { ...draft, ...base });
 }
 
 function sendDraftInvoice(tx: Tx, ctx: MutatorContext, actor: Actor, invoiceId: string, messageId: string): void {
@@ -35,14 +58,15 @@ function sendDraftInvoice(tx: Tx, ctx: MutatorContext, actor: Actor, invoiceId: 
   const conv = visibleConversation(tx, actor, inv.conversationId);
   ensure(inv.status === 'draft', 'invalid', `Invoice ${inv.number} has already been ${inv.status === 'void' ? 'voided' : 'sent'}.`);
   tx.put('invoices', { ...inv, status: 'sent' });
-  postPaymentMessage(tx, ctx, actor, conv, { messageId, body: invoiceMessageBody(inv, inv.paymentUrl), paymentRef: `invoice:${inv.id}`, hasLink: inv.paymentUrl !== null });
+  postPaymentMessage(tx, ctx, actor, conv, { messageId, summary: invoiceSummary(inv), url: inv.paymentUrl, paymentRef: `invoice:${inv.id}` });
   if (inv.paymentUrl === null) ctx.effect({ kind: 'paymentLink', invoiceId: inv.id });
 }
 
-/** Fills the link into payment messages still waiting for it, and sends them. */
-function releaseWaitingMessages(tx: Tx, ctx: MutatorContext, paymentRef: string, body: string): void {
+/** Fills the link into payment messages still waiting for it (plain or template), and sends them. */
+function releaseWaitingMessages(tx: Tx, ctx: MutatorContext, paymentRef: string, url: string): void {
   for (const m of tx.find('messages', { paymentRef, status: 'queued' })) {
     if (!m.body.includes(PENDING_LINK)) continue; // already has its link (and was sent)
+    const body = m.body.replace(PENDING_LINK, () => url);
     tx.put('messages', { ...m, body, segments: m.channel === 'sms' ? Math.max(1, splitSms(body).parts.length) : 1 });
     // the list's preview showed this message waiting for its link: it shows the link now
     const conv = tx.get('conversations', m.conversationId);
@@ -64,7 +88,7 @@ export const invoiceMutators = {
       const total = a.lineItems.reduce((s, li) => s + li.quantity * li.unitAmount, 0);
       tx.put('invoices', {
         id: a.id, conversationId: a.conversationId, number, currency: a.currency, lineItems: a.lineItems, total, dueDate: a.dueDate,
-        status: 'draft', paymentUrl: null, providerRef: null, createdBy: actor.id, createdAt: ctx.now, paidAt: null, version: 0,
+        status: 'draft', paymentUrl: null, providerRef: null, createdBy: actor.id, createdAt: ctx.now, paidAt: null, refundedAmount: 0, linkExpired: false, version: 0,
       });
       if (a.send && a.messageId) sendDraftInvoice(tx, ctx, actor, a.id, a.messageId);
     },
@@ -73,6 +97,21 @@ export const invoiceMutators = {
     args: args.sendInvoice,
     run(tx, ctx, a) {
       sendDraftInvoice(tx, ctx, requireActor(tx, ctx), a.invoiceId, a.messageId);
+    },
+  }),
+  renewPaymentLink: defineMutator({
+    args: args.renewPaymentLink,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      const inv = mustGet(tx, 'invoices', a.invoiceId, 'invoice');
+      const conv = visibleConversation(tx, actor, inv.conversationId);
+      ensure(inv.status === 'sent', 'invalid', `Invoice ${inv.number} is ${inv.status === 'paid' ? 'already paid' : inv.status === 'void' ? 'void' : 'not sent yet'}: it needs no new link.`);
+      ensure(inv.linkExpired, 'invalid', `The payment link of invoice ${inv.number} has not expired.`);
+      // the old link stays in its message, shown as expired (it no longer matches the invoice's link)
+      const fresh = { ...inv, paymentUrl: null, linkExpired: false };
+      tx.put('invoices', fresh);
+      postPaymentMessage(tx, ctx, actor, conv, { messageId: a.messageId, summary: invoiceSummary(fresh), url: null, paymentRef: `invoice:${inv.id}` });
+      ctx.effect({ kind: 'paymentLink', invoiceId: inv.id });
     },
   }),
   markInvoicePaid: defineMutator({
@@ -107,7 +146,7 @@ export const invoiceMutators = {
         status: 'open' as const, paymentUrl: null, providerRef: null, createdBy: actor.id, createdAt: ctx.now, paidAt: null, version: 0,
       };
       tx.put('checkouts', checkout);
-      postPaymentMessage(tx, ctx, actor, conv, { messageId: a.messageId, body: checkoutMessageBody(checkout, null), paymentRef: `checkout:${a.id}`, hasLink: false });
+      postPaymentMessage(tx, ctx, actor, conv, { messageId: a.messageId, summary: checkoutSummary(checkout), url: null, paymentRef: `checkout:${a.id}` });
       ctx.effect({ kind: 'checkoutLink', checkoutId: a.id });
     },
   }),
@@ -148,9 +187,17 @@ export const invoiceMutators = {
         const inv = tx.get('invoices', a.invoiceId);
         if (!inv) return;
         const paymentUrl = a.paymentUrl ?? inv.paymentUrl;
-        if (a.status === 'paid' && (inv.status === 'sent' || inv.status === 'draft')) tx.put('invoices', { ...inv, paymentUrl, status: 'paid', paidAt: ctx.now });
-        else if (a.status === 'refunded' && inv.status !== 'void') tx.put('invoices', { ...inv, paymentUrl, status: 'void' });
-        else if (paymentUrl !== inv.paymentUrl) tx.put('invoices', { ...inv, paymentUrl });
+        if (a.status === 'paid' && (inv.status === 'sent' || inv.status === 'draft')) {
+          tx.put('invoices', { ...inv, paymentUrl, status: 'paid', paidAt: ctx.now, linkExpired: false });
+        } else if (a.status === 'refunded' && inv.status !== 'void') {
+          // a full refund voids the invoice (nothing is owed); a partial one keeps it paid, recording how much went back
+          const full = a.fullRefund ?? true;
+          const refundedAmount = a.refundedAmount ?? (full ? inv.total : inv.refundedAmount);
+          tx.put('invoices', { ...inv, paymentUrl, status: full ? 'void' : inv.status, refundedAmount: Math.max(inv.refundedAmount, refundedAmount) });
+        } else if (a.status === 'expired' && inv.status === 'sent' && (!a.providerRef || a.providerRef === inv.providerRef)) {
+          // the current link expired unpaid: the invoice stays owed, "Send a new link" offers a fresh one
+          tx.put('invoices', { ...inv, paymentUrl, linkExpired: true });
+        } else if (paymentUrl !== inv.paymentUrl) tx.put('invoices', { ...inv, paymentUrl });
         return;
       }
       const c = tx.get('checkouts', a.checkoutId ?? '');
@@ -170,13 +217,13 @@ export const invoiceMutators = {
         if (!inv) return;
         const next = { ...inv, paymentUrl: a.paymentUrl, providerRef: a.providerRef ?? inv.providerRef };
         tx.put('invoices', next);
-        releaseWaitingMessages(tx, ctx, `invoice:${inv.id}`, invoiceMessageBody(next, a.paymentUrl));
+        releaseWaitingMessages(tx, ctx, `invoice:${inv.id}`, a.paymentUrl);
         return;
       }
       const c = tx.get('checkouts', a.checkoutId ?? '');
       if (!c) return;
       tx.put('checkouts', { ...c, paymentUrl: a.paymentUrl, providerRef: a.providerRef ?? c.providerRef });
-      releaseWaitingMessages(tx, ctx, `checkout:${c.id}`, checkoutMessageBody(c, a.paymentUrl));
+      releaseWaitingMessages(tx, ctx, `checkout:${c.id}`, a.paymentUrl);
     },
   }),
 };

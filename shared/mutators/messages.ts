@@ -34,7 +34,7 @@ export const messageMutators = {
       const draft = checkOutbound(
         ctx,
         { channel: a.channel, body: a.body, attachments: a.attachments ?? [], location: a.location ?? null, templateName: a.templateName ?? null },
-        { contact, group, lastInboundAt: conversation ? conversation.lastInboundAt : lastWhatsAppInbound(tx, contact.id, group.id) },
+        { contact, group, lastInboundAt: lastWhatsAppInbound(tx, contact.id, group.id) },
       );
       conversation ??= routeOrCreate(tx, ctx, { contact, groupId: group.id, channel: a.channel, newId: a.newConversationId ?? ctx.newId(), inbound: false }).conversation;
       postOutbound(tx, ctx, conversation, { ...draft, id: a.id, authorId: actor.id });

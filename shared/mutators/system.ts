@@ -1,5 +1,6 @@
 // The mutations only the relay runs (providers, webhooks, the broadcast sender).
 // They live beside their areas; this file gathers them so the relay can list them.
+import { adminSystemMutators } from './admin';
 import { broadcastMutators } from './broadcast';
 import { invoiceMutators } from './invoices';
 import { messageMutators } from './messages';
@@ -9,5 +10,7 @@ export const systemMutators = {
   updateDeliveryStatus: messageMutators.updateDeliveryStatus,
   setPaymentStatus: invoiceMutators.setPaymentStatus,
   setPaymentLink: invoiceMutators.setPaymentLink,
+  setChannelProvider: adminSystemMutators.setChannelProvider,
+  importTemplates: adminSystemMutators.importTemplates,
   recordBroadcastResult: broadcastMutators.recordBroadcastResult,
 };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { mutators, type AnyMutator, type MutationArgs, type MutationName } from '../mutators';
-import type { Contact, Conversation, Role, User } from '../schema';
+import type { ChannelProviders, Contact, Conversation, Role, User } from '../schema';
 import { RowStore } from '../store/rowStore';
 import { MutationError, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../tx';
 
@@ -23,7 +23,7 @@ export interface Harness {
   run<N extends MutationName>(name: N, as: string, args: MutationArgs<N>): ServerEffect[];
   refused<N extends MutationName>(name: N, as: string, args: MutationArgs<N>): { code: MutationErrorCode; message: string };
   user(id: string, f?: { role?: Role; active?: boolean; groups?: string[]; name?: string }): User;
-  group(id: string, f?: { templates?: { name: string; language: string; body: string }[] }): void;
+  group(id: string, f?: { templates?: { name: string; language: string; body: string }[]; channelProviders?: ChannelProviders }): void;
   contact(id: string, phone: string, f?: Partial<Contact>): Contact;
   conv(id: string): Conversation;
   close(): void;
@@ -77,7 +77,8 @@ export function createHarness(): Harness {
       return u;
     },
     group(id, f = {}) {
-      tx.put('groups', { id, name: id, smsNumber: '+447700900001', whatsappNumber: '+447700900002', templates: f.templates ?? [], createdAt: T0, version: 0 });
+      tx.put('groups', { id, name: id, smsNumber: '+447700900001', whatsappNumber: '+447700900002', templates: f.templates ?? [], createdAt: T0, paymentInstructions: '',
+        channelProviders: f.channelProviders ?? { sms: 'simulator', whatsapp: 'simulator' }, version: 0 });
     },
     contact(id, phone, f = {}) {
       const c: Contact = {

@@ -39,7 +39,8 @@ export class StripePayments implements PaymentProvider {
         success_url: this.cfg.successUrl ?? `${this.publicUrl.replace(/\/+$/, '')}/payments/thanks`,
         ...(this.cfg.cancelUrl ? { cancel_url: this.cfg.cancelUrl } : {}),
       },
-      { idempotencyKey: ref },
+      // a renewed link (the previous session expired) is a new request: Stripe would replay the expired one
+      { idempotencyKey: (req.attempt ?? 1) > 1 ? `${ref}-${req.attempt ?? 1}` : ref },
     );
     if (!session.url) throw new Error('Stripe created the checkout session without a URL');
     return { url: session.url, providerRef: session.id };

@@ -16,7 +16,16 @@ function targetOf(metadata: Stripe.Metadata | null | undefined, clientReference?
   return m[1] === 'invoice' ? { invoiceId: m[2] } : { checkoutId: m[2] };
 }
 
-function statusOf(event: Stripe.Event): { target?: Target; providerRef?: string; status: 'paid' | 'expired' | 'refunded' } | undefined {
+interface Update {
+  target?: Target;
+  providerRef?: string;
+  status: 'paid' | 'expired' | 'refunded';
+  /** refunds: minor units refunded so far, and whether that is the whole charge */
+  refundedAmount?: number;
+  fullRefund?: boolean;
+}
+
+function statusOf(event: Stripe.Event): Update | undefined {
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
@@ -29,8 +38,16 @@ function statusOf(event: Stripe.Event): { target?: Target; providerRef?: string;
       const s = event.data.object;
       return { target: targetOf(s.metadata, s.client_reference_id), providerRef: s.id, status: 'expired' };
     }
-    case 'charge.refunded':
-      return { target: targetOf(event.data.object.metadata), status: 'refunded' };
+    case 'charge.refunded': {
+      const ch = event.data.object;
+      // amount_refunded is cumulative; `refunded` is Stripe's own "fully refunded" flag
+      const fullRefund = ch.refunded === true || (typeof ch.amount === 'number' && typeof ch.amount_refunded === 'number' && ch.amount_refunded >= ch.amount);
+      return {
+        target: targetOf(ch.metadata),
+        status: 'refunded',
+        ...(typeof ch.amount_refunded === 'number' ? { refundedAmount: ch.amount_refunded, fullRefund } : {}),
+      };
+    }
     default:
       return undefined;
   }
@@ -66,7 +83,12 @@ export function stripeWebhookHandler(stripe: Stripe, cfg: StripeConfig, deps: We
     const update = statusOf(event);
     if (update && !update.target && event.type === 'charge.refunded') update.target = await targetOfPaymentIntent(stripe, event.data.object.payment_intent, deps);
     if (update?.target) {
-      sink.payment({ ...update.target, ...(update.providerRef ? { providerRef: update.providerRef } : {}), status: update.status });
+      sink.payment({
+        ...update.target,
+        ...(update.providerRef ? { providerRef: update.providerRef } : {}),
+        status: update.status,
+        ...(update.refundedAmount !== undefined ? { refundedAmount: update.refundedAmount, fullRefund: update.fullRefund ?? true } : {}),
+      });
     } else if (update) {
       deps.log?.(`stripe ${event.type} ${event.id}: names no Parley invoice or checkout; ignored`);
     }

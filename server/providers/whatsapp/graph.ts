@@ -22,6 +22,11 @@ export class GraphClient {
     return this.request(this.url(path), method, body);
   }
 
+  /** GET of an absolute Graph URL (paging.next links). */
+  async getUrl(url: string): Promise<GraphResult> {
+    return this.request(url, 'GET', undefined);
+  }
+
   /** Absolute URL (media downloads come as full URLs on another host). */
   async download(url: string): Promise<{ ok: true; bytes: Buffer; mime: string } | { ok: false; message: string }> {
     try {

@@ -75,10 +75,23 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
       <section className="contact-sec">
         <h3>SMS</h3>
         <label className="check">
-          <input type="checkbox" checked={c.optedOut} disabled={!admin} title={admin ? undefined : 'Only admins change opt-out'} onChange={(e) => void mutate('setContactOptOut', { id: c.id, optedOut: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={c.optedOut}
+            disabled={c.optedOut && !admin}
+            title={c.optedOut && !admin ? 'Only admins opt a contact back in (or the contact, by texting START)' : undefined}
+            onChange={(e) => void mutate('setContactOptOut', { id: c.id, optedOut: e.target.checked })}
+          />
           <Ban size={13} aria-hidden="true" /> Opted out of SMS {c.optedOut ? '— outbound SMS is refused' : ''}
         </label>
-        {!admin && <p className="xs faint">Only admins change opt-out, conversation defaults, merge or delete contacts.</p>}
+        <p className="xs faint">
+          {c.optedOut
+            ? admin
+              ? 'Opt back in only when the contact asked for it; they can also text START.'
+              : 'Only an admin can opt them back in — or the contact, by texting START.'
+            : 'Tick when the contact asks to stop receiving texts.'}
+        </p>
+        {!admin && <p className="xs faint">Only admins change conversation defaults, merge or delete contacts.</p>}
       </section>
       <MessageContact contact={c} conversations={d.conversations} />
       {admin && <ContactDefaults contact={c} />}

@@ -4,12 +4,18 @@ import type { Contact } from '../../../../shared/schema';
 import { formatPhone } from '../../../../shared/phone';
 import { useBridgeQuery } from '../../lib/queries';
 import { mutate } from '../../lib/mutate';
+import { useDirectory } from '../../lib/directory';
 import { Modal } from '../dialogs/Modal';
 
 export function MergeDialog({ into, onClose }: { into: Contact; onClose: () => void }) {
   const [search, setSearch] = useState('');
   const [from, setFrom] = useState<Contact | null>(null);
   const list = useBridgeQuery('contacts', { search: search.trim() || undefined, limit: 20 }).data?.items.filter((c) => c.id !== into.id) ?? [];
+  const dir = useDirectory();
+  const mine = useBridgeQuery('contact', { id: into.id }).data?.conversations ?? [];
+  const theirs = useBridgeQuery('contact', { id: from?.id ?? '' }, { enabled: !!from }).data?.conversations ?? [];
+  // groups where both have an open conversation: after the merge only one stays open there
+  const both = [...new Set(mine.filter((c) => c.status === 'open').map((c) => c.groupId))].filter((g) => from && theirs.some((c) => c.status === 'open' && c.groupId === g));
   const go = async () => {
     if (!from) return;
     const r = await mutate('mergeContacts', { intoId: into.id, fromId: from.id });
@@ -31,6 +37,16 @@ export function MergeDialog({ into, onClose }: { into: Contact; onClose: () => v
       }
     >
       <p className="small muted">Pick the duplicate. Its conversations move to {into.name}, tags are combined, and the duplicate is deleted.</p>
+      {from && both.length > 0 && (
+        <div className="form-note small" role="note" aria-label="Open conversations">
+          {both.map((g) => (
+            <p key={g}>
+              Both have an open conversation in {dir.groupName(g)}. Only one stays open: if both are visible to the same people they are merged into one (every
+              message, note and invoice kept); otherwise the older one is archived, so nothing restricted is shown to anyone new.
+            </p>
+          ))}
+        </div>
+      )}
       <input className="input" type="search" placeholder="Search contacts" aria-label="Search contacts to merge" value={search} onChange={(e) => setSearch(e.target.value)} autoFocus data-autofocus />
       <div className="check-list merge-list" role="radiogroup" aria-label="Duplicate contact">
         {list.map((c) => (

@@ -44,6 +44,16 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
         )}
         {archived && <span className="pill">Archived</span>}
         {contact.optedOut && <span className="pill warning">Opted out of SMS</span>}
+        {group.channelProviders[c.channel] === 'simulator' && (
+          <span className="pill badge-simulated" title={`${group.name}'s ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} goes through the built-in simulator: nothing reaches a real phone.`}>
+            Simulated
+          </span>
+        )}
+        {group.channelProviders[c.channel] === null && (
+          <span className="pill warning" title={`No ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider is set up for ${group.name}.`}>
+            No {c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider
+          </span>
+        )}
       </div>
       {assignees.length > 0 ? <AvatarStack users={assignees} /> : <span className="xs faint">Unassigned</span>}
       <div className="conv-actions" role="toolbar" aria-label="Conversation actions">

@@ -2,6 +2,7 @@
 import clsx from 'clsx';
 import { AlertTriangle, Check, CheckCheck, Clock, MapPin, RotateCw } from 'lucide-react';
 import type { ConversationDetail, Pending } from '../../../../shared/bridge';
+import { PENDING_LINK } from '../../../../shared/domain/payments';
 import type { Message } from '../../../../shared/schema';
 import { clockTime, exactTime } from '../../lib/format';
 import { useDirectory } from '../../lib/directory';
@@ -28,6 +29,15 @@ function StatusTicks({ m }: { m: Pending<Message> }) {
   );
 }
 
+/** A payment-link message whose link was replaced by a newer one, or expired unpaid. */
+function linkExpired(m: Pending<Message>, detail: ConversationDetail): boolean {
+  if (!m.paymentRef?.startsWith('invoice:') || m.direction !== 'outbound') return false;
+  const inv = detail.invoices.find((i) => `invoice:${i.id}` === m.paymentRef);
+  if (!inv || inv.status !== 'sent') return false;
+  if (m.body.includes(PENDING_LINK)) return false;
+  return inv.linkExpired || inv.paymentUrl === null || !m.body.includes(inv.paymentUrl);
+}
+
 export function MessageBubble({ message: m, detail }: { message: Pending<Message>; detail: ConversationDetail }) {
   const dir = useDirectory();
   const out = m.direction === 'outbound';
@@ -46,6 +56,7 @@ export function MessageBubble({ message: m, detail }: { message: Pending<Message
     <div className={clsx('msg', out ? 'out' : 'in', m.pending && 'pending', m.status === 'failed' && 'failed')}>
       <div className="bubble">
         {m.templateName && <div className="xs bubble-meta">Template · {m.templateName}</div>}
+        {linkExpired(m, detail) && <div className="xs bubble-meta link-expired">This payment link has expired</div>}
         {m.body && (
           <div className="bubble-text">
             <Linkified text={m.body} />

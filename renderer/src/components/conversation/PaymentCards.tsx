@@ -19,7 +19,9 @@ const checkoutPill: Record<Checkout['status'], [string, string]> = {
 };
 
 export function InvoiceCard({ invoice: i, canMarkPaid }: { invoice: Pending<Invoice>; canMarkPaid: boolean }) {
-  const [label, tone] = invoicePill[i.status];
+  const [label, tone] =
+    i.status === 'void' && i.refundedAmount > 0 ? ['Refunded', ''] : i.status === 'sent' && i.linkExpired ? ['Link expired', 'warning'] : invoicePill[i.status];
+  const partlyRefunded = i.status === 'paid' && i.refundedAmount > 0;
   return (
     <article className={clsx('pay-card', i.pending && 'pending')} aria-label={`Invoice ${i.number}, ${money(i.total, i.currency)}, ${label}`}>
       <div className="row">
@@ -29,6 +31,16 @@ export function InvoiceCard({ invoice: i, canMarkPaid }: { invoice: Pending<Invo
         <span className={clsx('pill', tone)}>{label}</span>
       </div>
       <div className="pay-amount">{money(i.total, i.currency)}</div>
+      {partlyRefunded && (
+        <div className="small pay-refund" role="note">
+          {money(i.refundedAmount, i.currency)} refunded · {money(i.total - i.refundedAmount, i.currency)} kept
+        </div>
+      )}
+      {i.status === 'sent' && i.linkExpired && (
+        <div className="small pay-refund" role="note">
+          The payment link expired before it was paid. Send a new link so the contact can pay.
+        </div>
+      )}
       <ul className="pay-lines small muted">
         {i.lineItems.map((l, n) => (
           <li key={n}>
@@ -54,8 +66,13 @@ export function InvoiceCard({ invoice: i, canMarkPaid }: { invoice: Pending<Invo
           </a>
         )}
       </div>
-      {(i.status === 'draft' || (i.status === 'sent' && canMarkPaid)) && (
+      {(i.status === 'draft' || (i.status === 'sent' && (canMarkPaid || i.linkExpired))) && (
         <div className="row pay-actions">
+          {i.status === 'sent' && i.linkExpired && (
+            <button type="button" className="btn sm primary" onClick={() => void mutate('renewPaymentLink', { invoiceId: i.id, messageId: newId() })}>
+              Send a new link
+            </button>
+          )}
           {i.status === 'draft' && (
             <button type="button" className="btn sm primary" onClick={() => void mutate('sendInvoice', { invoiceId: i.id, messageId: newId() })}>
               Send invoice
@@ -66,7 +83,7 @@ export function InvoiceCard({ invoice: i, canMarkPaid }: { invoice: Pending<Invo
               Mark paid
             </button>
           )}
-          {canMarkPaid && (
+          {canMarkPaid && (i.status === 'draft' || i.status === 'sent') && (
             <button type="button" className="btn sm ghost" onClick={() => void mutate('voidInvoice', { invoiceId: i.id })} aria-label={`Void invoice ${i.number}`}>
               Void
             </button>
