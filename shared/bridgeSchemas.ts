@@ -8,10 +8,11 @@ import { getTableColumns, type Column } from 'drizzle-orm';
 import { z } from 'zod';
 import { args as mutationArgs, attachmentRefSchema, locationSchema, type MutationName } from './mutators/args';
 import { conversationRights, type ConversationRights } from './permissions';
-import { syncedTables, type RowOf, type TableName } from './schema';
+import { syncedTables, type ChannelProviderKind, type RowOf, type TableName } from './schema';
 import { errorCodes } from './tx';
 
 const strings = z.array(z.string());
+const providerKind = z.enum(['simulator', 'twilio', 'whatsapp-cloud']) satisfies z.ZodType<ChannelProviderKind>;
 /** The element types behind each `$type<…>()` JSON column, by column name. */
 const jsonColumns: Record<string, z.ZodType> = {
   templates: z.array(z.strictObject({ name: z.string(), language: z.string(), body: z.string(), providerId: z.string().optional() })),
@@ -24,6 +25,7 @@ const jsonColumns: Record<string, z.ZodType> = {
   attachments: z.array(attachmentRefSchema.strict()),
   location: locationSchema.strict(),
   lineItems: z.array(z.strictObject({ description: z.string(), quantity: z.number(), unitAmount: z.number() })),
+  channelProviders: z.strictObject({ sms: providerKind.nullable(), whatsapp: providerKind.nullable() }),
 };
 
 function columnSchema(name: string, c: Column): z.ZodType {
