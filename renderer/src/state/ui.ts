@@ -14,7 +14,8 @@ export type View =
 export type ThemePref = 'system' | 'light' | 'dark';
 export type Dialog =
   | null
-  | { kind: 'manage'; conversationId: string }
+  /** notice: why the dialog reopened (a stale save), shown above the lists */
+  | { kind: 'manage'; conversationId: string; notice?: string }
   | { kind: 'confirm-archive'; conversationId: string }
   | { kind: 'confirm-delete'; conversationId: string }
   | { kind: 'invoice'; conversationId: string }

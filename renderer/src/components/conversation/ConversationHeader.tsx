@@ -60,10 +60,10 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
         <button type="button" className="btn sm" onClick={() => openDialog({ kind: 'manage', conversationId: c.id })} disabled={!p.canManage} aria-label="Manage conversation" title="Assign and set visibility (A)">
           <UserCog size={14} aria-hidden="true" /> Manage
         </button>
-        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'invoice', conversationId: c.id })} aria-label="New invoice" title="New invoice" disabled={archived}>
+        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'invoice', conversationId: c.id })} aria-label="New invoice" title="New invoice" disabled={archived || !p.canRead}>
           <FileText size={16} />
         </button>
-        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'checkout', conversationId: c.id })} aria-label="New checkout link" title="New checkout link" disabled={archived}>
+        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'checkout', conversationId: c.id })} aria-label="New checkout link" title="New checkout link" disabled={archived || !p.canRead}>
           <CreditCard size={16} />
         </button>
         <button type="button" className="icon-btn" onClick={markUnread} aria-label="Mark unread" title="Mark unread (U)">

@@ -39,7 +39,7 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
         {item.kind === 'conversation' && item.restricted && <Lock size={12} className="faint" aria-hidden="true" />}
         {item.kind === 'conversation' && item.hasUnpaidInvoice && <Coins size={13} className="coin" aria-hidden="true" />}
         {item.pending && <Clock size={12} className="faint" aria-hidden="true" />}
-        <span className="inbox-row-where faint xs ellipsis">{item.kind === 'conversation' ? dir.groupName(item.groupId) : item.isMember ? 'Team chat' : 'Team chat · you are not in it'}</span>
+        <span className="inbox-row-where faint xs ellipsis">{item.kind === 'conversation' ? dir.groupName(item.groupId) : item.isMember ? 'Team chat' : 'Team chat · private to its participants'}</span>
         <time className="inbox-row-time" dateTime={new Date(item.lastActivityAt).toISOString()} title={exactTime(item.lastActivityAt)}>
           {shortTime(item.lastActivityAt)}
         </time>
@@ -52,7 +52,15 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
             {item.chatKind === 'group' ? <Users size={13} aria-hidden="true" /> : <UserIcon size={13} aria-hidden="true" />}
           </span>
         )}
-        <span className="inbox-row-preview ellipsis">{previewText(item.lastPreview) || <span className="faint">No messages yet</span>}</span>
+        <span className="inbox-row-preview ellipsis">
+          {item.kind === 'conversation' && item.confidential ? (
+            <span className="faint">Confidential: visible to {item.restricted ? 'named people' : 'its group'} only</span>
+          ) : item.kind === 'chat' && !item.isMember ? (
+            <span className="faint">Private · {item.messageCount ?? 0} {item.messageCount === 1 ? 'message' : 'messages'}</span>
+          ) : (
+            previewText(item.lastPreview) || <span className="faint">No messages yet</span>
+          )}
+        </span>
         <AvatarStack users={people} max={2} />
       </div>
     </div>
