@@ -22,6 +22,7 @@ import { Engine, SYSTEM_ACTOR } from './sync/engine';
 import { createAdminApi } from './admin';
 import { mutators } from '../shared/mutators/index';
 import { startRelay, DEFAULT_RETENTION } from './relay';
+import { createLogger } from './log';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from './seed/demo';
 import { runningRelay } from './relayLock';
 import { providerCliMain } from './providers/cli';
@@ -101,9 +102,10 @@ function byEmail(engine: Engine, email: string): string {
 async function main(): Promise<void> {
   const key = sub ? `${cmd} ${sub}` : cmd;
   if (key === 'serve' || cmd === 'serve') {
-    const relay = await startRelay({ dataDir, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none' });
-    console.log(`Parley relay on ${relay.httpUrl} (sync ${relay.wsUrl}), data in ${dataDir}`);
-    if (o.seed === 'demo') console.log(`demo accounts: admin@parley.test, amira@, ben@, chloe@parley.test — password ${DEMO_PASSWORD}`);
+    // stdout is the relay's JSON log (one object a line, for a log shipper): no plain-text lines in it
+    const logger = createLogger();
+    const relay = await startRelay({ dataDir, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none', logger });
+    if (o.seed === 'demo') logger.info({ accounts: ['admin@parley.test', 'amira@parley.test', 'ben@parley.test', 'chloe@parley.test'] }, 'demo organisation: the password of every demo account is in the README');
     // graceful: sockets get what is queued and a 1001 close they reconnect from; effects finish
     const stop = () => void relay.close({ graceful: true }).then(() => process.exit(0));
     process.on('SIGINT', stop);
