@@ -14,7 +14,8 @@ import { errorCodes } from './tx';
 const strings = z.array(z.string());
 /** The element types behind each `$type<…>()` JSON column, by column name. */
 const jsonColumns: Record<string, z.ZodType> = {
-  templates: z.array(z.strictObject({ name: z.string(), language: z.string(), body: z.string(), providerId: z.string().optional() })),
+  templates: z.array(z.strictObject({ name: z.string(), language: z.string(), body: z.string(), providerId: z.string().optional(), forPayments: z.boolean().optional() })),
+  channelProviders: z.strictObject({ sms: z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable(), whatsapp: z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable() }),
   tags: strings,
   defaultVisibleTo: strings,
   defaultAssignees: strings,
