@@ -130,6 +130,7 @@ export function ChannelsView({ session }: { session: Session }) {
         <p className="small muted">
           Each team sends SMS and WhatsApp through its own provider account; Stripe takes payments for the whole organisation. Webhook addresses start with {q.data?.publicUrl ?? 'the relay’s public address'}.
         </p>
+        <h2 className="section-title">Provider accounts</h2>
         {q.isError && (
           <p className="form-refusal" role="alert">
             {errorMessage(q.error)}
@@ -138,9 +139,14 @@ export function ChannelsView({ session }: { session: Session }) {
         {q.isSuccess && accounts.length === 0 && (
           <div className="empty small">
             <h2>No provider accounts yet</h2>
-            <p>A channel without an account refuses to send, unless you choose the simulator for it above. Add a Twilio, WhatsApp Cloud API or Stripe account.</p>
+            <p>A channel without an account refuses to send, unless you choose the simulator for it below. Add a Twilio, WhatsApp Cloud API or Stripe account.</p>
           </div>
         )}
+        <div className="account-list">
+          {accounts.map((a) => (
+            <AccountCard key={a.id} a={a} onEdit={() => setEditing(a)} onRemove={() => setRemoving(a)} />
+          ))}
+        </div>
         <h2 className="section-title">Teams</h2>
         <p className="small muted">
           {simulatedSummary(dir.groups)}
@@ -148,12 +154,6 @@ export function ChannelsView({ session }: { session: Session }) {
         <div className="account-list">
           {dir.groups.map((g) => (
             <GroupChannels key={g.id} group={g} />
-          ))}
-        </div>
-        <h2 className="section-title">Provider accounts</h2>
-        <div className="account-list">
-          {accounts.map((a) => (
-            <AccountCard key={a.id} a={a} onEdit={() => setEditing(a)} onRemove={() => setRemoving(a)} />
           ))}
         </div>
       </div>

@@ -20,8 +20,9 @@ function ChannelRow({ group, channel }: { group: Group; channel: Channel }) {
   const real = provider === 'twilio' || provider === 'whatsapp-cloud';
   return (
     <div className="channel-row row" aria-label={`${group.name} ${CHANNEL_LABEL[channel]}`}>
-      <ChannelIcon channel={channel} size={14} />
-      <span className="strong channel-name">{CHANNEL_LABEL[channel]}</span>
+      <span className="channel-name">
+        <ChannelIcon channel={channel} size={14} />
+      </span>
       <span className="xs muted">{number ?? 'no number'}</span>
       <span className="grow" />
       {provider === null ? (
