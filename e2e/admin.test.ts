@@ -79,7 +79,7 @@ describe('Administration', () => {
     await pw(page.getByText('No provider accounts yet')).toBeVisible();
   });
 
-  it('an admin reads a chat they are not in, with the composer disabled', async () => {
+  it('an admin sees that a chat they are not in exists, never its messages (issue 10 item 1)', async () => {
     // Setup only: the chat is made at the relay as Alice (journey 6 covers chats made in the app).
     const chatId = '01936f1e-0000-7000-8000-00000000c4a7';
     const asAlice = { userId: world.org.alice.id, role: 'agent' as const };
@@ -88,13 +88,15 @@ describe('Administration', () => {
     expect(world.relay.services.engine.store.find('chatMessages', { chatId })).toHaveLength(1);
     const { page } = admin;
     await goTo(page, /^Team chat/);
-    await pw(page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ }), 30_000).toBeVisible();
-    await pw(page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ })).toContainText('you are not in it');
-    await page.getByRole('option', { name: /Alice, Bob|Bob, Alice/ }).click();
-    await pw(page.getByRole('log', { name: 'Chat messages' }).getByText('Lunch at one?')).toBeVisible();
-    await pw(page.getByRole('note').filter({ hasText: 'You are not in this chat — admins can read and delete it' })).toBeVisible();
-    expect(await page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
-    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    const row = page.getByRole('option', { name: /Private chat between (Alice and Bob|Bob and Alice)/ });
+    await pw(row, 30_000).toBeVisible();
+    await pw(row).toContainText('private to its participants');
+    await pw(row).toContainText('1 message');
+    await row.click();
+    await pw(page.getByRole('note').filter({ hasText: 'This chat is private to its participants' })).toBeVisible();
+    await pw(page.getByText('Lunch at one?')).toHaveCount(0);
+    await pw(page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
+    await pw(page.getByRole('button', { name: 'Delete chat' })).toBeVisible();
   });
 
   it('a WhatsApp broadcast fills the template’s blanks and sends the filled text', async () => {

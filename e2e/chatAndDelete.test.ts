@@ -49,17 +49,25 @@ describe('Team chat', () => {
     await goTo(alice.page, /^Team inbox/);
     await pw(alice.page.getByRole('option', { name: /Team chat/ })).toHaveCount(0);
 
-    // Neither agent can delete their chat; an admin who is not in it sees it and can.
+    // Neither agent can delete their chat; an admin who is not in it sees that it exists (never its
+    // messages: chats are private to their participants, admins included) and can delete it.
     for (const [u, other] of [[alice, org.bob.name], [bob, org.alice.name]] as const) {
       await goTo(u.page, /^Team chat/);
       await u.page.getByRole('option', { name: new RegExp(other) }).click();
       await pw(timeline(u.page).getByText('On it')).toBeVisible();
       await pw(u.page.getByRole('button', { name: 'Delete chat' })).toHaveCount(0);
     }
-    const agentsChat = new RegExp(`${org.alice.name}, ${org.bob.name}|${org.bob.name}, ${org.alice.name}`);
+    const agentsChat = new RegExp(`Private chat between (${org.alice.name} and ${org.bob.name}|${org.bob.name} and ${org.alice.name})`);
     await goTo(admin.page, /^Team chat/);
+    await pw(admin.page.getByRole('option', { name: new RegExp(`Notes of ${org.alice.name}`) })).toBeVisible();
     await admin.page.getByRole('option', { name: agentsChat }).click();
-    await pw(timeline(admin.page).getByText('Can you take the Lena ticket?')).toBeVisible();
+    const note = admin.page.getByRole('note').filter({ hasText: 'private to its participants' });
+    await pw(note).toBeVisible();
+    await pw(note).toContainText(/Messages\s*2/);
+    await pw(admin.page.getByText('Can you take the Lena ticket?')).toHaveCount(0);
+    await pw(admin.page.getByText('On it', { exact: true })).toHaveCount(0);
+    await pw(admin.page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
+    await admin.page.screenshot({ path: 'e2e/screenshots/private-chat-admin.png' });
     await admin.page.getByRole('button', { name: 'Delete chat' }).click();
     await admin.page.getByRole('dialog', { name: 'Delete chat?' }).getByRole('button', { name: 'Delete chat' }).click();
     await pw(admin.page.getByRole('option', { name: agentsChat })).toHaveCount(0);

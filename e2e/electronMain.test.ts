@@ -104,7 +104,7 @@ describe('Electron main bundle (stubbed Electron API, real relay)', () => {
       await p.waitFor((m) => m.type === 'send' && (m.payload as { type: string; tables?: string[] }).type === 'changed' && ((m.payload as { tables: string[] }).tables.includes('conversations')), 'the inbound conversation');
       const team = await p.bridge<{ items: { id: string }[] }>('query', 'inbox', { view: 'team' });
       const conv = team.result!.items[0]!;
-      const assigned = await p.bridge<{ ok: boolean }>('mutate', 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [org.alice.id] });
+      const assigned = await p.bridge<{ ok: boolean }>('mutate', 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: 0 });
       expect(assigned.result?.ok).toBe(true);
       await p.waitFor((m) => m.type === 'call' && m.api === 'app.setBadgeCount' && m.args[0] === 1, 'the badge to show 1');
 

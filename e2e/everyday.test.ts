@@ -107,4 +107,29 @@ describe('everyday rough edges', () => {
     await page.getByRole('searchbox', { name: 'Search contacts to add' }).fill('Nora');
     await pw(page.getByRole('status').filter({ hasText: 'matches' })).toContainText('1 contact matches “Nora”.');
   });
+
+  it('15. dense rows (≥ 16 on a 1440×900 window, a comfortable setting), a person glyph for a number, a one-line header', async () => {
+    const { page } = admin;
+    world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900777', body: 'Who is this?' });
+    await goTo(page, /^Team inbox/);
+    const list = page.getByRole('listbox').first();
+    const row = page.getByRole('option', { name: /Nora Quinn/ });
+    const rowsThatFit = async () => Math.floor((await box(list)).height / (await box(row)).height);
+    expect(await rowsThatFit()).toBeGreaterThanOrEqual(16);
+    await page.getByRole('button', { name: /^List rows: compact/ }).click();
+    await pw(page.getByRole('button', { name: /^List rows: comfortable/ })).toBeVisible();
+    expect((await box(row)).height).toBeGreaterThan(60);
+    await page.getByRole('button', { name: /^List rows: comfortable/ }).click();
+    expect((await box(row)).height).toBeLessThanOrEqual(52);
+
+    // a contact known only by its number: the person glyph, never "+"
+    await page.getByRole('option', { name: /7700 900777|\+447700900777/ }).click();
+    const avatar = page.locator('.details .avatar').first();
+    await pw(avatar).toBeVisible();
+    expect(await avatar.innerText()).toBe('');
+    expect(await avatar.locator('svg').count()).toBe(1);
+    // the header is one line: the name, channel and team share a baseline
+    const head = page.locator('.conv-head');
+    expect((await box(head)).height).toBeLessThan(62);
+  });
 });

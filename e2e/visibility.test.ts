@@ -62,6 +62,28 @@ describe('Visibility', () => {
     expect(rowsIn(alice.dataDir, id)).toBeGreaterThan(0);
   });
 
+  it('3a. the admin left outside “Visible to” sees only that it exists, manages it, and regains it by adding themselves', async () => {
+    // the admin unticked themselves above: the content left their machine, the metadata stayed
+    const row = admin.page.getByRole('option', { name: /Karl Lindqvist/ });
+    await pw(row).toContainText('Confidential');
+    const pane = admin.page.getByRole('note', { name: 'Confidential conversation' });
+    await pw(pane).toBeVisible();
+    await pw(pane).toContainText(world.org.alice.name);
+    await pw(admin.page.getByText('Private matter, please')).toHaveCount(0);
+    await pw(admin.page.getByRole('textbox', { name: /Reply|Message/ })).toHaveCount(0);
+    await admin.page.screenshot({ path: 'e2e/screenshots/confidential-admin.png' });
+    // adding themselves brings the content back (and is recorded in the relay's audit log)
+    await admin.page.getByRole('button', { name: 'Manage conversation' }).click();
+    const dialog = admin.page.getByRole('dialog', { name: 'Manage conversation' });
+    await dialog.getByRole('checkbox', { name: `Visible to ${world.org.admin.name}` }).check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await pw(dialog).toBeHidden();
+    await pw(admin.page.getByText('Private matter, please').first()).toBeVisible();
+    await pw(pane).toBeHidden();
+    const audit = world.relay.services.engine.db.prepare("SELECT action FROM audit_log WHERE actor_id = ?").all(world.org.admin.id);
+    expect(audit).toEqual([{ action: 'grantSelfAccess' }]);
+  });
+
   // The core zeroes deleted content (PRAGMA secure_delete) and truncates the WAL after a
   // poke that removed a scope, so no old page or WAL frame keeps the text.
   it('3b. leaves no stray bytes of the restricted text in the other agent’s replica files (database, WAL)', async () => {

@@ -1,16 +1,28 @@
 // `npm start`: the demo relay, the renderer build when stale, then the desktop app —
 // Electron when its binary is usable, otherwise the browser host (opened in Chromium's
 // app mode when a display is available). Ctrl+C stops everything.
+//   npm start -- --user ben@parley.test   a second person, signed in, with their own data dir
+//                                          (.data/clients/…) against the same relay
+// One relay per folder: a second `npm start` uses the relay the first one runs. The browser
+// host keeps its port and page secret per data dir, so an open tab reconnects after a restart.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startRelay, type Relay } from '../server/relay';
-import { startBrowserHost, type BrowserHost } from '../electron/host';
+import { RelayRunningError, runningRelay } from '../server/relayLock';
+import { DEMO_PASSWORD } from '../server/seed/demo';
+import type { BrowserHost } from '../electron/host';
+import { runningHost, startKeptHost } from '../electron/host/kept';
 
 const root = resolve(import.meta.dirname, '..');
 const dataRoot = resolve(process.env.PARLEY_DATA_DIR ?? join(root, '.data'));
 const DEMO_LOGINS = ['admin@parley.test (admin)', 'amira@parley.test', 'ben@parley.test', 'chloe@parley.test'];
+const { values: flags } = parseArgs({ options: { user: { type: 'string' } }, allowPositionals: true });
+const user = flags.user?.trim().toLowerCase() || null;
+/** the default window's host port (kept per data dir once chosen) */
+const DEFAULT_HOST_PORT = 8090;
 
 /** newest modification time under a folder (skipping node_modules) */
 function newest(dir: string): number {
@@ -58,16 +70,63 @@ function onPath(name: string): string | null {
 const hasDisplay = (): boolean =>
   process.platform === 'darwin' || process.platform === 'win32' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 
-async function startDemoRelay(): Promise<Relay> {
+/** The relay of this folder: the one already running (another `npm start`), or a new one. */
+async function demoRelay(): Promise<{ relay: Relay | null; httpUrl: string }> {
   const dataDir = join(dataRoot, 'relay');
   mkdirSync(dataDir, { recursive: true });
+  const other = runningRelay(dataDir);
+  if (other) {
+    console.log(`using the relay already running for this folder (process ${other.pid})`);
+    return { relay: null, httpUrl: other.httpUrl };
+  }
   const wanted = Number(process.env.PARLEY_RELAY_PORT ?? 8080);
   try {
-    return await startRelay({ dataDir, port: wanted, seed: 'demo' });
+    const relay = await startRelay({ dataDir, port: wanted, seed: 'demo' }).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      console.log(`port ${wanted} is busy; using a free port`);
+      return startRelay({ dataDir, port: 0, seed: 'demo' });
+    });
+    return { relay, httpUrl: relay.httpUrl };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-    console.log(`port ${wanted} is busy; using a free port`);
-    return startRelay({ dataDir, port: 0, seed: 'demo' });
+    // started at the same moment by another `npm start`: use that one once it listens
+    if (!(e instanceof RelayRunningError)) throw e;
+    for (let i = 0; i < 100; i++) {
+      const r = runningRelay(dataDir);
+      if (r) return { relay: null, httpUrl: r.httpUrl };
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    throw e;
+  }
+}
+
+/** Signs the host's core in as a demo user (the `--user` window opens signed in). */
+async function signInDemoUser(host: BrowserHost, relayUrl: string, email: string): Promise<void> {
+  const { default: WebSocket } = await import('ws');
+  const page = new URL(host.url);
+  const secret = new URLSearchParams(page.hash.slice(1)).get('secret') ?? '';
+  const ws = new WebSocket(`ws://${page.host}/bridge?secret=${encodeURIComponent(secret)}`, { origin: page.origin });
+  await new Promise<void>((ok, fail) => {
+    ws.once('open', () => ok());
+    ws.once('error', fail);
+  });
+  const call = (id: number, kind: string, name: string, args: unknown) =>
+    new Promise<{ ok: boolean; result?: unknown; error?: { message?: string } }>((ok) => {
+      const onMessage = (d: Buffer) => {
+        const m = JSON.parse(d.toString()) as { id?: number; ok: boolean; result?: unknown; error?: { message?: string } };
+        if (m.id !== id) return;
+        ws.off('message', onMessage);
+        ok(m);
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id, kind, name, args }));
+    });
+  try {
+    const session = await call(1, 'query', 'session', {});
+    if (session.ok && session.result) return; // signed in from last time
+    const r = await call(2, 'command', 'signIn', { relayUrl, email, password: DEMO_PASSWORD });
+    if (!r.ok) console.log(`could not sign ${email} in (${r.error?.message ?? 'refused'}); sign in in the window`);
+  } finally {
+    ws.close();
   }
 }
 
@@ -88,8 +147,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
-  relay = await startDemoRelay();
-  console.log(`relay: ${relay.httpUrl}`);
+  const clientDir = user ? join(dataRoot, 'clients', user.replace(/[^a-z0-9._-]/g, '_')) : join(dataRoot, 'client');
+  const already = runningHost(clientDir);
+  if (already) {
+    // two windows on one replica would race each other: show the one that runs
+    console.log(`Parley${user ? ` for ${user}` : ''} is already running in this folder (process ${already.pid}).`);
+    console.log(`open: ${already.url}`);
+    process.exit(0);
+  }
+
+  const demo = await demoRelay();
+  relay = demo.relay;
+  const relayUrl = demo.httpUrl;
+  console.log(`relay: ${relayUrl}`);
 
   if (isStale(join(root, 'dist/renderer/index.html'), [join(root, 'renderer'), join(root, 'shared')])) {
     console.log('building the renderer…');
@@ -101,24 +171,27 @@ async function main(): Promise<void> {
     }
   }
 
-  const electron = process.env.PARLEY_NO_ELECTRON ? null : usableElectron();
+  // Electron keeps one window per machine account: a second person runs in the browser host
+  const electron = process.env.PARLEY_NO_ELECTRON || user ? null : usableElectron();
   if (electron) {
     if (isStale(join(root, 'dist/electron/main.cjs'), [join(root, 'electron'), join(root, 'shared')])) run('npx', ['tsx', 'scripts/build-electron.ts']);
-    const app = spawn(electron, ['.'], { cwd: root, stdio: 'inherit', env: { ...process.env, PARLEY_RELAY_URL: relay.httpUrl } });
+    const app = spawn(electron, ['.'], { cwd: root, stdio: 'inherit', env: { ...process.env, PARLEY_RELAY_URL: relayUrl } });
     children.push(app);
     app.on('exit', () => void stop());
     console.log(`Electron started. Demo logins (password parley-demo): ${DEMO_LOGINS.join(', ')}`);
     return;
   }
 
-  host = await startBrowserHost({ dataDir: join(dataRoot, 'client'), staticDir: join(root, 'dist/renderer'), relayUrl: relay.httpUrl });
-  console.log('\nNo Electron binary here: Parley runs in the browser host.');
+  // the same port and page secret as last time: a tab left open reconnects
+  host = await startKeptHost({ dataDir: clientDir, staticDir: join(root, 'dist/renderer'), relayUrl, fallbackPort: user ? 0 : DEFAULT_HOST_PORT });
+  if (user) await signInDemoUser(host, relayUrl, user);
+  console.log(user ? `\nParley for ${user} runs in the browser host.` : '\nNo Electron binary here: Parley runs in the browser host.');
   console.log(`open: ${host.url}`);
-  console.log(`relay URL for sign-in: ${relay.httpUrl}`);
-  console.log(`demo logins (password parley-demo): ${DEMO_LOGINS.join(', ')}`);
+  console.log(`relay URL for sign-in: ${relayUrl}`);
+  if (!user) console.log(`demo logins (password parley-demo): ${DEMO_LOGINS.join(', ')}; another person at once: npm start -- --user ben@parley.test`);
   const browser = hasDisplay() ? (onPath('chromium') ?? onPath('google-chrome') ?? onPath('chromium-browser')) : null;
   if (browser) {
-    const profile = join(dataRoot, 'chromium-profile');
+    const profile = join(dataRoot, user ? `chromium-profile-${user.replace(/[^a-z0-9._-]/g, '_')}` : 'chromium-profile');
     const c = spawn(browser, [`--app=${host.url}`, `--user-data-dir=${profile}`, '--no-first-run'], { stdio: 'ignore' });
     c.on('error', () => console.log('could not open Chromium; open the URL above yourself'));
     children.push(c);

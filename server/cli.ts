@@ -11,20 +11,23 @@
 //   template add --group NAME --name N --language en_GB --body "Hi {{1}}" [--provider-id HX…] [--for-payments]
 //   template remove --group NAME --name N
 //   template fetch --group NAME          (from the group's WhatsApp account: Meta Graph or Twilio Content API)
-// Every command takes --data DIR (default ~/.parley-relay). When a relay is serving that
-// data dir (relay.json, live pid), write commands go to it over HTTP with an admin token
-// (--admin-email/--admin-password or PARLEY_ADMIN_EMAIL/PARLEY_ADMIN_PASSWORD), because a
-// second writer would race the relay's version counter; otherwise they write directly.
-import { existsSync, readFileSync } from 'node:fs';
+// Every command takes --data DIR (default: the demo relay of `npm start` in this folder,
+// .data/relay, when it exists; else ~/.parley-relay). When a relay is serving that data dir
+// (relay.json, live pid), write commands go to it over HTTP with an admin token
+// (--admin-email/--admin-password or PARLEY_ADMIN_EMAIL/PARLEY_ADMIN_PASSWORD; the demo
+// organisation's admin for the demo relay), because a second writer would race the relay's
+// version counter; otherwise they write directly. `serve` refuses a data dir another relay serves.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from './db/open';
 import { Engine, SYSTEM_ACTOR } from './sync/engine';
 import { createAdminApi } from './admin';
 import { mutators } from '../shared/mutators/index';
 import { startRelay, DEFAULT_RETENTION } from './relay';
-import { DEMO_PASSWORD } from './seed/demo';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from './seed/demo';
+import { runningRelay } from './relayLock';
 import { providerCliMain } from './providers/cli';
 import { AccountStore } from './providers/accounts';
 import { loadSecretKey } from './providers/secrets';
@@ -36,7 +39,7 @@ if (process.argv[2] === 'provider') process.exit(await providerCliMain(process.a
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    data: { type: 'string', default: join(homedir(), '.parley-relay') },
+    data: { type: 'string' },
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '127.0.0.1' },
     seed: { type: 'string' },
@@ -61,6 +64,11 @@ const { values: o, positionals } = parseArgs({
 });
 
 const [cmd = 'serve', sub, ...rest] = positionals;
+
+/** `npm start`'s relay data in this folder (PARLEY_DATA_DIR as in scripts/start.ts). */
+const demoDir = join(resolve(process.env.PARLEY_DATA_DIR ?? join(import.meta.dirname, '..', '.data')), 'relay');
+const dataDir: string = o.data ?? (existsSync(join(demoDir, 'relay.sqlite')) ? demoDir : join(homedir(), '.parley-relay'));
+const isDemo = resolve(dataDir) === resolve(demoDir);
 const need = (v: string | undefined, flag: string): string => {
   if (!v) fail(`missing --${flag}`);
   return v;
@@ -71,26 +79,20 @@ function fail(msg: string): never {
 }
 
 function running(): string | null {
-  const f = join(o.data, 'relay.json');
-  if (!existsSync(f)) return null;
-  const { pid, httpUrl } = JSON.parse(readFileSync(f, 'utf8')) as { pid: number; httpUrl: string };
-  try {
-    process.kill(pid, 0);
-    return httpUrl;
-  } catch {
-    return null;
-  }
+  return runningRelay(dataDir)?.httpUrl ?? null;
 }
 
 function direct() {
-  const db = openDatabase(o.data);
+  const db = openDatabase(dataDir);
   const engine = new Engine(db, mutators, DEFAULT_RETENTION);
   return { db, engine, admin: createAdminApi(engine) };
 }
 
 async function http(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const email = o['admin-email'] ?? process.env.PARLEY_ADMIN_EMAIL ?? fail('a relay is running: give --admin-email or PARLEY_ADMIN_EMAIL');
-  const password = o['admin-password'] ?? process.env.PARLEY_ADMIN_PASSWORD ?? fail('a relay is running: give --admin-password or PARLEY_ADMIN_PASSWORD');
+  // the demo relay's admin is known; any other relay needs its admin's credentials
+  const demo = isDemo ? { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD } : null;
+  const email = o['admin-email'] || process.env.PARLEY_ADMIN_EMAIL || demo?.email || fail('a relay is running: give --admin-email or PARLEY_ADMIN_EMAIL');
+  const password = o['admin-password'] || process.env.PARLEY_ADMIN_PASSWORD || demo?.password || fail('a relay is running: give --admin-password or PARLEY_ADMIN_PASSWORD');
   const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   if (!login.ok) fail(`admin login failed: ${await login.text()}`);
   const { accessToken } = (await login.json()) as { accessToken: string };
@@ -116,8 +118,8 @@ function byEmail(engine: Engine, email: string): string {
 async function main(): Promise<void> {
   const key = sub ? `${cmd} ${sub}` : cmd;
   if (key === 'serve' || cmd === 'serve') {
-    const relay = await startRelay({ dataDir: o.data, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none' });
-    console.log(`Parley relay on ${relay.httpUrl} (sync ${relay.wsUrl}), data in ${o.data}`);
+    const relay = await startRelay({ dataDir, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none' });
+    console.log(`Parley relay on ${relay.httpUrl} (sync ${relay.wsUrl}), data in ${dataDir}`);
     if (o.seed === 'demo') console.log(`demo accounts: admin@parley.test, amira@, ben@, chloe@parley.test — password ${DEMO_PASSWORD}`);
     // graceful: sockets get what is queued and a 1001 close they reconnect from; effects finish
     const stop = () => void relay.close({ graceful: true }).then(() => process.exit(0));
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
   switch (key) {
     case 'init': {
       if (url) fail('stop the relay before init');
-      if (engine.store.find('users', {}).length) fail(`${o.data} is already initialised`);
+      if (engine.store.find('users', {}).length) fail(`${dataDir} is already initialised`);
       engine.meta.set('orgName', need(o.org, 'org'));
       const u = admin.createUser({ email: need(o.email, 'email'), name: need(o.name, 'name'), role: 'admin', password: need(o.password, 'password') });
       return console.log(`initialised ${o.org ?? ''}: admin ${u.email}`);
@@ -201,7 +203,7 @@ async function main(): Promise<void> {
       }
       const r = url
         ? ((await http(url, 'POST', `/admin/groups/${groupId}/templates/fetch`)) as { fetched: string[]; templates: [] })
-        : await fetchTemplates(engine, new AccountStore(engine.db, () => loadSecretKey(o.data)), groupId);
+        : await fetchTemplates(engine, new AccountStore(engine.db, () => loadSecretKey(dataDir)), groupId);
       console.log(r.fetched.length ? `fetched ${r.fetched.length} approved template(s): ${r.fetched.join(', ')}` : 'the provider has no approved templates with numbered blanks');
       return show(r.templates);
     }

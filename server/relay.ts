@@ -7,6 +7,7 @@ import * as productRegistry from '../shared/mutators/index';
 import { AuthService } from './auth/authService';
 import { TokenService, tokenSecret } from './auth/tokens';
 import { openDatabase } from './db/open';
+import { lockDataDir } from './relayLock';
 import { EffectRunner } from './effects/runner';
 import { Router } from './http/router';
 import { authenticate } from './http/authUser';
@@ -88,7 +89,15 @@ export const DEFAULT_RETENTION = 100_000;
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const logger = opts.logger ?? createLogger({ level: opts.logLevel });
   const log = opts.log ?? errorLog(logger);
-  const db = openDatabase(opts.dataDir);
+  // one relay per data dir (two on one database would race its version counter)
+  const unlock = lockDataDir(opts.dataDir);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(opts.dataDir);
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const mutators = opts.mutators ?? productRegistry.mutators;
   const engine = new Engine(db, mutators, opts.changeLogRetention ?? DEFAULT_RETENTION, log);
   const tokens = new TokenService(db, tokenSecret(engine.meta), opts.accessTokenTtlSeconds ?? 15 * 60);
@@ -140,7 +149,19 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     if (path === '/sync') hub.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
-  await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1', listenTextResolver: (address) => `relay listening on ${address}` });
+  try {
+    await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1', listenTextResolver: (address) => `relay listening on ${address}` });
+  } catch (e) {
+    // the port is taken (EADDRINUSE): leave nothing open, the caller may try another port
+    effects.close();
+    simulator.close();
+    metrics.close();
+    await hub.close();
+    await app.close().catch(() => undefined);
+    db.close();
+    unlock();
+    throw e;
+  }
   const port = (app.server.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : '127.0.0.1';
   httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -191,6 +212,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       await httpClosed;
       db.close();
       rmSync(join(opts.dataDir, 'relay.json'), { force: true });
+      unlock();
       logger.info({ graceful: o.graceful === true }, 'relay stopped');
     },
   };

@@ -12,10 +12,11 @@ import { syncedTables, type RowOf, type TableName } from './schema';
 import { errorCodes } from './tx';
 
 const strings = z.array(z.string());
+const providerKind = z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable();
 /** The element types behind each `$type<…>()` JSON column, by column name. */
 const jsonColumns: Record<string, z.ZodType> = {
   templates: z.array(z.strictObject({ name: z.string(), language: z.string(), body: z.string(), providerId: z.string().optional(), forPayments: z.boolean().optional() })),
-  channelProviders: z.strictObject({ sms: z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable(), whatsapp: z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable() }),
+  channelProviders: z.strictObject({ sms: providerKind, whatsapp: providerKind }),
   tags: strings,
   defaultVisibleTo: strings,
   defaultAssignees: strings,
@@ -25,6 +26,8 @@ const jsonColumns: Record<string, z.ZodType> = {
   attachments: z.array(attachmentRefSchema.strict()),
   location: locationSchema.strict(),
   lineItems: z.array(z.strictObject({ description: z.string(), quantity: z.number(), unitAmount: z.number() })),
+  /** conversations: ConversationMetaOnly; chats: ChatMetaOnly (shared/scopes.ts metadataRow) */
+  metaOnly: z.union([z.strictObject({ invoiceOutstanding: z.boolean() }), z.strictObject({ messageCount: z.number().int() })]),
 };
 
 function columnSchema(name: string, c: Column): z.ZodType {
@@ -115,6 +118,8 @@ export const conversationListItem = z.strictObject({
   unread: z.boolean(),
   assignees: strings,
   restricted: z.boolean(),
+  /** the viewer has its metadata only (an admin outside "Visible to"): no preview, no content */
+  confidential: z.boolean(),
   hasUnpaidInvoice: z.boolean(),
   hasFailedSend: z.boolean(),
   /** an optimistic change is waiting to be confirmed */
@@ -129,8 +134,10 @@ export const chatListItem = z.strictObject({
   lastActivityAt: z.number(),
   lastPreview: z.string(),
   unread: z.boolean(),
-  /** false for a chat an admin sees without being in it: show "You are not in this chat", no composer */
+  /** false for a chat an admin sees without being in it: its metadata only ("Private chat between A and B"), no messages */
   isMember: z.boolean(),
+  /** how many messages a chat the viewer is not in holds (its metadata); null for the viewer's own chats */
+  messageCount: z.number().int().nullable(),
   pending: z.boolean(),
 });
 

@@ -3,7 +3,7 @@ import { createHarness, standardOrg, type Harness } from './test/harness';
 import type { MutationArgs, MutationName } from './mutators/args';
 import {
   canAdminContacts, canAdminister, canArchive, canBroadcast, canChangeVisibility, canDeleteChat, canDeleteConversation, canDeleteNote,
-  canExpireCheckout, canManage, canMarkPaid, canSeeChat, canSeeConversation, canSeeGroup, canSendChatMessage, canSendInGroup, canVoidInvoice,
+  canExpireCheckout, canManage, canMarkPaid, canSeeChat, canSeeChatMeta, canSeeConversation, canSeeConversationMeta, canSeeGroup, canSendChatMessage, canSendInGroup, canVoidInvoice,
   hasAdminRole, sessionViewer, viewerFromTx, type Actor,
 } from './permissions';
 import { MutationError } from './tx';
@@ -31,7 +31,20 @@ describe('permissions', () => {
     expect(canSeeConversation(viewer('bob'), conv)).toBe(false);
     expect(canSeeConversation(viewer('bob'), { ...conv, visibleTo: null })).toBe(true);
     expect(canSeeConversation(viewer('carol'), { ...conv, visibleTo: null })).toBe(false);
-    expect(canSeeConversation(viewer('admin'), conv)).toBe(true);
+    // confidential means confidential, admins included: an admin outside the list sees the metadata only
+    expect(canSeeConversation(viewer('admin'), conv)).toBe(false);
+    expect(canSeeConversationMeta(viewer('admin'), conv)).toBe(true);
+    expect(canSeeConversation(viewer('admin'), { ...conv, visibleTo: ['admin'] })).toBe(true);
+    expect(canSeeConversation(viewer('admin'), { ...conv, visibleTo: null })).toBe(true);
+    expect(canSeeConversationMeta(viewer('bob'), conv)).toBe(false);
+    expect(canManage(viewer('admin'), conv)).toBe(true);
+    expect(canChangeVisibility(viewer('admin'), conv)).toBe(true);
+    expect(canArchive(viewer('admin'), conv)).toBe(true);
+    // chats are private to their participants, admins included
+    expect(canSeeChat(viewer('admin'), { members: ['alice', 'bob'] })).toBe(false);
+    expect(canSeeChatMeta(viewer('admin'), { members: ['alice', 'bob'] })).toBe(true);
+    expect(canSeeChatMeta(viewer('carol'), { members: ['alice', 'bob'] })).toBe(false);
+    expect(canSeeChat(viewer('alice'), { members: ['alice'] })).toBe(true);
     expect(canManage(viewer('bob'), { ...conv, visibleTo: null })).toBe(true);
     expect(canChangeVisibility(viewer('bob'), { ...conv, visibleTo: null })).toBe(false);
     expect(canArchive(viewer('alice'), conv)).toBe(true);
@@ -65,9 +78,9 @@ describe('authorization matrix: mutators agree with the predicates', () => {
     h.user('root', { role: 'admin' });
     h.contact('sam', '+447700900124', { name: 'Sam' });
     h.run('sendMessage', 'alice', { id: 'm1', contactId: 'pat', groupId: 'sales', channel: 'sms', body: 'Hi', newConversationId: 'c1' });
-    h.run('manageConversation', 'alice', { conversationId: 'c1', visibleTo: null, assignees: ['alice'] });
+    h.run('manageConversation', 'alice', { conversationId: 'c1', visibleTo: null, assignees: ['alice'], baseVisibilityVersion: 0 });
     h.run('sendMessage', 'alice', { id: 'm2', contactId: 'sam', groupId: 'sales', channel: 'sms', body: 'Hi', newConversationId: 'c2' });
-    h.run('manageConversation', 'admin', { conversationId: 'c2', visibleTo: ['alice'], assignees: ['alice'] });
+    h.run('manageConversation', 'admin', { conversationId: 'c2', visibleTo: ['alice'], assignees: ['alice'], baseVisibilityVersion: 0 });
     h.run('addNote', 'alice', { id: 'n1', conversationId: 'c1', body: 'note' });
     h.run('createInvoice', 'alice', { id: 'i1', conversationId: 'c1', currency: 'GBP', lineItems: [{ description: 'Fix', quantity: 1, unitAmount: 4500 }], dueDate: '2026-12-03', send: true, messageId: 'mi' });
     h.run('createCheckout', 'alice', { id: 'k1', conversationId: 'c1', description: 'Deposit', amount: 1000, currency: 'GBP', messageId: 'mk' });
@@ -78,28 +91,30 @@ describe('authorization matrix: mutators agree with the predicates', () => {
     name: N;
     args: MutationArgs<N>;
     allowed: (v: Actor) => boolean;
+    /** refused as if it did not exist (not_found) rather than forbidden: the actor may not know of it */
+    hidden?: (v: Actor) => boolean;
   }
   const c1 = () => h.conv('c1');
   const c2 = () => h.conv('c2');
   const chat = () => h.tx.get('chats', 'ch1') as { members: string[] };
   const cases = [
-    { name: 'manageConversation', args: { conversationId: 'c1', visibleTo: null, assignees: ['alice'] }, allowed: (v) => canManage(v, c1()) },
-    { name: 'manageConversation', args: { conversationId: 'c1', visibleTo: ['alice'], assignees: ['alice'] }, allowed: (v) => canChangeVisibility(v, c1()) },
-    { name: 'archiveConversation', args: { conversationId: 'c2' }, allowed: (v) => canArchive(v, c2()) },
-    { name: 'unarchiveConversation', args: { conversationId: 'c2' }, allowed: (v) => canSeeConversation(v, c2()) },
+    { name: 'manageConversation', args: { conversationId: 'c1', visibleTo: null, assignees: ['alice'], baseVisibilityVersion: 0 }, allowed: (v) => canManage(v, c1()), hidden: (v) => !canSeeConversationMeta(v, c1()) },
+    { name: 'manageConversation', args: { conversationId: 'c1', visibleTo: ['alice'], assignees: ['alice'], baseVisibilityVersion: 0 }, allowed: (v) => canChangeVisibility(v, c1()), hidden: (v) => !canSeeConversationMeta(v, c1()) },
+    { name: 'archiveConversation', args: { conversationId: 'c2' }, allowed: (v) => canArchive(v, c2()), hidden: (v) => !canSeeConversationMeta(v, c2()) },
+    { name: 'unarchiveConversation', args: { conversationId: 'c2' }, allowed: (v) => canSeeConversationMeta(v, c2()), hidden: (v) => !canSeeConversationMeta(v, c2()) },
     { name: 'deleteConversation', args: { conversationId: 'c2' }, allowed: (v) => canDeleteConversation(v) },
-    { name: 'addNote', args: { id: 'n2', conversationId: 'c2', body: 'x' }, allowed: (v) => canSeeConversation(v, c2()) },
-    { name: 'deleteNote', args: { id: 'n1' }, allowed: (v) => canSeeConversation(v, c1()) && canDeleteNote(v, { authorId: 'alice' }) },
-    { name: 'markRead', args: { targetId: 'c2', at: 1 }, allowed: (v) => canSeeConversation(v, c2()) },
-    { name: 'markRead', args: { targetId: 'ch1', at: 1 }, allowed: (v) => canSeeChat(v, chat()) },
+    { name: 'addNote', args: { id: 'n2', conversationId: 'c2', body: 'x' }, allowed: (v) => canSeeConversation(v, c2()), hidden: (v) => !canSeeConversationMeta(v, c2()) },
+    { name: 'deleteNote', args: { id: 'n1' }, allowed: (v) => canSeeConversation(v, c1()) && canDeleteNote(v, { authorId: 'alice' }), hidden: (v) => !canSeeConversationMeta(v, c1()) },
+    { name: 'markRead', args: { targetId: 'c2', at: 1 }, allowed: (v) => canSeeConversationMeta(v, c2()), hidden: (v) => !canSeeConversationMeta(v, c2()) },
+    { name: 'markRead', args: { targetId: 'ch1', at: 1 }, allowed: (v) => canSeeChatMeta(v, chat()), hidden: (v) => !canSeeChatMeta(v, chat()) },
     { name: 'markInvoicePaid', args: { invoiceId: 'i1' }, allowed: (v) => canMarkPaid(v) },
-    { name: 'voidInvoice', args: { invoiceId: 'i1' }, allowed: (v) => canSeeConversation(v, c1()) && canVoidInvoice(v, { createdBy: 'alice' }) },
+    { name: 'voidInvoice', args: { invoiceId: 'i1' }, allowed: (v) => canSeeConversation(v, c1()) && canVoidInvoice(v, { createdBy: 'alice' }), hidden: (v) => !canSeeConversationMeta(v, c1()) },
     { name: 'markCheckoutPaid', args: { checkoutId: 'k1' }, allowed: (v) => canMarkPaid(v) },
-    { name: 'expireCheckout', args: { checkoutId: 'k1' }, allowed: (v) => canSeeConversation(v, c1()) && canExpireCheckout(v, { createdBy: 'alice' }) },
+    { name: 'expireCheckout', args: { checkoutId: 'k1' }, allowed: (v) => canSeeConversation(v, c1()) && canExpireCheckout(v, { createdBy: 'alice' }), hidden: (v) => !canSeeConversationMeta(v, c1()) },
     { name: 'sendMessage', args: { id: 'm9', contactId: 'pat', groupId: 'support', channel: 'sms', body: 'Hello', newConversationId: 'c9' }, allowed: (v) => canSendInGroup(v, 'support') },
-    { name: 'sendMessage', args: { id: 'm9', conversationId: 'c2', contactId: 'sam', groupId: 'sales', channel: 'sms', body: 'Hello' }, allowed: (v) => canSendInGroup(v, 'sales') && canSeeConversation(v, c2()) },
+    { name: 'sendMessage', args: { id: 'm9', conversationId: 'c2', contactId: 'sam', groupId: 'sales', channel: 'sms', body: 'Hello' }, allowed: (v) => canSendInGroup(v, 'sales') && canSeeConversation(v, c2()), hidden: (v) => canSendInGroup(v, 'sales') && !canSeeConversationMeta(v, c2()) },
     { name: 'sendBroadcast', args: { id: 'b1', groupId: 'support', channel: 'sms', body: 'News', contactIds: ['pat'] }, allowed: (v) => canBroadcast(v, 'support') },
-    { name: 'sendChatMessage', args: { id: 'cm1', chatId: 'ch1', body: 'yo' }, allowed: (v) => canSendChatMessage(v, chat()) },
+    { name: 'sendChatMessage', args: { id: 'cm1', chatId: 'ch1', body: 'yo' }, allowed: (v) => canSendChatMessage(v, chat()), hidden: (v) => !canSeeChatMeta(v, chat()) },
     { name: 'deleteChat', args: { chatId: 'ch1' }, allowed: (v) => canDeleteChat(v) },
     { name: 'deleteContact', args: { id: 'sam' }, allowed: (v) => canAdminContacts(v) },
     { name: 'setContactOptOut', args: { id: 'pat', optedOut: true }, allowed: (v) => v.active },
@@ -119,7 +134,8 @@ describe('authorization matrix: mutators agree with the predicates', () => {
         h = createHarness();
         standardOrg(h);
         world();
-        const expected = c.allowed(viewer(who));
+        // a deactivated account is refused before anything is looked up
+        const expected = c.allowed(viewer(who)) ? 'allowed' : viewer(who).active && c.hidden?.(viewer(who)) ? 'not_found' : 'forbidden';
         let outcome = 'allowed';
         try {
           h.run(c.name, who, c.args);
@@ -128,7 +144,7 @@ describe('authorization matrix: mutators agree with the predicates', () => {
           outcome = e.code;
         }
         seen[who] = outcome;
-        expect(outcome, `${c.name} as ${who}`).toBe(expected ? 'allowed' : 'forbidden');
+        expect(outcome, `${c.name} as ${who}`).toBe(expected);
       }
       // a case where every actor gets the same answer tests nothing about who acts
       expect(new Set(Object.values(seen)).size, JSON.stringify(seen)).toBeGreaterThan(1);

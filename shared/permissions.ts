@@ -19,16 +19,23 @@
 //   A message with no open target routes to the open conversation with the greatest
 //   openedAt, else creates one; an archived/deleted conversationId counts as none.
 //   Contact defaults apply only to conversations created by an inbound message.
+// Privacy: "see" below means read the content (canSeeConversation / canSeeChat); an admin
+//   outside a restricted conversation or a chat sees its metadata only (…Meta) and may manage,
+//   archive and delete it, never write in it. A conversation the caller may not even know of
+//   answers exactly like an unknown id (not_found, HIDDEN_CONVERSATION), routed sends included.
 // Messages: sender is a member of the group or an admin, and can see an existing
-//   conversation. SMS: opted_out, sms_no_attachments, body required ≤ 1600. WhatsApp:
+//   conversation; a new conversation may be restricted at creation (visibleTo, including
+//   the sender). SMS: opted_out, sms_no_attachments, body required ≤ 1600. WhatsApp:
 //   free-form within 24 h of the last inbound, else an approved template
 //   (whatsapp_window_closed). Delivery status never moves backwards; failed only
 //   from queued/sent. Inbound STOP/STOPALL/UNSUBSCRIBE/CANCEL/END/QUIT opt out,
 //   START/UNSTOP/YES opt back in (SMS only).
-// Assignment and visibility (manageConversation): caller must see it. Changing
+// Assignment and visibility (manageConversation): caller must see its metadata, and name
+//   the visibilityVersion the dialog showed (stale when visibility changed since). Changing
 //   visibleTo: admins and current assignees (forbidden). Changing assignees only: anyone
 //   who sees it. Every assignee / visibleTo user: active, member of the group or admin
-//   (invalid); assignees within visibleTo (assignee_not_visible); visibleTo [] invalid.
+//   (invalid); assignees within visibleTo (assignee_not_visible); visibleTo [] invalid. An
+//   admin who gives themselves read access is recorded in the relay's audit_log.
 // Archive: assignees and admins; unpaid_invoice while an invoice is sent. Unarchive:
 //   anyone who sees it (openedAt = now). Delete: admins only; outstanding_invoice
 //   while an invoice is sent; cascades; releases attachments.
@@ -39,8 +46,8 @@
 //   Checkouts do not block archive or delete.
 // Team chat: createChat: active members including the caller (1 = self, 2 = direct,
 //   more = group); a second self/direct chat of the same people → conflict.
-//   sendChatMessage: members only. deleteChat: admins only. markRead: the target
-//   must be visible to the caller.
+//   sendChatMessage: members only. deleteChat: admins only (who see every chat's metadata).
+//   markRead: the target's metadata must be visible to the caller.
 // Broadcast: members of the group and admins; exactly one of contactIds / tag.
 // Administration (groups, members, setUserActive, setUserRole): admins only; never
 //   your own active flag or role.
@@ -87,16 +94,32 @@ const isActive = (v: Viewer): boolean => (v as Partial<Actor>).active !== false;
 const isAdmin = (v: Viewer): boolean => isActive(v) && hasAdminRole(v);
 const isMemberOrAdmin = (v: Viewer, groupId: string): boolean => isActive(v) && (hasAdminRole(v) || v.groupIds.has(groupId));
 
-/** Admins see every conversation of the organisation; agents need the group, and the list when restricted. */
+// Two levels (issue 10, "confidential means confidential, admins included"): the CONTENT of a
+// conversation (its messages, notes, invoices, checkouts, attachments, preview) and of a chat (its
+// messages) goes only to those who may read it; an admin outside receives the METADATA row only
+// (enough to find, manage, archive or delete it). Fan-out, catch-up, attachments and the mutators
+// all decide with the four predicates below; scopes.ts maps them onto scopes.
+
+/**
+ * Read a conversation's content. Unrestricted: group members and admins. Restricted ("Visible to"
+ * set): only the listed users (who must still be members, or admins), admins included.
+ */
 export function canSeeConversation(v: Viewer, c: Pick<Conversation, 'groupId' | 'visibleTo'>): boolean {
   if (!isActive(v)) return false;
-  if (hasAdminRole(v)) return true;
-  if (!v.groupIds.has(c.groupId)) return false;
-  return c.visibleTo === null || c.visibleTo.includes(v.id);
+  const inGroup = hasAdminRole(v) || v.groupIds.has(c.groupId);
+  return inGroup && (c.visibleTo === null || c.visibleTo.includes(v.id));
 }
-/** Participants see a chat; admins too, because only they may delete one. */
+/** Know that a conversation exists and manage it (metadata row): readers, and every admin. */
+export function canSeeConversationMeta(v: Viewer, c: Pick<Conversation, 'groupId' | 'visibleTo'>): boolean {
+  return isAdmin(v) || canSeeConversation(v, c);
+}
+/** Read a team chat's messages: its participants only, admins included. */
 export function canSeeChat(v: Viewer, c: { members: readonly string[] }): boolean {
-  return isActive(v) && (hasAdminRole(v) || c.members.includes(v.id));
+  return isActive(v) && c.members.includes(v.id);
+}
+/** Know that a chat exists (participants, kind, activity, count): participants, and admins (who delete chats). */
+export function canSeeChatMeta(v: Viewer, c: { members: readonly string[] }): boolean {
+  return isAdmin(v) || canSeeChat(v, c);
 }
 /** A group's scope (its broadcasts): members and admins. */
 export const canSeeGroup = (v: Viewer, groupId: string): boolean => isMemberOrAdmin(v, groupId);
@@ -112,10 +135,12 @@ export const canBeAssignedInGroup = (u: Viewer, groupId: string): boolean => isM
 type ConvAccess = Pick<Conversation, 'groupId' | 'visibleTo' | 'assignees'>;
 const isAssignee = (v: Viewer, c: ConvAccess) => c.assignees.includes(v.id);
 
-/** Open "Manage conversation" and change assignees. */
-export const canManage = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c);
-export const canChangeVisibility = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c) && (hasAdminRole(v) || isAssignee(v, c));
-export const canArchive = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c) && (hasAdminRole(v) || isAssignee(v, c));
+/** Open "Manage conversation" and change assignees (an admin outside "Visible to" too: metadata only). */
+export const canManage = (v: Viewer, c: ConvAccess): boolean => canSeeConversationMeta(v, c);
+export const canChangeVisibility = (v: Viewer, c: ConvAccess): boolean => canSeeConversationMeta(v, c) && (hasAdminRole(v) || isAssignee(v, c));
+export const canArchive = (v: Viewer, c: ConvAccess): boolean => canSeeConversationMeta(v, c) && (hasAdminRole(v) || isAssignee(v, c));
+/** Write in it (messages, notes, invoices, checkouts): who may read its content. */
+export const canWriteInConversation = (v: Viewer, c: ConvAccess): boolean => canSeeConversation(v, c);
 export const canDeleteConversation = (v: Viewer): boolean => isAdmin(v);
 export const canDeleteNote = (v: Viewer, n: Pick<Note, 'authorId'>): boolean => isActive(v) && (hasAdminRole(v) || n.authorId === v.id);
 /** Mark an invoice or a checkout paid by hand. */
@@ -137,6 +162,8 @@ export const canAdminister = (v: Viewer): boolean => isAdmin(v);
 export const conversationRights = {
   canManage,
   canArchive,
+  /** false: an admin outside "Visible to" — the screen shows the metadata only */
+  canRead: (v: Viewer, c: ConvAccess) => canSeeConversation(v, c),
   canDelete: (v: Viewer) => canDeleteConversation(v),
   canMarkPaid: (v: Viewer) => canMarkPaid(v),
 } satisfies Record<string, (v: Viewer, c: ConvAccess) => boolean>;

@@ -101,6 +101,7 @@ const BY_CODE: Record<string, string> = {
   sms_no_attachments: 'SMS cannot carry attachments. Send them over WhatsApp instead.',
   assignee_not_visible: 'An assignee cannot see this conversation.',
   conflict: 'Someone changed this at the same time. Try again.',
+  stale: 'Who can see this conversation changed since you opened it. Check the current lists and save again.',
   internal: 'Something went wrong on our side. Try again.',
   disconnected: 'Lost the connection to Parley; please try again.',
   invalid_args: 'This request is not valid.',

@@ -12,6 +12,15 @@ export type InvoiceStatus = 'draft' | 'sent' | 'paid' | 'void';
 export type CheckoutStatus = 'open' | 'paid' | 'expired';
 export type ChatKind = 'self' | 'direct' | 'group';
 
+/** What a metadata-only conversation row says of the content it leaves out. */
+export interface ConversationMetaOnly {
+  invoiceOutstanding: boolean;
+}
+/** What a metadata-only chat row says of the messages it leaves out. */
+export interface ChatMetaOnly {
+  messageCount: number;
+}
+
 export interface AttachmentRef {
   /** sha256 of the content, hex: attachments are content-addressed on the relay. */
   id: string;
@@ -109,7 +118,7 @@ export const conversations = sqliteTable('conversations', {
   /** channel of the latest message; the composer starts on it */
   channel: text('channel').$type<Channel>().notNull(),
   status: text('status').$type<ConversationStatus>().notNull(),
-  /** null = every member of the group; otherwise only these user ids (admins always see). */
+  /** null = every member of the group (and admins); otherwise only these user ids read it, admins included. */
   visibleTo: text('visible_to', { mode: 'json' }).$type<string[] | null>(),
   assignees: text('assignees', { mode: 'json' }).$type<string[]>().notNull(),
   createdAt: integer('created_at').notNull(),
@@ -121,6 +130,14 @@ export const conversations = sqliteTable('conversations', {
   lastInboundAt: integer('last_inbound_at'),
   /** relay version when group or visibleTo last changed: catch-up sends whole scopes from here */
   visibilityVersion: integer('visibility_version').notNull().default(0),
+  /** who last changed visibleTo: a Manage save from an older view is stale unless that was the saver themselves */
+  visibilityChangedBy: text('visibility_changed_by'),
+  /**
+   * null: the full row. Set only in the metadata row the relay sends someone who may not read
+   * the conversation (an admin outside "Visible to"): lastPreview is blank and this says what
+   * the missing content would tell (shared/scopes.ts metadataRow). Never stored on the relay.
+   */
+  metaOnly: text('meta_only', { mode: 'json' }).$type<ConversationMetaOnly | null>(),
   version: version(),
 }, (t) => [
   index('conversations_contact_group').on(t.contactId, t.groupId, t.status),
@@ -208,6 +225,8 @@ export const chats = sqliteTable('chats', {
   createdAt: integer('created_at').notNull(),
   lastActivityAt: integer('last_activity_at').notNull(),
   lastPreview: text('last_preview').notNull().default(''),
+  /** null: the full row; set in the metadata row an admin who is not a participant receives */
+  metaOnly: text('meta_only', { mode: 'json' }).$type<ChatMetaOnly | null>(),
   version: version(),
 }, (t) => [index('chats_activity').on(t.lastActivityAt), index('chats_version').on(t.version)]);
 

@@ -32,7 +32,15 @@ export interface MutatorContext {
   /** ids for rows the mutator creates that the args did not name (UUIDv7) */
   newId(): string;
   effect(e: ServerEffect): void;
+  /**
+   * Records a sensitive act in the relay's append-only audit log, in this transaction (the
+   * relay only; clients leave it undefined). `target`: the id acted on.
+   */
+  audit?(action: AuditAction, target: string): void;
 }
+
+/** What the audit log records (server/db/localSchema.ts auditLog). */
+export type AuditAction = 'grantSelfAccess';
 
 export const errorCodes = [
   'forbidden',
@@ -45,6 +53,7 @@ export const errorCodes = [
   'sms_no_attachments',
   'assignee_not_visible',
   'conflict',
+  'stale',
   'internal',
 ] as const;
 export type MutationErrorCode = (typeof errorCodes)[number];

@@ -17,6 +17,11 @@ export interface BrowserHostOptions {
   dataDir: string;
   /** 0 or omitted: a free port */
   port?: number;
+  /**
+   * The page's secret; omitted: a new one per launch. `npm start` keeps one per data dir (with
+   * its port), so a tab left open reconnects to the restarted host.
+   */
+  secret?: string;
   /** the built renderer, usually dist/renderer */
   staticDir: string;
   /** relay URL the sign-in form should offer (passed in the page URL's fragment) */
@@ -41,7 +46,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   }
   await core.start();
 
-  const secret = randomBytes(32).toString('base64url');
+  const secret = opts.secret ?? randomBytes(32).toString('base64url');
   let port = 0;
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

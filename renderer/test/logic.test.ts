@@ -64,6 +64,9 @@ describe('formats', () => {
     expect(money(20400, 'GBP')).toMatch(/204\.00/);
     expect(initials('Jane  Cooper')).toBe('JC');
     expect(initials('Cher')).toBe('C');
+    // issue 12 item 15: a contact known only by its number gets the person glyph, not "+"
+    expect(initials('+44 7700 900123')).toBe('');
+    expect(initials('(Ann) O’Neil')).toBe('AO');
     expect(windowLeft(3 * 3_600_000 + 60_000, 0)).toBe('3 h');
     expect(windowLeft(25 * 60_000, 0)).toBe('25 min');
   });

@@ -61,7 +61,7 @@ await settled(core);
 await core.close();
 
 // A real relay refusal: c1 is restricted away from Amira while she writes into it offline
-engine().runAs({ userId: admin.id, role: 'admin' }, 'manageConversation', { conversationId: c1.id, visibleTo: [ben.id], assignees: [] });
+engine().runAs({ userId: admin.id, role: 'admin' }, 'manageConversation', { conversationId: c1.id, visibleTo: [ben.id], assignees: [], baseVisibilityVersion: c1.visibilityVersion });
 await relay.close();
 core = newCore();
 await core.start();

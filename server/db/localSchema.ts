@@ -73,3 +73,18 @@ export const rejectedMutations = sqliteTable('rejected_mutations', {
   /** the relay's version when it refused: pruned with the tombstones */
   version: integer('version').notNull(),
 }, (t) => [primaryKey({ columns: [t.clientId, t.mutationId] }), index('rejected_mutations_version').on(t.version)]);
+
+/**
+ * Append-only record of sensitive acts, read by the admin audit log (a later issue's UI). Rows
+ * are inserted in the transaction of the act (a refused mutation leaves none) and never updated
+ * or deleted. Today: `grantSelfAccess` — an admin added themselves to a conversation's "Visible
+ * to" and so gained its content (target = conversation id).
+ */
+export const auditLog = sqliteTable('audit_log', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  actorId: text('actor_id').notNull(),
+  action: text('action').notNull(),
+  target: text('target').notNull(),
+  at: integer('at').notNull(),
+}, (t) => [index('audit_log_at').on(t.at)]);

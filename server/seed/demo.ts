@@ -8,6 +8,7 @@ import type { ServerTx } from '../sync/serverTx';
 import { contactNames, inboundLines, outboundLines, noteLines, chatLines } from './demoText';
 
 export const DEMO_PASSWORD = 'parley-demo';
+export const DEMO_ADMIN_EMAIL = 'admin@parley.test';
 export const DEMO_ORG = 'Parley Demo';
 const DAY = 24 * 3600 * 1000;
 
@@ -85,7 +86,7 @@ export function seedDemo(svc: Services): void {
           const conv: Conversation = {
             id: uuidv7(), contactId: contact.id, groupId: g.id, channel, status: open ? 'open' : 'archived', visibleTo: restricted,
             assignees: restricted ? assignee.filter((a) => restricted.includes(a)) : assignee, createdAt: start, openedAt: start,
-            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, visibilityVersion: 0, version: 0,
+            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, visibilityVersion: 0, visibilityChangedBy: null, metaOnly: null, version: 0,
           };
           addMessages(tx, conv, 3 + Math.floor(rand() * 6), members, rand, pick);
           if (rand() < 0.3) tx.put('notes', { id: uuidv7(), conversationId: conv.id, authorId: pick(members).id, body: pick(noteLines), createdAt: conv.lastActivityAt + 60_000, version: 0 });
@@ -114,7 +115,7 @@ export function seedDemo(svc: Services): void {
         preview = lines[i] as string;
         tx.put('chatMessages', { id: uuidv7(), chatId: id, authorId: pick(members).id, body: preview, attachments: [], createdAt: at, version: 0 });
       }
-      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), version: 0 });
+      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), metaOnly: null, version: 0 });
       if (kind !== 'direct') markRead(id, at);
     };
     chat('self', [admin], null);

@@ -12,7 +12,7 @@ import type { Db } from '../db/open';
 import type { Engine } from './engine';
 import type { EncodedPart, PartSource } from './connection';
 import { PokeBuilder } from './pokeBuilder';
-import { ScopeCheck, scopeRows } from './visibility';
+import { metadataRowOf, ScopeCheck, scopeRows } from './visibility';
 
 /** rows read from the database per step (a step reads, decodes, filters and encodes them: a few ms) */
 export const PAGE_ROWS = 500;
@@ -102,6 +102,8 @@ export class CatchUpStream implements PartSource {
   private curRid = 0;
   /** scopes sent whole (audience changed since the cookie): their rows are not sent again */
   private readonly whole = new Set<string>();
+  /** scopes whose metadata row was sent (a viewer who may not read them): sent once */
+  private readonly metaSent = new Set<string>();
   /** entries are encoded as they are read, so a step's cost stays a page's, not a part's */
   private puts: string[] = [];
   private dels: string[] = [];
@@ -152,7 +154,10 @@ export class CatchUpStream implements PartSource {
           delete raw._rid;
           const r = this.engine.store.decode(p.table, raw);
           const scope = scopeOf(p.table, r);
-          if (!this.whole.has(scope) && this.check.canSee(scope)) this.put({ t: p.table, r });
+          if (this.whole.has(scope)) continue;
+          const access = this.check.access(scope);
+          if (access === 'content') this.put({ t: p.table, r });
+          else if (access === 'meta') this.putMeta(scope); // any change under it may change what the metadata says
         }
         this.rowsRead += raws.length;
         return raws.length < PAGE_ROWS;
@@ -167,12 +172,17 @@ export class CatchUpStream implements PartSource {
           this.curV = c.v;
           const scope = c.scope ?? `conv:${c.id ?? ''}`;
           this.whole.add(scope);
-          if (this.check.canSee(scope)) {
+          const access = this.check.access(scope);
+          if (access === 'content') {
             for (const { t, r } of scopeRows(this.engine.store, scope)) {
               this.put({ t, r });
               this.rowsRead++;
             }
-          } else this.del({ scope });
+          } else {
+            // gone, or now metadata only: the replica drops (and scrubs) what it held; dels go first
+            this.del({ scope });
+            if (access === 'meta') this.putMeta(scope);
+          }
         }
         return list.length < n;
       }
@@ -194,6 +204,13 @@ export class CatchUpStream implements PartSource {
         return list.length < PAGE_ROWS;
       }
     }
+  }
+
+  private putMeta(scope: string): void {
+    if (this.metaSent.has(scope)) return;
+    this.metaSent.add(scope);
+    const m = metadataRowOf(this.engine.store, scope);
+    if (m) this.put({ t: m.t, r: m.r });
   }
 
   private put(p: RowPut): void {

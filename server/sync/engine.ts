@@ -48,6 +48,7 @@ export class Engine {
   private readonly pruneRejections: SqlStatement;
   private readonly rejectedOf: SqlStatement;
   private readonly forgetRejections: SqlStatement;
+  private readonly auditStmt: SqlStatement;
   private minRetained: number;
   /** counters for /metrics */
   readonly stats = { applied: 0, rejected: 0, duplicates: 0, system: 0 };
@@ -73,6 +74,7 @@ export class Engine {
       'SELECT mutation_id AS id, code, message FROM rejected_mutations WHERE client_id = ? AND mutation_id > ? ORDER BY mutation_id LIMIT 10000',
     );
     this.forgetRejections = db.prepare('DELETE FROM rejected_mutations WHERE client_id = ? AND mutation_id <= ?');
+    this.auditStmt = db.prepare('INSERT INTO audit_log (id, org_id, actor_id, action, target, at) VALUES (?, ?, ?, ?, ?, ?)');
     this.minRetained = this.meta.minRetainedVersion();
   }
 
@@ -207,7 +209,12 @@ export class Engine {
   }
 
   private context(actor: Actor, effects: ServerEffect[]): MutatorContext {
-    return { userId: actor.userId, role: actor.role, now: Date.now(), side: 'server', newId: () => uuidv7(), effect: (e) => effects.push(e) };
+    const now = Date.now();
+    return {
+      userId: actor.userId, role: actor.role, now, side: 'server', newId: () => uuidv7(), effect: (e) => effects.push(e),
+      // inside the mutation's transaction: a refused mutation leaves no audit row
+      audit: (action, target) => this.auditStmt.run(uuidv7(), this.meta.get('orgName') ?? '', actor.userId, action, target, now),
+    };
   }
 
   /** Inside the transaction: bump the version when something was written, prune old tombstones. */

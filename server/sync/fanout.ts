@@ -6,11 +6,24 @@ import type { RowOf, TableName } from '../../shared/schema';
 import { audienceOf, rowKey, type Audience, type ChangeSet, type RowChange, type RowDelete } from './changeSet';
 import type { PokeBuilder } from './pokeBuilder';
 import type { Subscriber, Subscribers } from './subscribers';
-import { canSeeAudience, ScopeCheck, scopeRows } from './visibility';
+import { audienceAccess, metadataRowOf, ScopeCheck, scopeRows } from './visibility';
 import { canSeeGroup } from '../../shared/permissions';
+import type { ScopeAccess } from '../../shared/scopes';
 
-/** What one distinct live poke holds, scope by scope: `r` rows changed, `g` scope gained whole, `l` scope lost. */
-export type ScopeOp = `${'r' | 'g' | 'l'}${string}`;
+/**
+ * What one distinct live poke holds, scope by scope: `r` rows changed, `g` scope gained whole,
+ * `l` scope lost, `m` its metadata row (a viewer who may not read it), `d` content lost but
+ * metadata kept (the scope is deleted, then its metadata row put back).
+ */
+export type ScopeOp = `${'r' | 'g' | 'l' | 'm' | 'd'}${string}`;
+
+/** The op for a viewer whose access to a scope went from `was` to `is`; null: nothing to send. */
+function opFor(was: ScopeAccess, is: ScopeAccess, changed: boolean): 'r' | 'g' | 'l' | 'm' | 'd' | null {
+  if (is === 'none') return was === 'none' ? null : 'l';
+  if (is === 'content') return was !== 'content' ? 'g' : changed ? 'r' : null;
+  if (was === 'content') return 'd';
+  return was === 'none' || changed ? 'm' : null;
+}
 
 export interface FanOutPlan {
   /** users getting the same poke, grouped: each group's poke is built and encoded once */
@@ -46,16 +59,15 @@ export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, sk
     const candidates = new Set([...(vc.before ? subs.forAudience(vc.before) : []), ...(vc.after ? subs.forAudience(vc.after) : [])]);
     const rows = byScope.has(scope);
     for (const s of candidates) {
-      const was = vc.before ? canSeeAudience(s.viewer, vc.before) : false;
-      const is = vc.after ? canSeeAudience(s.viewer, vc.after) : false;
-      if (was && !is) add(s, `l${scope}`);
-      else if (!was && is) add(s, `g${scope}`);
-      else if (is && rows) add(s, `r${scope}`);
+      const was = vc.before ? audienceAccess(s.viewer, vc.before) : 'none';
+      const is = vc.after ? audienceAccess(s.viewer, vc.after) : 'none';
+      const op = opFor(was, is, rows);
+      if (op) add(s, `${op}${scope}`);
     }
   }
   for (const scope of byScope.keys()) {
     if (cs.visibility.has(scope as Scope)) continue;
-    for (const s of recipients(store, cs, subs, scope)) add(s, `r${scope}`);
+    for (const { s, access } of recipients(store, cs, subs, scope)) add(s, `${access === 'content' ? 'r' : 'm'}${scope}`);
   }
 
   const bySignature = new Map<string, { subs: Subscriber[]; ops: ScopeOp[] }>();
@@ -67,13 +79,22 @@ export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, sk
   }
 
   const whole = new Map<string, { t: TableName; r: RowOf<TableName> }[]>();
+  const metas = new Map<string, ReturnType<typeof metadataRowOf>>();
+  const meta = (scope: string) => {
+    if (!metas.has(scope)) metas.set(scope, metadataRowOf(store, scope));
+    return metas.get(scope);
+  };
   return {
     groups: [...bySignature.values()],
     build(b, list) {
       for (const op of list) {
         const scope = op.slice(1);
         if (op[0] === 'l') b.delScope(scope);
-        else if (op[0] === 'g') {
+        else if (op[0] === 'm' || op[0] === 'd') {
+          if (op[0] === 'd') b.delScope(scope);
+          const m = meta(scope);
+          if (m) b.put(m.t, m.r, scope);
+        } else if (op[0] === 'g') {
           let rows = whole.get(scope);
           if (!rows) whole.set(scope, (rows = scopeRows(store, scope)));
           for (const { t, r } of rows) b.put(t, r, scope);
@@ -87,26 +108,33 @@ export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, sk
   };
 }
 
-/** Connected users who may see a scope whose audience did not change in this commit. */
-function recipients(store: RowStore, cs: ChangeSet, subs: Subscribers, scope: string): Iterable<Subscriber> {
-  if (scope === 'org') return subs.all();
+/** Connected users who receive something of a scope whose audience did not change in this commit, and what. */
+function recipients(store: RowStore, cs: ChangeSet, subs: Subscribers, scope: string): Iterable<{ s: Subscriber; access: ScopeAccess }> {
+  const all = (list: Iterable<Subscriber>) => [...list].map((s) => ({ s, access: 'content' as const }));
+  if (scope === 'org') return all(subs.all());
   const i = scope.indexOf(':');
   const kind = scope.slice(0, i);
   const id = scope.slice(i + 1);
   switch (kind) {
     case 'user': {
       const s = subs.get(id);
-      return s ? [s] : [];
+      return s ? all([s]) : [];
     }
     case 'group':
       // the index only narrows the candidates: the shared predicate decides
-      return subs.forGroup(id).filter((s) => canSeeGroup(s.viewer, id));
+      return all(subs.forGroup(id).filter((s) => canSeeGroup(s.viewer, id)));
     case 'conv':
     case 'chat': {
       const t = kind === 'conv' ? 'conversations' : 'chats';
       const row = cs.puts.get(rowKey(t, id))?.row ?? store.get(t, id);
       const a = row ? audienceOf(t, row) : null;
-      return a ? subs.forAudience(a).filter((s) => canSeeAudience(s.viewer, a)) : [];
+      if (!a) return [];
+      const out: { s: Subscriber; access: ScopeAccess }[] = [];
+      for (const s of subs.forAudience(a)) {
+        const access = audienceAccess(s.viewer, a);
+        if (access !== 'none') out.push({ s, access });
+      }
+      return out;
     }
     default:
       return [];
@@ -122,13 +150,22 @@ export function fanOut(db: Db, store: RowStore, cs: ChangeSet, before: Viewer, a
   const handled = new Set<string>();
   const audienceChanges = new Map(cs.visibility);
   if (before !== after) addViewerChange(db, store, cs, before, after, audienceChanges);
+  const putMeta = (scope: string) => {
+    handled.add(scope);
+    const m = metadataRowOf(store, scope);
+    if (m) b.put(m.t, m.r, scope);
+  };
   for (const [scope, vc] of audienceChanges) {
-    const was = vc.before ? canSeeAudience(before, vc.before) : false;
-    const is = vc.after ? canSeeAudience(after, vc.after) : false;
+    const was = vc.before ? audienceAccess(before, vc.before) : 'none';
+    const is = vc.after ? audienceAccess(after, vc.after) : 'none';
     if (was === is) continue;
     handled.add(scope);
-    if (was) b.delScope(scope);
-    else for (const { t, r } of scopeRows(store, scope)) b.put(t, r, scope);
+    if (is === 'none') b.delScope(scope);
+    else if (is === 'content') for (const { t, r } of scopeRows(store, scope)) b.put(t, r, scope);
+    else {
+      if (was === 'content') b.delScope(scope);
+      putMeta(scope);
+    }
   }
   for (const d of cs.dels.values()) {
     if (handled.has(d.scope)) continue;
@@ -137,7 +174,9 @@ export function fanOut(db: Db, store: RowStore, cs: ChangeSet, before: Viewer, a
   }
   for (const p of cs.puts.values()) {
     if (handled.has(p.scope)) continue;
-    if (check.canSee(p.scope)) b.put(p.t, p.row, p.scope);
+    const access = check.access(p.scope);
+    if (access === 'content') b.put(p.t, p.row, p.scope);
+    else if (access === 'meta') putMeta(p.scope);
   }
   if (before !== after) addGroupScopeChange(store, before, after, b);
 }

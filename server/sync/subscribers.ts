@@ -57,8 +57,11 @@ export class Subscribers {
   }
 
   /**
-   * Connected users who may see a conversation or chat with this audience: a superset the index
-   * finds without a pass over every socket; fan-out keeps those the shared predicates accept.
+   * Connected users who may receive anything of a conversation or chat with this audience: its
+   * readers (members, the visible-to list, the participants) and every admin, who receives the
+   * metadata row of what they may not read (shared/scopes: conversationAccess, chatAccess). A
+   * superset the index finds without a pass over every socket: fan-out asks the shared predicates
+   * what each one gets (content, metadata or nothing), never this index.
    */
   forAudience(a: Audience): Subscriber[] {
     const out = [...this.admins];

@@ -1,9 +1,12 @@
 // The authorization matrix: every client-pushable mutation × every kind of user,
 // over a real relay and real WebSocket clients. One `it` per cell.
-// Columns: admin; assignee (alice, assignee of the conversation and creator of its
-// invoice, checkout and note); member (bob, sales agent who sees it); hidden (erin,
-// sales agent outside the conversation's visibleTo); outsider (carol, support only);
-// deactivated (frank, whose account was deactivated after signing in).
+// Columns: admin (in the conversation's visibleTo); assignee (alice, assignee of the
+// conversation and creator of its invoice, checkout and note); member (bob, sales agent who
+// sees it); hidden (erin, sales agent outside the conversation's visibleTo); outsider (carol,
+// support only); outsideAdmin (olga, an admin outside visibleTo: metadata only — she manages,
+// archives and deletes, never reads or writes content); deactivated (frank, whose account was
+// deactivated after signing in). A conversation or chat hidden from the caller answers exactly
+// like an unknown id: not_found (issue 10 item 17).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import type { MutationErrorCode } from '../../shared/tx';
@@ -11,9 +14,9 @@ import { SYSTEM_ACTOR } from '../sync/engine';
 import { startTestRelay, type TestOrg } from '../testing';
 import { WsTestClient } from './wsClient';
 
-type Column = 'admin' | 'assignee' | 'member' | 'hidden' | 'outsider';
+type Column = 'admin' | 'assignee' | 'member' | 'hidden' | 'outsider' | 'outsideAdmin';
 type Outcome = 'ok' | MutationErrorCode;
-const columns: Column[] = ['admin', 'assignee', 'member', 'hidden', 'outsider'];
+const columns: Column[] = ['admin', 'assignee', 'member', 'hidden', 'outsider', 'outsideAdmin'];
 
 interface Fx {
   n: number;
@@ -37,12 +40,13 @@ interface Row {
   name: string;
   needs?: Needs;
   args: (f: Fx, userId: string) => unknown;
-  /** outcomes for admin, assignee, member, hidden, outsider */
-  expect: [Outcome, Outcome, Outcome, Outcome, Outcome];
+  /** outcomes for admin, assignee, member, hidden, outsider, outsideAdmin */
+  expect: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
 }
 
 let org: TestOrg;
 let erinId: string;
+let olgaId: string;
 let frankToken: string;
 let seq = 0;
 const clients = new Map<Column, WsTestClient>();
@@ -50,13 +54,19 @@ const userOf = new Map<Column, string>();
 // Numbers in Ofcom's drama range, one per contact the matrix creates.
 const phone = () => `+447700900${String(++seq % 1000).padStart(3, '0')}`;
 const sales = () => org.groups.sales.id;
+const vv = (f: Fx) => org.relay.services.engine.store.get('conversations', f.convId)?.visibilityVersion ?? 0;
 const O = 'ok' as const;
 const F = 'forbidden' as const;
-const adminOnly: Row['expect'] = [O, F, F, F, F];
-const viewers: Row['expect'] = [O, O, O, F, F];
-const adminOrAssignee: Row['expect'] = [O, O, F, F, F];
-const everyone: Row['expect'] = [O, O, O, O, O];
-const nobody: Row['expect'] = [F, F, F, F, F];
+const N = 'not_found' as const;
+const adminOnly: Row['expect'] = [O, F, F, F, F, O];
+/** content: who reads it; hidden and outsider are told it does not exist; the outside admin that it is confidential */
+const readers: Row['expect'] = [O, O, O, N, N, F];
+/** metadata: who knows it exists (readers and every admin) */
+const knowers: Row['expect'] = [O, O, O, N, N, O];
+const adminOrAssignee: Row['expect'] = [O, O, F, N, N, O];
+const readerAdminOrAuthor: Row['expect'] = [O, O, F, N, N, F];
+const everyone: Row['expect'] = [O, O, O, O, O, O];
+const nobody: Row['expect'] = [F, F, F, F, F, F];
 
 function as(userId: string, name: string, args: unknown) {
   const role = userId === org.admin.id ? 'admin' : 'agent';
@@ -76,7 +86,7 @@ function fixture(needs: Needs = {}): Fx {
     n, contactId: contact.id, convId: conv.id, noteId: uuidv7(), invoiceId: uuidv7(), sentInvoiceId: uuidv7(), checkoutId: uuidv7(), chatId: uuidv7(), contact2Id: uuidv7(), tempUserId: '',
   };
   const alice = org.alice.id;
-  as(org.admin.id, 'manageConversation', { conversationId: f.convId, visibleTo: [alice, org.bob.id], assignees: [alice] });
+  as(org.admin.id, 'manageConversation', { conversationId: f.convId, visibleTo: [org.admin.id, alice, org.bob.id], assignees: [alice], baseVisibilityVersion: conv.visibilityVersion });
   as(alice, 'addNote', { id: f.noteId, conversationId: f.convId, body: 'internal' });
   as(alice, 'createInvoice', { id: f.invoiceId, conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'Work', quantity: 1, unitAmount: 1000 }], dueDate: '2026-12-31' });
   as(alice, 'createCheckout', { id: f.checkoutId, conversationId: f.convId, description: 'Deposit', amount: 500, currency: 'GBP', messageId: uuidv7() });
@@ -86,7 +96,7 @@ function fixture(needs: Needs = {}): Fx {
   if (needs.archived) as(org.admin.id, 'archiveConversation', { conversationId: f.convId });
   if (needs.contact2) as(org.admin.id, 'createContact', { id: f.contact2Id, name: `Other ${n}`, phone: phone() });
   // A direct chat between alice and bob, written directly (the rule allows one per pair).
-  engine.write((tx) => tx.put('chats', { id: f.chatId, kind: 'direct', title: null, members: [alice, org.bob.id], createdBy: alice, createdAt: Date.now(), lastActivityAt: Date.now(), lastPreview: '', version: 0 }));
+  engine.write((tx) => tx.put('chats', { id: f.chatId, kind: 'direct', title: null, members: [alice, org.bob.id], createdBy: alice, createdAt: Date.now(), lastActivityAt: Date.now(), lastPreview: '', metaOnly: null, version: 0 }));
   if (needs.tempUser) {
     f.tempUserId = org.relay.admin.createUser({ email: `temp${n}-${uuidv7()}@test.parley`, name: `Temp ${n}`, role: 'agent', password: org.password, groupIds: [sales()] }).id;
   }
@@ -104,30 +114,32 @@ const rows: Row[] = [
   { name: 'setContactOptOut (out, at the contact\'s request)', args: (f) => ({ id: f.contactId, optedOut: true }), expect: everyone },
   { name: 'setContactOptOut (back in)', args: (f) => ({ id: f.contactId, optedOut: false }), expect: adminOnly },
   // conversations
-  { name: 'sendMessage', args: (f) => ({ id: uuidv7(), conversationId: f.convId, contactId: f.contactId, groupId: sales(), channel: 'sms', body: 'Reply' }), expect: viewers },
-  { name: 'manageConversation (assignees)', args: (f) => ({ conversationId: f.convId, visibleTo: [org.alice.id, org.bob.id], assignees: [org.bob.id] }), expect: viewers },
-  { name: 'manageConversation (visibility)', args: (f) => ({ conversationId: f.convId, visibleTo: [org.alice.id, org.bob.id, erinId], assignees: [org.alice.id] }), expect: adminOrAssignee },
+  // hidden: the given id is treated as unknown and routing meets the hidden conversation: not_found all the same
+  { name: 'sendMessage', args: (f) => ({ id: uuidv7(), conversationId: f.convId, contactId: f.contactId, groupId: sales(), channel: 'sms', body: 'Reply' }), expect: [O, O, O, N, F, F] },
+  { name: 'sendMessage (routed)', args: (f) => ({ id: uuidv7(), contactId: f.contactId, groupId: sales(), channel: 'sms', body: 'Reply' }), expect: [O, O, O, N, F, F] },
+  { name: 'manageConversation (assignees)', args: (f) => ({ conversationId: f.convId, visibleTo: [org.admin.id, org.alice.id, org.bob.id], assignees: [org.bob.id], baseVisibilityVersion: vv(f) }), expect: knowers },
+  { name: 'manageConversation (visibility)', args: (f) => ({ conversationId: f.convId, visibleTo: [org.admin.id, org.alice.id, org.bob.id, erinId], assignees: [org.alice.id], baseVisibilityVersion: vv(f) }), expect: adminOrAssignee },
   { name: 'archiveConversation', args: (f) => ({ conversationId: f.convId }), expect: adminOrAssignee },
-  { name: 'unarchiveConversation', needs: { archived: true }, args: (f) => ({ conversationId: f.convId }), expect: viewers },
+  { name: 'unarchiveConversation', needs: { archived: true }, args: (f) => ({ conversationId: f.convId }), expect: knowers },
   { name: 'deleteConversation', args: (f) => ({ conversationId: f.convId }), expect: adminOnly },
-  { name: 'addNote', args: (f) => ({ id: uuidv7(), conversationId: f.convId, body: 'seen' }), expect: viewers },
-  { name: 'deleteNote', args: (f) => ({ id: f.noteId }), expect: adminOrAssignee },
-  { name: 'markRead (conversation)', args: (f) => ({ targetId: f.convId, at: 1 }), expect: viewers },
+  { name: 'addNote', args: (f) => ({ id: uuidv7(), conversationId: f.convId, body: 'seen' }), expect: readers },
+  { name: 'deleteNote', args: (f) => ({ id: f.noteId }), expect: readerAdminOrAuthor },
+  { name: 'markRead (conversation)', args: (f) => ({ targetId: f.convId, at: 1 }), expect: knowers },
   // invoices and checkouts
-  { name: 'createInvoice', args: (f) => ({ id: uuidv7(), conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'X', quantity: 1, unitAmount: 100 }], dueDate: '2026-12-31' }), expect: viewers },
-  { name: 'sendInvoice', args: (f) => ({ invoiceId: f.invoiceId, messageId: uuidv7() }), expect: viewers },
-  { name: 'markInvoicePaid', needs: { sentInvoice: true }, args: (f) => ({ invoiceId: f.sentInvoiceId }), expect: adminOnly },
-  { name: 'voidInvoice', args: (f) => ({ invoiceId: f.invoiceId }), expect: adminOrAssignee },
-  { name: 'createCheckout', args: (f) => ({ id: uuidv7(), conversationId: f.convId, description: 'Fee', amount: 100, currency: 'GBP', messageId: uuidv7() }), expect: viewers },
-  { name: 'markCheckoutPaid', args: (f) => ({ checkoutId: f.checkoutId }), expect: adminOnly },
-  { name: 'expireCheckout', args: (f) => ({ checkoutId: f.checkoutId }), expect: adminOrAssignee },
-  // team chat (the fixture chat's members are alice and bob)
+  { name: 'createInvoice', args: (f) => ({ id: uuidv7(), conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'X', quantity: 1, unitAmount: 100 }], dueDate: '2026-12-31' }), expect: readers },
+  { name: 'sendInvoice', args: (f) => ({ invoiceId: f.invoiceId, messageId: uuidv7() }), expect: readers },
+  { name: 'markInvoicePaid', needs: { sentInvoice: true }, args: (f) => ({ invoiceId: f.sentInvoiceId }), expect: [O, F, F, F, F, F] },
+  { name: 'voidInvoice', args: (f) => ({ invoiceId: f.invoiceId }), expect: readerAdminOrAuthor },
+  { name: 'createCheckout', args: (f) => ({ id: uuidv7(), conversationId: f.convId, description: 'Fee', amount: 100, currency: 'GBP', messageId: uuidv7() }), expect: readers },
+  { name: 'markCheckoutPaid', args: (f) => ({ checkoutId: f.checkoutId }), expect: [O, F, F, F, F, F] },
+  { name: 'expireCheckout', args: (f) => ({ checkoutId: f.checkoutId }), expect: readerAdminOrAuthor },
+  // team chat (the fixture chat's members are alice and bob): private to them, admins included
   { name: 'createChat', args: (_f, u) => ({ id: uuidv7(), members: [...new Set([u, org.admin.id, org.carol.id, org.alice.id])], title: 'Team' }), expect: everyone },
-  { name: 'sendChatMessage', args: (f) => ({ id: uuidv7(), chatId: f.chatId, body: 'hi' }), expect: [F, O, O, F, F] },
-  { name: 'markRead (chat)', args: (f) => ({ targetId: f.chatId, at: 1 }), expect: [O, O, O, F, F] },
+  { name: 'sendChatMessage', args: (f) => ({ id: uuidv7(), chatId: f.chatId, body: 'hi' }), expect: [F, O, O, N, N, F] },
+  { name: 'markRead (chat)', args: (f) => ({ targetId: f.chatId, at: 1 }), expect: [O, O, O, N, N, O] },
   { name: 'deleteChat', args: (f) => ({ chatId: f.chatId }), expect: adminOnly },
   // broadcast: members of the group and admins
-  { name: 'sendBroadcast', args: (f) => ({ id: uuidv7(), groupId: sales(), channel: 'sms', body: 'News', contactIds: [f.contactId] }), expect: [O, O, O, O, F] },
+  { name: 'sendBroadcast', args: (f) => ({ id: uuidv7(), groupId: sales(), channel: 'sms', body: 'News', contactIds: [f.contactId] }), expect: [O, O, O, O, F, O] },
   // administration
   { name: 'createGroup', args: () => ({ id: uuidv7(), name: 'New group' }), expect: adminOnly },
   { name: 'updateGroup', args: () => ({ id: org.groups.support.id, name: 'Support' }), expect: adminOnly },
@@ -149,6 +161,7 @@ const cells = rows.flatMap((r) => columns.map((c, i) => ({ row: r.name, column: 
 beforeAll(async () => {
   org = await startTestRelay();
   erinId = org.relay.admin.createUser({ email: 'erin@test.parley', name: 'Erin', role: 'agent', password: org.password, groupIds: [sales()] }).id;
+  olgaId = org.relay.admin.createUser({ email: 'olga@test.parley', name: 'Olga', role: 'admin', password: org.password, groupIds: [sales()] }).id;
   const frank = org.relay.admin.createUser({ email: 'frank@test.parley', name: 'Frank', role: 'agent', password: org.password, groupIds: [sales()] });
   frankToken = (await org.login('frank@test.parley')).accessToken;
   org.relay.admin.deactivateUser(frank.id);
@@ -158,6 +171,7 @@ beforeAll(async () => {
     ['member', org.bob.email, org.bob.id],
     ['hidden', 'erin@test.parley', erinId],
     ['outsider', org.carol.email, org.carol.id],
+    ['outsideAdmin', 'olga@test.parley', olgaId],
   ];
   for (const [col, email, id] of people) {
     const { accessToken } = await org.login(email);

@@ -71,7 +71,8 @@ describe('convergence', () => {
         c.push({ name: 'sendMessage', args: { id: uuidv7(), contactId: pick(contacts), groupId: pick(groups), newConversationId: id, channel: 'sms', body: `s${step}` } });
       } else if (r < 0.35 && convs.length) {
         const vis = rand() < 0.4 ? null : [ids.alice, ids.bob, ids.carol].filter(() => rand() < 0.5);
-        admin().push({ name: 'manageConversation', args: { conversationId: pick(convs), visibleTo: vis, assignees: [] } });
+        const target = pick(convs);
+        admin().push({ name: 'manageConversation', args: { conversationId: target, visibleTo: vis, assignees: [], baseVisibilityVersion: admin().row('conversations', target)?.visibilityVersion ?? 0 } });
       } else if (r < 0.5 && convs.length) {
         const id = uuidv7();
         notes.push(id);

@@ -22,3 +22,8 @@ export async function salesConversation(org: TestOrg, admin: WsTestClient, alice
   if (m.status !== 'ok') throw new Error(`sendMessage: ${m.message ?? ''}`);
   return { contactId, convId, msgId };
 }
+
+/** The conversation's visibilityVersion on the relay now: what an up-to-date Manage dialog shows. */
+export function visibilityVersionOf(org: TestOrg, convId: string): number {
+  return org.relay.services.engine.store.get('conversations', convId)?.visibilityVersion ?? 0;
+}

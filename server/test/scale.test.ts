@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import type { Contact } from '../../shared/schema';
 import { startTestRelay, type TestOrg } from '../testing';
-import { connectAs, salesConversation } from './helpers';
+import { connectAs, salesConversation, visibilityVersionOf } from './helpers';
 import { WsTestClient } from './wsClient';
 
 let org: TestOrg | null = null;
@@ -72,13 +72,16 @@ describe('live fan-out by index', () => {
     const { convId } = await salesConversation(o, admin, alice);
     await flushed(bob);
     bob.clear();
-    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.alice.id], assignees: [] })).status).toBe('ok');
+    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.alice.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(o, convId) })).status).toBe('ok');
     const lost = await bob.waitFor('poke', (p) => p.dels.some((d) => 'scope' in d && d.scope === `conv:${convId}`));
     expect(lost.puts.filter((p) => p.t === 'conversations' && p.r.id === convId)).toHaveLength(0);
     bob.clear();
     const noteId = uuidv7();
     expect((await alice.mutate('addNote', { id: noteId, conversationId: convId, body: 'private' })).status).toBe('ok');
-    await admin.waitFor('poke', (p) => p.puts.some((x) => x.r.id === noteId));
+    expect(alice.row('notes', noteId)).toBeDefined();
+    // the admin, outside the list, hears of it through the metadata row only
+    await admin.waitFor('poke', (p) => p.puts.some((x) => x.t === 'conversations' && x.r.id === convId));
+    expect(admin.row('notes', noteId)).toBeUndefined();
     await flushed(bob);
     expect(bob.all('poke')).toHaveLength(0);
     await Promise.all([admin, alice, bob].map((x) => x.close()));

@@ -42,25 +42,41 @@ export function newConversation(
     lastPreview: '',
     lastInboundAt: null,
     visibilityVersion: 0,
+    visibilityChangedBy: null,
+    metaOnly: null,
     version: 0,
   };
 }
 
 /**
- * Routes to the open conversation of (contact, group) or creates one. Contact
- * defaults (visibility, assignees) apply only when an inbound message creates it.
+ * A contact's defaults as they apply to a new conversation of `groupId` (issue 10 item 5):
+ * defaults are org-wide but a conversation belongs to a group, so the visible-to list keeps only
+ * active members of that group, and falls back to the whole group (null) when none remain;
+ * assignees keep active group members within the resulting list. Defaults never hide a
+ * conversation from its own group.
+ */
+export function defaultsForGroup(tx: ReadTx, contact: Pick<Contact, 'defaultVisibleTo' | 'defaultAssignees'>, groupId: string): { visibleTo: string[] | null; assignees: string[] } {
+  const inGroup = (userId: string) => tx.get('users', userId)?.active === true && tx.find('memberships', { groupId, userId }).length > 0;
+  const listed = contact.defaultVisibleTo?.filter(inGroup) ?? [];
+  const visibleTo = listed.length > 0 ? listed : null;
+  const assignees = contact.defaultAssignees.filter((a) => inGroup(a) && (visibleTo === null || visibleTo.includes(a)));
+  return { visibleTo, assignees };
+}
+
+/**
+ * Routes to the open conversation of (contact, group) or creates one. Contact defaults
+ * (visibility, assignees) apply only when an inbound message creates it; an outbound message may
+ * restrict the conversation it creates (`visibleTo`, `assignees`, already checked by the caller).
  */
 export function routeOrCreate(
   tx: Tx,
   ctx: MutatorContext,
-  f: { contact: Contact; groupId: string; channel: Channel; newId: string; inbound: boolean },
+  f: { contact: Contact; groupId: string; channel: Channel; newId: string; inbound: boolean; visibleTo?: string[] | null; assignees?: string[] },
 ): { conversation: Conversation; created: boolean } {
   const existing = routedConversation(tx, f.contact.id, f.groupId);
   if (existing) return { conversation: existing, created: false };
   if (tx.get('conversations', f.newId)) throw new MutationError('conflict', 'A conversation with this id already exists.');
-  const visibleTo = f.inbound ? f.contact.defaultVisibleTo : null;
-  let assignees = f.inbound ? f.contact.defaultAssignees : [];
-  if (visibleTo) assignees = assignees.filter((a) => visibleTo.includes(a));
+  const { visibleTo, assignees } = f.inbound ? defaultsForGroup(tx, f.contact, f.groupId) : { visibleTo: f.visibleTo ?? null, assignees: f.assignees ?? [] };
   const conversation = newConversation(ctx, { id: f.newId, contactId: f.contact.id, groupId: f.groupId, channel: f.channel, visibleTo, assignees });
   tx.put('conversations', conversation);
   return { conversation, created: true };
@@ -91,6 +107,8 @@ export function blockedByInvoice(invoices: readonly { status: string }[], action
 }
 
 export function hasSentInvoice(tx: ReadTx, conversationId: string): boolean {
+  // a replica holding the metadata row only (an admin outside "Visible to") has no invoices, but the flag
+  if (tx.get('conversations', conversationId)?.metaOnly?.invoiceOutstanding) return true;
   return tx.find('invoices', { conversationId, status: 'sent' }).length > 0;
 }
 

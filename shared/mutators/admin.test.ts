@@ -35,7 +35,7 @@ describe('administration', () => {
     h.run('addMember', 'admin', { groupId: 'support', userId: 'alice' });
     expect(h.tx.get('memberships', 'support:alice')).toBeDefined();
     h.run('sendMessage', 'alice', { id: 'm1', contactId: 'pat', groupId: 'sales', channel: 'sms', body: 'x', newConversationId: 'c1' });
-    h.run('manageConversation', 'alice', { conversationId: 'c1', visibleTo: null, assignees: ['alice', 'bob'] });
+    h.run('manageConversation', 'alice', { conversationId: 'c1', visibleTo: null, assignees: ['alice', 'bob'], baseVisibilityVersion: 0 });
     h.run('removeMember', 'admin', { groupId: 'sales', userId: 'bob' });
     expect(h.tx.get('memberships', 'sales:bob')).toBeUndefined();
     expect(h.conv('c1').assignees).toEqual(['alice']);

@@ -69,9 +69,17 @@ export const args = {
     attachments: z.array(attachmentRefSchema).max(10).optional(),
     location: locationSchema.optional(),
     templateName: z.string().max(120).optional(),
+    /**
+     * Restrict at creation: who may see the conversation this message creates (the sender among
+     * them). Refused (conflict) when the message would go to an existing conversation instead.
+     */
+    visibleTo: userIds.min(1).nullable().optional(),
   }),
-  /** Assignment and visibility in one Save, as "Manage conversation" does. */
-  manageConversation: z.object({ conversationId: id, visibleTo: userIds.nullable(), assignees: userIds }),
+  /**
+   * Assignment and visibility in one Save, as "Manage conversation" does. baseVisibilityVersion:
+   * the conversation's visibilityVersion the dialog showed; `stale` when visibility changed since.
+   */
+  manageConversation: z.object({ conversationId: id, visibleTo: userIds.nullable(), assignees: userIds, baseVisibilityVersion: z.number().int().nonnegative() }),
   archiveConversation: z.object({ conversationId: id }),
   unarchiveConversation: z.object({ conversationId: id }),
   deleteConversation: z.object({ conversationId: id }),

@@ -76,6 +76,23 @@ describe('recordBroadcastResult', () => {
     expect(h.tx.get('broadcastRecipients', 'b1:kim')).toMatchObject({ status: 'failed', messageId: null });
     expect(h.tx.get('messages', 'w2')).toBeUndefined();
   });
+  it('never writes into a conversation hidden from the sender: skips it with the reason (issue 10 item 6)', () => {
+    h.run('receiveInbound', SYSTEM, { groupId: 'sales', channel: 'sms', from: '+447700900123', body: 'private matter' });
+    const patConv = h.tx.find('conversations', { contactId: 'pat' })[0];
+    if (!patConv) throw new Error('no conversation');
+    h.run('manageConversation', 'admin', { conversationId: patConv.id, visibleTo: ['bob'], assignees: [], baseVisibilityVersion: 0 });
+    h.run('sendBroadcast', 'alice', { ...bc, contactIds: ['pat', 'kim'] });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'pat', status: 'sent', messageId: 'bm1' });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'kim', status: 'sent', messageId: 'bm2' });
+    expect(h.tx.get('broadcastRecipients', 'b1:pat')).toMatchObject({ status: 'skipped', reason: 'Their conversation in this group is not shared with you', messageId: null });
+    expect(h.tx.get('messages', 'bm1')).toBeUndefined();
+    expect(h.tx.find('messages', { conversationId: patConv.id })).toHaveLength(1);
+    expect(h.tx.get('broadcasts', 'b1')).toMatchObject({ sent: 1, skipped: 1, status: 'done' });
+    // bob sees it: his broadcast lands in it
+    h.run('sendBroadcast', 'bob', { ...bc, id: 'b2', contactIds: ['pat'] });
+    h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b2', contactId: 'pat', status: 'sent', messageId: 'bm3' });
+    expect(h.tx.get('messages', 'bm3')?.conversationId).toBe(patConv.id);
+  });
   it('creates a conversation for a contact with none open', () => {
     h.run('sendBroadcast', 'alice', { ...bc, contactIds: ['kim'] });
     h.run('recordBroadcastResult', SYSTEM, { broadcastId: 'b1', contactId: 'kim', status: 'sent', messageId: 'bm' });

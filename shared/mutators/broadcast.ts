@@ -2,10 +2,10 @@
 // sendBroadcast records the plan; the relay sends at the provider's pace and reports
 // each recipient back with recordBroadcastResult.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
-import { routeOrCreate } from '../domain/conversations';
+import { routedConversation, routeOrCreate } from '../domain/conversations';
 import { lastWhatsAppInbound, noProviderReason, postOutbound, SMS_MAX_BODY, whatsappWindowOpen } from '../domain/outbound';
 import { approvedTemplate, TEMPLATE_REFUSED } from '../domain/templates';
-import { canBroadcast } from '../permissions';
+import { canBroadcast, canSeeConversation, viewerFromTx } from '../permissions';
 import type { Broadcast, Contact } from '../schema';
 import { splitSms } from '../sms';
 import { args } from './args';
@@ -13,6 +13,8 @@ import { defineMutator } from './define';
 
 export const OPTED_OUT_REASON = 'Opted out of SMS';
 export const TEMPLATE_WITHDRAWN_REASON = 'The template is no longer approved for this group';
+/** The contact's open conversation in the group is restricted to people the sender is not among. */
+export const HIDDEN_CONVERSATION_REASON = 'Their conversation in this group is not shared with you';
 export const WINDOW_CLOSED_REASON = 'No WhatsApp message from them in the last 24 hours (use a template)';
 
 export const broadcastMutators = {
@@ -77,6 +79,13 @@ export const broadcastMutators = {
       // The template may have been withdrawn from the group since the broadcast started.
       if (status === 'sent' && b.templateName && !approvedTemplate(tx.get('groups', b.groupId)?.templates ?? [], b.templateName, b.body)) {
         [status, reason] = ['failed', TEMPLATE_WITHDRAWN_REASON];
+      }
+      // Never write into a conversation hidden from the sender (issue 10 item 6): skipped, with the reason.
+      if (status === 'sent' && contact) {
+        const target = routedConversation(tx, contact.id, b.groupId);
+        const sender = viewerFromTx(tx, b.createdBy);
+        // visibility alone decides here (a deactivated sender's broadcast goes on as before)
+        if (target && (!sender || !canSeeConversation({ id: sender.id, role: sender.role, groupIds: sender.groupIds }, target))) [status, reason] = ['skipped', HIDDEN_CONVERSATION_REASON];
       }
       if (status === 'sent' && contact) {
         ensure(a.messageId, 'invalid', 'A sent broadcast result needs a message id.');

@@ -34,7 +34,7 @@ describe('team chat', () => {
     h.tick();
     h.run('sendChatMessage', 'bob', { id: 'cm1', chatId: 'd', body: 'hey\nthere' });
     expect(h.tx.get('chats', 'd')).toMatchObject({ lastPreview: 'hey there', lastActivityAt: h.now });
-    expect(h.refused('sendChatMessage', 'carol', { id: 'cm2', chatId: 'd', body: 'x' }).code).toBe('forbidden');
+    expect(h.refused('sendChatMessage', 'carol', { id: 'cm2', chatId: 'd', body: 'x' }).code).toBe('not_found');
     expect(h.refused('sendChatMessage', 'admin', { id: 'cm2', chatId: 'd', body: 'x' }).code).toBe('forbidden');
     expect(h.refused('sendChatMessage', 'bob', { id: 'cm2', chatId: 'd', body: '  ' }).code).toBe('invalid');
     h.run('sendChatMessage', 'alice', { id: 'cm3', chatId: 'd', body: '', attachments: [{ id: 'c'.repeat(64), name: 'a.png', mime: 'image/png', size: 1 }] });

@@ -1,7 +1,8 @@
 // Team chat: self, direct and group chats between users.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { previewOf } from '../domain/conversations';
-import { canDeleteChat, canSendChatMessage } from '../permissions';
+import { canDeleteChat, canSeeChatMeta, canSendChatMessage } from '../permissions';
+import { MutationError } from '../tx';
 import type { ChatKind } from '../schema';
 import { args } from './args';
 import { defineMutator } from './define';
@@ -27,7 +28,7 @@ export const chatMutators = {
       }
       tx.put('chats', {
         id: a.id, kind, title: kind === 'group' ? (a.title?.trim() || null) : null, members, createdBy: actor.id,
-        createdAt: ctx.now, lastActivityAt: ctx.now, lastPreview: '', version: 0,
+        createdAt: ctx.now, lastActivityAt: ctx.now, lastPreview: '', metaOnly: null, version: 0,
       });
     },
   }),
@@ -35,8 +36,11 @@ export const chatMutators = {
     args: args.sendChatMessage,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const chat = mustGet(tx, 'chats', a.chatId, 'chat');
-      ensure(canSendChatMessage(actor, chat), 'forbidden', 'Only members of this chat can write in it.');
+      const found = tx.get('chats', a.chatId);
+      // a chat the caller may not know of answers like a missing one
+      if (!found || !canSeeChatMeta(actor, found)) throw new MutationError('not_found', 'That chat does not exist or is not shared with you.');
+      const chat = found;
+      ensure(canSendChatMessage(actor, chat), 'forbidden', 'This chat is private to its participants: only they can read or write in it.');
       const attachments = a.attachments ?? [];
       ensure(a.body.trim() || attachments.length, 'invalid', 'Write a message or add an attachment.');
       ensureNew(tx, 'chatMessages', a.id, 'message');

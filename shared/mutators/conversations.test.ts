@@ -11,8 +11,8 @@ beforeEach(() => {
 });
 afterEach(() => h.close());
 
-const manage = (as: string, visibleTo: string[] | null, assignees: string[]) => h.run('manageConversation', as, { conversationId: conv, visibleTo, assignees });
-const manageRefused = (as: string, visibleTo: string[] | null, assignees: string[]) => h.refused('manageConversation', as, { conversationId: conv, visibleTo, assignees }).code;
+const manage = (as: string, visibleTo: string[] | null, assignees: string[]) => h.run('manageConversation', as, { conversationId: conv, visibleTo, assignees, baseVisibilityVersion: h.conv(conv).visibilityVersion });
+const manageRefused = (as: string, visibleTo: string[] | null, assignees: string[]) => h.refused('manageConversation', as, { conversationId: conv, visibleTo, assignees, baseVisibilityVersion: h.conv(conv).visibilityVersion }).code;
 const sendInvoice = () =>
   h.run('createInvoice', 'alice', { id: 'i1', conversationId: conv, currency: 'GBP', lineItems: [{ description: 'Fix', quantity: 1, unitAmount: 4500 }], dueDate: '2026-12-03', send: true, messageId: 'mi' });
 
@@ -22,7 +22,7 @@ describe('manageConversation', () => {
     expect(h.conv(conv).assignees).toEqual(['alice', 'bob']);
   });
   it('refuses users who cannot see it', () => {
-    expect(manageRefused('carol', null, ['carol'])).toBe('forbidden');
+    expect(manageRefused('carol', null, ['carol'])).toBe('not_found');
     expect(manageRefused('dave', null, [])).toBe('forbidden');
   });
   it('lets only admins and assignees change visibility', () => {
@@ -32,7 +32,7 @@ describe('manageConversation', () => {
     expect(h.conv(conv).visibleTo).toEqual(['alice', 'bob']);
     manage('admin', ['alice'], []);
     expect(h.conv(conv)).toMatchObject({ visibleTo: ['alice'], assignees: [] });
-    expect(manageRefused('bob', null, [])).toBe('forbidden'); // bob no longer sees it
+    expect(manageRefused('bob', null, [])).toBe('not_found'); // bob no longer sees it
   });
   it('requires assignees within visibleTo', () => {
     expect(manageRefused('admin', ['alice'], ['bob'])).toBe('assignee_not_visible');
@@ -68,7 +68,7 @@ describe('archive / unarchive / delete', () => {
   it('lets anyone who sees it unarchive; openedAt moves to now', () => {
     h.run('archiveConversation', 'admin', { conversationId: conv });
     h.tick(5000);
-    expect(h.refused('unarchiveConversation', 'carol', { conversationId: conv }).code).toBe('forbidden');
+    expect(h.refused('unarchiveConversation', 'carol', { conversationId: conv }).code).toBe('not_found');
     h.run('unarchiveConversation', 'bob', { conversationId: conv });
     expect(h.conv(conv)).toMatchObject({ status: 'open', openedAt: h.now, archivedAt: null });
   });
@@ -99,7 +99,7 @@ describe('notes and read marks', () => {
   it('lets viewers add notes; the author or an admin deletes', () => {
     h.run('addNote', 'bob', { id: 'n1', conversationId: conv, body: 'call back' });
     expect(h.tx.get('notes', 'n1')).toMatchObject({ authorId: 'bob', body: 'call back', createdAt: h.now });
-    expect(h.refused('addNote', 'carol', { id: 'n2', conversationId: conv, body: 'x' }).code).toBe('forbidden');
+    expect(h.refused('addNote', 'carol', { id: 'n2', conversationId: conv, body: 'x' }).code).toBe('not_found');
     expect(h.refused('deleteNote', 'alice', { id: 'n1' }).code).toBe('forbidden');
     h.run('deleteNote', 'bob', { id: 'n1' });
     h.run('addNote', 'bob', { id: 'n3', conversationId: conv, body: 'y' });
@@ -110,10 +110,10 @@ describe('notes and read marks', () => {
     h.run('markRead', 'bob', { targetId: conv, at: 123 });
     h.run('markRead', 'bob', { targetId: conv, at: 456 });
     expect(h.tx.get('readStates', `bob:${conv}`)).toMatchObject({ userId: 'bob', targetId: conv, lastReadAt: 456 });
-    expect(h.refused('markRead', 'carol', { targetId: conv, at: 1 }).code).toBe('forbidden');
+    expect(h.refused('markRead', 'carol', { targetId: conv, at: 1 }).code).toBe('not_found');
     expect(h.refused('markRead', 'bob', { targetId: 'nothing', at: 1 }).code).toBe('not_found');
     h.run('createChat', 'alice', { id: 'ch', members: ['alice', 'carol'] });
     h.run('markRead', 'carol', { targetId: 'ch', at: 9 });
-    expect(h.refused('markRead', 'bob', { targetId: 'ch', at: 9 }).code).toBe('forbidden');
+    expect(h.refused('markRead', 'bob', { targetId: 'ch', at: 9 }).code).toBe('not_found');
   });
 });

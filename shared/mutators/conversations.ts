@@ -1,17 +1,47 @@
 // Assignment, visibility, archive, delete, notes and read marks.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { ARCHIVE_BLOCKED_BY_INVOICE, DELETE_BLOCKED_BY_INVOICE, deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
-import { canArchive, canBeAssignedInGroup, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChat, canSeeConversation, viewerFromTx, type Actor } from '../permissions';
-import type { Conversation } from '../schema';
+import {
+  canArchive, canBeAssignedInGroup, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChatMeta, canSeeConversation,
+  canSeeConversationMeta, hasAdminRole, viewerFromTx, type Actor,
+} from '../permissions';
+import type { Conversation, RowOf } from '../schema';
 import { MutationError, type ReadTx } from '../tx';
 import { args } from './args';
 import { defineMutator } from './define';
 
-/** The conversation, refused when missing or hidden from the actor. */
-export function visibleConversation(tx: ReadTx, actor: Actor, id: string): Conversation {
-  const c = mustGet(tx, 'conversations', id, 'conversation');
-  if (!canSeeConversation(actor, c)) throw new MutationError('forbidden', 'You cannot see this conversation.');
+/**
+ * The one answer for a conversation that does not exist AND for one the caller may not know of
+ * (issue 10 item 17): nobody can probe for hidden conversations by id or by routing.
+ */
+export const NO_SUCH_CONVERSATION = 'That conversation does not exist or is not shared with you.';
+/** An admin outside "Visible to" knows the conversation exists (metadata) but may not read or write in it. */
+export const CONFIDENTIAL_CONVERSATION = 'This conversation is confidential: only the people it is visible to can read or write in it. An admin can add themselves from Manage conversation.';
+
+/** The conversation whose metadata the actor may see (manage, archive, delete); hidden = unknown. */
+export function knownConversation(tx: ReadTx, actor: Actor, id: string): Conversation {
+  const c = tx.get('conversations', id);
+  if (!c || !canSeeConversationMeta(actor, c)) throw new MutationError('not_found', NO_SUCH_CONVERSATION);
   return c;
+}
+
+/** The conversation, refused when missing or hidden (not_found) or content-confidential to the actor (forbidden). */
+export function visibleConversation(tx: ReadTx, actor: Actor, id: string): Conversation {
+  const c = knownConversation(tx, actor, id);
+  if (!canSeeConversation(actor, c)) throw new MutationError('forbidden', CONFIDENTIAL_CONVERSATION);
+  return c;
+}
+
+/**
+ * A row under a conversation (note, invoice, checkout) the actor may act on: missing, or under a
+ * conversation hidden from the actor, answers the same (`That note no longer exists.`).
+ */
+export function rowInVisibleConversation<T extends 'notes' | 'invoices' | 'checkouts'>(tx: ReadTx, actor: Actor, table: T, id: string, what: string): RowOf<T> {
+  const row = mustGet(tx, table, id, what);
+  const c = tx.get('conversations', row.conversationId);
+  if (!c || !canSeeConversationMeta(actor, c)) throw new MutationError('not_found', `That ${what} no longer exists.`);
+  if (!canSeeConversation(actor, c)) throw new MutationError('forbidden', CONFIDENTIAL_CONVERSATION);
+  return row;
 }
 
 const sameList = (a: string[] | null, b: string[] | null) =>
@@ -32,7 +62,12 @@ export const conversationMutators = {
     args: args.manageConversation,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const c = visibleConversation(tx, actor, a.conversationId);
+      const c = knownConversation(tx, actor, a.conversationId);
+      // Absolute lists from an older view would silently undo a newer restriction (issue 10 item 4);
+      // changes the saver made themselves since (several saves while offline) are no surprise to them.
+      if (a.baseVisibilityVersion !== c.visibilityVersion && c.visibilityChangedBy !== actor.id) {
+        throw new MutationError('stale', 'Who can see this conversation changed since you opened Manage conversation. Check the current lists and save again.');
+      }
       ensure(a.visibleTo === null || a.visibleTo.length > 0, 'invalid', 'Choose at least one person, or make it visible to everyone.');
       const visibleTo = a.visibleTo === null ? null : unique(a.visibleTo);
       const assignees = unique(a.assignees);
@@ -41,14 +76,17 @@ export const conversationMutators = {
       }
       ensureEligible(tx, c.groupId, [...(visibleTo ?? []), ...assignees]);
       if (visibleTo) ensure(assignees.every((u) => visibleTo.includes(u)), 'assignee_not_visible', 'Assignees must be among the people the conversation is visible to.');
-      tx.put('conversations', { ...c, visibleTo, assignees });
+      const next = { ...c, visibleTo, assignees, visibilityChangedBy: sameList(visibleTo, c.visibleTo) ? c.visibilityChangedBy : actor.id };
+      // An admin who gives themselves the content of a confidential conversation is recorded.
+      if (hasAdminRole(actor) && !canSeeConversation(actor, c) && canSeeConversation(actor, next)) ctx.audit?.('grantSelfAccess', c.id);
+      tx.put('conversations', next);
     },
   }),
   archiveConversation: defineMutator({
     args: args.archiveConversation,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const c = visibleConversation(tx, actor, a.conversationId);
+      const c = knownConversation(tx, actor, a.conversationId);
       ensure(canArchive(actor, c), 'forbidden', 'Only assignees and admins can archive this conversation.');
       if (c.status === 'archived') return;
       ensure(!hasSentInvoice(tx, c.id), 'unpaid_invoice', ARCHIVE_BLOCKED_BY_INVOICE);
@@ -59,7 +97,7 @@ export const conversationMutators = {
     args: args.unarchiveConversation,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const c = visibleConversation(tx, actor, a.conversationId);
+      const c = knownConversation(tx, actor, a.conversationId);
       if (c.status === 'open') return;
       // openedAt = now: new messages route here even if another conversation is open.
       tx.put('conversations', { ...c, status: 'open', archivedAt: null, openedAt: ctx.now });
@@ -70,7 +108,7 @@ export const conversationMutators = {
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
       ensure(canDeleteConversation(actor), 'forbidden', 'Only admins can delete conversations.');
-      const c = mustGet(tx, 'conversations', a.conversationId, 'conversation');
+      const c = knownConversation(tx, actor, a.conversationId);
       ensure(!hasSentInvoice(tx, c.id), 'outstanding_invoice', DELETE_BLOCKED_BY_INVOICE);
       const ids = deleteConversationCascade(tx, c.id);
       ctx.effect({ kind: 'attachmentsReleased', ids });
@@ -89,8 +127,7 @@ export const conversationMutators = {
     args: args.deleteNote,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const note = mustGet(tx, 'notes', a.id, 'note');
-      visibleConversation(tx, actor, note.conversationId);
+      const note = rowInVisibleConversation(tx, actor, 'notes', a.id, 'note');
       ensure(canDeleteNote(actor, note), 'forbidden', 'Only the author or an admin can delete this note.');
       tx.del('notes', note.id);
     },
@@ -101,9 +138,9 @@ export const conversationMutators = {
       const actor = requireActor(tx, ctx);
       const conv = tx.get('conversations', a.targetId);
       const chat = conv ? undefined : tx.get('chats', a.targetId);
-      ensure(conv || chat, 'not_found', 'That conversation or chat no longer exists.');
-      const visible = conv ? canSeeConversation(actor, conv) : chat ? canSeeChat(actor, chat) : false;
-      ensure(visible, 'forbidden', 'You cannot see this conversation.');
+      // missing and hidden answer alike
+      const visible = conv ? canSeeConversationMeta(actor, conv) : chat ? canSeeChatMeta(actor, chat) : false;
+      ensure(visible, 'not_found', 'That conversation or chat does not exist or is not shared with you.');
       tx.put('readStates', { id: `${actor.id}:${a.targetId}`, userId: actor.id, targetId: a.targetId, lastReadAt: a.at, version: 0 });
     },
   }),

@@ -55,7 +55,7 @@ const opArb: fc.Arbitrary<Op> = fc
       case 4:
         return { ...base, name: 'unarchiveConversation', args: (h) => ({ conversationId: convAt(h, r.pick) }) };
       case 5:
-        return { ...base, name: 'manageConversation', args: (h) => ({ conversationId: convAt(h, r.pick), visibleTo: r.nullVis ? null : r.who, assignees: r.who.slice(0, 1) }) };
+        return { ...base, name: 'manageConversation', args: (h) => ({ conversationId: convAt(h, r.pick), visibleTo: r.nullVis ? null : r.who, assignees: r.who.slice(0, 1), baseVisibilityVersion: h.tx.get('conversations', convAt(h, r.pick))?.visibilityVersion ?? 0 }) };
       case 6:
         return { ...base, name: 'deleteConversation', args: (h) => ({ conversationId: convAt(h, r.pick) }) };
       case 7:

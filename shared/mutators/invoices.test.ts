@@ -25,7 +25,7 @@ describe('invoices', () => {
     expect(h.tx.get('invoices', 'i2')?.number).toBe('INV-000002');
   });
   it('refuses people who cannot see the conversation', () => {
-    expect(h.refused('createInvoice', 'carol', { id: 'i1', conversationId: conv, currency: 'GBP', lineItems, dueDate: '2026-12-03' }).code).toBe('forbidden');
+    expect(h.refused('createInvoice', 'carol', { id: 'i1', conversationId: conv, currency: 'GBP', lineItems, dueDate: '2026-12-03' }).code).toBe('not_found');
     expect(h.refused('createInvoice', 'dave', { id: 'i1', conversationId: conv, currency: 'GBP', lineItems, dueDate: '2026-12-03' }).code).toBe('forbidden');
   });
   it('send: true needs a messageId', () => {

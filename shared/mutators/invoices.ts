@@ -10,7 +10,7 @@ import type { Conversation } from '../schema';
 import { splitSms } from '../sms';
 import type { MutatorContext, Tx } from '../tx';
 import { args } from './args';
-import { visibleConversation } from './conversations';
+import { rowInVisibleConversation, visibleConversation } from './conversations';
 import { defineMutator } from './define';
 
 /**
@@ -54,7 +54,7 @@ function postPaymentMessage(
 }
 
 function sendDraftInvoice(tx: Tx, ctx: MutatorContext, actor: Actor, invoiceId: string, messageId: string): void {
-  const inv = mustGet(tx, 'invoices', invoiceId, 'invoice');
+  const inv = rowInVisibleConversation(tx, actor, 'invoices', invoiceId, 'invoice');
   const conv = visibleConversation(tx, actor, inv.conversationId);
   ensure(inv.status === 'draft', 'invalid', `Invoice ${inv.number} has already been ${inv.status === 'void' ? 'voided' : 'sent'}.`);
   tx.put('invoices', { ...inv, status: 'sent' });
@@ -119,7 +119,7 @@ export const invoiceMutators = {
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
       ensure(canMarkPaid(actor), 'forbidden', 'Only admins can mark an invoice paid.');
-      const inv = mustGet(tx, 'invoices', a.invoiceId, 'invoice');
+      const inv = rowInVisibleConversation(tx, actor, 'invoices', a.invoiceId, 'invoice');
       ensure(inv.status === 'sent', 'invalid', `Only a sent invoice can be marked paid; ${inv.number} is ${inv.status}.`);
       tx.put('invoices', { ...inv, status: 'paid', paidAt: ctx.now });
     },
@@ -128,8 +128,7 @@ export const invoiceMutators = {
     args: args.voidInvoice,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const inv = mustGet(tx, 'invoices', a.invoiceId, 'invoice');
-      visibleConversation(tx, actor, inv.conversationId);
+      const inv = rowInVisibleConversation(tx, actor, 'invoices', a.invoiceId, 'invoice');
       ensure(canVoidInvoice(actor, inv), 'forbidden', 'Only admins and the person who created it can void this invoice.');
       ensure(inv.status === 'draft' || inv.status === 'sent', 'invalid', `Invoice ${inv.number} is already ${inv.status}.`);
       tx.put('invoices', { ...inv, status: 'void' });
@@ -155,7 +154,7 @@ export const invoiceMutators = {
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
       ensure(canMarkPaid(actor), 'forbidden', 'Only admins can mark a checkout paid.');
-      const c = mustGet(tx, 'checkouts', a.checkoutId, 'checkout');
+      const c = rowInVisibleConversation(tx, actor, 'checkouts', a.checkoutId, 'checkout');
       ensure(c.status === 'open', 'invalid', `This checkout is already ${c.status}.`);
       tx.put('checkouts', { ...c, status: 'paid', paidAt: ctx.now });
     },
@@ -164,8 +163,7 @@ export const invoiceMutators = {
     args: args.expireCheckout,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      const c = mustGet(tx, 'checkouts', a.checkoutId, 'checkout');
-      visibleConversation(tx, actor, c.conversationId);
+      const c = rowInVisibleConversation(tx, actor, 'checkouts', a.checkoutId, 'checkout');
       ensure(canExpireCheckout(actor, c), 'forbidden', 'Only admins and the person who created it can expire this checkout.');
       ensure(c.status === 'open', 'invalid', `This checkout is already ${c.status}.`);
       tx.put('checkouts', { ...c, status: 'expired' });

@@ -65,10 +65,30 @@ describe('sendMessage routing', () => {
     expect(h.refused('sendMessage', 'carol', sms('m1', 'carol')).code).toBe('forbidden');
     expect(h.refused('sendMessage', 'dave', sms('m1', 'dave')).code).toBe('forbidden');
     h.run('sendMessage', 'alice', sms('m1', 'alice'));
-    h.run('manageConversation', 'admin', { conversationId: 'conv-m1', visibleTo: ['alice'], assignees: [] });
-    expect(h.refused('sendMessage', 'bob', sms('m2', 'bob')).code).toBe('forbidden');
-    expect(h.refused('sendMessage', 'bob', sms('m2', 'bob', { conversationId: 'conv-m1' })).code).toBe('forbidden');
-    h.run('sendMessage', 'admin', sms('m3', 'admin', { conversationId: 'conv-m1' }));
+    h.run('manageConversation', 'admin', { conversationId: 'conv-m1', visibleTo: ['alice'], assignees: [], baseVisibilityVersion: 0 });
+    // hidden answers exactly like unknown (issue 10 item 17): given id, or routed without one
+    const routed = h.refused('sendMessage', 'bob', sms('m2', 'bob'));
+    const byId = h.refused('sendMessage', 'bob', sms('m2', 'bob', { conversationId: 'conv-m1' }));
+    const unknown = h.refused('addNote', 'bob', { id: 'n1', conversationId: 'no-such-conversation', body: 'x' });
+    const hidden = h.refused('addNote', 'bob', { id: 'n1', conversationId: 'conv-m1', body: 'x' });
+    for (const r of [routed, byId, hidden]) expect(r).toEqual(unknown);
+    expect(unknown).toEqual({ code: 'not_found', message: 'That conversation does not exist or is not shared with you.' });
+    // an admin outside "Visible to" knows it exists, but may not write in it
+    expect(h.refused('sendMessage', 'admin', sms('m3', 'admin', { conversationId: 'conv-m1' })).message).toMatch(/confidential/);
+    expect(h.tx.get('messages', 'm3')).toBeUndefined();
+  });
+
+  it('restricts a new conversation at creation: the first message is created restricted (issue 10 item 3)', () => {
+    h.run('sendMessage', 'alice', { ...sms('m1', 'alice'), visibleTo: ['alice'] });
+    expect(h.conv('conv-m1')).toMatchObject({ visibleTo: ['alice'], assignees: ['alice'] });
+    expect(h.refused('addNote', 'bob', { id: 'n1', conversationId: 'conv-m1', body: 'x' }).code).toBe('not_found');
+    // the list must include the sender and only people of the group
+    h.contact('sam', '+447700900456');
+    expect(h.refused('sendMessage', 'bob', { ...sms('m2', 'bob'), contactId: 'sam', visibleTo: ['alice'] }).message).toMatch(/yourself/);
+    expect(h.refused('sendMessage', 'bob', { ...sms('m2', 'bob'), contactId: 'sam', visibleTo: ['bob', 'carol'] }).code).toBe('invalid');
+    // an existing open conversation is never silently used for a restricted first message
+    h.run('manageConversation', 'alice', { conversationId: 'conv-m1', visibleTo: null, assignees: [], baseVisibilityVersion: 0 });
+    expect(h.refused('sendMessage', 'alice', { ...sms('m3', 'alice'), visibleTo: ['alice'] }).code).toBe('conflict');
   });
 
   it('refuses a conversation of another contact', () => {
@@ -157,6 +177,20 @@ describe('receiveInbound', () => {
     h.run('setContactDefaults', 'admin', { id: 'pat', visibleTo: ['alice', 'bob'], assignees: ['bob'] });
     inbound('hi');
     expect(openConvs()[0]).toMatchObject({ visibleTo: ['alice', 'bob'], assignees: ['bob'], lastInboundAt: h.now, lastPreview: 'hi', lastActivityAt: h.now });
+  });
+  it('never hides a conversation from its own group through contact defaults (issue 10 item 5)', () => {
+    // carol is in support only: an org-wide default naming her applies to sales as "nobody listed"
+    h.run('setContactDefaults', 'admin', { id: 'pat', visibleTo: ['carol'], assignees: ['carol'] });
+    inbound('hi');
+    expect(openConvs()[0]).toMatchObject({ visibleTo: null, assignees: [] });
+    // in support the same defaults keep carol
+    inbound('hi support', { groupId: 'support' });
+    expect(openConvs('pat', 'support')[0]).toMatchObject({ visibleTo: ['carol'], assignees: ['carol'] });
+    // a mixed list keeps the group's members only (dave is deactivated)
+    h.run('setContactDefaults', 'admin', { id: 'pat', visibleTo: ['carol', 'bob', 'dave'], assignees: ['carol', 'bob'] });
+    h.run('archiveConversation', 'admin', { conversationId: openConvs()[0]?.id ?? '' });
+    inbound('again');
+    expect(openConvs()[0]).toMatchObject({ visibleTo: ['bob'], assignees: ['bob'] });
   });
   it('names an unknown sender by number', () => {
     inbound('x', { from: '07700900666' });

@@ -2,13 +2,14 @@
 import { ensure, mustGet, requireActor } from '../domain/actor';
 import { addMessage, routeOrCreate, routedConversation } from '../domain/conversations';
 import { checkOutbound, lastWhatsAppInbound, postOutbound } from '../domain/outbound';
-import { canSeeConversation, canSendInGroup } from '../permissions';
+import { canBeAssignedInGroup, canSeeConversation, canSeeConversationMeta, canSendInGroup, viewerFromTx } from '../permissions';
 import { normalisePhone } from '../phone';
 import type { DeliveryStatus, Message } from '../schema';
 import { splitSms } from '../sms';
 import { MutationError } from '../tx';
 import { args } from './args';
 import { newContact } from './contacts';
+import { CONFIDENTIAL_CONVERSATION, NO_SUCH_CONVERSATION } from './conversations';
 import { defineMutator } from './define';
 
 const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
@@ -23,20 +24,46 @@ export const messageMutators = {
       ensure(canSendInGroup(actor, a.groupId), 'forbidden', 'You are not a member of this group.');
       const group = mustGet(tx, 'groups', a.groupId, 'group');
       const contact = mustGet(tx, 'contacts', a.contactId, 'contact');
-      // An archived or deleted target behaves as if none was given: route or create.
+      // An archived, deleted or hidden target behaves as if none was given: route or create. A
+      // hidden one answers exactly like an unknown id, so nobody can probe for it (issue 10 item 17).
       const given = a.conversationId ? tx.get('conversations', a.conversationId) : undefined;
-      let conversation = given?.status === 'open' ? given : undefined;
+      const known = given && canSeeConversationMeta(actor, given) ? given : undefined;
+      let conversation = known?.status === 'open' ? known : undefined;
       if (conversation) {
         ensure(conversation.contactId === contact.id && conversation.groupId === group.id, 'invalid', 'This conversation belongs to another contact or group.');
       }
       conversation ??= routedConversation(tx, contact.id, group.id);
-      if (conversation) ensure(canSeeConversation(actor, conversation), 'forbidden', 'You cannot see this conversation.');
+      if (conversation && !canSeeConversation(actor, conversation)) {
+        // an admin outside "Visible to" knows it exists (metadata); anyone else is told nothing more than for an unknown id
+        if (canSeeConversationMeta(actor, conversation)) throw new MutationError('forbidden', CONFIDENTIAL_CONVERSATION);
+        throw new MutationError('not_found', NO_SUCH_CONVERSATION);
+      }
+      // Restrict at creation (issue 10 item 3): the first message never reaches anyone outside the list.
+      const visibleTo = a.visibleTo ? [...new Set(a.visibleTo)] : null;
+      if (visibleTo) {
+        ensure(
+          !conversation || (conversation.visibleTo !== null && conversation.visibleTo.length === visibleTo.length && visibleTo.every((u) => conversation?.visibleTo?.includes(u))),
+          'conflict',
+          `${contact.name} already has an open conversation in ${group.name}. Write in it, or change who sees it from Manage conversation.`,
+        );
+        ensure(visibleTo.includes(actor.id), 'invalid', 'Include yourself among the people who see the new conversation.');
+        for (const id of visibleTo) {
+          const u = tx.get('users', id);
+          const candidate = viewerFromTx(tx, id);
+          ensure(u && u.active && candidate, 'invalid', 'One of the chosen people does not exist or has been deactivated.');
+          ensure(canBeAssignedInGroup(candidate, group.id), 'invalid', `${u.name} is not a member of ${group.name}.`);
+        }
+      }
       const draft = checkOutbound(
         ctx,
         { channel: a.channel, body: a.body, attachments: a.attachments ?? [], location: a.location ?? null, templateName: a.templateName ?? null },
         { contact, group, lastInboundAt: lastWhatsAppInbound(tx, contact.id, group.id) },
       );
-      conversation ??= routeOrCreate(tx, ctx, { contact, groupId: group.id, channel: a.channel, newId: a.newConversationId ?? ctx.newId(), inbound: false }).conversation;
+      conversation ??= routeOrCreate(tx, ctx, {
+        contact, groupId: group.id, channel: a.channel, newId: a.newConversationId ?? ctx.newId(), inbound: false,
+        // who restricts a new conversation is its assignee: they keep the right to widen it
+        visibleTo, assignees: visibleTo ? [actor.id] : [],
+      }).conversation;
       postOutbound(tx, ctx, conversation, { ...draft, id: a.id, authorId: actor.id });
     },
   }),

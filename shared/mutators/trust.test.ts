@@ -144,7 +144,7 @@ describe('item 7: merging contacts keeps at most one open conversation per (cont
   it('archives the older one when they are visible to different people (merging would reveal restricted content)', () => {
     h.contact('sam', '+447700900456', { name: 'Sam' });
     sms('m1', 'pat', 'c-pat');
-    h.run('manageConversation', 'admin', { conversationId: 'c-pat', visibleTo: ['alice'], assignees: [], baseVisibilityVersion: 0 } as never);
+    h.run('manageConversation', 'admin', { conversationId: 'c-pat', visibleTo: ['alice'], assignees: [], baseVisibilityVersion: 0 });
     h.tick();
     sms('m2', 'sam', 'c-sam');
     h.run('mergeContacts', 'admin', { intoId: 'sam', fromId: 'pat' });

@@ -85,9 +85,20 @@ export class RowStore implements Tx {
   }
 
   find<T extends TableName>(table: T, where: Partial<RowOf<T>>): RowOf<T>[] {
+    const { stmt, params } = this.whereStatement(table, where, '*');
+    return (stmt.all(...params) as Record<string, unknown>[]).map((r) => this.decode(table, r));
+  }
+
+  /** How many rows match (equality on the given columns), without reading them. */
+  count<T extends TableName>(table: T, where: Partial<RowOf<T>>): number {
+    const { stmt, params } = this.whereStatement(table, where, 'count(*) AS n');
+    return (stmt.get(...params) as { n: number }).n;
+  }
+
+  private whereStatement<T extends TableName>(table: T, where: Partial<RowOf<T>>, what: string): { stmt: SqlStatement; params: unknown[] } {
     const m = this.tableMeta(table);
     const keys = Object.keys(where).sort();
-    const cacheKey = keys.join(',');
+    const cacheKey = `${what}|${keys.join(',')}`;
     let stmt = m.finds.get(cacheKey);
     if (!stmt) {
       const clauses = keys.map((k) => {
@@ -95,12 +106,11 @@ export class RowStore implements Tx {
         if (!col) throw new Error(`unknown column ${k} on ${table}`);
         return `${q(col.name)} IS ?`;
       });
-      stmt = this.db.prepare(`SELECT * FROM ${q(m.sqlName)}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`);
+      stmt = this.db.prepare(`SELECT ${what} FROM ${q(m.sqlName)}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`);
       m.finds.set(cacheKey, stmt);
     }
     const w = where as Record<string, unknown>;
-    const params = keys.map((k) => this.encodeValue(m.byKey.get(k) as Column, w[k]));
-    return (stmt.all(...params) as Record<string, unknown>[]).map((r) => this.decode(table, r));
+    return { stmt, params: keys.map((k) => this.encodeValue(m.byKey.get(k) as Column, w[k])) };
   }
 
   put<T extends TableName>(table: T, row: RowOf<T>): void {

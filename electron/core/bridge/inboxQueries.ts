@@ -47,8 +47,9 @@ export function inbox(db: Database.Database, me: string, a: InboxArgs, role: Rol
   }
 }
 
-/** Team chats: admins see every chat the replica holds (permissions.canSeeChat: only admins
- *  may delete one), members see theirs; each item says whether the viewer is in it. */
+/** Team chats: an admin's replica holds the metadata row of every chat (permissions.canSeeChatMeta:
+ *  only admins may delete one; the messages stay with the participants), members see theirs; each
+ *  item says whether the viewer is in it. */
 function chatPage(db: Database.Database, me: string, a: InboxArgs, role: Role): Page<InboxItem> {
   const unread = a.unreadOnly ? ' AND unread = 1' : '';
   const base = hasAdminRole({ role })

@@ -2,12 +2,13 @@
 // only the page it shows, through the (group, status, activity) indexes.
 import type Database from 'better-sqlite3';
 import type { ChatListItem, ConversationListItem } from '../../../shared/bridge';
-import type { Channel, ChatKind, ConversationStatus } from '../../../shared/schema';
+import { chatTitleOf } from '../../../shared/chatTitle';
+import type { Channel, ChatKind, ChatMetaOnly, ConversationMetaOnly, ConversationStatus } from '../../../shared/schema';
 
 /** Columns of a conversation list item; `@me` is the viewer's id. */
 export const convItemColumns = `
   c.id, c.contact_id, c.group_id, c.channel, c.status, c.last_activity_at, c.last_preview, c.assignees, c.visible_to,
-  c.last_inbound_at, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
+  c.last_inbound_at, c.meta_only, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
   EXISTS(SELECT 1 FROM invoices i WHERE i.conversation_id = c.id AND i.status = 'sent') AS unpaid,
   EXISTS(SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.status = 'failed') AS failed,
   EXISTS(SELECT 1 FROM undo_log u WHERE u.tbl = 'conversations' AND u.row_id = c.id) AS pending`;
@@ -26,6 +27,7 @@ export interface ConvItemRaw {
   assignees: string;
   visible_to: string | null;
   last_inbound_at: number | null;
+  meta_only: string | null;
   contact_name: string | null;
   contact_phone: string | null;
   last_read_at: number | null;
@@ -35,6 +37,8 @@ export interface ConvItemRaw {
 }
 
 export function toConvItem(r: ConvItemRaw): ConversationListItem {
+  // a metadata-only row (an admin outside "Visible to") carries what its missing invoices would tell
+  const meta = r.meta_only === null ? null : (JSON.parse(r.meta_only) as ConversationMetaOnly);
   return {
     kind: 'conversation',
     id: r.id,
@@ -49,7 +53,8 @@ export function toConvItem(r: ConvItemRaw): ConversationListItem {
     unread: r.last_inbound_at !== null && (r.last_read_at === null || r.last_read_at < r.last_inbound_at),
     assignees: JSON.parse(r.assignees) as string[],
     restricted: r.visible_to !== null,
-    hasUnpaidInvoice: r.unpaid === 1,
+    confidential: meta !== null,
+    hasUnpaidInvoice: r.unpaid === 1 || meta?.invoiceOutstanding === true,
     hasFailedSend: r.failed === 1,
     pending: r.pending === 1,
   };
@@ -58,7 +63,7 @@ export function toConvItem(r: ConvItemRaw): ConversationListItem {
 /** Columns of a chat list item; `@me` is the viewer's id. A chat an admin sees without
  *  being in it is never unread for them (it is not their conversation to answer). */
 export const chatItemColumns = `
-  ch.id, ch.kind, ch.title, ch.members, ch.last_activity_at, ch.last_preview,
+  ch.id, ch.kind, ch.title, ch.members, ch.last_activity_at, ch.last_preview, ch.meta_only,
   EXISTS(SELECT 1 FROM chat_members cmx WHERE cmx.chat_id = ch.id AND cmx.user_id = @me) AS is_member,
   (EXISTS(SELECT 1 FROM chat_members cmx WHERE cmx.chat_id = ch.id AND cmx.user_id = @me)
    AND EXISTS(SELECT 1 FROM chat_messages cm WHERE cm.chat_id = ch.id AND cm.author_id <> @me
@@ -72,17 +77,15 @@ export interface ChatItemRaw {
   members: string;
   last_activity_at: number;
   last_preview: string;
+  meta_only: string | null;
   is_member: number;
   unread: number;
   pending: number;
 }
 
 export function chatTitle(db: Database.Database, viewerId: string, kind: ChatKind, title: string | null, members: string[]): string {
-  if (title) return title;
   const names = (id: string) => (db.prepare('SELECT name FROM users WHERE id = ?').get(id) as { name: string } | undefined)?.name ?? 'Unknown';
-  if (kind === 'self') return 'Notes to self';
-  const others = members.filter((m) => m !== viewerId);
-  return others.length ? others.map(names).join(', ') : names(viewerId);
+  return chatTitleOf({ kind, title, members }, viewerId, names);
 }
 
 export function toChatItem(db: Database.Database, viewerId: string, r: ChatItemRaw): ChatListItem {
@@ -97,6 +100,7 @@ export function toChatItem(db: Database.Database, viewerId: string, r: ChatItemR
     lastPreview: r.last_preview,
     unread: r.unread === 1,
     isMember: r.is_member === 1,
+    messageCount: r.meta_only === null ? null : (JSON.parse(r.meta_only) as ChatMetaOnly).messageCount,
     pending: r.pending === 1,
   };
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
   if (item?.kind !== 'conversation') throw new Error('expected a conversation');
   ids.conv = item.id;
   ids.contact = item.contactId;
-  await alice.mutate('manageConversation', { conversationId: ids.conv, visibleTo: null, assignees: [org.alice.id] });
+  await alice.mutate('manageConversation', { conversationId: ids.conv, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: 0 });
   await alice.mutate('addNote', { id: uuidv7(), conversationId: ids.conv, body: 'Blue ships Monday' });
   await alice.mutate('createInvoice', {
     id: uuidv7(), conversationId: ids.conv, currency: 'GBP', lineItems: [{ description: 'Blue one', quantity: 1, unitAmount: 2500 }], dueDate: '2026-12-24', send: true, messageId: uuidv7(),

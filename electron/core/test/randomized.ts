@@ -80,7 +80,7 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
       } else if (r < 0.52 && conv) {
         const ms = members(conv.groupId);
         const visibleTo = rnd() < 0.5 ? null : (() => { const s = subset(ms); return s.length ? s : [pick(ms)]; })();
-        await mutate('manageConversation', { conversationId: conv.id, visibleTo, assignees: subset(visibleTo ?? ms) });
+        await mutate('manageConversation', { conversationId: conv.id, visibleTo, assignees: subset(visibleTo ?? ms), baseVisibilityVersion: conv.visibilityVersion });
       } else if (r < 0.6 && conv) {
         if (conv.status === 'open') await mutate('archiveConversation', { conversationId: conv.id });
         else if ((await mutate('unarchiveConversation', { conversationId: conv.id })).ok) unarchived.add(`${conv.contactId}:${conv.groupId}`);

@@ -64,7 +64,7 @@ describe('reset and reconnect', () => {
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 1, 'inbound reaches alice');
     const conv = (await alice.query('inbox', { view: 'team' })).items[0]!;
     await alice.impl.current!.sync.stop();
-    expect((await admin.mutate('manageConversation', { conversationId: conv.id, visibleTo: [org.bob.id], assignees: [] })).ok).toBe(true);
+    expect((await admin.mutate('manageConversation', { conversationId: conv.id, visibleTo: [org.bob.id], assignees: [], baseVisibilityVersion: 0 })).ok).toBe(true);
     await settled(admin);
     expect((await admin.mutate('deleteConversation', { conversationId: conv.id })).ok).toBe(true);
     await settled(admin);

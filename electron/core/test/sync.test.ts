@@ -61,7 +61,7 @@ describe('core against a real relay', () => {
 
     const bobEvents: BridgeEvent[] = [];
     bob!.subscribe((e) => bobEvents.push(e));
-    expect((await alice!.mutate('manageConversation', { conversationId: item.id, visibleTo: null, assignees: [org.bob.id] })).ok).toBe(true);
+    expect((await alice!.mutate('manageConversation', { conversationId: item.id, visibleTo: null, assignees: [org.bob.id], baseVisibilityVersion: 0 })).ok).toBe(true);
     await settled(alice!);
     await waitFor(async () => (await bob!.query('inbox', { view: 'mine' })).total === 1, 'assigned conversation in bob\'s My inbox');
     org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900123', body: 'Thanks!' });

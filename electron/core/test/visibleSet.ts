@@ -1,8 +1,8 @@
 // What a user may see on the relay, computed independently of the relay's sync code
 // from shared/permissions predicates, and a table-by-table comparison with a replica.
 import type Database from 'better-sqlite3';
-import { canSeeChat, canSeeConversation, canSeeGroup, type Viewer } from '../../../shared/permissions';
-import { scopeOf } from '../../../shared/scopes';
+import { canSeeChat, canSeeChatMeta, canSeeConversation, canSeeConversationMeta, canSeeGroup, type Viewer } from '../../../shared/permissions';
+import { metadataRow, scopeOf } from '../../../shared/scopes';
 import { tableNames, type RowOf, type TableName } from '../../../shared/schema';
 import type { RowStore } from '../../../shared/store/rowStore';
 
@@ -38,6 +38,25 @@ export function maySee(relay: RowSource, v: Viewer, scope: string): boolean {
   return false;
 }
 
+/**
+ * The metadata row a user who may not read a conversation or chat holds (an admin outside it),
+ * computed here from the relay's rows; undefined when the user gets nothing of it.
+ */
+function metadataOf(relay: RowSource, v: Viewer, t: TableName, r: RowOf<TableName>): RowOf<TableName> | undefined {
+  if (t === 'conversations') {
+    const c = r as RowOf<'conversations'>;
+    if (!canSeeConversationMeta(v, c)) return undefined;
+    const invoiceOutstanding = allRows(relay, 'invoices').some((i) => i.conversationId === c.id && i.status === 'sent');
+    return metadataRow(c, { kind: 'conv', invoiceOutstanding });
+  }
+  if (t === 'chats') {
+    const c = r as RowOf<'chats'>;
+    if (!canSeeChatMeta(v, c)) return undefined;
+    return metadataRow(c, { kind: 'chat', messageCount: allRows(relay, 'chatMessages').filter((m) => m.chatId === c.id).length });
+  }
+  return undefined;
+}
+
 function scopeExists(relay: RowSource, scope: string): boolean {
   const [kind, id] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
   if (kind === 'conv') return relay.store.get('conversations', id) !== undefined;
@@ -51,7 +70,13 @@ export function diffReplica(relay: RowSource, replica: RowSource, userId: string
   const out: string[] = [];
   for (const t of tableNames) {
     const expected = new Map<string, string>();
-    for (const r of allRows(relay, t)) if (maySee(relay, v, scopeOf(t, r))) expected.set((r as { id: string }).id, JSON.stringify(r));
+    for (const r of allRows(relay, t)) {
+      if (maySee(relay, v, scopeOf(t, r))) expected.set((r as { id: string }).id, JSON.stringify(r));
+      else {
+        const meta = metadataOf(relay, v, t, r);
+        if (meta) expected.set((r as { id: string }).id, JSON.stringify(meta));
+      }
+    }
     const actual = new Map<string, string>();
     for (const r of allRows(replica, t)) actual.set((r as { id: string }).id, JSON.stringify(r));
     for (const [id, json] of actual) {

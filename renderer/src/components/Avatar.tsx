@@ -1,4 +1,5 @@
 import type { CSSProperties } from 'react';
+import { UserRound } from 'lucide-react';
 import { initials } from '../lib/format';
 
 const hues = [250, 200, 160, 25, 330, 280, 100, 5, 45, 185];
@@ -13,7 +14,7 @@ export function Avatar({ name, id, size }: { name: string; id?: string; size?: '
   const style = { '--av': `hsl(${hueOf(id ?? name)} 45% 34%)` } as CSSProperties;
   return (
     <span className={size ? `avatar ${size}` : 'avatar'} style={style} title={name} aria-hidden="true">
-      {initials(name)}
+      {initials(name) || <UserRound className="avatar-glyph" aria-hidden="true" />}
     </span>
   );
 }

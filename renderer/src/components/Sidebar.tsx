@@ -1,7 +1,7 @@
 // Left navigation: inboxes with unread counts, other views, connection state.
 import { Fragment, type ReactNode } from 'react';
 import clsx from 'clsx';
-import { Settings, RadioTower, Contact, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, LogOut, Keyboard } from 'lucide-react';
+import { Settings, RadioTower, Contact, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, LogOut, Keyboard, Rows3, Rows2 } from 'lucide-react';
 import type { Session } from '../../../shared/bridge';
 import { canAdminister, canSeeGroup, sessionViewer } from '../../../shared/permissions';
 import type { Role } from '../../../shared/schema';
@@ -48,6 +48,18 @@ function NavItem({ view, icon, label, count, indent }: { view: View; icon?: Reac
 
 const roleLabel = { admin: 'Admin', agent: 'Agent' } as const satisfies Record<Role, string>;
 const themeCycle = { system: 'light', light: 'dark', dark: 'system' } as const;
+
+/** Compact (two tight lines, ≥ 16 rows on a 1440×900 window) or comfortable list rows. */
+function DensityButton() {
+  const density = useUi((s) => s.density);
+  const setDensity = useUi((s) => s.setDensity);
+  const next = density === 'compact' ? 'comfortable' : 'compact';
+  return (
+    <button type="button" className="icon-btn" onClick={() => setDensity(next)} aria-label={`List rows: ${density}. Switch to ${next}`} title={`List rows: ${density} (switch to ${next})`}>
+      {density === 'compact' ? <Rows3 size={16} /> : <Rows2 size={16} />}
+    </button>
+  );
+}
 
 export function Sidebar({ session }: { session: Session }) {
   const counts = useBridgeQuery('counts', {}).data;
@@ -119,6 +131,7 @@ export function Sidebar({ session }: { session: Session }) {
           <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'shortcuts' })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
             <Keyboard size={16} />
           </button>
+          <DensityButton />
           <span className="grow" />
           <button type="button" className="icon-btn" onClick={() => void signOut()} aria-label="Sign out" title="Sign out">
             <LogOut size={16} />

@@ -12,7 +12,16 @@ export function shortTime(ms: number, now = Date.now()): string {
   return format(ms, 'd MMM yyyy');
 }
 
+// One date format everywhere: lists say it relatively (shortTime), hovers say it exactly
+// (exactTime), cards and details say it absolutely (cardTime, cardDate).
 export const exactTime = (ms: number) => format(ms, 'EEEE d MMMM yyyy, HH:mm');
+export const cardTime = (ms: number, now = Date.now()) => format(ms, isSameYear(ms, now) ? 'd MMM, HH:mm' : 'd MMM yyyy, HH:mm');
+/** A calendar date ("2026-12-03", as invoices keep due dates) as "3 Dec 2026". */
+export function cardDate(ymd: string): string {
+  const [y, m, d] = ymd.split('-').map(Number);
+  if (!y || !m || !d) return ymd;
+  return format(new Date(y, m - 1, d), 'd MMM yyyy');
+}
 export const clockTime = (ms: number) => format(ms, 'HH:mm');
 export const relative = (ms: number) => formatDistanceToNowStrict(ms, { addSuffix: true });
 
@@ -30,11 +39,16 @@ export function money(minor: number, currency: string): string {
   }
 }
 
+/** "JC" for Jane Cooper; '' when the name has no letters (a contact known only by its number). */
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  if (parts.length === 0) return '?';
-  const first = parts[0]?.[0] ?? '';
-  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
+  const parts = name
+    .trim()
+    .split(/\s+/)
+    .map((p) => [...p].find((ch) => /\p{L}/u.test(ch)) ?? '')
+    .filter(Boolean);
+  if (parts.length === 0) return '';
+  const first = parts[0] ?? '';
+  const last = parts.length > 1 ? (parts[parts.length - 1] ?? '') : '';
   return (first + last).toUpperCase();
 }
 

@@ -14,7 +14,8 @@ export type View =
 export type ThemePref = 'system' | 'light' | 'dark';
 export type Dialog =
   | null
-  | { kind: 'manage'; conversationId: string }
+  /** notice: why the dialog reopened (a stale save), shown above the lists */
+  | { kind: 'manage'; conversationId: string; notice?: string }
   | { kind: 'confirm-archive'; conversationId: string }
   | { kind: 'confirm-delete'; conversationId: string }
   | { kind: 'invoice'; conversationId: string }
@@ -29,6 +30,10 @@ export interface Draft {
   channel: 'sms' | 'whatsapp' | null;
 }
 
+export type Density = 'compact' | 'comfortable';
+/** height of a list row, px, per density (the virtualised list and the CSS agree) */
+export const ROW_HEIGHT: Record<Density, number> = { compact: 50, comfortable: 64 };
+
 interface UiState {
   view: View;
   selectedId: string | null;
@@ -36,6 +41,8 @@ interface UiState {
   cursorId: string | null;
   detailsOpen: boolean;
   theme: ThemePref;
+  /** list rows: compact (two lines, ≥ 16 rows on a 1440×900 window) or comfortable (three) */
+  density: Density;
   dialog: Dialog;
   drafts: Record<string, Draft>;
   /** bumped to ask the composer to take focus (R, N) */
@@ -48,6 +55,7 @@ interface UiState {
   setCursor: (id: string | null) => void;
   toggleDetails: () => void;
   setTheme: (t: ThemePref) => void;
+  setDensity: (d: Density) => void;
   openDialog: (d: Dialog) => void;
   closeDialog: () => void;
   setDraft: (id: string, d: Partial<Draft>) => void;
@@ -66,6 +74,7 @@ export const useUi = create<UiState>()(
       cursorId: null,
       detailsOpen: true,
       theme: 'system',
+      density: 'compact',
       dialog: null,
       drafts: {},
       composerFocus: 0,
@@ -76,6 +85,7 @@ export const useUi = create<UiState>()(
       setCursor: (cursorId) => set({ cursorId }),
       toggleDetails: () => set((s) => ({ detailsOpen: !s.detailsOpen })),
       setTheme: (theme) => set({ theme }),
+      setDensity: (density) => set({ density }),
       openDialog: (dialog) => set({ dialog }),
       closeDialog: () => set({ dialog: null }),
       setDraft: (id, d) => set((s) => ({ drafts: { ...s.drafts, [id]: { ...emptyDraft, ...s.drafts[id], ...d } } })),
@@ -85,7 +95,7 @@ export const useUi = create<UiState>()(
     {
       name: 'parley.ui',
       // drafts survive a reload; selection and dialogs do not
-      partialize: (s) => ({ theme: s.theme, detailsOpen: s.detailsOpen, drafts: s.drafts, view: s.view }),
+      partialize: (s) => ({ theme: s.theme, density: s.density, detailsOpen: s.detailsOpen, drafts: s.drafts, view: s.view }),
     },
   ),
 );

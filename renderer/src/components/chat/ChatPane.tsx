@@ -16,13 +16,12 @@ import { Avatar } from '../Avatar';
 import { Linkified } from '../Linkified';
 import { FailureList } from '../conversation/FailureList';
 import { Modal } from '../dialogs/Modal';
+import { chatTitleOf } from '../../../../shared/chatTitle';
 
-export const NOT_MEMBER = 'You are not in this chat — admins can read and delete it';
+export const NOT_MEMBER = 'This chat is private to its participants: you see only that it exists, and can delete it.';
 
 export function chatTitle(chat: { kind: string; title: string | null; members: string[] }, me: string | undefined, name: (id: string) => string): string {
-  if (chat.title) return chat.title;
-  if (chat.kind === 'self') return 'Notes to self';
-  return chat.members.filter((m) => m !== me).map(name).join(', ') || 'Chat';
+  return chatTitleOf(chat, me, name);
 }
 
 export function ChatPane({ chatId }: { chatId: string }) {
@@ -53,7 +52,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
 
   if (!d) return <section className="conv-pane">{!(q.isPending || q.isPlaceholderData || q.isFetching) && <div className="empty">This chat is no longer available.</div>}</section>;
   const title = chatTitle(d.chat, session?.userId, dir.userName);
-  // admins see every chat; only members may write in it
+  // chats are private to their participants: an admin outside holds its metadata row only (no messages)
   const member = !!session && d.chat.members.includes(session.userId);
 
   const send = async () => {
@@ -96,11 +95,23 @@ export function ChatPane({ chatId }: { chatId: string }) {
       </header>
       {!member && (
         <div className="chat-notice" role="note" id="chat-not-member">
-          {NOT_MEMBER}
+          <div>{NOT_MEMBER}</div>
+          <dl className="meta-facts xs">
+            <dt>Participants</dt>
+            <dd>{d.chat.members.map(dir.userName).join(', ')}</dd>
+            <dt>Kind</dt>
+            <dd>{d.chat.kind === 'self' ? 'Notes' : d.chat.kind === 'direct' ? 'Direct chat' : 'Group chat'}</dd>
+            <dt>Created</dt>
+            <dd>{exactTime(d.chat.createdAt)}</dd>
+            <dt>Last activity</dt>
+            <dd>{exactTime(d.chat.lastActivityAt)}</dd>
+            <dt>Messages</dt>
+            <dd>{d.chat.metaOnly?.messageCount ?? 0}</dd>
+          </dl>
         </div>
       )}
       <div ref={logRef} className="timeline" role="log" aria-label="Chat messages" tabIndex={0}>
-        {d.messages.length === 0 && <div className="empty small">No messages yet. Say hello below.</div>}
+        {d.messages.length === 0 && member && <div className="empty small">No messages yet. Say hello below.</div>}
         {d.messages.map((m, i) => {
           const mine = m.authorId === session?.userId;
           const prev = d.messages[i - 1];
@@ -135,6 +146,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
         })}
         <FailureList failures={d.failures} />
       </div>
+      {member && (
       <div className="composer">
         {atts.length > 0 && (
           <div className="row composer-atts">
@@ -168,6 +180,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
           </button>
         </div>
       </div>
+      )}
       {confirm && (
         <Modal
           title="Delete chat?"

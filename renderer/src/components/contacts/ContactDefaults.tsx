@@ -26,7 +26,9 @@ export function ContactDefaults({ contact: c }: { contact: Contact }) {
   return (
     <section className="contact-sec" aria-labelledby="defaults-h">
       <h3 id="defaults-h">Defaults for new conversations</h3>
-      <p className="xs faint">Applied to conversations this contact starts from now on.</p>
+      <p className="xs faint">
+        Applied to conversations this contact starts from now on. Each conversation keeps only the people in its team; when none of them are, everyone in that team sees it.
+      </p>
       <div className="defaults-grid">
         <fieldset className="fs">
           <legend>Who can see them</legend>

@@ -7,7 +7,7 @@ import { useDirectory } from '../../lib/directory';
 import { mutate } from '../../lib/mutate';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
-import { shortTime } from '../../lib/format';
+import { exactTime, shortTime } from '../../lib/format';
 import { previewText } from '../../lib/links';
 import { Avatar } from '../Avatar';
 import { Modal } from '../dialogs/Modal';
@@ -103,7 +103,9 @@ export function ContactDetail({ id, admin }: { id: string; admin: boolean }) {
             <span className="strong">{dir.groupName(cv.groupId)}</span>
             <span className="grow ellipsis muted small">{previewText(cv.lastPreview)}</span>
             <span className="pill">{cv.status}</span>
-            <span className="xs faint">{shortTime(cv.lastActivityAt)}</span>
+            <time className="xs faint" dateTime={new Date(cv.lastActivityAt).toISOString()} title={exactTime(cv.lastActivityAt)}>
+              {shortTime(cv.lastActivityAt)}
+            </time>
           </button>
         ))}
       </section>

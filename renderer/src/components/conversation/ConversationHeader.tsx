@@ -27,43 +27,43 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
 
   return (
     <header className="conv-head">
+      {/* one line: name, channel, number, team, states; the rest gives way (ellipsis) before the actions do */}
       <div className="grow conv-title">
-        <div className="row">
-          <h1 className="ellipsis">{contact.name}</h1>
-          {archived && <span className="pill">Archived</span>}
-          {contact.optedOut && <span className="pill warning">Opted out of SMS</span>}
-          {group.channelProviders[c.channel] === 'simulator' && (
-            <span className="pill badge-simulated" title={`${group.name}'s ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} goes through the built-in simulator: nothing reaches a real phone.`}>
-              Simulated
-            </span>
-          )}
-          {group.channelProviders[c.channel] === null && (
-            <span className="pill warning" title={`No ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider is set up for ${group.name}.`}>
-              No {c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider
-            </span>
-          )}
-        </div>
-        <div className="row xs muted conv-sub">
-          <ChannelIcon channel={c.channel} size={12} />
-          <span>{formatPhone(contact.phone)}</span>
-          <span aria-hidden="true">·</span>
+        <h1 className="ellipsis" title={contact.name}>
+          {contact.name}
+        </h1>
+        <ChannelIcon channel={c.channel} size={12} />
+        <span className="conv-sub xs muted ellipsis">
+          {contact.name !== formatPhone(contact.phone) && <span>{formatPhone(contact.phone)}</span>}
           <span>{group.name}</span>
-          {c.visibleTo && (
-            <span className="row restricted" title={`Visible to ${c.visibleTo.map(dir.userName).join(', ')}`}>
-              <Lock size={12} aria-hidden="true" /> Restricted
-            </span>
-          )}
-        </div>
+        </span>
+        {c.visibleTo && (
+          <span className="row restricted xs" title={`Visible to ${c.visibleTo.map(dir.userName).join(', ')}`}>
+            <Lock size={12} aria-hidden="true" /> Restricted
+          </span>
+        )}
+        {archived && <span className="pill">Archived</span>}
+        {contact.optedOut && <span className="pill warning">Opted out of SMS</span>}
+        {group.channelProviders[c.channel] === 'simulator' && (
+          <span className="pill badge-simulated" title={`${group.name}'s ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} goes through the built-in simulator: nothing reaches a real phone.`}>
+            Simulated
+          </span>
+        )}
+        {group.channelProviders[c.channel] === null && (
+          <span className="pill warning" title={`No ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider is set up for ${group.name}.`}>
+            No {c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider
+          </span>
+        )}
       </div>
       {assignees.length > 0 ? <AvatarStack users={assignees} /> : <span className="xs faint">Unassigned</span>}
       <div className="conv-actions" role="toolbar" aria-label="Conversation actions">
         <button type="button" className="btn sm" onClick={() => openDialog({ kind: 'manage', conversationId: c.id })} disabled={!p.canManage} aria-label="Manage conversation" title="Assign and set visibility (A)">
           <UserCog size={14} aria-hidden="true" /> Manage
         </button>
-        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'invoice', conversationId: c.id })} aria-label="New invoice" title="New invoice" disabled={archived}>
+        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'invoice', conversationId: c.id })} aria-label="New invoice" title="New invoice" disabled={archived || !p.canRead}>
           <FileText size={16} />
         </button>
-        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'checkout', conversationId: c.id })} aria-label="New checkout link" title="New checkout link" disabled={archived}>
+        <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'checkout', conversationId: c.id })} aria-label="New checkout link" title="New checkout link" disabled={archived || !p.canRead}>
           <CreditCard size={16} />
         </button>
         <button type="button" className="icon-btn" onClick={markUnread} aria-label="Mark unread" title="Mark unread (U)">

@@ -3,7 +3,7 @@ import clsx from 'clsx';
 import { CreditCard, ExternalLink, FileText, Clock } from 'lucide-react';
 import type { Pending } from '../../../../shared/bridge';
 import type { Checkout, Invoice } from '../../../../shared/schema';
-import { money, exactTime } from '../../lib/format';
+import { money, exactTime, cardDate, cardTime } from '../../lib/format';
 import { mutate, newId } from '../../lib/mutate';
 
 const invoicePill: Record<Invoice['status'], [string, string]> = {
@@ -49,7 +49,17 @@ export function InvoiceCard({ invoice: i, canMarkPaid }: { invoice: Pending<Invo
         ))}
       </ul>
       <div className="row xs muted">
-        <span className="grow">Due {i.dueDate}{i.paidAt ? ` · paid ${exactTime(i.paidAt)}` : ''}</span>
+        <span className="grow">
+          Due {cardDate(i.dueDate)}
+          {i.paidAt && (
+            <>
+              {' · paid '}
+              <time dateTime={new Date(i.paidAt).toISOString()} title={exactTime(i.paidAt)}>
+                {cardTime(i.paidAt)}
+              </time>
+            </>
+          )}
+        </span>
         {i.paymentUrl && (
           <a href={i.paymentUrl} target="_blank" rel="noopener noreferrer" className="row">
             Payment link <ExternalLink size={12} aria-hidden="true" />

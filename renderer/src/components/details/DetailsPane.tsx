@@ -51,7 +51,8 @@ export function DetailsPane({ detail }: { detail: ConversationDetail }) {
       </section>
       <section className="details-sec" aria-labelledby="d-inv">
         <h3 id="d-inv">Invoices</h3>
-        {invoices.length === 0 && <p className="xs faint">None yet</p>}
+        {!detail.permissions.canRead && <p className="xs faint">Confidential: only the people it is visible to see its invoices.</p>}
+        {detail.permissions.canRead && invoices.length === 0 && <p className="xs faint">None yet</p>}
         {invoices.map((i) => (
           <div key={i.id} className="details-row">
             <span className="grow ellipsis">{i.number}</span>
@@ -62,7 +63,8 @@ export function DetailsPane({ detail }: { detail: ConversationDetail }) {
       </section>
       <section className="details-sec" aria-labelledby="d-co">
         <h3 id="d-co">Checkouts</h3>
-        {checkouts.length === 0 && <p className="xs faint">None yet</p>}
+        {!detail.permissions.canRead && <p className="xs faint">Confidential.</p>}
+        {detail.permissions.canRead && checkouts.length === 0 && <p className="xs faint">None yet</p>}
         {checkouts.map((c) => (
           <div key={c.id} className="details-row">
             <span className="grow ellipsis">{c.description}</span>

@@ -6,7 +6,7 @@ import type { SearchHit } from '../../../../shared/bridge';
 import { useBridgeQuery } from '../../lib/queries';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi, type View } from '../../state/ui';
-import { shortTime } from '../../lib/format';
+import { exactTime, shortTime } from '../../lib/format';
 import { conversationViewNames, conversationViews } from '../../lib/views';
 import { Modal } from './Modal';
 
@@ -40,7 +40,7 @@ function useDebounced<T>(v: T, ms: number): T {
 }
 
 export function CommandPalette() {
-  const { closeDialog: close, setView, select, openDialog, setTheme, theme } = useUi(useShallow((s) => ({ closeDialog: s.closeDialog, setView: s.setView, select: s.select, openDialog: s.openDialog, setTheme: s.setTheme, theme: s.theme })));
+  const { closeDialog: close, setView, select, openDialog, setTheme, theme, density, setDensity } = useUi(useShallow((s) => ({ closeDialog: s.closeDialog, setView: s.setView, select: s.select, openDialog: s.openDialog, setTheme: s.setTheme, theme: s.theme, density: s.density, setDensity: s.setDensity })));
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
   const dq = useDebounced(q.trim(), 80);
@@ -59,11 +59,12 @@ export function CommandPalette() {
       { id: 'newchat', label: 'New team chat', run: () => openDialog({ kind: 'new-chat' }) },
       { id: 'theme', label: `Switch theme (now ${theme})`, run: () => setTheme(theme === 'dark' ? 'light' : theme === 'light' ? 'system' : 'dark') },
       { id: 'keys', label: 'Keyboard shortcuts', run: () => openDialog({ kind: 'shortcuts' }) },
+      { id: 'density', label: `Switch list rows (now ${density})`, run: () => setDensity(density === 'compact' ? 'comfortable' : 'compact') },
       { id: 'settings', label: 'Go to Teams and people (admins)', run: go({ kind: 'settings' }) },
       { id: 'channels', label: 'Go to Channels and payments (admins)', run: go({ kind: 'channels' }) },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps -- go() only closes over stable store actions
-    [theme],
+    [theme, density],
   );
   const shownCmds = commands.filter((c) => c.label.toLowerCase().includes(q.trim().toLowerCase()));
 
@@ -83,7 +84,11 @@ export function CommandPalette() {
           <span className="grow ellipsis">
             <strong>{h.title}</strong> <span className="muted small"><Snippet text={h.snippet} /></span>
           </span>
-          {h.at > 0 && <span className="xs faint">{shortTime(h.at)}</span>}
+          {h.at > 0 && (
+            <time className="xs faint" title={exactTime(h.at)}>
+              {shortTime(h.at)}
+            </time>
+          )}
         </>
       ),
     })),

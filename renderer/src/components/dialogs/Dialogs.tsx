@@ -12,7 +12,7 @@ export function Dialogs() {
   if (!d) return null;
   switch (d.kind) {
     case 'manage':
-      return <ManageDialog conversationId={d.conversationId} />;
+      return <ManageDialog key={d.notice ?? ''} conversationId={d.conversationId} notice={d.notice} />;
     case 'confirm-archive':
       return <ConfirmArchive conversationId={d.conversationId} />;
     case 'confirm-delete':

@@ -1,17 +1,22 @@
 // "Manage conversation": who may see it (Everyone / Visible to) and who it is assigned to.
 import { useState } from 'react';
 import { useBridgeQuery } from '../../lib/queries';
-import { useDirectory } from '../../lib/directory';
+import { useDirectory, useSession } from '../../lib/directory';
 import { mutate } from '../../lib/mutate';
 import { useUi } from '../../state/ui';
 import { Modal } from './Modal';
 import { Avatar } from '../Avatar';
 import type { Conversation } from '../../../../shared/schema';
+import { hasAdminRole } from '../../../../shared/permissions';
 
-function ManageForm({ c }: { c: Conversation }) {
+function ManageForm({ c, notice }: { c: Conversation; notice?: string }) {
   const close = useUi((s) => s.closeDialog);
   const dir = useDirectory();
-  const members = dir.membersOf(c.groupId);
+  const session = useSession();
+  // the group's members, and an admin outside the group who may add themselves (recorded)
+  const me = session ? dir.usersById.get(session.userId) : undefined;
+  const groupMembers = dir.membersOf(c.groupId);
+  const members = me && hasAdminRole(me) && !groupMembers.some((u) => u.id === me.id) ? [...groupMembers, me] : groupMembers;
   const [restricted, setRestricted] = useState(c.visibleTo !== null);
   const [visible, setVisible] = useState<Set<string>>(new Set(c.visibleTo ?? members.map((m) => m.id)));
   const [assignees, setAssignees] = useState<Set<string>>(new Set(c.assignees));
@@ -24,7 +29,8 @@ function ManageForm({ c }: { c: Conversation }) {
   };
   const save = async () => {
     const visibleTo = restricted ? [...visible] : null;
-    const r = await mutate('manageConversation', { conversationId: c.id, visibleTo, assignees: [...assignees].filter(canSee) });
+    // the visibility this dialog showed: a save from an older view is refused as stale and reopens here
+    const r = await mutate('manageConversation', { conversationId: c.id, visibleTo, assignees: [...assignees].filter(canSee), baseVisibilityVersion: c.visibilityVersion });
     if (r.ok) close();
   };
   return (
@@ -42,6 +48,11 @@ function ManageForm({ c }: { c: Conversation }) {
         </>
       }
     >
+      {notice && (
+        <p className="chat-notice" role="alert">
+          {notice}
+        </p>
+      )}
       <fieldset className="fs">
         <legend>Who can see it</legend>
         <label className="check">
@@ -58,7 +69,7 @@ function ManageForm({ c }: { c: Conversation }) {
                 <Avatar id={u.id} name={u.name} /> {u.name}
               </label>
             ))}
-            <p className="xs faint">Admins can always see every conversation.</p>
+            <p className="xs faint">Only the people ticked read it, admins included. Admins outside see that it exists, and can manage it.</p>
           </div>
         )}
       </fieldset>
@@ -78,8 +89,9 @@ function ManageForm({ c }: { c: Conversation }) {
   );
 }
 
-export function ManageDialog({ conversationId }: { conversationId: string }) {
+export function ManageDialog({ conversationId, notice }: { conversationId: string; notice?: string }) {
   const q = useBridgeQuery('conversation', { id: conversationId });
   if (!q.data) return null;
-  return <ManageForm c={q.data.conversation} />;
+  // keyed by the visibility shown: the form restarts on the current lists when they change
+  return <ManageForm key={q.data.conversation.visibilityVersion} c={q.data.conversation} notice={notice} />;
 }

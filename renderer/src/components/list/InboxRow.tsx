@@ -1,4 +1,5 @@
-// One 72 px row of the conversation list.
+// One row of the conversation list: name, state icons, team, time; channel, preview, assignees.
+// Two lines in either density (compact 50 px, comfortable 72 px: renderer/src/state/ui.ts).
 import clsx from 'clsx';
 import { Clock, Coins, Lock, Users, User as UserIcon, AlertCircle } from 'lucide-react';
 import type { InboxItem } from '../../../../shared/bridge';
@@ -35,30 +36,32 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
           {states.length > 0 && <span className="sr-only">, {states.join(', ')},</span>}
         </span>
         {item.kind === 'conversation' && item.hasFailedSend && <AlertCircle size={13} className="failed-icon" aria-hidden="true" />}
+        {item.kind === 'conversation' && item.restricted && <Lock size={12} className="faint" aria-hidden="true" />}
+        {item.kind === 'conversation' && item.hasUnpaidInvoice && <Coins size={13} className="coin" aria-hidden="true" />}
         {item.pending && <Clock size={12} className="faint" aria-hidden="true" />}
+        <span className="inbox-row-where faint xs ellipsis">{item.kind === 'conversation' ? dir.groupName(item.groupId) : item.isMember ? 'Team chat' : 'Team chat · private to its participants'}</span>
         <time className="inbox-row-time" dateTime={new Date(item.lastActivityAt).toISOString()} title={exactTime(item.lastActivityAt)}>
           {shortTime(item.lastActivityAt)}
         </time>
       </div>
-      <div className="inbox-row-preview ellipsis">{previewText(item.lastPreview) || <span className="faint">No messages yet</span>}</div>
-      <div className="inbox-row-meta">
+      <div className="inbox-row-bottom">
         {item.kind === 'conversation' ? (
-          <>
-            <ChannelIcon channel={item.channel} />
-            <span className="faint xs ellipsis">{dir.groupName(item.groupId)}</span>
-            {item.restricted && <Lock size={12} className="faint" aria-hidden="true" />}
-            {item.hasUnpaidInvoice && <Coins size={13} className="coin" aria-hidden="true" />}
-            <span className="grow" />
-            <AvatarStack users={people} />
-          </>
+          <ChannelIcon channel={item.channel} compact />
         ) : (
-          <>
-            <span className="chan chat" title="Team chat">
-              {item.chatKind === 'group' ? <Users size={13} aria-hidden="true" /> : <UserIcon size={13} aria-hidden="true" />}
-            </span>
-            <span className="faint xs">Team chat{item.isMember ? '' : ' · you are not in it'}</span>
-          </>
+          <span className="chan chat" title="Team chat">
+            {item.chatKind === 'group' ? <Users size={13} aria-hidden="true" /> : <UserIcon size={13} aria-hidden="true" />}
+          </span>
         )}
+        <span className="inbox-row-preview ellipsis">
+          {item.kind === 'conversation' && item.confidential ? (
+            <span className="faint">Confidential: visible to {item.restricted ? 'named people' : 'its group'} only</span>
+          ) : item.kind === 'chat' && !item.isMember ? (
+            <span className="faint">Private · {item.messageCount ?? 0} {item.messageCount === 1 ? 'message' : 'messages'}</span>
+          ) : (
+            previewText(item.lastPreview) || <span className="faint">No messages yet</span>
+          )}
+        </span>
+        <AvatarStack users={people} max={2} />
       </div>
     </div>
   );
