@@ -102,6 +102,15 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
       await shoot(page, name, theme);
     }
 
+    // the Import dialog (its file picker is styled like the app's buttons)
+    await goTo(page, /^Contacts/);
+    await page.getByRole('button', { name: 'Import contacts from CSV' }).click();
+    await page.getByRole('dialog', { name: 'Import contacts' }).waitFor();
+    problems.push(...(await audit(page, 'import dialog')));
+    await shoot(page, 'import-dialog', theme);
+    await page.keyboard.press('Escape');
+    await pw(page.getByRole('dialog')).toHaveCount(0);
+
     // admin screens: Teams and people (with the Add person dialog), Channels and payments
     await goTo(page, /^Teams and people/);
     await page.getByRole('heading', { name: 'Teams and people' }).waitFor();

@@ -4,6 +4,7 @@ import { getBridge, errorMessage } from '../../../bridge';
 import { toast } from '../../state/toasts';
 import { Modal } from '../dialogs/Modal';
 import { plural } from '../../lib/format';
+import { FilePicker } from '../FilePicker';
 
 export async function exportCsv(): Promise<void> {
   try {
@@ -57,10 +58,17 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       </p>
       <div className="field">
         <label htmlFor="csv-file">CSV file</label>
-        <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => void e.target.files?.[0]?.text().then((t) => {
-          setCsv(t);
-          setResult(null);
-        })} />
+        <FilePicker
+          id="csv-file"
+          accept=".csv,text/csv"
+          label="Choose a CSV file"
+          onFile={(f) =>
+            void f.text().then((t) => {
+              setCsv(t);
+              setResult(null);
+            })
+          }
+        />
       </div>
       <div className="field">
         <label htmlFor="csv-text">Or paste CSV</label>
@@ -69,6 +77,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             setResult(null);
           }} />
       </div>
+      {busy && <progress className="progress" aria-label="Importing contacts" />}
       {error && (
         <p className="form-error" role="alert">
           {error}
