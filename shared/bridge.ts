@@ -33,11 +33,31 @@ export type ChatDetail = z.infer<typeof S.chatDetail>;
 export type SearchHit = z.infer<typeof S.searchHit>;
 export type Directory = z.infer<typeof S.directory>;
 export type Counts = z.infer<typeof S.counts>;
+export type DurationStats = z.infer<typeof S.durationStats>;
+export type ReportVolume = z.infer<typeof S.reportVolume>;
+export type ReportTimes = z.infer<typeof S.reportTimes>;
+export type ReportChannels = z.infer<typeof S.reportChannels>;
+export type ReportHours = z.infer<typeof S.reportHours>;
+export type ReportBacklog = z.infer<typeof S.reportBacklog>;
 
 export const inboxViewSchema = z.enum(['team', 'mine', 'archived', 'chats']);
 export type InboxViewName = z.infer<typeof inboxViewSchema>;
 /** The views that list conversations (and, for My inbox, chats); `chats` is the team chat screen. */
 export type ConversationViewName = Exclude<InboxViewName, 'chats'>;
+/** The longest range a report covers (a year and a bit: the picker offers up to 90 days and custom ranges). */
+export const REPORT_MAX_RANGE_MS = 400 * 86_400_000;
+/**
+ * A report's period: [from, to) in ms since the epoch, and the viewer's offset from UTC in
+ * minutes (local = UTC + offset; -Date#getTimezoneOffset()) so days and hours are the viewer's.
+ */
+export const reportRangeArgs = z
+  .object({
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    tzOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).default(0),
+  })
+  .refine((r) => r.to > r.from, { message: 'The end of the period must come after its start' })
+  .refine((r) => r.to - r.from <= REPORT_MAX_RANGE_MS, { message: 'A report covers at most 400 days' });
 const pageArgs = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) };
 
 export const queryArgs = {
@@ -57,6 +77,12 @@ export const queryArgs = {
   failures: z.object({}),
   broadcasts: z.object({}),
   broadcast: z.object({ id: z.string().min(1) }),
+  reportVolume: reportRangeArgs,
+  reportTimes: reportRangeArgs,
+  reportChannels: reportRangeArgs,
+  reportHours: reportRangeArgs,
+  /** now, not a period: what is open and waiting */
+  reportBacklog: z.object({}),
 } as const;
 
 const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates'] as const satisfies readonly TableName[];
@@ -82,6 +108,11 @@ export const queryReads = {
   failures: [],
   broadcasts: ['broadcasts', 'broadcastRecipients'],
   broadcast: ['broadcasts', 'broadcastRecipients', 'contacts'],
+  reportVolume: ['conversations'],
+  reportTimes: ['conversations', 'messages', 'users', 'groups'],
+  reportChannels: ['messages'],
+  reportHours: ['messages'],
+  reportBacklog: ['conversations', 'groups'],
 } as const satisfies Record<QueryName, readonly TableName[] | null>;
 
 export interface QueryResults {
@@ -100,6 +131,11 @@ export interface QueryResults {
   failures: Failure[];
   broadcasts: Broadcast[];
   broadcast: z.infer<typeof S.broadcastWithRecipients> | null;
+  reportVolume: ReportVolume;
+  reportTimes: ReportTimes;
+  reportChannels: ReportChannels;
+  reportHours: ReportHours;
+  reportBacklog: ReportBacklog;
 }
 
 export const commandArgs = {

@@ -22,6 +22,11 @@ export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> 
   failures: z.array(S.failure),
   broadcasts: z.array(S.rowSchema('broadcasts')),
   broadcast: S.broadcastWithRecipients.nullable(),
+  reportVolume: S.reportVolume,
+  reportTimes: S.reportTimes,
+  reportChannels: S.reportChannels,
+  reportHours: S.reportHours,
+  reportBacklog: S.reportBacklog,
 };
 
 /** Parses a query's result with its schema; throws a readable error naming the query and the path. */

@@ -10,6 +10,7 @@ import { ContactsView } from '../views/ContactsView';
 import { BroadcastView } from '../views/BroadcastView';
 import { SettingsView } from '../views/SettingsView';
 import { ChannelsView } from '../views/ChannelsView';
+import { ReportsView } from '../views/ReportsView';
 import { Dialogs } from './dialogs/Dialogs';
 import { ErrorBoundary } from './ErrorBoundary';
 
@@ -28,6 +29,7 @@ export function Shell({ session }: { session: Session }) {
           {view.kind === 'broadcast' && <BroadcastView />}
           {view.kind === 'settings' && <SettingsView session={session} />}
           {view.kind === 'channels' && <ChannelsView session={session} />}
+          {view.kind === 'reports' && <ReportsView session={session} />}
         </ErrorBoundary>
       </main>
       <Dialogs />

@@ -4,18 +4,14 @@ import { getBridge, errorMessage } from '../../../bridge';
 import { toast } from '../../state/toasts';
 import { Modal } from '../dialogs/Modal';
 import { plural } from '../../lib/format';
+import { saveTextFile } from '../../lib/saveFile';
 import { FilePicker } from '../FilePicker';
 import type { ImportOutcomeRow, ImportPreviewRow } from '../../../../shared/bridge';
 
 export async function exportCsv(): Promise<void> {
   try {
     const { csv, count } = await getBridge().command('exportContactsCsv', {});
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `parley-contacts-${new Date().toISOString().slice(0, 10)}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveTextFile(csv, `parley-contacts-${new Date().toISOString().slice(0, 10)}.csv`);
     toast('success', `Exported ${plural(count, 'contact')}`);
   } catch (e) {
     toast('error', `Export failed: ${errorMessage(e)}`);

@@ -56,6 +56,7 @@ export function CommandPalette() {
       { id: 'contacts', label: 'Go to Contacts', run: go({ kind: 'contacts' }) },
       { id: 'chats', label: 'Go to Team chat', run: go({ kind: 'chats' }) },
       { id: 'bc', label: 'New broadcast', run: go({ kind: 'broadcast' }) },
+      { id: 'reports', label: 'Go to Reports', run: go({ kind: 'reports' }) },
       { id: 'newchat', label: 'New team chat', run: () => openDialog({ kind: 'new-chat' }) },
       { id: 'theme', label: `Switch theme (now ${theme})`, run: () => setTheme(theme === 'dark' ? 'light' : theme === 'light' ? 'system' : 'dark') },
       { id: 'keys', label: 'Keyboard shortcuts', run: () => openDialog({ kind: 'shortcuts' }) },
