@@ -6,7 +6,7 @@ import type { AttachmentRef, Broadcast, Contact, TableName } from './schema';
 import type * as S from './bridgeSchemas';
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
-import { createUserRequest, providerAccountInput, type AdminUserView, type ProviderAccountList, type ProviderAccountView } from './http';
+import { createUserRequest, providerAccountInput, type AdminUserView, type FetchedTemplates, type ProviderAccountList, type ProviderAccountView } from './http';
 
 // The result shapes are zod schemas in bridgeSchemas.ts (imported for types only): one
 // definition for these types and for the run-time check of every query result in tests.
@@ -145,14 +145,43 @@ export const commandArgs = {
   /** bytes as base64; the core uploads to the relay and returns the content-addressed ref */
   uploadAttachment: z.object({ name: z.string().min(1).max(255), mime: z.string().min(1).max(127), dataBase64: z.string().max(30_000_000) }),
   attachmentData: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }),
-  importContactsCsv: z.object({ csv: z.string().max(20_000_000) }),
+  /** what an import would do with every line: new / matches an existing contact / invalid; writes nothing */
+  previewContactsCsv: z.object({ csv: z.string().max(20_000_000) }),
+  /** onMatch: for lines whose phone belongs to a contact (update its fields, keep it as it is, skip the line); choices per line override it */
+  importContactsCsv: z.object({
+    csv: z.string().max(20_000_000),
+    onMatch: z.enum(['update', 'keep', 'skip']).default('keep'),
+    choices: z.record(z.string().regex(/^\d+$/), z.enum(['update', 'keep', 'skip'])).default({}),
+  }),
   exportContactsCsv: z.object({}),
   // Admin commands: straight to the relay's admin HTTP API (they need a connection).
   createUser: createUserRequest.extend({ groupIds: createUserRequest.shape.groupIds.unwrap().default([]) }),
   providerAccounts: z.object({}),
   saveProviderAccount: providerAccountInput,
   removeProviderAccount: z.object({ id: z.string().min(1).max(128) }),
+  /** "Fetch approved templates" from the group's WhatsApp provider (adds or updates them by name) */
+  fetchTemplates: z.object({ groupId: z.string().min(1).max(128) }),
 } as const;
+
+export interface ImportPreviewRow {
+  line: number;
+  status: 'new' | 'match' | 'invalid';
+  name: string;
+  phone: string;
+  email: string | null;
+  tags: string[];
+  reason: string | null;
+  existing: { id: string; name: string; email: string | null; tags: string[] } | null;
+  /** for a match: the existing contact's fields this line would change ("name (Daisy Ward → Dup Of Daisy)") */
+  differences: string[];
+}
+export interface ImportOutcomeRow {
+  line: number;
+  name: string;
+  phone: string;
+  outcome: 'created' | 'updated' | 'kept' | 'skipped' | 'invalid' | 'refused';
+  reason: string | null;
+}
 
 export interface CommandResults {
   signIn: Session;
@@ -160,12 +189,15 @@ export interface CommandResults {
   dismissFailure: null;
   uploadAttachment: AttachmentRef;
   attachmentData: { mime: string; dataBase64: string };
-  importContactsCsv: { imported: number; errors: { line: number; message: string }[] };
+  previewContactsCsv: { rows: ImportPreviewRow[] };
+  /** rows: what happened to every line of the file */
+  importContactsCsv: { imported: number; errors: { line: number; message: string }[]; rows: ImportOutcomeRow[] };
   exportContactsCsv: { csv: string; count: number };
   createUser: AdminUserView;
   providerAccounts: ProviderAccountList;
   saveProviderAccount: ProviderAccountView;
   removeProviderAccount: null;
+  fetchTemplates: FetchedTemplates;
 }
 
 export type QueryName = keyof typeof queryArgs;
