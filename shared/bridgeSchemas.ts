@@ -216,3 +216,35 @@ export const broadcastWithRecipients = z.strictObject({
   broadcast: rowSchema('broadcasts'),
   recipients: z.array(rowShape('broadcastRecipients').extend({ contactName: z.string() }) as unknown as z.ZodType<RowOf<'broadcastRecipients'> & { contactName: string }>),
 });
+
+// Reports (electron/core/bridge/reportQueries.ts): figures over the replica, so they only ever
+// count what this user holds. Durations in ms; `null` when there is nothing to measure.
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const count = z.number().int().nonnegative();
+export const durationStats = z.strictObject({ count, medianMs: z.number().nonnegative().nullable(), p90Ms: z.number().nonnegative().nullable() });
+const statRow = durationStats.extend({ id: z.string(), name: z.string() });
+const statBreakdown = z.strictObject({ overall: durationStats, byGroup: z.array(statRow), byAgent: z.array(statRow) });
+export const reportVolume = z.strictObject({
+  days: z.array(z.strictObject({ day, opened: count, archived: count })),
+  totals: z.strictObject({ opened: count, archived: count }),
+});
+export const reportTimes = z.strictObject({
+  firstResponse: statBreakdown.extend({ unanswered: count }),
+  resolution: statBreakdown,
+});
+export const reportChannels = z.strictObject({
+  days: z.array(z.strictObject({ day, sms: count, whatsapp: count })),
+  totals: z.array(z.strictObject({ channel: z.enum(['sms', 'whatsapp']), inbound: count, outbound: count })),
+});
+export const reportHours = z.strictObject({
+  /** 7 rows (Monday first) of 24 hourly counts of inbound messages, local time */
+  cells: z.array(z.array(count).length(24)).length(7),
+  total: count,
+  max: count,
+});
+const backlogCounts = z.strictObject({ open: count, unassigned: count, waitingOnUs: count });
+export const reportBacklog = backlogCounts.extend({
+  /** when the longest-waiting conversation's customer last wrote */
+  oldestWaitingSince: z.number().nullable(),
+  byGroup: z.array(backlogCounts.extend({ id: z.string(), name: z.string() })),
+});

@@ -57,7 +57,8 @@ export const args = {
   deleteContact: z.object({ id }),
   /** keeps `intoId`; moves conversations of `fromId` to it, unions tags, then deletes `fromId` */
   mergeContacts: z.object({ intoId: id, fromId: id }),
-  importContacts: z.object({ contacts: z.array(z.object({ id, ...contactFields })).min(1).max(5000) }),
+  /** onMatch: what a row whose phone belongs to an existing contact does — update its fields, keep it (only adds tags and fills an empty email), or skip the row. Never overwrites unless asked. */
+  importContacts: z.object({ contacts: z.array(z.object({ id, ...contactFields, onMatch: z.enum(['update', 'keep', 'skip']).optional() })).min(1).max(5000) }),
   setContactDefaults: z.object({ id, visibleTo: userIds.nullable(), assignees: userIds }),
   setContactOptOut: z.object({ id, optedOut: z.boolean() }),
 

@@ -13,6 +13,7 @@ import { bridgeError } from './errors';
 import { counts, inbox } from './inboxQueries';
 import { search } from './searchQuery';
 import { cannedResponses, mentions } from './toolQueries';
+import { reportBacklog, reportChannels, reportHours, reportTimes, reportVolume } from './reportQueries';
 import { issuesSentence } from '../../../shared/refusals';
 
 /** The signed-in user's replica, as queries read it. */
@@ -101,6 +102,11 @@ export const queryHandlers: QueryHandlers<QueryEnv> = {
       .all(b.id) as (Record<string, unknown> & { contact_name: string })[];
     return { broadcast: b, recipients: recipients.map((x) => ({ ...store.decode('broadcastRecipients', x), contactName: x.contact_name })) };
   },
+  reportVolume: (env, a) => reportVolume(env.replica().db, a),
+  reportTimes: (env, a) => reportTimes(env.replica().db, a),
+  reportChannels: (env, a) => reportChannels(env.replica().db, a),
+  reportHours: (env, a) => reportHours(env.replica().db, a),
+  reportBacklog: (env) => reportBacklog(env.replica().db),
 };
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

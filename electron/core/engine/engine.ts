@@ -12,6 +12,7 @@ import type { PokeFrame } from '../../../shared/protocol/index';
 import type { Replica } from '../db/replica';
 import { ChangeSet } from './changeSet';
 import { RecordingTx } from './recordingTx';
+import { backfillReportTables } from '../db/reportTables';
 import { issuesSentence } from '../../../shared/refusals';
 
 export type Registry = Partial<Record<string, AnyMutator>>;
@@ -233,6 +234,8 @@ export class MutationEngine {
       const rows = db.prepare('SELECT rowid AS rid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?').all(fts.upto, limit) as { rid: number; body: string }[];
       const ins = db.prepare('INSERT INTO messages_fts(rowid, body) VALUES (?, ?)');
       for (const r of rows) ins.run(r.rid, r.body);
+      const last = rows[rows.length - 1];
+      if (last) backfillReportTables(db, fts.upto, last.rid);
       if (rows.length < limit) db.prepare('UPDATE fts_backfill SET upto = 9223372036854775807').run();
       else db.prepare('UPDATE fts_backfill SET upto = ?').run((rows[rows.length - 1] as { rid: number }).rid);
       return false;

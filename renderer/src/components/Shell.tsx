@@ -12,6 +12,7 @@ import { SettingsView } from '../views/SettingsView';
 import { ChannelsView } from '../views/ChannelsView';
 import { MentionsView } from '../views/MentionsView';
 import { CannedView } from '../views/CannedView';
+import { ReportsView } from '../views/ReportsView';
 import { Dialogs } from './dialogs/Dialogs';
 import { ErrorBoundary } from './ErrorBoundary';
 
@@ -32,6 +33,7 @@ export function Shell({ session }: { session: Session }) {
           {view.kind === 'broadcast' && <BroadcastView />}
           {view.kind === 'settings' && <SettingsView session={session} />}
           {view.kind === 'channels' && <ChannelsView session={session} />}
+          {view.kind === 'reports' && <ReportsView session={session} />}
         </ErrorBoundary>
       </main>
       <Dialogs />

@@ -11,7 +11,8 @@ export type View =
   | { kind: 'contacts' }
   | { kind: 'broadcast' }
   | { kind: 'settings' }
-  | { kind: 'channels' };
+  | { kind: 'channels' }
+  | { kind: 'reports' };
 
 export type ThemePref = 'system' | 'light' | 'dark';
 export type Dialog =

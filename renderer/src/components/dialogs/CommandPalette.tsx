@@ -60,6 +60,7 @@ export function CommandPalette() {
       { id: 'mentions', label: 'Go to Mentions', run: go({ kind: 'mentions' }) },
       { id: 'canned', label: 'Go to Canned responses', run: go({ kind: 'canned' }) },
       { id: 'bc', label: 'New broadcast', run: go({ kind: 'broadcast' }) },
+      { id: 'reports', label: 'Go to Reports', run: go({ kind: 'reports' }) },
       { id: 'newchat', label: 'New team chat', run: () => openDialog({ kind: 'new-chat' }) },
       ...(openConversation ? [{ id: 'discuss', label: 'Discuss this conversation with…', run: () => openDialog({ kind: 'discuss', conversationId: openConversation }) }] : []),
       { id: 'theme', label: `Switch theme (now ${theme})`, run: () => setTheme(theme === 'dark' ? 'light' : theme === 'light' ? 'system' : 'dark') },
