@@ -99,6 +99,7 @@ async function connectedSockets(dir: string): Promise<Record<string, unknown>> {
       fanOut1000: f1000,
       reconnectStorm: { ...storm, seededRows: org.rows, note: 'sales and admin sockets also get the ~8,000 notes the runs above wrote', relay: stormRelay },
       reconnectStormRelayStall: atMost(stormRelay.maxStallMs, 50, 'ms', '1,000 full catch-ups at once'),
+      reconnectStormRelayRss: atMost(stormRelay.peakRssMB, 300, 'MB', 'relay peak RSS, 1,000 full catch-ups at once (16 stream at a time, the rest wait in arrival order)'),
       fanOut1000P99VsRaw: atMost(f1000.relay.p99ms / Math.max(0.001, f1000.raw.p99ms), 2, 'x', 'relay poke p99 ÷ raw ws broadcast p99, 1,000 receivers in another process'),
     };
   } finally {

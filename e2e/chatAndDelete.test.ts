@@ -2,7 +2,7 @@
 // it; an admin, who sees every chat, can) and conversation deletion (admins only).
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expect as pw } from './pw';
-import { goTo, startWorld, timeline, type AppUser, type World } from './harness';
+import { goTo, shotPath, startWorld, timeline, type AppUser, type World } from './harness';
 
 let world: World;
 let admin: AppUser;
@@ -67,7 +67,7 @@ describe('Team chat', () => {
     await pw(admin.page.getByText('Can you take the Lena ticket?')).toHaveCount(0);
     await pw(admin.page.getByText('On it', { exact: true })).toHaveCount(0);
     await pw(admin.page.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
-    await admin.page.screenshot({ path: 'e2e/screenshots/private-chat-admin.png' });
+    await admin.page.screenshot({ path: shotPath('private-chat-admin.png') });
     await admin.page.getByRole('button', { name: 'Delete chat' }).click();
     await admin.page.getByRole('dialog', { name: 'Delete chat?' }).getByRole('button', { name: 'Delete chat' }).click();
     await pw(admin.page.getByRole('option', { name: agentsChat })).toHaveCount(0);

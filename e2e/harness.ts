@@ -9,6 +9,15 @@ import { startRelay, type Relay } from '../server/relay';
 import { startTestRelay, type TestOrg } from '../server/testing';
 
 export const root = resolve(import.meta.dirname, '..');
+/**
+ * Where a journey's screenshot goes: the committed e2e/screenshots/ under `npm run screenshots`
+ * (PARLEY_SCREENSHOTS=commit), else a scratch folder, so a test run leaves the tree clean.
+ */
+export function shotPath(name: string): string {
+  const dir = process.env.PARLEY_SCREENSHOTS === 'commit' ? join(root, 'e2e/screenshots') : join(tmpdir(), 'parley-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 
 export interface AppUser {

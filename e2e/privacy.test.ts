@@ -4,7 +4,7 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pw } from './pw';
-import { eventually, goTo, replicaFiles, startWorld, timeline, type AppUser, type World } from './harness';
+import { eventually, goTo, replicaFiles, shotPath, startWorld, timeline, type AppUser, type World } from './harness';
 import { readFileSync } from 'node:fs';
 
 let world: World;
@@ -78,7 +78,7 @@ describe('Privacy', () => {
     expect(await dialog.getByRole('radio', { name: /Visible to/ }).isChecked()).toBe(true);
     expect(await dialog.getByRole('checkbox', { name: `Visible to ${world.org.bob.name}` }).isChecked()).toBe(false);
     expect(await dialog.getByRole('checkbox', { name: `Visible to ${world.org.alice.name}` }).isChecked()).toBe(true);
-    await admin.page.screenshot({ path: 'e2e/screenshots/manage-stale.png' });
+    await admin.page.screenshot({ path: shotPath('manage-stale.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(world.relay.services.engine.store.get('conversations', conv.id)).toMatchObject({ visibleTo: [world.org.alice.id, world.org.admin.id], assignees: [world.org.alice.id] });
     await goTo(bob.page, /^Team inbox/);

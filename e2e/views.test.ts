@@ -113,7 +113,7 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     await page.keyboard.press('Escape');
     await pw(page.getByRole('dialog')).toHaveCount(0);
 
-    for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast']] as const) {
+    for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast'], [/^Mentions/, 'mentions'], [/^Canned responses/, 'canned-responses']] as const) {
       await goTo(page, nav);
       await page.waitForTimeout(300);
       // the list's rows, not the options of a filter <select>
@@ -121,6 +121,15 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
       problems.push(...(await audit(page, name)));
       await shoot(page, name, theme);
     }
+
+    // the Import dialog (its file picker is styled like the app's buttons)
+    await goTo(page, /^Contacts/);
+    await page.getByRole('button', { name: 'Import contacts from CSV' }).click();
+    await page.getByRole('dialog', { name: 'Import contacts' }).waitFor();
+    problems.push(...(await audit(page, 'import dialog')));
+    await shoot(page, 'import-dialog', theme);
+    await page.keyboard.press('Escape');
+    await pw(page.getByRole('dialog')).toHaveCount(0);
 
     // admin screens: Teams and people (with the Add person dialog), Channels and payments
     await goTo(page, /^Teams and people/);
@@ -153,6 +162,20 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     problems.push(...(await audit(page, 'account dialog')));
     await shoot(page, 'account-dialog', theme);
     await page.keyboard.press('Escape');
+    await pw(page.getByRole('dialog')).toHaveCount(0);
+
+    // Reports over the demo organisation's last 90 days
+    await goTo(page, /^Reports/);
+    await page.getByRole('button', { name: '90 days' }).click();
+    await page.getByRole('img', { name: /^Conversations opened/ }).waitFor();
+    await page.locator('.heatmap').waitFor();
+    problems.push(...(await audit(page, 'reports')));
+    await shoot(page, 'reports', theme);
+    await page.locator('.reports-scroll').evaluate((el) => {
+      const box = el as { scrollTop: number; scrollHeight: number };
+      box.scrollTop = box.scrollHeight;
+    });
+    await shoot(page, 'reports-more', theme);
     await context.close();
     expect(problems).toEqual([]);
   });

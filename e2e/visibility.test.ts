@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pw } from './pw';
-import { eventually, goTo, replicaFiles, rowId, startWorld, type AppUser, type World } from './harness';
+import { eventually, goTo, replicaFiles, rowId, shotPath, startWorld, type AppUser, type World } from './harness';
 
 let world: World;
 let admin: AppUser;
@@ -71,7 +71,7 @@ describe('Visibility', () => {
     await pw(pane).toContainText(world.org.alice.name);
     await pw(admin.page.getByText('Private matter, please')).toHaveCount(0);
     await pw(admin.page.getByRole('textbox', { name: /Reply|Message/ })).toHaveCount(0);
-    await admin.page.screenshot({ path: 'e2e/screenshots/confidential-admin.png' });
+    await admin.page.screenshot({ path: shotPath('confidential-admin.png') });
     // adding themselves brings the content back (and is recorded in the relay's audit log)
     await admin.page.getByRole('button', { name: 'Manage conversation' }).click();
     const dialog = admin.page.getByRole('dialog', { name: 'Manage conversation' });

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { levelFromEnv } from '../server/log';
 import { startRelay, type Relay } from '../server/relay';
 import { RelayRunningError, runningRelay } from '../server/relayLock';
 import { DEMO_PASSWORD } from '../server/seed/demo';
@@ -81,10 +82,10 @@ async function demoRelay(): Promise<{ relay: Relay | null; httpUrl: string }> {
   }
   const wanted = Number(process.env.PARLEY_RELAY_PORT ?? 8080);
   try {
-    const relay = await startRelay({ dataDir, port: wanted, seed: 'demo' }).catch((e: unknown) => {
+    const relay = await startRelay({ dataDir, port: wanted, seed: 'demo', logLevel: levelFromEnv('warn') }).catch((e: unknown) => {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       console.log(`port ${wanted} is busy; using a free port`);
-      return startRelay({ dataDir, port: 0, seed: 'demo' });
+      return startRelay({ dataDir, port: 0, seed: 'demo', logLevel: levelFromEnv('warn') });
     });
     return { relay, httpUrl: relay.httpUrl };
   } catch (e) {

@@ -52,7 +52,7 @@ export class RelayMetrics {
     mirror(r, 'parley_pokes_sent_total', 'live pokes queued to sockets', () => hub.stats.pokesSent);
     mirror(r, 'parley_poke_bodies_encoded_total', 'distinct live poke bodies encoded (shared by the sockets that get the same content)', () => hub.stats.bodiesEncoded);
     mirror(r, 'parley_sync_dropped_too_slow_total', 'sockets closed 1013 because they fell too far behind', () => hub.stats.droppedTooSlow);
-    const mutations = new Counter({
+    new Counter({
       name: 'parley_mutations_total', help: 'mutations run, by outcome', labelNames: ['outcome'], registers: [r],
       collect() {
         this.reset();
@@ -62,7 +62,6 @@ export class RelayMetrics {
         this.inc({ outcome: 'system' }, engine.stats.system);
       },
     });
-    void mutations;
     let last = { at: Date.now(), total: mutationTotal() };
     let perSecond = 0;
     this.rateTimer = setInterval(() => {

@@ -25,14 +25,14 @@ import { templateRoutes } from './http/templateRoutes';
 import { reconcileChannelProviders } from './providers/channelSync';
 import type { ProviderRegistry } from './providers/types';
 import { createAdminApi } from './admin';
-import { createLogger, errorLog, type Logger, type LogLevel } from './log';
+import { createLogger, errorLog, levelFromEnv, type Logger, type LogLevel } from './log';
 import { RelayMetrics } from './metrics';
 import { createSink } from './sink';
 import { releaseAttachments } from './attachmentsGc';
 import { seedDemo } from './seed/demo';
 import type { Services } from './services';
 import { Engine, type MutatorLookup } from './sync/engine';
-import { SyncHub } from './sync/hub';
+import { SyncHub, type HubLimits } from './sync/hub';
 import { TimerScheduler } from './timers/scheduler';
 
 export interface RelayOptions {
@@ -43,12 +43,16 @@ export interface RelayOptions {
   changeLogRetention?: number;
   accessTokenTtlSeconds?: number;
   providers?: ProviderRegistry;
+  /** catch-up streaming limits (tests lower them; defaults in server/sync/connection.ts) */
+  sync?: HubLimits;
   /** test-only: a mutator registry other than the product's (shared/mutators) */
   mutators?: MutatorLookup;
   /** the structured log (default: pino on stdout at `logLevel`) */
   logger?: Logger;
-  /** level of the default logger (default: PARLEY_LOG_LEVEL, else info) */
+  /** level of the default logger (default: PARLEY_LOG_LEVEL, else info; warn under vitest) */
   logLevel?: LogLevel;
+  /** when set, GET /metrics asks for it as a Bearer token (default: PARLEY_METRICS_TOKEN, else open) */
+  metricsToken?: string;
   /** where relay errors go instead of the logger (tests that read them) */
   log?: (msg: string, err?: unknown) => void;
 }
@@ -88,7 +92,8 @@ export interface Relay {
 export const DEFAULT_RETENTION = 100_000;
 
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
-  const logger = opts.logger ?? createLogger({ level: opts.logLevel });
+  // under the test runner a relay logs warnings and errors only, unless PARLEY_LOG_LEVEL says otherwise
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? levelFromEnv(process.env.VITEST ? 'warn' : 'info') });
   const log = opts.log ?? errorLog(logger);
   // one relay per data dir (two on one database would race its version counter)
   const unlock = lockDataDir(opts.dataDir);
@@ -103,7 +108,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const engine = new Engine(db, mutators, opts.changeLogRetention ?? DEFAULT_RETENTION, log);
   const tokens = new TokenService(db, tokenSecret(engine.meta), opts.accessTokenTtlSeconds ?? 15 * 60);
   const auth = new AuthService(db, engine.store, tokens);
-  const hub = new SyncHub(engine, tokens, log, logger.child({ part: 'sync' }));
+  const hub = new SyncHub(engine, tokens, log, logger.child({ part: 'sync' }), opts.sync);
   const simulator = new SimulatorChannel();
   let httpUrl = '';
   let providers: ProviderRegistry | null = opts.providers ?? null;
@@ -133,7 +138,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const metrics = new RelayMetrics({ engine, hub, effects });
   let closing = false;
   const router = new Router({ logger, authenticate: authenticate(services), closing: () => closing, observe: (m, route, status, ms) => metrics.httpRequest(m, route, status, ms) });
-  operatorRoutes(router, services, metrics);
+  operatorRoutes(router, services, metrics, opts.metricsToken ?? (process.env.PARLEY_METRICS_TOKEN || null));
   authRoutes(router, services);
   attachmentRoutes(router, services);
   adminRoutes(router, services);
@@ -178,7 +183,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   timers.start();
 
   let closed = false;
-  logger.info({ httpUrl, dataDir: opts.dataDir, version: engine.version() }, 'relay started');
+  logger.info({ httpUrl, wsUrl: `${httpUrl.replace(/^http/, 'ws')}/sync`, dataDir: opts.dataDir, version: engine.version() }, 'relay started');
 
   return {
     httpUrl,

@@ -25,6 +25,7 @@ export function scopeOf<T extends TableName>(table: T, row: RowOf<T>): Scope {
       return `conv:${String(r.id)}`;
     case 'messages':
     case 'notes':
+    case 'mentions':
     case 'invoices':
     case 'checkouts':
       return `conv:${String(r.conversationId)}`;
@@ -38,6 +39,9 @@ export function scopeOf<T extends TableName>(table: T, row: RowOf<T>): Scope {
     case 'broadcasts':
     case 'broadcastRecipients':
       return `group:${String(r.groupId)}`;
+    case 'cannedResponses':
+      // personal → its owner only; shared → the group (members and admins)
+      return typeof r.ownerId === 'string' ? `user:${r.ownerId}` : `group:${String(r.groupId)}`;
     default:
       throw new Error(`no scope for table ${String(table)}`);
   }
@@ -49,6 +53,7 @@ export const scopeChildren: Record<'conv' | 'chat', { table: TableName; column: 
     { table: 'conversations', column: 'id' },
     { table: 'messages', column: 'conversationId' },
     { table: 'notes', column: 'conversationId' },
+    { table: 'mentions', column: 'conversationId' },
     { table: 'invoices', column: 'conversationId' },
     { table: 'checkouts', column: 'conversationId' },
   ],

@@ -5,7 +5,7 @@ import type { DeliveryStatus, RowOf } from '../../shared/schema';
 import { ProcessMeter, serve } from './ipc';
 
 const meter = new ProcessMeter();
-const relay = await startRelay({ dataDir: process.env.BENCH_DATA_DIR as string, port: 0, log: () => undefined, changeLogRetention: 100_000_000 });
+const relay = await startRelay({ dataDir: process.env.BENCH_DATA_DIR as string, port: 0, log: () => undefined, logLevel: 'warn', changeLogRetention: 100_000_000 });
 const engine = relay.services.engine;
 
 serve({

@@ -107,3 +107,14 @@ describe('links in text', () => {
     expect(previewText('no links')).toBe('no links');
   });
 });
+
+describe('sync status line', () => {
+  it('counts what the first full fetch has brought (issue 12 item 15)', async () => {
+    const { describeSync } = await import('../src/components/ConnectionStatus');
+    const first = { state: 'syncing' as const, pending: 0, lastSyncedAt: null, error: null };
+    expect(describeSync(first, true).label).toBe('Fetching your inbox…');
+    expect(describeSync(first, true, 1234).label).toBe('Fetching your inbox · 1234 conversations');
+    expect(describeSync({ ...first, lastSyncedAt: 1 }, true, 1234).label).toBe('Syncing');
+    expect(describeSync({ ...first, state: 'online', lastSyncedAt: 1 }, true).label).toBe('Online');
+  });
+});

@@ -45,12 +45,15 @@ function render(svc: Services, d: Due): string {
   const group = d.groupId ? svc.engine.store.get('groups', d.groupId) : undefined;
   const rows = d.lines.map((l) => `<tr><td>${esc(l.text)}</td><td class="n">${esc(l.amount)}</td></tr>`).join('');
   const table = `<table>${rows}<tr class="total"><td>Total${d.due ? ` · due ${esc(d.due)}` : ''}</td><td class="n">${esc(d.total)}</td></tr></table>`;
-  if (d.paid) return paymentPage(d.title, '&#10003;', '', `${table}<p>Paid — thank you.</p>`);
+  // in the business's name: the organisation, and the team that asks
+  const org = svc.engine.meta.get('orgName');
+  const business = [org, group?.name].filter(Boolean).join(' · ') || undefined;
+  if (d.paid) return paymentPage(d.title, '&#10003;', '', `${table}<p>Paid — thank you.</p>`, business);
   const instructions = group?.paymentInstructions.trim();
   const how = instructions
     ? `<h2>How to pay</h2><div class="how">${esc(instructions)}</div>`
     : `<p>${esc(group?.name ?? 'The business')} will tell you how to pay. Reply to their message if you have a question.</p>`;
-  return paymentPage(d.title, '&#163;', 'neutral', `${table}${how}<p><small>This page only shows what is due: your payment is confirmed by ${esc(group?.name ?? 'the business')} once received.</small></p>`);
+  return paymentPage(d.title, '&#163;', 'neutral', `${table}${how}<p><small>This page only shows what is due: your payment is confirmed by ${esc(group?.name ?? 'the business')} once received.</small></p>`, business);
 }
 
 const PAY_PATH = '/pay/:kind(^(?:invoice|checkout)$)/:id';

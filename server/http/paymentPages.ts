@@ -22,6 +22,10 @@ td.n { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: 600; border-bottom: 0; }
 .how { text-align: left; white-space: pre-wrap; background: var(--bg); border-radius: 8px; padding: 12px 14px; margin-top: 8px; color: var(--fg); }
 h2 { font-size: 1rem; margin: 20px 0 4px; text-align: left; }
+.biz { display: flex; align-items: center; justify-content: center; gap: 10px; margin: 0 0 16px; font-weight: 600; font-size: 1.05rem; }
+.biz-mark { width: 32px; height: 32px; border-radius: 8px; display: grid; place-items: center; background: var(--fg); color: var(--card); font-size: 0.95rem; }
+body { align-content: center; }
+@media (max-width: 480px) { body { padding: 16px; place-items: start center; } main { padding: 28px 20px; } }
 `;
 
 /** The CSP allows exactly this stylesheet and nothing else (no scripts, images, forms, frames). */
@@ -38,22 +42,27 @@ export const PAYMENT_PAGE_HEADERS = {
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A page in the payment pages' style; `html` is trusted markup (escape what you put in it). */
-export function paymentPage(title: string, mark: string, markClass: string, html: string): string {
-  return page(escapeHtml(title), mark, markClass, html, true);
+/**
+ * A page in the payment pages' style; `html` is trusted markup (escape what you put in it).
+ * `business`: whose page it is (the organisation, and the team), shown above the card and in
+ * the tab's title, so the customer sees who asks to be paid.
+ */
+export function paymentPage(title: string, mark: string, markClass: string, html: string, business?: string): string {
+  return page(escapeHtml(title), mark, markClass, html, true, business ? escapeHtml(business) : undefined);
 }
 
-function page(title: string, mark: string, markClass: string, text: string, raw = false): string {
+function page(title: string, mark: string, markClass: string, text: string, raw = false, business?: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${title}</title>
+<title>${business ? `${title} — ${business}` : title}</title>
 <style>${STYLE}</style>
 </head>
 <body>
+${business ? `<header class="biz"><span class="biz-mark" aria-hidden="true">${business.replace(/&#\d+;/g, '').trim().charAt(0).toUpperCase()}</span><span>${business}</span></header>` : ''}
 <main>
 <div class="mark ${markClass}" aria-hidden="true">${mark}</div>
 <h1>${title}</h1>

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { fastify, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { z } from 'zod';
 import type { HttpErrorBody, HttpRoute } from '../../shared/http';
+import { issuesSentence } from '../../shared/refusals';
 import type { User } from '../../shared/schema';
 import type { Logger } from '../log';
 
@@ -108,18 +109,15 @@ export class Router {
     // One parser for every content type: contract JSON routes get their body read (drained when
     // too large, see readBody) and parsed; raw routes get the stream untouched for their handler.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', (request, _payload, done) => {
+    app.addContentTypeParser('*', async (request: FastifyRequest) => {
       const config = request.routeOptions.config as Partial<RouteConfig>;
-      if (!config.json) return done(null, undefined);
-      readBody(request.raw, request.routeOptions.bodyLimit ?? JSON_BODY_LIMIT).then(
-        (buf) => done(null, parseJson(buf)),
-        (e: Error) => done(e, undefined),
-      );
+      if (!config.json) return undefined;
+      return parseJson(await readBody(request.raw, request.routeOptions.bodyLimit ?? JSON_BODY_LIMIT));
     });
     // zod schemas validate bodies; a refusal is one readable line, not the validator's JSON
     app.setValidatorCompiler(({ schema }) => (data: unknown) => {
       const r = (schema as z.ZodType).safeParse(data);
-      return r.success ? { value: r.data } : { error: new HttpError(400, 'invalid', describeIssues(r.error)) };
+      return r.success ? { value: r.data } : { error: new HttpError(400, 'invalid', issuesSentence(r.error.issues)) };
     });
     app.addHook('onRequest', async (request) => {
       if (opts.closing() && !QUIET_ROUTES.has(request.routeOptions.url ?? '')) throw new HttpError(503, 'not_ready', 'the relay is restarting: try again shortly');
@@ -232,11 +230,6 @@ function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   if (typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given)) return given;
   return `${instance}-${(++requestSeq).toString(36)}`;
-}
-
-function describeIssues(error: z.ZodError): string {
-  const lines = error.issues.slice(0, 5).map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message));
-  return `${lines.join('; ')}${error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : ''}`;
 }
 
 function parseJson(buf: Buffer): unknown {

@@ -53,6 +53,11 @@ export interface PartSource {
 
 /** catch-ups (and full syncs) streaming at once; the others wait their turn in arrival order */
 export const MAX_CONCURRENT_STREAMS = 16;
+/**
+ * a streaming catch-up whose client has not read for this long gives its slot to the next in line
+ * (a laptop asleep mid-sync must not hold up everyone's catch-up); it queues again when it reads
+ */
+export const STREAM_STALL_MS = 2000;
 
 /**
  * Admits catch-up streams a few at a time, first come first served: in a reconnect storm of
@@ -106,7 +111,7 @@ export class StreamGate<C = unknown> {
 type Item =
   | { k: 'frame'; frame: DownFrame }
   | { k: 'poke'; baseCookie: number | null; cookie: number; lastMutationId: number; more: boolean; body: Buffer }
-  | { k: 'stream'; baseCookie: number | null; cookie: number; lastMutationId: number; open: () => PartSource; source: PartSource | null; onDone?: () => void }
+  | { k: 'stream'; baseCookie: number | null; cookie: number; lastMutationId: number; open: () => PartSource; source: PartSource | null; holdsSlot: boolean; onDone?: () => void }
   | { k: 'close'; code: number; reason: string };
 
 export interface ConnectionHooks {
@@ -120,6 +125,8 @@ export interface ConnectionHooks {
   readonly budget: { streamBytesInFlight: number };
   /** shared by every connection of the hub: how many catch-ups stream at once */
   readonly streams: StreamGate<Connection>;
+  /** how long a streaming catch-up may wait for its client to read before it gives up its slot */
+  readonly streamStallMs: number;
 }
 
 export class Connection {
@@ -142,6 +149,8 @@ export class Connection {
   /** closes the socket when the access token presented at hello expires */
   private expiryTimer: NodeJS.Timeout | null = null;
   private errors = 0;
+  /** when the socket last went above its high-water mark (null: it is below) */
+  private fullSince: number | null = null;
   private readonly queue: Item[] = [];
   private queuedBytes = 0;
 
@@ -192,7 +201,7 @@ export class Connection {
    * (`open` runs then); the cookie is `cookie` after it.
    */
   sendStream(open: () => PartSource, baseCookie: number | null, cookie: number, onDone?: () => void): void {
-    this.push({ k: 'stream', baseCookie, cookie, lastMutationId: this.lastMutationId, open, source: null, ...(onDone ? { onDone } : {}) });
+    this.push({ k: 'stream', baseCookie, cookie, lastMutationId: this.lastMutationId, open, source: null, holdsSlot: false, ...(onDone ? { onDone } : {}) });
     this.cookie = cookie;
   }
 
@@ -239,7 +248,11 @@ export class Connection {
 
   writable(): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return true;
-    if (this.ws.bufferedAmount > HIGH_WATER) return false;
+    if (this.ws.bufferedAmount > HIGH_WATER) {
+      this.yieldStalledSlot();
+      return false;
+    }
+    this.fullSince = null;
     return this.queue[0]?.k !== 'stream' || this.hooks.budget.streamBytesInFlight <= MAX_STREAM_BYTES_IN_FLIGHT;
   }
 
@@ -253,7 +266,11 @@ export class Connection {
         this.markClosed();
         return 'idle';
       }
-      if (this.ws.bufferedAmount > HIGH_WATER) return 'blocked';
+      if (this.ws.bufferedAmount > HIGH_WATER) {
+        this.fullSince ??= Date.now();
+        return 'blocked';
+      }
+      this.fullSince = null;
       const item = this.queue[0] as Item;
       switch (item.k) {
         case 'frame':
@@ -270,7 +287,10 @@ export class Connection {
           this.ws.close(item.code, item.reason);
           return 'idle';
         case 'stream': {
-          if (!item.source && !this.hooks.streams.acquire(this)) return 'parked';
+          if (!item.holdsSlot) {
+            if (!this.hooks.streams.acquire(this)) return 'parked';
+            item.holdsSlot = true;
+          }
           if (this.hooks.budget.streamBytesInFlight > MAX_STREAM_BYTES_IN_FLIGHT) return 'blocked';
           let source: PartSource;
           let parts: ReturnType<PartSource['step']>;
@@ -303,6 +323,15 @@ export class Connection {
       }
     }
     return 'idle';
+  }
+
+  /** A catch-up whose client has not read for STREAM_STALL_MS lets the next in line stream. */
+  private yieldStalledSlot(): void {
+    const head = this.queue[0];
+    if (head?.k !== 'stream' || !head.holdsSlot || this.fullSince === null) return;
+    if (Date.now() - this.fullSince < this.hooks.streamStallMs) return;
+    head.holdsSlot = false;
+    this.hooks.streams.release(this);
   }
 
   private push(item: Item): void {

@@ -13,6 +13,7 @@ import { MetaStore } from '../db/meta';
 import type { ChangeSet } from './changeSet';
 import { ServerTx } from './serverTx';
 import { issuesSentence } from '../../shared/refusals';
+import { createLogger, errorLog, type ErrorLog } from '../log';
 
 export type AnyMutatorDef = MutatorDef<z.ZodType>;
 /** name → mutator; the product's registry (shared/mutators) or a test registry */
@@ -60,7 +61,7 @@ export class Engine {
     readonly db: Db,
     private mutators: MutatorLookup,
     readonly retention: number,
-    private readonly log: (msg: string, err?: unknown) => void = (m, e) => console.error(m, e),
+    private readonly log: ErrorLog = errorLog(createLogger()),
   ) {
     this.store = new RowStore(db);
     this.meta = new MetaStore(db);

@@ -10,7 +10,7 @@ import type { MutationResult } from '../../shared/protocol/pushResult';
 import type { TokenService } from '../auth/tokens';
 import type { ErrorLog, Logger } from '../log';
 import { CatchUpStream, planCatchUp } from './catchup';
-import { Connection, encodePokeBody, MAX_CONCURRENT_STREAMS, POKE_PART_ROWS, StreamGate } from './connection';
+import { Connection, encodePokeBody, MAX_CONCURRENT_STREAMS, POKE_PART_ROWS, STREAM_STALL_MS, StreamGate } from './connection';
 import { exceedsDepth, MAX_FRAME_DEPTH, MAX_PRE_HELLO_BYTES } from './frameGuard';
 import type { Commit, Engine } from './engine';
 import { fanOut, planFanOut } from './fanout';
@@ -38,6 +38,14 @@ export interface HubStats {
   catchUpsDone: number;
   droppedTooSlow: number;
 }
+/** Limits of catch-up streaming (tests lower them). */
+export interface HubLimits {
+  /** catch-ups streaming at once (default MAX_CONCURRENT_STREAMS) */
+  maxConcurrentStreams?: number;
+  /** a stalled client's catch-up gives up its slot after this (default STREAM_STALL_MS) */
+  streamStallMs?: number;
+}
+
 /** Observers of fan-out and catch-up timing (metrics); optional. */
 export interface HubObserver {
   fanOut?(ms: number, recipients: number): void;
@@ -56,7 +64,7 @@ export class SyncHub {
   /** catch-up bytes in flight over every socket (bounds relay memory in a reconnect storm) */
   private readonly budget = { streamBytesInFlight: 0 };
   /** how many catch-ups stream at once (the others wait in arrival order) */
-  private readonly streams = new StreamGate<Connection>(MAX_CONCURRENT_STREAMS, (c) => this.scheduler.wake(c));
+  private readonly streams: StreamGate<Connection>;
   readonly stats: HubStats = { pokesSent: 0, bodiesEncoded: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
   observer: HubObserver = {};
 
@@ -66,7 +74,9 @@ export class SyncHub {
     private readonly log: ErrorLog,
     /** connection-level events (`conn` id, user id, close codes), debug and warn */
     private readonly logger?: Logger,
+    private readonly limits: HubLimits = {},
   ) {
+    this.streams = new StreamGate<Connection>(limits.maxConcurrentStreams ?? MAX_CONCURRENT_STREAMS, (c) => this.scheduler.wake(c));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     engine.onCommit((c) => this.onCommit(c));
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
@@ -160,6 +170,7 @@ export class SyncHub {
       error: (m, e) => this.log(`${m} (conn ${conn.id})`, e),
       budget: this.budget,
       streams: this.streams,
+      streamStallMs: this.limits.streamStallMs ?? STREAM_STALL_MS,
     });
     this.conns.add(conn);
     this.logger?.debug({ conn: conn.id }, 'sync socket open');

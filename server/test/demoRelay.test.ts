@@ -44,9 +44,10 @@ describe('the demo relay', () => {
   it('the documented simulate command reaches the running demo relay; a second relay on its data is refused', async () => {
     const serving = cli(['serve', '--seed', 'demo', '--port', '0', '--data', relayDir]);
     const url = await new Promise<string>((ok, fail) => {
+      // stdout is the relay's JSON log: the `relay started` line says where it listens
       createInterface({ input: serving.stdout as NodeJS.ReadableStream }).on('line', (l) => {
-        const m = /Parley relay on (\S+)/.exec(l);
-        if (m?.[1]) ok(m[1]);
+        const line = JSON.parse(l) as { msg?: string; httpUrl?: string };
+        if (line.msg === 'relay started' && line.httpUrl) ok(line.httpUrl);
       });
       serving.once('exit', (c) => fail(new Error(`relay exited ${c}`)));
     });

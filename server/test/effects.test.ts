@@ -36,6 +36,9 @@ describe('effects', () => {
     expect(html).toContain('£42.00');
     expect(html).toContain('Bank transfer to Sales Ltd &#60;sort code 12-34-56&#62;, quoting the invoice number.');
     expect(html).not.toContain('<form');
+    // issue 12 item 15: the page is in the business's name (the team that asks), styled like the rest
+    expect(html).toMatch(/<header class="biz">.*<span>(.+ · )?Sales<\/span><\/header>/);
+    expect(html).toMatch(/<title>Invoice INV-\d+ — (.+ · )?Sales<\/title>/);
     // whoever holds the link cannot mark it paid
     const pay = await fetch(inv?.paymentUrl as string, { method: 'POST', redirect: 'manual' });
     expect(pay.status).toBe(405);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import type { Contact } from '../../shared/schema';
+import { MAX_CONCURRENT_STREAMS, StreamGate } from '../sync/connection';
 import { startTestRelay, type TestOrg } from '../testing';
 import { connectAs, salesConversation, visibilityVersionOf } from './helpers';
 import { WsTestClient } from './wsClient';
@@ -126,6 +127,82 @@ describe('streamed catch-up', () => {
     expect(alice.cookie).toBe(engine.version());
     await alice.close();
   });
+});
+
+describe('catch-ups in a reconnect storm', () => {
+  it('admits a few at a time in arrival order, each waiting one opened only when admitted', () => {
+    const woken: string[] = [];
+    const gate = new StreamGate<string>(2, (c) => woken.push(c));
+    expect(['a', 'b', 'c', 'd', 'e'].map((c) => gate.acquire(c))).toEqual([true, true, false, false, false]);
+    expect([gate.activeCount, gate.waitingCount]).toEqual([2, 3]);
+    gate.release('d'); // closed while waiting: leaves the line
+    gate.release('a');
+    expect(woken).toEqual(['c']);
+    expect(gate.acquire('c')).toBe(true);
+    gate.release('b');
+    gate.release('c');
+    expect(woken).toEqual(['c', 'e']);
+    expect([gate.activeCount, gate.waitingCount]).toEqual([1, 0]);
+  });
+
+  it('serves 40 full syncs at once, at most 16 streaming at a time, each complete', async () => {
+    const o = (org = await startTestRelay());
+    const engine = o.relay.services.engine;
+    const hub = o.relay.services.hub;
+    engine.write((tx) => {
+      for (let i = 0; i < 3000; i++) tx.put('contacts', contact(i));
+    });
+    const seen = { maxActive: 0, maxWaiting: 0 };
+    hub.observer = {
+      catchUp: () => {
+        seen.maxActive = Math.max(seen.maxActive, hub.catchUps.active);
+        seen.maxWaiting = Math.max(seen.maxWaiting, hub.catchUps.waiting);
+      },
+    };
+    const tokens = await Promise.all(['alice', 'bob', 'carol', 'admin'].map(async (n) => (await o.login(`${n}@test.parley`)).accessToken));
+    const clients = await Promise.all(Array.from({ length: 40 }, (_, i) => WsTestClient.synced(o.relay.wsUrl, tokens[i % 4] as string)));
+    expect(seen.maxActive).toBeLessThanOrEqual(MAX_CONCURRENT_STREAMS);
+    expect(seen.maxWaiting).toBeGreaterThan(0); // the storm was larger than the gate
+    expect(hub.catchUps).toEqual({ active: 0, waiting: 0 });
+    const expected = engine.store.find('contacts', {}).length;
+    for (const c of clients) expect(c.table('contacts')).toHaveLength(expected);
+    await Promise.all(clients.map((c) => c.close()));
+  });
+});
+
+describe('a stalled catch-up', () => {
+  it('gives its slot to the next in line while its client does not read, and finishes when it reads again', async () => {
+    const o = (org = await startTestRelay({ sync: { maxConcurrentStreams: 2, streamStallMs: 300 } }));
+    const engine = o.relay.services.engine;
+    const hub = o.relay.services.hub;
+    const n = 40_000; // ~12 MB: more than the kernel and the relay's high-water mark hold for a paused socket
+    engine.write((tx) => {
+      for (let i = 0; i < n; i++) tx.put('contacts', contact(i));
+    });
+    // two clients (a laptop asleep mid-sync) take both slots and stop reading
+    const sleepers: WsTestClient[] = [];
+    for (const name of ['bob', 'carol']) {
+      const { accessToken } = await o.login(`${name}@test.parley`);
+      const c = await WsTestClient.connect(o.relay.wsUrl, accessToken, { hello: false });
+      c.ws.pause();
+      c.hello(accessToken);
+      sleepers.push(c);
+    }
+    await until(() => hub.blockedSockets === 2, 'both sleepers to fill their sockets');
+    // a third client is served anyway: the sleepers yield their slots after 300 ms
+    const { accessToken } = await o.login('alice@test.parley');
+    const alice = await WsTestClient.synced(o.relay.wsUrl, accessToken);
+    expect(alice.table('contacts')).toHaveLength(n);
+    expect(hub.stats.catchUpsDone).toBe(1);
+    // the sleepers wake up and get everything
+    for (const c of sleepers) c.ws.resume();
+    for (const c of sleepers) {
+      await c.waitForPokeEnd();
+      expect(c.table('contacts')).toHaveLength(n);
+    }
+    expect(hub.catchUps).toEqual({ active: 0, waiting: 0 });
+    await Promise.all([alice, ...sleepers].map((c) => c.close()));
+  }, 120_000);
 });
 
 describe('graceful shutdown', () => {

@@ -135,7 +135,8 @@ export function counts(db: Database.Database, me: string): Counts {
     .get({ me }) as { n: number }).n;
   const archived = keptTotal(db, 'archived', null);
   const snoozed = keptTotal(db, 'snoozed', null);
-  return { mine: mineConvs + chats, team, teamAll, chats, archived, snoozed };
+  const mentions = (db.prepare('SELECT count(*) AS n FROM mentions WHERE user_id = ? AND read_at IS NULL').get(me) as { n: number }).n;
+  return { mine: mineConvs + chats, team, teamAll, chats, archived, snoozed, mentions };
 }
 
 /** Total and unread of a view's filters (a saved view in the sidebar). */

@@ -1,6 +1,7 @@
 // Desktop notifications: new inbound messages in conversations assigned to me, conversations
-// assigned to me whose snooze ended, new team-chat messages from others. Never for what
-// initial sync or a reset brings.
+// assigned to me whose snooze ended, new team-chat messages from others, @mentions of me in
+// notes. Never for what initial sync or a reset brings. A mention arrives only with a
+// conversation this user may see (its scope).
 import type { BridgeEvent } from '../../../shared/bridge';
 import type { Replica } from '../db/replica';
 import type { PokeOutcome } from '../engine/engine';
@@ -22,6 +23,15 @@ export function notificationsFor(replica: Replica, me: string, rows: PokeOutcome
       const who = store.get('contacts', c.contactId)?.name ?? 'New message';
       out.push({ type: 'notify', title: who, body: preview(m.body || (m.attachments.length ? 'Attachment' : '')), target: { kind: 'conversation', id: c.id } });
       told.add(c.id);
+    } else if (n.table === 'mentions') {
+      const m = store.get('mentions', n.id);
+      if (!m || m.userId !== me || m.readAt !== null) continue;
+      const c = store.get('conversations', m.conversationId);
+      const note = store.get('notes', m.noteId);
+      if (!c || !note) continue;
+      const author = store.get('users', m.authorId)?.name ?? 'Someone';
+      const about = store.get('contacts', c.contactId)?.name ?? 'a conversation';
+      out.push({ type: 'notify', title: `${author} mentioned you · ${about}`, body: preview(note.body), target: { kind: 'conversation', id: c.id, noteId: note.id } });
     } else {
       const m = store.get('chatMessages', n.id);
       if (!m || m.authorId === me) continue;

@@ -12,6 +12,7 @@ import type { PokeFrame } from '../../../shared/protocol/index';
 import type { Replica } from '../db/replica';
 import { ChangeSet } from './changeSet';
 import { RecordingTx } from './recordingTx';
+import { backfillReportTables } from '../db/reportTables';
 import { issuesSentence } from '../../../shared/refusals';
 
 export type Registry = Partial<Record<string, AnyMutator>>;
@@ -25,11 +26,8 @@ export interface OutboxRow {
 
 export interface PokeOutcome {
   changes: ChangeSet;
-  /**
-   * Messages and chat messages that were not in the replica before this poke, and
-   * conversations this poke woke from a snooze (`conversations`).
-   */
-  newRows: { table: 'messages' | 'chatMessages' | 'conversations'; id: string }[];
+  /** messages, chat messages and mentions that were not in the replica before this poke, and conversations it woke from a snooze */
+  newRows: { table: 'messages' | 'chatMessages' | 'mentions' | 'conversations'; id: string }[];
 }
 
 export class MutationEngine {
@@ -187,7 +185,7 @@ export class MutationEngine {
       for (const p of frame.puts) {
         const id = p.r.id;
         if (typeof id !== 'string') continue;
-        if (opts.trackNew && (p.t === 'messages' || p.t === 'chatMessages') && !this.rowExists(p.t, id)) newRows.push({ table: p.t, id });
+        if (opts.trackNew && (p.t === 'messages' || p.t === 'chatMessages' || p.t === 'mentions') && !this.rowExists(p.t, id)) newRows.push({ table: p.t, id });
         if (opts.trackNew && p.t === 'conversations' && this.wokeUp(p.r as RowOf<'conversations'>)) newRows.push({ table: 'conversations', id });
         store.put(p.t, p.r as RowOf<typeof p.t>);
         changes.add(p.t, id);
@@ -243,6 +241,8 @@ export class MutationEngine {
       const rows = db.prepare('SELECT rowid AS rid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?').all(fts.upto, limit) as { rid: number; body: string }[];
       const ins = db.prepare('INSERT INTO messages_fts(rowid, body) VALUES (?, ?)');
       for (const r of rows) ins.run(r.rid, r.body);
+      const last = rows[rows.length - 1];
+      if (last) backfillReportTables(db, fts.upto, last.rid);
       if (rows.length < limit) db.prepare('UPDATE fts_backfill SET upto = 9223372036854775807').run();
       else db.prepare('UPDATE fts_backfill SET upto = ?').run((rows[rows.length - 1] as { rid: number }).rid);
       return false;
@@ -259,7 +259,7 @@ export class MutationEngine {
       SELECT j.value, c.id FROM conversations c, json_each(c.assignees) j WHERE c.rowid > @lo AND c.rowid <= @hi`).run(range);
     db.prepare(`INSERT OR IGNORE INTO conversation_labels(label_id, conversation_id)
       SELECT j.value, c.id FROM conversations c, json_each(c.labels) j WHERE c.rowid > @lo AND c.rowid <= @hi`).run(range);
-    // a snoozed conversation counts under 'snoozed' (as the triggers of 0007_snooze_labels_triggers.sql)
+    // a snoozed conversation counts under 'snoozed' (as the triggers of 0010_snooze_labels_triggers.sql)
     const status = (c: string) => `CASE WHEN ${c}.snoozed_by IS NOT NULL AND ${c}.status = 'open' THEN 'snoozed' ELSE ${c}.status END`;
     db.prepare(`INSERT INTO conversation_counts(group_id, status, n)
       SELECT * FROM (SELECT group_id, ${status('c')} AS s, count(*) FROM conversations c WHERE rowid > @lo AND rowid <= @hi GROUP BY group_id, s) WHERE true

@@ -12,7 +12,8 @@ function useHostConnection() {
   return c;
 }
 
-export function describeSync(s: SyncStatus | undefined, hostUp: boolean): { label: string; tone: 'ok' | 'busy' | 'off' } {
+/** `fetched`: during the first full fetch, how many conversations have arrived so far. */
+export function describeSync(s: SyncStatus | undefined, hostUp: boolean, fetched?: number): { label: string; tone: 'ok' | 'busy' | 'off' } {
   if (!hostUp) return { label: 'Reconnecting to Parley…', tone: 'off' };
   if (!s) return { label: 'Connecting…', tone: 'busy' };
   const waiting = s.pending > 0 ? ` · ${plural(s.pending, 'change')} waiting` : '';
@@ -20,6 +21,7 @@ export function describeSync(s: SyncStatus | undefined, hostUp: boolean): { labe
     case 'online':
       return s.pending > 0 ? { label: `Syncing${waiting}`, tone: 'busy' } : { label: 'Online', tone: 'ok' };
     case 'syncing':
+      if (s.lastSyncedAt === null) return { label: `Fetching your inbox${fetched ? ` · ${plural(fetched, 'conversation')}` : '…'}${waiting}`, tone: 'busy' };
       return { label: `Syncing${waiting}`, tone: 'busy' };
     case 'connecting':
       return { label: `Connecting${waiting}`, tone: 'busy' };
@@ -35,7 +37,10 @@ export function describeSync(s: SyncStatus | undefined, hostUp: boolean): { labe
 export function ConnectionStatus() {
   const status = useBridgeQuery('syncStatus', {}, { refetchInterval: 15_000 });
   const host = useHostConnection();
-  const d = describeSync(status.data, host !== 'closed');
+  // the first full fetch of a big replica takes a while: count what has arrived
+  const first = status.data?.state === 'syncing' && status.data.lastSyncedAt === null;
+  const fetched = useBridgeQuery('inbox', { view: 'team', limit: 1 }, { enabled: first }).data?.total;
+  const d = describeSync(status.data, host !== 'closed', first ? fetched : undefined);
   return (
     <div className="conn" role="status" aria-live="polite" title={status.data?.error ?? undefined}>
       <span className={clsx('conn-dot', d.tone)} aria-hidden="true" />

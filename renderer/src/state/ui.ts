@@ -6,10 +6,13 @@ import type { ConversationViewName } from '../../../shared/bridge';
 export type View =
   | { kind: 'inbox'; inbox: ConversationViewName; groupId: string | null }
   | { kind: 'chats' }
+  | { kind: 'mentions' }
+  | { kind: 'canned' }
   | { kind: 'contacts' }
   | { kind: 'broadcast' }
   | { kind: 'settings' }
-  | { kind: 'channels' };
+  | { kind: 'channels' }
+  | { kind: 'reports' };
 
 export type ThemePref = 'system' | 'light' | 'dark';
 export type Dialog =
@@ -25,6 +28,8 @@ export type Dialog =
   | { kind: 'labels'; conversationId: string }
   | { kind: 'send-later'; conversationId: string; messageId?: string }
   | { kind: 'save-view' }
+  | { kind: 'chat-members'; chatId: string }
+  | { kind: 'discuss'; conversationId: string }
   | { kind: 'palette' }
   | { kind: 'shortcuts' };
 

@@ -33,7 +33,7 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
         <h1 className="ellipsis" title={contact.name}>
           {contact.name}
         </h1>
-        <ChannelIcon channel={c.channel} size={12} />
+        <ChannelIcon channel={c.channel} size={12} compact />
         <span className="conv-sub xs muted ellipsis">
           {contact.name !== formatPhone(contact.phone) && <span>{formatPhone(contact.phone)}</span>}
           <span>{group.name}</span>

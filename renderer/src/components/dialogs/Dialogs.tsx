@@ -7,6 +7,8 @@ import { CommandPalette } from './CommandPalette';
 import { ShortcutSheet } from './ShortcutSheet';
 import { NewChatDialog } from './NewChatDialog';
 import { LabelDialog, SaveViewDialog, SendLaterDialog, SnoozeDialog } from './EverydayDialogs';
+import { DiscussDialog } from './DiscussDialog';
+import { ChatMembersDialog } from '../chat/ChatMembersDialog';
 
 export function Dialogs() {
   const d = useUi((s) => s.dialog);
@@ -36,5 +38,9 @@ export function Dialogs() {
       return <SendLaterDialog conversationId={d.conversationId} messageId={d.messageId} />;
     case 'save-view':
       return <SaveViewDialog />;
+    case 'chat-members':
+      return <ChatMembersDialog chatId={d.chatId} />;
+    case 'discuss':
+      return <DiscussDialog conversationId={d.conversationId} />;
   }
 }
