@@ -1,3 +1,4 @@
+import { presenceUpFrame, type PresenceUser } from './protocol/presence';
 // The bridge: the only API between the renderer and the core. Electron exposes it
 // through the preload (IPC); the browser host over a local WebSocket. The renderer
 // cannot tell which. Query/command args are zod-checked on the core side.
@@ -57,6 +58,8 @@ export const queryArgs = {
   failures: z.object({}),
   broadcasts: z.object({}),
   broadcast: z.object({ id: z.string().min(1) }),
+  /** other users' presence (issue 13): ephemeral, from the relay, never in the replica */
+  presence: z.object({}),
 } as const;
 
 const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates'] as const satisfies readonly TableName[];
@@ -82,6 +85,7 @@ export const queryReads = {
   failures: [],
   broadcasts: ['broadcasts', 'broadcastRecipients'],
   broadcast: ['broadcasts', 'broadcastRecipients', 'contacts'],
+  presence: [],
 } as const satisfies Record<QueryName, readonly TableName[] | null>;
 
 export interface QueryResults {
@@ -100,6 +104,7 @@ export interface QueryResults {
   failures: Failure[];
   broadcasts: Broadcast[];
   broadcast: z.infer<typeof S.broadcastWithRecipients> | null;
+  presence: PresenceUser[];
 }
 
 export const commandArgs = {
@@ -116,6 +121,8 @@ export const commandArgs = {
   providerAccounts: z.object({}),
   saveProviderAccount: providerAccountInput,
   removeProviderAccount: z.object({ id: z.string().min(1).max(128) }),
+  /** this device's presence: status (away by hand or idle), the conversation open, replying there */
+  setPresence: presenceUpFrame.omit({ type: true }),
 } as const;
 
 export interface CommandResults {
@@ -130,6 +137,7 @@ export interface CommandResults {
   providerAccounts: ProviderAccountList;
   saveProviderAccount: ProviderAccountView;
   removeProviderAccount: null;
+  setPresence: null;
 }
 
 export type QueryName = keyof typeof queryArgs;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { QueryName, QueryResults } from './bridge';
 import * as S from './bridgeSchemas';
+import { presenceUser } from './protocol/presence';
 
 export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> } = {
   session: S.session.nullable(),
@@ -22,6 +23,7 @@ export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> 
   failures: z.array(S.failure),
   broadcasts: z.array(S.rowSchema('broadcasts')),
   broadcast: S.broadcastWithRecipients.nullable(),
+  presence: z.array(presenceUser),
 };
 
 /** Parses a query's result with its schema; throws a readable error naming the query and the path. */

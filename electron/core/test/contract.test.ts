@@ -69,6 +69,7 @@ const samples: { [K in QueryName]: () => QueryArgs<K>[] } = {
   failures: () => [{}],
   broadcasts: () => [{}],
   broadcast: () => [{ id: ids.broadcast }, { id: 'missing' }],
+  presence: () => [{}],
 };
 
 describe('the Bridge contract', () => {
