@@ -168,6 +168,8 @@ export interface BridgeErrorShape {
 export type BridgeEvent =
   | { type: 'changed'; tables: TableName[]; ids: string[] }
   | { type: 'sync'; status: SyncStatus }
+  /** other users' presence changed (issue 13): the whole list, as the `presence` query answers */
+  | { type: 'presence'; users: PresenceUser[] }
   | { type: 'notify'; title: string; body: string; target: { kind: 'conversation' | 'chat'; id: string } }
   | { type: 'session'; session: Session | null }
   /** from the shell (deep link parley://conversation/ID, click on a notification): open this item */

@@ -187,7 +187,7 @@ export class CoreImpl {
           if (u.status === 'offline') this.presenceOf.delete(u.userId);
           else this.presenceOf.set(u.userId, u);
         }
-        this.emit({ type: 'changed', tables: [], ids: ['presence'] });
+        this.emit({ type: 'presence', users: this.presenceList() });
       },
       onRejected: (rows) => {
         const db = replica.db;
@@ -284,7 +284,7 @@ export class CoreImpl {
   private readonly queryEnv: QueryEnv = {
     session: () => this.sessions.session,
     syncStatus: () => this.syncStatus(),
-    presence: () => [...this.presenceOf.values()].filter((u) => u.userId !== this.sessions.session?.userId),
+    presence: () => this.presenceList(),
     replica: (): QueryContext => {
       const s = this.sessions.session;
       if (!s || !this.open) throw bridgeError('signed_out', 'sign in first');
@@ -340,6 +340,10 @@ export class CoreImpl {
   }
 
   // ---- session commands (used by bridge/commands.ts) ----
+
+  private presenceList(): PresenceUser[] {
+    return [...this.presenceOf.values()].filter((u) => u.userId !== this.sessions.session?.userId);
+  }
 
   setPresence(p: { status?: 'online' | 'away'; viewing?: string | null; typing?: boolean }): void {
     this.open?.sync.setPresence(p);

@@ -33,7 +33,7 @@ describe('presence through the core', () => {
     await waitFor(async () => (await of())?.status === 'online', 'alice online');
     let events = 0;
     const off = bob.subscribe((e) => {
-      if (e.type === 'changed' && e.ids.includes('presence')) events++;
+      if (e.type === 'presence') events++;
     });
     await alice.command('setPresence', { viewing: convId });
     await waitFor(async () => (await of())?.viewing.some((v) => v.conversationId === convId && !v.typing) === true, 'alice viewing');
