@@ -214,7 +214,7 @@ export async function run(): Promise<Record<string, unknown>> {
     for (let i = 0; i < 200; i++) {
       const q = i % 4 === 0 ? `${WORDS[Math.floor(r() * WORDS.length)]} ${WORDS[Math.floor(r() * WORDS.length)]}` : (WORDS[Math.floor(r() * WORDS.length)] as string).slice(0, 4 + (i % 3));
       const s = performance.now();
-      search(db, q, 30);
+      search(db, 'u0', q, 30);
       searchMs.push(performance.now() - s);
     }
     const writeMs: number[] = [];

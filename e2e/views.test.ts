@@ -93,7 +93,7 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     await shoot(page, 'search-palette', theme);
     await page.keyboard.press('Escape');
 
-    for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast']] as const) {
+    for (const [nav, name] of [[/^Contacts/, 'contacts'], [/^Team chat/, 'team-chat'], [/^Broadcast/, 'broadcast'], [/^Mentions/, 'mentions'], [/^Canned responses/, 'canned-responses']] as const) {
       await goTo(page, nav);
       await page.waitForTimeout(300);
       // the list's rows, not the options of a filter <select>
@@ -142,6 +142,20 @@ describe.each(['light', 'dark'] as const)('main views (%s)', (theme) => {
     problems.push(...(await audit(page, 'account dialog')));
     await shoot(page, 'account-dialog', theme);
     await page.keyboard.press('Escape');
+    await pw(page.getByRole('dialog')).toHaveCount(0);
+
+    // Reports over the demo organisation's last 90 days
+    await goTo(page, /^Reports/);
+    await page.getByRole('button', { name: '90 days' }).click();
+    await page.getByRole('img', { name: /^Conversations opened/ }).waitFor();
+    await page.locator('.heatmap').waitFor();
+    problems.push(...(await audit(page, 'reports')));
+    await shoot(page, 'reports', theme);
+    await page.locator('.reports-scroll').evaluate((el) => {
+      const box = el as { scrollTop: number; scrollHeight: number };
+      box.scrollTop = box.scrollHeight;
+    });
+    await shoot(page, 'reports-more', theme);
     await context.close();
     expect(problems).toEqual([]);
   });

@@ -7,6 +7,10 @@
 //   member add --group NAME --email E
 //   simulate inbound --group NAME --from +447700900123 [--channel sms|whatsapp] "text"
 //   simulate payment --invoice INV-000001|ID   (demo: as if the contact paid; manual payments only)
+//   template list --group NAME
+//   template add --group NAME --name N --language en_GB --body "Hi {{1}}" [--provider-id HX…] [--for-payments]
+//   template remove --group NAME --name N
+//   template fetch --group NAME          (from the group's WhatsApp account: Meta Graph or Twilio Content API)
 // Every command takes --data DIR (default: the demo relay of `npm start` in this folder,
 // .data/relay, when it exists; else ~/.parley-relay). When a relay is serving that data dir
 // (relay.json, live pid), write commands go to it over HTTP with an admin token
@@ -26,6 +30,9 @@ import { createLogger } from './log';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from './seed/demo';
 import { runningRelay } from './relayLock';
 import { providerCliMain } from './providers/cli';
+import { AccountStore } from './providers/accounts';
+import { loadSecretKey } from './providers/secrets';
+import { fetchTemplates, removeTemplate, saveTemplate, TemplateError } from './providers/templates';
 
 // `provider …` has its own flags (server/providers/cli.ts, docs/PROVIDERS.md)
 if (process.argv[2] === 'provider') process.exit(await providerCliMain(process.argv.slice(3)));
@@ -48,6 +55,10 @@ const { values: o, positionals } = parseArgs({
     from: { type: 'string' },
     channel: { type: 'string', default: 'sms' },
     invoice: { type: 'string' },
+    language: { type: 'string' },
+    body: { type: 'string' },
+    'provider-id': { type: 'string' },
+    'for-payments': { type: 'boolean' },
     'admin-email': { type: 'string' },
     'admin-password': { type: 'string' },
   },
@@ -89,6 +100,12 @@ async function http(url: string, method: string, path: string, body?: unknown): 
   const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.ok) fail(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.status === 204 ? null : res.json();
+}
+
+/** Direct (no relay running) template changes run as the first active admin: the mutators check the role. */
+function cliAdmin(engine: Engine): { userId: string; role: 'admin' } {
+  const a = engine.store.find('users', { role: 'admin' }).find((u) => u.active) ?? fail('no active admin: run init first');
+  return { userId: a.id, role: 'admin' };
 }
 
 function byName(engine: Engine, name: string): string {
@@ -164,9 +181,37 @@ async function main(): Promise<void> {
       else engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { invoiceId: inv.id, status: 'paid' });
       return console.log(`simulated payment: invoice ${inv.number} is paid`);
     }
+    case 'template list':
+    case 'template add':
+    case 'template remove':
+    case 'template fetch': {
+      const groupId = byName(engine, need(o.group?.[0], 'group'));
+      const show = (ts: { name: string; language: string; body: string; providerId?: string; forPayments?: boolean }[]) => {
+        if (!ts.length) console.log('no approved templates');
+        for (const t of ts) console.log(`${t.name}\t${t.language}${t.providerId ? `\t${t.providerId}` : ''}${t.forPayments ? '\t(payment links)' : ''}\n  ${t.body}`);
+      };
+      if (sub === 'list') return show(engine.store.get('groups', groupId)?.templates ?? []);
+      if (sub === 'add') {
+        const template = { name: need(o.name, 'name'), language: need(o.language, 'language'), body: need(o.body, 'body'), ...(o['provider-id'] ? { providerId: o['provider-id'] } : {}), ...(o['for-payments'] ? { forPayments: true } : {}) };
+        const existing = engine.store.get('groups', groupId)?.templates.some((t) => t.name === template.name);
+        const body = { ...(existing ? { previousName: template.name } : {}), template };
+        if (url) return show(((await http(url, 'PUT', `/admin/groups/${groupId}/templates`, body)) as { templates: [] }).templates);
+        return show(saveTemplate(engine, cliAdmin(engine), groupId, body));
+      }
+      if (sub === 'remove') {
+        const name = need(o.name, 'name');
+        if (url) return show(((await http(url, 'DELETE', `/admin/groups/${groupId}/templates/${encodeURIComponent(name)}`)) as { templates: [] }).templates);
+        return show(removeTemplate(engine, cliAdmin(engine), groupId, name));
+      }
+      const r = url
+        ? ((await http(url, 'POST', `/admin/groups/${groupId}/templates/fetch`)) as { fetched: string[]; templates: [] })
+        : await fetchTemplates(engine, new AccountStore(engine.db, () => loadSecretKey(dataDir)), groupId);
+      console.log(r.fetched.length ? `fetched ${r.fetched.length} approved template(s): ${r.fetched.join(', ')}` : 'the provider has no approved templates with numbered blanks');
+      return show(r.templates);
+    }
     default:
       fail(`unknown command ${key}`);
   }
 }
 
-main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+main().catch((e: unknown) => fail(e instanceof TemplateError || e instanceof Error ? e.message : String(e)));

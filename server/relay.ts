@@ -50,6 +50,8 @@ export interface RelayOptions {
   logger?: Logger;
   /** level of the default logger (default: PARLEY_LOG_LEVEL, else info; warn under vitest) */
   logLevel?: LogLevel;
+  /** when set, GET /metrics asks for it as a Bearer token (default: PARLEY_METRICS_TOKEN, else open) */
+  metricsToken?: string;
   /** where relay errors go instead of the logger (tests that read them) */
   log?: (msg: string, err?: unknown) => void;
 }
@@ -134,7 +136,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const metrics = new RelayMetrics({ engine, hub, effects });
   let closing = false;
   const router = new Router({ logger, authenticate: authenticate(services), closing: () => closing, observe: (m, route, status, ms) => metrics.httpRequest(m, route, status, ms) });
-  operatorRoutes(router, services, metrics);
+  operatorRoutes(router, services, metrics, opts.metricsToken ?? (process.env.PARLEY_METRICS_TOKEN || null));
   authRoutes(router, services);
   attachmentRoutes(router, services);
   adminRoutes(router, services);

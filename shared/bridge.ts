@@ -3,11 +3,11 @@ import { presenceUpFrame, type PresenceUser } from './protocol/presence';
 // through the preload (IPC); the browser host over a local WebSocket. The renderer
 // cannot tell which. Query/command args are zod-checked on the core side.
 import { z } from 'zod';
-import type { AttachmentRef, Broadcast, Contact, TableName } from './schema';
+import type { AttachmentRef, Broadcast, CannedResponse, Contact, TableName } from './schema';
 import type * as S from './bridgeSchemas';
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
-import { createUserRequest, providerAccountInput, type AdminUserView, type ProviderAccountList, type ProviderAccountView } from './http';
+import { createUserRequest, providerAccountInput, type AdminUserView, type FetchedTemplates, type ProviderAccountList, type ProviderAccountView } from './http';
 
 // The result shapes are zod schemas in bridgeSchemas.ts (imported for types only): one
 // definition for these types and for the run-time check of every query result in tests.
@@ -34,11 +34,32 @@ export type ChatDetail = z.infer<typeof S.chatDetail>;
 export type SearchHit = z.infer<typeof S.searchHit>;
 export type Directory = z.infer<typeof S.directory>;
 export type Counts = z.infer<typeof S.counts>;
+export type MentionItem = z.infer<typeof S.mentionItem>;
+export type DurationStats = z.infer<typeof S.durationStats>;
+export type ReportVolume = z.infer<typeof S.reportVolume>;
+export type ReportTimes = z.infer<typeof S.reportTimes>;
+export type ReportChannels = z.infer<typeof S.reportChannels>;
+export type ReportHours = z.infer<typeof S.reportHours>;
+export type ReportBacklog = z.infer<typeof S.reportBacklog>;
 
 export const inboxViewSchema = z.enum(['team', 'mine', 'archived', 'chats']);
 export type InboxViewName = z.infer<typeof inboxViewSchema>;
 /** The views that list conversations (and, for My inbox, chats); `chats` is the team chat screen. */
 export type ConversationViewName = Exclude<InboxViewName, 'chats'>;
+/** The longest range a report covers (a year and a bit: the picker offers up to 90 days and custom ranges). */
+export const REPORT_MAX_RANGE_MS = 400 * 86_400_000;
+/**
+ * A report's period: [from, to) in ms since the epoch, and the viewer's offset from UTC in
+ * minutes (local = UTC + offset; -Date#getTimezoneOffset()) so days and hours are the viewer's.
+ */
+export const reportRangeArgs = z
+  .object({
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    tzOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).default(0),
+  })
+  .refine((r) => r.to > r.from, { message: 'The end of the period must come after its start' })
+  .refine((r) => r.to - r.from <= REPORT_MAX_RANGE_MS, { message: 'A report covers at most 400 days' });
 const pageArgs = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) };
 
 export const queryArgs = {
@@ -60,6 +81,16 @@ export const queryArgs = {
   broadcast: z.object({ id: z.string().min(1) }),
   /** other users' presence (issue 13): ephemeral, from the relay, never in the replica */
   presence: z.object({}),
+  /** saved replies I may use: my personal ones and the shared ones of `groupId` (every visible group when omitted) */
+  cannedResponses: z.object({ groupId: z.string().min(1).optional() }),
+  /** notes that @mention me, newest first */
+  mentions: z.object({ unreadOnly: z.boolean().optional(), ...pageArgs }),
+  reportVolume: reportRangeArgs,
+  reportTimes: reportRangeArgs,
+  reportChannels: reportRangeArgs,
+  reportHours: reportRangeArgs,
+  /** now, not a period: what is open and waiting */
+  reportBacklog: z.object({}),
 } as const;
 
 const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates'] as const satisfies readonly TableName[];
@@ -73,19 +104,26 @@ export const queryReads = {
   session: null,
   syncStatus: null,
   directory: ['users', 'groups', 'memberships'],
-  counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes'],
+  counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes', 'mentions'],
   inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users'],
   conversation: [...convTables, 'groups', 'users', 'memberships'],
   contacts: ['contacts'],
   contact: ['contacts', 'conversations', 'messages', 'readStates'],
   tags: ['contacts'],
-  chat: ['chats', 'chatMessages', 'users'],
+  chat: ['chats', 'chatMessages', 'users', 'conversations', 'contacts'],
   chatWith: ['chats'],
-  search: ['contacts', 'messages', 'notes', 'conversations'],
+  search: ['contacts', 'messages', 'notes', 'conversations', 'chats', 'chatMessages'],
   failures: [],
   broadcasts: ['broadcasts', 'broadcastRecipients'],
   broadcast: ['broadcasts', 'broadcastRecipients', 'contacts'],
   presence: [],
+  cannedResponses: ['cannedResponses'],
+  mentions: ['mentions', 'notes', 'conversations', 'contacts', 'users'],
+  reportVolume: ['conversations'],
+  reportTimes: ['conversations', 'messages', 'users', 'groups'],
+  reportChannels: ['messages'],
+  reportHours: ['messages'],
+  reportBacklog: ['conversations', 'groups'],
 } as const satisfies Record<QueryName, readonly TableName[] | null>;
 
 export interface QueryResults {
@@ -105,6 +143,13 @@ export interface QueryResults {
   broadcasts: Broadcast[];
   broadcast: z.infer<typeof S.broadcastWithRecipients> | null;
   presence: PresenceUser[];
+  cannedResponses: CannedResponse[];
+  mentions: Page<MentionItem> & { unread: number };
+  reportVolume: ReportVolume;
+  reportTimes: ReportTimes;
+  reportChannels: ReportChannels;
+  reportHours: ReportHours;
+  reportBacklog: ReportBacklog;
 }
 
 export const commandArgs = {
@@ -114,7 +159,14 @@ export const commandArgs = {
   /** bytes as base64; the core uploads to the relay and returns the content-addressed ref */
   uploadAttachment: z.object({ name: z.string().min(1).max(255), mime: z.string().min(1).max(127), dataBase64: z.string().max(30_000_000) }),
   attachmentData: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }),
-  importContactsCsv: z.object({ csv: z.string().max(20_000_000) }),
+  /** what an import would do with every line: new / matches an existing contact / invalid; writes nothing */
+  previewContactsCsv: z.object({ csv: z.string().max(20_000_000) }),
+  /** onMatch: for lines whose phone belongs to a contact (update its fields, keep it as it is, skip the line); choices per line override it */
+  importContactsCsv: z.object({
+    csv: z.string().max(20_000_000),
+    onMatch: z.enum(['update', 'keep', 'skip']).default('keep'),
+    choices: z.record(z.string().regex(/^\d+$/), z.enum(['update', 'keep', 'skip'])).default({}),
+  }),
   exportContactsCsv: z.object({}),
   // Admin commands: straight to the relay's admin HTTP API (they need a connection).
   createUser: createUserRequest.extend({ groupIds: createUserRequest.shape.groupIds.unwrap().default([]) }),
@@ -123,7 +175,29 @@ export const commandArgs = {
   removeProviderAccount: z.object({ id: z.string().min(1).max(128) }),
   /** this device's presence: status (away by hand or idle), the conversation open, replying there */
   setPresence: presenceUpFrame.omit({ type: true }),
+  /** "Fetch approved templates" from the group's WhatsApp provider (adds or updates them by name) */
+  fetchTemplates: z.object({ groupId: z.string().min(1).max(128) }),
 } as const;
+
+export interface ImportPreviewRow {
+  line: number;
+  status: 'new' | 'match' | 'invalid';
+  name: string;
+  phone: string;
+  email: string | null;
+  tags: string[];
+  reason: string | null;
+  existing: { id: string; name: string; email: string | null; tags: string[] } | null;
+  /** for a match: the existing contact's fields this line would change ("name (Daisy Ward → Dup Of Daisy)") */
+  differences: string[];
+}
+export interface ImportOutcomeRow {
+  line: number;
+  name: string;
+  phone: string;
+  outcome: 'created' | 'updated' | 'kept' | 'skipped' | 'invalid' | 'refused';
+  reason: string | null;
+}
 
 export interface CommandResults {
   signIn: Session;
@@ -131,13 +205,16 @@ export interface CommandResults {
   dismissFailure: null;
   uploadAttachment: AttachmentRef;
   attachmentData: { mime: string; dataBase64: string };
-  importContactsCsv: { imported: number; errors: { line: number; message: string }[] };
+  previewContactsCsv: { rows: ImportPreviewRow[] };
+  /** rows: what happened to every line of the file */
+  importContactsCsv: { imported: number; errors: { line: number; message: string }[]; rows: ImportOutcomeRow[] };
   exportContactsCsv: { csv: string; count: number };
   createUser: AdminUserView;
   providerAccounts: ProviderAccountList;
   saveProviderAccount: ProviderAccountView;
   removeProviderAccount: null;
   setPresence: null;
+  fetchTemplates: FetchedTemplates;
 }
 
 export type QueryName = keyof typeof queryArgs;
@@ -170,7 +247,7 @@ export type BridgeEvent =
   | { type: 'sync'; status: SyncStatus }
   /** other users' presence changed (issue 13): the whole list, as the `presence` query answers */
   | { type: 'presence'; users: PresenceUser[] }
-  | { type: 'notify'; title: string; body: string; target: { kind: 'conversation' | 'chat'; id: string } }
+  | { type: 'notify'; title: string; body: string; target: { kind: 'conversation' | 'chat'; id: string; noteId?: string } }
   | { type: 'session'; session: Session | null }
   /** from the shell (deep link parley://conversation/ID, click on a notification): open this item */
   | { type: 'navigate'; target: { kind: 'conversation' | 'chat'; id: string } };

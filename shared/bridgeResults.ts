@@ -24,6 +24,13 @@ export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> 
   broadcasts: z.array(S.rowSchema('broadcasts')),
   broadcast: S.broadcastWithRecipients.nullable(),
   presence: z.array(presenceUser),
+  cannedResponses: z.array(S.rowSchema('cannedResponses')),
+  mentions: S.page(S.mentionItem).extend({ unread: z.number().int().nonnegative() }),
+  reportVolume: S.reportVolume,
+  reportTimes: S.reportTimes,
+  reportChannels: S.reportChannels,
+  reportHours: S.reportHours,
+  reportBacklog: S.reportBacklog,
 };
 
 /** Parses a query's result with its schema; throws a readable error naming the query and the path. */

@@ -159,12 +159,36 @@ export const conversationDetail = z.strictObject({
   otherConversations: z.array(z.strictObject({ id: z.string(), status: convStatus, groupId: z.string(), lastActivityAt: z.number() })),
 });
 
-export const chatDetail = z.strictObject({ chat: rowSchema('chats'), messages: z.array(pendingRow('chatMessages')), failures: z.array(failure), canDelete: z.boolean() });
+export const chatDetail = z.strictObject({
+  chat: rowSchema('chats'),
+  messages: z.array(pendingRow('chatMessages')),
+  failures: z.array(failure),
+  canDelete: z.boolean(),
+  /** group chats: add people and rename (members), remove others (the creator), leave */
+  canEdit: z.boolean(),
+  canRemoveMembers: z.boolean(),
+  canLeave: z.boolean(),
+  /** "Discuss with…": the conversation it is about; title null when this user cannot see it */
+  about: z.strictObject({ conversationId: z.string(), title: z.string().nullable() }).nullable(),
+});
+
+/** A note that @mentions me (only notes of conversations I see are in my replica). */
+export const mentionItem = z.strictObject({
+  id: z.string(),
+  noteId: z.string(),
+  conversationId: z.string(),
+  contactName: z.string(),
+  authorId: z.string(),
+  authorName: z.string(),
+  body: z.string(),
+  createdAt: z.number(),
+  unread: z.boolean(),
+});
 
 export const searchHit = z.strictObject({
-  kind: z.enum(['contact', 'message', 'note']),
+  kind: z.enum(['contact', 'message', 'note', 'chatMessage']),
   id: z.string(),
-  /** conversation to open for message and note hits, contact id for contacts */
+  /** conversation to open for message and note hits, chat for team-chat hits, contact id for contacts */
   targetId: z.string(),
   title: z.string(),
   /** text around the match; the match is wrapped in \u0002…\u0003 */
@@ -182,6 +206,8 @@ export const counts = z.strictObject({
   teamAll: z.number().int(),
   chats: z.number().int(),
   archived: z.number().int(),
+  /** unread @mentions of me */
+  mentions: z.number().int(),
 });
 
 export const contactWithConversations = z.strictObject({ contact: rowSchema('contacts'), conversations: z.array(conversationListItem) });
@@ -189,4 +215,36 @@ export const contactWithConversations = z.strictObject({ contact: rowSchema('con
 export const broadcastWithRecipients = z.strictObject({
   broadcast: rowSchema('broadcasts'),
   recipients: z.array(rowShape('broadcastRecipients').extend({ contactName: z.string() }) as unknown as z.ZodType<RowOf<'broadcastRecipients'> & { contactName: string }>),
+});
+
+// Reports (electron/core/bridge/reportQueries.ts): figures over the replica, so they only ever
+// count what this user holds. Durations in ms; `null` when there is nothing to measure.
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const count = z.number().int().nonnegative();
+export const durationStats = z.strictObject({ count, medianMs: z.number().nonnegative().nullable(), p90Ms: z.number().nonnegative().nullable() });
+const statRow = durationStats.extend({ id: z.string(), name: z.string() });
+const statBreakdown = z.strictObject({ overall: durationStats, byGroup: z.array(statRow), byAgent: z.array(statRow) });
+export const reportVolume = z.strictObject({
+  days: z.array(z.strictObject({ day, opened: count, archived: count })),
+  totals: z.strictObject({ opened: count, archived: count }),
+});
+export const reportTimes = z.strictObject({
+  firstResponse: statBreakdown.extend({ unanswered: count }),
+  resolution: statBreakdown,
+});
+export const reportChannels = z.strictObject({
+  days: z.array(z.strictObject({ day, sms: count, whatsapp: count })),
+  totals: z.array(z.strictObject({ channel: z.enum(['sms', 'whatsapp']), inbound: count, outbound: count })),
+});
+export const reportHours = z.strictObject({
+  /** 7 rows (Monday first) of 24 hourly counts of inbound messages, local time */
+  cells: z.array(z.array(count).length(24)).length(7),
+  total: count,
+  max: count,
+});
+const backlogCounts = z.strictObject({ open: count, unassigned: count, waitingOnUs: count });
+export const reportBacklog = backlogCounts.extend({
+  /** when the longest-waiting conversation's customer last wrote */
+  oldestWaitingSince: z.number().nullable(),
+  byGroup: z.array(backlogCounts.extend({ id: z.string(), name: z.string() })),
 });

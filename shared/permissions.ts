@@ -48,11 +48,22 @@
 //   more = group); a second self/direct chat of the same people → conflict.
 //   sendChatMessage: members only. deleteChat: admins only (who see every chat's metadata).
 //   markRead: the target's metadata must be visible to the caller.
+//   Group chats, managed: members add members and rename (group chats only, never a
+//   self/direct chat: start a group chat instead); removing someone else: the chat's
+//   creator, or any member once the creator has left; anyone leaves (the last one to
+//   leave deletes the chat). A removed member loses the chat's scope. "Discuss with…"
+//   (createChat with conversationId): a group chat whose every member may see the
+//   conversation (mention_not_visible otherwise, naming the person); added members too.
+// Canned responses: personal ones only by their owner; shared ones (per group) seen by
+//   the group's members, created/edited/deleted by admins. Title 1–80, body 1–4096.
+// Mentions (addNote.mentions): every mentioned user must be active and see the
+//   conversation (mention_not_visible, naming them); the mention lives in the
+//   conversation's scope. markMentionsRead: only the mentioned user.
 // Broadcast: members of the group and admins; exactly one of contactIds / tag.
 // Administration (groups, members, setUserActive, setUserRole): admins only; never
 //   your own active flag or role.
 // System mutations are run by the relay only (it refuses them from clients).
-import type { Checkout, Conversation, Invoice, Membership, Note, Role } from './schema';
+import type { CannedResponse, Chat, Checkout, Conversation, Invoice, Membership, Note, Role } from './schema';
 import type { ReadTx } from './tx';
 
 /** Who is looking: the relay's fan-out and catch-up, the mutators (via Actor) and the UI all build one. */
@@ -149,6 +160,21 @@ export const canVoidInvoice = (v: Viewer, i: Pick<Invoice, 'createdBy'>): boolea
 export const canExpireCheckout = (v: Viewer, c: Pick<Checkout, 'createdBy'>): boolean => isActive(v) && (hasAdminRole(v) || c.createdBy === v.id);
 export const canSendChatMessage = (v: Viewer, c: { members: readonly string[] }): boolean => isActive(v) && c.members.includes(v.id);
 export const canDeleteChat = (v: Viewer): boolean => isAdmin(v);
+/** Add members to a group chat and rename it: its members. */
+export const canEditChat = (v: Viewer, c: Pick<Chat, 'kind' | 'members'>): boolean => c.kind === 'group' && canSendChatMessage(v, c);
+/** Remove someone else from a group chat: its creator, or any member once the creator has left. */
+export const canRemoveChatMember = (v: Viewer, c: Pick<Chat, 'kind' | 'members' | 'createdBy'>): boolean =>
+  canEditChat(v, c) && (c.createdBy === v.id || !c.members.includes(c.createdBy));
+/** Leave a group chat: any member. */
+export const canLeaveChat = (v: Viewer, c: Pick<Chat, 'kind' | 'members'>): boolean => canEditChat(v, c);
+/** Create, edit or delete a canned response: the owner of a personal one; admins for a group's shared ones. */
+export const canEditCanned = (v: Viewer, r: Pick<CannedResponse, 'ownerId' | 'groupId'>): boolean =>
+  isActive(v) && (r.ownerId !== null ? r.ownerId === v.id : hasAdminRole(v));
+/** Shared canned responses: admins manage them (the settings screen offers the group picker). */
+export const canManageSharedCanned = (v: Viewer): boolean => isAdmin(v);
+/** May `target` be @mentioned in a note of this conversation: only if they may see it. */
+export const canBeMentioned = (target: Viewer, c: Pick<Conversation, 'groupId' | 'visibleTo'>): boolean => canSeeConversation(target, c);
+
 /** Delete, merge and import contacts; opt-out and conversation defaults. */
 export const canAdminContacts = (v: Viewer): boolean => isAdmin(v);
 /** Groups, members, people, roles and provider accounts (the relay's /admin API too). */

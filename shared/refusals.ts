@@ -100,6 +100,7 @@ const BY_CODE: Record<string, string> = {
   whatsapp_window_closed: 'The 24-hour WhatsApp window is closed: send an approved template.',
   sms_no_attachments: 'SMS cannot carry attachments. Send them over WhatsApp instead.',
   assignee_not_visible: 'An assignee cannot see this conversation.',
+  mention_not_visible: 'Someone you mentioned cannot see this conversation.',
   conflict: 'Someone changed this at the same time. Try again.',
   stale: 'Who can see this conversation changed since you opened it. Check the current lists and save again.',
   internal: 'Something went wrong on our side. Try again.',

@@ -225,6 +225,8 @@ export const chats = sqliteTable('chats', {
   createdAt: integer('created_at').notNull(),
   lastActivityAt: integer('last_activity_at').notNull(),
   lastPreview: text('last_preview').notNull().default(''),
+  /** "Discuss with…": the conversation this chat is about (members who cannot see it see only that it exists) */
+  conversationId: text('conversation_id'),
   /** null: the full row; set in the metadata row an admin who is not a participant receives */
   metaOnly: text('meta_only', { mode: 'json' }).$type<ChatMetaOnly | null>(),
   version: version(),
@@ -278,6 +280,41 @@ export const broadcastRecipients = sqliteTable('broadcast_recipients', {
   version: version(),
 }, (t) => [index('broadcast_recipients_broadcast').on(t.broadcastId), index('broadcast_recipients_version').on(t.version)]);
 
+/**
+ * Saved replies. Personal (ownerId set: scope `user:ownerId`, only its owner sees and edits it)
+ * or shared with a group (groupId set: scope `group:groupId`, members see it, admins manage it).
+ * Exactly one of ownerId / groupId is set, fixed at creation. The body holds `{{variables}}`.
+ */
+export const cannedResponses = sqliteTable('canned_responses', {
+  id: text('id').primaryKey(),
+  ownerId: text('owner_id'),
+  groupId: text('group_id'),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  /** sent with the reply on WhatsApp only (SMS cannot carry files) */
+  attachments: text('attachments', { mode: 'json' }).$type<AttachmentRef[]>().notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  version: version(),
+}, (t) => [index('canned_responses_version').on(t.version)]);
+
+/**
+ * An @mention of a user in a note. Lives in the conversation's scope (`conv:ID`): it reaches only
+ * those who may see the conversation and leaves a replica with it. id = `${noteId}:${userId}`.
+ */
+export const mentions = sqliteTable('mentions', {
+  id: text('id').primaryKey(),
+  noteId: text('note_id').notNull(),
+  conversationId: text('conversation_id').notNull(),
+  userId: text('user_id').notNull(),
+  authorId: text('author_id').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** when the mentioned user opened it; null = unread */
+  readAt: integer('read_at'),
+  version: version(),
+}, (t) => [index('mentions_conversation').on(t.conversationId), index('mentions_note').on(t.noteId), index('mentions_user').on(t.userId, t.createdAt), index('mentions_version').on(t.version)]);
+
 /** Every synced table, by the name used on the wire and in Tx calls. */
 export const syncedTables = {
   users,
@@ -294,6 +331,8 @@ export const syncedTables = {
   readStates,
   broadcasts,
   broadcastRecipients,
+  cannedResponses,
+  mentions,
 } as const;
 
 export type SyncedTables = typeof syncedTables;
@@ -315,3 +354,5 @@ export type ChatMessage = RowOf<'chatMessages'>;
 export type ReadState = RowOf<'readStates'>;
 export type Broadcast = RowOf<'broadcasts'>;
 export type BroadcastRecipient = RowOf<'broadcastRecipients'>;
+export type CannedResponse = RowOf<'cannedResponses'>;
+export type Mention = RowOf<'mentions'>;

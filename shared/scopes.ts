@@ -24,6 +24,7 @@ export function scopeOf<T extends TableName>(table: T, row: RowOf<T>): Scope {
       return `conv:${String(r.id)}`;
     case 'messages':
     case 'notes':
+    case 'mentions':
     case 'invoices':
     case 'checkouts':
       return `conv:${String(r.conversationId)}`;
@@ -36,6 +37,9 @@ export function scopeOf<T extends TableName>(table: T, row: RowOf<T>): Scope {
     case 'broadcasts':
     case 'broadcastRecipients':
       return `group:${String(r.groupId)}`;
+    case 'cannedResponses':
+      // personal → its owner only; shared → the group (members and admins)
+      return typeof r.ownerId === 'string' ? `user:${r.ownerId}` : `group:${String(r.groupId)}`;
     default:
       throw new Error(`no scope for table ${String(table)}`);
   }
@@ -47,6 +51,7 @@ export const scopeChildren: Record<'conv' | 'chat', { table: TableName; column: 
     { table: 'conversations', column: 'id' },
     { table: 'messages', column: 'conversationId' },
     { table: 'notes', column: 'conversationId' },
+    { table: 'mentions', column: 'conversationId' },
     { table: 'invoices', column: 'conversationId' },
     { table: 'checkouts', column: 'conversationId' },
   ],

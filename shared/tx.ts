@@ -52,6 +52,8 @@ export const errorCodes = [
   'whatsapp_window_closed',
   'sms_no_attachments',
   'assignee_not_visible',
+  /** an @mention of someone who may not see the conversation */
+  'mention_not_visible',
   'conflict',
   'stale',
   'internal',

@@ -75,8 +75,8 @@ export function seedOrg(dataDir: string, sz: SeedSizes): SeededOrg {
   const engine = new Engine(db, mutators, 100_000_000, () => undefined);
   const admin = createAdminApi(engine);
   engine.meta.set('orgName', 'Bench');
-  const sales = admin.createGroup({ name: 'Sales', smsNumber: '+447700900001' });
-  const support = admin.createGroup({ name: 'Support', smsNumber: '+447700900003' });
+  const sales = admin.createGroup({ name: 'Sales', smsNumber: '+447700900001', simulated: true });
+  const support = admin.createGroup({ name: 'Support', smsNumber: '+447700900003', simulated: true });
   admin.createUser({ email: 'admin@bench.parley', name: 'Admin', role: 'admin', password: BENCH_PASSWORD, groupIds: [sales.id, support.id] });
   const mk = (prefix: string, n: number, g: string) =>
     Array.from({ length: n }, (_, i) => admin.createUser({ email: `${prefix}${i}@bench.parley`, name: `${prefix} ${i}`, role: 'agent', password: BENCH_PASSWORD, groupIds: [g] }).email);

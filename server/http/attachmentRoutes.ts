@@ -69,7 +69,7 @@ function safeName(encoded: string): string {
   return cleaned.slice(0, 255) || 'file';
 }
 
-/** The uploader, or whoever may see a message / chat message that references the file. */
+/** The uploader, or whoever may see a message / chat message / canned response that references the file. */
 function mayDownload(svc: Services, userId: string, id: string, uploadedBy: string): boolean {
   if (uploadedBy === userId) return true;
   const viewer = loadViewer(svc.engine.store, userId);
@@ -79,5 +79,7 @@ function mayDownload(svc: Services, userId: string, id: string, uploadedBy: stri
   const convs = svc.db.prepare('SELECT DISTINCT conversation_id AS id FROM messages WHERE attachments LIKE ?').all(pattern) as { id: string }[];
   if (convs.some((c) => check.canSee(`conv:${c.id}`))) return true;
   const chats = svc.db.prepare('SELECT DISTINCT chat_id AS id FROM chat_messages WHERE attachments LIKE ?').all(pattern) as { id: string }[];
-  return chats.some((c) => check.canSee(`chat:${c.id}`));
+  if (chats.some((c) => check.canSee(`chat:${c.id}`))) return true;
+  const canned = svc.db.prepare('SELECT owner_id AS ownerId, group_id AS groupId FROM canned_responses WHERE attachments LIKE ?').all(pattern) as { ownerId: string | null; groupId: string | null }[];
+  return canned.some((r) => check.canSee(r.ownerId ? `user:${r.ownerId}` : `group:${r.groupId ?? ''}`));
 }

@@ -115,13 +115,36 @@ export function seedDemo(svc: Services): void {
         preview = lines[i] as string;
         tx.put('chatMessages', { id: uuidv7(), chatId: id, authorId: pick(members).id, body: preview, attachments: [], createdAt: at, version: 0 });
       }
-      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), metaOnly: null, version: 0 });
+      tx.put('chats', { id, kind, title, members: members.map((m) => m.id), createdBy: members[0]?.id as string, createdAt: now - 6 * DAY, lastActivityAt: at, lastPreview: preview.slice(0, 140), conversationId: null, metaOnly: null, version: 0 });
       if (kind !== 'direct') markRead(id, at);
     };
     chat('self', [admin], null);
     chat('direct', [admin, amira], null);
     chat('direct', [ben, chloe], null);
     chat('group', [admin, amira, ben, chloe], 'Everyone');
+
+    // Canned responses: shared with each team, and one of the admin's own.
+    const canned = (title: string, body: string, owner: User | null, g: Group | null) =>
+      tx.put('cannedResponses', {
+        id: uuidv7(), ownerId: owner?.id ?? null, groupId: owner ? null : (g?.id ?? null), title, body, attachments: [], createdBy: admin.id,
+        createdAt: now - 30 * DAY, updatedAt: now - 30 * DAY, version: 0,
+      });
+    canned('Thanks', 'Thanks {{contact.first_name}}! Anything else I can help with?', null, sales);
+    canned('Shipping times', 'Hi {{contact.first_name}}, orders placed before 2pm ship the same day and arrive in 1–2 working days.', null, sales);
+    canned('Payment link', 'Hi {{contact.first_name}}, here is the link to pay invoice {{invoice.number}} ({{invoice.total}}): {{invoice.link}}', null, sales);
+    canned('Opening hours', 'We are open Monday to Friday, 9am to 6pm. {{agent.first_name}}, {{group.name}} team', null, support);
+    canned('Sign-off', 'Speak soon,\n{{agent.name}}', admin, null);
+
+    // A few notes that @mention the admin (two unread), in Sales conversations everyone sees.
+    const recent = tx.find('conversations', { groupId: sales.id, status: 'open' }).filter((c) => c.visibleTo === null).sort((x, y) => y.lastActivityAt - x.lastActivityAt).slice(0, 3);
+    recent.forEach((c, i) => {
+      const author = i % 2 === 0 ? amira : ben;
+      const at = Math.min(now - 60_000, c.lastActivityAt + 5 * 60_000);
+      const noteId = uuidv7();
+      const body = [`@${admin.name} can you approve a refund for this one?`, `@${admin.name} they asked for a manager — could you call them back?`, `@${admin.name} FYI, second late delivery this month.`][i] as string;
+      tx.put('notes', { id: noteId, conversationId: c.id, authorId: author.id, body, createdAt: at, version: 0 });
+      tx.put('mentions', { id: `${noteId}:${admin.id}`, noteId, conversationId: c.id, userId: admin.id, authorId: author.id, createdAt: at, readAt: i === 2 ? at : null, version: 0 });
+    });
   });
 }
 

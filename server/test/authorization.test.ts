@@ -27,6 +27,13 @@ interface Fx {
   sentInvoiceId: string;
   checkoutId: string;
   chatId: string;
+  /** a group chat started by alice with bob and erin */
+  groupChatId: string;
+  /** "Discuss with…": alice and bob about the fixture conversation */
+  discussChatId: string;
+  /** alice's personal canned response, and the admin's shared one in sales */
+  cannedMineId: string;
+  cannedSharedId: string;
   contact2Id: string;
   tempUserId: string;
 }
@@ -58,6 +65,7 @@ const vv = (f: Fx) => org.relay.services.engine.store.get('conversations', f.con
 const O = 'ok' as const;
 const F = 'forbidden' as const;
 const N = 'not_found' as const;
+const M = 'mention_not_visible' as const;
 const adminOnly: Row['expect'] = [O, F, F, F, F, O];
 /** content: who reads it; hidden and outsider are told it does not exist; the outside admin that it is confidential */
 const readers: Row['expect'] = [O, O, O, N, N, F];
@@ -83,11 +91,15 @@ function fixture(needs: Needs = {}): Fx {
   if (!contact || !conv) throw new Error('fixture: inbound did not create a conversation');
   const n = seq;
   const f: Fx = {
-    n, contactId: contact.id, convId: conv.id, noteId: uuidv7(), invoiceId: uuidv7(), sentInvoiceId: uuidv7(), checkoutId: uuidv7(), chatId: uuidv7(), contact2Id: uuidv7(), tempUserId: '',
+    n, contactId: contact.id, convId: conv.id, noteId: uuidv7(), invoiceId: uuidv7(), sentInvoiceId: uuidv7(), checkoutId: uuidv7(), chatId: uuidv7(), groupChatId: uuidv7(), discussChatId: uuidv7(), cannedMineId: uuidv7(), cannedSharedId: uuidv7(), contact2Id: uuidv7(), tempUserId: '',
   };
   const alice = org.alice.id;
   as(org.admin.id, 'manageConversation', { conversationId: f.convId, visibleTo: [org.admin.id, alice, org.bob.id], assignees: [alice], baseVisibilityVersion: conv.visibilityVersion });
-  as(alice, 'addNote', { id: f.noteId, conversationId: f.convId, body: 'internal' });
+  as(alice, 'addNote', { id: f.noteId, conversationId: f.convId, body: 'internal @Bob', mentions: [org.bob.id] });
+  as(alice, 'createChat', { id: f.groupChatId, members: [alice, org.bob.id, erinId], title: 'Group' });
+  as(alice, 'createChat', { id: f.discussChatId, members: [alice, org.bob.id], conversationId: f.convId });
+  as(alice, 'createCannedResponse', { id: f.cannedMineId, groupId: null, title: 'Mine', body: 'Hi {{contact.first_name}}' });
+  as(org.admin.id, 'createCannedResponse', { id: f.cannedSharedId, groupId: sales(), title: 'Shared', body: 'Hello from {{group.name}}' });
   as(alice, 'createInvoice', { id: f.invoiceId, conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'Work', quantity: 1, unitAmount: 1000 }], dueDate: '2026-12-31' });
   as(alice, 'createCheckout', { id: f.checkoutId, conversationId: f.convId, description: 'Deposit', amount: 500, currency: 'GBP', messageId: uuidv7() });
   if (needs.sentInvoice) {
@@ -96,7 +108,7 @@ function fixture(needs: Needs = {}): Fx {
   if (needs.archived) as(org.admin.id, 'archiveConversation', { conversationId: f.convId });
   if (needs.contact2) as(org.admin.id, 'createContact', { id: f.contact2Id, name: `Other ${n}`, phone: phone() });
   // A direct chat between alice and bob, written directly (the rule allows one per pair).
-  engine.write((tx) => tx.put('chats', { id: f.chatId, kind: 'direct', title: null, members: [alice, org.bob.id], createdBy: alice, createdAt: Date.now(), lastActivityAt: Date.now(), lastPreview: '', metaOnly: null, version: 0 }));
+  engine.write((tx) => tx.put('chats', { id: f.chatId, kind: 'direct', title: null, members: [alice, org.bob.id], createdBy: alice, createdAt: Date.now(), lastActivityAt: Date.now(), lastPreview: '', conversationId: null, metaOnly: null, version: 0 }));
   if (needs.tempUser) {
     f.tempUserId = org.relay.admin.createUser({ email: `temp${n}-${uuidv7()}@test.parley`, name: `Temp ${n}`, role: 'agent', password: org.password, groupIds: [sales()] }).id;
   }
@@ -138,6 +150,24 @@ const rows: Row[] = [
   { name: 'sendChatMessage', args: (f) => ({ id: uuidv7(), chatId: f.chatId, body: 'hi' }), expect: [F, O, O, N, N, F] },
   { name: 'markRead (chat)', args: (f) => ({ targetId: f.chatId, at: 1 }), expect: [O, O, O, N, N, O] },
   { name: 'deleteChat', args: (f) => ({ chatId: f.chatId }), expect: adminOnly },
+  // group chats, managed (the fixture group chat: alice, its creator, bob and erin)
+  { name: 'addChatMembers', args: (f) => ({ chatId: f.groupChatId, userIds: [org.carol.id] }), expect: [F, O, O, O, N, F] },
+  { name: 'renameChat', args: (f) => ({ chatId: f.groupChatId, title: 'Renamed' }), expect: [F, O, O, O, N, F] },
+  { name: 'removeChatMember', args: (f) => ({ chatId: f.groupChatId, userId: erinId }), expect: [F, O, F, 'invalid', N, F] },
+  { name: 'leaveChat', args: (f) => ({ chatId: f.groupChatId }), expect: [F, O, O, O, N, F] },
+  { name: 'createChat (discuss a conversation)', args: (f, u) => ({ id: uuidv7(), members: [...new Set([u, org.alice.id])], conversationId: f.convId }), expect: readers },
+  { name: 'addChatMembers (to a discussion, one who cannot see its conversation)', args: (f) => ({ chatId: f.discussChatId, userIds: [erinId] }), expect: [F, M, M, N, N, F] },
+  // @mentions (the fixture note by alice mentions bob; erin may not see the conversation)
+  { name: 'addNote (mention of people who may see it)', args: (f) => ({ id: uuidv7(), conversationId: f.convId, body: '@Alice @Bob', mentions: [org.alice.id, org.bob.id] }), expect: readers },
+  { name: 'addNote (mention of someone who may not)', args: (f) => ({ id: uuidv7(), conversationId: f.convId, body: '@Erin', mentions: [erinId] }), expect: [M, M, M, N, N, F] },
+  { name: 'markMentionsRead', args: (f) => ({ ids: [`${f.noteId}:${org.bob.id}`] }), expect: [F, F, O, F, F, F] },
+  // canned responses: personal ones by their owner (alice), shared ones by admins
+  { name: 'createCannedResponse (personal)', args: () => ({ id: uuidv7(), groupId: null, title: 'Mine', body: 'Thanks!' }), expect: everyone },
+  { name: 'createCannedResponse (shared)', args: () => ({ id: uuidv7(), groupId: sales(), title: 'Shared', body: 'Thanks!' }), expect: adminOnly },
+  { name: 'updateCannedResponse (personal)', args: (f) => ({ id: f.cannedMineId, title: 'Edited' }), expect: [F, O, F, F, F, F] },
+  { name: 'updateCannedResponse (shared)', args: (f) => ({ id: f.cannedSharedId, title: 'Edited' }), expect: adminOnly },
+  { name: 'deleteCannedResponse (personal)', args: (f) => ({ id: f.cannedMineId }), expect: [F, O, F, F, F, F] },
+  { name: 'deleteCannedResponse (shared)', args: (f) => ({ id: f.cannedSharedId }), expect: adminOnly },
   // broadcast: members of the group and admins
   { name: 'sendBroadcast', args: (f) => ({ id: uuidv7(), groupId: sales(), channel: 'sms', body: 'News', contactIds: [f.contactId] }), expect: [O, O, O, O, F, O] },
   // administration

@@ -57,6 +57,20 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('GET /metrics with a metrics token', () => {
+  it('asks for the token as a Bearer token', async () => {
+    const o = (org = await startTestRelay({ metricsToken: 'scrape-me-0123456789' }));
+    const url = `${o.relay.httpUrl}/metrics`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: 'Bearer scrape-me-0123456788' } })).status).toBe(401);
+    const ok = await fetch(url, { headers: { authorization: 'Bearer scrape-me-0123456789' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('parley_sync_sockets 0');
+    // probes stay open
+    expect((await fetch(`${o.relay.httpUrl}/ready`)).status).toBe(200);
+  });
+});
+
 describe('structured logs', () => {
   it('carry request and connection ids, and never a password, token or message content', async () => {
     const out = new PassThrough();

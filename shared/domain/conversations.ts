@@ -120,6 +120,7 @@ export function deleteConversationCascade(tx: Tx, conversationId: string): strin
     tx.del('messages', m.id);
   }
   for (const n of tx.find('notes', { conversationId })) tx.del('notes', n.id);
+  for (const m of tx.find('mentions', { conversationId })) tx.del('mentions', m.id);
   for (const i of tx.find('invoices', { conversationId })) tx.del('invoices', i.id);
   for (const c of tx.find('checkouts', { conversationId })) tx.del('checkouts', c.id);
   for (const r of tx.find('readStates', { targetId: conversationId })) tx.del('readStates', r.id);

@@ -37,6 +37,12 @@ export const contactFields = {
   notes: text(5000).optional(),
 };
 
+const cannedFields = {
+  title: z.string().trim().min(1, 'a canned response needs a title').max(80),
+  body: z.string().trim().min(1, 'a canned response needs text').max(4096),
+  attachments: z.array(attachmentRefSchema).max(10).optional(),
+};
+
 export const args = {
   // contacts
   createContact: z.object({ id, ...contactFields }),
@@ -51,7 +57,8 @@ export const args = {
   deleteContact: z.object({ id }),
   /** keeps `intoId`; moves conversations of `fromId` to it, unions tags, then deletes `fromId` */
   mergeContacts: z.object({ intoId: id, fromId: id }),
-  importContacts: z.object({ contacts: z.array(z.object({ id, ...contactFields })).min(1).max(5000) }),
+  /** onMatch: what a row whose phone belongs to an existing contact does — update its fields, keep it (only adds tags and fills an empty email), or skip the row. Never overwrites unless asked. */
+  importContacts: z.object({ contacts: z.array(z.object({ id, ...contactFields, onMatch: z.enum(['update', 'keep', 'skip']).optional() })).min(1).max(5000) }),
   setContactDefaults: z.object({ id, visibleTo: userIds.nullable(), assignees: userIds }),
   setContactOptOut: z.object({ id, optedOut: z.boolean() }),
 
@@ -82,7 +89,10 @@ export const args = {
   archiveConversation: z.object({ conversationId: id }),
   unarchiveConversation: z.object({ conversationId: id }),
   deleteConversation: z.object({ conversationId: id }),
-  addNote: z.object({ id, conversationId: id, body: z.string().trim().min(1, 'a note needs text').max(10_000) }),
+  /** mentions: user ids @mentioned in the note (each must see the conversation) */
+  addNote: z.object({ id, conversationId: id, body: z.string().trim().min(1, 'a note needs text').max(10_000), mentions: userIds.max(50).optional() }),
+  /** the caller's own mentions: read (default) or back to unread */
+  markMentionsRead: z.object({ ids: z.array(id).min(1).max(500), read: z.boolean().optional() }),
   deleteNote: z.object({ id }),
   /** read mark for a conversation or chat; at = 0 marks it unread */
   markRead: z.object({ targetId: id, at: z.number().int().nonnegative() }),
@@ -114,9 +124,19 @@ export const args = {
 
   // team chat
   /** members must include the author; one member = a chat with yourself */
-  createChat: z.object({ id, members: userIds.min(1), title: z.string().trim().max(80).nullable().optional() }),
+  createChat: z.object({ id, members: userIds.min(1), title: z.string().trim().max(80).nullable().optional(), conversationId: id.optional() }),
+  /** group chats: add members, remove one, rename, leave */
+  addChatMembers: z.object({ chatId: id, userIds: userIds.min(1).max(100) }),
+  removeChatMember: z.object({ chatId: id, userId: id }),
+  renameChat: z.object({ chatId: id, title: z.string().trim().max(80) }),
+  leaveChat: z.object({ chatId: id }),
   sendChatMessage: z.object({ id, chatId: id, body: text(10_000), attachments: z.array(attachmentRefSchema).max(10).optional() }),
   deleteChat: z.object({ chatId: id }),
+
+  // canned responses: groupId null = personal (only you), else shared with the group (admins)
+  createCannedResponse: z.object({ id, groupId: id.nullable(), ...cannedFields }),
+  updateCannedResponse: z.object({ id, title: cannedFields.title.optional(), body: cannedFields.body.optional(), attachments: cannedFields.attachments }),
+  deleteCannedResponse: z.object({ id }),
 
   // broadcast
   sendBroadcast: z.object({

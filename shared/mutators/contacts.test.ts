@@ -78,14 +78,21 @@ describe('admin-only contact operations', () => {
     expect(h.refused('mergeContacts', 'admin', { intoId: 'pat', fromId: 'pat' }).code).toBe('invalid');
   });
 
-  it('imports: upsert by phone, new rows created', () => {
+  it('imports: new rows created; a matching phone is never overwritten unless the row says update (issue 10 item 14)', () => {
+    h.contact('sam', '+447700900456', { name: 'Sam', tags: ['old'] });
+    h.contact('kim', '+447700900457', { name: 'Kim' });
     h.run('importContacts', 'admin', {
       contacts: [
-        { id: 'x1', name: 'Pat Updated', phone: '07700 900123', email: 'pat@example.com', tags: ['imported'] },
+        { id: 'x0', name: 'Dup Of Pat', phone: '07700 900123', email: 'dup@example.com', tags: ['imported'] },
+        { id: 'x1', name: 'Sam Updated', phone: '07700 900456', email: 'sam@example.com', tags: ['imported'], onMatch: 'update' },
+        { id: 'x3', name: 'Kim Skipped', phone: '07700 900457', tags: ['imported'], onMatch: 'skip' },
         { id: 'x2', name: 'New Person', phone: '+447700900777' },
       ],
     });
-    expect(h.tx.get('contacts', 'pat')).toMatchObject({ name: 'Pat Updated', email: 'pat@example.com', tags: ['imported'] });
+    // default "keep": the name stays, tags are added, an empty email is filled in
+    expect(h.tx.get('contacts', 'pat')).toMatchObject({ name: 'Pat', email: 'dup@example.com', tags: ['imported'] });
+    expect(h.tx.get('contacts', 'sam')).toMatchObject({ name: 'Sam Updated', email: 'sam@example.com', tags: ['old', 'imported'] });
+    expect(h.tx.get('contacts', 'kim')).toMatchObject({ name: 'Kim', tags: [] });
     expect(h.tx.get('contacts', 'x1')).toBeUndefined();
     expect(h.tx.get('contacts', 'x2')).toMatchObject({ phone: '+447700900777' });
   });

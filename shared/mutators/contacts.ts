@@ -117,15 +117,22 @@ export const contactMutators = {
       for (const r of rows) {
         const existing = tx.find('contacts', { phone: r.phone })[0];
         if (existing) {
-          // Upsert by phone: name and email replaced when given, tags added to the existing ones.
-          tx.put('contacts', {
-            ...existing,
-            name: r.name,
-            email: r.email === undefined ? existing.email : r.email,
-            tags: cleanTags([...existing.tags, ...(r.tags ?? [])]),
-            notes: r.notes ?? existing.notes,
-            updatedAt: ctx.now,
-          });
+          // Nothing is overwritten unless the admin chose "update" for the row.
+          const onMatch = r.onMatch ?? 'keep';
+          if (onMatch === 'skip') continue;
+          tx.put(
+            'contacts',
+            onMatch === 'update'
+              ? {
+                  ...existing,
+                  name: r.name,
+                  email: r.email === undefined ? existing.email : r.email,
+                  tags: cleanTags([...existing.tags, ...(r.tags ?? [])]),
+                  notes: r.notes ?? existing.notes,
+                  updatedAt: ctx.now,
+                }
+              : { ...existing, email: existing.email ?? r.email ?? null, tags: cleanTags([...existing.tags, ...(r.tags ?? [])]), updatedAt: ctx.now },
+          );
         } else {
           ensureNew(tx, 'contacts', r.id, 'contact');
           tx.put('contacts', newContact(ctx, r));

@@ -2,7 +2,7 @@
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { ARCHIVE_BLOCKED_BY_INVOICE, DELETE_BLOCKED_BY_INVOICE, deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
 import {
-  canArchive, canBeAssignedInGroup, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChatMeta, canSeeConversation,
+  canArchive, canBeAssignedInGroup, canBeMentioned, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChatMeta, canSeeConversation,
   canSeeConversationMeta, hasAdminRole, viewerFromTx, type Actor,
 } from '../permissions';
 import type { Conversation, RowOf } from '../schema';
@@ -118,9 +118,19 @@ export const conversationMutators = {
     args: args.addNote,
     run(tx, ctx, a) {
       const actor = requireActor(tx, ctx);
-      visibleConversation(tx, actor, a.conversationId);
+      const conv = visibleConversation(tx, actor, a.conversationId);
       ensureNew(tx, 'notes', a.id, 'note');
+      const mentioned = unique(a.mentions ?? []).filter((u) => u !== actor.id);
+      for (const userId of mentioned) {
+        const user = tx.get('users', userId);
+        const who = viewerFromTx(tx, userId);
+        ensure(user && user.active && who, 'invalid', 'One of the people you mentioned does not exist or has been deactivated.');
+        ensure(canBeMentioned(who, conv), 'mention_not_visible', `${user.name} cannot see this conversation, so they cannot be mentioned in it. Remove the mention, or give them access first.`);
+      }
       tx.put('notes', { id: a.id, conversationId: a.conversationId, authorId: actor.id, body: a.body, createdAt: ctx.now, version: 0 });
+      for (const userId of mentioned) {
+        tx.put('mentions', { id: `${a.id}:${userId}`, noteId: a.id, conversationId: a.conversationId, userId, authorId: actor.id, createdAt: ctx.now, readAt: null, version: 0 });
+      }
     },
   }),
   deleteNote: defineMutator({
@@ -129,7 +139,21 @@ export const conversationMutators = {
       const actor = requireActor(tx, ctx);
       const note = rowInVisibleConversation(tx, actor, 'notes', a.id, 'note');
       ensure(canDeleteNote(actor, note), 'forbidden', 'Only the author or an admin can delete this note.');
+      for (const m of tx.find('mentions', { noteId: note.id })) tx.del('mentions', m.id);
       tx.del('notes', note.id);
+    },
+  }),
+  markMentionsRead: defineMutator({
+    args: args.markMentionsRead,
+    run(tx, ctx, a) {
+      const actor = requireActor(tx, ctx);
+      for (const id of unique(a.ids)) {
+        const m = tx.get('mentions', id);
+        if (!m) continue; // deleted with its note or conversation meanwhile: nothing to mark
+        ensure(m.userId === actor.id, 'forbidden', 'You can only mark your own mentions.');
+        const readAt = a.read === false ? null : (m.readAt ?? ctx.now);
+        if (readAt !== m.readAt) tx.put('mentions', { ...m, readAt });
+      }
     },
   }),
   markRead: defineMutator({

@@ -4,6 +4,7 @@ import { args, type ArgsMap, type MutationName } from './args';
 import type { MutatorDef } from './define';
 import { adminMutators } from './admin';
 import { broadcastMutators } from './broadcast';
+import { cannedMutators } from './canned';
 import { chatMutators } from './chats';
 import { contactMutators } from './contacts';
 import { conversationMutators } from './conversations';
@@ -23,6 +24,7 @@ export const mutators: MutatorRegistry = {
   ...messageMutators,
   ...invoiceMutators,
   ...chatMutators,
+  ...cannedMutators,
   ...broadcastMutators,
   ...adminMutators,
   ...systemMutators,

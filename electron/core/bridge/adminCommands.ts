@@ -8,7 +8,7 @@ import { RelayHttpError } from '../auth';
 import { authedFetch, signedIn, type CommandEnv } from './commandEnv';
 import { bridgeError } from './errors';
 
-export type AdminCommand = 'createUser' | 'providerAccounts' | 'saveProviderAccount' | 'removeProviderAccount';
+export type AdminCommand = 'createUser' | 'providerAccounts' | 'saveProviderAccount' | 'removeProviderAccount' | 'fetchTemplates';
 
 export const OFFLINE_MESSAGE = 'You’re offline — this needs a connection to the relay.';
 
@@ -45,5 +45,9 @@ export const adminCommands: Pick<CommandHandlers<CommandEnv>, AdminCommand> = {
   removeProviderAccount: (env, a) => {
     const r = httpApi.removeProviderAccount;
     return call(env, httpPath(r, { id: a.id }), { method: r.method }, z.null());
+  },
+  fetchTemplates: (env, a) => {
+    const r = httpApi.fetchGroupTemplates;
+    return call(env, httpPath(r, { id: a.groupId }), { method: r.method }, r.response);
   },
 };

@@ -5,11 +5,12 @@ import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { contactFields } from '../../../shared/mutators/args';
 import { normalisePhone } from '../../../shared/phone';
+import type { ImportPreviewRow } from '../../../shared/bridge';
 import type { Contact } from '../../../shared/schema';
 import { issuesSentence } from '../../../shared/refusals';
 
 const rowSchema = z.object(contactFields);
-export type ImportRow = z.infer<typeof rowSchema> & { id: string };
+export type ImportRow = z.infer<typeof rowSchema> & { id: string; /** the file's line (header = 1) */ line?: number };
 export const IMPORT_BATCH = 5000;
 
 const pick = (r: Record<string, string>, ...keys: string[]): string | undefined => {
@@ -52,7 +53,7 @@ export function parseContactsCsv(csv: string): { rows: ImportRow[]; errors: { li
       return;
     }
     seen.set(phone.e164, line);
-    rows.push({ ...v.data, phone: phone.e164, id: uuidv7() });
+    rows.push({ ...v.data, phone: phone.e164, id: uuidv7(), line });
   });
   for (const e of parsed.errors) errors.push({ line: (e.row ?? 0) + 2, message: e.message });
   errors.sort((a, b) => a.line - b.line);
@@ -65,3 +66,34 @@ export function contactsToCsv(contacts: Contact[]): string {
     data: contacts.map((c) => [c.name, c.phone, c.email ?? '', c.tags.join(';'), c.notes, c.optedOut ? 'yes' : 'no']),
   });
 }
+
+/** Every line of the file, as new / matches an existing contact / invalid (with the reason). */
+export function previewContactsCsv(csv: string, byPhone: (phone: string) => Contact | undefined): { rows: ImportPreviewRow[]; parsed: ImportRow[] } {
+  const { rows, errors } = parseContactsCsv(csv);
+  const out: ImportPreviewRow[] = errors.map((e) => ({ line: e.line, status: 'invalid', name: '', phone: '', email: null, tags: [], reason: e.message, existing: null, differences: [] }));
+  rows.forEach((r, i) => {
+    const existing = byPhone(r.phone);
+    const differences = existing
+      ? [
+          ...(r.name !== existing.name ? [`name (${existing.name} → ${r.name})`] : []),
+          ...(r.email && r.email !== existing.email ? [`email (${existing.email ?? 'none'} → ${r.email})`] : []),
+          ...(r.notes && r.notes !== existing.notes ? ['notes'] : []),
+        ]
+      : [];
+    out.push({
+      line: lineOf(r, i),
+      status: existing ? 'match' : 'new',
+      name: r.name,
+      phone: r.phone,
+      email: r.email ?? null,
+      tags: r.tags ?? [],
+      reason: null,
+      existing: existing ? { id: existing.id, name: existing.name, email: existing.email, tags: existing.tags } : null,
+      differences,
+    });
+  });
+  out.sort((a, b) => a.line - b.line);
+  return { rows: out, parsed: rows };
+}
+
+const lineOf = (r: ImportRow, fallback: number): number => r.line ?? fallback + 2;

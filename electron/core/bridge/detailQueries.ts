@@ -5,7 +5,7 @@ import type { ChatDetail, ConversationDetail, Failure, Pending } from '../../../
 import type { Role, RowOf, TableName } from '../../../shared/schema';
 import type { RowStore } from '../../../shared/store/rowStore';
 import { failuresFor } from './failures';
-import { canDeleteChat, conversationRightsOf, viewerFromTx } from '../../../shared/permissions';
+import { canDeleteChat, canEditChat, canLeaveChat, canRemoveChatMember, conversationRightsOf, viewerFromTx } from '../../../shared/permissions';
 
 const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -55,10 +55,18 @@ export function chatDetail(db: Database.Database, store: RowStore, v: Viewer, id
   const chat = store.get('chats', id);
   if (!chat) return null;
   const failures: Failure[] = failuresFor(db, id);
+  const actor = viewerFromTx(store, v.id) ?? { id: v.id, role: v.role, active: true, groupIds: new Set<string>() };
+  // the conversation a "Discuss with…" chat is about: named only when it is in this replica (visible)
+  const conv = chat.conversationId ? store.get('conversations', chat.conversationId) : undefined;
+  const about = chat.conversationId ? { conversationId: chat.conversationId, title: conv ? (store.get('contacts', conv.contactId)?.name ?? 'Conversation') : null } : null;
   return {
     chat,
     messages: pendingRows(db, store, 'chatMessages', 'chat_id', id, 'x.created_at, x.rowid'),
     failures,
-    canDelete: canDeleteChat(viewerFromTx(store, v.id) ?? { id: v.id, role: v.role, active: true, groupIds: new Set<string>() }),
+    canDelete: canDeleteChat(actor),
+    canEdit: canEditChat(actor, chat),
+    canRemoveMembers: canRemoveChatMember(actor, chat),
+    canLeave: canLeaveChat(actor, chat),
+    about,
   };
 }

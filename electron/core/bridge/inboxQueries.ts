@@ -100,5 +100,6 @@ export function counts(db: Database.Database, me: string): Counts {
     .prepare(`SELECT count(*) AS n FROM (SELECT ${chatItemColumns} FROM chat_members cmem JOIN chats ch ON ch.id = cmem.chat_id WHERE cmem.user_id = @me) WHERE unread = 1`)
     .get({ me }) as { n: number }).n;
   const archived = keptTotal(db, 'archived', null);
-  return { mine: mineConvs + chats, team, teamAll, chats, archived };
+  const mentions = (db.prepare('SELECT count(*) AS n FROM mentions WHERE user_id = ? AND read_at IS NULL').get(me) as { n: number }).n;
+  return { mine: mineConvs + chats, team, teamAll, chats, archived, mentions };
 }

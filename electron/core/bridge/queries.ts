@@ -13,6 +13,8 @@ import { chatDetail, conversationDetail } from './detailQueries';
 import { bridgeError } from './errors';
 import { counts, inbox } from './inboxQueries';
 import { search } from './searchQuery';
+import { cannedResponses, mentions } from './toolQueries';
+import { reportBacklog, reportChannels, reportHours, reportTimes, reportVolume } from './reportQueries';
 import { issuesSentence } from '../../../shared/refusals';
 
 /** The signed-in user's replica, as queries read it. */
@@ -78,14 +80,22 @@ export const queryHandlers: QueryHandlers<QueryEnv> = {
     return store.find('chats', { kind }).find((c) => c.members.length === members.length && members.every((m) => c.members.includes(m)))?.id ?? null;
   },
   search: (env, a) => {
-    const { db } = env.replica();
-    return a.q.trim() ? search(db, a.q, a.limit) : [];
+    const { db, me } = env.replica();
+    return a.q.trim() ? search(db, me, a.q, a.limit) : [];
   },
   failures: (env) => allFailures(env.replica().db),
   presence: (env) => env.presence(),
   broadcasts: (env) => {
     const { db, store } = env.replica();
     return rows(db, 'SELECT * FROM broadcasts ORDER BY created_at DESC').map((x) => store.decode('broadcasts', x));
+  },
+  cannedResponses: (env, a) => {
+    const { db, store, me } = env.replica();
+    return cannedResponses(db, store, me, a.groupId);
+  },
+  mentions: (env, a) => {
+    const { db, me } = env.replica();
+    return mentions(db, me, a);
   },
   broadcast: (env, a) => {
     const { db, store } = env.replica();
@@ -96,6 +106,11 @@ export const queryHandlers: QueryHandlers<QueryEnv> = {
       .all(b.id) as (Record<string, unknown> & { contact_name: string })[];
     return { broadcast: b, recipients: recipients.map((x) => ({ ...store.decode('broadcastRecipients', x), contactName: x.contact_name })) };
   },
+  reportVolume: (env, a) => reportVolume(env.replica().db, a),
+  reportTimes: (env, a) => reportTimes(env.replica().db, a),
+  reportChannels: (env, a) => reportChannels(env.replica().db, a),
+  reportHours: (env, a) => reportHours(env.replica().db, a),
+  reportBacklog: (env) => reportBacklog(env.replica().db),
 };
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

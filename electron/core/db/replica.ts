@@ -61,7 +61,7 @@ export class Replica {
       throw e;
     }
     // FTS5 otherwise keeps deleted terms in old segments behind delete markers
-    for (const fts of ['messages_fts', 'notes_fts', 'contacts_fts']) {
+    for (const fts of ['messages_fts', 'notes_fts', 'contacts_fts', 'chat_messages_fts']) {
       this.db.prepare(`INSERT INTO "${fts}"("${fts}", rank) VALUES ('secure-delete', 1)`).run();
     }
     this.store = new RowStore(this.db);

@@ -12,6 +12,7 @@ import type { PokeFrame } from '../../../shared/protocol/index';
 import type { Replica } from '../db/replica';
 import { ChangeSet } from './changeSet';
 import { RecordingTx } from './recordingTx';
+import { backfillReportTables } from '../db/reportTables';
 import { issuesSentence } from '../../../shared/refusals';
 
 export type Registry = Partial<Record<string, AnyMutator>>;
@@ -25,8 +26,8 @@ export interface OutboxRow {
 
 export interface PokeOutcome {
   changes: ChangeSet;
-  /** messages and chat messages that were not in the replica before this poke */
-  newRows: { table: 'messages' | 'chatMessages'; id: string }[];
+  /** messages, chat messages and mentions that were not in the replica before this poke */
+  newRows: { table: 'messages' | 'chatMessages' | 'mentions'; id: string }[];
 }
 
 export class MutationEngine {
@@ -178,7 +179,7 @@ export class MutationEngine {
       for (const p of frame.puts) {
         const id = p.r.id;
         if (typeof id !== 'string') continue;
-        if (opts.trackNew && (p.t === 'messages' || p.t === 'chatMessages') && !this.rowExists(p.t, id)) newRows.push({ table: p.t, id });
+        if (opts.trackNew && (p.t === 'messages' || p.t === 'chatMessages' || p.t === 'mentions') && !this.rowExists(p.t, id)) newRows.push({ table: p.t, id });
         store.put(p.t, p.r as RowOf<typeof p.t>);
         changes.add(p.t, id);
       }
@@ -233,6 +234,8 @@ export class MutationEngine {
       const rows = db.prepare('SELECT rowid AS rid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?').all(fts.upto, limit) as { rid: number; body: string }[];
       const ins = db.prepare('INSERT INTO messages_fts(rowid, body) VALUES (?, ?)');
       for (const r of rows) ins.run(r.rid, r.body);
+      const last = rows[rows.length - 1];
+      if (last) backfillReportTables(db, fts.upto, last.rid);
       if (rows.length < limit) db.prepare('UPDATE fts_backfill SET upto = 9223372036854775807').run();
       else db.prepare('UPDATE fts_backfill SET upto = ?').run((rows[rows.length - 1] as { rid: number }).rid);
       return false;

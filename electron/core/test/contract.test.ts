@@ -49,6 +49,8 @@ afterAll(async () => {
   await org.relay.close();
 });
 
+const lastMonth = () => ({ from: Date.now() - 30 * 86_400_000, to: Date.now() + 60_000, tzOffsetMinutes: 60 });
+
 /** Arguments to run each query with: a query added to the contract must be added here (the Record says so). */
 const samples: { [K in QueryName]: () => QueryArgs<K>[] } = {
   session: () => [{}],
@@ -70,6 +72,13 @@ const samples: { [K in QueryName]: () => QueryArgs<K>[] } = {
   broadcasts: () => [{}],
   broadcast: () => [{ id: ids.broadcast }, { id: 'missing' }],
   presence: () => [{}],
+  cannedResponses: () => [{}, { groupId: org.groups.sales.id }],
+  mentions: () => [{}, { unreadOnly: true, limit: 5 }],
+  reportVolume: () => [lastMonth()],
+  reportTimes: () => [lastMonth(), { ...lastMonth(), tzOffsetMinutes: -300 }],
+  reportChannels: () => [lastMonth()],
+  reportHours: () => [lastMonth()],
+  reportBacklog: () => [{}],
 };
 
 describe('the Bridge contract', () => {

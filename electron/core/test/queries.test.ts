@@ -39,6 +39,31 @@ describe('bridge queries and commands', () => {
     expect((await admin.command('importContactsCsv', { csv: 'foo,bar\n1,2' })).errors[0]!.line).toBe(1);
   });
 
+  it('previews an import (new / matches / invalid, per line) and never overwrites a contact silently (issue 10 item 14)', async () => {
+    await admin.mutate('createContact', { id: uuidv7(), name: 'Daisy Ward', phone: '+447700900601', email: 'daisy@example.com' });
+    await admin.mutate('createContact', { id: uuidv7(), name: 'Eric Lamb', phone: '+447700900602' });
+    await settled(admin);
+    const csv = ['name,phone,email', 'Dup Of Daisy,07700 900601,dup@example.com', 'Eric L.,+447700900602,', 'Fay New,+447700900603,', 'Bad,12,'].join('\n');
+    const before = (await admin.query('contacts', { search: 'Daisy' })).items.map((c) => c.name);
+    const preview = await admin.command('previewContactsCsv', { csv });
+    expect(preview.rows.map((r) => [r.line, r.status])).toEqual([[2, 'match'], [3, 'match'], [4, 'new'], [5, 'invalid']]);
+    expect(preview.rows[0]).toMatchObject({ existing: { name: 'Daisy Ward' }, differences: ['name (Daisy Ward → Dup Of Daisy)', 'email (daisy@example.com → dup@example.com)'] });
+    expect(preview.rows[3]?.reason).toMatch(/not a valid phone number|phone/i);
+    // the preview wrote nothing
+    expect((await admin.query('contacts', { search: 'Daisy' })).items.map((c) => c.name)).toEqual(before);
+    expect((await admin.query('contacts', { search: 'Fay' })).items).toEqual([]);
+    // keep by default, update line 3 only
+    const r = await admin.command('importContactsCsv', { csv, onMatch: 'keep', choices: { '3': 'update' } });
+    expect(r.rows.map((x) => [x.line, x.outcome])).toEqual([[2, 'kept'], [3, 'updated'], [4, 'created'], [5, 'invalid']]);
+    expect(r.rows[0]?.reason).toBe('kept Daisy Ward as it was (tags added)');
+    await settled(admin);
+    expect((await admin.query('contacts', { search: '900601' })).items.map((c) => c.name)).toEqual(['Daisy Ward']);
+    expect((await admin.query('contacts', { search: '900602' })).items.map((c) => c.name)).toEqual(['Eric L.']);
+    // skip leaves the contact untouched
+    const s = await admin.command('importContactsCsv', { csv: 'name,phone\nDaisy Again,+447700900601', onMatch: 'skip' });
+    expect(s.rows).toEqual([{ line: 2, name: 'Daisy Again', phone: '+447700900601', outcome: 'skipped', reason: 'skipped: +447700900601 already belongs to Daisy Ward' }]);
+  });
+
   it('searches contacts (name and phone digits), messages and notes with snippets', async () => {
     org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900301', body: 'Do you deliver pineapples on Sunday?', contactName: 'Peggy Pine' });
     await waitFor(async () => (await admin.query('search', { q: 'pineapp' })).some((h) => h.kind === 'message'), 'message indexed');

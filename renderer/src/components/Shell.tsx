@@ -11,6 +11,9 @@ import { ContactsView } from '../views/ContactsView';
 import { BroadcastView } from '../views/BroadcastView';
 import { SettingsView } from '../views/SettingsView';
 import { ChannelsView } from '../views/ChannelsView';
+import { MentionsView } from '../views/MentionsView';
+import { CannedView } from '../views/CannedView';
+import { ReportsView } from '../views/ReportsView';
 import { Dialogs } from './dialogs/Dialogs';
 import { ErrorBoundary } from './ErrorBoundary';
 
@@ -26,10 +29,13 @@ export function Shell({ session }: { session: Session }) {
         <ErrorBoundary resetKey={JSON.stringify(view)}>
           {view.kind === 'inbox' && <InboxView key={`${view.inbox}:${view.groupId ?? ''}`} inbox={view.inbox} groupId={view.groupId} />}
           {view.kind === 'chats' && <ChatsView />}
+          {view.kind === 'mentions' && <MentionsView />}
+          {view.kind === 'canned' && <CannedView session={session} />}
           {view.kind === 'contacts' && <ContactsView session={session} />}
           {view.kind === 'broadcast' && <BroadcastView />}
           {view.kind === 'settings' && <SettingsView session={session} />}
           {view.kind === 'channels' && <ChannelsView session={session} />}
+          {view.kind === 'reports' && <ReportsView session={session} />}
         </ErrorBoundary>
       </main>
       <Dialogs />

@@ -1,7 +1,7 @@
 // Left navigation: inboxes with unread counts, other views, connection state.
 import { Fragment, type ReactNode } from 'react';
 import clsx from 'clsx';
-import { Settings, RadioTower, Contact, Megaphone, MessageCircle, Moon, Search, Sun, Monitor, LogOut, Keyboard, Rows3, Rows2 } from 'lucide-react';
+import { ChartColumn, Settings, RadioTower, Contact, Megaphone, MessageCircle, AtSign, MessageSquareText, Moon, Search, Sun, Monitor, LogOut, Keyboard, Rows3, Rows2 } from 'lucide-react';
 import type { Session } from '../../../shared/bridge';
 import { canAdminister, canSeeGroup, sessionViewer } from '../../../shared/permissions';
 import type { Role } from '../../../shared/schema';
@@ -109,10 +109,13 @@ export function Sidebar({ session }: { session: Session }) {
             </Fragment>
           );
         })}
+        <NavItem view={{ kind: 'mentions' }} icon={<AtSign size={16} />} label="Mentions" count={counts?.mentions} />
         <div className="nav-sep" />
         <NavItem view={{ kind: 'chats' }} icon={<MessageCircle size={16} />} label="Team chat" count={counts?.chats} />
         <NavItem view={{ kind: 'contacts' }} icon={<Contact size={16} />} label="Contacts" />
         <NavItem view={{ kind: 'broadcast' }} icon={<Megaphone size={16} />} label="Broadcast" />
+        <NavItem view={{ kind: 'canned' }} icon={<MessageSquareText size={16} />} label="Canned responses" />
+        <NavItem view={{ kind: 'reports' }} icon={<ChartColumn size={16} />} label="Reports" />
         {canAdminister(me) && (
           <>
             <NavItem view={{ kind: 'settings' }} icon={<Settings size={16} />} label="Teams and people" />

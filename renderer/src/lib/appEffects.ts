@@ -6,9 +6,10 @@ import { useUi } from '../state/ui';
 import { toast } from '../state/toasts';
 
 /** Deep link or notification click: show the item in the view it lives in. */
-function open(target: { kind: 'conversation' | 'chat'; id: string }): void {
+function open(target: { kind: 'conversation' | 'chat'; id: string; noteId?: string }): void {
   const ui = useUi.getState();
-  ui.setView(target.kind === 'chat' ? { kind: 'chats' } : { kind: 'inbox', inbox: 'mine', groupId: null });
+  // a mention's conversation need not be assigned to me: open it in the Team inbox
+  ui.setView(target.kind === 'chat' ? { kind: 'chats' } : { kind: 'inbox', inbox: target.noteId ? 'team' : 'mine', groupId: null });
   useUi.getState().select(target.id);
 }
 

@@ -31,7 +31,7 @@ export function useShortcuts() {
         e.preventDefault();
         return;
       }
-      const inInbox = s.view.kind === 'inbox' || s.view.kind === 'chats' || s.view.kind === 'contacts';
+      const inInbox = s.view.kind === 'inbox' || s.view.kind === 'chats' || s.view.kind === 'contacts' || s.view.kind === 'mentions' || s.view.kind === 'canned';
       const conv = s.view.kind === 'inbox' ? s.selectedId : null;
       let handled = true;
       switch (e.key) {

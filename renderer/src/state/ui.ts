@@ -6,10 +6,13 @@ import type { ConversationViewName } from '../../../shared/bridge';
 export type View =
   | { kind: 'inbox'; inbox: ConversationViewName; groupId: string | null }
   | { kind: 'chats' }
+  | { kind: 'mentions' }
+  | { kind: 'canned' }
   | { kind: 'contacts' }
   | { kind: 'broadcast' }
   | { kind: 'settings' }
-  | { kind: 'channels' };
+  | { kind: 'channels' }
+  | { kind: 'reports' };
 
 export type ThemePref = 'system' | 'light' | 'dark';
 export type Dialog =
@@ -21,6 +24,8 @@ export type Dialog =
   | { kind: 'invoice'; conversationId: string }
   | { kind: 'checkout'; conversationId: string }
   | { kind: 'new-chat' }
+  | { kind: 'chat-members'; chatId: string }
+  | { kind: 'discuss'; conversationId: string }
   | { kind: 'palette' }
   | { kind: 'shortcuts' };
 

@@ -14,6 +14,9 @@ import { AccountDialog } from '../components/channels/AccountDialog';
 import { CopyButton } from '../components/channels/CopyButton';
 import { ChannelIcon } from '../components/ChannelIcon';
 import { ACCOUNT_KINDS, kindOfView, secretsSummary } from '../components/channels/accountForm.logic';
+import { GroupChannels } from '../components/channels/GroupChannels';
+import { useDirectory } from '../lib/directory';
+import type { Group } from '../../../shared/schema';
 
 const KEY = ['admin', 'providerAccounts'] as const;
 
@@ -73,8 +76,20 @@ function AccountCard({ a, onEdit, onRemove }: { a: ProviderAccountView; onEdit: 
   );
 }
 
+/** Which channels are simulated, in one sentence (the screen must say so). */
+function simulatedSummary(groups: readonly Group[]): string {
+  const simulated = groups.flatMap((g) => (['sms', 'whatsapp'] as const).filter((c) => g.channelProviders[c] === 'simulator').map((c) => `${g.name} ${c === 'sms' ? 'SMS' : 'WhatsApp'}`));
+  const none = groups.flatMap((g) => (['sms', 'whatsapp'] as const).filter((c) => g.channelProviders[c] === null).map((c) => `${g.name} ${c === 'sms' ? 'SMS' : 'WhatsApp'}`));
+  const parts = [
+    simulated.length ? `Simulated (nothing reaches a real phone): ${simulated.join(', ')}.` : 'No channel is simulated.',
+    ...(none.length ? [`No provider, sends refused: ${none.join(', ')}.`] : []),
+  ];
+  return parts.join(' ');
+}
+
 export function ChannelsView({ session }: { session: Session }) {
   const qc = useQueryClient();
+  const dir = useDirectory();
   const admin = canAdminister(sessionViewer(session));
   const q = useQuery({ queryKey: KEY, queryFn: () => getBridge().command('providerAccounts', {}), enabled: admin, retry: false });
   const [editing, setEditing] = useState<ProviderAccountView | null | 'new'>(null);
@@ -115,6 +130,7 @@ export function ChannelsView({ session }: { session: Session }) {
         <p className="small muted">
           Each team sends SMS and WhatsApp through its own provider account; Stripe takes payments for the whole organisation. Webhook addresses start with {q.data?.publicUrl ?? 'the relay’s public address'}.
         </p>
+        <h2 className="section-title">Provider accounts</h2>
         {q.isError && (
           <p className="form-refusal" role="alert">
             {errorMessage(q.error)}
@@ -123,12 +139,21 @@ export function ChannelsView({ session }: { session: Session }) {
         {q.isSuccess && accounts.length === 0 && (
           <div className="empty small">
             <h2>No provider accounts yet</h2>
-            <p>Until you add one, messages go through the relay’s simulator. Add a Twilio, WhatsApp Cloud API or Stripe account.</p>
+            <p>A channel without an account refuses to send, unless you choose the simulator for it below. Add a Twilio, WhatsApp Cloud API or Stripe account.</p>
           </div>
         )}
         <div className="account-list">
           {accounts.map((a) => (
             <AccountCard key={a.id} a={a} onEdit={() => setEditing(a)} onRemove={() => setRemoving(a)} />
+          ))}
+        </div>
+        <h2 className="section-title">Teams</h2>
+        <p className="small muted">
+          {simulatedSummary(dir.groups)}
+        </p>
+        <div className="account-list">
+          {dir.groups.map((g) => (
+            <GroupChannels key={g.id} group={g} />
           ))}
         </div>
       </div>

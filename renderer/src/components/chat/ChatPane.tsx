@@ -2,7 +2,7 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { isSameDay } from 'date-fns';
 import clsx from 'clsx';
-import { Clock, Paperclip, Send, Trash2, X } from 'lucide-react';
+import { Clock, Paperclip, Send, Trash2, Users, X } from 'lucide-react';
 import type { AttachmentRef } from '../../../../shared/schema';
 import { useBridgeQuery } from '../../lib/queries';
 import { useDirectory, useSession } from '../../lib/directory';
@@ -16,6 +16,7 @@ import { Avatar } from '../Avatar';
 import { Linkified } from '../Linkified';
 import { FailureList } from '../conversation/FailureList';
 import { Modal } from '../dialogs/Modal';
+import { ChatAbout } from './ChatMembersDialog';
 import { chatTitleOf } from '../../../../shared/chatTitle';
 
 export const NOT_MEMBER = 'This chat is private to its participants: you see only that it exists, and can delete it.';
@@ -87,12 +88,18 @@ export function ChatPane({ chatId }: { chatId: string }) {
           <h1 className="ellipsis">{title}</h1>
           <div className="xs muted">{d.chat.members.map(dir.userName).join(', ')}</div>
         </div>
+        {d.chat.kind === 'group' && d.canEdit && (
+          <button type="button" className="btn sm" onClick={() => useUi.getState().openDialog({ kind: 'chat-members', chatId })} title="Add or remove people, rename, leave">
+            <Users size={14} aria-hidden="true" /> Members
+          </button>
+        )}
         {d.canDelete && (
           <button type="button" className="icon-btn" aria-label="Delete chat" title="Delete chat" onClick={() => setConfirm(true)}>
             <Trash2 size={16} />
           </button>
         )}
       </header>
+      {d.about && <ChatAbout about={d.about} />}
       {!member && (
         <div className="chat-notice" role="note" id="chat-not-member">
           <div>{NOT_MEMBER}</div>

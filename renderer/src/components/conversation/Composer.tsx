@@ -15,6 +15,8 @@ import { readFileBase64 } from '../Attachments';
 import { SmsCounter } from './SmsCounter';
 import { TemplatePicker } from './TemplatePicker';
 import { LocationDialog } from './LocationDialog';
+import { useCannedPicker } from './CannedPicker';
+import { useMentionPicker } from './MentionPicker';
 import { bodyLimit } from '../../../../shared/domain/outbound';
 import { confirmIfJustReplied } from '../Presence';
 import { useDirectory, useSession } from '../../lib/directory';
@@ -53,14 +55,20 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
   }, [draft.text]);
 
   const set = (d: Partial<typeof draft>) => setDraft(c.id, d);
+  // `/` canned responses and `@` mentions (notes): CannedPicker.tsx, MentionPicker.tsx
+  const setText = (text: string) => set({ text });
+  const canned = useCannedPicker({ detail, channel, note, text: draft.text, setText, textRef, addAttachments: (a) => setAttachments((l) => [...l, ...a.filter((x) => !l.some((y) => y.id === x.id))]) });
+  const mention = useMentionPicker({ detail, note, text: draft.text, setText, textRef });
 
   const send = async () => {
     const body = draft.text.trim();
-    if (tooLong) return;
+    if (tooLong || canned.blocked) return;
     if (note) {
       if (!body) return;
       set({ text: '' });
-      const r = await mutate('addNote', { id: newId(), conversationId: c.id, body });
+      const mentions = mention.mentionsIn(body);
+      const r = await mutate('addNote', { id: newId(), conversationId: c.id, body, mentions: mentions.length ? mentions : undefined });
+      if (r.ok) mention.reset();
       if (!r.ok) set({ text: draft.text });
       return;
     }
@@ -86,6 +94,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (canned.onKeyDown(e) || mention.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void send();
@@ -112,7 +121,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
 
   const canWhatsApp = !!group.whatsappNumber;
   const canSms = !!group.smsNumber || !canWhatsApp;
-  const placeholder = note ? 'Write an internal note — only your team sees it' : `Reply to ${contact.name} by ${channel === 'sms' ? 'SMS' : 'WhatsApp'}`;
+  const placeholder = note ? 'Write an internal note — only your team sees it. @ mentions someone, / inserts a canned response' : `Reply to ${contact.name} by ${channel === 'sms' ? 'SMS' : 'WhatsApp'} — / for canned responses`;
 
   return (
     <div className={clsx('composer', note && 'note-mode')}>
@@ -168,9 +177,16 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
             onChange={(e) => {
               set({ text: e.target.value });
               autoGrow(e.currentTarget);
+              canned.update(e.currentTarget);
+              mention.update(e.currentTarget);
             }}
             onKeyDown={onKeyDown}
+            aria-autocomplete="list"
+            aria-controls={canned.open ? 'canned-picker' : mention.open ? 'mention-picker' : undefined}
+            aria-activedescendant={canned.activeId ?? mention.activeId}
           />
+          {canned.popover ?? mention.popover}
+          {canned.hint}
           <div className="composer-bar row">
             <span title={channel === 'sms' ? 'SMS cannot carry attachments — switch to WhatsApp to send files' : 'Attach a file'}>
               <button type="button" className="icon-btn" aria-label="Attach file" disabled={note || channel === 'sms' || uploading} onClick={() => fileRef.current?.click()}>
@@ -198,7 +214,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
               type="button"
               className="btn primary"
               onClick={() => void send()}
-              disabled={uploading || !!tooLong || (!draft.text.trim() && attachments.length === 0) || (!note && channel === 'sms' && contact.optedOut)}
+              disabled={uploading || !!tooLong || !!canned.blocked || (!draft.text.trim() && attachments.length === 0) || (!note && channel === 'sms' && contact.optedOut)}
               aria-describedby={tooLong ? `too-long-${c.id}` : undefined}
               aria-label={note ? 'Add note' : 'Send'}
             >

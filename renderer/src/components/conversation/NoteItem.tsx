@@ -7,7 +7,7 @@ import type { Note } from '../../../../shared/schema';
 import { clockTime, exactTime } from '../../lib/format';
 import { useDirectory, useSession } from '../../lib/directory';
 import { mutate } from '../../lib/mutate';
-import { Linkified } from '../Linkified';
+import { MentionText } from './MentionText';
 
 export function NoteItem({ note }: { note: Pending<Note> }) {
   const dir = useDirectory();
@@ -29,7 +29,7 @@ export function NoteItem({ note }: { note: Pending<Note> }) {
         )}
       </div>
       <div className="note-body">
-        <Linkified text={note.body} />
+        <MentionText text={note.body} />
       </div>
     </div>
   );

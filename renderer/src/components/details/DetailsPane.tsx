@@ -1,5 +1,5 @@
 // Right pane: the contact, tags, payments and other conversations with them.
-import { Mail, Phone, Ban } from 'lucide-react';
+import { Mail, Phone, Ban, MessagesSquare } from 'lucide-react';
 import type { ConversationDetail } from '../../../../shared/bridge';
 import { formatPhone } from '../../../../shared/phone';
 import { useDirectory } from '../../lib/directory';
@@ -48,6 +48,12 @@ export function DetailsPane({ detail }: { detail: ConversationDetail }) {
           }}>
           Open in Contacts
         </button>
+        {detail.permissions.canRead && (
+          // "Discuss with…": a team chat about this conversation (also in Ctrl+K)
+          <button type="button" className="btn sm ghost" onClick={() => useUi.getState().openDialog({ kind: 'discuss', conversationId: detail.conversation.id })} title="Start a team chat about this conversation">
+            <MessagesSquare size={14} aria-hidden="true" /> Discuss with…
+          </button>
+        )}
       </section>
       <section className="details-sec" aria-labelledby="d-inv">
         <h3 id="d-inv">Invoices</h3>

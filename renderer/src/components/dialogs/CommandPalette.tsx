@@ -1,7 +1,7 @@
 // Ctrl/Cmd+K: search contacts and message text in the local replica, or run a command.
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import clsx from 'clsx';
-import { Contact, MessageSquare, StickyNote, ArrowRight } from 'lucide-react';
+import { Contact, MessageCircle, MessageSquare, StickyNote, ArrowRight } from 'lucide-react';
 import type { SearchHit } from '../../../../shared/bridge';
 import { useBridgeQuery } from '../../lib/queries';
 import { useShallow } from 'zustand/react/shallow';
@@ -42,6 +42,8 @@ function useDebounced<T>(v: T, ms: number): T {
 export function CommandPalette() {
   const { closeDialog: close, setView, select, openDialog, setTheme, theme, density, setDensity } = useUi(useShallow((s) => ({ closeDialog: s.closeDialog, setView: s.setView, select: s.select, openDialog: s.openDialog, setTheme: s.setTheme, theme: s.theme, density: s.density, setDensity: s.setDensity })));
   const [q, setQ] = useState('');
+  // the open conversation, for "Discuss this conversation with…"
+  const openConversation = useUi((s) => (s.view.kind === 'inbox' ? s.selectedId : null));
   const [active, setActive] = useState(0);
   const dq = useDebounced(q.trim(), 80);
   const hits = useBridgeQuery('search', { q: dq, limit: 30 }, { enabled: dq.length > 0 }).data ?? [];
@@ -55,8 +57,12 @@ export function CommandPalette() {
       ...conversationViewNames.map((inbox) => ({ id: inbox, label: `Go to ${conversationViews[inbox].label}`, run: go({ kind: 'inbox', inbox, groupId: null }) })),
       { id: 'contacts', label: 'Go to Contacts', run: go({ kind: 'contacts' }) },
       { id: 'chats', label: 'Go to Team chat', run: go({ kind: 'chats' }) },
+      { id: 'mentions', label: 'Go to Mentions', run: go({ kind: 'mentions' }) },
+      { id: 'canned', label: 'Go to Canned responses', run: go({ kind: 'canned' }) },
       { id: 'bc', label: 'New broadcast', run: go({ kind: 'broadcast' }) },
+      { id: 'reports', label: 'Go to Reports', run: go({ kind: 'reports' }) },
       { id: 'newchat', label: 'New team chat', run: () => openDialog({ kind: 'new-chat' }) },
+      ...(openConversation ? [{ id: 'discuss', label: 'Discuss this conversation with…', run: () => openDialog({ kind: 'discuss', conversationId: openConversation }) }] : []),
       { id: 'theme', label: `Switch theme (now ${theme})`, run: () => setTheme(theme === 'dark' ? 'light' : theme === 'light' ? 'system' : 'dark') },
       { id: 'keys', label: 'Keyboard shortcuts', run: () => openDialog({ kind: 'shortcuts' }) },
       { id: 'density', label: `Switch list rows (now ${density})`, run: () => setDensity(density === 'compact' ? 'comfortable' : 'compact') },
@@ -64,12 +70,13 @@ export function CommandPalette() {
       { id: 'channels', label: 'Go to Channels and payments (admins)', run: go({ kind: 'channels' }) },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps -- go() only closes over stable store actions
-    [theme, density],
+    [theme, density, openConversation],
   );
   const shownCmds = commands.filter((c) => c.label.toLowerCase().includes(q.trim().toLowerCase()));
 
   const openHit = (h: SearchHit) => {
     if (h.kind === 'contact') setView({ kind: 'contacts' });
+    else if (h.kind === 'chatMessage') setView({ kind: 'chats' });
     else setView({ kind: 'inbox', inbox: 'team', groupId: null });
     select(h.targetId);
     close();
@@ -80,7 +87,7 @@ export function CommandPalette() {
       run: () => openHit(h),
       node: (
         <>
-          {h.kind === 'contact' ? <Contact size={15} aria-hidden="true" /> : h.kind === 'note' ? <StickyNote size={15} aria-hidden="true" /> : <MessageSquare size={15} aria-hidden="true" />}
+          {h.kind === 'contact' ? <Contact size={15} aria-hidden="true" /> : h.kind === 'note' ? <StickyNote size={15} aria-hidden="true" /> : h.kind === 'chatMessage' ? <MessageCircle size={15} aria-label="Team chat" /> : <MessageSquare size={15} aria-hidden="true" />}
           <span className="grow ellipsis">
             <strong>{h.title}</strong> <span className="muted small"><Snippet text={h.snippet} /></span>
           </span>

@@ -6,6 +6,8 @@ import { CheckoutDialog } from './CheckoutDialog';
 import { CommandPalette } from './CommandPalette';
 import { ShortcutSheet } from './ShortcutSheet';
 import { NewChatDialog } from './NewChatDialog';
+import { DiscussDialog } from './DiscussDialog';
+import { ChatMembersDialog } from '../chat/ChatMembersDialog';
 
 export function Dialogs() {
   const d = useUi((s) => s.dialog);
@@ -27,5 +29,9 @@ export function Dialogs() {
       return <ShortcutSheet />;
     case 'new-chat':
       return <NewChatDialog />;
+    case 'chat-members':
+      return <ChatMembersDialog chatId={d.chatId} />;
+    case 'discuss':
+      return <DiscussDialog conversationId={d.conversationId} />;
   }
 }

@@ -14,6 +14,9 @@ export const shortcuts: [string, string][] = [
   ['Esc', 'Back / close'],
   ['Enter', 'Send (in the message box)'],
   ['Shift Enter', 'New line (in the message box)'],
+  ['/', 'Insert a canned response (in the message box)'],
+  ['@', 'Mention someone who can see the conversation (in a note)'],
+  ['Tab', 'Next variable to fill after a canned response'],
 ];
 
 export function ShortcutSheet() {
