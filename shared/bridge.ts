@@ -1,3 +1,4 @@
+import { presenceUpFrame, type PresenceUser } from './protocol/presence';
 // The bridge: the only API between the renderer and the core. Electron exposes it
 // through the preload (IPC); the browser host over a local WebSocket. The renderer
 // cannot tell which. Query/command args are zod-checked on the core side.
@@ -92,6 +93,8 @@ export const queryArgs = {
   failures: z.object({}),
   broadcasts: z.object({}),
   broadcast: z.object({ id: z.string().min(1) }),
+  /** other users' presence (issue 13): ephemeral, from the relay, never in the replica */
+  presence: z.object({}),
   /** saved replies I may use: my personal ones and the shared ones of `groupId` (every visible group when omitted) */
   cannedResponses: z.object({ groupId: z.string().min(1).optional() }),
   /** notes that @mention me, newest first */
@@ -129,6 +132,7 @@ export const queryReads = {
   failures: [],
   broadcasts: ['broadcasts', 'broadcastRecipients'],
   broadcast: ['broadcasts', 'broadcastRecipients', 'contacts'],
+  presence: [],
   cannedResponses: ['cannedResponses'],
   mentions: ['mentions', 'notes', 'conversations', 'contacts', 'users'],
   reportVolume: ['conversations'],
@@ -156,6 +160,7 @@ export interface QueryResults {
   failures: Failure[];
   broadcasts: Broadcast[];
   broadcast: z.infer<typeof S.broadcastWithRecipients> | null;
+  presence: PresenceUser[];
   cannedResponses: CannedResponse[];
   mentions: Page<MentionItem> & { unread: number };
   reportVolume: ReportVolume;
@@ -186,6 +191,8 @@ export const commandArgs = {
   providerAccounts: z.object({}),
   saveProviderAccount: providerAccountInput,
   removeProviderAccount: z.object({ id: z.string().min(1).max(128) }),
+  /** this device's presence: status (away by hand or idle), the conversation open, replying there */
+  setPresence: presenceUpFrame.omit({ type: true }),
   /** "Fetch approved templates" from the group's WhatsApp provider (adds or updates them by name) */
   fetchTemplates: z.object({ groupId: z.string().min(1).max(128) }),
 } as const;
@@ -224,6 +231,7 @@ export interface CommandResults {
   providerAccounts: ProviderAccountList;
   saveProviderAccount: ProviderAccountView;
   removeProviderAccount: null;
+  setPresence: null;
   fetchTemplates: FetchedTemplates;
 }
 
@@ -255,6 +263,8 @@ export interface BridgeErrorShape {
 export type BridgeEvent =
   | { type: 'changed'; tables: TableName[]; ids: string[] }
   | { type: 'sync'; status: SyncStatus }
+  /** other users' presence changed (issue 13): the whole list, as the `presence` query answers */
+  | { type: 'presence'; users: PresenceUser[] }
   | { type: 'notify'; title: string; body: string; target: { kind: 'conversation' | 'chat'; id: string; noteId?: string } }
   | { type: 'session'; session: Session | null }
   /** from the shell (deep link parley://conversation/ID, click on a notification): open this item */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { QueryName, QueryResults } from './bridge';
 import * as S from './bridgeSchemas';
+import { presenceUser } from './protocol/presence';
 
 export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> } = {
   session: S.session.nullable(),
@@ -24,6 +25,7 @@ export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> 
   failures: z.array(S.failure),
   broadcasts: z.array(S.rowSchema('broadcasts')),
   broadcast: S.broadcastWithRecipients.nullable(),
+  presence: z.array(presenceUser),
   cannedResponses: z.array(S.rowSchema('cannedResponses')),
   mentions: S.page(S.mentionItem).extend({ unread: z.number().int().nonnegative() }),
   reportVolume: S.reportVolume,

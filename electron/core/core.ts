@@ -21,6 +21,7 @@ import { notificationsFor } from './bridge/notifications';
 import type { SecretStore } from './secretStore';
 import { SessionKeeper } from './session';
 import { SyncClient, type SyncClientOptions } from './sync/syncClient';
+import type { PresenceUser } from '../../shared/protocol/presence';
 
 export interface CoreOptions {
   dataDir: string;
@@ -59,6 +60,8 @@ interface Open {
 
 export class CoreImpl {
   private readonly listeners = new Set<(e: BridgeEvent) => void>();
+  /** other users' presence (issue 13): ephemeral, in memory, never in the replica */
+  private readonly presenceOf = new Map<string, PresenceUser>();
   readonly sessions: SessionKeeper;
   private open: Open | null = null;
   private state: SyncState = 'signedOut';
@@ -178,6 +181,14 @@ export class CoreImpl {
         this.emitStatus();
       },
       onPoke: (o, initial) => this.onPoke(o, initial),
+      onPresence: (users, full) => {
+        if (full) this.presenceOf.clear();
+        for (const u of users) {
+          if (u.status === 'offline') this.presenceOf.delete(u.userId);
+          else this.presenceOf.set(u.userId, u);
+        }
+        this.emit({ type: 'presence', users: this.presenceList() });
+      },
       onRejected: (rows) => {
         const db = replica.db;
         const changes = new ChangeSet();
@@ -260,6 +271,7 @@ export class CoreImpl {
     this.pendingInitial = null;
     const o = this.open;
     this.open = null;
+    this.presenceOf.clear();
     if (!o) return;
     await o.sync.stop();
     if (opts.scrub) await o.replica.scrub();
@@ -272,6 +284,7 @@ export class CoreImpl {
   private readonly queryEnv: QueryEnv = {
     session: () => this.sessions.session,
     syncStatus: () => this.syncStatus(),
+    presence: () => this.presenceList(),
     replica: (): QueryContext => {
       const s = this.sessions.session;
       if (!s || !this.open) throw bridgeError('signed_out', 'sign in first');
@@ -327,6 +340,14 @@ export class CoreImpl {
   }
 
   // ---- session commands (used by bridge/commands.ts) ----
+
+  private presenceList(): PresenceUser[] {
+    return [...this.presenceOf.values()].filter((u) => u.userId !== this.sessions.session?.userId);
+  }
+
+  setPresence(p: { status?: 'online' | 'away'; viewing?: string | null; typing?: boolean }): void {
+    this.open?.sync.setPresence(p);
+  }
 
   /** Signed in only when the replica is open: a replica that cannot be opened refuses the sign-in. */
   async signIn(relayUrl: string, email: string, password: string): Promise<Session> {

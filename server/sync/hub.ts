@@ -17,9 +17,10 @@ import { fanOut, planFanOut } from './fanout';
 import { PokeBuilder } from './pokeBuilder';
 import { SendScheduler } from './scheduler';
 import { Subscribers } from './subscribers';
+import { RelayPresence, type PresenceBus } from './presence';
 import { loadViewer } from './visibility';
 
-const KNOWN_FRAMES = new Set(['hello', 'push', 'ping']);
+const KNOWN_FRAMES = new Set(['hello', 'push', 'ping', 'presence']);
 const HEARTBEAT_MS = 30_000;
 /** mutations of one push run back to back before the relay serves others for a moment */
 const PUSH_SLICE_MS = 5;
@@ -44,6 +45,12 @@ export interface HubLimits {
   maxConcurrentStreams?: number;
   /** a stalled client's catch-up gives up its slot after this (default STREAM_STALL_MS) */
   streamStallMs?: number;
+  /** presence: at most one update per user per this many ms (default PRESENCE_THROTTLE_MS) */
+  presenceThrottleMs?: number;
+  /** carries presence between relays (default: this relay only) */
+  presenceBus?: PresenceBus;
+  /** this relay's name on the presence bus */
+  relayId?: string;
 }
 
 /** Observers of fan-out and catch-up timing (metrics); optional. */
@@ -67,6 +74,8 @@ export class SyncHub {
   private readonly streams: StreamGate<Connection>;
   readonly stats: HubStats = { pokesSent: 0, bodiesEncoded: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
   observer: HubObserver = {};
+  /** who is online, viewing, replying: ephemeral, in memory (server/sync/presence.ts) */
+  readonly presence: RelayPresence;
 
   constructor(
     private readonly engine: Engine,
@@ -79,6 +88,13 @@ export class SyncHub {
     this.streams = new StreamGate<Connection>(limits.maxConcurrentStreams ?? MAX_CONCURRENT_STREAMS, (c) => this.scheduler.wake(c));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     engine.onCommit((c) => this.onCommit(c));
+    this.presence = new RelayPresence({
+      recipients: () => [...this.subs.all()].map((x) => ({ viewer: x.viewer, conns: [...x.conns].filter((c) => c.state === 'live' && c.protocolVersion >= 2) })),
+      conversation: (id) => engine.store.get('conversations', id),
+      ...(limits.presenceBus ? { bus: limits.presenceBus } : {}),
+      ...(limits.relayId ? { source: limits.relayId } : {}),
+      ...(limits.presenceThrottleMs !== undefined ? { throttleMs: limits.presenceThrottleMs } : {}),
+    });
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -155,6 +171,7 @@ export class SyncHub {
   async close(): Promise<void> {
     this.accepting = false;
     clearInterval(this.heartbeat);
+    this.presence.stop();
     this.scheduler.stop();
     for (const c of this.conns) {
       c.markClosed();
@@ -191,6 +208,7 @@ export class SyncHub {
     });
     const gone = () => {
       if (conn.state === 'live' || conn.state === 'closed') this.subs.remove(conn);
+      this.presence.close(conn);
       conn.markClosed();
       this.scheduler.forget(conn);
       this.conns.delete(conn);
@@ -226,6 +244,7 @@ export class SyncHub {
     if (frame.type === 'ping') return conn.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
     if (frame.type === 'hello') return this.onHello(conn, frame);
     if (conn.state !== 'live') return conn.fail('not_hello', 'send hello first');
+    if (frame.type === 'presence') return this.presence.update(conn, frame);
     return this.onPush(conn, frame);
   }
 
@@ -264,6 +283,7 @@ export class SyncHub {
       type: 'welcome', userId: viewer.id, version, lastMutationId: conn.lastMutationId,
       ...(orgName ? { orgName } : {}),
       ...(rejected.length ? { rejected } : {}),
+      ...(hello.protocolVersion >= 2 ? { presence: true } : {}),
     });
     // The token is checked at hello; the socket lives only as long as the token does.
     if (v.expiresAt !== null) conn.expireAt(v.expiresAt);
@@ -279,6 +299,9 @@ export class SyncHub {
       this.stats.catchUpsDone++;
       this.observer.catchUp?.(performance.now() - t0, stream?.rowsRead ?? 0, plan.baseCookie === null);
     });
+    // online (a 0.1 client too); everyone's presence follows the catch-up, so the conversations it
+    // names are known (protocol 1 never receives it: downgradeFrame)
+    this.presence.open(conn);
   }
 
   private async onPush(conn: Connection, push: PushFrame): Promise<void> {
@@ -332,6 +355,7 @@ export class SyncHub {
       const before = s.viewer;
       const after = { id: v.id, role: v.role, groupIds: v.groupIds };
       this.subs.setViewer(s, after);
+      this.presence.recheck(userId);
       for (const conn of s.conns) {
         conn.viewer = after;
         const b = conn.pushBuilder ?? new PokeBuilder();

@@ -8,8 +8,9 @@ import { pushResultFrame } from './pushResult';
 import { pokeFrame } from './poke';
 import { resetFrame } from './reset';
 import { errorFrame } from './error';
+import { presenceDownFrame, presenceUpFrame } from './presence';
 
-export const upFrame = z.discriminatedUnion('type', [helloFrame, pushFrame, pingFrame]);
+export const upFrame = z.discriminatedUnion('type', [helloFrame, pushFrame, pingFrame, presenceUpFrame]);
 export type UpFrame = z.infer<typeof upFrame>;
-export const downFrame = z.discriminatedUnion('type', [welcomeFrame, pushResultFrame, pokeFrame, resetFrame, errorFrame, pongFrame]);
+export const downFrame = z.discriminatedUnion('type', [welcomeFrame, pushResultFrame, pokeFrame, resetFrame, errorFrame, pongFrame, presenceDownFrame]);
 export type DownFrame = z.infer<typeof downFrame>;

@@ -7,6 +7,7 @@ export * from './pushResult';
 export * from './poke';
 export * from './reset';
 export * from './error';
+export * from './presence';
 export * from './frames';
 export { downgradeFrame, V1_TABLES } from './version';
 export { parseDownFrame, type DownFrameParse } from './tolerant';

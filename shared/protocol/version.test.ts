@@ -55,7 +55,7 @@ describe('a protocol 2 client reading a newer relay', () => {
   });
 
   it('ignores unknown frame types and maps unknown error codes to internal; garbage is still refused', () => {
-    expect(parseDownFrame({ type: 'presence', users: [] })).toMatchObject({ ok: false, reason: 'unknown frame type', ignored: ['frame presence'] });
+    expect(parseDownFrame({ type: 'cursors', users: [] })).toMatchObject({ ok: false, reason: 'unknown frame type', ignored: ['frame cursors'] });
     expect(parseDownFrame({ type: 'error', code: 'slow_down', message: 'later' })).toMatchObject({ ok: true, frame: { code: 'internal' } });
     expect(parseDownFrame({ type: 'poke', puts: 'x' }).ok).toBe(false);
     expect(parseDownFrame(null).ok).toBe(false);

@@ -16,6 +16,10 @@
 //   2  0.2: tolerant clients (above); hello.handledUpTo and welcome.rejected make refusals
 //      durable (a refusal whose pushResult was lost is delivered again at the next welcome);
 //      error codes client_too_old (with minVersion) and protocol_version with maxVersion.
+//      Later, additive within 2 (no new version): the `presence` frame both ways and
+//      welcome.presence (issue 13). A protocol 2 client ignores a frame type it does not know,
+//      and sends `presence` up only to a relay whose welcome says presence: true, so an older
+//      protocol 2 relay never sees one; protocol 1 clients never receive it (downgradeFrame).
 import type { TableName } from '../schema';
 import type { MutationErrorCode } from '../tx';
 

@@ -15,5 +15,7 @@ export const welcomeFrame = z.object({
    * transaction that refused them: a pushResult lost with its connection is never a silent loss.
    */
   rejected: z.array(mutationResult).max(10_000).optional(),
+  /** (v2, additive) this relay serves presence frames: the client may send `presence` */
+  presence: z.boolean().optional(),
 });
 export type WelcomeFrame = z.infer<typeof welcomeFrame>;

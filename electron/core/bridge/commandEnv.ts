@@ -14,6 +14,8 @@ export interface CommandEnv {
   signOut(): Promise<void>;
   mutate: Bridge['mutate'];
   emit(e: BridgeEvent): void;
+  /** this device's presence (sent to the relay, coalesced to ≤ 1/s) */
+  setPresence(p: { status?: 'online' | 'away'; viewing?: string | null; typing?: boolean }): void;
 }
 
 /** The session and replica, or a `signed_out` refusal. */

@@ -27,6 +27,10 @@ export const commandHandlers: CommandHandlers<CommandEnv> = {
     await env.signOut();
     return null;
   },
+  setPresence: async (env, a) => {
+    env.setPresence(a);
+    return null;
+  },
   dismissFailure: async (env, a) => {
     const { replica } = signedIn(env);
     dismissFailure(replica.db, a.mutationId);

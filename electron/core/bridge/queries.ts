@@ -7,6 +7,7 @@ import { queryArgs, type ParsedQueryArgs, type QueryHandlers, type QueryName, ty
 import type { Role } from '../../../shared/schema';
 import type { RowStore } from '../../../shared/store/rowStore';
 import { allFailures } from './failures';
+import type { PresenceUser } from '../../../shared/protocol/presence';
 import { contactsPage, contactWithConversations, allTags } from './contactQueries';
 import { chatDetail, conversationDetail } from './detailQueries';
 import { bridgeError } from './errors';
@@ -28,6 +29,8 @@ export interface QueryContext {
 export interface QueryEnv {
   session(): Session | null;
   syncStatus(): SyncStatus;
+  /** other users' presence, as the relay last said */
+  presence(): PresenceUser[];
   /** the replica of the signed-in user; throws `signed_out` when there is none */
   replica(): QueryContext;
 }
@@ -92,6 +95,7 @@ export const queryHandlers: QueryHandlers<QueryEnv> = {
     return a.q.trim() ? search(db, me, a.q, a.limit) : [];
   },
   failures: (env) => allFailures(env.replica().db),
+  presence: (env) => env.presence(),
   broadcasts: (env) => {
     const { db, store } = env.replica();
     return rows(db, 'SELECT * FROM broadcasts ORDER BY created_at DESC').map((x) => store.decode('broadcasts', x));

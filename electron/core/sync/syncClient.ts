@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { uuidv7 } from 'uuidv7';
 import {
   MAX_FRAME_BYTES, MAX_PUSH_MUTATIONS, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, parseDownFrame,
-  type DownFrame, type PokeFrame, type WelcomeFrame,
+  PRESENCE_THROTTLE_MS, type DownFrame, type PokeFrame, type PresenceUpFrame, type PresenceUser, type WelcomeFrame,
 } from '../../../shared/protocol/index';
 import type { SyncState } from '../../../shared/bridge';
 import type { MutationEngine, OutboxRow, PokeOutcome } from '../engine/engine';
@@ -28,6 +28,8 @@ export interface SyncClientOptions {
   onWelcome?(f: WelcomeFrame): void;
   /** the relay no longer serves this version of Parley (client_too_old): stop and ask for an update */
   onOutdated?(message: string, minVersion: number | null): void;
+  /** other users' presence (full: every connected user; anyone missing is offline) */
+  onPresence?(users: PresenceUser[], full: boolean): void;
   /** logs what a newer relay sent that this build does not know (once per kind) */
   log?(message: string): void;
   pingIntervalMs?: number;
@@ -64,6 +66,11 @@ export class SyncClient {
   private readonly ignoredKinds = new Set<string>();
   state: SyncState = 'offline';
   lastError: string | null = null;
+  /** this user's own presence on this device, sent (coalesced, ≤ 1/s) to relays that serve it */
+  private readonly ownPresence: Required<Omit<PresenceUpFrame, 'type'>> = { status: 'online', viewing: null, typing: false };
+  private presenceServed = false;
+  private presenceSentAt = 0;
+  private presenceTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: SyncClientOptions) {}
 
@@ -77,6 +84,8 @@ export class SyncClient {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
     this.clearTimers();
     const ws = this.ws;
     this.ws = null;
@@ -228,6 +237,9 @@ export class SyncClient {
         // refusals whose pushResult was lost with an earlier connection: recorded before the
         // catch-up poke drops those mutations from the outbox
         if (f.rejected?.length) this.recordRejections(f.rejected);
+        // presence: only a relay that says it serves it receives it (an older one would refuse it)
+        this.presenceServed = f.presence === true;
+        if (this.presenceServed && (this.ownPresence.status !== 'online' || this.ownPresence.viewing)) this.sendPresence();
         this.welcomed = true;
         this.attempt = 0;
         this.pushedUpTo = f.lastMutationId;
@@ -280,9 +292,43 @@ export class SyncClient {
         if (this.inFlight) ws.terminate();
         return;
       }
+      case 'presence':
+        this.o.onPresence?.(f.users, f.full === true);
+        return;
       case 'pong':
         return;
     }
+  }
+
+  /**
+   * This device's presence changed (status, the conversation open, replying there). Sent at once
+   * when the last one went out over a second ago, otherwise coalesced into one at the end of the
+   * second; kept across reconnects (sent again after the welcome).
+   */
+  setPresence(p: Omit<PresenceUpFrame, 'type'>): void {
+    const o = this.ownPresence;
+    const next = { status: p.status ?? o.status, viewing: p.viewing === undefined ? o.viewing : p.viewing, typing: p.typing ?? o.typing };
+    if (next.viewing !== o.viewing && p.typing === undefined) next.typing = false;
+    if (next.status === o.status && next.viewing === o.viewing && next.typing === o.typing) return;
+    Object.assign(o, next);
+    if (this.presenceTimer) return;
+    const wait = this.presenceSentAt + PRESENCE_THROTTLE_MS - Date.now();
+    if (wait <= 0) return this.sendPresence();
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null;
+      this.sendPresence();
+    }, wait);
+  }
+
+  /** frames of presence sent (tests) */
+  presenceFramesSent = 0;
+
+  private sendPresence(): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN || !this.presenceServed) return;
+    this.presenceSentAt = Date.now();
+    this.presenceFramesSent++;
+    ws.send(JSON.stringify({ type: 'presence', ...this.ownPresence }));
   }
 
   /** Refusals (pushResult, or welcome.rejected) of mutations still in the outbox become failures. */

@@ -75,6 +75,7 @@ const samples: { [K in QueryName]: () => QueryArgs<K>[] } = {
   failures: () => [{}],
   broadcasts: () => [{}],
   broadcast: () => [{ id: ids.broadcast }, { id: 'missing' }],
+  presence: () => [{}],
   cannedResponses: () => [{}, { groupId: org.groups.sales.id }],
   mentions: () => [{}, { unreadOnly: true, limit: 5 }],
   reportVolume: () => [lastMonth()],

@@ -1,6 +1,7 @@
 import type { CSSProperties } from 'react';
 import { UserRound } from 'lucide-react';
 import { initials } from '../lib/format';
+import { PresenceDot } from './Presence';
 
 const hues = [250, 200, 160, 25, 330, 280, 100, 5, 45, 185];
 
@@ -15,6 +16,7 @@ export function Avatar({ name, id, size }: { name: string; id?: string; size?: '
   return (
     <span className={size ? `avatar ${size}` : 'avatar'} style={style} title={name} aria-hidden="true">
       {initials(name) || <UserRound className="avatar-glyph" aria-hidden="true" />}
+      {id && <PresenceDot userId={id} />}
     </span>
   );
 }

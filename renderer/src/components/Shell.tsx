@@ -1,4 +1,5 @@
 // The signed-in app: sidebar, the current view, dialogs, keyboard shortcuts.
+import { usePresenceIdle } from './Presence';
 import type { Session } from '../../../shared/bridge';
 import { useUi } from '../state/ui';
 import { useShortcuts } from '../lib/keyboard';
@@ -17,6 +18,7 @@ import { Dialogs } from './dialogs/Dialogs';
 import { ErrorBoundary } from './ErrorBoundary';
 
 export function Shell({ session }: { session: Session }) {
+  usePresenceIdle();
   const view = useUi((s) => s.view);
   useShortcuts();
   useAppEffects();

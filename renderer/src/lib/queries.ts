@@ -23,6 +23,8 @@ export function handleBridgeEvent(e: BridgeEvent): void {
     queryClient.setQueryData(['syncStatus', {}], e.status);
     // the catch-up is complete: read everything again once (a belt to the braces above)
     if (caughtUp(before, e.status.state)) void refreshAffected(queryClient, (q) => q.queryKey[0] !== 'syncStatus' && q.queryKey[0] !== 'session');
+  } else if (e.type === 'presence') {
+    queryClient.setQueryData(['presence', {}], e.users);
   } else if (e.type === 'session') {
     queryClient.setQueryData(['session', {}], e.session);
     if (!e.session) queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });

@@ -18,6 +18,8 @@ import { LocationDialog } from './LocationDialog';
 import { useCannedPicker } from './CannedPicker';
 import { useMentionPicker } from './MentionPicker';
 import { bodyLimit } from '../../../../shared/domain/outbound';
+import { confirmIfJustReplied } from '../Presence';
+import { useDirectory, useSession } from '../../lib/directory';
 
 /** Grow the box with its text, up to the CSS max-height. */
 function autoGrow(el: HTMLTextAreaElement): void {
@@ -28,6 +30,8 @@ function autoGrow(el: HTMLTextAreaElement): void {
 export function Composer({ detail }: { detail: ConversationDetail }) {
   const { conversation: c, contact, group } = detail;
   const draft = useUi((s) => s.drafts[c.id]) ?? emptyDraft;
+  const session = useSession();
+  const { userName } = useDirectory();
   const setDraft = useUi((s) => s.setDraft);
   const focusTick = useUi((s) => s.composerFocus);
   const [attachments, setAttachments] = useState<AttachmentRef[]>([]);
@@ -69,6 +73,7 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
       return;
     }
     if (!body && attachments.length === 0) return;
+    if (!confirmIfJustReplied(detail, session?.userId, userName)) return;
     const prev = { text: draft.text, attachments };
     set({ text: '' });
     setAttachments([]);

@@ -11,6 +11,7 @@ import { useUi } from '../../state/ui';
 import { ConversationHeader } from './ConversationHeader';
 import { Timeline } from './Timeline';
 import { Composer } from './Composer';
+import { ConversationPresence } from '../Presence';
 import { DetailsPane } from '../details/DetailsPane';
 
 export function ConversationPane({ conversationId }: { conversationId: string }) {
@@ -57,6 +58,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
         {detail.permissions.canRead ? (
           <>
             <Timeline detail={detail} />
+            <ConversationPresence conversationId={detail.conversation.id} />
             <Composer key={detail.conversation.id} detail={detail} />
           </>
         ) : (
