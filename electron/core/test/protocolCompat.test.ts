@@ -50,10 +50,10 @@ describe('a newer relay', () => {
     proxy.hooks.down = (f) => {
       if (f.type === 'pong') {
         unknownFrames++;
-        return { type: 'presence', users: [{ id: 'u', status: 'online' }] }; // a frame type this build never heard of
+        return { type: 'cursors', users: [{ id: 'u', at: 3 }] }; // a frame type this build never heard of
       }
       if (f.type === 'poke') return { ...f, puts: [...(f.puts as object[]), { t: 'snoozes', r: { id: 'sz1', until: 1, version: 1 } }], dels: [...(f.dels as object[]), { t: 'snoozes', id: 'sz0' }], hint: 'x' };
-      if (f.type === 'welcome') return { ...f, presence: { online: 3 } };
+      if (f.type === 'welcome') return { ...f, cursors: { online: 3 } };
       if (f.type === 'pushResult') {
         return { ...f, results: (f.results as { status: string; code?: string }[]).map((r) => (r.code === 'conflict' ? { ...r, code: 'duplicate_number_v9' } : r)) };
       }
