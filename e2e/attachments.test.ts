@@ -28,7 +28,7 @@ describe('Attachments', () => {
     await page.getByRole('button', { name: 'Attach file' }).click();
     await (await chooser).setFiles({ name: 'brochure.pdf', mimeType: 'application/pdf', buffer: PDF });
     await page.getByRole('textbox', { name: 'Message' }).fill('Here is our brochure');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await eventually(() => world.relay.simulator.sent().some((s) => s.to === NINA && s.channel === 'whatsapp'), 'the WhatsApp message at the contact');
 
     await goTo(bob.page, /^Team inbox/);

@@ -32,17 +32,17 @@ describe('Team chat', () => {
     const { org } = world;
     await startChat(alice, [org.bob.name]);
     await alice.page.getByRole('textbox', { name: 'Message' }).fill('Can you take the Lena ticket?');
-    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
     await goTo(bob.page, /^My inbox/);
-    await bob.page.getByRole('option', { name: new RegExp(org.alice.name) }).click();
+    await bob.page.getByRole('listbox').first().getByRole('option', { name: new RegExp(org.alice.name) }).click();
     await pw(timeline(bob.page).getByText('Can you take the Lena ticket?')).toBeVisible();
     await bob.page.getByRole('textbox', { name: 'Message' }).fill('On it');
-    await bob.page.getByRole('button', { name: 'Send' }).click();
+    await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
     await pw(timeline(alice.page).getByText('On it')).toBeVisible();
 
     await startChat(alice, []); // nobody else: a chat with oneself
     await alice.page.getByRole('textbox', { name: 'Message' }).fill('Remember: call Omar at 3');
-    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
     await pw(timeline(alice.page).getByText('Remember: call Omar at 3')).toBeVisible();
     await pw(bob.page.getByText('Remember: call Omar at 3')).toHaveCount(0);
     // Team chats never show in the Team inbox.
@@ -53,7 +53,7 @@ describe('Team chat', () => {
     // messages: chats are private to their participants, admins included) and can delete it.
     for (const [u, other] of [[alice, org.bob.name], [bob, org.alice.name]] as const) {
       await goTo(u.page, /^Team chat/);
-      await u.page.getByRole('option', { name: new RegExp(other) }).click();
+      await u.page.getByRole('listbox').first().getByRole('option', { name: new RegExp(other) }).click();
       await pw(timeline(u.page).getByText('On it')).toBeVisible();
       await pw(u.page.getByRole('button', { name: 'Delete chat' })).toHaveCount(0);
     }
@@ -71,8 +71,8 @@ describe('Team chat', () => {
     await admin.page.getByRole('button', { name: 'Delete chat' }).click();
     await admin.page.getByRole('dialog', { name: 'Delete chat?' }).getByRole('button', { name: 'Delete chat' }).click();
     await pw(admin.page.getByRole('option', { name: agentsChat })).toHaveCount(0);
-    await pw(alice.page.getByRole('option', { name: new RegExp(org.bob.name) })).toHaveCount(0);
-    await pw(bob.page.getByRole('option', { name: new RegExp(org.alice.name) })).toHaveCount(0);
+    await pw(alice.page.getByRole('listbox').first().getByRole('option', { name: new RegExp(org.bob.name) })).toHaveCount(0);
+    await pw(bob.page.getByRole('listbox').first().getByRole('option', { name: new RegExp(org.alice.name) })).toHaveCount(0);
     await pw(timeline(bob.page).getByText('On it')).toHaveCount(0);
     // alice's chat with herself is untouched
     await pw(alice.page.getByRole('option', { name: /Notes to self/ })).toBeVisible();

@@ -40,7 +40,7 @@ describe('Team inbox', () => {
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill(text);
     await pw(page.getByLabel(/^SMS length/)).toContainText('2 texts');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await pw(box).toHaveValue('');
     await eventually(() => world.relay.simulator.sent().filter((s) => s.to === JANE).length === 2, 'two SMS parts at the contact');
     const parts = world.relay.simulator.sent().filter((s) => s.to === JANE);

@@ -39,7 +39,7 @@ describe('Offline', () => {
     await page.getByRole('button', { name: 'Note mode' }).click();
     // a reply
     await page.getByRole('textbox', { name: 'Message' }).fill('It ships tomorrow morning');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await pw(timeline(page).getByText('It ships tomorrow morning')).toBeVisible();
     await pw(timeline(page).getByLabel('Waiting to sync')).toHaveCount(2);
     // a contact edit

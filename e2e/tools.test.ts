@@ -88,7 +88,7 @@ describe('canned responses', () => {
     await pw(picker).toHaveCount(0);
     await pw(box).toHaveValue(`Hi Maya, your order ships today. Track it here: {{order.tracking_link}} — Alice, ${world.org.groups.sales.name}`);
     await pw(alice.page.getByRole('status').filter({ hasText: 'Fill in' })).toContainText('{{order.tracking_link}}');
-    await pw(alice.page.getByRole('button', { name: 'Send' })).toBeDisabled();
+    await pw(alice.page.getByRole('button', { name: 'Send', exact: true })).toBeDisabled();
     await shoot(alice.page, 'canned-unfilled-light');
     // the placeholder is selected: typing replaces it; the SMS counter counts the filled text
     await alice.page.keyboard.type('https://track.example/MX42');
@@ -96,8 +96,8 @@ describe('canned responses', () => {
     await pw(box).toHaveValue(sent);
     // "—" is not GSM: 70 per text; the counter counts the filled text, not the template
     await pw(alice.page.getByLabel(new RegExp(`^SMS length: ${sent.length} / 134 · 2 texts`))).toBeVisible();
-    await pw(alice.page.getByRole('button', { name: 'Send' })).toBeEnabled();
-    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await pw(alice.page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
     await pw(timeline(alice.page).getByText('your order ships today', { exact: false })).toBeVisible();
     await eventually(() => world.relay.services.engine.store.find('messages', {}).some((m) => m.body === sent), 'the filled reply reached the relay');
     // the personal one written offline reached the relay too, as alice's own

@@ -38,7 +38,7 @@ describe('Trust: channels, payments and contacts', () => {
     await a.getByRole('option', { name: /Olive Grant/ }).click();
     await pw(a.getByText('No SMS provider', { exact: true })).toBeVisible();
     await a.getByRole('textbox', { name: 'Message' }).fill('Here it comes');
-    await a.getByRole('button', { name: 'Send' }).click();
+    await a.getByRole('button', { name: 'Send', exact: true }).click();
     await pw(a.getByText('No SMS provider is set up for Sales. An admin can add one in Channels and payments.').first()).toBeVisible();
     expect(world.relay.simulator.sent().some((s) => s.to === OLIVE)).toBe(false);
 

@@ -41,7 +41,7 @@ export interface Draft {
 
 export type Density = 'compact' | 'comfortable';
 /** height of a list row, px, per density (the virtualised list and the CSS agree) */
-export const ROW_HEIGHT: Record<Density, number> = { compact: 50, comfortable: 64 };
+export const ROW_HEIGHT: Record<Density, number> = { compact: 46, comfortable: 64 };
 
 interface UiState {
   view: View;

@@ -3,6 +3,7 @@
 // stay as {{name}}, are listed under the box and selected one by one for the agent to type over,
 // and block Send until filled. Attachments come along on WhatsApp only.
 import { useCallback, useMemo, useState, type KeyboardEvent, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import { Paperclip } from 'lucide-react';
 import type { ConversationDetail } from '../../../../shared/bridge';
 import type { AttachmentRef, Channel } from '../../../../shared/schema';
@@ -22,13 +23,15 @@ interface Opts {
   addAttachments: (a: AttachmentRef[]) => void;
 }
 
-/** Puts the caret (or a selection) in the text box once React has rendered the new text. */
+/**
+ * Puts the caret (or a selection) in the text box. Callers render the new text first
+ * (flushSync), so the caret is placed before the next key arrives: a deferred placement would
+ * move it under the agent's fingers on a busy machine and split their words.
+ */
 function placeCaret(el: HTMLTextAreaElement | null, from: number, to = from): void {
-  requestAnimationFrame(() => {
-    if (!el) return;
-    el.focus();
-    el.setSelectionRange(from, to);
-  });
+  if (!el) return;
+  el.focus();
+  el.setSelectionRange(from, to);
 }
 
 /** Selects the first `{{…}}` at or after `from` (wrapping), so typing replaces it. */
@@ -62,8 +65,10 @@ export function useCannedPicker({ detail, channel, note, text, setText, textRef,
     if (!r || !token || !el) return;
     const filled = fillVariables(r.body, cannedValues(detail, session?.name ?? ''));
     const next = replaceToken(text, token.start, el.selectionStart, filled.text);
-    setText(next.text);
-    setToken(null);
+    flushSync(() => {
+      setText(next.text);
+      setToken(null);
+    });
     if (r.attachments.length) {
       if (channel === 'whatsapp' && !note) addAttachments(r.attachments);
       else toast('info', `“${r.title}” has ${r.attachments.length === 1 ? 'an attachment' : 'attachments'}: they are sent on WhatsApp only, so they were left out.`);

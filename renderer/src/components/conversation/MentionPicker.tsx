@@ -2,6 +2,7 @@
 // the relay checks, so a mention offered here is a mention accepted there). A picked person is
 // inserted as `@Name` and mentioned when the note is added, as long as `@Name` is still in it.
 import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import type { ConversationDetail } from '../../../../shared/bridge';
 import { canBeMentioned, sessionViewer } from '../../../../shared/permissions';
 import { mentionedIn, replaceToken, tokenAt } from '../../lib/canned';
@@ -48,12 +49,13 @@ export function useMentionPicker({ detail, note, text, setText, textRef }: Opts)
     if (!u || !token || !el) return;
     const next = replaceToken(text, token.start, el.selectionStart, `@${u.name} `);
     picked.current.set(u.id, u.name);
-    setText(next.text);
-    setToken(null);
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(next.caret, next.caret);
+    // rendered now and the caret placed at once, so a key typed right after lands after the name
+    flushSync(() => {
+      setText(next.text);
+      setToken(null);
     });
+    el.focus();
+    el.setSelectionRange(next.caret, next.caret);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => (token ? pickerKey(e, options.length, active, setActive, pick, () => setToken(null)) : false);

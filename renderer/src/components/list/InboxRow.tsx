@@ -1,5 +1,5 @@
 // One row of the conversation list: name, state icons, team, time; channel, preview, assignees.
-// Two lines in either density (compact 50 px, comfortable 72 px: renderer/src/state/ui.ts).
+// Two lines in either density (compact 46 px, comfortable 64 px: renderer/src/state/ui.ts).
 import clsx from 'clsx';
 import { AlarmClock, CalendarClock, Clock, Coins, Lock, Users, User as UserIcon, AlertCircle } from 'lucide-react';
 import type { InboxItem } from '../../../../shared/bridge';
