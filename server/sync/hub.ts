@@ -368,6 +368,9 @@ export class SyncHub {
         if (!conn.pushBuilder && b.size > 0) conn.sendPoke(b, conn.cookie, version);
       }
     }
+    const narrowed = new Set<string>();
+    for (const scope of cs.visibility.keys()) if (scope.startsWith('conv:')) narrowed.add(scope.slice('conv:'.length));
+    this.presence.conversationsChanged(narrowed);
     let recipients = 0;
     try {
       const plan = planFanOut(store, cs, this.subs, skip);

@@ -128,6 +128,30 @@ export class RelayPresence {
     this.schedule(userId);
   }
 
+  /**
+   * These conversations' audience changed (restricted, widened, deleted): a viewer who may no
+   * longer read one stops viewing it, and everyone viewing one is delivered again, so a recipient
+   * who lost it receives an entry without its id at once, not at the viewer's next update.
+   */
+  conversationsChanged(ids: ReadonlySet<string>): void {
+    if (ids.size === 0) return;
+    const users = new Set<string>();
+    for (const [s, st] of this.sockets) {
+      if (!st.viewing || !ids.has(st.viewing)) continue;
+      users.add(s.userId);
+      const c = this.deps.conversation(st.viewing);
+      if (!s.viewer || !c || !canSeeConversation(s.viewer, c)) {
+        st.viewing = null;
+        st.typing = false;
+      }
+    }
+    for (const [userId, m] of this.remote) {
+      for (const state of m.values()) if (state.viewing.some((v) => ids.has(v.conversationId))) users.add(userId);
+    }
+    // delivered now, not throttled: a narrowing must not wait behind a second of typing updates
+    for (const u of users) this.flush(u);
+  }
+
   stop(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();

@@ -89,6 +89,18 @@ describe('presence', () => {
     await until(bob, org.alice.id, (u) => u?.status === 'online' && u.viewing.length === 0);
   });
 
+  it('a narrowed conversation leaves what a recipient who lost it knows of its viewers at once', async () => {
+    const { convId } = await salesConversation(org, admin, alice);
+    sendPresence(alice, { viewing: convId, typing: true });
+    await until(bob, org.alice.id, (u) => u?.viewing.some((v) => v.conversationId === convId && v.typing) === true);
+    // restricted to alice: bob may no longer read it, and alice keeps typing without a new update
+    const r = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [org.alice.id], baseVisibilityVersion: visibilityVersionOf(org, convId) });
+    expect(r.status).toBe('ok');
+    const u = await until(bob, org.alice.id, (x) => x !== undefined && !x.viewing.some((v) => v.conversationId === convId));
+    expect(u?.status).toBe('online');
+    sendPresence(alice, { viewing: null });
+  });
+
   it('a user is online while any socket is open, offline when the last one closes', async () => {
     const carol2 = await connectAs(org, 'carol');
     await carol.close();
