@@ -10,6 +10,7 @@ import { useDirectory, useSession } from '../../lib/directory';
 import { mutate } from '../../lib/mutate';
 import { useUi } from '../../state/ui';
 import { Avatar } from '../Avatar';
+import { PeoplePicker, toggled } from './PeoplePicker';
 import { Modal } from '../dialogs/Modal';
 
 export function ChatMembersDialog({ chatId }: { chatId: string }) {
@@ -99,26 +100,7 @@ export function ChatMembersDialog({ chatId }: { chatId: string }) {
           {candidates.length === 0 ? (
             <p className="small muted">Everyone who could join is already in it.</p>
           ) : (
-            <div className="check-list" role="group" aria-label="People to add">
-              {candidates.map((u) => (
-                <label key={u.id} className="check">
-                  <input
-                    type="checkbox"
-                    checked={adding.has(u.id)}
-                    aria-label={u.name}
-                    onChange={() =>
-                      setAdding((s) => {
-                        const n = new Set(s);
-                        if (n.has(u.id)) n.delete(u.id);
-                        else n.add(u.id);
-                        return n;
-                      })
-                    }
-                  />
-                  <Avatar id={u.id} name={u.name} /> {u.name} <span className="xs faint">{u.email}</span>
-                </label>
-              ))}
-            </div>
+            <PeoplePicker people={candidates} picked={adding} onToggle={(id) => setAdding((s) => toggled(s, id))} label="People to add" />
           )}
           <div className="row">
             {candidates.length > 0 && (

@@ -7,7 +7,7 @@ import { useBridgeQuery } from '../../lib/queries';
 import { useDirectory, useSession } from '../../lib/directory';
 import { mutate, newId } from '../../lib/mutate';
 import { useUi } from '../../state/ui';
-import { Avatar } from '../Avatar';
+import { PeoplePicker, toggled } from '../chat/PeoplePicker';
 import { Modal } from './Modal';
 
 export function DiscussDialog({ conversationId }: { conversationId: string }) {
@@ -43,27 +43,9 @@ export function DiscussDialog({ conversationId }: { conversationId: string }) {
         </>
       }
     >
-      <div className="check-list" role="group" aria-label="People">
-        {people.map((u) => (
-          <label key={u.id} className="check">
-            <input
-              type="checkbox"
-              checked={picked.has(u.id)}
-              aria-label={u.name}
-              onChange={() =>
-                setPicked((s) => {
-                  const n = new Set(s);
-                  if (n.has(u.id)) n.delete(u.id);
-                  else n.add(u.id);
-                  return n;
-                })
-              }
-            />
-            <Avatar id={u.id} name={u.name} /> {u.name} <span className="xs faint">{u.email}</span>
-          </label>
-        ))}
+      <PeoplePicker people={people} picked={picked} onToggle={(id) => setPicked((s) => toggled(s, id))} label="People">
         {people.length === 0 && <p className="small muted">Nobody else can see this conversation.</p>}
-      </div>
+      </PeoplePicker>
       <div className="field">
         <label htmlFor="discuss-title">Chat name</label>
         <input id="discuss-title" className="input" value={name} maxLength={80} onChange={(e) => setTitle(e.target.value)} />

@@ -5,7 +5,7 @@ import { mutate, newId } from '../../lib/mutate';
 import { useShallow } from 'zustand/react/shallow';
 import { useUi } from '../../state/ui';
 import { Modal } from './Modal';
-import { Avatar } from '../Avatar';
+import { PeoplePicker, toggled } from '../chat/PeoplePicker';
 import { getBridge } from '../../../bridge';
 import { toast } from '../../state/toasts';
 
@@ -50,26 +50,7 @@ export function NewChatDialog() {
         </>
       }
     >
-      <div className="check-list" role="group" aria-label="People">
-        {others.map((u) => (
-          <label key={u.id} className="check">
-            <input
-              type="checkbox"
-              checked={picked.has(u.id)}
-              onChange={() =>
-                setPicked((s) => {
-                  const n = new Set(s);
-                  if (n.has(u.id)) n.delete(u.id);
-                  else n.add(u.id);
-                  return n;
-                })
-              }
-              aria-label={u.name}
-            />
-            <Avatar id={u.id} name={u.name} /> {u.name} <span className="xs faint">{u.email}</span>
-          </label>
-        ))}
-      </div>
+      <PeoplePicker people={others} picked={picked} onToggle={(id) => setPicked((s) => toggled(s, id))} label="People" />
       {picked.size > 1 && (
         <div className="field">
           <label htmlFor="chat-title">Chat name (optional)</label>
