@@ -1,4 +1,5 @@
 // Integration harness: cores against a real relay, and waiting for quiescence.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueryArgs, QueryName } from '../../../shared/bridge';
 import { checkQueryResult } from '../../../shared/bridgeResults';
@@ -36,4 +37,13 @@ export async function settled(core: TestCore, timeoutMs = 20_000): Promise<void>
 export async function signIn(core: TestCore, relayUrl: string, email: string, password: string): Promise<void> {
   await core.command('signIn', { relayUrl, email, password });
   await settled(core);
+}
+
+/** The replica files (database and WAL) of a core's data dir holding `needle`: scrub checks. */
+export function filesHolding(dataDir: string, needle: string): string[] {
+  const dir = join(dataDir, 'replicas');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sqlite') || f.endsWith('.sqlite-wal'))
+    .map((f) => join(dir, f))
+    .filter((f) => existsSync(f) && readFileSync(f).includes(needle));
 }

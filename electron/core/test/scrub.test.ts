@@ -1,11 +1,9 @@
 // Restricted content must not stay on disk: after a scope delete no byte of the message
 // text is left in the replica's database file or its WAL.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestOrg } from '../../../server/testing';
 import type { ConversationListItem } from '../../../shared/bridge';
-import { newCore, settled, signIn, waitFor, type TestCore } from './harness';
+import { filesHolding, newCore, settled, signIn, waitFor, type TestCore } from './harness';
 
 let org: TestOrg;
 let admin: TestCore;
@@ -24,14 +22,6 @@ afterAll(async () => {
   await org.relay.close();
 });
 
-/** The replica files (database and WAL) of a core's data dir holding `needle`. */
-function filesHolding(dataDir: string, needle: string): string[] {
-  const dir = join(dataDir, 'replicas');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sqlite') || f.endsWith('.sqlite-wal'))
-    .map((f) => join(dir, f))
-    .filter((f) => existsSync(f) && readFileSync(f).includes(needle));
-}
 
 describe('replica scrubbing', () => {
   it('a conversation restricted away leaves no trace of its text in the replica db or WAL', async () => {

@@ -2,13 +2,11 @@
 // sync later; a mention notifies its user and shows in Mentions with unread state; team-chat
 // messages are found by local search, and a member removed from a group chat loses them from
 // the replica (search, rows and the database files).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { startTestRelay, type TestOrg } from '../../../server/testing';
 import type { BridgeEvent, ConversationListItem } from '../../../shared/bridge';
-import { newCore, settled, signIn, waitFor, type TestCore } from './harness';
+import { filesHolding, newCore, settled, signIn, waitFor, type TestCore } from './harness';
 import { RelayProxy } from './relayProxy';
 
 let org: TestOrg;
@@ -32,13 +30,6 @@ afterAll(async () => {
   await org.relay.close();
 });
 
-function filesHolding(dataDir: string, needle: string): string[] {
-  const dir = join(dataDir, 'replicas');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sqlite') || f.endsWith('.sqlite-wal'))
-    .map((f) => join(dir, f))
-    .filter((f) => existsSync(f) && readFileSync(f).includes(needle));
-}
 
 /** Alice's sockets are cut and every frame she sends is dropped until `online()`. */
 function offline(): () => void {
