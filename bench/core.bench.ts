@@ -76,7 +76,8 @@ function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
   }
 }
 
-function* parts(rows: Iterable<RowPut>): Generator<RowPut[]> {
+/** Rows in parts of PART, as a reset delivers them (reports.bench.ts feeds its replica the same way). */
+export function* parts(rows: Iterable<RowPut>): Generator<RowPut[]> {
   let cur: RowPut[] = [];
   for (const p of rows) {
     cur.push(p);

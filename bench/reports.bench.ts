@@ -14,9 +14,9 @@ import { Replica } from '../electron/core/db/replica';
 import { MutationEngine } from '../electron/core/engine/engine';
 import { reportBacklog, reportChannels, reportHours, reportTimes, reportVolume } from '../electron/core/bridge/reportQueries';
 import { atMost, type Figure } from './scale/figures';
+import { parts } from './core.bench';
 
 const DAY = 86_400_000;
-const PART = 2000;
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -65,17 +65,6 @@ function* generate(conversations: number, messages: number, now: number): Genera
   }
 }
 
-function* parts(rows: Iterable<RowPut>): Generator<RowPut[]> {
-  let cur: RowPut[] = [];
-  for (const p of rows) {
-    cur.push(p);
-    if (cur.length === PART) {
-      yield cur;
-      cur = [];
-    }
-  }
-  if (cur.length) yield cur;
-}
 
 /**
  * A chart's query timed over a few runs: the median wall time against the target (the machine
