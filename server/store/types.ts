@@ -58,8 +58,8 @@ export interface WriteTx extends Sql {
   /**
    * Runs synchronous code over this transaction. When `fn` throws, none of its writes remain
    * (a savepoint on SQLite; the buffer dropped on PostgreSQL) and the error is rethrown; the
-   * transaction itself stays usable (a refused mutation still records its refusal).
-   * `replay` is handed to `fn` so ids/time it draws are the same on every run.
+   * transaction itself stays usable (a refused mutation still records its refusal). Ids and
+   * time that `fn` draws must be the same on every run (the engine replays them).
    */
   sync<T>(fn: (rows: SyncRows) => T): Promise<T>;
 }
