@@ -1,7 +1,6 @@
 // Direct admin operations (startRelay's `admin`, the CLI, POST /admin/users): written
 // through the server Tx so they version, fan out and tombstone like any mutation.
 import { randomBytes, scryptSync } from 'node:crypto';
-import { uuidv7 } from 'uuidv7';
 import { NO_CHANNEL_PROVIDERS, type Group, type User } from '../shared/schema';
 import type { Engine } from './sync/engine';
 import type { AdminApi } from './services';
@@ -14,25 +13,25 @@ export function hashPasswordSync(password: string): string {
 }
 
 export function createAdminApi(engine: Engine): AdminApi {
-  const store = engine.store;
+  const store = engine.store.rows;
   return {
-    createUser(u) {
+    async createUser(u) {
       const email = u.email.trim().toLowerCase();
-      if (store.find('users', { email }).length) throw new Error(`a user with email ${email} already exists`);
-      for (const g of u.groupIds ?? []) if (!store.get('groups', g)) throw new Error(`no group ${g}`);
+      if ((await store.find('users', { email })).length) throw new Error(`a user with email ${email} already exists`);
+      for (const g of u.groupIds ?? []) if (!(await store.get('groups', g))) throw new Error(`no group ${g}`);
       const hash = hashPasswordSync(u.password);
       return engine.write((tx) => {
-        const user: User = { id: uuidv7(), name: u.name.trim(), email, role: u.role, active: true, createdAt: Date.now(), version: 0 };
+        const user: User = { id: tx.newId(), name: u.name.trim(), email, role: u.role, active: true, createdAt: tx.now, version: 0 };
         tx.put('users', user);
         for (const g of u.groupIds ?? []) tx.put('memberships', { id: `${g}:${user.id}`, groupId: g, userId: user.id, version: 0 });
-        engine.db.prepare('INSERT INTO credentials (user_id, hash) VALUES (?, ?)').run(user.id, hash);
+        tx.exec('INSERT INTO credentials (user_id, hash) VALUES (?, ?)', [user.id, hash]);
         return tx.get('users', user.id) as User;
       });
     },
-    createGroup(g) {
+    async createGroup(g) {
       return engine.write((tx) => {
         const group: Group = {
-          id: uuidv7(), name: g.name.trim(), smsNumber: g.smsNumber ?? null, whatsappNumber: g.whatsappNumber ?? null, templates: [], createdAt: Date.now(),
+          id: tx.newId(), name: g.name.trim(), smsNumber: g.smsNumber ?? null, whatsappNumber: g.whatsappNumber ?? null, templates: [], createdAt: tx.now,
           paymentInstructions: '',
           // no provider until an account is added, unless the simulator is chosen explicitly
           channelProviders: g.simulated ? { sms: 'simulator', whatsapp: 'simulator' } : NO_CHANNEL_PROVIDERS,
@@ -42,17 +41,20 @@ export function createAdminApi(engine: Engine): AdminApi {
         return tx.get('groups', group.id) as Group;
       });
     },
-    addMember(groupId, userId) {
-      if (!store.get('groups', groupId)) throw new Error(`no group ${groupId}`);
-      if (!store.get('users', userId)) throw new Error(`no user ${userId}`);
-      if (store.get('memberships', `${groupId}:${userId}`)) return;
-      engine.write((tx) => tx.put('memberships', { id: `${groupId}:${userId}`, groupId, userId, version: 0 }));
+    async addMember(groupId, userId) {
+      if (!(await store.get('groups', groupId))) throw new Error(`no group ${groupId}`);
+      if (!(await store.get('users', userId))) throw new Error(`no user ${userId}`);
+      if (await store.get('memberships', `${groupId}:${userId}`)) return;
+      await engine.write((tx) => tx.put('memberships', { id: `${groupId}:${userId}`, groupId, userId, version: 0 }));
     },
-    deactivateUser(userId) {
-      const u = store.get('users', userId);
+    async deactivateUser(userId) {
+      const u = await store.get('users', userId);
       if (!u) throw new Error(`no user ${userId}`);
       if (!u.active) return;
-      engine.write((tx) => tx.put('users', { ...u, active: false }));
+      await engine.write((tx) => {
+        const now = tx.get('users', userId);
+        if (now?.active) tx.put('users', { ...now, active: false });
+      });
     },
   };
 }

@@ -1,18 +1,18 @@
 // Deletes attachment files no message, chat message or canned response references any more.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from './db/open';
+import type { RelayStore } from './store/types';
 
-export function releaseAttachments(db: Db, dataDir: string, ids: string[]): void {
+export async function releaseAttachments(db: RelayStore, dataDir: string, ids: string[]): Promise<void> {
   for (const id of ids) {
     if (!/^[0-9a-f]{64}$/.test(id)) continue;
     const pattern = `%"${id}"%`;
     const used =
-      db.prepare('SELECT 1 FROM messages WHERE attachments LIKE ? LIMIT 1').get(pattern) ??
-      db.prepare('SELECT 1 FROM chat_messages WHERE attachments LIKE ? LIMIT 1').get(pattern) ??
-      db.prepare('SELECT 1 FROM canned_responses WHERE attachments LIKE ? LIMIT 1').get(pattern);
+      (await db.get('SELECT 1 AS y FROM messages WHERE attachments LIKE ? LIMIT 1', [pattern])) ??
+      (await db.get('SELECT 1 AS y FROM chat_messages WHERE attachments LIKE ? LIMIT 1', [pattern])) ??
+      (await db.get('SELECT 1 AS y FROM canned_responses WHERE attachments LIKE ? LIMIT 1', [pattern]));
     if (used) continue;
-    db.prepare('DELETE FROM attachments WHERE sha256 = ?').run(id);
+    await db.run('DELETE FROM attachments WHERE sha256 = ?', [id]);
     rmSync(join(dataDir, 'attachments', id), { force: true });
   }
 }

@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from './db/open';
+import { openStore } from './db/open';
 import { Engine, SYSTEM_ACTOR } from './sync/engine';
 import { createAdminApi } from './admin';
 import { mutators } from '../shared/mutators/index';
@@ -83,10 +83,10 @@ function running(): string | null {
   return runningRelay(dataDir)?.httpUrl ?? null;
 }
 
-function direct() {
-  const db = openDatabase(dataDir);
-  const engine = new Engine(db, mutators, DEFAULT_RETENTION);
-  return { db, engine, admin: createAdminApi(engine) };
+async function direct() {
+  const store = openStore(dataDir);
+  const engine = await Engine.open(store, mutators, DEFAULT_RETENTION);
+  return { store, engine, admin: createAdminApi(engine) };
 }
 
 async function http(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -103,17 +103,17 @@ async function http(url: string, method: string, path: string, body?: unknown): 
 }
 
 /** Direct (no relay running) template changes run as the first active admin: the mutators check the role. */
-function cliAdmin(engine: Engine): { userId: string; role: 'admin' } {
-  const a = engine.store.find('users', { role: 'admin' }).find((u) => u.active) ?? fail('no active admin: run init first');
+async function cliAdmin(engine: Engine): Promise<{ userId: string; role: 'admin' }> {
+  const a = (await engine.store.rows.find('users', { role: 'admin' })).find((u) => u.active) ?? fail('no active admin: run init first');
   return { userId: a.id, role: 'admin' };
 }
 
-function byName(engine: Engine, name: string): string {
-  const g = engine.store.find('groups', {}).find((x) => x.name.toLowerCase() === name.toLowerCase());
+async function byName(engine: Engine, name: string): Promise<string> {
+  const g = (await engine.store.rows.find('groups', {})).find((x) => x.name.toLowerCase() === name.toLowerCase());
   return g?.id ?? fail(`no group named ${name}`);
 }
-function byEmail(engine: Engine, email: string): string {
-  return engine.store.find('users', { email: email.toLowerCase() })[0]?.id ?? fail(`no user ${email}`);
+async function byEmail(engine: Engine, email: string): Promise<string> {
+  return (await engine.store.rows.find('users', { email: email.toLowerCase() }))[0]?.id ?? fail(`no user ${email}`);
 }
 
 async function main(): Promise<void> {
@@ -130,82 +130,90 @@ async function main(): Promise<void> {
     return;
   }
   const url = key === 'user list' ? null : running();
-  const { engine, admin } = direct();
+  const { store, engine, admin } = await direct();
+  try {
+    await command(key, url, engine, admin);
+  } finally {
+    await store.close();
+  }
+}
+
+async function command(key: string, url: string | null, engine: Engine, admin: ReturnType<typeof createAdminApi>): Promise<void> {
   switch (key) {
     case 'init': {
       if (url) fail('stop the relay before init');
-      if (engine.store.find('users', {}).length) fail(`${dataDir} is already initialised`);
-      engine.meta.set('orgName', need(o.org, 'org'));
-      const u = admin.createUser({ email: need(o.email, 'email'), name: need(o.name, 'name'), role: 'admin', password: need(o.password, 'password') });
+      if ((await engine.store.rows.count('users', {})) > 0) fail(`${dataDir} is already initialised`);
+      await engine.meta.set('orgName', need(o.org, 'org'));
+      const u = await admin.createUser({ email: need(o.email, 'email'), name: need(o.name, 'name'), role: 'admin', password: need(o.password, 'password') });
       return console.log(`initialised ${o.org ?? ''}: admin ${u.email}`);
     }
     case 'user add': {
       const role = o.role === 'admin' ? 'admin' : 'agent';
-      const groupIds = (o.group ?? []).map((g) => byName(engine, g));
+      const groupIds = await Promise.all((o.group ?? []).map((g) => byName(engine, g)));
       const u = { email: need(o.email, 'email'), name: need(o.name, 'name'), role, password: need(o.password, 'password'), groupIds } as const;
       if (url) return console.log(await http(url, 'POST', '/admin/users', u));
-      return console.log(`added ${admin.createUser(u).email}`);
+      return console.log(`added ${(await admin.createUser(u)).email}`);
     }
     case 'user deactivate': {
-      const id = byEmail(engine, need(o.email, 'email'));
+      const id = await byEmail(engine, need(o.email, 'email'));
       if (url) await http(url, 'POST', `/admin/users/${id}/deactivate`);
-      else admin.deactivateUser(id);
+      else await admin.deactivateUser(id);
       return console.log(`deactivated ${o.email ?? ''}`);
     }
     case 'user list':
-      for (const u of engine.store.find('users', {})) console.log(`${u.email}\t${u.name}\t${u.role}${u.active ? '' : '\t(deactivated)'}`);
+      for (const u of await engine.store.rows.find('users', {})) console.log(`${u.email}\t${u.name}\t${u.role}${u.active ? '' : '\t(deactivated)'}`);
       return;
     case 'group add': {
       const g = { name: need(o.name, 'name'), smsNumber: o.sms, whatsappNumber: o.whatsapp };
       if (url) return console.log(await http(url, 'POST', '/admin/groups', g));
-      return console.log(`added group ${admin.createGroup(g).name}`);
+      return console.log(`added group ${(await admin.createGroup(g)).name}`);
     }
     case 'member add': {
-      const groupId = byName(engine, need(o.group?.[0], 'group'));
-      const userId = byEmail(engine, need(o.email, 'email'));
+      const groupId = await byName(engine, need(o.group?.[0], 'group'));
+      const userId = await byEmail(engine, need(o.email, 'email'));
       if (url) await http(url, 'POST', '/admin/members', { groupId, userId });
-      else admin.addMember(groupId, userId);
+      else await admin.addMember(groupId, userId);
       return console.log('added');
     }
     case 'simulate inbound': {
-      const m = { groupId: byName(engine, need(o.group?.[0], 'group')), from: need(o.from, 'from'), body: rest.join(' ') || fail('give the text'), channel: o.channel === 'whatsapp' ? 'whatsapp' : 'sms' };
+      const m = { groupId: await byName(engine, need(o.group?.[0], 'group')), from: need(o.from, 'from'), body: rest.join(' ') || fail('give the text'), channel: o.channel === 'whatsapp' ? 'whatsapp' : 'sms' };
       if (url) await http(url, 'POST', '/simulator/inbound', m);
-      else engine.runAs(SYSTEM_ACTOR, 'receiveInbound', m);
+      else await engine.runAs(SYSTEM_ACTOR, 'receiveInbound', m);
       return console.log('delivered');
     }
     case 'simulate payment': {
       const ref = need(o.invoice, 'invoice');
-      const inv = engine.store.get('invoices', ref) ?? engine.store.find('invoices', { number: ref })[0] ?? fail(`no invoice ${ref}`);
+      const inv = (await engine.store.rows.get('invoices', ref)) ?? (await engine.store.rows.find('invoices', { number: ref }))[0] ?? fail(`no invoice ${ref}`);
       if (inv.status !== 'sent') fail(`invoice ${inv.number} is ${inv.status === 'draft' ? 'a draft' : inv.status}: only a sent invoice can be paid`);
       if (url) await http(url, 'POST', '/simulator/payment', { invoiceId: inv.id });
-      else engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { invoiceId: inv.id, status: 'paid' });
+      else await engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { invoiceId: inv.id, status: 'paid' });
       return console.log(`simulated payment: invoice ${inv.number} is paid`);
     }
     case 'template list':
     case 'template add':
     case 'template remove':
     case 'template fetch': {
-      const groupId = byName(engine, need(o.group?.[0], 'group'));
+      const groupId = await byName(engine, need(o.group?.[0], 'group'));
       const show = (ts: { name: string; language: string; body: string; providerId?: string; forPayments?: boolean }[]) => {
         if (!ts.length) console.log('no approved templates');
         for (const t of ts) console.log(`${t.name}\t${t.language}${t.providerId ? `\t${t.providerId}` : ''}${t.forPayments ? '\t(payment links)' : ''}\n  ${t.body}`);
       };
-      if (sub === 'list') return show(engine.store.get('groups', groupId)?.templates ?? []);
+      if (sub === 'list') return show((await engine.store.rows.get('groups', groupId))?.templates ?? []);
       if (sub === 'add') {
         const template = { name: need(o.name, 'name'), language: need(o.language, 'language'), body: need(o.body, 'body'), ...(o['provider-id'] ? { providerId: o['provider-id'] } : {}), ...(o['for-payments'] ? { forPayments: true } : {}) };
-        const existing = engine.store.get('groups', groupId)?.templates.some((t) => t.name === template.name);
+        const existing = (await engine.store.rows.get('groups', groupId))?.templates.some((t) => t.name === template.name);
         const body = { ...(existing ? { previousName: template.name } : {}), template };
         if (url) return show(((await http(url, 'PUT', `/admin/groups/${groupId}/templates`, body)) as { templates: [] }).templates);
-        return show(saveTemplate(engine, cliAdmin(engine), groupId, body));
+        return show(await saveTemplate(engine, await cliAdmin(engine), groupId, body));
       }
       if (sub === 'remove') {
         const name = need(o.name, 'name');
         if (url) return show(((await http(url, 'DELETE', `/admin/groups/${groupId}/templates/${encodeURIComponent(name)}`)) as { templates: [] }).templates);
-        return show(removeTemplate(engine, cliAdmin(engine), groupId, name));
+        return show(await removeTemplate(engine, await cliAdmin(engine), groupId, name));
       }
       const r = url
         ? ((await http(url, 'POST', `/admin/groups/${groupId}/templates/fetch`)) as { fetched: string[]; templates: [] })
-        : await fetchTemplates(engine, new AccountStore(engine.db, () => loadSecretKey(dataDir)), groupId);
+        : await fetchTemplates(engine, new AccountStore(engine.store, () => loadSecretKey(dataDir)), groupId);
       console.log(r.fetched.length ? `fetched ${r.fetched.length} approved template(s): ${r.fetched.join(', ')}` : 'the provider has no approved templates with numbered blanks');
       return show(r.templates);
     }

@@ -1,4 +1,4 @@
-// The relay: SQLite store, mutation engine, sync WebSocket, HTTP API, effects, simulator.
+// The relay: its store (server/store), mutation engine, sync WebSocket, HTTP API, effects, simulator.
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,7 @@ import type { Group, User } from '../shared/schema';
 import * as productRegistry from '../shared/mutators/index';
 import { AuthService } from './auth/authService';
 import { TokenService, tokenSecret } from './auth/tokens';
-import { openDatabase } from './db/open';
+import { openStore } from './db/open';
 import { lockDataDir } from './relayLock';
 import { EffectRunner } from './effects/runner';
 import { Router } from './http/router';
@@ -75,13 +75,13 @@ export interface Relay {
   port: number;
   close(opts?: CloseOptions): Promise<void>;
   admin: {
-    createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): User;
-    createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string; simulated?: boolean }): Group;
-    addMember(groupId: string, userId: string): void;
-    deactivateUser(userId: string): void;
+    createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): Promise<User>;
+    createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string; simulated?: boolean }): Promise<Group>;
+    addMember(groupId: string, userId: string): Promise<void>;
+    deactivateUser(userId: string): Promise<void>;
   };
   simulator: {
-    inbound(m: { groupId: string; from: string; body: string; channel?: 'sms' | 'whatsapp'; contactName?: string }): void;
+    inbound(m: { groupId: string; from: string; body: string; channel?: 'sms' | 'whatsapp'; contactName?: string }): Promise<void>;
     sent(): SimulatedText[];
   };
   /** internals for tests, the CLI and benchmarks */
@@ -97,17 +97,25 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const log = opts.log ?? errorLog(logger);
   // one relay per data dir (two on one database would race its version counter)
   const unlock = lockDataDir(opts.dataDir);
-  let db: ReturnType<typeof openDatabase>;
+  let store: ReturnType<typeof openStore>;
   try {
-    db = openDatabase(opts.dataDir);
+    store = openStore(opts.dataDir);
   } catch (e) {
     unlock();
     throw e;
   }
   const mutators = opts.mutators ?? productRegistry.mutators;
-  const engine = new Engine(db, mutators, opts.changeLogRetention ?? DEFAULT_RETENTION, log);
-  const tokens = new TokenService(db, tokenSecret(engine.meta), opts.accessTokenTtlSeconds ?? 15 * 60);
-  const auth = new AuthService(db, engine.store, tokens);
+  let engine: Engine;
+  let tokens: TokenService;
+  try {
+    engine = await Engine.open(store, mutators, opts.changeLogRetention ?? DEFAULT_RETENTION, log);
+    tokens = new TokenService(store, await tokenSecret(engine.meta), opts.accessTokenTtlSeconds ?? 15 * 60);
+  } catch (e) {
+    await store.close();
+    unlock();
+    throw e;
+  }
+  const auth = new AuthService(store, tokens);
   const hub = new SyncHub(engine, tokens, log, logger.child({ part: 'sync' }), opts.sync);
   const simulator = new SimulatorChannel();
   let httpUrl = '';
@@ -116,20 +124,20 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const sink = createSink(engine, log);
   simulator.attach(sink);
   const effects = new EffectRunner(engine, () => providers as ProviderRegistry, {
-    userDeactivated: (userId) => {
-      tokens.revokeAll(userId);
+    userDeactivated: async (userId) => {
       hub.disconnectUser(userId, 'deactivated', 'this account has been deactivated');
+      await tokens.revokeAll(userId);
     },
-    attachmentsReleased: (ids) => releaseAttachments(db, opts.dataDir, ids),
+    attachmentsReleased: (ids) => releaseAttachments(store, opts.dataDir, ids),
   }, log);
   const timers = new TimerScheduler(engine, log);
   // Deactivation by any path (mutation, admin, CLI) revokes refresh tokens at once.
-  engine.onCommit((c) => {
-    for (const u of c.changes.deactivated) tokens.revokeAll(u);
+  engine.onCommit(async (c) => {
+    for (const u of c.changes.deactivated) await tokens.revokeAll(u);
   });
 
   const services: Services = {
-    db, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, timers, simulator, sink, admin,
+    store, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, timers, simulator, sink, admin,
     providers: () => providers as ProviderRegistry,
     httpUrl: () => httpUrl,
     startedAt: Date.now(),
@@ -165,21 +173,21 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     metrics.close();
     await hub.close();
     await app.close().catch(() => undefined);
-    db.close();
+    await store.close();
     unlock();
     throw e;
   }
   const port = (app.server.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : '127.0.0.1';
   httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  providers ??= createProviderRegistry({ db, httpUrl, dataDir: opts.dataDir, fallback: createDefaultRegistry(simulator, httpUrl), log });
-  reconcileChannelProviders(engine, providers, log);
+  providers ??= createProviderRegistry({ store, httpUrl, dataDir: opts.dataDir, fallback: createDefaultRegistry(simulator, httpUrl), log });
+  await reconcileChannelProviders(engine, providers, log);
 
   // Tells the CLI a relay serves this data dir (it then goes over HTTP instead of writing directly).
   writeFileSync(join(opts.dataDir, 'relay.json'), JSON.stringify({ pid: process.pid, httpUrl }));
-  if (opts.seed === 'demo' && engine.store.find('users', {}).length === 0) seedDemo(services);
+  if (opts.seed === 'demo' && (await store.rows.count('users', {})) === 0) await seedDemo(services);
 
-  effects.resumePending();
+  await effects.resumePending();
   timers.start();
 
   let closed = false;
@@ -219,7 +227,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       await hub.close();
       app.server.closeAllConnections();
       await httpClosed;
-      db.close();
+      await store.close();
       rmSync(join(opts.dataDir, 'relay.json'), { force: true });
       unlock();
       logger.info({ graceful: o.graceful === true }, 'relay stopped');

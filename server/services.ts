@@ -2,7 +2,7 @@
 import type { User, Group } from '../shared/schema';
 import type { AuthService } from './auth/authService';
 import type { TokenService } from './auth/tokens';
-import type { Db } from './db/open';
+import type { RelayStore } from './store/types';
 import type { EffectRunner } from './effects/runner';
 import type { SimulatorChannel } from './providers/simulator';
 import type { PaymentSink, ProviderRegistry, ProviderSink } from './providers/types';
@@ -11,15 +11,15 @@ import type { SyncHub } from './sync/hub';
 import type { TimerScheduler } from './timers/scheduler';
 
 export interface AdminApi {
-  createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): User;
+  createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): Promise<User>;
   /** simulated: both channels go through the simulator (demos, tests); otherwise none until a provider account is added */
-  createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string; simulated?: boolean }): Group;
-  addMember(groupId: string, userId: string): void;
-  deactivateUser(userId: string): void;
+  createGroup(g: { name: string; smsNumber?: string; whatsappNumber?: string; simulated?: boolean }): Promise<Group>;
+  addMember(groupId: string, userId: string): Promise<void>;
+  deactivateUser(userId: string): Promise<void>;
 }
 
 export interface Services {
-  db: Db;
+  store: RelayStore;
   dataDir: string;
   engine: Engine;
   auth: AuthService;

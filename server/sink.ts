@@ -6,32 +6,32 @@ import type { PaymentSink, ProviderSink } from './providers/types';
 import { SmsPartTracker } from './effects/smsParts';
 
 export function createSink(engine: Engine, log: (m: string, e?: unknown) => void): ProviderSink & PaymentSink {
-  const run = (name: string, args: unknown) => {
+  const run = async (name: string, args: unknown) => {
     try {
-      engine.runAs(SYSTEM_ACTOR, name, args);
+      await engine.runAs(SYSTEM_ACTOR, name, args);
     } catch (e) {
       log(`relay: ${name} refused`, e);
     }
   };
-  const store = engine.store;
-  const smsParts = new SmsPartTracker(engine.db);
+  const store = engine.store.rows;
+  const smsParts = new SmsPartTracker(engine.store);
   return {
     inbound: (m) => run('receiveInbound', m),
-    status(u) {
-      const messageId = u.messageId ?? (u.providerMessageId ? store.find('messages', { providerMessageId: u.providerMessageId })[0]?.id : undefined);
+    async status(u) {
+      const messageId = u.messageId ?? (u.providerMessageId ? (await store.find('messages', { providerMessageId: u.providerMessageId }))[0]?.id : undefined);
       if (!messageId) return log(`relay: status for unknown message ${u.providerMessageId ?? ''}`);
       // one callback per part of a multi-part SMS: the message's status is all parts' together
-      const c = smsParts.combine({ messageId, status: u.status, failureReason: u.failureReason ?? null, ...(u.providerMessageId ? { providerMessageId: u.providerMessageId } : {}) });
-      run('updateDeliveryStatus', { ...c, failureReason: c.failureReason ?? null });
+      const c = await smsParts.combine({ messageId, status: u.status, failureReason: u.failureReason ?? null, ...(u.providerMessageId ? { providerMessageId: u.providerMessageId } : {}) });
+      await run('updateDeliveryStatus', { ...c, failureReason: c.failureReason ?? null });
     },
-    payment(p) {
+    async payment(p) {
       let { invoiceId, checkoutId } = p;
       if (!invoiceId && !checkoutId && p.providerRef) {
-        invoiceId = store.find('invoices', { providerRef: p.providerRef })[0]?.id;
-        if (!invoiceId) checkoutId = store.find('checkouts', { providerRef: p.providerRef })[0]?.id;
+        invoiceId = (await store.find('invoices', { providerRef: p.providerRef }))[0]?.id;
+        if (!invoiceId) checkoutId = (await store.find('checkouts', { providerRef: p.providerRef }))[0]?.id;
       }
       if (!invoiceId && !checkoutId) return log(`relay: payment for unknown reference ${p.providerRef ?? ''}`);
-      run('setPaymentStatus', {
+      await run('setPaymentStatus', {
         ...(invoiceId ? { invoiceId } : { checkoutId }),
         status: p.status,
         ...(p.providerRef ? { providerRef: p.providerRef } : {}),

@@ -44,9 +44,9 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-relay-'));
   // tests log warnings and errors only, unless PARLEY_LOG_LEVEL says otherwise
   const relay = await startRelay({ seed: 'none', port: 0, logLevel: levelFromEnv('warn'), ...opts, dataDir });
-  const existing = relay.services.engine.store.find('users', { email: 'admin@test.parley' })[0];
-  const org = existing ? reopen(relay) : populate(relay);
-  if (templates) org.groups = withTemplates(relay, org.groups, templates);
+  const existing = (await relay.services.engine.store.rows.find('users', { email: 'admin@test.parley' }))[0];
+  const org = existing ? await reopen(relay) : await populate(relay);
+  if (templates) org.groups = await withTemplates(relay, org.groups, templates);
   if (ownDir) {
     const close = relay.close.bind(relay);
     relay.close = async () => {
@@ -57,38 +57,41 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   return { relay, password: TEST_PASSWORD, ...org, login: (email) => login(relay.httpUrl, email, TEST_PASSWORD) };
 }
 
-function withTemplates(relay: Relay, groups: People['groups'], templates: WhatsAppTemplate[]): People['groups'] {
+async function withTemplates(relay: Relay, groups: People['groups'], templates: WhatsAppTemplate[]): Promise<People['groups']> {
   const engine = relay.services.engine;
-  engine.write((tx) => {
+  await engine.write((tx) => {
     for (const g of Object.values(groups)) tx.put('groups', { ...g, templates });
   });
-  const reread = (g: Group) => engine.store.get('groups', g.id) as Group;
-  return { sales: reread(groups.sales), support: reread(groups.support) };
+  const reread = async (g: Group) => (await engine.store.rows.get('groups', g.id)) as Group;
+  return { sales: await reread(groups.sales), support: await reread(groups.support) };
 }
 
 type People = Omit<TestOrg, 'relay' | 'password' | 'login'>;
 
-function populate(relay: Relay): People {
+async function populate(relay: Relay): Promise<People> {
   const a = relay.admin;
-  const sales = a.createGroup({ name: 'Sales', smsNumber: '+447700900001', whatsappNumber: '+447700900002', simulated: true });
-  const support = a.createGroup({ name: 'Support', smsNumber: '+447700900003', whatsappNumber: '+447700900004', simulated: true });
+  const sales = await a.createGroup({ name: 'Sales', smsNumber: '+447700900001', whatsappNumber: '+447700900002', simulated: true });
+  const support = await a.createGroup({ name: 'Support', smsNumber: '+447700900003', whatsappNumber: '+447700900004', simulated: true });
   const mk = (name: string, role: 'admin' | 'agent', groupIds: string[]) =>
     a.createUser({ email: `${name.toLowerCase()}@test.parley`, name, role, password: TEST_PASSWORD, groupIds });
-  const admin = mk('Admin', 'admin', [sales.id, support.id]);
-  const alice = mk('Alice', 'agent', [sales.id]);
-  const bob = mk('Bob', 'agent', [sales.id]);
-  const carol = mk('Carol', 'agent', [support.id]);
-  const daveActive = mk('Dave', 'agent', [sales.id]);
-  a.deactivateUser(daveActive.id);
-  const store = relay.services.engine.store;
-  const dave = store.get('users', daveActive.id) as User;
-  return { groups: { sales: store.get('groups', sales.id) as Group, support: store.get('groups', support.id) as Group }, admin, alice, bob, carol, dave };
+  const admin = await mk('Admin', 'admin', [sales.id, support.id]);
+  const alice = await mk('Alice', 'agent', [sales.id]);
+  const bob = await mk('Bob', 'agent', [sales.id]);
+  const carol = await mk('Carol', 'agent', [support.id]);
+  const daveActive = await mk('Dave', 'agent', [sales.id]);
+  await a.deactivateUser(daveActive.id);
+  const store = relay.services.engine.store.rows;
+  const dave = (await store.get('users', daveActive.id)) as User;
+  return { groups: { sales: (await store.get('groups', sales.id)) as Group, support: (await store.get('groups', support.id)) as Group }, admin, alice, bob, carol, dave };
 }
 
 /** The same organisation after a restart on the same dataDir. */
-function reopen(relay: Relay): People {
-  const store = relay.services.engine.store;
-  const user = (name: string) => store.find('users', { email: `${name}@test.parley` })[0] as User;
-  const group = (name: string) => store.find('groups', { name })[0] as Group;
-  return { groups: { sales: group('Sales'), support: group('Support') }, admin: user('admin'), alice: user('alice'), bob: user('bob'), carol: user('carol'), dave: user('dave') };
+async function reopen(relay: Relay): Promise<People> {
+  const store = relay.services.engine.store.rows;
+  const user = async (name: string) => (await store.find('users', { email: `${name}@test.parley` }))[0] as User;
+  const group = async (name: string) => (await store.find('groups', { name }))[0] as Group;
+  return {
+    groups: { sales: await group('Sales'), support: await group('Support') },
+    admin: await user('admin'), alice: await user('alice'), bob: await user('bob'), carol: await user('carol'), dave: await user('dave'),
+  };
 }

@@ -1,6 +1,5 @@
 // Login, refresh and logout as the HTTP layer exposes them.
-import type { Db } from '../db/open';
-import type { RowStore } from '../../shared/store/rowStore';
+import type { RelayStore } from '../store/types';
 import type { User } from '../../shared/schema';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { LoginRateLimiter } from './rateLimit';
@@ -17,25 +16,24 @@ export type AuthResult = { ok: true; session: Session } | { ok: false; status: 4
 export class AuthService {
   private readonly limiter = new LoginRateLimiter();
   constructor(
-    private readonly db: Db,
-    private readonly store: RowStore,
+    private readonly store: RelayStore,
     readonly tokens: TokenService,
   ) {}
 
-  findUserByEmail(email: string): User | undefined {
-    return this.store.find('users', { email: email.trim().toLowerCase() })[0];
+  async findUserByEmail(email: string): Promise<User | undefined> {
+    return (await this.store.rows.find('users', { email: email.trim().toLowerCase() }))[0];
   }
 
   async setPassword(userId: string, password: string): Promise<void> {
     const hash = await hashPassword(password);
-    this.db.prepare('INSERT INTO credentials (user_id, hash) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET hash = excluded.hash').run(userId, hash);
+    await this.store.run('INSERT INTO credentials (user_id, hash) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash', [userId, hash]);
   }
 
   async login(email: string, password: string, ip: string): Promise<AuthResult> {
     const key = `${email.trim().toLowerCase()}|${ip}`;
     if (this.limiter.blocked(key)) return { ok: false, status: 429, code: 'rate_limited', message: 'Too many failed sign-ins. Try again in 15 minutes.' };
-    const user = this.findUserByEmail(email);
-    const cred = user ? (this.db.prepare('SELECT hash FROM credentials WHERE user_id = ?').get(user.id) as { hash: string } | undefined) : undefined;
+    const user = await this.findUserByEmail(email);
+    const cred = user ? await this.store.get<{ hash: string }>('SELECT hash FROM credentials WHERE user_id = ?', [user.id]) : undefined;
     const good = await verifyPassword(password, cred?.hash ?? (await dummyHash));
     if (!user || !cred || !good) {
       this.limiter.fail(key);
@@ -47,16 +45,16 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string): Promise<AuthResult> {
-    const r = this.tokens.consumeRefresh(refreshToken);
+    const r = await this.tokens.consumeRefresh(refreshToken);
     if (!r.ok) return { ok: false, status: 401, code: 'unauthorized', message: 'Sign in again.' };
-    const user = this.store.get('users', r.userId);
+    const user = await this.store.rows.get('users', r.userId);
     if (!user) return { ok: false, status: 401, code: 'unauthorized', message: 'Sign in again.' };
     if (!user.active) return { ok: false, status: 403, code: 'deactivated', message: 'This account has been deactivated.' };
     return { ok: true, session: await this.session(user) };
   }
 
-  logout(refreshToken: string): void {
-    this.tokens.revoke(refreshToken);
+  async logout(refreshToken: string): Promise<void> {
+    await this.tokens.revoke(refreshToken);
   }
 
   private async session(user: User): Promise<Session> {
@@ -64,7 +62,7 @@ export class AuthService {
     return {
       accessToken: access.token,
       accessExpiresAt: access.expiresAt,
-      refreshToken: this.tokens.issueRefresh(user.id),
+      refreshToken: await this.tokens.issueRefresh(user.id),
       user: { id: user.id, name: user.name, email: user.email, role: user.role },
     };
   }

@@ -2,7 +2,7 @@
 // stored only as a sha256 hash, rotated on every use, revoked at logout/deactivation.
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
-import type { Db } from '../db/open';
+import type { RelayStore } from '../store/types';
 import type { MetaStore } from '../db/meta';
 
 export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -10,11 +10,11 @@ export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 /** expiresAt: when the token expires (ms since epoch), null when it carries no exp. */
 export type VerifyResult = { ok: true; userId: string; expiresAt: number | null } | { ok: false; code: 'token_expired' | 'unauthorized' };
 
-export function tokenSecret(meta: MetaStore): Uint8Array {
-  let hex = meta.get('tokenSecret');
+export async function tokenSecret(meta: MetaStore): Promise<Uint8Array> {
+  let hex = await meta.get('tokenSecret');
   if (!hex) {
     hex = randomBytes(32).toString('hex');
-    meta.set('tokenSecret', hex);
+    await meta.set('tokenSecret', hex);
   }
   return Buffer.from(hex, 'hex');
 }
@@ -23,7 +23,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class TokenService {
   constructor(
-    private readonly db: Db,
+    private readonly store: RelayStore,
     private readonly secret: Uint8Array,
     readonly accessTtlSeconds: number,
   ) {}
@@ -45,34 +45,40 @@ export class TokenService {
     }
   }
 
-  issueRefresh(userId: string): string {
+  async issueRefresh(userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
-    this.db.prepare('INSERT INTO refresh_tokens (token_hash, user_id, expires_at, revoked_at, created_at) VALUES (?, ?, ?, NULL, ?)').run(sha256(token), userId, now + REFRESH_TTL_MS, now);
+    await this.store.run('INSERT INTO refresh_tokens (token_hash, user_id, expires_at, revoked_at, created_at) VALUES (?, ?, ?, NULL, ?)', [sha256(token), userId, now + REFRESH_TTL_MS, now]);
     return token;
   }
 
   /** Spends a refresh token: returns its user, or why not. Presenting a revoked token revokes all of the user's tokens (theft). */
-  consumeRefresh(token: string): { ok: true; userId: string } | { ok: false } {
+  async consumeRefresh(token: string): Promise<{ ok: true; userId: string } | { ok: false }> {
     const hash = sha256(token);
-    const row = this.db.prepare('SELECT user_id AS userId, expires_at AS expiresAt, revoked_at AS revokedAt FROM refresh_tokens WHERE token_hash = ?').get(hash) as
-      | { userId: string; expiresAt: number; revokedAt: number | null }
-      | undefined;
-    if (!row) return { ok: false };
-    if (row.revokedAt !== null) {
-      this.revokeAll(row.userId);
-      return { ok: false };
-    }
-    this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ?').run(Date.now(), hash);
-    if (row.expiresAt < Date.now()) return { ok: false };
-    return { ok: true, userId: row.userId };
+    // read and spent in one write: a token presented twice at once is spent once
+    return this.store.write(async (tx) => {
+      const row = await tx.get<{ userId: string; expiresAt: number; revokedAt: number | null }>(
+        'SELECT user_id AS "userId", expires_at AS "expiresAt", revoked_at AS "revokedAt" FROM refresh_tokens WHERE token_hash = ?',
+        [hash],
+      );
+      if (!row) return { ok: false };
+      if (row.revokedAt !== null) {
+        await tx.run(REVOKE_ALL, [Date.now(), row.userId]);
+        return { ok: false };
+      }
+      await tx.run('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ?', [Date.now(), hash]);
+      if (row.expiresAt < Date.now()) return { ok: false };
+      return { ok: true, userId: row.userId };
+    });
   }
 
-  revoke(token: string): void {
-    this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(Date.now(), sha256(token));
+  async revoke(token: string): Promise<void> {
+    await this.store.run('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', [Date.now(), sha256(token)]);
   }
 
-  revokeAll(userId: string): void {
-    this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(Date.now(), userId);
+  async revokeAll(userId: string): Promise<void> {
+    await this.store.run(REVOKE_ALL, [Date.now(), userId]);
   }
 }
+
+const REVOKE_ALL = 'UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL';

@@ -1,8 +1,8 @@
 // Payment links that failed (after the provider's own retries) are tried again with
 // exponential backoff. The schedule lives in the relay-only meta table so a restart keeps it;
 // after MAX_LINK_ATTEMPTS failures the waiting message is marked failed with the reason.
-import type { Db } from '../db/open';
-import type { SqlStatement } from '../../shared/store/rowStore';
+import { GET_META, SET_META } from '../db/meta';
+import type { RelayStore } from '../store/types';
 
 export const MAX_LINK_ATTEMPTS = 6;
 /** Delay after the 1st, 2nd, … failure; the last one repeats (capped). */
@@ -25,30 +25,22 @@ export function delayAfter(failures: number, delays: number[]): number {
 }
 
 export class LinkRetryStore {
-  private readonly getStmt: SqlStatement;
-  private readonly setStmt: SqlStatement;
-  private readonly delStmt: SqlStatement;
-
-  constructor(db: Db) {
-    this.getStmt = db.prepare('SELECT value FROM meta WHERE key = ?');
-    this.setStmt = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-    this.delStmt = db.prepare('DELETE FROM meta WHERE key = ?');
-  }
+  constructor(private readonly store: RelayStore) {}
 
   private key(kind: 'invoice' | 'checkout', id: string): string {
     return `linkRetry:${kind}:${id}`;
   }
 
-  get(kind: 'invoice' | 'checkout', id: string): LinkRetryState | undefined {
-    const r = this.getStmt.get(this.key(kind, id)) as { value: string } | undefined;
+  async get(kind: 'invoice' | 'checkout', id: string): Promise<LinkRetryState | undefined> {
+    const r = await this.store.get<{ value: string }>(GET_META, [this.key(kind, id)]);
     return r ? (JSON.parse(r.value) as LinkRetryState) : undefined;
   }
 
-  set(kind: 'invoice' | 'checkout', id: string, s: LinkRetryState): void {
-    this.setStmt.run(this.key(kind, id), JSON.stringify(s));
+  async set(kind: 'invoice' | 'checkout', id: string, s: LinkRetryState): Promise<void> {
+    await this.store.run(SET_META, [this.key(kind, id), JSON.stringify(s)]);
   }
 
-  clear(kind: 'invoice' | 'checkout', id: string): void {
-    this.delStmt.run(this.key(kind, id));
+  async clear(kind: 'invoice' | 'checkout', id: string): Promise<void> {
+    await this.store.run('DELETE FROM meta WHERE key = ?', [this.key(kind, id)]);
   }
 }

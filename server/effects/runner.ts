@@ -14,8 +14,8 @@ import { SmsPartTracker } from './smsParts';
 import { delayAfter, LinkRetryStore, linkRetryDelays, MAX_LINK_ATTEMPTS } from './linkRetries';
 
 export interface EffectHooks {
-  userDeactivated(userId: string): void;
-  attachmentsReleased(ids: string[]): void;
+  userDeactivated(userId: string): void | Promise<void>;
+  attachmentsReleased(ids: string[]): void | Promise<void>;
 }
 
 export class EffectRunner {
@@ -32,8 +32,8 @@ export class EffectRunner {
     private readonly hooks: EffectHooks,
     private readonly log: (msg: string, err?: unknown) => void,
   ) {
-    this.linkRetries = new LinkRetryStore(engine.db);
-    this.smsParts = new SmsPartTracker(engine.db);
+    this.linkRetries = new LinkRetryStore(engine.store);
+    this.smsParts = new SmsPartTracker(engine.store);
     engine.onCommit((c) => {
       for (const e of c.effects) this.start(e);
     });
@@ -43,23 +43,23 @@ export class EffectRunner {
    * After a restart: work whose effect never ran (the relay stopped between commit and
    * effect). Sends are at-least-once: a provider may see a send twice after a crash.
    */
-  resumePending(): void {
-    const db = this.engine.db;
-    const invoices = db.prepare("SELECT id FROM invoices WHERE status = 'sent' AND payment_url IS NULL").all() as { id: string }[];
-    for (const r of invoices) this.resumeLink({ kind: 'paymentLink', invoiceId: r.id }, 'invoice', r.id);
-    const checkouts = db.prepare("SELECT id FROM checkouts WHERE status = 'open' AND payment_url IS NULL").all() as { id: string }[];
-    for (const r of checkouts) this.resumeLink({ kind: 'checkoutLink', checkoutId: r.id }, 'checkout', r.id);
-    const queued = db
-      .prepare("SELECT id, payment_ref AS paymentRef FROM messages WHERE direction = 'outbound' AND status = 'queued' AND provider_message_id IS NULL")
-      .all() as { id: string; paymentRef: string | null }[];
-    for (const m of queued) if (!this.waitsForLink(m.paymentRef)) this.start({ kind: 'sendMessage', messageId: m.id });
-    const broadcasts = db.prepare("SELECT id FROM broadcasts WHERE status = 'sending'").all() as { id: string }[];
+  async resumePending(): Promise<void> {
+    const db = this.engine.store;
+    const invoices = await db.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'sent' AND payment_url IS NULL");
+    for (const r of invoices) await this.resumeLink({ kind: 'paymentLink', invoiceId: r.id }, 'invoice', r.id);
+    const checkouts = await db.all<{ id: string }>("SELECT id FROM checkouts WHERE status = 'open' AND payment_url IS NULL");
+    for (const r of checkouts) await this.resumeLink({ kind: 'checkoutLink', checkoutId: r.id }, 'checkout', r.id);
+    const queued = await db.all<{ id: string; paymentRef: string | null }>(
+      'SELECT id, payment_ref AS "paymentRef" FROM messages WHERE direction = \'outbound\' AND status = \'queued\' AND provider_message_id IS NULL',
+    );
+    for (const m of queued) if (!(await this.waitsForLink(m.paymentRef))) this.start({ kind: 'sendMessage', messageId: m.id });
+    const broadcasts = await db.all<{ id: string }>("SELECT id FROM broadcasts WHERE status = 'sending'");
     for (const b of broadcasts) this.start({ kind: 'broadcast', broadcastId: b.id });
   }
 
   /** A link that failed before the restart keeps its schedule; one the relay gave up on stays so. */
-  private resumeLink(e: ServerEffect, kind: 'invoice' | 'checkout', id: string): void {
-    const state = this.linkRetries.get(kind, id);
+  private async resumeLink(e: ServerEffect, kind: 'invoice' | 'checkout', id: string): Promise<void> {
+    const state = await this.linkRetries.get(kind, id);
     if (!state) return this.start(e);
     if (state.nextAt !== null) this.later(e, state.nextAt - Date.now());
   }
@@ -75,10 +75,11 @@ export class EffectRunner {
   }
 
   /** A payment message is sent by setPaymentLink once its link exists. */
-  private waitsForLink(paymentRef: string | null): boolean {
+  private async waitsForLink(paymentRef: string | null): Promise<boolean> {
     if (!paymentRef) return false;
     const [kind, id] = paymentRef.split(':') as [string, string];
-    const row = kind === 'invoice' ? this.engine.store.get('invoices', id) : this.engine.store.get('checkouts', id);
+    const rows = this.engine.store.rows;
+    const row = kind === 'invoice' ? await rows.get('invoices', id) : await rows.get('checkouts', id);
     return !row?.paymentUrl;
   }
 
@@ -109,10 +110,10 @@ export class EffectRunner {
     this.timers.clear();
   }
 
-  private system(name: string, args: unknown): void {
+  private async system(name: string, args: unknown): Promise<void> {
     if (this.closed) return;
     try {
-      this.engine.runAs(SYSTEM_ACTOR, name, args);
+      await this.engine.runAs(SYSTEM_ACTOR, name, args);
     } catch (e) {
       this.log(`relay: system mutation ${name} refused`, e);
     }
@@ -136,25 +137,25 @@ export class EffectRunner {
   }
 
   private async sendMessage(messageId: string): Promise<void> {
-    const store = this.engine.store;
-    const msg = store.get('messages', messageId);
+    const store = this.engine.store.rows;
+    const msg = await store.get('messages', messageId);
     if (!msg || msg.direction !== 'outbound' || msg.status !== 'queued') return;
-    const conv = store.get('conversations', msg.conversationId);
-    const contact = conv ? store.get('contacts', conv.contactId) : undefined;
-    const group = conv ? store.get('groups', conv.groupId) : undefined;
+    const conv = await store.get('conversations', msg.conversationId);
+    const contact = conv ? await store.get('contacts', conv.contactId) : undefined;
+    const group = conv ? await store.get('groups', conv.groupId) : undefined;
     if (!conv || !contact || !group) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: 'The conversation or contact no longer exists.' });
-    const provider = this.providers().channelFor(group.id, msg.channel);
+    const provider = await this.providers().channelFor(group.id, msg.channel);
     // No silent simulator: the fallback delivers only where an admin chose the simulator. The
     // group's synced setting follows the relay's accounts (changed by the CLI while running, too).
     const setting = group.channelProviders[msg.channel];
     const actual = provider.kind === 'simulator' ? (setting === 'simulator' ? 'simulator' : null) : provider.kind;
-    if (actual !== setting) this.system('setChannelProvider', { groupId: group.id, channel: msg.channel, provider: actual });
+    if (actual !== setting) await this.system('setChannelProvider', { groupId: group.id, channel: msg.channel, provider: actual });
     if (actual === null) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: noProviderMessage(group, msg.channel) });
     const template = msg.templateName ? group.templates.find((t) => t.name === msg.templateName) : undefined;
     // The provider sends the approved template, not our text: the blanks' values come from the
     // text, which the mutator checked against the template when the message was queued. A
     // payment template's values are what is due and the link (a link can be longer than a blank).
-    const variables = template ? (msg.paymentRef ? this.paymentValues(msg.paymentRef) : matchTemplate(template.body, msg.body)) : null;
+    const variables = template ? (msg.paymentRef ? await this.paymentValues(msg.paymentRef) : matchTemplate(template.body, msg.body)) : null;
     if (msg.templateName && !variables) {
       return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: `The template "${msg.templateName}" is no longer approved for this group, or no longer matches this text.` });
     }
@@ -174,77 +175,77 @@ export class EffectRunner {
     // Twilio sends each SMS part as its own text with its own status callbacks: track them
     // before sending, as callbacks may arrive before send() returns.
     const perPart = provider.kind === 'twilio' && out.channel === 'sms' && !out.template;
-    if (perPart) this.smsParts.expect(messageId, out.parts.length);
+    if (perPart) await this.smsParts.expect(messageId, out.parts.length);
     const result: SendResult = await provider.send(out);
-    if (perPart && !result.ok) this.smsParts.forget(messageId);
-    if (result.ok) this.system('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId });
-    else this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) });
+    if (perPart && !result.ok) await this.smsParts.forget(messageId);
+    if (result.ok) await this.system('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId });
+    else await this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) });
   }
 
-  private paymentValues(paymentRef: string): string[] | null {
+  private async paymentValues(paymentRef: string): Promise<string[] | null> {
     const [kind, id] = paymentRef.split(':') as [string, string];
-    const store = this.engine.store;
-    const inv = kind === 'invoice' ? store.get('invoices', id) : undefined;
-    const co = kind === 'checkout' ? store.get('checkouts', id) : undefined;
+    const store = this.engine.store.rows;
+    const inv = kind === 'invoice' ? await store.get('invoices', id) : undefined;
+    const co = kind === 'checkout' ? await store.get('checkouts', id) : undefined;
     const url = inv?.paymentUrl ?? co?.paymentUrl;
     if (!url) return null;
     return paymentTemplateValues(inv ? invoiceSummary(inv) : co ? checkoutSummary(co) : '', url);
   }
 
   private async paymentLink(kind: 'invoice' | 'checkout', id: string): Promise<void> {
-    const store = this.engine.store;
+    const store = this.engine.store.rows;
     const req =
       kind === 'invoice'
-        ? (() => {
-            const inv = store.get('invoices', id);
+        ? await (async () => {
+            const inv = await store.get('invoices', id);
             // each "Send a new link" posts another message for this invoice: its count numbers the link
-            const attempt = Math.max(1, store.find('messages', { paymentRef: `invoice:${id}` }).length);
+            const attempt = Math.max(1, await store.count('messages', { paymentRef: `invoice:${id}` }));
             return inv && { kind, id, description: `Invoice ${inv.number}`, currency: inv.currency, amount: inv.total, lineItems: inv.lineItems, attempt };
           })()
-        : (() => {
-            const c = store.get('checkouts', id);
+        : await (async () => {
+            const c = await store.get('checkouts', id);
             return c && { kind, id, description: c.description, currency: c.currency, amount: c.amount };
           })();
     if (!req) return;
-    const current = kind === 'invoice' ? store.get('invoices', id)?.paymentUrl : store.get('checkouts', id)?.paymentUrl;
+    const current = kind === 'invoice' ? (await store.get('invoices', id))?.paymentUrl : (await store.get('checkouts', id))?.paymentUrl;
     if (current) return this.linkRetries.clear(kind, id);
     // Stripe's client retries itself (maxNetworkRetries); a throw here is retried with backoff.
     let link: { url: string; providerRef: string };
     try {
-      link = await this.providers().payments().createLink(req);
+      link = await (await this.providers().payments()).createLink(req);
     } catch (err) {
       return this.linkFailed(kind, id, err);
     }
-    this.linkRetries.clear(kind, id);
-    this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl: link.url, providerRef: link.providerRef });
+    await this.linkRetries.clear(kind, id);
+    await this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl: link.url, providerRef: link.providerRef });
   }
 
-  private linkFailed(kind: 'invoice' | 'checkout', id: string, err: unknown): void {
+  private async linkFailed(kind: 'invoice' | 'checkout', id: string, err: unknown): Promise<void> {
     if (this.closed) return;
     const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300) || 'unknown error';
-    const attempts = (this.linkRetries.get(kind, id)?.attempts ?? 0) + 1;
+    const attempts = ((await this.linkRetries.get(kind, id))?.attempts ?? 0) + 1;
     this.log(`relay: payment link for ${kind} ${id} failed (attempt ${attempts})`, err);
     if (attempts < MAX_LINK_ATTEMPTS) {
       const delay = delayAfter(attempts, this.retryDelays);
-      this.linkRetries.set(kind, id, { attempts, nextAt: Date.now() + delay, lastError: reason });
+      await this.linkRetries.set(kind, id, { attempts, nextAt: Date.now() + delay, lastError: reason });
       this.later(kind === 'invoice' ? { kind: 'paymentLink', invoiceId: id } : { kind: 'checkoutLink', checkoutId: id }, delay);
       return;
     }
-    this.linkRetries.set(kind, id, { attempts, nextAt: null, lastError: reason });
-    for (const m of this.engine.store.find('messages', { paymentRef: `${kind}:${id}`, status: 'queued' })) {
-      this.system('updateDeliveryStatus', { messageId: m.id, status: 'failed', failureReason: `Could not create the payment link: ${reason}` });
+    await this.linkRetries.set(kind, id, { attempts, nextAt: null, lastError: reason });
+    for (const m of await this.engine.store.rows.find('messages', { paymentRef: `${kind}:${id}`, status: 'queued' })) {
+      await this.system('updateDeliveryStatus', { messageId: m.id, status: 'failed', failureReason: `Could not create the payment link: ${reason}` });
     }
   }
 
   /** One recipient at a time, at the provider's pace: each result creates the message and its send. */
   private async broadcast(broadcastId: string): Promise<void> {
-    const store = this.engine.store;
-    const b = store.get('broadcasts', broadcastId);
+    const store = this.engine.store.rows;
+    const b = await store.get('broadcasts', broadcastId);
     if (!b) return;
-    const perSecond = Math.max(1, this.providers().sendRatePerSecond(b.groupId, b.channel));
-    for (const r of store.find('broadcastRecipients', { broadcastId, status: 'pending' })) {
+    const perSecond = Math.max(1, await this.providers().sendRatePerSecond(b.groupId, b.channel));
+    for (const r of await store.find('broadcastRecipients', { broadcastId, status: 'pending' })) {
       if (this.closed) return;
-      this.system('recordBroadcastResult', { broadcastId, contactId: r.contactId, status: 'sent', messageId: uuidv7() });
+      await this.system('recordBroadcastResult', { broadcastId, contactId: r.contactId, status: 'sent', messageId: uuidv7() });
       await new Promise((res) => setTimeout(res, 1000 / perSecond));
     }
   }

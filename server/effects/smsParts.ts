@@ -2,8 +2,8 @@
 // callback per part) is delivered only when every part is; failed as soon as one part fails;
 // sent while parts are in flight. Parts are tracked in the relay-only meta table (JSON per
 // message, never synced) from just before the send until the message's outcome is known.
-import type { Db } from '../db/open';
-import type { SqlStatement } from '../../shared/store/rowStore';
+import { GET_META, SET_META } from '../db/meta';
+import type { RelayStore, Sql } from '../store/types';
 
 type PartStatus = 'sent' | 'delivered' | 'read' | 'failed';
 const rank: Record<PartStatus, number> = { sent: 1, delivered: 2, read: 3, failed: 0 };
@@ -22,32 +22,31 @@ export interface StatusUpdate {
 }
 
 export class SmsPartTracker {
-  private readonly getStmt: SqlStatement;
-  private readonly setStmt: SqlStatement;
-  private readonly delStmt: SqlStatement;
-
-  constructor(db: Db) {
-    this.getStmt = db.prepare('SELECT value FROM meta WHERE key = ?');
-    this.setStmt = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-    this.delStmt = db.prepare('DELETE FROM meta WHERE key = ?');
-  }
+  constructor(private readonly store: RelayStore) {}
 
   private key(messageId: string): string {
     return `smsParts:${messageId}`;
   }
 
   /** Before sending: expect `total` per-part callbacks (nothing to track for one part). */
-  expect(messageId: string, total: number): void {
-    if (total > 1) this.setStmt.run(this.key(messageId), JSON.stringify({ total, parts: {} } satisfies PartsRecord));
+  async expect(messageId: string, total: number): Promise<void> {
+    if (total > 1) await this.store.run(SET_META, [this.key(messageId), JSON.stringify({ total, parts: {} } satisfies PartsRecord)]);
   }
 
-  forget(messageId: string): void {
-    this.delStmt.run(this.key(messageId));
+  async forget(messageId: string): Promise<void> {
+    await this.store.run(DEL, [this.key(messageId)]);
   }
 
-  /** The message-level update a part's callback amounts to (unchanged for untracked messages). */
-  combine(u: StatusUpdate): StatusUpdate {
-    const row = this.getStmt.get(this.key(u.messageId)) as { value: string } | undefined;
+  /**
+   * The message-level update a part's callback amounts to (unchanged for untracked messages).
+   * Read and updated in one write: callbacks of several parts may arrive at once.
+   */
+  async combine(u: StatusUpdate): Promise<StatusUpdate> {
+    return this.store.write((tx) => this.combineIn(tx, u));
+  }
+
+  private async combineIn(tx: Sql, u: StatusUpdate): Promise<StatusUpdate> {
+    const row = await tx.get<{ value: string }>(GET_META, [this.key(u.messageId)]);
     if (!row || !u.providerMessageId) return u;
     const rec = JSON.parse(row.value) as PartsRecord;
     const prev = rec.parts[u.providerMessageId];
@@ -58,15 +57,17 @@ export class SmsPartTracker {
     const parts = Object.values(rec.parts);
     const failed = parts.find((p) => p.status === 'failed');
     if (failed) {
-      this.forget(u.messageId);
+      await tx.run(DEL, [this.key(u.messageId)]);
       return { ...u, status: 'failed', failureReason: failed.reason ?? null };
     }
     const done = parts.filter((p) => rank[p.status] >= rank.delivered);
     if (done.length >= rec.total) {
-      this.forget(u.messageId);
+      await tx.run(DEL, [this.key(u.messageId)]);
       return { ...u, status: done.every((p) => p.status === 'read') ? 'read' : 'delivered', failureReason: null };
     }
-    this.setStmt.run(this.key(u.messageId), JSON.stringify(rec));
+    await tx.run(SET_META, [this.key(u.messageId), JSON.stringify(rec)]);
     return { ...u, status: 'sent', failureReason: null };
   }
 }
+
+const DEL = 'DELETE FROM meta WHERE key = ?';

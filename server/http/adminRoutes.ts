@@ -5,43 +5,44 @@ import type { Services } from '../services';
 import { SYSTEM_ACTOR } from '../sync/engine';
 import { HttpError, sendEmpty, sendJson, type Router } from './router';
 
-function attempt<T>(fn: () => T): T {
+async function attempt<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     throw new HttpError(400, 'invalid', e instanceof Error ? e.message : 'refused');
   }
 }
 
 export function adminRoutes(router: Router, svc: Services): void {
-  router.route(httpApi.createUser, { auth: 'admin' }, ({ res, body: b }) => {
+  router.route(httpApi.createUser, { auth: 'admin' }, async ({ res, body: b }) => {
+    let u;
     try {
-      const u = svc.admin.createUser(b);
-      sendJson(res, 201, { id: u.id, name: u.name, email: u.email, role: u.role } satisfies AdminUserView);
+      u = await svc.admin.createUser(b);
     } catch (e) {
       throw new HttpError(409, 'conflict', e instanceof Error ? e.message : 'cannot create user');
     }
+    sendJson(res, 201, { id: u.id, name: u.name, email: u.email, role: u.role } satisfies AdminUserView);
   });
-  router.route(httpApi.listUsers, { auth: 'admin' }, ({ res }) => {
-    const users = svc.engine.store.find('users', {});
+  router.route(httpApi.listUsers, { auth: 'admin' }, async ({ res }) => {
+    const users = await svc.store.rows.find('users', {});
     sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })) satisfies AdminUserList);
   });
-  router.route(httpApi.deactivateUser, { auth: 'admin' }, ({ res, params }) => {
-    attempt(() => svc.admin.deactivateUser(params[0] as string));
+  router.route(httpApi.deactivateUser, { auth: 'admin' }, async ({ res, params }) => {
+    await attempt(() => svc.admin.deactivateUser(params[0] as string));
     sendEmpty(res);
   });
-  router.route(httpApi.createGroup, { auth: 'admin' }, ({ res, body: b }) => {
-    const g = attempt(() => svc.admin.createGroup(b));
+  router.route(httpApi.createGroup, { auth: 'admin' }, async ({ res, body: b }) => {
+    const g = await attempt(() => svc.admin.createGroup(b));
     sendJson(res, 201, { id: g.id, name: g.name } satisfies GroupCreated);
   });
-  router.route(httpApi.addMember, { auth: 'admin' }, ({ res, body: b }) => {
-    attempt(() => svc.admin.addMember(b.groupId, b.userId));
+  router.route(httpApi.addMember, { auth: 'admin' }, async ({ res, body: b }) => {
+    await attempt(() => svc.admin.addMember(b.groupId, b.userId));
     sendEmpty(res);
   });
-  router.route(httpApi.simulatorInbound, { auth: 'admin' }, ({ res, body: b }) => {
-    if (!svc.engine.store.get('groups', b.groupId)) throw new HttpError(404, 'not_found', 'no such group');
+  router.route(httpApi.simulatorInbound, { auth: 'admin' }, async ({ res, body: b }) => {
+    if (!(await svc.store.rows.get('groups', b.groupId))) throw new HttpError(404, 'not_found', 'no such group');
     try {
-      svc.engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { ...b, channel: b.channel ?? 'sms' });
+      await svc.engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { ...b, channel: b.channel ?? 'sms' });
     } catch (e) {
       if (e instanceof MutationError) throw new HttpError(400, e.code, e.message);
       throw e;

@@ -31,20 +31,21 @@ export function attachmentRoutes(router: Router, svc: Services): void {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, id);
     if (!existsSync(file)) writeFileSync(file, body);
-    svc.db
-      .prepare('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING')
-      .run(id, mime, body.length, name, user.id, Date.now());
+    await svc.store.run('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [
+      id, mime, body.length, name, user.id, Date.now(),
+    ]);
     sendJson(res, 201, { id, name, mime, size: body.length } satisfies AttachmentUploaded);
   });
 
-  router.route(httpApi.downloadAttachment, { auth: 'user' }, ({ res, params, user }) => {
+  router.route(httpApi.downloadAttachment, { auth: 'user' }, async ({ res, params, user }) => {
     const id = params[0] as string;
     if (!/^[0-9a-f]{64}$/.test(id)) throw new HttpError(404, 'not_found', 'no such attachment');
-    const meta = svc.db.prepare('SELECT mime, size, name, uploaded_by AS uploadedBy FROM attachments WHERE sha256 = ?').get(id) as
-      | { mime: string; size: number; name: string; uploadedBy: string }
-      | undefined;
+    const meta = await svc.store.get<{ mime: string; size: number; name: string; uploadedBy: string }>(
+      'SELECT mime, size, name, uploaded_by AS "uploadedBy" FROM attachments WHERE sha256 = ?',
+      [id],
+    );
     const file = join(attachmentDir(svc.dataDir), id);
-    if (!meta || !existsSync(file) || !mayDownload(svc, user.id, id, meta.uploadedBy)) throw new HttpError(404, 'not_found', 'no such attachment');
+    if (!meta || !existsSync(file) || !(await mayDownload(svc, user.id, id, meta.uploadedBy))) throw new HttpError(404, 'not_found', 'no such attachment');
     void res
       .code(200)
       .headers({
@@ -70,16 +71,20 @@ function safeName(encoded: string): string {
 }
 
 /** The uploader, or whoever may see a message / chat message / canned response that references the file. */
-function mayDownload(svc: Services, userId: string, id: string, uploadedBy: string): boolean {
+async function mayDownload(svc: Services, userId: string, id: string, uploadedBy: string): Promise<boolean> {
   if (uploadedBy === userId) return true;
-  const viewer = loadViewer(svc.engine.store, userId);
+  const viewer = await loadViewer(svc.store.rows, userId);
   if (!viewer) return false;
-  const check = new ScopeCheck(svc.engine.store, viewer);
+  const check = new ScopeCheck(svc.store.rows, viewer);
   const pattern = `%"${id}"%`;
-  const convs = svc.db.prepare('SELECT DISTINCT conversation_id AS id FROM messages WHERE attachments LIKE ?').all(pattern) as { id: string }[];
-  if (convs.some((c) => check.canSee(`conv:${c.id}`))) return true;
-  const chats = svc.db.prepare('SELECT DISTINCT chat_id AS id FROM chat_messages WHERE attachments LIKE ?').all(pattern) as { id: string }[];
-  if (chats.some((c) => check.canSee(`chat:${c.id}`))) return true;
-  const canned = svc.db.prepare('SELECT owner_id AS ownerId, group_id AS groupId FROM canned_responses WHERE attachments LIKE ?').all(pattern) as { ownerId: string | null; groupId: string | null }[];
-  return canned.some((r) => check.canSee(r.ownerId ? `user:${r.ownerId}` : `group:${r.groupId ?? ''}`));
+  const convs = await svc.store.all<{ id: string }>('SELECT DISTINCT conversation_id AS id FROM messages WHERE attachments LIKE ?', [pattern]);
+  for (const c of convs) if (await check.canSee(`conv:${c.id}`)) return true;
+  const chats = await svc.store.all<{ id: string }>('SELECT DISTINCT chat_id AS id FROM chat_messages WHERE attachments LIKE ?', [pattern]);
+  for (const c of chats) if (await check.canSee(`chat:${c.id}`)) return true;
+  const canned = await svc.store.all<{ ownerId: string | null; groupId: string | null }>(
+    'SELECT owner_id AS "ownerId", group_id AS "groupId" FROM canned_responses WHERE attachments LIKE ?',
+    [pattern],
+  );
+  for (const r of canned) if (await check.canSee(r.ownerId ? `user:${r.ownerId}` : `group:${r.groupId ?? ''}`)) return true;
+  return false;
 }

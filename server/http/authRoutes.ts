@@ -6,21 +6,21 @@ import type { AuthResult } from '../auth/authService';
 import { clientIp, HttpError, sendEmpty, sendJson, type Router } from './router';
 
 /** The session plus the organisation's name (additive: older clients ignore it). */
-function reply(res: FastifyReply, r: AuthResult, svc: Services): void {
+async function reply(res: FastifyReply, r: AuthResult, svc: Services): Promise<void> {
   if (!r.ok) throw new HttpError(r.status, r.code, r.message);
-  const orgName = svc.engine.meta.get('orgName');
+  const orgName = await svc.engine.meta.get('orgName');
   sendJson(res, 200, (orgName ? { ...r.session, orgName } : r.session) satisfies AuthSessionResponse);
 }
 
 export function authRoutes(router: Router, svc: Services): void {
   router.route(httpApi.login, async ({ req, res, body: b }) => {
-    reply(res, await svc.auth.login(b.email, b.password, clientIp(req)), svc);
+    await reply(res, await svc.auth.login(b.email, b.password, clientIp(req)), svc);
   });
   router.route(httpApi.refresh, async ({ res, body: b }) => {
-    reply(res, await svc.auth.refresh(b.refreshToken), svc);
+    await reply(res, await svc.auth.refresh(b.refreshToken), svc);
   });
-  router.route(httpApi.logout, ({ res, body: b }) => {
-    svc.auth.logout(b.refreshToken);
+  router.route(httpApi.logout, async ({ res, body: b }) => {
+    await svc.auth.logout(b.refreshToken);
     sendEmpty(res);
   });
 }

@@ -8,7 +8,7 @@ import { bearer, HttpError } from './router';
 export async function requireUser(svc: Services, req: IncomingMessage): Promise<User> {
   const v = await svc.tokens.verifyAccess(bearer(req));
   if (!v.ok) throw new HttpError(401, v.code, v.code === 'token_expired' ? 'access token expired' : 'invalid access token');
-  const user = svc.engine.store.get('users', v.userId);
+  const user = await svc.store.rows.get('users', v.userId);
   if (!user) throw new HttpError(401, 'unauthorized', 'unknown user');
   if (!user.active) throw new HttpError(403, 'deactivated', 'this account has been deactivated');
   return user;

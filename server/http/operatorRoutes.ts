@@ -19,10 +19,10 @@ export function operatorRoutes(router: Router, svc: Services, metrics: RelayMetr
   // liveness: the process answers
   router.route(httpApi.health, ({ res }) => sendJson(res, 200, { ok: true, version: svc.engine.version() }));
   // readiness: accepting sockets and the database answers (503 while shutting down)
-  router.on('GET', '/ready', ({ res }) => {
+  router.on('GET', '/ready', async ({ res }) => {
     if (!svc.hub.isAccepting) throw new HttpError(503, 'not_ready', 'shutting down');
     try {
-      svc.db.prepare('SELECT 1').get();
+      await svc.store.get('SELECT 1 AS y');
     } catch {
       throw new HttpError(503, 'not_ready', 'database unavailable');
     }

@@ -17,11 +17,11 @@ interface Due {
   groupId: string | null;
 }
 
-function describe(svc: Services, kind: string, id: string): Due {
-  const store = svc.engine.store;
-  const groupOf = (conversationId: string) => store.get('conversations', conversationId)?.groupId ?? null;
+async function describe(svc: Services, kind: string, id: string): Promise<Due> {
+  const store = svc.store.rows;
+  const groupOf = async (conversationId: string) => (await store.get('conversations', conversationId))?.groupId ?? null;
   if (kind === 'invoice') {
-    const inv = store.get('invoices', id);
+    const inv = await store.get('invoices', id);
     if (inv && inv.status !== 'draft' && inv.status !== 'void') {
       return {
         title: `Invoice ${inv.number}`,
@@ -29,24 +29,24 @@ function describe(svc: Services, kind: string, id: string): Due {
         total: formatMoney(inv.total, inv.currency),
         due: formatDueDate(inv.dueDate),
         paid: inv.status === 'paid',
-        groupId: groupOf(inv.conversationId),
+        groupId: await groupOf(inv.conversationId),
       };
     }
   } else if (kind === 'checkout') {
-    const c = store.get('checkouts', id);
+    const c = await store.get('checkouts', id);
     if (c && c.status !== 'expired') {
-      return { title: c.description, lines: [], total: formatMoney(c.amount, c.currency), due: null, paid: c.status === 'paid', groupId: groupOf(c.conversationId) };
+      return { title: c.description, lines: [], total: formatMoney(c.amount, c.currency), due: null, paid: c.status === 'paid', groupId: await groupOf(c.conversationId) };
     }
   }
   throw new HttpError(404, 'not_found', 'no such payment');
 }
 
-function render(svc: Services, d: Due): string {
-  const group = d.groupId ? svc.engine.store.get('groups', d.groupId) : undefined;
+async function render(svc: Services, d: Due): Promise<string> {
+  const group = d.groupId ? await svc.store.rows.get('groups', d.groupId) : undefined;
   const rows = d.lines.map((l) => `<tr><td>${esc(l.text)}</td><td class="n">${esc(l.amount)}</td></tr>`).join('');
   const table = `<table>${rows}<tr class="total"><td>Total${d.due ? ` · due ${esc(d.due)}` : ''}</td><td class="n">${esc(d.total)}</td></tr></table>`;
   // in the business's name: the organisation, and the team that asks
-  const org = svc.engine.meta.get('orgName');
+  const org = await svc.engine.meta.get('orgName');
   const business = [org, group?.name].filter(Boolean).join(' · ') || undefined;
   if (d.paid) return paymentPage(d.title, '&#10003;', '', `${table}<p>Paid — thank you.</p>`, business);
   const instructions = group?.paymentInstructions.trim();
@@ -59,19 +59,20 @@ function render(svc: Services, d: Due): string {
 const PAY_PATH = '/pay/:kind(^(?:invoice|checkout)$)/:id';
 
 export function payRoutes(router: Router, svc: Services): void {
-  router.on('GET', PAY_PATH, ({ res, params }) => {
+  router.on('GET', PAY_PATH, async ({ res, params }) => {
     const [kind, id] = params as [string, string];
-    void res.code(200).headers({ ...PAYMENT_PAGE_HEADERS, 'cache-control': 'no-store' }).send(render(svc, describe(svc, kind, id)));
+    const page = await render(svc, await describe(svc, kind, id));
+    void res.code(200).headers({ ...PAYMENT_PAGE_HEADERS, 'cache-control': 'no-store' }).send(page);
   });
   // Demo only: a payment as if the contact had paid, through the simulator. Admins only, and only
   // while payments are manual (with Stripe, payments come from Stripe's signed webhooks).
-  router.route(httpApi.simulatePayment, { auth: 'admin' }, ({ res, body: b }) => {
-    if (svc.providers().payments().kind !== 'manual') throw new HttpError(409, 'conflict', 'Payments go through Stripe: a payment cannot be simulated.');
+  router.route(httpApi.simulatePayment, { auth: 'admin' }, async ({ res, body: b }) => {
+    if ((await svc.providers().payments()).kind !== 'manual') throw new HttpError(409, 'conflict', 'Payments go through Stripe: a payment cannot be simulated.');
     const kind = b.invoiceId ? 'invoice' : 'checkout';
-    const d = describe(svc, kind, b.invoiceId ?? b.checkoutId ?? '');
+    const d = await describe(svc, kind, b.invoiceId ?? b.checkoutId ?? '');
     if (d.paid) throw new HttpError(409, 'conflict', `${d.title} is already paid.`);
-    if (kind === 'invoice' && svc.engine.store.get('invoices', b.invoiceId ?? '')?.status !== 'sent') throw new HttpError(409, 'conflict', `${d.title} has not been sent.`);
-    svc.engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { ...(b.invoiceId ? { invoiceId: b.invoiceId } : { checkoutId: b.checkoutId }), status: 'paid' });
+    if (kind === 'invoice' && (await svc.store.rows.get('invoices', b.invoiceId ?? ''))?.status !== 'sent') throw new HttpError(409, 'conflict', `${d.title} has not been sent.`);
+    await svc.engine.runAs(SYSTEM_ACTOR, 'setPaymentStatus', { ...(b.invoiceId ? { invoiceId: b.invoiceId } : { checkoutId: b.checkoutId }), status: 'paid' });
     sendJson(res, 200, { ok: true, simulated: true });
   });
 }

@@ -19,7 +19,7 @@ async function answer<T>(fn: () => T | Promise<T>): Promise<T> {
 
 export function templateRoutes(router: Router, svc: Services): void {
   let key: Buffer | undefined;
-  const accounts = new AccountStore(svc.db, () => (key ??= loadSecretKey(svc.dataDir)));
+  const accounts = new AccountStore(svc.store, () => (key ??= loadSecretKey(svc.dataDir)));
   const actor = (u: { id: string; role: 'admin' | 'agent' }) => ({ userId: u.id, role: u.role });
 
   router.route(httpApi.groupTemplates, { auth: 'admin' }, async ({ res, params }) => {

@@ -5,7 +5,7 @@ import { HttpError, readBody, type Router } from './router';
 export function webhookRoutes(router: Router, svc: Services): void {
   router.on('*', '/webhooks/*', async ({ req, res, url, params }) => {
     const path = (params[0] as string).split('/').filter(Boolean);
-    const handler = svc.providers().webhook(path);
+    const handler = await svc.providers().webhook(path);
     if (!handler) throw new HttpError(404, 'not_found', 'no such webhook');
     const rawBody = await readBody(req, 1024 * 1024);
     const headers: Record<string, string | undefined> = {};

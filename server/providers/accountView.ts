@@ -1,6 +1,6 @@
 // How an account is shown to admins (CLI and HTTP): public fields, which secrets are set
 // (never their values), and the webhook URLs to paste into the provider's console.
-import type Database from 'better-sqlite3';
+import type { Sql } from '../store/types';
 import type { ProviderAccountView } from '../../shared/http';
 import type { AccountRow, AccountStore } from './accounts';
 import { webhookUrlsFor } from './registry';
@@ -8,7 +8,7 @@ import { webhookUrlsFor } from './registry';
 /** The HTTP contract's shape (shared/http/providers.ts), also printed by the CLI. */
 export type AccountView = ProviderAccountView;
 
-export function accountView(db: Database.Database, accounts: AccountStore, publicUrl: string, row: AccountRow): AccountView {
+export async function accountView(db: Sql, accounts: AccountStore, publicUrl: string, row: AccountRow): Promise<AccountView> {
   let secrets: AccountView['secrets'];
   try {
     const c = accounts.config(row);
@@ -16,7 +16,7 @@ export function accountView(db: Database.Database, accounts: AccountStore, publi
   } catch (e) {
     secrets = { error: (e as Error).message };
   }
-  const group = row.groupId ? (db.prepare('SELECT name FROM groups WHERE id = ?').get(row.groupId) as { name: string } | undefined) : undefined;
+  const group = row.groupId ? await db.get<{ name: string }>('SELECT name FROM groups WHERE id = ?', [row.groupId]) : undefined;
   return {
     id: row.id, kind: row.kind, groupId: row.groupId, groupName: group?.name ?? null, channel: row.channel,
     sendRatePerSecond: row.sendRatePerSecond, public: row.publicConfig, secrets, webhooks: webhookUrlsFor(publicUrl, row), updatedAt: row.updatedAt,
@@ -24,6 +24,9 @@ export function accountView(db: Database.Database, accounts: AccountStore, publi
 }
 
 /** A group by id or (case-insensitive) name. */
-export function findGroup(db: Database.Database, idOrName: string): { id: string; name: string } | undefined {
-  return db.prepare('SELECT id, name FROM groups WHERE id = ? OR lower(name) = lower(?) ORDER BY id = ? DESC LIMIT 1').get(idOrName, idOrName, idOrName) as { id: string; name: string } | undefined;
+export async function findGroup(db: Sql, idOrName: string): Promise<{ id: string; name: string } | undefined> {
+  return (
+    (await db.get<{ id: string; name: string }>('SELECT id, name FROM groups WHERE id = ?', [idOrName])) ??
+    (await db.get<{ id: string; name: string }>('SELECT id, name FROM groups WHERE lower(name) = lower(?) ORDER BY id LIMIT 1', [idOrName]))
+  );
 }

@@ -1,6 +1,6 @@
 // Provider accounts in the relay database: upsert from admin input (secrets sealed),
 // look-ups per group/channel, and decrypted configs for the adapters.
-import type Database from 'better-sqlite3';
+import type { RelayStore } from '../store/types';
 import { randomUUID } from 'node:crypto';
 import { accountInput, defaultRate, stripePublic, stripeSecrets, twilioPublic, twilioSecrets, whatsappPublic, whatsappSecrets } from './config';
 import type { StripeConfig, TwilioConfig, WhatsAppConfig } from './config';
@@ -34,39 +34,29 @@ const toRow = (r: RawRow): AccountRow => ({
 const apiAddressFields = ['apiBaseUrl', 'graphBaseUrl', 'apiHost', 'apiPort', 'apiProtocol'] as const;
 
 export class AccountStore {
-  private readonly byId: Database.Statement<[string], RawRow>;
-  private readonly byGroupChannel: Database.Statement<[string, string], RawRow>;
-  private readonly stripeRow: Database.Statement<[], RawRow>;
-  private readonly all: Database.Statement<[], RawRow>;
+  constructor(private readonly db: RelayStore, private readonly key: () => Buffer) {}
 
-  constructor(private readonly db: Database.Database, private readonly key: () => Buffer) {
-    this.byId = db.prepare('SELECT * FROM provider_accounts WHERE id = ?');
-    this.byGroupChannel = db.prepare('SELECT * FROM provider_accounts WHERE group_id = ? AND channel = ?');
-    this.stripeRow = db.prepare("SELECT * FROM provider_accounts WHERE kind = 'stripe' ORDER BY updated_at DESC LIMIT 1");
-    this.all = db.prepare('SELECT * FROM provider_accounts ORDER BY group_id, channel');
-  }
-
-  get(id: string): AccountRow | undefined {
-    const r = this.byId.get(id);
+  async get(id: string): Promise<AccountRow | undefined> {
+    const r = await this.db.get<RawRow>('SELECT * FROM provider_accounts WHERE id = ?', [id]);
     return r && toRow(r);
   }
-  forGroup(groupId: string, channel: 'sms' | 'whatsapp'): AccountRow | undefined {
-    const r = this.byGroupChannel.get(groupId, channel);
+  async forGroup(groupId: string, channel: 'sms' | 'whatsapp'): Promise<AccountRow | undefined> {
+    const r = await this.db.get<RawRow>('SELECT * FROM provider_accounts WHERE group_id = ? AND channel = ?', [groupId, channel]);
     return r && toRow(r);
   }
-  stripe(): AccountRow | undefined {
-    const r = this.stripeRow.get();
+  async stripe(): Promise<AccountRow | undefined> {
+    const r = await this.db.get<RawRow>("SELECT * FROM provider_accounts WHERE kind = 'stripe' ORDER BY updated_at DESC LIMIT 1");
     return r && toRow(r);
   }
-  list(): AccountRow[] {
-    return this.all.all().map(toRow);
+  async list(): Promise<AccountRow[]> {
+    return (await this.db.all<RawRow>('SELECT * FROM provider_accounts ORDER BY group_id, channel')).map(toRow);
   }
 
   /** Creates or replaces the account of (group, channel); secrets omitted = keep the stored ones. */
-  upsert(input: unknown, now = Date.now()): AccountRow {
+  async upsert(input: unknown, now = Date.now()): Promise<AccountRow> {
     const a = accountInput.parse(input);
     const groupId = a.kind === 'stripe' ? null : a.groupId;
-    const existing = a.kind === 'stripe' ? this.stripe() : this.forGroup(a.groupId, a.channel);
+    const existing = a.kind === 'stripe' ? await this.stripe() : await this.forGroup(a.groupId, a.channel);
     let secrets: string;
     if (a.secrets) secrets = seal(this.key(), JSON.stringify(a.secrets));
     else if (existing && existing.kind === a.kind) {
@@ -86,16 +76,18 @@ export class AccountStore {
       createdAt: existing?.createdAt ?? now,
       updatedAt: Math.max(now, (existing?.updatedAt ?? 0) + 1),
     };
-    this.db.prepare(`INSERT INTO provider_accounts (id, group_id, channel, kind, public_config, secrets, send_rate_per_second, created_at, updated_at)
-      VALUES (@id, @groupId, @channel, @kind, @publicConfig, @secrets, @sendRatePerSecond, @createdAt, @updatedAt)
-      ON CONFLICT(id) DO UPDATE SET group_id = excluded.group_id, channel = excluded.channel, kind = excluded.kind, public_config = excluded.public_config,
-        secrets = excluded.secrets, send_rate_per_second = excluded.send_rate_per_second, updated_at = excluded.updated_at`)
-      .run({ ...row, publicConfig: JSON.stringify(row.publicConfig) });
+    await this.db.run(
+      `INSERT INTO provider_accounts (id, group_id, channel, kind, public_config, secrets, send_rate_per_second, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET group_id = excluded.group_id, channel = excluded.channel, kind = excluded.kind, public_config = excluded.public_config,
+        secrets = excluded.secrets, send_rate_per_second = excluded.send_rate_per_second, updated_at = excluded.updated_at`,
+      [row.id, row.groupId, row.channel, row.kind, JSON.stringify(row.publicConfig), row.secrets, row.sendRatePerSecond, row.createdAt, row.updatedAt],
+    );
     return row;
   }
 
-  remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM provider_accounts WHERE id = ?').run(id).changes > 0;
+  async remove(id: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM provider_accounts WHERE id = ?', [id])) > 0;
   }
 
   /** The decrypted, validated configuration the adapters need. */

@@ -20,28 +20,30 @@ export function providerPublicUrl(svc: Services): string {
 
 export function providerAdminRoutes(router: Router, svc: Services): void {
   let key: Buffer | undefined;
-  const accounts = new AccountStore(svc.db, () => (key ??= loadSecretKey(svc.dataDir)));
-  const view = (row: Parameters<typeof accountView>[3]) => accountView(svc.db, accounts, providerPublicUrl(svc), row);
+  const accounts = new AccountStore(svc.store, () => (key ??= loadSecretKey(svc.dataDir)));
+  const view = (row: Parameters<typeof accountView>[3]) => accountView(svc.store, accounts, providerPublicUrl(svc), row);
 
-  router.route(httpApi.providerAccounts, { auth: 'admin' }, ({ res }) => {
-    sendJson(res, 200, { publicUrl: providerPublicUrl(svc), accounts: accounts.list().map(view) });
+  router.route(httpApi.providerAccounts, { auth: 'admin' }, async ({ res }) => {
+    const list = await accounts.list();
+    sendJson(res, 200, { publicUrl: providerPublicUrl(svc), accounts: await Promise.all(list.map(view)) });
   });
-  router.route(httpApi.saveProviderAccount, { auth: 'admin' }, ({ res, body }) => {
+  router.route(httpApi.saveProviderAccount, { auth: 'admin' }, async ({ res, body }) => {
     const parsed = accountInput.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid', z.prettifyError(parsed.error));
-    const group = parsed.data.kind === 'stripe' ? null : findGroup(svc.db, parsed.data.groupId);
+    const group = parsed.data.kind === 'stripe' ? null : await findGroup(svc.store, parsed.data.groupId);
     if (group === undefined) throw new HttpError(404, 'not_found', 'no such group');
+    let row;
     try {
-      const row = accounts.upsert(group ? { ...(body as object), groupId: group.id } : body);
-      reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
-      sendJson(res, 200, view(row));
+      row = await accounts.upsert(group ? { ...(body as object), groupId: group.id } : body);
     } catch (e) {
       throw new HttpError(400, 'invalid', (e as Error).message);
     }
+    await reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
+    sendJson(res, 200, await view(row));
   });
-  router.route(httpApi.removeProviderAccount, { auth: 'admin' }, ({ res, params }) => {
-    if (!accounts.remove(params[0] ?? '')) throw new HttpError(404, 'not_found', 'no such provider account');
-    reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
+  router.route(httpApi.removeProviderAccount, { auth: 'admin' }, async ({ res, params }) => {
+    if (!(await accounts.remove(params[0] ?? ''))) throw new HttpError(404, 'not_found', 'no such provider account');
+    await reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
     sendEmpty(res);
   });
 }

@@ -1,20 +1,18 @@
 // The relay's attachment store as providers use it: content-addressed files under
 // <dataDir>/attachments plus a row in the relay's `attachments` table (same layout as
 // POST /attachments), so inbound media downloads like any other attachment.
-import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderAttachmentStore } from './deps';
+import type { RelayStore } from '../store/types';
 
 const MAX_BYTES = 25 * 1024 * 1024;
 
-export function relayAttachmentStore(db: Database.Database, dataDir: string): ProviderAttachmentStore {
+export function relayAttachmentStore(db: RelayStore, dataDir: string): ProviderAttachmentStore {
   const dir = join(dataDir, 'attachments');
-  const info = db.prepare<[string], { mime: string; name: string }>('SELECT mime, name FROM attachments WHERE sha256 = ?');
-  const insert = db.prepare('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING');
   return {
-    put(bytes, meta) {
+    async put(bytes, meta) {
       if (bytes.length > MAX_BYTES) throw new Error(`inbound media larger than ${MAX_BYTES} bytes`);
       const id = createHash('sha256').update(bytes).digest('hex');
       mkdirSync(dir, { recursive: true });
@@ -23,10 +21,12 @@ export function relayAttachmentStore(db: Database.Database, dataDir: string): Pr
       const name = meta.name.replace(/[/\\]/g, '_').slice(0, 255) || 'file';
       const mime = meta.mime.split(';')[0]?.trim().toLowerCase() || 'application/octet-stream';
       // 'system': received from a provider, not uploaded by a user
-      insert.run(id, mime, bytes.length, name, 'system', Date.now());
+      await db.run('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [
+        id, mime, bytes.length, name, 'system', Date.now(),
+      ]);
       return { id, name, mime, size: bytes.length };
     },
-    info: (id) => info.get(id),
+    info: (id) => db.get<{ mime: string; name: string }>('SELECT mime, name FROM attachments WHERE sha256 = ?', [id]),
     read(id) {
       if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
       const file = join(dir, id);

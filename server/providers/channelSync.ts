@@ -9,19 +9,19 @@ import type { ProviderRegistry } from './types';
 const CHANNELS: Channel[] = ['sms', 'whatsapp'];
 
 /** What actually carries the channel: an account's kind, the simulator where an admin chose it, else nobody. */
-export function actualProvider(registry: ProviderRegistry, group: Group, channel: Channel): ChannelProviderKind | null {
-  const kind = registry.channelFor(group.id, channel).kind;
+export async function actualProvider(registry: ProviderRegistry, group: Group, channel: Channel): Promise<ChannelProviderKind | null> {
+  const kind = (await registry.channelFor(group.id, channel)).kind;
   if (kind !== 'simulator') return kind;
   return group.channelProviders[channel] === 'simulator' ? 'simulator' : null;
 }
 
-export function reconcileChannelProviders(engine: Engine, registry: ProviderRegistry, log: (msg: string, err?: unknown) => void): void {
-  for (const g of engine.store.find('groups', {})) {
+export async function reconcileChannelProviders(engine: Engine, registry: ProviderRegistry, log: (msg: string, err?: unknown) => void): Promise<void> {
+  for (const g of await engine.store.rows.find('groups', {})) {
     for (const channel of CHANNELS) {
-      const provider = actualProvider(registry, g, channel);
+      const provider = await actualProvider(registry, g, channel);
       if (provider === g.channelProviders[channel]) continue;
       try {
-        engine.runAs(SYSTEM_ACTOR, 'setChannelProvider', { groupId: g.id, channel, provider });
+        await engine.runAs(SYSTEM_ACTOR, 'setChannelProvider', { groupId: g.id, channel, provider });
       } catch (e) {
         log(`relay: could not record the ${channel} provider of group ${g.name}`, e);
       }

@@ -4,12 +4,12 @@
 //   provider set --kind stripe --secret-key sk_... --webhook-secret whsec_... [--success-url URL]
 //   provider list            (shows the webhook URLs to paste into each provider's console)
 //   provider remove ID
-import type Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/open';
+import { openStore } from '../db/open';
+import type { RelayStore } from '../store/types';
 import { z } from 'zod';
 import { AccountStore } from './accounts';
 import { accountView, findGroup, type AccountView } from './accountView';
@@ -17,7 +17,7 @@ import { accountInput } from './config';
 import { loadSecretKey } from './secrets';
 
 export interface ProviderCliContext {
-  db: Database.Database;
+  db: RelayStore;
   dataDir: string;
   /** the relay's public URL (PARLEY_PUBLIC_URL), shown in webhook URLs */
   publicUrl: string;
@@ -82,13 +82,13 @@ export async function runProviderCommand(argv: string[], ctx: ProviderCliContext
   const [sub, ...rest] = argv;
   try {
     if (sub === 'list') {
-      const rows = accounts.list();
+      const rows = await accounts.list();
       if (!rows.length) out('No provider accounts: every group uses the simulator and payments are manual.');
-      for (const row of rows) out(formatAccount(accountView(ctx.db, accounts, ctx.publicUrl, row)));
+      for (const row of rows) out(formatAccount(await accountView(ctx.db, accounts, ctx.publicUrl, row)));
       return 0;
     }
     if (sub === 'remove' && rest[0]) {
-      if (!accounts.remove(rest[0])) throw new Error(`no provider account ${rest[0]}`);
+      if (!(await accounts.remove(rest[0]))) throw new Error(`no provider account ${rest[0]}`);
       out(`Removed ${rest[0]}.`);
       return 0;
     }
@@ -97,15 +97,15 @@ export async function runProviderCommand(argv: string[], ctx: ProviderCliContext
       let groupId: string | null = null;
       if (values.kind !== 'stripe') {
         if (!values.group) throw new Error('--group NAME is required');
-        const g = findGroup(ctx.db, values.group);
+        const g = await findGroup(ctx.db, values.group);
         if (!g) throw new Error(`no group named ${values.group}`);
         groupId = g.id;
       }
       const input = inputFromFlags(values, groupId);
       const parsed = accountInput.safeParse(input);
       if (!parsed.success) throw new Error(z.prettifyError(parsed.error));
-      const row = accounts.upsert(input);
-      out(formatAccount(accountView(ctx.db, accounts, ctx.publicUrl, row)));
+      const row = await accounts.upsert(input);
+      out(formatAccount(await accountView(ctx.db, accounts, ctx.publicUrl, row)));
       return 0;
     }
     err(providerUsage);
@@ -133,10 +133,10 @@ export async function providerCliMain(argv: string[]): Promise<number> {
   const marker = join(dataDir, 'relay.json');
   const running = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { httpUrl?: string }).httpUrl : undefined;
   const publicUrl = (process.env.PARLEY_PUBLIC_URL ?? running ?? 'https://YOUR-PUBLIC-RELAY-URL').replace(/\/+$/, '');
-  const db = openDatabase(dataDir);
+  const db = openStore(dataDir);
   try {
     return await runProviderCommand(args, { db, dataDir, publicUrl });
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -9,7 +9,7 @@ export interface ProviderAttachmentStore {
   put(bytes: Buffer, meta: { name: string; mime: string }): Promise<AttachmentRef> | AttachmentRef;
   read(id: string): Promise<Buffer | null | undefined> | Buffer | null | undefined;
   /** type and name of a stored attachment (serving media URLs to Twilio) */
-  info?(id: string): { mime: string; name: string } | undefined;
+  info?(id: string): Promise<{ mime: string; name: string } | undefined> | { mime: string; name: string } | undefined;
 }
 
 export interface WebhookDeps {

@@ -1,10 +1,10 @@
 // The relay's provider registry: configured accounts (provider_accounts) per group and
 // channel, the fallback (simulator, manual payments) where none is configured, and the
 // webhook handlers under /webhooks/twilio|whatsapp|stripe.
-import type Database from 'better-sqlite3';
 import { createHmac } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Channel } from '../../shared/schema';
+import type { RelayStore } from '../store/types';
 import type { ChannelProvider, PaymentProvider, ProviderRegistry, WebhookHandler } from './types';
 import { relayAttachmentStore } from './attachmentStore';
 import { AccountStore, type AccountConfig, type AccountRow } from './accounts';
@@ -12,6 +12,7 @@ import type { ProviderAttachmentStore, WebhookDeps } from './deps';
 import { RateLimiters } from './rateLimiter';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
 import { loadSecretKey } from './secrets';
+import { SqliteStore } from '../store/sqlite';
 import { WebhookEvents } from './webhookEvents';
 import { TwilioChannel } from './twilio/channel';
 import { twilioInboundHandler, twilioStatusHandler } from './twilio/webhook';
@@ -22,12 +23,12 @@ import { StripePayments } from './stripe/payments';
 import { stripeWebhookHandler } from './stripe/webhook';
 
 export interface ProviderRegistryOptions {
-  db: Database.Database;
+  store: RelayStore;
   /** the relay's own URL; the public URL defaults to PARLEY_PUBLIC_URL, else this */
   httpUrl: string;
   fallback: ProviderRegistry;
   publicUrl?: string;
-  /** where the secrets key file lives; default: the database file's folder */
+  /** where the secrets key file lives (and attachments: the default store's files) */
   dataDir?: string;
   attachments?: ProviderAttachmentStore;
   retry?: Partial<RetryPolicy>;
@@ -60,16 +61,16 @@ const broken = (kind: ChannelProvider['kind'], reason: string): ChannelProvider 
 export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyProviderRegistry {
   const env = opts.env ?? process.env;
   const publicUrl = (opts.publicUrl ?? env.PARLEY_PUBLIC_URL ?? opts.httpUrl).replace(/\/+$/, '');
-  const dataDir = opts.dataDir ?? (opts.db.name && opts.db.name !== ':memory:' ? dirname(opts.db.name) : undefined);
+  const dataDir = opts.dataDir ?? (opts.store instanceof SqliteStore ? dirname(opts.store.file) : undefined);
   let key: Buffer | undefined;
-  const accounts = new AccountStore(opts.db, () => (key ??= loadSecretKey(dataDir, env)));
+  const accounts = new AccountStore(opts.store, () => (key ??= loadSecretKey(dataDir, env)));
   // media URLs are signed with a key derived from the secrets key (never the key itself)
   let media: Buffer | undefined;
   const mediaKey = () => (media ??= createHmac('sha256', (key ??= loadSecretKey(dataDir, env))).update('parley twilio media urls').digest());
-  const events = new WebhookEvents(opts.db);
+  const events = new WebhookEvents(opts.store);
   const limiters = new RateLimiters();
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...opts.retry };
-  const attachments = opts.attachments ?? (dataDir ? relayAttachmentStore(opts.db, dataDir) : undefined);
+  const attachments = opts.attachments ?? (dataDir ? relayAttachmentStore(opts.store, dataDir) : undefined);
   const deps: WebhookDeps = { publicUrl, events, attachments, log: opts.log };
   // adapters are rebuilt when an account's row changes (updatedAt), limiters live per account id
   const cache = new Map<string, { stamp: number; value: unknown }>();
@@ -113,20 +114,20 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
       return c.kind === 'stripe' ? new StripePayments(c.config, publicUrl) : new Error('not a Stripe account');
     });
 
-  const webhook = (path: string[]): WebhookHandler | undefined => {
+  const webhook = async (path: string[]): Promise<WebhookHandler | undefined> => {
     const [provider, id, sub, ...rest] = path[0] === 'webhooks' ? path.slice(1) : path;
     if (provider === 'twilio' && id && sub === 'media' && rest.length === 1 && rest[0]) {
-      return accounts.get(id)?.kind === 'twilio' ? twilioMediaHandler(mediaKey(), id, rest[0], deps) : undefined;
+      return (await accounts.get(id))?.kind === 'twilio' ? twilioMediaHandler(mediaKey(), id, rest[0], deps) : undefined;
     }
     if (rest.length) return undefined;
     if (provider === 'stripe' && !id) {
-      const row = accounts.stripe();
+      const row = await accounts.stripe();
       const p = row && stripeOf(row);
       if (!row || !p || p instanceof Error) return undefined;
       const c = configOf(row);
       return !(c instanceof Error) && c.kind === 'stripe' ? stripeWebhookHandler(p.stripe, c.config, deps) : undefined;
     }
-    const row = id ? accounts.get(id) : undefined;
+    const row = id ? await accounts.get(id) : undefined;
     if (!row?.groupId) return undefined;
     const c = configOf(row);
     if (c instanceof Error) return undefined;
@@ -145,20 +146,20 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
     accounts,
     publicUrl,
     webhookUrls: (row) => webhookUrlsFor(publicUrl, row),
-    channelFor(groupId: string, channel: Channel): ChannelProvider {
-      const row = accounts.forGroup(groupId, channel);
+    async channelFor(groupId: string, channel: Channel): Promise<ChannelProvider> {
+      const row = await accounts.forGroup(groupId, channel);
       return row ? channelOf(row) : opts.fallback.channelFor(groupId, channel);
     },
-    payments(): PaymentProvider {
-      const row = accounts.stripe();
+    async payments(): Promise<PaymentProvider> {
+      const row = await accounts.stripe();
       const p = row && stripeOf(row);
       return p && !(p instanceof Error) ? p : opts.fallback.payments();
     },
-    webhook(path: string[]): WebhookHandler | undefined {
-      return webhook(path) ?? opts.fallback.webhook(path);
+    async webhook(path: string[]): Promise<WebhookHandler | undefined> {
+      return (await webhook(path)) ?? opts.fallback.webhook(path);
     },
-    sendRatePerSecond(groupId: string, channel: Channel): number {
-      return accounts.forGroup(groupId, channel)?.sendRatePerSecond ?? opts.fallback.sendRatePerSecond(groupId, channel);
+    async sendRatePerSecond(groupId: string, channel: Channel): Promise<number> {
+      return (await accounts.forGroup(groupId, channel))?.sendRatePerSecond ?? opts.fallback.sendRatePerSecond(groupId, channel);
     },
   };
 }

@@ -13,39 +13,39 @@ export class TemplateError extends Error {
   }
 }
 
-function group(engine: Engine, groupId: string) {
-  const g = engine.store.get('groups', groupId);
+async function group(engine: Engine, groupId: string) {
+  const g = await engine.store.rows.get('groups', groupId);
   if (!g) throw new TemplateError(404, 'not_found', 'That group no longer exists.');
   return g;
 }
 
-function run(engine: Engine, actor: Actor, name: string, args: unknown): void {
+async function run(engine: Engine, actor: Actor, name: string, args: unknown): Promise<void> {
   try {
-    engine.runAs(actor, name, args);
+    await engine.runAs(actor, name, args);
   } catch (e) {
     if (e instanceof MutationError) throw new TemplateError(e.code === 'forbidden' ? 403 : e.code === 'not_found' ? 404 : e.code === 'conflict' ? 409 : 400, e.code, e.message);
     throw e;
   }
 }
 
-export function listTemplates(engine: Engine, groupId: string): WhatsAppTemplate[] {
-  return group(engine, groupId).templates;
+export async function listTemplates(engine: Engine, groupId: string): Promise<WhatsAppTemplate[]> {
+  return (await group(engine, groupId)).templates;
 }
 
-export function saveTemplate(engine: Engine, actor: Actor, groupId: string, body: { previousName?: string; template: WhatsAppTemplate }): WhatsAppTemplate[] {
-  run(engine, actor, 'saveTemplate', { groupId, ...body });
+export async function saveTemplate(engine: Engine, actor: Actor, groupId: string, body: { previousName?: string; template: WhatsAppTemplate }): Promise<WhatsAppTemplate[]> {
+  await run(engine, actor, 'saveTemplate', { groupId, ...body });
   return listTemplates(engine, groupId);
 }
 
-export function removeTemplate(engine: Engine, actor: Actor, groupId: string, name: string): WhatsAppTemplate[] {
-  run(engine, actor, 'removeTemplate', { groupId, name });
+export async function removeTemplate(engine: Engine, actor: Actor, groupId: string, name: string): Promise<WhatsAppTemplate[]> {
+  await run(engine, actor, 'removeTemplate', { groupId, name });
   return listTemplates(engine, groupId);
 }
 
 /** Fetches the approved templates of the group's WhatsApp account and adds or updates them by name. */
 export async function fetchTemplates(engine: Engine, accounts: AccountStore, groupId: string): Promise<{ fetched: string[]; templates: WhatsAppTemplate[] }> {
-  const g = group(engine, groupId);
-  const row = accounts.forGroup(groupId, 'whatsapp');
+  const g = await group(engine, groupId);
+  const row = await accounts.forGroup(groupId, 'whatsapp');
   if (!row) throw new TemplateError(409, 'no_provider', `${g.name} has no WhatsApp provider account: add a Twilio or WhatsApp Cloud API account for it first.`);
   let config;
   try {
@@ -59,6 +59,6 @@ export async function fetchTemplates(engine: Engine, accounts: AccountStore, gro
   } catch (e) {
     throw new TemplateError(502, 'provider_error', (e as Error).message);
   }
-  if (fetched.length) run(engine, SYSTEM_ACTOR, 'importTemplates', { groupId, templates: fetched });
-  return { fetched: fetched.map((t) => t.name), templates: listTemplates(engine, groupId) };
+  if (fetched.length) await run(engine, SYSTEM_ACTOR, 'importTemplates', { groupId, templates: fetched });
+  return { fetched: fetched.map((t) => t.name), templates: await listTemplates(engine, groupId) };
 }

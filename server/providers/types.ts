@@ -33,8 +33,8 @@ export interface ProviderSink {
     location?: Location;
     providerMessageId?: string;
     contactName?: string;
-  }): void;
-  status(update: { providerMessageId?: string; messageId?: string; status: 'sent' | 'delivered' | 'read' | 'failed'; failureReason?: string | null }): void;
+  }): Promise<void>;
+  status(update: { providerMessageId?: string; messageId?: string; status: 'sent' | 'delivered' | 'read' | 'failed'; failureReason?: string | null }): Promise<void>;
 }
 
 export interface ChannelProvider {
@@ -69,7 +69,7 @@ export interface PaymentSink {
     /** refunds: minor units refunded so far (cumulative), and whether that is everything paid */
     refundedAmount?: number;
     fullRefund?: boolean;
-  }): void;
+  }): Promise<void>;
 }
 
 /** A provider webhook call as the relay's HTTP layer hands it over: raw body kept for signatures. */
@@ -92,9 +92,9 @@ export type WebhookHandler = (req: WebhookRequest, sink: ProviderSink & PaymentS
  * under /webhooks/<path…>.
  */
 export interface ProviderRegistry {
-  channelFor(groupId: string, channel: Channel): ChannelProvider;
-  payments(): PaymentProvider;
-  webhook(path: string[]): WebhookHandler | undefined;
+  channelFor(groupId: string, channel: Channel): ChannelProvider | Promise<ChannelProvider>;
+  payments(): PaymentProvider | Promise<PaymentProvider>;
+  webhook(path: string[]): WebhookHandler | undefined | Promise<WebhookHandler | undefined>;
   /** per provider account: how many sends per second it may make (broadcasts and retries respect it) */
-  sendRatePerSecond(groupId: string, channel: Channel): number;
+  sendRatePerSecond(groupId: string, channel: Channel): number | Promise<number>;
 }

@@ -1,27 +1,20 @@
 // Webhook deliveries already handled, so a provider's retry of the same delivery is a no-op.
-import type Database from 'better-sqlite3';
+import type { RelayStore } from '../store/types';
 
 const KEEP_MS = 7 * 24 * 3600 * 1000;
 
 export class WebhookEvents {
-  private readonly hasStmt: Database.Statement<[string], { id: string }>;
-  private readonly addStmt: Database.Statement<[string, number]>;
-  private readonly pruneStmt: Database.Statement<[number]>;
   private added = 0;
 
-  constructor(db: Database.Database) {
-    this.hasStmt = db.prepare('SELECT id FROM webhook_events WHERE id = ?');
-    this.addStmt = db.prepare('INSERT OR IGNORE INTO webhook_events (id, received_at) VALUES (?, ?)');
-    this.pruneStmt = db.prepare('DELETE FROM webhook_events WHERE received_at < ?');
-  }
+  constructor(private readonly store: RelayStore) {}
 
-  seen(id: string): boolean {
-    return this.hasStmt.get(id) !== undefined;
+  async seen(id: string): Promise<boolean> {
+    return (await this.store.get('SELECT id FROM webhook_events WHERE id = ?', [id])) !== undefined;
   }
 
   /** Record after the delivery was handled, so a failed attempt is handled again on retry. */
-  remember(id: string, now = Date.now()): void {
-    this.addStmt.run(id, now);
-    if (++this.added % 500 === 0) this.pruneStmt.run(now - KEEP_MS);
+  async remember(id: string, now = Date.now()): Promise<void> {
+    await this.store.run('INSERT INTO webhook_events (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [id, now]);
+    if (++this.added % 500 === 0) await this.store.run('DELETE FROM webhook_events WHERE received_at < ?', [now - KEEP_MS]);
   }
 }

@@ -1,6 +1,5 @@
 // The demo organisation "Parley Demo", written straight through the server Tx in one
 // transaction. Every demo account's password is `parley-demo` (docs/PROTOCOL.md, CLI help).
-import { uuidv7 } from 'uuidv7';
 import type { Channel, Conversation, Group, Message, User, WhatsAppTemplate } from '../../shared/schema';
 import { hashPasswordSync } from '../admin';
 import type { Services } from '../services';
@@ -29,16 +28,18 @@ const templates = (team: string): WhatsAppTemplate[] => [
   { name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, there is an update on your order {{2}}. Reply for details.' },
 ];
 
-export function seedDemo(svc: Services): void {
+export async function seedDemo(svc: Services): Promise<void> {
   const { engine } = svc;
-  const rand = rng(42);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const now = Date.now();
   const hashes = new Map<string, string>();
   for (const who of ['admin', 'amira', 'ben', 'chloe']) hashes.set(who, hashPasswordSync(DEMO_PASSWORD));
-  engine.meta.set('orgName', DEMO_ORG);
+  await engine.meta.set('orgName', DEMO_ORG);
 
-  engine.write((tx) => {
+  // one synchronous run (it may be repeated: ids come from tx.newId(), the generator restarts)
+  await engine.write((tx) => {
+    const rand = rng(42);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const uuidv7 = () => tx.newId();
     const group = (name: string, sms: string, wa: string): Group => {
       const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY,
         paymentInstructions: `Pay by bank transfer to Parley Demo Ltd, sort code 00-00-00, account 00000000, quoting the invoice number. (${name} demo team)`,
@@ -53,7 +54,7 @@ export function seedDemo(svc: Services): void {
       const u: User = { id: uuidv7(), name, email: `${key}@parley.test`, role, active: true, createdAt: now - 60 * DAY, version: 0 };
       tx.put('users', u);
       for (const g of groups) tx.put('memberships', { id: `${g.id}:${u.id}`, groupId: g.id, userId: u.id, version: 0 });
-      engine.db.prepare('INSERT INTO credentials (user_id, hash) VALUES (?, ?)').run(u.id, hashes.get(key));
+      tx.exec('INSERT INTO credentials (user_id, hash) VALUES (?, ?)', [u.id, hashes.get(key)]);
       return u;
     };
     const admin = user('admin', 'Alex Admin', 'admin', [sales, support]);
@@ -164,6 +165,7 @@ export function seedDemo(svc: Services): void {
 }
 
 function addMessages(tx: ServerTx, conv: Conversation, n: number, members: User[], rand: () => number, pick: <T>(xs: readonly T[]) => T): void {
+  const uuidv7 = () => tx.newId();
   let at = conv.createdAt;
   for (let i = 0; i < n; i++) {
     const inbound = i === 0 || rand() < 0.45;
@@ -183,6 +185,7 @@ function addMessages(tx: ServerTx, conv: Conversation, n: number, members: User[
 }
 
 function addInvoice(tx: ServerTx, svc: Services, conv: Conversation, no: number, unpaid: boolean, author: string): number {
+  const uuidv7 = () => tx.newId();
   const id = uuidv7();
   const lineItems = [{ description: 'Consultation', quantity: 1, unitAmount: 4500 }, { description: 'Parts', quantity: 2, unitAmount: 1250 }];
   const number = `INV-${String(no).padStart(4, '0')}`;
@@ -203,6 +206,7 @@ function addInvoice(tx: ServerTx, svc: Services, conv: Conversation, no: number,
 }
 
 function addCheckout(tx: ServerTx, svc: Services, conv: Conversation, paid: boolean, author: string): void {
+  const uuidv7 = () => tx.newId();
   const id = uuidv7();
   const at = conv.lastActivityAt + 60_000;
   const url = `${svc.httpUrl()}/pay/checkout/${id}`;

@@ -7,8 +7,8 @@
 import { scopeOf, type Viewer } from '../../shared/scopes';
 import { tableNames, type RowOf, type TableName } from '../../shared/schema';
 import type { RowDel, RowPut } from '../../shared/protocol/poke';
-import type { SqlStatement } from '../../shared/store/rowStore';
-import type { Db } from '../db/open';
+import { decodeRow, sqlNamesOf } from '../../shared/store/rowStore';
+import type { Rows, Sql } from '../store/types';
 import type { Engine } from './engine';
 import type { EncodedPart, PartSource } from './connection';
 import { PokeBuilder } from './pokeBuilder';
@@ -29,60 +29,36 @@ export interface CatchUpPlan {
   baseCookie: number | null;
 }
 
-export function viewerVersion(db: Db, userId: string): number {
-  const r = db.prepare('SELECT version FROM viewer_versions WHERE user_id = ?').get(userId) as { version: number } | undefined;
+export async function viewerVersion(sql: Sql, userId: string): Promise<number> {
+  const r = await sql.get<{ version: number }>('SELECT version FROM viewer_versions WHERE user_id = ?', [userId]);
   return r?.version ?? 0;
 }
 
-/** Whether the cookie can be caught up from, or the client must reset. */
-export function planCatchUp(engine: Engine, viewer: Viewer, cookie: number | null): CatchUpPlan {
-  const current = engine.version();
+/** Whether the cookie can be caught up from, or the client must reset; `current`: the version served. */
+export async function planCatchUp(engine: Engine, viewer: Viewer, cookie: number | null, current = engine.version()): Promise<CatchUpPlan> {
   let reset: string | null = null;
   if (cookie !== null) {
     if (cookie > current) reset = 'cookie from another relay or database';
     else if (cookie < engine.minRetainedVersion()) reset = 'change log no longer reaches the cookie';
-    else if (viewerVersion(engine.db, viewer.id) > cookie) reset = 'your groups or role changed';
+    else if ((await viewerVersion(engine.store, viewer.id)) > cookie) reset = 'your groups or role changed';
   }
   return { reset, baseCookie: reset ? null : cookie };
 }
 
-interface Statements {
-  /** full set: every row of a table in rowid order */
-  all: Map<TableName, SqlStatement>;
-  /** changes: rows with version > since, in (version, rowid) order on the version index */
-  since: Map<TableName, SqlStatement>;
-  convScopes: SqlStatement;
-  chatScopes: SqlStatement;
-  tombs: SqlStatement;
+// Keysets by (version, rowid): SQLite's rowid is the table's physical order, so every page is an
+// index range. (The PostgreSQL store runs these with its own row order column.)
+const ALL = new Map<TableName, string>();
+const SINCE = new Map<TableName, string>();
+for (const t of tableNames) {
+  const name = sqlNamesOf(t).table;
+  ALL.set(t, `SELECT rowid AS _rid, * FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
+  SINCE.set(t, `SELECT rowid AS _rid, * FROM "${name}" WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?`);
 }
-const cache = new WeakMap<Db, Statements>();
-
-function statements(engine: Engine): Statements {
-  let s = cache.get(engine.db);
-  if (!s) {
-    const db = engine.db;
-    const all = new Map<TableName, SqlStatement>();
-    const since = new Map<TableName, SqlStatement>();
-    for (const t of tableNames) {
-      const name = engine.store.sqlNames(t).table;
-      all.set(t, db.prepare(`SELECT rowid AS _rid, * FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`));
-      since.set(t, db.prepare(`SELECT rowid AS _rid, * FROM "${name}" WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?`));
-    }
-    s = {
-      all,
-      since,
-      convScopes: db.prepare(
-        'SELECT rowid AS rid, visibility_version AS v, id FROM conversations WHERE visibility_version > ? AND (visibility_version, rowid) > (?, ?) ORDER BY visibility_version, rowid LIMIT ?',
-      ),
-      chatScopes: db.prepare('SELECT rowid AS rid, version AS v, scope FROM scope_versions WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?'),
-      tombs: db.prepare(
-        'SELECT rowid AS rid, version AS v, table_name AS t, row_id AS id, scope, audience FROM tombstones WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?',
-      ),
-    };
-    cache.set(engine.db, s);
-  }
-  return s;
-}
+const CONV_SCOPES =
+  'SELECT rowid AS rid, visibility_version AS v, id FROM conversations WHERE visibility_version > ? AND (visibility_version, rowid) > (?, ?) ORDER BY visibility_version, rowid LIMIT ?';
+const CHAT_SCOPES = 'SELECT rowid AS rid, version AS v, scope FROM scope_versions WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?';
+const TOMBS =
+  'SELECT rowid AS rid, version AS v, table_name AS t, row_id AS id, scope, audience FROM tombstones WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?';
 
 type Phase = { kind: 'convScopes' | 'chatScopes' | 'tombs' } | { kind: 'rows'; table: TableName };
 
@@ -94,7 +70,7 @@ type Phase = { kind: 'convScopes' | 'chatScopes' | 'tombs' } | { kind: 'rows'; t
 export class CatchUpStream implements PartSource {
   done = false;
   private readonly check: ScopeCheck;
-  private readonly stmts: Statements;
+  private readonly rows: Rows;
   private readonly phases: Phase[];
   private phase = 0;
   /** keyset cursor within the phase: (version, rowid) or (-, rowid) */
@@ -116,18 +92,18 @@ export class CatchUpStream implements PartSource {
     private readonly since: number | null,
     private readonly partRows = STREAM_PART_ROWS,
   ) {
-    this.check = new ScopeCheck(engine.store, viewer);
-    this.stmts = statements(engine);
+    this.rows = engine.store.rows;
+    this.check = new ScopeCheck(this.rows, viewer);
     const rows = tableNames.map((table): Phase => ({ kind: 'rows', table }));
     this.phases = since === null ? rows : [{ kind: 'convScopes' }, { kind: 'chatScopes' }, { kind: 'tombs' }, ...rows];
     this.resetCursor();
   }
 
-  step(): EncodedPart[] {
+  async step(): Promise<EncodedPart[]> {
     if (this.done) return [];
     const p = this.phases[this.phase];
     if (p) {
-      if (this.runPage(p)) {
+      if (await this.runPage(p)) {
         this.phase++;
         this.resetCursor();
       }
@@ -142,23 +118,32 @@ export class CatchUpStream implements PartSource {
   }
 
   /** One page of the phase; true when the phase is finished. */
-  private runPage(p: Phase): boolean {
+  private async runPage(p: Phase): Promise<boolean> {
     const since = this.since ?? -1;
+    const store = this.engine.store;
     switch (p.kind) {
       case 'rows': {
-        const stmt = this.since === null ? this.stmts.all.get(p.table) : this.stmts.since.get(p.table);
-        const raws = (this.since === null ? stmt?.all(this.curRid, PAGE_ROWS) : stmt?.all(since, this.curV, this.curRid, PAGE_ROWS)) as Record<string, unknown>[];
-        for (const raw of raws) {
+        // one page read whole, the scopes it names checked at once, then a loop with no read
+        const raws =
+          this.since === null
+            ? await store.all<Record<string, unknown>>(ALL.get(p.table) as string, [this.curRid, PAGE_ROWS])
+            : await store.all<Record<string, unknown>>(SINCE.get(p.table) as string, [since, this.curV, this.curRid, PAGE_ROWS]);
+        const page = raws.map((raw) => {
           this.curRid = raw._rid as number;
           this.curV = raw.version as number;
           delete raw._rid;
-          const r = this.engine.store.decode(p.table, raw);
-          const scope = scopeOf(p.table, r);
+          const r = decodeRow(p.table, raw);
+          return { r, scope: scopeOf(p.table, r) };
+        });
+        await this.check.prefetch(page.filter((x) => !this.whole.has(x.scope)).map((x) => x.scope));
+        const metas: string[] = [];
+        for (const { r, scope } of page) {
           if (this.whole.has(scope)) continue;
-          const access = this.check.access(scope);
+          const access = this.check.known(scope);
           if (access === 'content') this.put({ t: p.table, r });
-          else if (access === 'meta') this.putMeta(scope); // any change under it may change what the metadata says
+          else if (access === 'meta') metas.push(scope); // any change under it may change what the metadata says
         }
+        for (const scope of metas) await this.putMeta(scope);
         this.rowsRead += raws.length;
         return raws.length < PAGE_ROWS;
       }
@@ -166,28 +151,29 @@ export class CatchUpStream implements PartSource {
       case 'chatScopes': {
         // whole scopes are small next to a page; a handful of them per step
         const n = 50;
-        const list = (p.kind === 'convScopes' ? this.stmts.convScopes : this.stmts.chatScopes).all(since, this.curV, this.curRid, n) as { rid: number; v: number; id?: string; scope?: string }[];
+        const list = await store.all<{ rid: number; v: number; id?: string; scope?: string }>(p.kind === 'convScopes' ? CONV_SCOPES : CHAT_SCOPES, [since, this.curV, this.curRid, n]);
         for (const c of list) {
           this.curRid = c.rid;
           this.curV = c.v;
           const scope = c.scope ?? `conv:${c.id ?? ''}`;
           this.whole.add(scope);
-          const access = this.check.access(scope);
+          const access = await this.check.access(scope);
           if (access === 'content') {
-            for (const { t, r } of scopeRows(this.engine.store, scope)) {
+            for (const { t, r } of await scopeRows(this.rows, scope)) {
               this.put({ t, r });
               this.rowsRead++;
             }
           } else {
             // gone, or now metadata only: the replica drops (and scrubs) what it held; dels go first
             this.del({ scope });
-            if (access === 'meta') this.putMeta(scope);
+            if (access === 'meta') await this.putMeta(scope);
           }
         }
         return list.length < n;
       }
       case 'tombs': {
-        const list = this.stmts.tombs.all(since, this.curV, this.curRid, PAGE_ROWS) as { rid: number; v: number; t: TableName; id: string; scope: string; audience: string | null }[];
+        const list = await store.all<{ rid: number; v: number; t: TableName; id: string; scope: string; audience: string | null }>(TOMBS, [since, this.curV, this.curRid, PAGE_ROWS]);
+        await this.check.prefetch(list.map((x) => x.scope));
         for (const tomb of list) {
           this.curRid = tomb.rid;
           this.curV = tomb.v;
@@ -195,8 +181,8 @@ export class CatchUpStream implements PartSource {
             // A deleted conversation or chat: tell everyone, whatever its audience at deletion. A user
             // it was restricted away from while offline still holds it (the conversation row, and with
             // it its visibilityVersion, is gone). Scope ids are opaque UUIDs: the cost is a few ids.
-            if (!this.check.canSee(tomb.scope)) this.del({ scope: tomb.scope });
-          } else if (this.check.canSee(tomb.scope) && this.engine.store.get(tomb.t, tomb.id) === undefined) {
+            if (this.check.known(tomb.scope) !== 'content') this.del({ scope: tomb.scope });
+          } else if (this.check.known(tomb.scope) === 'content' && (await this.rows.get(tomb.t, tomb.id)) === undefined) {
             this.del({ t: tomb.t, id: tomb.id });
           }
         }
@@ -206,10 +192,10 @@ export class CatchUpStream implements PartSource {
     }
   }
 
-  private putMeta(scope: string): void {
+  private async putMeta(scope: string): Promise<void> {
     if (this.metaSent.has(scope)) return;
     this.metaSent.add(scope);
-    const m = metadataRowOf(this.engine.store, scope);
+    const m = await metadataRowOf(this.rows, scope);
     if (m) this.put({ t: m.t, r: m.r });
   }
 
@@ -240,12 +226,12 @@ export class CatchUpStream implements PartSource {
 }
 
 /** The whole catch-up at once, into one builder: tests and tools (the relay streams it). */
-export function catchUp(engine: Engine, viewer: Viewer, cookie: number | null): CatchUpPlan & { builder: PokeBuilder } {
-  const plan = planCatchUp(engine, viewer, cookie);
+export async function catchUp(engine: Engine, viewer: Viewer, cookie: number | null): Promise<CatchUpPlan & { builder: PokeBuilder }> {
+  const plan = await planCatchUp(engine, viewer, cookie);
   const stream = new CatchUpStream(engine, viewer, plan.baseCookie);
   const builder = new PokeBuilder();
   while (!stream.done) {
-    for (const part of stream.step()) {
+    for (const part of await stream.step()) {
       const p = JSON.parse(part.body.toString('utf8')) as { puts: RowPut[]; dels: RowDel[] };
       for (const d of p.dels) {
         if ('scope' in d) builder.delScope(d.scope);

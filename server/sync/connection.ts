@@ -45,9 +45,9 @@ export interface EncodedPart {
   more: boolean;
 }
 
-/** A catch-up in the making: each step does a bounded amount of work and may yield parts. */
+/** A catch-up in the making: each step does a bounded amount of work (reads a page) and may yield parts. */
 export interface PartSource {
-  step(): EncodedPart[];
+  step(): Promise<EncodedPart[]>;
   readonly done: boolean;
 }
 
@@ -111,7 +111,12 @@ export class StreamGate<C = unknown> {
 type Item =
   | { k: 'frame'; frame: DownFrame }
   | { k: 'poke'; baseCookie: number | null; cookie: number; lastMutationId: number; more: boolean; body: Buffer }
-  | { k: 'stream'; baseCookie: number | null; cookie: number; lastMutationId: number; open: () => PartSource; source: PartSource | null; holdsSlot: boolean; onDone?: () => void }
+  | {
+      k: 'stream'; baseCookie: number | null; cookie: number; lastMutationId: number; open: () => PartSource; source: PartSource | null; holdsSlot: boolean;
+      /** a step is reading: the connection waits (parked) and is woken when it is done */
+      stepping: boolean;
+      onDone?: () => void;
+    }
   | { k: 'close'; code: number; reason: string };
 
 export interface ConnectionHooks {
@@ -201,7 +206,7 @@ export class Connection {
    * (`open` runs then); the cookie is `cookie` after it.
    */
   sendStream(open: () => PartSource, baseCookie: number | null, cookie: number, onDone?: () => void): void {
-    this.push({ k: 'stream', baseCookie, cookie, lastMutationId: this.lastMutationId, open, source: null, holdsSlot: false, ...(onDone ? { onDone } : {}) });
+    this.push({ k: 'stream', baseCookie, cookie, lastMutationId: this.lastMutationId, open, source: null, holdsSlot: false, stepping: false, ...(onDone ? { onDone } : {}) });
     this.cookie = cookie;
   }
 
@@ -287,42 +292,53 @@ export class Connection {
           this.ws.close(item.code, item.reason);
           return 'idle';
         case 'stream': {
+          if (item.stepping) return 'parked';
           if (!item.holdsSlot) {
             if (!this.hooks.streams.acquire(this)) return 'parked';
             item.holdsSlot = true;
           }
           if (this.hooks.budget.streamBytesInFlight > MAX_STREAM_BYTES_IN_FLIGHT) return 'blocked';
-          let source: PartSource;
-          let parts: ReturnType<PartSource['step']>;
-          try {
-            source = item.source ??= item.open();
-            parts = source.step();
-          } catch (e) {
-            this.hooks.error('relay: catch-up failed', e);
-            this.markClosed();
-            this.ws.close(1011, 'internal');
-            return 'idle';
-          }
-          for (const p of parts) {
-            const bytes = pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, this.forClient(p.body));
-            const budget = this.hooks.budget;
-            budget.streamBytesInFlight += bytes.length;
-            this.ws.send(bytes, () => {
-              budget.streamBytesInFlight -= bytes.length;
-              this.hooks.flushed(this);
-            });
-          }
-          if (source.done) {
-            this.queue.shift();
-            this.hooks.streams.release(this);
-            item.onDone?.();
-          }
-          // one step per turn: other sockets get theirs before this one continues
-          return this.queue.length ? 'more' : 'idle';
+          // a step reads (asynchronously): the connection is parked until it is done, then woken;
+          // nothing else is sent meanwhile, so live pokes queued behind the stream stay behind it
+          item.stepping = true;
+          this.step(item).then(
+            () => {
+              item.stepping = false;
+              if (this.state !== 'closed') this.hooks.wake(this);
+            },
+            (e: unknown) => {
+              item.stepping = false;
+              this.hooks.error('relay: catch-up failed', e);
+              this.markClosed();
+              this.ws.close(1011, 'internal');
+            },
+          );
+          return 'parked';
         }
       }
     }
     return 'idle';
+  }
+
+  /** One step of a catch-up stream: its parts go to the socket; done, the stream leaves the queue. */
+  private async step(item: Extract<Item, { k: 'stream' }>): Promise<void> {
+    const source = (item.source ??= item.open());
+    const parts = await source.step();
+    if (this.state === 'closed' || this.queue[0] !== item) return;
+    for (const p of parts) {
+      const bytes = pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, this.forClient(p.body));
+      const budget = this.hooks.budget;
+      budget.streamBytesInFlight += bytes.length;
+      this.ws.send(bytes, () => {
+        budget.streamBytesInFlight -= bytes.length;
+        this.hooks.flushed(this);
+      });
+    }
+    if (source.done) {
+      this.queue.shift();
+      this.hooks.streams.release(this);
+      item.onDone?.();
+    }
   }
 
   /** A catch-up whose client has not read for STREAM_STALL_MS lets the next in line stream. */

@@ -1,10 +1,9 @@
 // Live fan-out: what one committed change set means for one connected user.
 import type { Scope, Viewer } from '../../shared/scopes';
-import type { RowStore } from '../../shared/store/rowStore';
-import type { Db } from '../db/open';
+import type { Rows } from '../store/types';
 import type { RowOf, TableName } from '../../shared/schema';
 import { audienceOf, rowKey, type Audience, type ChangeSet, type RowChange, type RowDelete } from './changeSet';
-import type { PokeBuilder } from './pokeBuilder';
+import type { PokeBuilder, PokeSink } from './pokeBuilder';
 import type { Subscriber, Subscribers } from './subscribers';
 import { audienceAccess, metadataRowOf, ScopeCheck, scopeRows } from './visibility';
 import { canSeeGroup } from '../../shared/permissions';
@@ -28,7 +27,7 @@ function opFor(was: ScopeAccess, is: ScopeAccess, changed: boolean): 'r' | 'g' |
 export interface FanOutPlan {
   /** users getting the same poke, grouped: each group's poke is built and encoded once */
   groups: { subs: Subscriber[]; ops: ScopeOp[] }[];
-  /** adds the ops to a builder (a group's shared poke, or a pusher's own) */
+  /** adds the ops to a builder (a group's shared poke, or a pusher's own); reads nothing */
   build(b: PokeBuilder, ops: readonly ScopeOp[]): void;
 }
 
@@ -38,7 +37,7 @@ export interface FanOutPlan {
  * is built once per distinct content. Cost follows what changed and who it affects, not how many
  * sockets are connected. Users in `skip` (their role or groups changed) are handled one by one.
  */
-export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, skip: ReadonlySet<string>): FanOutPlan {
+export async function planFanOut(store: Rows, cs: ChangeSet, subs: Subscribers, skip: ReadonlySet<string>): Promise<FanOutPlan> {
   const byScope = new Map<string, { puts: RowChange[]; dels: RowDelete[] }>();
   const at = (scope: string) => {
     let e = byScope.get(scope);
@@ -67,7 +66,7 @@ export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, sk
   }
   for (const scope of byScope.keys()) {
     if (cs.visibility.has(scope as Scope)) continue;
-    for (const { s, access } of recipients(store, cs, subs, scope)) add(s, `${access === 'content' ? 'r' : 'm'}${scope}`);
+    for (const { s, access } of await recipients(store, cs, subs, scope)) add(s, `${access === 'content' ? 'r' : 'm'}${scope}`);
   }
 
   const bySignature = new Map<string, { subs: Subscriber[]; ops: ScopeOp[] }>();
@@ -78,12 +77,17 @@ export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, sk
     else bySignature.set(sig, { subs: [s], ops: l });
   }
 
+  // what the ops need read, read now: building and encoding the pokes reads nothing
   const whole = new Map<string, { t: TableName; r: RowOf<TableName> }[]>();
-  const metas = new Map<string, ReturnType<typeof metadataRowOf>>();
-  const meta = (scope: string) => {
-    if (!metas.has(scope)) metas.set(scope, metadataRowOf(store, scope));
-    return metas.get(scope);
-  };
+  const metas = new Map<string, Awaited<ReturnType<typeof metadataRowOf>>>();
+  for (const g of bySignature.values()) {
+    for (const op of g.ops) {
+      const scope = op.slice(1);
+      if ((op[0] === 'm' || op[0] === 'd') && !metas.has(scope)) metas.set(scope, await metadataRowOf(store, scope));
+      else if (op[0] === 'g' && !whole.has(scope)) whole.set(scope, await scopeRows(store, scope));
+    }
+  }
+  const meta = (scope: string) => metas.get(scope);
   return {
     groups: [...bySignature.values()],
     build(b, list) {
@@ -95,9 +99,7 @@ export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, sk
           const m = meta(scope);
           if (m) b.put(m.t, m.r, scope);
         } else if (op[0] === 'g') {
-          let rows = whole.get(scope);
-          if (!rows) whole.set(scope, (rows = scopeRows(store, scope)));
-          for (const { t, r } of rows) b.put(t, r, scope);
+          for (const { t, r } of whole.get(scope) ?? []) b.put(t, r, scope);
         } else {
           const e = byScope.get(scope);
           for (const d of e?.dels ?? []) b.del(d.t, d.id);
@@ -109,7 +111,7 @@ export function planFanOut(store: RowStore, cs: ChangeSet, subs: Subscribers, sk
 }
 
 /** Connected users who receive something of a scope whose audience did not change in this commit, and what. */
-function recipients(store: RowStore, cs: ChangeSet, subs: Subscribers, scope: string): Iterable<{ s: Subscriber; access: ScopeAccess }> {
+async function recipients(store: Rows, cs: ChangeSet, subs: Subscribers, scope: string): Promise<Iterable<{ s: Subscriber; access: ScopeAccess }>> {
   const all = (list: Iterable<Subscriber>) => [...list].map((s) => ({ s, access: 'content' as const }));
   if (scope === 'org') return all(subs.all());
   const i = scope.indexOf(':');
@@ -126,7 +128,7 @@ function recipients(store: RowStore, cs: ChangeSet, subs: Subscribers, scope: st
     case 'conv':
     case 'chat': {
       const t = kind === 'conv' ? 'conversations' : 'chats';
-      const row = cs.puts.get(rowKey(t, id))?.row ?? store.get(t, id);
+      const row = cs.puts.get(rowKey(t, id))?.row ?? (await store.get(t, id));
       const a = row ? audienceOf(t, row) : null;
       if (!a) return [];
       const out: { s: Subscriber; access: ScopeAccess }[] = [];
@@ -145,14 +147,14 @@ function recipients(store: RowStore, cs: ChangeSet, subs: Subscribers, scope: st
  * `before` is the viewer as it was before the commit (differs from `after` when the
  * user's role or memberships changed). Adds to `b` (a pusher accumulates several commits).
  */
-export function fanOut(db: Db, store: RowStore, cs: ChangeSet, before: Viewer, after: Viewer, b: PokeBuilder): void {
+export async function fanOut(store: Rows, cs: ChangeSet, before: Viewer, after: Viewer, b: PokeSink): Promise<void> {
   const check = new ScopeCheck(store, after);
   const handled = new Set<string>();
   const audienceChanges = new Map(cs.visibility);
-  if (before !== after) addViewerChange(db, store, cs, before, after, audienceChanges);
-  const putMeta = (scope: string) => {
+  if (before !== after) await addViewerChange(store, audienceChanges);
+  const putMeta = async (scope: string) => {
     handled.add(scope);
-    const m = metadataRowOf(store, scope);
+    const m = await metadataRowOf(store, scope);
     if (m) b.put(m.t, m.r, scope);
   };
   for (const [scope, vc] of audienceChanges) {
@@ -161,57 +163,52 @@ export function fanOut(db: Db, store: RowStore, cs: ChangeSet, before: Viewer, a
     if (was === is) continue;
     handled.add(scope);
     if (is === 'none') b.delScope(scope);
-    else if (is === 'content') for (const { t, r } of scopeRows(store, scope)) b.put(t, r, scope);
+    else if (is === 'content') for (const { t, r } of await scopeRows(store, scope)) b.put(t, r, scope);
     else {
       if (was === 'content') b.delScope(scope);
-      putMeta(scope);
+      await putMeta(scope);
     }
   }
   for (const d of cs.dels.values()) {
     if (handled.has(d.scope)) continue;
     if (d.t === 'conversations' || d.t === 'chats') continue; // covered by the audience change above
-    if (check.canSee(d.scope) || (before !== after && new ScopeCheck(store, before).canSee(d.scope))) b.del(d.t, d.id);
+    if ((await check.canSee(d.scope)) || (before !== after && (await new ScopeCheck(store, before).canSee(d.scope)))) b.del(d.t, d.id);
   }
   for (const p of cs.puts.values()) {
     if (handled.has(p.scope)) continue;
-    const access = check.access(p.scope);
+    const access = await check.access(p.scope);
     if (access === 'content') b.put(p.t, p.row, p.scope);
-    else if (access === 'meta') putMeta(p.scope);
+    else if (access === 'meta') await putMeta(p.scope);
   }
-  if (before !== after) addGroupScopeChange(store, before, after, b);
+  if (before !== after) await addGroupScopeChange(store, before, after, b);
 }
 
 /** A user's role or groups changed: every conversation and chat may have flipped for them. */
-function addViewerChange(db: Db, store: RowStore, cs: ChangeSet, _before: Viewer, _after: Viewer, out: Map<string, { before: Audience | null; after: Audience | null }>): void {
-  const convs = db.prepare('SELECT id FROM conversations').all() as { id: string }[];
-  const chats = db.prepare('SELECT id FROM chats').all() as { id: string }[];
-  const add = (scope: string, t: 'conversations' | 'chats', id: string) => {
+async function addViewerChange(store: Rows, out: Map<string, { before: Audience | null; after: Audience | null }>): Promise<void> {
+  const add = (scope: string, t: 'conversations' | 'chats', row: RowOf<'conversations'> | RowOf<'chats'>) => {
     if (out.has(scope)) return;
-    const row = store.get(t, id);
-    if (!row) return;
     const a = audienceOf(t, row);
     out.set(scope, { before: a, after: a });
   };
-  for (const c of convs) add(`conv:${c.id}`, 'conversations', c.id);
-  for (const c of chats) add(`chat:${c.id}`, 'chats', c.id);
-  void cs;
+  for (const c of await store.find('conversations', {})) add(`conv:${c.id}`, 'conversations', c);
+  for (const c of await store.find('chats', {})) add(`chat:${c.id}`, 'chats', c);
 }
 
 /** Broadcast rows live in group scopes: send or remove them when group access flips. */
-function addGroupScopeChange(store: RowStore, before: Viewer, after: Viewer, b: PokeBuilder): void {
-  const groups = store.find('groups', {});
+async function addGroupScopeChange(store: Rows, before: Viewer, after: Viewer, b: PokeSink): Promise<void> {
+  const groups = await store.find('groups', {});
   const was = new ScopeCheck(store, before);
   const is = new ScopeCheck(store, after);
   for (const g of groups) {
     const scope = `group:${g.id}`;
-    const w = was.canSee(scope);
-    const n = is.canSee(scope);
+    const w = await was.canSee(scope);
+    const n = await is.canSee(scope);
     if (w === n) continue;
-    for (const bc of store.find('broadcasts', { groupId: g.id })) {
+    for (const bc of await store.find('broadcasts', { groupId: g.id })) {
       if (n) b.put('broadcasts', bc, scope);
       else b.del('broadcasts', bc.id);
     }
-    for (const r of store.find('broadcastRecipients', { groupId: g.id })) {
+    for (const r of await store.find('broadcastRecipients', { groupId: g.id })) {
       if (n) b.put('broadcastRecipients', r, scope);
       else b.del('broadcastRecipients', r.id);
     }

@@ -14,11 +14,15 @@ import { Connection, encodePokeBody, MAX_CONCURRENT_STREAMS, POKE_PART_ROWS, STR
 import { exceedsDepth, MAX_FRAME_DEPTH, MAX_PRE_HELLO_BYTES } from './frameGuard';
 import type { Commit, Engine } from './engine';
 import { fanOut, planFanOut } from './fanout';
-import { PokeBuilder } from './pokeBuilder';
+import { PokeBuilder, PokeRecorder } from './pokeBuilder';
 import { SendScheduler } from './scheduler';
 import { Subscribers } from './subscribers';
 import { RelayPresence, type PresenceBus } from './presence';
 import { loadViewer } from './visibility';
+import type { Conversation } from '../../shared/schema';
+import type { Viewer } from '../../shared/scopes';
+import type { Rows } from '../store/types';
+import { Mutex } from '../store/sqlite';
 
 const KNOWN_FRAMES = new Set(['hello', 'push', 'ping', 'presence']);
 const HEARTBEAT_MS = 30_000;
@@ -76,6 +80,15 @@ export class SyncHub {
   observer: HubObserver = {};
   /** who is online, viewing, replying: ephemeral, in memory (server/sync/presence.ts) */
   readonly presence: RelayPresence;
+  /** fan-outs and the live part of hellos, one at a time: no commit slips between catch-up and live */
+  private readonly serial = new Mutex();
+  /**
+   * the version of the last commit fanned out: what a socket that says hello now is served up to
+   * (commits after it reach it as live pokes), and the cookie after a push's own poke
+   */
+  private fanned: number;
+  /** audiences of the conversations presence names (kept by the commits), so presence stays synchronous */
+  private readonly audiences: ConversationAudiences;
 
   constructor(
     private readonly engine: Engine,
@@ -87,10 +100,12 @@ export class SyncHub {
   ) {
     this.streams = new StreamGate<Connection>(limits.maxConcurrentStreams ?? MAX_CONCURRENT_STREAMS, (c) => this.scheduler.wake(c));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-    engine.onCommit((c) => this.onCommit(c));
+    this.fanned = engine.version();
+    this.audiences = new ConversationAudiences(engine.store.rows);
+    engine.onCommit((c) => this.serial.run(() => this.onCommit(c)));
     this.presence = new RelayPresence({
       recipients: () => [...this.subs.all()].map((x) => ({ viewer: x.viewer, conns: [...x.conns].filter((c) => c.state === 'live' && c.protocolVersion >= 2) })),
-      conversation: (id) => engine.store.get('conversations', id),
+      conversation: (id) => this.audiences.get(id),
       ...(limits.presenceBus ? { bus: limits.presenceBus } : {}),
       ...(limits.relayId ? { source: limits.relayId } : {}),
       ...(limits.presenceThrottleMs !== undefined ? { throttleMs: limits.presenceThrottleMs } : {}),
@@ -244,7 +259,10 @@ export class SyncHub {
     if (frame.type === 'ping') return conn.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
     if (frame.type === 'hello') return this.onHello(conn, frame);
     if (conn.state !== 'live') return conn.fail('not_hello', 'send hello first');
-    if (frame.type === 'presence') return this.presence.update(conn, frame);
+    if (frame.type === 'presence') {
+      if (frame.viewing) await this.audiences.load(frame.viewing);
+      return this.presence.update(conn, frame);
+    }
     return this.onPush(conn, frame);
   }
 
@@ -261,47 +279,55 @@ export class SyncHub {
     const v = await this.tokens.verifyAccess(hello.token);
     if (conn.state !== 'auth') return; // closed meanwhile
     if (!v.ok) return conn.fail(v.code, v.code === 'token_expired' ? 'access token expired: refresh it' : 'invalid access token', true);
-    const viewer = loadViewer(this.engine.store, v.userId);
+    const viewer = await loadViewer(this.engine.store.rows, v.userId);
     if (!viewer) return conn.fail('unauthorized', 'unknown user', true);
     if (!viewer.active) return conn.fail('deactivated', 'this account has been deactivated', true);
-    const known = this.engine.client(hello.clientId);
+    const known = await this.engine.client(hello.clientId);
     if (known && known.userId !== viewer.id) return conn.fail('unauthorized', 'clientId belongs to another user', true);
-    this.engine.registerClient(hello.clientId, viewer.id);
-    this.logger?.debug({ conn: conn.id, user: viewer.id, protocol: hello.protocolVersion, resume: hello.cookie !== null }, 'sync hello');
-    // From here to the end, synchronous: no commit can slip between catch-up and live fan-out.
-    conn.state = 'live';
-    conn.userId = viewer.id;
-    conn.clientId = hello.clientId;
-    conn.viewer = { id: viewer.id, role: viewer.role, groupIds: viewer.groupIds };
-    this.subs.add(conn, conn.viewer);
-    conn.lastMutationId = known?.lastMutationId ?? 0;
-    const version = this.engine.version();
-    const orgName = this.engine.meta.get('orgName');
+    await this.engine.registerClient(hello.clientId, viewer.id);
+    const orgName = await this.engine.meta.get('orgName');
     // protocol 2: refusals the client may not have received (its pushResult lost with a connection)
-    const rejected = hello.protocolVersion >= 2 && hello.handledUpTo !== undefined ? this.engine.pendingRejections(hello.clientId, hello.handledUpTo) : [];
-    conn.send({
-      type: 'welcome', userId: viewer.id, version, lastMutationId: conn.lastMutationId,
-      ...(orgName ? { orgName } : {}),
-      ...(rejected.length ? { rejected } : {}),
-      ...(hello.protocolVersion >= 2 ? { presence: true } : {}),
+    const rejected = hello.protocolVersion >= 2 && hello.handledUpTo !== undefined ? await this.engine.pendingRejections(hello.clientId, hello.handledUpTo) : [];
+    if (conn.state !== 'auth') return; // closed meanwhile
+    this.logger?.debug({ conn: conn.id, user: viewer.id, protocol: hello.protocolVersion, resume: hello.cookie !== null }, 'sync hello');
+    // Between fan-outs: the viewer is read again and the socket subscribed at the version fanned
+    // out so far; every later commit reaches it live, every earlier one is in its catch-up.
+    await this.serial.run(async () => {
+      if (conn.state !== 'auth') return;
+      const now = await loadViewer(this.engine.store.rows, viewer.id);
+      if (!now?.active) return conn.fail('deactivated', 'this account has been deactivated', true);
+      const version = this.fanned;
+      const plan = await planCatchUp(this.engine, now, hello.cookie, version);
+      if (conn.state !== 'auth') return;
+      conn.state = 'live';
+      conn.userId = now.id;
+      conn.clientId = hello.clientId;
+      conn.viewer = { id: now.id, role: now.role, groupIds: now.groupIds };
+      this.subs.add(conn, conn.viewer);
+      conn.lastMutationId = known?.lastMutationId ?? 0;
+      conn.send({
+        type: 'welcome', userId: now.id, version, lastMutationId: conn.lastMutationId,
+        ...(orgName ? { orgName } : {}),
+        ...(rejected.length ? { rejected } : {}),
+        ...(hello.protocolVersion >= 2 ? { presence: true } : {}),
+      });
+      // The token is checked at hello; the socket lives only as long as the token does.
+      if (v.expiresAt !== null) conn.expireAt(v.expiresAt);
+      if (plan.reset) conn.send({ type: 'reset', reason: plan.reset });
+      // Streamed: parts are read and sent as the socket drains; live pokes queue behind it.
+      // Opened when the gate admits it (a few stream at once); timed from hello.
+      const viewerNow = conn.viewer;
+      let stream: CatchUpStream | null = null;
+      const t0 = performance.now();
+      this.stats.catchUpsStarted++;
+      conn.sendStream(() => (stream = new CatchUpStream(this.engine, viewerNow, plan.baseCookie)), plan.baseCookie, version, () => {
+        this.stats.catchUpsDone++;
+        this.observer.catchUp?.(performance.now() - t0, stream?.rowsRead ?? 0, plan.baseCookie === null);
+      });
+      // online (a 0.1 client too); everyone's presence follows the catch-up, so the conversations it
+      // names are known (protocol 1 never receives it: downgradeFrame)
+      this.presence.open(conn);
     });
-    // The token is checked at hello; the socket lives only as long as the token does.
-    if (v.expiresAt !== null) conn.expireAt(v.expiresAt);
-    const plan = planCatchUp(this.engine, conn.viewer, hello.cookie);
-    if (plan.reset) conn.send({ type: 'reset', reason: plan.reset });
-    // Streamed: parts are read and sent as the socket drains; live pokes queue behind it.
-    // Opened when the gate admits it (a few stream at once); timed from hello.
-    const viewerNow = conn.viewer;
-    let stream: CatchUpStream | null = null;
-    const t0 = performance.now();
-    this.stats.catchUpsStarted++;
-    conn.sendStream(() => (stream = new CatchUpStream(this.engine, viewerNow, plan.baseCookie)), plan.baseCookie, version, () => {
-      this.stats.catchUpsDone++;
-      this.observer.catchUp?.(performance.now() - t0, stream?.rowsRead ?? 0, plan.baseCookie === null);
-    });
-    // online (a 0.1 client too); everyone's presence follows the catch-up, so the conversations it
-    // names are known (protocol 1 never receives it: downgradeFrame)
-    this.presence.open(conn);
   }
 
   private async onPush(conn: Connection, push: PushFrame): Promise<void> {
@@ -319,7 +345,8 @@ export class SyncHub {
         if (conn.state !== 'live') break;
         const viewer = conn.viewer;
         if (!viewer) break;
-        const out = this.engine.runPushed(conn.clientId, { userId: viewer.id, role: viewer.role }, m);
+        // resolves once its commit was fanned out (into conn.pushBuilder)
+        const out = await this.engine.runPushed(conn.clientId, { userId: viewer.id, role: viewer.role }, m);
         if (out.kind === 'order') {
           orderError = `mutation ${m.id} out of order: expected ${out.expected}`;
           break;
@@ -331,40 +358,66 @@ export class SyncHub {
       const b = conn.pushBuilder;
       conn.pushBuilder = null;
       if (results.length) conn.send({ type: 'pushResult', results });
-      if (conn.state === 'live') conn.sendPoke(b, conn.cookie, this.engine.version());
+      // every commit up to `fanned` reached this socket (in its builder while it pushed)
+      if (conn.state === 'live') conn.sendPoke(b, conn.cookie, Math.max(this.fanned, conn.cookie ?? 0));
       if (orderError) conn.fail('mutation_order', orderError);
     }
   }
 
-  private onCommit(c: Commit): void {
+  /**
+   * One commit's fan-out (under `serial`, in commit order): everything it must read is read first,
+   * then the pokes are built and queued with no await, so a push's builder and `fanned` move together.
+   */
+  private async onCommit(c: Commit): Promise<void> {
     const t0 = performance.now();
     const cs = c.changes;
-    const version = this.engine.version();
-    const store = this.engine.store;
+    // a commit that wrote nothing (effects only) has no version and sends nothing
+    if (cs.version === 0) return;
+    const version = cs.version;
+    const rows = this.engine.store.rows;
+    this.audiences.note(cs);
     // Users whose role or groups changed: every conversation may have flipped for them (rare; one by one).
     const skip = new Set<string>();
+    const viewerPokes: { s: NonNullable<ReturnType<Subscribers['get']>>; after: Viewer | null; poke: PokeRecorder | null }[] = [];
     for (const userId of cs.viewerChanges) {
       const s = this.subs.get(userId);
       if (!s) continue;
       skip.add(userId);
-      const v = loadViewer(store, userId);
+      const v = await loadViewer(rows, userId);
       if (!v || !v.active) {
+        viewerPokes.push({ s, after: null, poke: null });
+        continue;
+      }
+      const after = { id: v.id, role: v.role, groupIds: v.groupIds };
+      const poke = new PokeRecorder();
+      try {
+        await fanOut(rows, cs, s.viewer, after, poke);
+        viewerPokes.push({ s, after, poke });
+      } catch (e) {
+        this.log('relay: fan-out failed', e);
+        viewerPokes.push({ s, after, poke: null });
+      }
+    }
+    let plan: Awaited<ReturnType<typeof planFanOut>> | null = null;
+    try {
+      plan = await planFanOut(rows, cs, this.subs, skip);
+    } catch (e) {
+      this.log('relay: fan-out failed', e);
+    }
+    // from here on, no await
+    if (version > this.fanned) this.fanned = version;
+    for (const { s, after, poke } of viewerPokes) {
+      if (!after) {
         for (const conn of [...s.conns]) conn.fail('deactivated', 'this account has been deactivated', true);
         continue;
       }
-      const before = s.viewer;
-      const after = { id: v.id, role: v.role, groupIds: v.groupIds };
       this.subs.setViewer(s, after);
-      this.presence.recheck(userId);
+      this.presence.recheck(s.userId);
       for (const conn of s.conns) {
         conn.viewer = after;
+        if (!poke || (conn.cookie !== null && conn.cookie >= version)) continue;
         const b = conn.pushBuilder ?? new PokeBuilder();
-        try {
-          fanOut(this.engine.db, store, cs, before, after, b);
-        } catch (e) {
-          this.log('relay: fan-out failed', e);
-          continue;
-        }
+        poke.replay(b);
         if (!conn.pushBuilder && b.size > 0) conn.sendPoke(b, conn.cookie, version);
       }
     }
@@ -373,19 +426,19 @@ export class SyncHub {
     this.presence.conversationsChanged(narrowed);
     let recipients = 0;
     try {
-      const plan = planFanOut(store, cs, this.subs, skip);
-      for (const g of plan.groups) {
+      for (const g of plan?.groups ?? []) {
         let bodies: Buffer[] | null = null;
         for (const s of g.subs) {
           for (const conn of s.conns) {
-            if (conn.state !== 'live') continue;
+            // a socket that said hello after this commit has it in its catch-up
+            if (conn.state !== 'live' || (conn.cookie !== null && conn.cookie >= version)) continue;
             if (conn.pushBuilder) {
-              plan.build(conn.pushBuilder, g.ops);
+              plan?.build(conn.pushBuilder, g.ops);
               continue;
             }
             if (!bodies) {
               const b = new PokeBuilder();
-              plan.build(b, g.ops);
+              plan?.build(b, g.ops);
               bodies = b.size > 0 ? b.parts(POKE_PART_ROWS).map(encodePokeBody) : [];
               this.stats.bodiesEncoded += bodies.length;
             }
@@ -400,6 +453,35 @@ export class SyncHub {
     }
     this.stats.pokesSent += recipients;
     this.observer.fanOut?.(performance.now() - t0, recipients);
+  }
+}
+
+/**
+ * The audience of each conversation presence has been told about: loaded when a socket says it
+ * views one, kept in step by every commit, so presence's checks stay synchronous.
+ */
+class ConversationAudiences {
+  private readonly known = new Map<string, Pick<Conversation, 'groupId' | 'visibleTo'> | undefined>();
+
+  constructor(private readonly rows: Rows) {}
+
+  async load(id: string): Promise<void> {
+    if (this.known.has(id)) return;
+    const c = await this.rows.get('conversations', id);
+    this.known.set(id, c ? { groupId: c.groupId, visibleTo: c.visibleTo } : undefined);
+  }
+
+  get(id: string): Pick<Conversation, 'groupId' | 'visibleTo'> | undefined {
+    return this.known.get(id);
+  }
+
+  note(cs: Commit['changes']): void {
+    for (const p of cs.puts.values()) {
+      if (p.t !== 'conversations') continue;
+      const c = p.row as Conversation;
+      if (this.known.has(c.id)) this.known.set(c.id, { groupId: c.groupId, visibleTo: c.visibleTo });
+    }
+    for (const d of cs.dels.values()) if (d.t === 'conversations') this.known.delete(d.id);
   }
 }
 

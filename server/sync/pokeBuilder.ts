@@ -5,7 +5,35 @@ import type { RowDel, RowPut } from '../../shared/protocol/poke';
 import { scopeOf } from '../../shared/scopes';
 import { rowKey } from './changeSet';
 
-export class PokeBuilder {
+/** What fan-out writes a poke's entries to: a builder, or a recorder replayed into builders. */
+export interface PokeSink {
+  put(t: TableName, r: RowOf<TableName>, scope?: string): void;
+  del(t: TableName, id: string): void;
+  delScope(scope: string): void;
+}
+
+/** Entries recorded in order, to be added to one or more builders later (no read in between). */
+export class PokeRecorder implements PokeSink {
+  private readonly ops: ((b: PokeSink) => void)[] = [];
+
+  put(t: TableName, r: RowOf<TableName>, scope?: string): void {
+    this.ops.push((b) => b.put(t, r, scope));
+  }
+
+  del(t: TableName, id: string): void {
+    this.ops.push((b) => b.del(t, id));
+  }
+
+  delScope(scope: string): void {
+    this.ops.push((b) => b.delScope(scope));
+  }
+
+  replay(b: PokeSink): void {
+    for (const op of this.ops) op(b);
+  }
+}
+
+export class PokeBuilder implements PokeSink {
   private readonly puts = new Map<string, { put: RowPut; scope: string }>();
   private readonly dels = new Map<string, RowDel>();
 

@@ -3,45 +3,40 @@
 // tombstones for deletes and records the change set for poke fan-out.
 import type { RowOf, TableName } from '../../shared/schema';
 import { scopeOf } from '../../shared/scopes';
-import type { RowStore, SqlStatement } from '../../shared/store/rowStore';
 import type { Tx } from '../../shared/tx';
-import type { Db } from '../db/open';
+import type { SyncRows } from '../store/types';
 import { audienceOf, emptyChangeSet, rowKey, sameAudience, type ChangeSet } from './changeSet';
 
-interface Statements {
-  tombstone: SqlStatement;
-  scopeVersion: SqlStatement;
-  viewerVersion: SqlStatement;
-}
-const stmtCache = new WeakMap<Db, Statements>();
+const TOMBSTONE =
+  'INSERT INTO tombstones (table_name, row_id, scope, version, audience) VALUES (?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (table_name, row_id) DO UPDATE SET scope = excluded.scope, version = excluded.version, audience = excluded.audience';
+const SCOPE_VERSION = 'INSERT INTO scope_versions (scope, version) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET version = excluded.version';
+const VIEWER_VERSION = 'INSERT INTO viewer_versions (user_id, version) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET version = excluded.version';
 
-function statements(db: Db): Statements {
-  let s = stmtCache.get(db);
-  if (!s) {
-    s = {
-      tombstone: db.prepare(
-        'INSERT INTO tombstones (table_name, row_id, scope, version, audience) VALUES (?, ?, ?, ?, ?) ' +
-          'ON CONFLICT(table_name, row_id) DO UPDATE SET scope = excluded.scope, version = excluded.version, audience = excluded.audience',
-      ),
-      scopeVersion: db.prepare('INSERT INTO scope_versions (scope, version) VALUES (?, ?) ON CONFLICT(scope) DO UPDATE SET version = excluded.version'),
-      viewerVersion: db.prepare('INSERT INTO viewer_versions (user_id, version) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET version = excluded.version'),
-    };
-    stmtCache.set(db, s);
-  }
-  return s;
-}
-
+/**
+ * Runs synchronously inside `WriteTx.sync` (server/store/types.ts): everything it reads and
+ * writes goes through `SyncRows`, so a run that is repeated (PostgreSQL) does the same again.
+ */
 export class ServerTx implements Tx {
   readonly changes: ChangeSet = emptyChangeSet();
-  private readonly stmts: Statements;
 
   /** `version` is the version this transaction commits at (current global version + 1). */
   constructor(
-    private readonly store: RowStore,
-    db: Db,
+    private readonly store: SyncRows,
     readonly version: number,
-  ) {
-    this.stmts = statements(db);
+    /** ids for new rows, replayed identically when the run is repeated */
+    readonly newId: () => string,
+    /** the transaction's time (ms since epoch), the same on every run */
+    readonly now: number,
+  ) {}
+
+  /** A relay-only write (credentials, timers…) in this transaction, in portable SQL. */
+  exec(sql: string, params?: readonly unknown[]): void {
+    this.store.exec(sql, params);
+  }
+
+  count<T extends TableName>(table: T, where: Partial<RowOf<T>>): number {
+    return this.store.count(table, where);
   }
 
   get<T extends TableName>(table: T, id: string): RowOf<T> | undefined {
@@ -60,7 +55,7 @@ export class ServerTx implements Tx {
     if (table === 'conversations') this.stampConversation(stamped as RowOf<'conversations'>, prev as RowOf<'conversations'> | undefined);
     if (table === 'chats' && prev && !sameAudience(audienceOf(table, prev), audienceOf(table, stamped))) {
       this.noteVisibility(table, id, prev, stamped);
-      this.stmts.scopeVersion.run(`chat:${id}`, this.version);
+      this.store.exec(SCOPE_VERSION, [`chat:${id}`, this.version]);
     }
     if (table === 'users') {
       const p = prev as RowOf<'users'> | undefined;
@@ -89,7 +84,7 @@ export class ServerTx implements Tx {
       this.changes.visibility.set(scope, { before: v ? v.before : audience, after: null });
     }
     if (table === 'memberships') this.noteViewer((prev as RowOf<'memberships'>).userId);
-    this.stmts.tombstone.run(table, id, scope, this.version, audience ? JSON.stringify(audience) : null);
+    this.store.exec(TOMBSTONE, [table, id, scope, this.version, audience ? JSON.stringify(audience) : null]);
   }
 
   private stampConversation(row: RowOf<'conversations'>, prev: RowOf<'conversations'> | undefined): void {
@@ -110,7 +105,7 @@ export class ServerTx implements Tx {
 
   private noteViewer(userId: string): void {
     this.changes.viewerChanges.add(userId);
-    this.stmts.viewerVersion.run(userId, this.version);
+    this.store.exec(VIEWER_VERSION, [userId, this.version]);
   }
 
   /** Whether anything was written (a version is consumed only then). */

@@ -70,7 +70,7 @@ describe('catch-up', () => {
       await alice.waitFor('poke', () => alice.row('conversations', convId) !== undefined);
       const { cookie, clientId } = alice;
       await alice.close();
-      expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.bob.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(o, convId) })).status).toBe('ok');
+      expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.bob.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(o, convId) })).status).toBe('ok');
       expect((await admin.mutate('deleteConversation', { conversationId: convId })).status).toBe('ok');
       const back = await connectAs(o, 'alice', { cookie, clientId });
       expect(back.all('reset')).toHaveLength(0);
@@ -87,7 +87,7 @@ describe('catch-up', () => {
       const { cookie, clientId } = alice;
       await alice.close();
       for (const visibleTo of [[o.bob.id], null, [o.bob.id]]) {
-        expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo, assignees: [], baseVisibilityVersion: visibilityVersionOf(o, convId) })).status).toBe('ok');
+        expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo, assignees: [], baseVisibilityVersion: await visibilityVersionOf(o, convId) })).status).toBe('ok');
       }
       const back = await connectAs(o, 'alice', { cookie, clientId });
       const pokes = back.all('poke');

@@ -28,11 +28,11 @@ function rng(seed: number): () => number {
   };
 }
 
-function expected(userId: string): Map<string, number> {
+async function expected(userId: string): Promise<Map<string, number>> {
   const engine = org.relay.services.engine;
-  const viewer = loadViewer(engine.store, userId);
+  const viewer = await loadViewer(engine.store.rows, userId);
   if (!viewer) throw new Error('no viewer');
-  const parts = catchUp(engine, viewer, null).builder.parts(1e9);
+  const parts = (await catchUp(engine, viewer, null)).builder.parts(1e9);
   return new Map(parts.flatMap((p) => p.puts.map((x) => [`${x.t}:${String(x.r.id)}`, Number(x.r.version)] as [string, number])));
 }
 
@@ -115,7 +115,7 @@ describe('convergence', () => {
     for (const n of names) {
       const c = clients.get(n) as WsTestClient;
       expect(c.all('error').filter((e) => e.code !== 'mutation_order')).toEqual([]);
-      const want = expected(ids[n]);
+      const want = await expected(ids[n]);
       const got = actual(c);
       if (process.env.DEBUG_CONVERGENCE) {
         const results = c.all('pushResult').flatMap((f) => f.results);

@@ -24,6 +24,6 @@ export async function salesConversation(org: TestOrg, admin: WsTestClient, alice
 }
 
 /** The conversation's visibilityVersion on the relay now: what an up-to-date Manage dialog shows. */
-export function visibilityVersionOf(org: TestOrg, convId: string): number {
-  return org.relay.services.engine.store.get('conversations', convId)?.visibilityVersion ?? 0;
+export async function visibilityVersionOf(org: TestOrg, convId: string): Promise<number> {
+  return (await org.relay.services.engine.store.rows.get('conversations', convId))?.visibilityVersion ?? 0;
 }

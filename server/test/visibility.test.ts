@@ -27,7 +27,7 @@ describe('visibility', () => {
     const aliceFrames = alice.frames.length;
     const carolFrames = carol.frames.length;
 
-    const r = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.admin.id, org.alice.id], assignees: [org.alice.id], baseVisibilityVersion: visibilityVersionOf(org, convId) });
+    const r = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.admin.id, org.alice.id], assignees: [org.alice.id], baseVisibilityVersion: await visibilityVersionOf(org, convId) });
     expect(r.status).toBe('ok');
     const lost = await bob.waitFor('poke', (p) => p.dels.some((d) => 'scope' in d && d.scope === `conv:${convId}`));
     expect(lost.puts.some((p) => p.t === 'conversations' && p.r.id === convId)).toBe(false);
@@ -47,7 +47,7 @@ describe('visibility', () => {
     expect(later.some((p) => JSON.stringify(p).includes(convId))).toBe(false);
 
     // widening again: bob gains the whole scope, including the note written meanwhile
-    const w = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: visibilityVersionOf(org, convId) });
+    const w = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: await visibilityVersionOf(org, convId) });
     expect(w.status).toBe('ok');
     await bob.waitFor('poke', (p) => p.puts.some((x) => x.t === 'notes' && x.r.id === secret));
     expect(bob.row('conversations', convId)).toBeDefined();
@@ -61,7 +61,7 @@ describe('visibility', () => {
     const clientId = bob.clientId;
     const lastMutationId = bob.lastMutationId;
     await bob.close();
-    await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(org, convId) });
+    await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(org, convId) });
     const second = await salesConversation(org, admin, alice);
     const back = await connectAs(org, 'bob', { clientId, cookie, lastMutationId });
     const poke = back.all('poke')[0];
@@ -107,10 +107,10 @@ describe('visibility', () => {
     await fresh.close();
     // the admin manages it without content (assignees), and may add themselves: recorded
     const audit = () => org.relay.services.engine.db.prepare("SELECT actor_id AS actorId, action, target FROM audit_log WHERE target = ?").all(convId);
-    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(org, convId) })).status).toBe('ok');
+    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(org, convId) })).status).toBe('ok');
     expect(audit()).toEqual([]);
     expect((await admin.mutate('addNote', { id: uuidv7(), conversationId: convId, body: 'x' }))).toMatchObject({ status: 'rejected', code: 'forbidden' });
-    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id, org.admin.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(org, convId) })).status).toBe('ok');
+    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id, org.admin.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(org, convId) })).status).toBe('ok');
     expect(audit()).toEqual([{ actorId: org.admin.id, action: 'grantSelfAccess', target: convId }]);
     // mutate() waited for the poke covering it: the whole scope came with it
     expect(admin.table('notes').some((n) => n.conversationId === convId)).toBe(true);
@@ -166,12 +166,12 @@ describe('visibility', () => {
     expect(bob.row('conversations', convId)).toBeUndefined();
     // a save without the base is invalid; one from the current view goes through
     expect(await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [] })).toMatchObject({ status: 'rejected', code: 'invalid' });
-    expect((await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: visibilityVersionOf(org, convId) })).status).toBe('ok');
+    expect((await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: await visibilityVersionOf(org, convId) })).status).toBe('ok');
   });
 
   it('an agent made admin while connected receives the metadata rows of what they may not read, never its content', async () => {
     const { convId, msgId } = await salesConversation(org, admin, alice);
-    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(org, convId) })).status).toBe('ok');
+    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(org, convId) })).status).toBe('ok');
     const { accessToken } = await org.login('carol@test.parley');
     const c = await WsTestClient.synced(org.relay.wsUrl, accessToken);
     expect(c.row('conversations', convId)).toBeUndefined(); // support only: not even its existence

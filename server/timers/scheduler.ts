@@ -13,8 +13,7 @@
 //   more. Across several relays (PostgreSQL), a relay claims due rows with
 //   `SELECT … FOR UPDATE SKIP LOCKED` in that transaction, and each timer runs exactly once.
 import type { RowOf } from '../../shared/schema';
-import type { SqlStatement } from '../../shared/store/rowStore';
-import type { Db } from '../db/open';
+import type { SyncRows } from '../store/types';
 import type { ChangeSet } from '../sync/changeSet';
 import { SYSTEM_ACTOR, type Engine } from '../sync/engine';
 
@@ -27,31 +26,19 @@ const mutationOf: Record<TimerKind, (targetId: string) => { name: string; args: 
 const MAX_SLEEP_MS = 60_000;
 const BATCH = 100;
 
-interface Statements {
-  upsert: SqlStatement;
-  remove: SqlStatement;
-  due: SqlStatement;
-  isDue: SqlStatement;
-  next: SqlStatement;
-}
+const UPSERT = 'INSERT INTO timers (id, kind, target_id, due_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at';
+const REMOVE = 'DELETE FROM timers WHERE id = ?';
+const DUE = 'SELECT id, kind, target_id AS "targetId" FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?';
+const IS_DUE = 'SELECT 1 AS y FROM timers WHERE id = ? AND due_at <= ?';
+const NEXT = 'SELECT min(due_at) AS at FROM timers';
 
-function statements(db: Db): Statements {
-  return {
-    upsert: db.prepare('INSERT INTO timers (id, kind, target_id, due_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at'),
-    remove: db.prepare('DELETE FROM timers WHERE id = ?'),
-    due: db.prepare('SELECT id, kind, target_id AS targetId FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?'),
-    isDue: db.prepare('SELECT 1 AS y FROM timers WHERE id = ? AND due_at <= ?'),
-    next: db.prepare('SELECT min(due_at) AS at FROM timers'),
-  };
-}
-
-/** The timers a transaction's writes imply; true when one was set or removed. */
-export function keepTimers(s: Pick<Statements, 'upsert' | 'remove'>, changes: ChangeSet): boolean {
+/** The timers a transaction's writes imply (written through `rows`); true when one was set or removed. */
+export function keepTimers(rows: Pick<SyncRows, 'exec'>, changes: ChangeSet): boolean {
   let touched = false;
   const set = (kind: TimerKind, id: string, dueAt: number | null) => {
     touched = true;
-    if (dueAt === null) s.remove.run(`${kind}:${id}`);
-    else s.upsert.run(`${kind}:${id}`, kind, id, dueAt);
+    if (dueAt === null) rows.exec(REMOVE, [`${kind}:${id}`]);
+    else rows.exec(UPSERT, [`${kind}:${id}`, kind, id, dueAt]);
   };
   for (const p of changes.puts.values()) {
     if (p.t === 'conversations') {
@@ -71,7 +58,6 @@ export function keepTimers(s: Pick<Statements, 'upsert' | 'remove'>, changes: Ch
 }
 
 export class TimerScheduler {
-  private readonly stmts: Statements;
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
   private closed = false;
@@ -86,21 +72,20 @@ export class TimerScheduler {
     private readonly log: (msg: string, err?: unknown) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.stmts = statements(engine.db);
-    engine.onWrite((changes) => {
-      if (keepTimers(this.stmts, changes)) this.dirty = true;
+    engine.onWrite((changes, rows) => {
+      if (keepTimers(rows, changes)) this.dirty = true;
     });
     engine.onCommit(() => {
       if (this.dirty) {
         this.dirty = false;
-        this.arm();
+        this.rearm();
       }
     });
   }
 
   /** Starts: runs what fell due while the relay was stopped, then sleeps until the next. */
   start(): void {
-    this.arm();
+    this.rearm();
   }
 
   close(): void {
@@ -110,13 +95,18 @@ export class TimerScheduler {
   }
 
   /** The earliest pending timer (tests, /metrics). */
-  nextDueAt(): number | null {
-    return (this.stmts.next.get() as { at: number | null }).at;
+  async nextDueAt(): Promise<number | null> {
+    return (await this.engine.store.get<{ at: number | null }>(NEXT))?.at ?? null;
   }
 
-  private arm(): void {
+  private rearm(): void {
+    this.arm().catch((e: unknown) => this.log('relay: timers could not be armed', e));
+  }
+
+  private async arm(): Promise<void> {
     if (this.closed || this.running) return;
-    const at = this.nextDueAt();
+    const at = await this.nextDueAt();
+    if (this.closed || this.running) return;
     const wakeAt = Math.min(at ?? Infinity, this.now() + MAX_SLEEP_MS);
     if (this.timer && wakeAt >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
@@ -124,31 +114,31 @@ export class TimerScheduler {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.armedFor = Infinity;
-      this.runDue();
+      this.runDue().catch((e: unknown) => this.log('relay: timers failed', e));
     }, Math.max(0, wakeAt - this.now()));
     this.timer.unref();
   }
 
   /** Runs every due timer, a batch at a time, then re-arms. */
-  runDue(): void {
-    if (this.closed) return;
+  async runDue(): Promise<void> {
+    if (this.closed || this.running) return;
     this.running = true;
     try {
       for (;;) {
-        const due = this.stmts.due.all(this.now(), BATCH) as { id: string; kind: TimerKind; targetId: string }[];
-        for (const t of due) this.fire(t);
+        const due = await this.engine.store.all<{ id: string; kind: TimerKind; targetId: string }>(DUE, [this.now(), BATCH]);
+        for (const t of due) await this.fire(t);
         if (due.length < BATCH || this.closed) break;
       }
     } finally {
       this.running = false;
     }
-    this.arm();
+    await this.arm();
   }
 
-  private fire(t: { id: string; kind: TimerKind; targetId: string }): void {
+  private async fire(t: { id: string; kind: TimerKind; targetId: string }): Promise<void> {
     const m = mutationOf[t.kind](t.targetId);
     try {
-      this.engine.runAs(SYSTEM_ACTOR, m.name, m.args);
+      await this.engine.runAs(SYSTEM_ACTOR, m.name, m.args);
       this.stats.fired++;
     } catch (e) {
       this.stats.failed++;
@@ -156,6 +146,7 @@ export class TimerScheduler {
     }
     // The mutation removed its row when it acted; a timer whose row no longer qualifies (or that
     // failed) must not run again and again.
-    if (this.stmts.isDue.get(t.id, this.now())) this.stmts.remove.run(t.id);
+    if (this.closed) return;
+    if (await this.engine.store.get(IS_DUE, [t.id, this.now()])) await this.engine.store.run(REMOVE, [t.id]);
   }
 }

@@ -29,6 +29,44 @@ interface TableMeta {
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+interface Columns {
+  sqlName: string;
+  keys: string[];
+  columns: Column[];
+}
+const columnCache = new Map<TableName, Columns>();
+
+function columnsOf(table: TableName): Columns {
+  let c = columnCache.get(table);
+  if (!c) {
+    const def = syncedTables[table];
+    const cols = getTableColumns(def) as Record<string, Column>;
+    const keys = Object.keys(cols);
+    c = { sqlName: getTableName(def), keys, columns: keys.map((k) => cols[k] as Column) };
+    columnCache.set(table, c);
+  }
+  return c;
+}
+
+/** Maps a raw row (sql column names, driver values) to the typed row; no database needed. */
+export function decodeRow<T extends TableName>(table: T, raw: Record<string, unknown>): RowOf<T> {
+  const m = columnsOf(table);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < m.keys.length; i++) {
+    const col = m.columns[i] as Column;
+    const v = raw[col.name];
+    out[m.keys[i] as string] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+  }
+  return out as RowOf<T>;
+}
+
+/** SQL name of a table (and of one of its columns), for hand-written queries. */
+export function sqlNamesOf<T extends TableName>(table: T, column?: keyof RowOf<T> & string): { table: string; column?: string } {
+  const m = columnsOf(table);
+  const i = column ? m.keys.indexOf(column) : -1;
+  return { table: m.sqlName, column: i >= 0 ? m.columns[i]?.name : undefined };
+}
+
 export class RowStore implements Tx {
   private readonly meta = new Map<TableName, TableMeta>();
 
@@ -63,14 +101,7 @@ export class RowStore implements Tx {
 
   /** Maps a raw SQLite row (sql column names) to the typed row. */
   decode<T extends TableName>(table: T, raw: Record<string, unknown>): RowOf<T> {
-    const m = this.tableMeta(table);
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < m.keys.length; i++) {
-      const col = m.columns[i] as Column;
-      const v = raw[col.name];
-      out[m.keys[i] as string] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
-    }
-    return out as RowOf<T>;
+    return decodeRow(table, raw);
   }
 
   private encodeValue(col: Column, v: unknown): unknown {

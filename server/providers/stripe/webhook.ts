@@ -79,11 +79,11 @@ export function stripeWebhookHandler(stripe: Stripe, cfg: StripeConfig, deps: We
       return forbidden();
     }
     const eventId = `stripe:${event.id}`;
-    if (deps.events.seen(eventId)) return json(200, { received: true, duplicate: true });
+    if (await deps.events.seen(eventId)) return json(200, { received: true, duplicate: true });
     const update = statusOf(event);
     if (update && !update.target && event.type === 'charge.refunded') update.target = await targetOfPaymentIntent(stripe, event.data.object.payment_intent, deps);
     if (update?.target) {
-      sink.payment({
+      await sink.payment({
         ...update.target,
         ...(update.providerRef ? { providerRef: update.providerRef } : {}),
         status: update.status,
@@ -92,7 +92,7 @@ export function stripeWebhookHandler(stripe: Stripe, cfg: StripeConfig, deps: We
     } else if (update) {
       deps.log?.(`stripe ${event.type} ${event.id}: names no Parley invoice or checkout; ignored`);
     }
-    deps.events.remember(eventId);
+    await deps.events.remember(eventId);
     return json(200, { received: true });
   };
 }

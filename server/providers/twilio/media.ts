@@ -25,7 +25,7 @@ export function twilioMediaHandler(key: Buffer, accountId: string, attachmentId:
     if (e < Date.now()) return text(410, 'link expired');
     const bytes = /^[0-9a-f]{64}$/.test(attachmentId) ? await deps.attachments?.read(attachmentId) : undefined;
     if (!bytes) return text(404, 'no such attachment');
-    const info = deps.attachments?.info?.(attachmentId);
+    const info = await deps.attachments?.info?.(attachmentId);
     return {
       status: 200,
       headers: { 'content-type': info?.mime ?? 'application/octet-stream', 'content-length': String(bytes.length), 'cache-control': 'private, max-age=3600' },

@@ -55,7 +55,7 @@ export function twilioInboundHandler(accountId: string, groupId: string, cfg: Tw
       return twiml();
     }
     const eventId = `twilio:${m.MessageSid}`;
-    if (deps.events.seen(eventId)) return twiml();
+    if (await deps.events.seen(eventId)) return twiml();
     const from = parsePhoneNumberFromString(stripPrefix(m.From))?.number;
     if (!from) return text(400, 'unknown sender number');
 
@@ -73,7 +73,7 @@ export function twilioInboundHandler(accountId: string, groupId: string, cfg: Tw
     if (m.Latitude !== undefined && m.Longitude !== undefined) {
       location = { lat: m.Latitude, lng: m.Longitude, ...(m.Label ?? m.Address ? { label: m.Label ?? m.Address } : {}) };
     }
-    sink.inbound({
+    await sink.inbound({
       groupId,
       channel: m.From.startsWith('whatsapp:') ? 'whatsapp' : 'sms',
       from,
@@ -83,7 +83,7 @@ export function twilioInboundHandler(accountId: string, groupId: string, cfg: Tw
       ...(location ? { location } : {}),
       ...(m.ProfileName ? { contactName: m.ProfileName } : {}),
     });
-    deps.events.remember(eventId);
+    await deps.events.remember(eventId);
     return twiml();
   };
 }
@@ -103,15 +103,15 @@ export function twilioStatusHandler(cfg: TwilioConfig, deps: WebhookDeps): Webho
     // queued / sending / accepted add nothing: our message is already queued
     if (!status) return text(200);
     const eventId = `twilio-status:${p.data.MessageSid}:${p.data.MessageStatus}`;
-    if (deps.events.seen(eventId)) return text(200);
+    if (await deps.events.seen(eventId)) return text(200);
     const messageId = req.url.searchParams.get('m') ?? undefined;
-    sink.status({
+    await sink.status({
       providerMessageId: p.data.MessageSid,
       ...(messageId ? { messageId } : {}),
       status,
       failureReason: status === 'failed' ? twilioReason(p.data.ErrorCode) : null,
     });
-    deps.events.remember(eventId);
+    await deps.events.remember(eventId);
     return text(200);
   };
 }

@@ -81,25 +81,25 @@ export function whatsappWebhookHandler(groupId: string, cfg: WhatsAppConfig, gra
         }
         for (const m of v.messages ?? []) {
           const eventId = `meta:${m.id}`;
-          if (deps.events.seen(eventId)) continue;
+          if (await deps.events.seen(eventId)) continue;
           // a removed reaction carries no emoji: nothing to show
           if (m.type === 'reaction' && !m.reaction?.emoji) continue;
           const name = v.contacts?.find((c) => c.wa_id === m.from)?.profile?.name;
           await deliverInbound(m, name, groupId, graph, deps, sink);
-          deps.events.remember(eventId);
+          await deps.events.remember(eventId);
         }
         for (const s of v.statuses ?? []) {
           const status = statusMap[s.status];
           const eventId = `meta-status:${s.id}:${s.status}`;
-          if (!status || deps.events.seen(eventId)) continue;
+          if (!status || (await deps.events.seen(eventId))) continue;
           const err = s.errors?.[0];
-          sink.status({
+          await sink.status({
             providerMessageId: s.id,
             ...(s.biz_opaque_callback_data ? { messageId: s.biz_opaque_callback_data } : {}),
             status,
             failureReason: status === 'failed' ? metaReason(err?.code, err?.error_data?.details ?? err?.message ?? err?.title) : null,
           });
-          deps.events.remember(eventId);
+          await deps.events.remember(eventId);
         }
       }
     }
@@ -124,7 +124,7 @@ async function deliverInbound(m: InboundMessage, contactName: string | undefined
     location = { lat: m.location.latitude, lng: m.location.longitude, ...(label ? { label } : {}) };
   }
   if (!body && !attachments.length && !location) body = `[unsupported WhatsApp ${m.type} message]`;
-  sink.inbound({
+  await sink.inbound({
     groupId,
     channel: 'whatsapp',
     from: `+${m.from}`,
