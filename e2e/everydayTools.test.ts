@@ -47,8 +47,8 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   world = await startWorld();
   const sales = world.org.groups.sales.id;
-  world.relay.simulator.inbound({ groupId: sales, from: NADIA, body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
-  world.relay.simulator.inbound({ groupId: sales, from: LEO, body: 'Can I change my delivery day?', contactName: 'Leo Grant' });
+  await world.relay.simulator.inbound({ groupId: sales, from: NADIA, body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
+  await world.relay.simulator.inbound({ groupId: sales, from: LEO, body: 'Can I change my delivery day?', contactName: 'Leo Grant' });
   const asAdmin = (name: string, args: unknown) => world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, name, args);
   for (const phone of [NADIA, LEO]) {
     const c = conversationOf(phone);
@@ -151,7 +151,7 @@ describe('Everyday tools', () => {
 
     await goTo(page, /^My inbox/);
     await pw(page.getByRole('option', { name: /Leo Grant/ })).toHaveCount(0);
-    world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: LEO, body: 'Hello? Any news?', contactName: 'Leo Grant' });
+    await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: LEO, body: 'Hello? Any news?', contactName: 'Leo Grant' });
     await pw(page.getByRole('option', { name: /Leo Grant.*unread/ })).toBeVisible();
     await goTo(page, /^Snoozed/);
     await pw(page.getByText('Nothing snoozed')).toBeVisible();
@@ -199,7 +199,7 @@ describe('Everyday tools', () => {
     await page.getByRole('button', { name: 'Send later' }).click();
     await page.getByRole('dialog', { name: 'Send later' }).getByRole('button', { name: /Next week/ }).click();
     await pw(scheduled.getByText('A reminder about your parcel')).toBeVisible();
-    world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: NADIA, body: 'STOP', contactName: 'Nadia Rahman' });
+    await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: NADIA, body: 'STOP', contactName: 'Nadia Rahman' });
     const reminder = () => store.find('messages', { conversationId: conversationOf(NADIA).id }).find((m) => m.body === 'A reminder about your parcel');
     await eventually(() => reminder()?.status === 'scheduled', 'the relay has the reminder');
     world.relay.services.engine.write((tx) => tx.put('messages', { ...reminder()!, scheduledAt: Date.now() - 1000 }));

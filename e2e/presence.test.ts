@@ -11,7 +11,7 @@ let bob: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900203', body: 'Is the sofa still available?', contactName: 'Nora Presence' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900203', body: 'Is the sofa still available?', contactName: 'Nora Presence' });
   alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);
 });

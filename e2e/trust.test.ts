@@ -15,7 +15,7 @@ let alice: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: OLIVE, body: 'Can you send me the bill?', contactName: 'Olive Grant' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: OLIVE, body: 'Can you send me the bill?', contactName: 'Olive Grant' });
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email);
 });
@@ -63,7 +63,7 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(sales.getByRole('listitem', { name: 'Template payment_link' })).toContainText('Payment links');
     await sales.getByRole('button', { name: 'Fetch approved templates' }).click();
     await pw(sales.getByRole('alert')).toContainText('Sales has no WhatsApp provider account: add a Twilio or WhatsApp Cloud API account for it first.');
-    await eventually(() => world.relay.services.engine.store.get('groups', world.org.groups.sales.id)?.templates.some((t) => t.forPayments) === true, 'the relay');
+    await eventually(() => (await world.relay.services.engine.store.rows.get('groups', world.org.groups.sales.id))?.templates.some((t) => t.forPayments) === true, 'the relay');
   });
 
   it('8, 9, 10. the pay page shows the instructions; an expired link is renewed; a partial refund shows on the card', async () => {
@@ -123,8 +123,8 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(result).toContainText('Created');
     await pw(result).toContainText('Invalid');
     await d.getByRole('button', { name: 'Done' }).click();
-    await eventually(() => world.relay.services.engine.store.find('contacts', { phone: '+447700900952' }).length === 1, 'the relay');
-    expect(world.relay.services.engine.store.find('contacts', { phone: OLIVE })[0]?.name).toBe('Olive Grant');
+    await eventually(() => (await world.relay.services.engine.store.rows.find('contacts', { phone: '+447700900952' })).length === 1, 'the relay');
+    expect((await world.relay.services.engine.store.rows.find('contacts', { phone: OLIVE }))[0]?.name).toBe('Olive Grant');
   });
 
   it('14. an agent opts a contact out of SMS at its request, and cannot opt it back in', async () => {
@@ -136,6 +136,6 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(box).toBeDisabled();
     expect(await box.isChecked()).toBe(true);
     await pw(a.getByText('Only an admin can opt them back in — or the contact, by texting START.')).toBeVisible();
-    await eventually(() => world.relay.services.engine.store.find('contacts', { phone: OLIVE })[0]?.optedOut === true, 'the relay');
+    await eventually(() => (await world.relay.services.engine.store.rows.find('contacts', { phone: OLIVE }))[0]?.optedOut === true, 'the relay');
   });
 });

@@ -55,7 +55,7 @@ describe('auth', () => {
     const session = await org.login('alice@test.parley');
     const c = await connectAs(org, 'alice');
     const admin = await connectAs(org, 'admin');
-    org.relay.admin.deactivateUser(user.id);
+    await org.relay.admin.deactivateUser(user.id);
     expect((await c.waitFor('error')).code).toBe('deactivated');
     await c.waitForClose();
     expect((await post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);

@@ -36,6 +36,8 @@ interface Fx {
   cannedSharedId: string;
   contact2Id: string;
   tempUserId: string;
+  /** the conversation's visibilityVersion once the fixture is built */
+  vv: number;
 }
 interface Needs {
   archived?: boolean;
@@ -61,7 +63,7 @@ const userOf = new Map<Column, string>();
 // Numbers in Ofcom's drama range, one per contact the matrix creates.
 const phone = () => `+447700900${String(++seq % 1000).padStart(3, '0')}`;
 const sales = () => org.groups.sales.id;
-const vv = (f: Fx) => org.relay.services.engine.store.get('conversations', f.convId)?.visibilityVersion ?? 0;
+const vv = (f: Fx) => f.vv;
 const O = 'ok' as const;
 const F = 'forbidden' as const;
 const N = 'not_found' as const;
@@ -76,42 +78,43 @@ const readerAdminOrAuthor: Row['expect'] = [O, O, F, N, N, F];
 const everyone: Row['expect'] = [O, O, O, O, O, O];
 const nobody: Row['expect'] = [F, F, F, F, F, F];
 
-function as(userId: string, name: string, args: unknown) {
+async function as(userId: string, name: string, args: unknown): Promise<void> {
   const role = userId === org.admin.id ? 'admin' : 'agent';
-  org.relay.services.engine.runAs({ userId, role }, name, args);
+  await org.relay.services.engine.runAs({ userId, role }, name, args);
 }
 
 /** Fresh rows for one cell, made directly on the relay: a restricted conversation and what hangs under it. */
-function fixture(needs: Needs = {}): Fx {
+async function fixture(needs: Needs = {}): Promise<Fx> {
   const engine = org.relay.services.engine;
   const from = phone();
-  engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: sales(), channel: 'sms', from, body: 'Hello' });
-  const contact = engine.store.find('contacts', { phone: from })[0];
-  const conv = engine.store.find('conversations', { contactId: contact?.id ?? '', status: 'open' })[0];
+  await engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: sales(), channel: 'sms', from, body: 'Hello' });
+  const contact = (await engine.store.rows.find('contacts', { phone: from }))[0];
+  const conv = (await engine.store.rows.find('conversations', { contactId: contact?.id ?? '', status: 'open' }))[0];
   if (!contact || !conv) throw new Error('fixture: inbound did not create a conversation');
   const n = seq;
   const f: Fx = {
-    n, contactId: contact.id, convId: conv.id, noteId: uuidv7(), invoiceId: uuidv7(), sentInvoiceId: uuidv7(), checkoutId: uuidv7(), chatId: uuidv7(), groupChatId: uuidv7(), discussChatId: uuidv7(), cannedMineId: uuidv7(), cannedSharedId: uuidv7(), contact2Id: uuidv7(), tempUserId: '',
+    n, contactId: contact.id, convId: conv.id, noteId: uuidv7(), invoiceId: uuidv7(), sentInvoiceId: uuidv7(), checkoutId: uuidv7(), chatId: uuidv7(), groupChatId: uuidv7(), discussChatId: uuidv7(), cannedMineId: uuidv7(), cannedSharedId: uuidv7(), contact2Id: uuidv7(), tempUserId: '', vv: 0,
   };
   const alice = org.alice.id;
-  as(org.admin.id, 'manageConversation', { conversationId: f.convId, visibleTo: [org.admin.id, alice, org.bob.id], assignees: [alice], baseVisibilityVersion: conv.visibilityVersion });
-  as(alice, 'addNote', { id: f.noteId, conversationId: f.convId, body: 'internal @Bob', mentions: [org.bob.id] });
-  as(alice, 'createChat', { id: f.groupChatId, members: [alice, org.bob.id, erinId], title: 'Group' });
-  as(alice, 'createChat', { id: f.discussChatId, members: [alice, org.bob.id], conversationId: f.convId });
-  as(alice, 'createCannedResponse', { id: f.cannedMineId, groupId: null, title: 'Mine', body: 'Hi {{contact.first_name}}' });
-  as(org.admin.id, 'createCannedResponse', { id: f.cannedSharedId, groupId: sales(), title: 'Shared', body: 'Hello from {{group.name}}' });
-  as(alice, 'createInvoice', { id: f.invoiceId, conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'Work', quantity: 1, unitAmount: 1000 }], dueDate: '2026-12-31' });
-  as(alice, 'createCheckout', { id: f.checkoutId, conversationId: f.convId, description: 'Deposit', amount: 500, currency: 'GBP', messageId: uuidv7() });
+  await as(org.admin.id, 'manageConversation', { conversationId: f.convId, visibleTo: [org.admin.id, alice, org.bob.id], assignees: [alice], baseVisibilityVersion: conv.visibilityVersion });
+  await as(alice, 'addNote', { id: f.noteId, conversationId: f.convId, body: 'internal @Bob', mentions: [org.bob.id] });
+  await as(alice, 'createChat', { id: f.groupChatId, members: [alice, org.bob.id, erinId], title: 'Group' });
+  await as(alice, 'createChat', { id: f.discussChatId, members: [alice, org.bob.id], conversationId: f.convId });
+  await as(alice, 'createCannedResponse', { id: f.cannedMineId, groupId: null, title: 'Mine', body: 'Hi {{contact.first_name}}' });
+  await as(org.admin.id, 'createCannedResponse', { id: f.cannedSharedId, groupId: sales(), title: 'Shared', body: 'Hello from {{group.name}}' });
+  await as(alice, 'createInvoice', { id: f.invoiceId, conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'Work', quantity: 1, unitAmount: 1000 }], dueDate: '2026-12-31' });
+  await as(alice, 'createCheckout', { id: f.checkoutId, conversationId: f.convId, description: 'Deposit', amount: 500, currency: 'GBP', messageId: uuidv7() });
   if (needs.sentInvoice) {
-    as(alice, 'createInvoice', { id: f.sentInvoiceId, conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'Work', quantity: 1, unitAmount: 1000 }], dueDate: '2026-12-31', send: true, messageId: uuidv7() });
+    await as(alice, 'createInvoice', { id: f.sentInvoiceId, conversationId: f.convId, currency: 'GBP', lineItems: [{ description: 'Work', quantity: 1, unitAmount: 1000 }], dueDate: '2026-12-31', send: true, messageId: uuidv7() });
   }
-  if (needs.archived) as(org.admin.id, 'archiveConversation', { conversationId: f.convId });
-  if (needs.contact2) as(org.admin.id, 'createContact', { id: f.contact2Id, name: `Other ${n}`, phone: phone() });
+  if (needs.archived) await as(org.admin.id, 'archiveConversation', { conversationId: f.convId });
+  if (needs.contact2) await as(org.admin.id, 'createContact', { id: f.contact2Id, name: `Other ${n}`, phone: phone() });
   // A direct chat between alice and bob, written directly (the rule allows one per pair).
-  engine.write((tx) => tx.put('chats', { id: f.chatId, kind: 'direct', title: null, members: [alice, org.bob.id], createdBy: alice, createdAt: Date.now(), lastActivityAt: Date.now(), lastPreview: '', conversationId: null, metaOnly: null, version: 0 }));
+  await engine.write((tx) => tx.put('chats', { id: f.chatId, kind: 'direct', title: null, members: [alice, org.bob.id], createdBy: alice, createdAt: Date.now(), lastActivityAt: Date.now(), lastPreview: '', conversationId: null, metaOnly: null, version: 0 }));
   if (needs.tempUser) {
-    f.tempUserId = org.relay.admin.createUser({ email: `temp${n}-${uuidv7()}@test.parley`, name: `Temp ${n}`, role: 'agent', password: org.password, groupIds: [sales()] }).id;
+    f.tempUserId = (await org.relay.admin.createUser({ email: `temp${n}-${uuidv7()}@test.parley`, name: `Temp ${n}`, role: 'agent', password: org.password, groupIds: [sales()] })).id;
   }
+  f.vv = (await engine.store.rows.get('conversations', f.convId))?.visibilityVersion ?? 0;
   return f;
 }
 
@@ -190,11 +193,11 @@ const cells = rows.flatMap((r) => columns.map((c, i) => ({ row: r.name, column: 
 
 beforeAll(async () => {
   org = await startTestRelay();
-  erinId = org.relay.admin.createUser({ email: 'erin@test.parley', name: 'Erin', role: 'agent', password: org.password, groupIds: [sales()] }).id;
-  olgaId = org.relay.admin.createUser({ email: 'olga@test.parley', name: 'Olga', role: 'admin', password: org.password, groupIds: [sales()] }).id;
-  const frank = org.relay.admin.createUser({ email: 'frank@test.parley', name: 'Frank', role: 'agent', password: org.password, groupIds: [sales()] });
+  erinId = (await org.relay.admin.createUser({ email: 'erin@test.parley', name: 'Erin', role: 'agent', password: org.password, groupIds: [sales()] })).id;
+  olgaId = (await org.relay.admin.createUser({ email: 'olga@test.parley', name: 'Olga', role: 'admin', password: org.password, groupIds: [sales()] })).id;
+  const frank = await org.relay.admin.createUser({ email: 'frank@test.parley', name: 'Frank', role: 'agent', password: org.password, groupIds: [sales()] });
   frankToken = (await org.login('frank@test.parley')).accessToken;
-  org.relay.admin.deactivateUser(frank.id);
+  await org.relay.admin.deactivateUser(frank.id);
   const people: [Column, string, string][] = [
     ['admin', org.admin.email, org.admin.id],
     ['assignee', org.alice.email, org.alice.id],
@@ -216,7 +219,7 @@ afterAll(async () => {
 
 describe('authorization matrix', () => {
   it.each(cells)('$row × $column → $outcome', async ({ r, column, outcome }) => {
-    const f = fixture(r.needs);
+    const f = await fixture(r.needs);
     const client = clients.get(column) as WsTestClient;
     const result = await client.mutate(mutationName(r), r.args(f, userOf.get(column) as string));
     if (outcome === 'ok') expect(result, result.message).toMatchObject({ status: 'ok' });
@@ -230,6 +233,6 @@ describe('authorization matrix', () => {
     expect(['deactivated', 'unauthorized']).toContain(err.code);
     await client.waitForClose();
     // the client was never registered, so nothing it sent could have run
-    expect(org.relay.services.engine.client(client.clientId)).toBeUndefined();
+    expect(await org.relay.services.engine.client(client.clientId)).toBeUndefined();
   });
 });

@@ -55,7 +55,7 @@ describe('catch-up', () => {
     const carol = await connectAs(o, 'carol');
     const { cookie, clientId } = carol;
     await carol.close();
-    o.relay.admin.addMember(o.groups.sales.id, o.carol.id);
+    await o.relay.admin.addMember(o.groups.sales.id, o.carol.id);
     const back = await connectAs(o, 'carol', { cookie, clientId });
     expect(back.all('reset')).toHaveLength(1);
     await back.close();

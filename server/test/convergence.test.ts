@@ -93,7 +93,7 @@ describe('convergence', () => {
       } else if (r < 0.85 && chats.length) {
         c.push({ name: 'sendChatMessage', args: { id: uuidv7(), chatId: pick(chats), body: `c${step}` } });
       } else if (r < 0.9) {
-        org.relay.simulator.inbound({ groupId: pick(groups), from: `+44770090081${Math.floor(rand() * 10)}`, body: `in${step}` });
+        await org.relay.simulator.inbound({ groupId: pick(groups), from: `+44770090081${Math.floor(rand() * 10)}`, body: `in${step}` });
       } else {
         // disconnect and come back later from the same cookie
         const { cookie, clientId, nextMutationId, rows } = c;

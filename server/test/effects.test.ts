@@ -42,12 +42,12 @@ describe('effects', () => {
     // whoever holds the link cannot mark it paid
     const pay = await fetch(inv?.paymentUrl as string, { method: 'POST', redirect: 'manual' });
     expect(pay.status).toBe(405);
-    expect(org.relay.services.engine.store.get('invoices', invoiceId)?.status).toBe('sent');
+    expect((await org.relay.services.engine.store.rows.get('invoices', invoiceId))?.status).toBe('sent');
     // the demo's simulated payment: the simulator, admins only
     const simulate = (token: string) =>
       fetch(`${org.relay.httpUrl}/simulator/payment`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ invoiceId }) });
     expect((await simulate((await org.login(org.alice.email)).accessToken)).status).toBe(403);
-    expect(org.relay.services.engine.store.get('invoices', invoiceId)?.status).toBe('sent');
+    expect((await org.relay.services.engine.store.rows.get('invoices', invoiceId))?.status).toBe('sent');
     const ok = await simulate((await org.login(org.admin.email)).accessToken);
     expect(await ok.json()).toEqual({ ok: true, simulated: true });
     await alice.waitFor('poke', () => alice.row('invoices', invoiceId)?.status === 'paid');
@@ -89,7 +89,7 @@ describe('custom providers', () => {
       webhook: (path) =>
         path.join('/') === 'test/status'
           ? async (req, sink) => {
-              sink.status({ providerMessageId: new URL(req.url).searchParams.get('sid') ?? '', status: 'delivered' });
+              await sink.status({ providerMessageId: new URL(req.url).searchParams.get('sid') ?? '', status: 'delivered' });
               return { status: 200, body: 'ok' };
             }
           : undefined,

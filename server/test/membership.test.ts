@@ -51,7 +51,7 @@ describe('membership and deletion', () => {
 
   it('splits a large catch-up into parts of at most 2,000 rows', async () => {
     const engine = org.relay.services.engine;
-    for (let i = 0; i < 2100; i++) engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: org.groups.support.id, channel: 'sms', from: '+447700900999', body: `m${i}` });
+    for (let i = 0; i < 2100; i++) await engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: org.groups.support.id, channel: 'sms', from: '+447700900999', body: `m${i}` });
     const carol = await connectAs(org, 'carol');
     const pokes = carol.all('poke');
     expect(pokes.length).toBeGreaterThan(1);

@@ -176,7 +176,7 @@ describe('graceful shutdown', () => {
       await closing;
       org = null;
       const again = (org = await startTestRelay({ dataDir, providers }));
-      expect(again.relay.services.engine.store.get('messages', msgId)?.status).toBe('sent');
+      expect((await again.relay.services.engine.store.rows.get('messages', msgId))?.status).toBe('sent');
     } finally {
       release();
       await org?.relay.close();

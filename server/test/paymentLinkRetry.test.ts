@@ -103,16 +103,17 @@ describe('payment link retries', () => {
       const later = await startTestRelay({ dataDir, providers: registry(1, calls), log: () => undefined });
       await later.relay.services.effects.idle();
       expect(calls).toHaveLength(1);
-      expect(later.relay.services.engine.store.get('messages', messageId)?.status).toBe('queued');
+      expect((await later.relay.services.engine.store.rows.get('messages', messageId))?.status).toBe('queued');
       await later.relay.close();
       // a due retry runs at start
       const edit = await startTestRelay({ dataDir, providers: registry(1, calls), log: () => undefined });
-      const db = edit.relay.services.engine.db;
-      db.prepare('UPDATE meta SET value = json_set(value, \'$.nextAt\', 0) WHERE key = ?').run(`linkRetry:invoice:${invoiceId}`);
+      const key = `linkRetry:invoice:${invoiceId}`;
+      const state = JSON.parse((await edit.relay.services.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))?.value ?? '{}') as Record<string, unknown>;
+      await edit.relay.services.store.run('UPDATE meta SET value = ? WHERE key = ?', [JSON.stringify({ ...state, nextAt: 0 }), key]);
       await edit.relay.close();
       const due = await startTestRelay({ dataDir, providers: registry(1, calls), log: () => undefined });
-      for (let i = 0; i < 100 && due.relay.services.engine.store.get('messages', messageId)?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 20));
-      expect(due.relay.services.engine.store.get('messages', messageId)?.status).toBe('sent');
+      for (let i = 0; i < 100 && (await due.relay.services.engine.store.rows.get('messages', messageId))?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await due.relay.services.engine.store.rows.get('messages', messageId))?.status).toBe('sent');
       await due.relay.close();
     } finally {
       process.env.PARLEY_LINK_RETRY_MS = '20,40';

@@ -96,7 +96,7 @@ describe('protocol abuse', () => {
     expect((await a.waitFor('error')).code).toBe('unauthorized');
     await a.waitForClose();
 
-    const secret = tokenSecret(org.relay.services.engine.meta);
+    const secret = await tokenSecret(org.relay.services.engine.meta);
     const past = Math.floor(Date.now() / 1000) - 60;
     const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(org.alice.id).setIssuedAt(past - 900).setExpirationTime(past).sign(secret);
     const b = await WsTestClient.connect(org.relay.wsUrl, expired);
@@ -124,7 +124,7 @@ describe('protocol abuse', () => {
     // a gap
     c.sendRaw(JSON.stringify({ type: 'push', mutations: [{ id: 5, name: 'createContact', args: { id: uuidv7(), name: 'Gap', phone: '+447700900557' } }] }));
     expect((await c.waitFor('error')).code).toBe('mutation_order');
-    const names = org.relay.services.engine.store.find('contacts', {}).map((x) => x.name);
+    const names = (await org.relay.services.engine.store.rows.find('contacts', {})).map((x) => x.name);
     expect(names.filter((n) => n === 'Once')).toHaveLength(1);
     expect(names).not.toContain('Twice');
     expect(names).not.toContain('Gap');

@@ -15,12 +15,12 @@ describe('resume', () => {
   it('sends outbound messages left queued by a stopped relay', async () => {
     const first = await startTestRelay({ dataDir });
     const engine = first.relay.services.engine;
-    engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: first.groups.sales.id, channel: 'sms', from: '+447700900444', body: 'hi' });
-    const conv = engine.store.find('conversations', {})[0];
+    await engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: first.groups.sales.id, channel: 'sms', from: '+447700900444', body: 'hi' });
+    const conv = (await engine.store.rows.find('conversations', {}))[0];
     if (!conv) throw new Error('no conversation');
     const id = uuidv7();
     // written without its sendMessage effect, as if the relay died right after the commit
-    engine.write((tx) => {
+    await engine.write((tx) => {
       const m: Message = {
         id, conversationId: conv.id, direction: 'outbound', channel: 'sms', body: 'left behind', authorId: first.alice.id, status: 'queued', failureReason: null,
         segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, scheduledAt: null, createdAt: Date.now(), version: 0,
@@ -32,7 +32,7 @@ describe('resume', () => {
     const second = await startTestRelay({ dataDir });
     await second.relay.services.effects.idle();
     expect(second.relay.simulator.sent().map((t) => t.body)).toContain('left behind');
-    expect(second.relay.services.engine.store.get('messages', id)?.status).not.toBe('queued');
+    expect((await second.relay.services.engine.store.rows.get('messages', id))?.status).not.toBe('queued');
     await second.relay.close();
   });
 });

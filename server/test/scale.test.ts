@@ -44,8 +44,8 @@ describe('live fan-out by index', () => {
     const o = (org = await startTestRelay());
     const [admin, alice, alice2, bob, carol] = await Promise.all([connectAs(o, 'admin'), connectAs(o, 'alice'), connectAs(o, 'alice'), connectAs(o, 'bob'), connectAs(o, 'carol')]);
     // an inbound message makes the conversation: no provider effect commits later on
-    o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900777', body: 'hello' });
-    const convId = (o.relay.services.engine.store.find('conversations', { groupId: o.groups.sales.id })[0] as { id: string }).id;
+    await o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900777', body: 'hello' });
+    const convId = ((await o.relay.services.engine.store.rows.find('conversations', { groupId: o.groups.sales.id }))[0] as { id: string }).id;
     await o.relay.services.effects.idle();
     await Promise.all([admin, alice2, bob, carol].map(flushed));
     for (const c of [admin, alice2, bob, carol]) c.clear();
@@ -95,7 +95,7 @@ describe('streamed catch-up', () => {
     const engine = o.relay.services.engine;
     const hub = o.relay.services.hub;
     const n = 40_000; // ~12 MB of rows: far more than the relay lets one socket hold
-    engine.write((tx) => {
+    await engine.write((tx) => {
       for (let i = 0; i < n; i++) tx.put('contacts', contact(i));
     });
     const { accessToken } = await o.login('alice@test.parley');
@@ -107,9 +107,9 @@ describe('streamed catch-up', () => {
 
     // commits while the catch-up is in flight: they queue behind it on the same socket
     const renamed = { ...contact(1), name: 'Renamed' };
-    engine.write((tx) => tx.put('contacts', renamed));
-    engine.write((tx) => tx.del('contacts', contact(n - 1).id));
-    engine.write((tx) => tx.put('contacts', contact(n + 5)));
+    await engine.write((tx) => tx.put('contacts', renamed));
+    await engine.write((tx) => tx.del('contacts', contact(n - 1).id));
+    await engine.write((tx) => tx.put('contacts', contact(n + 5)));
 
     alice.ws.resume();
     await alice.waitFor('welcome');
@@ -120,7 +120,7 @@ describe('streamed catch-up', () => {
     for (const p of parts) expect(p.puts.length + p.dels.length).toBeLessThanOrEqual(2000);
     expect(parts.filter((p) => !p.more).length).toBe(parts.length - parts.filter((p) => p.more).length);
     const ids = new Set(alice.table('contacts').map((c) => c.id));
-    const expected = new Set(engine.store.find('contacts', {}).map((c) => c.id));
+    const expected = new Set((await engine.store.rows.find('contacts', {})).map((c) => c.id));
     expect(ids).toEqual(expected);
     expect(alice.row('contacts', contact(1).id)?.name).toBe('Renamed');
     expect(alice.row('contacts', contact(n - 1).id)).toBeUndefined();
@@ -149,7 +149,7 @@ describe('catch-ups in a reconnect storm', () => {
     const o = (org = await startTestRelay());
     const engine = o.relay.services.engine;
     const hub = o.relay.services.hub;
-    engine.write((tx) => {
+    await engine.write((tx) => {
       for (let i = 0; i < 3000; i++) tx.put('contacts', contact(i));
     });
     const seen = { maxActive: 0, maxWaiting: 0 };
@@ -164,7 +164,7 @@ describe('catch-ups in a reconnect storm', () => {
     expect(seen.maxActive).toBeLessThanOrEqual(MAX_CONCURRENT_STREAMS);
     expect(seen.maxWaiting).toBeGreaterThan(0); // the storm was larger than the gate
     expect(hub.catchUps).toEqual({ active: 0, waiting: 0 });
-    const expected = engine.store.find('contacts', {}).length;
+    const expected = (await engine.store.rows.find('contacts', {})).length;
     for (const c of clients) expect(c.table('contacts')).toHaveLength(expected);
     await Promise.all(clients.map((c) => c.close()));
   });
@@ -176,7 +176,7 @@ describe('a stalled catch-up', () => {
     const engine = o.relay.services.engine;
     const hub = o.relay.services.hub;
     const n = 40_000; // ~12 MB: more than the kernel and the relay's high-water mark hold for a paused socket
-    engine.write((tx) => {
+    await engine.write((tx) => {
       for (let i = 0; i < n; i++) tx.put('contacts', contact(i));
     });
     // two clients (a laptop asleep mid-sync) take both slots and stop reading

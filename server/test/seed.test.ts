@@ -19,46 +19,46 @@ afterAll(async () => {
 });
 
 describe('demo seed', () => {
-  it('creates the demo organisation', () => {
-    const store = relay.services.engine.store;
-    expect(relay.services.engine.meta.get('orgName')).toBe('Parley Demo');
-    expect(store.find('groups', {}).map((g) => g.name).sort()).toEqual(['Sales', 'Support']);
-    for (const g of store.find('groups', {})) {
+  it('creates the demo organisation', async () => {
+    const store = relay.services.engine.store.rows;
+    expect(await relay.services.engine.meta.get('orgName')).toBe('Parley Demo');
+    expect((await store.find('groups', {})).map((g) => g.name).sort()).toEqual(['Sales', 'Support']);
+    for (const g of (await store.find('groups', {}))) {
       expect(g.smsNumber).toMatch(/^\+44/);
       expect(g.whatsappNumber).toMatch(/^\+44/);
       expect(g.templates).toHaveLength(2);
     }
-    expect(store.find('users', {}).map((u) => u.email).sort()).toEqual(['admin@parley.test', 'amira@parley.test', 'ben@parley.test', 'chloe@parley.test']);
-    const contacts = store.find('contacts', {});
+    expect((await store.find('users', {})).map((u) => u.email).sort()).toEqual(['admin@parley.test', 'amira@parley.test', 'ben@parley.test', 'chloe@parley.test']);
+    const contacts = (await store.find('contacts', {}));
     expect(contacts).toHaveLength(50);
     expect(contacts.every((c) => /^\+447700900\d{3}$/.test(c.phone))).toBe(true);
-    const convs = store.find('conversations', {});
+    const convs = (await store.find('conversations', {}));
     expect(convs).toHaveLength(200);
     const open = convs.filter((c) => c.status === 'open');
     expect(new Set(open.map((c) => `${c.contactId}:${c.groupId}`)).size).toBe(open.length);
-    const messages = store.find('messages', {});
+    const messages = (await store.find('messages', {}));
     expect(new Set(messages.map((m) => m.channel))).toEqual(new Set(['sms', 'whatsapp']));
     expect(new Set(messages.map((m) => m.direction))).toEqual(new Set(['inbound', 'outbound']));
-    expect(store.find('notes', {}).length).toBeGreaterThan(10);
-    const invoices = store.find('invoices', {});
+    expect((await store.find('notes', {})).length).toBeGreaterThan(10);
+    const invoices = (await store.find('invoices', {}));
     expect(invoices.some((i) => i.status === 'paid')).toBe(true);
     expect(invoices.some((i) => i.status === 'sent')).toBe(true);
     const archived = new Set(convs.filter((c) => c.status === 'archived').map((c) => c.id));
     expect(invoices.filter((i) => i.status === 'sent' && archived.has(i.conversationId))).toEqual([]);
-    expect(store.find('checkouts', {}).length).toBeGreaterThan(0);
-    expect(store.find('chats', {}).length).toBeGreaterThanOrEqual(3);
-    expect(store.find('chatMessages', {}).length).toBeGreaterThan(10);
-    for (const chat of store.find('chats', {})) {
-      const bodies = store.find('chatMessages', { chatId: chat.id }).map((m) => m.body);
+    expect((await store.find('checkouts', {})).length).toBeGreaterThan(0);
+    expect((await store.find('chats', {})).length).toBeGreaterThanOrEqual(3);
+    expect((await store.find('chatMessages', {})).length).toBeGreaterThan(10);
+    for (const chat of (await store.find('chats', {}))) {
+      const bodies = (await store.find('chatMessages', { chatId: chat.id })).map((m) => m.body);
       expect(new Set(bodies).size).toBe(bodies.length);
     }
   });
 
-  it('leaves only the recent conversations unread', () => {
-    const store = relay.services.engine.store;
-    const admin = store.find('users', { email: 'admin@parley.test' })[0];
-    const reads = new Map(store.find('readStates', { userId: admin?.id ?? '' }).map((r) => [r.targetId, r.lastReadAt]));
-    const open = store.find('conversations', { status: 'open' });
+  it('leaves only the recent conversations unread', async () => {
+    const store = relay.services.engine.store.rows;
+    const admin = (await store.find('users', { email: 'admin@parley.test' }))[0];
+    const reads = new Map((await store.find('readStates', { userId: admin?.id ?? '' })).map((r) => [r.targetId, r.lastReadAt]));
+    const open = (await store.find('conversations', { status: 'open' }));
     const unread = open.filter((c) => (reads.get(c.id) ?? 0) < c.lastActivityAt);
     expect(unread.length).toBeGreaterThan(0);
     expect(unread.length).toBeLessThan(open.length / 2);
@@ -69,7 +69,7 @@ describe('demo seed', () => {
     const c = await WsTestClient.synced(relay.wsUrl, s.accessToken);
     const convs = c.table('conversations');
     expect(convs.length).toBeGreaterThan(50);
-    const sales = relay.services.engine.store.find('groups', { name: 'Sales' })[0];
+    const sales = (await relay.services.engine.store.rows.find('groups', { name: 'Sales' }))[0];
     expect(convs.every((x) => x.groupId === sales?.id)).toBe(true);
     await c.close();
   });

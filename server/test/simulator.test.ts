@@ -36,7 +36,7 @@ describe('simulator', () => {
   it('inbound creates the contact and a conversation the group sees', async () => {
     const bob = await connectAs(org, 'bob');
     const carol = await connectAs(org, 'carol');
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900888', body: 'Is my order ready?', contactName: 'Pat' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900888', body: 'Is my order ready?', contactName: 'Pat' });
     const poke = await bob.waitFor('poke', (p) => p.puts.some((x) => x.t === 'messages' && x.r.body === 'Is my order ready?'));
     expect(poke.puts.some((x) => x.t === 'contacts' && x.r.name === 'Pat')).toBe(true);
     expect(bob.table('conversations').some((c) => c.groupId === org.groups.sales.id)).toBe(true);

@@ -17,16 +17,16 @@ let org: TestOrg;
 let api: FakeApi;
 let accountId: string;
 let seq = 0;
-const store = () => org.relay.services.engine.store;
+const store = () => org.relay.services.engine.store.rows;
 
 function twilioPost(path: string, params: Record<string, string>) {
   const signature = twilio.getExpectedTwilioSignature(TOKEN, org.relay.httpUrl + path, params);
   return fetch(org.relay.httpUrl + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
 }
 
-async function until<T>(f: () => T | undefined, what: string): Promise<T> {
+async function until<T>(f: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 200; i++) {
-    const v = f();
+    const v = await f();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -53,18 +53,18 @@ afterEach(async () => {
 
 /** Sends `body` as Alice; resolves with the message once sent and the SIDs of its parts. */
 async function send(body: string): Promise<{ id: string; sids: string[] }> {
-  const contact = store().find('contacts', { phone: CONTACT })[0];
+  const contact = (await (await store().find('contacts', { phone: CONTACT })))[0];
   const before = api.requests.length;
   const id = uuidv7();
-  org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: org.groups.sales.id, channel: 'sms', body });
-  await until(() => (store().get('messages', id)?.status === 'sent' ? true : undefined), 'the message to be sent');
+  await org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: org.groups.sales.id, channel: 'sms', body });
+  await until(async () => ((await (await store().get('messages', id)))?.status === 'sent' ? true : undefined), 'the message to be sent');
   const count = api.requests.length - before;
   return { id, sids: Array.from({ length: count }, (_, i) => `SM${String(seq - count + 1 + i).padStart(32, '0')}`) };
 }
 
 const callback = (id: string, sid: string, MessageStatus: string, extra: Record<string, string> = {}) =>
   twilioPost(`/webhooks/twilio/${accountId}/status?m=${id}`, { MessageSid: sid, MessageStatus, AccountSid: SID, ...extra });
-const message = (id: string) => store().get('messages', id) as Message;
+const message = async (id: string) => (await (await store().get('messages', id))) as Message;
 
 describe('multi-part SMS delivery', () => {
   it('is delivered only when every part is', async () => {
@@ -72,13 +72,13 @@ describe('multi-part SMS delivery', () => {
     expect(sids).toHaveLength(2);
     const [first, second] = sids as [string, string];
     expect((await callback(id, first, 'delivered')).status).toBe(200);
-    expect(message(id).status).toBe('sent');
+    expect((await message(id)).status).toBe('sent');
     await callback(id, second, 'sent');
-    expect(message(id).status).toBe('sent');
+    expect((await message(id)).status).toBe('sent');
     await callback(id, second, 'delivered');
-    expect(message(id)).toMatchObject({ status: 'delivered', providerMessageId: first });
+    expect(await message(id)).toMatchObject({ status: 'delivered', providerMessageId: first });
     await callback(id, first, 'sent');
-    expect(message(id).status).toBe('delivered');
+    expect((await message(id)).status).toBe('delivered');
   });
 
   it('fails when one part fails, with that part\'s reason, and stays failed', async () => {
@@ -86,16 +86,16 @@ describe('multi-part SMS delivery', () => {
     const [first, second] = sids as [string, string];
     await callback(id, first, 'delivered');
     await callback(id, second, 'undelivered', { ErrorCode: '30006' });
-    expect(message(id).status).toBe('failed');
-    expect(message(id).failureReason).toContain('landline');
+    expect((await message(id)).status).toBe('failed');
+    expect((await message(id)).failureReason).toContain('landline');
     await callback(id, second, 'delivered');
-    expect(message(id).status).toBe('failed');
+    expect((await message(id)).status).toBe('failed');
   });
 
   it('treats a one-part SMS as before: one callback delivers it', async () => {
     const { id, sids } = await send('Short one');
     expect(sids).toHaveLength(1);
     await callback(id, sids[0] as string, 'delivered');
-    expect(message(id).status).toBe('delivered');
+    expect((await message(id)).status).toBe('delivered');
   });
 });

@@ -18,7 +18,8 @@ afterAll(async () => {
   await org.relay.close();
 });
 
-const timerRows = (o: TestOrg) => o.relay.services.db.prepare('SELECT id, kind, target_id AS targetId, due_at AS dueAt FROM timers ORDER BY due_at').all() as { id: string; kind: string; targetId: string; dueAt: number }[];
+const timerRows = (o: TestOrg) =>
+  o.relay.services.store.all<{ id: string; kind: string; targetId: string; dueAt: number }>('SELECT id, kind, target_id AS "targetId", due_at AS "dueAt" FROM timers ORDER BY due_at');
 
 /** A sales conversation assigned to alice, with one inbound message alice has read. */
 async function assignedToAlice(admin: WsTestClient, alice: WsTestClient): Promise<{ convId: string; contactId: string; phone: string }> {
@@ -26,7 +27,7 @@ async function assignedToAlice(admin: WsTestClient, alice: WsTestClient): Promis
   const base = alice.row('conversations', convId)?.visibilityVersion ?? 0;
   expect((await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id], baseVisibilityVersion: base })).status).toBe('ok');
   const phone = alice.row('contacts', contactId)?.phone as string;
-  org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: phone, body: 'Any news?' });
+  await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: phone, body: 'Any news?' });
   await alice.waitFor('poke', () => alice.row('conversations', convId)?.lastInboundAt != null);
   expect((await alice.mutate('markRead', { targetId: convId, at: Date.now() })).status).toBe('ok');
   return { convId, contactId, phone };
@@ -41,7 +42,7 @@ describe('snooze', () => {
     const until = Date.now() + 400;
     expect((await alice.mutate('snoozeConversation', { conversationId: convId, until })).status).toBe('ok');
     expect(alice.row('conversations', convId)).toMatchObject({ snoozedBy: org.alice.id, snoozedUntil: until });
-    expect(timerRows(org).find((t) => t.targetId === convId)).toMatchObject({ kind: 'wake', dueAt: until });
+    expect((await timerRows(org)).find((t) => t.targetId === convId)).toMatchObject({ kind: 'wake', dueAt: until });
     const readMark = `${org.alice.id}:${convId}`;
     expect(alice.row('readStates', readMark)).toBeDefined();
     await alice.close(); // nobody who snoozed it is online
@@ -49,7 +50,7 @@ describe('snooze', () => {
     const woken = bob.row('conversations', convId);
     expect(woken?.wokenAt).toBeGreaterThanOrEqual(until);
     expect(woken?.lastActivityAt).toBeGreaterThanOrEqual(until);
-    expect(timerRows(org).some((t) => t.targetId === convId)).toBe(false);
+    expect((await timerRows(org)).some((t) => t.targetId === convId)).toBe(false);
     // alice comes back: her read mark is gone, so it is unread for her
     const alice2 = await connectAs(org, 'alice');
     expect(alice2.row('conversations', convId)?.snoozedBy).toBeNull();
@@ -62,14 +63,14 @@ describe('snooze', () => {
     const alice = await connectAs(org, 'alice');
     const { convId, phone } = await assignedToAlice(admin, alice);
     expect((await alice.mutate('snoozeConversation', { conversationId: convId, until: null })).status).toBe('ok');
-    expect(timerRows(org).some((t) => t.targetId === convId)).toBe(false); // until a reply: no timer
+    expect((await timerRows(org)).some((t) => t.targetId === convId)).toBe(false); // until a reply: no timer
     const later = Date.now() + 3_600_000;
     expect((await alice.mutate('snoozeConversation', { conversationId: convId, until: later })).status).toBe('ok');
-    expect(timerRows(org).find((t) => t.targetId === convId)?.dueAt).toBe(later);
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: phone, body: 'Hello again' });
+    expect((await timerRows(org)).find((t) => t.targetId === convId)?.dueAt).toBe(later);
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: phone, body: 'Hello again' });
     await alice.waitFor('poke', () => alice.row('conversations', convId)?.snoozedBy === null);
     expect(alice.row('conversations', convId)?.wokenAt).not.toBeNull();
-    expect(timerRows(org).some((t) => t.targetId === convId)).toBe(false);
+    expect((await timerRows(org)).some((t) => t.targetId === convId)).toBe(false);
     await Promise.all([admin.close(), alice.close()]);
   });
 
@@ -83,7 +84,7 @@ describe('snooze', () => {
     expect((await admin.mutate('snoozeConversation', { conversationId: convId, until: Date.now() + 60_000 })).status).toBe('ok');
     expect((await bob.mutate('unsnoozeConversation', { conversationId: convId })).code).toBe('forbidden');
     expect((await alice.mutate('unsnoozeConversation', { conversationId: convId })).status).toBe('ok');
-    expect(timerRows(org).some((t) => t.targetId === convId)).toBe(false);
+    expect((await timerRows(org)).some((t) => t.targetId === convId)).toBe(false);
     expect((await alice.mutate('archiveConversation', { conversationId: convId })).status).toBe('ok');
     const archived = await alice.mutate('snoozeConversation', { conversationId: convId, until: null });
     expect(archived).toMatchObject({ status: 'rejected', code: 'invalid' });
@@ -109,7 +110,7 @@ describe('send later', () => {
     expect(admin.row('messages', id)?.createdAt).toBeGreaterThanOrEqual(sendAt);
     expect(admin.row('conversations', convId)?.lastPreview).toBe('Your order ships tomorrow');
     expect(org.relay.simulator.sent().filter((t) => t.messageId === id)).toHaveLength(1);
-    expect(timerRows(org).some((t) => t.targetId === id)).toBe(false);
+    expect((await timerRows(org)).some((t) => t.targetId === id)).toBe(false);
     await admin.close();
   });
 
@@ -151,11 +152,11 @@ describe('send later', () => {
     expect((await bob.mutate('editScheduledMessage', { messageId: id, body: 'Hijacked' })).code).toBe('forbidden');
     expect((await alice.mutate('editScheduledMessage', { messageId: id, body: 'Final text', sendAt: sendAt + 60_000 })).status).toBe('ok');
     expect(alice.row('messages', id)).toMatchObject({ body: 'Final text', scheduledAt: sendAt + 60_000 });
-    expect(timerRows(org).find((t) => t.targetId === id)?.dueAt).toBe(sendAt + 60_000);
+    expect((await timerRows(org)).find((t) => t.targetId === id)?.dueAt).toBe(sendAt + 60_000);
     expect((await bob.mutate('cancelScheduledMessage', { messageId: id })).code).toBe('forbidden');
     expect((await alice.mutate('cancelScheduledMessage', { messageId: id })).status).toBe('ok');
     expect(alice.row('messages', id)).toBeUndefined();
-    expect(timerRows(org).some((t) => t.targetId === id)).toBe(false);
+    expect((await timerRows(org)).some((t) => t.targetId === id)).toBe(false);
     expect((await alice.mutate('sendScheduledMessage', { messageId: id })).code).toBe('forbidden');
     await Promise.all([admin.close(), alice.close(), bob.close()]);
   });

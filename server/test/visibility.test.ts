@@ -106,12 +106,12 @@ describe('visibility', () => {
     expect(fresh.frames.some((f) => JSON.stringify(f).includes(secret))).toBe(false);
     await fresh.close();
     // the admin manages it without content (assignees), and may add themselves: recorded
-    const audit = () => org.relay.services.engine.db.prepare("SELECT actor_id AS actorId, action, target FROM audit_log WHERE target = ?").all(convId);
+    const audit = () => org.relay.services.engine.store.all('SELECT actor_id AS "actorId", action, target FROM audit_log WHERE target = ?', [convId]);
     expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(org, convId) })).status).toBe('ok');
-    expect(audit()).toEqual([]);
+    expect(await audit()).toEqual([]);
     expect((await admin.mutate('addNote', { id: uuidv7(), conversationId: convId, body: 'x' }))).toMatchObject({ status: 'rejected', code: 'forbidden' });
     expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id, org.admin.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(org, convId) })).status).toBe('ok');
-    expect(audit()).toEqual([{ actorId: org.admin.id, action: 'grantSelfAccess', target: convId }]);
+    expect(await audit()).toEqual([{ actorId: org.admin.id, action: 'grantSelfAccess', target: convId }]);
     // mutate() waited for the poke covering it: the whole scope came with it
     expect(admin.table('notes').some((n) => n.conversationId === convId)).toBe(true);
     expect(admin.row('conversations', convId)).toMatchObject({ metaOnly: null });
@@ -162,7 +162,7 @@ describe('visibility', () => {
     const stale = await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [org.alice.id, org.bob.id], baseVisibilityVersion: seen });
     expect(stale).toMatchObject({ status: 'rejected', code: 'stale' });
     expect(stale.message).toMatch(/changed since you opened/);
-    expect(org.relay.services.engine.store.get('conversations', convId)?.visibleTo).toEqual([org.admin.id, org.alice.id]);
+    expect((await org.relay.services.engine.store.rows.get('conversations', convId))?.visibleTo).toEqual([org.admin.id, org.alice.id]);
     expect(bob.row('conversations', convId)).toBeUndefined();
     // a save without the base is invalid; one from the current view goes through
     expect(await alice.mutate('manageConversation', { conversationId: convId, visibleTo: null, assignees: [] })).toMatchObject({ status: 'rejected', code: 'invalid' });

@@ -21,7 +21,7 @@ beforeAll(async () => {
   await signIn(admin, org.relay.httpUrl, 'admin@test.parley', org.password);
   await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
   // a conversation with a message, a note, a sent invoice, a checkout and a relay refusal; a chat; a broadcast
-  org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900401', body: 'Is the blue one in stock?', contactName: 'Robin' });
+  await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900401', body: 'Is the blue one in stock?', contactName: 'Robin' });
   await waitFor(async () => (await alice.query('inbox', { view: 'team' })).items.length > 0, 'inbound conversation');
   const item = (await alice.query('inbox', { view: 'team' })).items[0];
   if (item?.kind !== 'conversation') throw new Error('expected a conversation');

@@ -21,13 +21,13 @@ async function aliceWithConversation(): Promise<{ o: TestOrg; alice: TestCore; c
   const relayDir = tempDir('parley-relay-');
   const o = await startTestRelay({ dataDir: relayDir });
   org = o;
-  o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900610', body: 'Where is my parcel?', contactName: 'Robin' });
+  await o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900610', body: 'Where is my parcel?', contactName: 'Robin' });
   const alice = newCore();
   cores.push(alice);
   await signIn(alice, o.relay.httpUrl, 'alice@test.parley', o.password);
   await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 1, 'the conversation');
   const conv = (await alice.query('inbox', { view: 'team' })).items[0] as ConversationListItem;
-  const base = o.relay.services.engine.store.get('conversations', conv.id)?.visibilityVersion ?? 0;
+  const base = (await o.relay.services.engine.store.rows.get('conversations', conv.id))?.visibilityVersion ?? 0;
   asAdmin(o, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [o.alice.id], baseVisibilityVersion: base });
   await waitFor(async () => (await alice.query('inbox', { view: 'mine' })).total === 1, 'assigned to alice');
   const events: BridgeEvent[] = [];
@@ -57,7 +57,7 @@ describe('snooze through the core', () => {
 
     org = await startTestRelay({ dataDir: relayDir, port });
     await settled(alice);
-    expect(org.relay.services.engine.store.get('conversations', conv.id)).toMatchObject({ snoozedBy: org.alice.id, snoozedUntil: until });
+    expect((await org.relay.services.engine.store.rows.get('conversations', conv.id))).toMatchObject({ snoozedBy: org.alice.id, snoozedUntil: until });
     await alice.mutate('markRead', { targetId: conv.id, at: Date.now() });
     await settled(alice);
     // the relay's timer: back in the inboxes, unread, at the top, and alice is told
@@ -73,7 +73,7 @@ describe('snooze through the core', () => {
     expect(await alice.mutate('snoozeConversation', { conversationId: conv.id, until: null })).toMatchObject({ ok: true });
     await settled(alice);
     expect((await alice.query('inbox', { view: 'snoozed' })).items[0]).toMatchObject({ snoozedUntil: null });
-    o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900610', body: 'Any update?' });
+    await o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900610', body: 'Any update?' });
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 1, 'woken by the reply');
     expect((await alice.query('inbox', { view: 'snoozed' })).total).toBe(0);
   }, 60_000);
@@ -82,7 +82,7 @@ describe('snooze through the core', () => {
 describe('labels, filters and saved views through the core', () => {
   it('filters by label, assignee (and Unassigned), channel and unread; a saved view counts its conversations', async () => {
     const { o, alice, conv } = await aliceWithConversation();
-    o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900611', body: 'Hi there', contactName: 'Sam' });
+    await o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900611', body: 'Hi there', contactName: 'Sam' });
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 2, 'second conversation');
     asAdmin(o, 'createLabel', { id: 'label-vip', name: 'VIP', color: 'purple' });
     await waitFor(async () => (await alice.query('labels', {})).length === 1, 'the label');

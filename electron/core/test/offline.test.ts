@@ -38,7 +38,7 @@ describe('offline journey', () => {
     const port = org.relay.port;
     const sales = org.groups.sales.id;
     const phones = ['+447700900510', '+447700900511', '+447700900512'];
-    for (const p of phones) org.relay.simulator.inbound({ groupId: sales, from: p, body: `hello from ${p}` });
+    for (const p of phones) await org.relay.simulator.inbound({ groupId: sales, from: p, body: `hello from ${p}` });
     const dataDir = tempDir();
     const alice = newCore(dataDir);
     await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
@@ -61,7 +61,7 @@ describe('offline journey', () => {
 
     org = await startTestRelay({ dataDir: relayDir, port });
     // while the client was away, the second contact opted out: its SMS replies must be refused and reported
-    org.relay.simulator.inbound({ groupId: sales, from: phones[1]!, body: 'STOP' });
+    await org.relay.simulator.inbound({ groupId: sales, from: phones[1]!, body: 'STOP' });
     const back = newCore(dataDir);
     cores.push(back);
     await back.start();

@@ -16,7 +16,7 @@ beforeAll(async () => {
   bob = newCore();
   await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
   await signIn(bob, org.relay.httpUrl, 'bob@test.parley', org.password);
-  org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900402', body: 'Hello?', contactName: 'Robin' });
+  await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900402', body: 'Hello?', contactName: 'Robin' });
   await waitFor(async () => (await bob.query('inbox', { view: 'team' })).items.length > 0, 'inbound conversation');
   convId = (await bob.query('inbox', { view: 'team' })).items[0]?.id ?? '';
   await settled(alice);

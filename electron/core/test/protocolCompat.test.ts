@@ -77,7 +77,7 @@ describe('a newer relay', () => {
     // and the outbox is not blocked
     const next = uuidv7();
     expect((await alice.mutate('createContact', { id: next, name: 'Next One', phone: '+447700900778' })).ok).toBe(true);
-    await waitFor(() => org.relay.services.engine.store.get('contacts', next) !== undefined, 'the next mutation at the relay');
+    await waitFor(() => (await org.relay.services.engine.store.rows.get('contacts', next)) !== undefined, 'the next mutation at the relay');
     await settled(alice);
   });
 
@@ -117,7 +117,7 @@ describe('an older relay', () => {
     expect(seen).toEqual([2, 1]);
     const id = uuidv7();
     expect((await alice.mutate('createContact', { id, name: 'Via v1', phone: '+447700900779' })).ok).toBe(true);
-    await waitFor(() => org.relay.services.engine.store.get('contacts', id) !== undefined, 'the mutation at the relay');
+    await waitFor(() => (await org.relay.services.engine.store.rows.get('contacts', id)) !== undefined, 'the mutation at the relay');
   });
 });
 

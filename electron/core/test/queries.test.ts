@@ -65,7 +65,7 @@ describe('bridge queries and commands', () => {
   });
 
   it('searches contacts (name and phone digits), messages and notes with snippets', async () => {
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900301', body: 'Do you deliver pineapples on Sunday?', contactName: 'Peggy Pine' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900301', body: 'Do you deliver pineapples on Sunday?', contactName: 'Peggy Pine' });
     await waitFor(async () => (await admin.query('search', { q: 'pineapp' })).some((h) => h.kind === 'message'), 'message indexed');
     const hits = await admin.query('search', { q: 'pineapp' });
     const msg = hits.find((h) => h.kind === 'message')!;
@@ -79,14 +79,14 @@ describe('bridge queries and commands', () => {
     expect((await admin.query('search', { q: 'zephyr' })).map((h) => h.kind)).toEqual(['note']);
     expect(await admin.query('search', { q: '"; DROP TABLE' })).toEqual([]);
     // accents and case are ignored, every word is a prefix, all words are required
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900303', body: 'Meet me at the Café Zürich tomorrow' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900303', body: 'Meet me at the Café Zürich tomorrow' });
     await waitFor(async () => (await admin.query('search', { q: 'zur caf' })).length === 1, 'accent-insensitive prefix search');
     expect(await admin.query('search', { q: 'zur pineapple' })).toEqual([]);
     expect((await admin.query('search', { q: 'CAFÉ' }))[0]?.snippet).toContain('\u0002Café\u0003');
   });
 
   it('Team inbox, My inbox, Archived, Chats and unread counts', async () => {
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900302', body: 'Where is my parcel', contactName: 'Quinn' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900302', body: 'Where is my parcel', contactName: 'Quinn' });
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).items.some((i) => i.kind === 'conversation' && i.contactName === 'Quinn'), 'quinn in team inbox');
     const team = await alice.query('inbox', { view: 'team', groupId: org.groups.sales.id });
     const quinn = team.items.find((i) => i.kind === 'conversation' && i.contactName === 'Quinn') as ConversationListItem;

@@ -52,7 +52,7 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
       actors.push({ name: n, userId: (await core.query('session', {}))!.userId, core, offline: false });
     }
     const groups = [org.groups.sales, org.groups.support];
-    const members = (gid: string) => allRows({ db: org.relay.services.engine.db, store: org.relay.services.engine.store }, 'memberships').filter((m) => m.groupId === gid && org.relay.services.engine.store.get('users', m.userId)?.active).map((m) => m.userId);
+    const members = (gid: string) => allRows({ db: org.relay.services.engine.db, store: org.relay.services.engine.store }, 'memberships').filter((m) => m.groupId === gid && (await org.relay.services.engine.store.rows.get('users', m.userId))?.active).map((m) => m.userId);
     const phones = ['+447700900601', '+447700900602', '+447700900603', '+447700900604', '+447700900605'];
     const ops = o.ops ?? 60;
 
@@ -68,7 +68,7 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
         return res;
       };
       if (r < 0.16) {
-        org.relay.simulator.inbound({ groupId: pick(groups).id, from: pick(phones), body: `inbound ${step}` });
+        await org.relay.simulator.inbound({ groupId: pick(groups).id, from: pick(phones), body: `inbound ${step}` });
       } else if (r < 0.3 && conv) {
         const id = uuidv7();
         const res = await mutate('sendMessage', { id, conversationId: conv.id, contactId: conv.contactId, groupId: conv.groupId, channel: 'sms', body: `reply ${step}` });

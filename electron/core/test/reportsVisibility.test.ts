@@ -41,7 +41,7 @@ async function figures(core: TestCore) {
 
 describe('reports and visibility', () => {
   it('an admin who keeps only the metadata of a restricted conversation counts none of it; the reader does', async () => {
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900631', body: 'Quote for the orangery please', contactName: 'Lena Ortiz' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900631', body: 'Quote for the orangery please', contactName: 'Lena Ortiz' });
     await waitFor(async () => (await admin.query('inbox', { view: 'team' })).items.some((i) => i.kind === 'conversation' && i.contactName === 'Lena Ortiz'), 'the admin has it');
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).items.some((i) => i.kind === 'conversation' && i.contactName === 'Lena Ortiz'), 'alice has it');
     const before = await figures(admin);

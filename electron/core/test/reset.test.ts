@@ -29,7 +29,7 @@ describe('reset and reconnect', () => {
     cores.push(admin, alice);
     await signIn(admin, org.relay.httpUrl, 'admin@test.parley', org.password);
     await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900401', body: 'secret sales talk' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900401', body: 'secret sales talk' });
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 1, 'inbound reaches alice');
     await alice.impl.current!.sync.stop();
     await admin.mutate('removeMember', { groupId: org.groups.sales.id, userId: org.alice.id });
@@ -60,7 +60,7 @@ describe('reset and reconnect', () => {
     cores.push(admin, alice);
     await signIn(admin, org.relay.httpUrl, 'admin@test.parley', org.password);
     await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900404', body: 'soon gone' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900404', body: 'soon gone' });
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 1, 'inbound reaches alice');
     const conv = (await alice.query('inbox', { view: 'team' })).items[0]!;
     await alice.impl.current!.sync.stop();
@@ -87,6 +87,6 @@ describe('reset and reconnect', () => {
     expect((await alice.query('syncStatus', {})).pending).toBe(1);
     org = await startTestRelay({ dataDir, port });
     await settled(alice, 40_000);
-    expect(org.relay.services.engine.store.get('contacts', id)?.name).toBe('While Down');
+    expect((await org.relay.services.engine.store.rows.get('contacts', id))?.name).toBe('While Down');
   });
 });

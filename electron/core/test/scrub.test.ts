@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('replica scrubbing', () => {
   it('a conversation restricted away leaves no trace of its text in the replica db or WAL', async () => {
     const secret = 'Quietly ask about the zqxwvquokka merger';
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900611', body: secret, contactName: 'Rhea Stone' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900611', body: secret, contactName: 'Rhea Stone' });
     await waitFor(async () => (await bob.query('search', { q: 'zqxwvquokka' })).length === 1, 'bob has the message, indexed');
     // the text is on disk before (else the check below proves nothing)
     expect(filesHolding(bob.dataDir, secret).length).toBeGreaterThan(0);
@@ -42,7 +42,7 @@ describe('replica scrubbing', () => {
 
   it('an admin who loses the content but keeps the metadata keeps no trace of the text either (issue 10 item 2)', async () => {
     const secret = 'Confidential terms for the xylophquork deal';
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900612', body: secret, contactName: 'Ivo Marsh' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900612', body: secret, contactName: 'Ivo Marsh' });
     await waitFor(async () => (await admin.query('search', { q: 'xylophquork' })).length === 1, 'the admin has the message, indexed');
     expect(filesHolding(admin.dataDir, secret).length).toBeGreaterThan(0);
     const conv = (await admin.query('inbox', { view: 'team' })).items.find((i) => i.kind === 'conversation' && i.contactName === 'Ivo Marsh') as ConversationListItem;

@@ -45,7 +45,7 @@ describe('core against a real relay', () => {
     const { org, cores: [alice, bob] } = await setup('alice@test.parley', 'bob@test.parley');
     const events: BridgeEvent[] = [];
     alice!.subscribe((e) => events.push(e));
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900123', body: 'Hello, is my order ready?', contactName: 'Zoe' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900123', body: 'Hello, is my order ready?', contactName: 'Zoe' });
     await waitFor(async () => (await alice!.query('inbox', { view: 'team' })).total === 1, 'inbound in team inbox');
     const item = (await alice!.query('inbox', { view: 'team', groupId: org.groups.sales.id })).items[0] as ConversationListItem;
     expect(item).toMatchObject({ kind: 'conversation', contactName: 'Zoe', unread: true, pending: false });
@@ -64,7 +64,7 @@ describe('core against a real relay', () => {
     expect((await alice!.mutate('manageConversation', { conversationId: item.id, visibleTo: null, assignees: [org.bob.id], baseVisibilityVersion: 0 })).ok).toBe(true);
     await settled(alice!);
     await waitFor(async () => (await bob!.query('inbox', { view: 'mine' })).total === 1, 'assigned conversation in bob\'s My inbox');
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900123', body: 'Thanks!' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900123', body: 'Thanks!' });
     await waitFor(() => bobEvents.some((e) => e.type === 'notify' && e.target.id === item.id), 'notification for bob');
     expect(events.some((e) => e.type === 'notify')).toBe(false);
     // a fresh replica of bob's (initial sync) brings the same messages without notifying
@@ -151,7 +151,7 @@ describe('core against a real relay', () => {
     const path = alice!.impl.replicaPath(org.alice.id);
     const events: BridgeEvent[] = [];
     alice!.subscribe((e) => events.push(e));
-    org.relay.admin.deactivateUser(org.alice.id);
+    await org.relay.admin.deactivateUser(org.alice.id);
     await waitFor(() => events.some((e) => e.type === 'session' && e.session === null), 'session lost');
     expect(existsSync(path)).toBe(false);
     expect(await alice!.query('syncStatus', {})).toMatchObject({ state: 'signedOut', error: 'your account has been deactivated' });
@@ -174,7 +174,7 @@ describe('core against a real relay', () => {
     await waitFor(() => events.some((e) => e.type === 'session' && e.session === null), 'session lost');
     expect(existsSync(alice.impl.replicaPath(org.alice.id))).toBe(true);
     await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
-    expect(org.relay.services.engine.store.get('contacts', id)?.name).toBe('Kept Offline');
+    expect((await org.relay.services.engine.store.rows.get('contacts', id))?.name).toBe('Kept Offline');
   });
 
   it('sign-out deletes the replica and the stored token', async () => {

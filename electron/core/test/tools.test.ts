@@ -53,7 +53,7 @@ describe('canned responses in the replica', () => {
     org.relay.services.engine.runAs({ userId: org.admin.id, role: 'admin' }, 'createCannedResponse', { id: 'shared-hours', groupId: org.groups.sales.id, title: 'Hours', body: 'We open at 9.' });
     online();
     await settled(alice);
-    expect(org.relay.services.engine.store.get('cannedResponses', id)).toMatchObject({ ownerId: org.alice.id, title: 'Shipping' });
+    expect((await org.relay.services.engine.store.rows.get('cannedResponses', id))).toMatchObject({ ownerId: org.alice.id, title: 'Shipping' });
     await waitFor(async () => (await alice.query('cannedResponses', { groupId: org.groups.sales.id })).length === 2, 'both listed');
     expect((await alice.query('cannedResponses', { groupId: org.groups.sales.id })).map((r) => r.title)).toEqual(['Shipping', 'Hours']);
     // bob sees the shared one only; carol (support) neither
@@ -64,7 +64,7 @@ describe('canned responses in the replica', () => {
 
 describe('@mentions in the replica', () => {
   it('notifies the mentioned user once, lists it unread in Mentions, counts it, and marks it read', async () => {
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900711', body: 'Where is my parcel?', contactName: 'Nora Blake' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900711', body: 'Where is my parcel?', contactName: 'Nora Blake' });
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).items.some((i) => i.kind === 'conversation' && i.contactName === 'Nora Blake'), 'alice has it');
     const conv = (await alice.query('inbox', { view: 'team' })).items.find((i) => i.kind === 'conversation' && i.contactName === 'Nora Blake') as ConversationListItem;
     const events: BridgeEvent[] = [];

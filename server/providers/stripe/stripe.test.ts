@@ -9,15 +9,15 @@ let api: FakeApi;
 beforeEach(async () => {
   h = startHarness();
   api = await startFakeApi();
-  h.registry.accounts.upsert({
+  (await h.registry.accounts.upsert({
     kind: 'stripe',
     public: { apiHost: '127.0.0.1', apiPort: api.port, apiProtocol: 'http', successUrl: 'https://shop.example.com/thanks' },
     secrets: { secretKey: 'sk_test_abc123', webhookSecret: WEBHOOK_SECRET },
-  });
+  }));
 });
 afterEach(async () => {
   await api.close();
-  h.close();
+  await h.close();
 });
 
 const signed = (event: Record<string, unknown>, secret = WEBHOOK_SECRET) => {
@@ -29,7 +29,7 @@ const session = (over: Record<string, unknown>) => ({ object: { id: 'cs_test_1',
 describe('Stripe payment links', () => {
   it('creates a Checkout Session with our id as reference, metadata and idempotency key', async () => {
     api.reply((_q, res) => sendJson(res, 200, { id: 'cs_test_1', object: 'checkout.session', url: 'https://checkout.stripe.com/c/pay/cs_test_1' }));
-    const payments = h.registry.payments();
+    const payments = (await h.registry.payments());
     expect(payments.kind).toBe('stripe');
     const link = await payments.createLink({ kind: 'invoice', id: 'inv-1', description: 'Invoice 0001', currency: 'GBP', amount: 2500, lineItems: [{ description: 'Widget', quantity: 2, unitAmount: 1250 }] });
     expect(link).toEqual({ url: 'https://checkout.stripe.com/c/pay/cs_test_1', providerRef: 'cs_test_1' });
@@ -51,9 +51,9 @@ describe('Stripe payment links', () => {
   });
 
   it('uses the fallback (manual) payments when no Stripe account is configured', async () => {
-    h.registry.accounts.remove(h.registry.accounts.stripe()?.id ?? '');
-    expect(h.registry.payments().kind).toBe('manual');
-    expect(h.registry.webhook(['stripe'])).toBeUndefined();
+    await h.registry.accounts.remove((await h.registry.accounts.stripe())?.id ?? '');
+    expect((await h.registry.payments()).kind).toBe('manual');
+    expect((await h.registry.webhook(['stripe']))).toBeUndefined();
   });
 });
 

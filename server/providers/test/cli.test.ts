@@ -7,19 +7,19 @@ let out: string[];
 let err: string[];
 const run = (...argv: string[]) => runProviderCommand(argv, { db: h.db, dataDir: h.dataDir, publicUrl: 'https://parley.example.com', out: (l) => out.push(l), err: (l) => err.push(l) });
 
-beforeEach(() => {
+beforeEach(async () => {
   h = startHarness();
   out = [];
   err = [];
-  h.db.prepare("INSERT INTO groups (id, name, sms_number, whatsapp_number, templates, created_at, version) VALUES ('g-1', 'Sales', NULL, NULL, '[]', 0, 1)").run();
+  await h.db.run("INSERT INTO groups (id, name, sms_number, whatsapp_number, templates, created_at, version) VALUES ('g-1', 'Sales', NULL, NULL, '[]', 0, 1)");
 });
 afterEach(() => h.close());
 
 describe('provider CLI', () => {
   it('sets a Twilio account for a group by name and lists it with its webhook URLs', async () => {
     expect(await run('set', '--group', 'sales', '--kind', 'twilio', '--channel', 'sms', '--number', '+1 415 555 2671', '--account-sid', 'AC' + '0'.repeat(32), '--auth-token', 'secret-token-1', '--rate', '3')).toBe(0);
-    expect(h.registry.channelFor('g-1', 'sms').kind).toBe('twilio');
-    expect(h.registry.sendRatePerSecond('g-1', 'sms')).toBe(3);
+    expect((await h.registry.channelFor('g-1', 'sms')).kind).toBe('twilio');
+    expect((await h.registry.sendRatePerSecond('g-1', 'sms'))).toBe(3);
     out = [];
     expect(await run('list')).toBe(0);
     const text = out.join('\n');
@@ -35,7 +35,7 @@ describe('provider CLI', () => {
     expect(await run('set', '--group', 'Sales', '--kind', 'twilio', '--number', '+14155552671', '--account-sid', 'XX1', '--auth-token', 'secret-token-1')).toBe(1);
     expect(err.join('\n')).toContain('account SID starts with AC');
     expect(await run('set', '--kind', 'stripe', '--secret-key', 'sk_test_1', '--webhook-secret', 'whsec_1')).toBe(0);
-    expect(h.registry.payments().kind).toBe('stripe');
+    expect((await h.registry.payments()).kind).toBe('stripe');
     expect(await run('frobnicate')).toBe(2);
     expect(h.registry.accounts.list()).toHaveLength(1);
   });

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../db/open';
+import { openStore } from '../../db/open';
 import { createDefaultRegistry, SimulatorChannel } from '../simulator';
 import { createProviderRegistry, type ParleyProviderRegistry } from '../registry';
 import type { ProviderAttachmentStore } from '../deps';
@@ -73,13 +73,13 @@ export class RecordingSink implements ProviderSink, PaymentSink {
   inbounds: Parameters<ProviderSink['inbound']>[0][] = [];
   statuses: Parameters<ProviderSink['status']>[0][] = [];
   payments: Parameters<PaymentSink['payment']>[0][] = [];
-  inbound(m: Parameters<ProviderSink['inbound']>[0]): void {
+  async inbound(m: Parameters<ProviderSink['inbound']>[0]): Promise<void> {
     this.inbounds.push(m);
   }
-  status(u: Parameters<ProviderSink['status']>[0]): void {
+  async status(u: Parameters<ProviderSink['status']>[0]): Promise<void> {
     this.statuses.push(u);
   }
-  payment(u: Parameters<PaymentSink['payment']>[0]): void {
+  async payment(u: Parameters<PaymentSink['payment']>[0]): Promise<void> {
     this.payments.push(u);
   }
 }
@@ -91,18 +91,18 @@ export interface Harness {
   registry: ParleyProviderRegistry;
   sink: RecordingSink;
   simulator: SimulatorChannel;
-  db: ReturnType<typeof openDatabase>;
+  db: ReturnType<typeof openStore>;
   /** calls the registry's webhook handler as the relay's HTTP layer would; 404 when none */
   webhook(path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<WebhookResponse>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function startHarness(opts: { attachments?: ProviderAttachmentStore } = {}): Harness {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-providers-'));
-  const db = openDatabase(dataDir);
+  const db = openStore(dataDir);
   const simulator = new SimulatorChannel();
   const fallback = createDefaultRegistry(simulator, 'http://127.0.0.1:9');
-  const registry = createProviderRegistry({ db, httpUrl: 'http://127.0.0.1:9', publicUrl: PUBLIC_URL, fallback, attachments: opts.attachments, retry: { baseDelayMs: 5, maxDelayMs: 50 }, env: {} });
+  const registry = createProviderRegistry({ store: db, dataDir, httpUrl: 'http://127.0.0.1:9', publicUrl: PUBLIC_URL, fallback, attachments: opts.attachments, retry: { baseDelayMs: 5, maxDelayMs: 50 }, env: {} });
   const sink = new RecordingSink();
   return {
     dataDir,
@@ -112,15 +112,15 @@ export function startHarness(opts: { attachments?: ProviderAttachmentStore } = {
     simulator,
     async webhook(path, init) {
       const url = new URL(path, 'http://127.0.0.1:9');
-      const handler = registry.webhook(url.pathname.split('/').filter(Boolean).slice(1));
+      const handler = await registry.webhook(url.pathname.split('/').filter(Boolean).slice(1));
       if (!handler) return { status: 404 };
       const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
       const body = init.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body);
       return handler({ method: init.method ?? 'POST', url, headers, rawBody: body }, sink);
     },
-    close() {
+    async close() {
       simulator.close();
-      db.close();
+      await db.close();
       rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };

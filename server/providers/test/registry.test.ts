@@ -18,9 +18,9 @@ beforeEach(() => {
 afterEach(() => h.close());
 
 describe('provider accounts', () => {
-  it('seals credentials at rest with a 0600 key file in the data dir', () => {
-    const row = h.registry.accounts.upsert(twilioAccount());
-    const raw = h.db.prepare('SELECT * FROM provider_accounts WHERE id = ?').get(row.id) as Record<string, string>;
+  it('seals credentials at rest with a 0600 key file in the data dir', async () => {
+    const row = (await h.registry.accounts.upsert(twilioAccount()));
+    const raw = (await h.db.get<Record<string, string>>('SELECT * FROM provider_accounts WHERE id = ?', [row.id])) ?? {};
     expect(JSON.stringify(raw)).not.toContain('very-secret-token');
     expect(JSON.parse(raw.public_config ?? '{}')).toMatchObject({ accountSid: SID, number: '+14155552671' });
     const keyFile = join(h.dataDir, 'provider-secrets.key');
@@ -29,7 +29,7 @@ describe('provider accounts', () => {
     expect(JSON.parse(open(key, raw.secrets ?? ''))).toEqual({ authToken: 'very-secret-token' });
   });
 
-  it('prefers PARLEY_SECRET_KEY and refuses tampered ciphertext', () => {
+  it('prefers PARLEY_SECRET_KEY and refuses tampered ciphertext', async () => {
     const key = randomBytes(32);
     expect(loadSecretKey(undefined, { PARLEY_SECRET_KEY: key.toString('base64') })).toEqual(key);
     expect(() => loadSecretKey(undefined, { PARLEY_SECRET_KEY: 'c2hvcnQ=' })).toThrow(/32 bytes/);
@@ -37,45 +37,45 @@ describe('provider accounts', () => {
     expect(() => open(key, sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA'))).toThrow();
   });
 
-  it('keeps stored secrets when an update omits them, and rejects a new account without them', () => {
-    const first = h.registry.accounts.upsert(twilioAccount());
-    const second = h.registry.accounts.upsert(twilioAccount({ secrets: undefined, sendRatePerSecond: 7 }));
+  it('keeps stored secrets when an update omits them, and rejects a new account without them', async () => {
+    const first = (await h.registry.accounts.upsert(twilioAccount()));
+    const second = (await h.registry.accounts.upsert(twilioAccount({ secrets: undefined, sendRatePerSecond: 7 })));
     expect(second.id).toBe(first.id);
     expect(second.sendRatePerSecond).toBe(7);
-    expect(h.registry.sendRatePerSecond('g-sales', 'sms')).toBe(7);
+    expect((await h.registry.sendRatePerSecond('g-sales', 'sms'))).toBe(7);
     const cfg = h.registry.accounts.config(second);
     expect(cfg.kind === 'twilio' && cfg.config.authToken).toBe('very-secret-token');
-    expect(() => h.registry.accounts.upsert(twilioAccount({ groupId: 'g-other', secrets: undefined }))).toThrow(/credentials are required/);
-    expect(() => h.registry.accounts.upsert(twilioAccount({ secrets: undefined, public: { accountSid: SID, number: '+14155552671', apiBaseUrl: 'https://evil.example.com' } }))).toThrow(/API address changes/);
-    expect(() => h.registry.accounts.upsert(twilioAccount({ public: { accountSid: SID, number: '12' } }))).toThrow(/not a valid phone number/);
+    await expect(h.registry.accounts.upsert(twilioAccount({ groupId: 'g-other', secrets: undefined }))).rejects.toThrow(/credentials are required/);
+    await expect(h.registry.accounts.upsert(twilioAccount({ secrets: undefined, public: { accountSid: SID, number: '+14155552671', apiBaseUrl: 'https://evil.example.com' } }))).rejects.toThrow(/API address changes/);
+    await expect(h.registry.accounts.upsert(twilioAccount({ public: { accountSid: SID, number: '12' } }))).rejects.toThrow(/not a valid phone number/);
   });
 });
 
 describe('registry', () => {
-  it('uses the simulator where nothing is configured and the configured provider elsewhere', () => {
-    expect(h.registry.channelFor('g-sales', 'sms').kind).toBe('simulator');
-    expect(h.registry.payments().kind).toBe('manual');
-    expect(h.registry.sendRatePerSecond('g-sales', 'sms')).toBe(50);
-    h.registry.accounts.upsert(twilioAccount());
-    expect(h.registry.channelFor('g-sales', 'sms').kind).toBe('twilio');
-    expect(h.registry.channelFor('g-sales', 'whatsapp').kind).toBe('simulator');
-    expect(h.registry.channelFor('g-support', 'sms').kind).toBe('simulator');
+  it('uses the simulator where nothing is configured and the configured provider elsewhere', async () => {
+    expect((await h.registry.channelFor('g-sales', 'sms')).kind).toBe('simulator');
+    expect((await h.registry.payments()).kind).toBe('manual');
+    expect((await h.registry.sendRatePerSecond('g-sales', 'sms'))).toBe(50);
+    await h.registry.accounts.upsert(twilioAccount());
+    expect((await h.registry.channelFor('g-sales', 'sms')).kind).toBe('twilio');
+    expect((await h.registry.channelFor('g-sales', 'whatsapp')).kind).toBe('simulator');
+    expect((await h.registry.channelFor('g-support', 'sms')).kind).toBe('simulator');
   });
 
-  it('mounts webhooks only for configured accounts and lists the URLs to paste', () => {
-    const row = h.registry.accounts.upsert(twilioAccount());
-    expect(h.registry.webhook(['twilio', row.id])).toBeTypeOf('function');
-    expect(h.registry.webhook(['twilio', row.id, 'status'])).toBeTypeOf('function');
-    expect(h.registry.webhook(['twilio', row.id, 'other'])).toBeUndefined();
-    expect(h.registry.webhook(['whatsapp', row.id])).toBeUndefined();
-    expect(h.registry.webhook(['twilio', 'unknown'])).toBeUndefined();
+  it('mounts webhooks only for configured accounts and lists the URLs to paste', async () => {
+    const row = (await h.registry.accounts.upsert(twilioAccount()));
+    expect((await h.registry.webhook(['twilio', row.id]))).toBeTypeOf('function');
+    expect((await h.registry.webhook(['twilio', row.id, 'status']))).toBeTypeOf('function');
+    expect((await h.registry.webhook(['twilio', row.id, 'other']))).toBeUndefined();
+    expect((await h.registry.webhook(['whatsapp', row.id]))).toBeUndefined();
+    expect((await h.registry.webhook(['twilio', 'unknown']))).toBeUndefined();
     expect(h.registry.webhookUrls(row).map((u) => u.url)).toEqual([`https://parley.example.com/webhooks/twilio/${row.id}`, `https://parley.example.com/webhooks/twilio/${row.id}/status`]);
   });
 
   it('fails sends with a clear reason when stored credentials cannot be opened', async () => {
-    const row = h.registry.accounts.upsert(twilioAccount());
-    h.db.prepare('UPDATE provider_accounts SET secrets = ?, updated_at = updated_at + 1 WHERE id = ?').run(seal(randomBytes(32), '{}'), row.id);
-    const r = await h.registry.channelFor('g-sales', 'sms').send({ messageId: 'm', groupId: 'g-sales', channel: 'sms', to: '+14155552671', from: null, parts: ['x'], attachments: [], location: null, template: null });
+    const row = (await h.registry.accounts.upsert(twilioAccount()));
+    await h.db.run('UPDATE provider_accounts SET secrets = ?, updated_at = updated_at + 1 WHERE id = ?', [seal(randomBytes(32), '{}'), row.id]);
+    const r = await (await h.registry.channelFor('g-sales', 'sms')).send({ messageId: 'm', groupId: 'g-sales', channel: 'sms', to: '+14155552671', from: null, parts: ['x'], attachments: [], location: null, template: null });
     expect(r).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('cannot be used') as string });
   });
 });

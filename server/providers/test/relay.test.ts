@@ -24,10 +24,10 @@ function twilioPost(path: string, params: Record<string, string>, token = TOKEN)
   const signature = twilio.getExpectedTwilioSignature(token, org.relay.httpUrl + path, params);
   return fetch(org.relay.httpUrl + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
 }
-const messagesFrom = (sid: string) => org.relay.services.engine.store.find('messages', { providerMessageId: sid });
-async function until<T>(f: () => T | undefined, what: string): Promise<T> {
+const messagesFrom = (sid: string) => org.relay.services.engine.store.rows.find('messages', { providerMessageId: sid });
+async function until<T>(f: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 200; i++) {
-    const v = f();
+    const v = await f();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -72,29 +72,29 @@ describe('Twilio through the relay', () => {
     const sid = 'SM' + '1'.repeat(32);
     expect((await twilioPost(`/webhooks/twilio/${accountId}`, inbound(sid, 'Hi there'))).status).toBe(200);
     expect((await twilioPost(`/webhooks/twilio/${accountId}`, inbound(sid, 'Hi there'))).status).toBe(200);
-    expect(messagesFrom(sid)).toHaveLength(1);
-    const conv = org.relay.services.engine.store.get('conversations', messagesFrom(sid)[0]?.conversationId ?? '');
+    expect(await messagesFrom(sid)).toHaveLength(1);
+    const conv = (await org.relay.services.engine.store.rows.get('conversations', (await messagesFrom(sid))[0]?.conversationId ?? ''));
     expect(conv?.groupId).toBe(org.groups.sales.id);
 
     const forged = 'SM' + '2'.repeat(32);
     expect((await twilioPost(`/webhooks/twilio/${accountId}`, inbound(forged, 'x'), 'wrong-token-123')).status).toBe(403);
     expect((await twilioPost(`/webhooks/twilio/unknown-account`, inbound(forged, 'x'))).status).toBe(404);
-    expect(messagesFrom(forged)).toHaveLength(0);
+    expect(await messagesFrom(forged)).toHaveLength(0);
   });
 
   it('passes STOP through to the domain, which opts the contact out', async () => {
     await twilioPost(`/webhooks/twilio/${accountId}`, inbound('SM' + '3'.repeat(32), 'STOP'));
-    const contact = org.relay.services.engine.store.find('contacts', { phone: CONTACT })[0];
+    const contact = (await org.relay.services.engine.store.rows.find('contacts', { phone: CONTACT }))[0];
     expect(contact?.optedOut).toBe(true);
   });
 
   it('sends through the Twilio API and never moves a status backwards on out-of-order callbacks', async () => {
     await twilioPost(`/webhooks/twilio/${accountId}`, inbound('SM' + '4'.repeat(32), 'hello'));
-    const contact = org.relay.services.engine.store.find('contacts', { phone: CONTACT })[0];
+    const contact = (await org.relay.services.engine.store.rows.find('contacts', { phone: CONTACT }))[0];
     const id = uuidv7();
-    org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: org.groups.sales.id, channel: 'sms', body: 'Your order is ready' });
-    const sent = await until(() => {
-      const m = org.relay.services.engine.store.get('messages', id);
+    await org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: org.groups.sales.id, channel: 'sms', body: 'Your order is ready' });
+    const sent = await until(async () => {
+      const m = (await org.relay.services.engine.store.rows.get('messages', id));
       return m?.status === 'sent' ? m : undefined;
     }, 'the message to be sent');
     const form = api.requests[0]?.form();
@@ -103,17 +103,17 @@ describe('Twilio through the relay', () => {
       twilioPost(`/webhooks/twilio/${accountId}/status?m=${id}`, { MessageSid: sent.providerMessageId ?? '', MessageStatus, AccountSid: SID, ...extra });
     expect((await status('delivered')).status).toBe(200);
     expect((await status('sent')).status).toBe(200);
-    expect(org.relay.services.engine.store.get('messages', id)?.status).toBe('delivered');
+    expect((await org.relay.services.engine.store.rows.get('messages', id))?.status).toBe('delivered');
   });
 
   it('records the readable reason of a failed delivery', async () => {
     await twilioPost(`/webhooks/twilio/${accountId}`, inbound('SM' + '5'.repeat(32), 'hello'));
-    const contact = org.relay.services.engine.store.find('contacts', { phone: CONTACT })[0];
+    const contact = (await org.relay.services.engine.store.rows.find('contacts', { phone: CONTACT }))[0];
     api.reply((_q, res) => sendJson(res, 400, { code: 21614, message: "'To' number is not a valid mobile number", status: 400 }));
     const id = uuidv7();
-    org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: org.groups.sales.id, channel: 'sms', body: 'hi' });
-    const failed = await until(() => {
-      const m = org.relay.services.engine.store.get('messages', id);
+    await org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: org.groups.sales.id, channel: 'sms', body: 'hi' });
+    const failed = await until(async () => {
+      const m = (await org.relay.services.engine.store.rows.get('messages', id));
       return m?.status === 'failed' ? m : undefined;
     }, 'the message to fail');
     expect(failed.failureReason).toContain('not a mobile number');

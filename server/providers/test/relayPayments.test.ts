@@ -20,10 +20,10 @@ const put = async (body: unknown) => {
   expect(res.status).toBe(200);
   return ((await res.json()) as { id: string }).id;
 };
-const store = () => org.relay.services.engine.store;
-async function until<T>(f: () => T | undefined, what: string): Promise<T> {
+const store = () => org.relay.services.engine.store.rows;
+async function until<T>(f: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 200; i++) {
-    const v = f();
+    const v = await f();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -51,21 +51,21 @@ describe('Meta WhatsApp through the relay', () => {
     expect((await post(hello)).status).toBe(200);
     expect((await post(hello)).status).toBe(200);
     expect((await post({ messages: [{ from: CONTACT_WA, id: 'wamid.IN2', timestamp: '1', type: 'text', text: { body: 'forged' } }] }, 'not-the-secret')).status).toBe(403);
-    expect(store().find('messages', { providerMessageId: 'wamid.IN1' })).toHaveLength(1);
-    expect(store().find('messages', { providerMessageId: 'wamid.IN2' })).toHaveLength(0);
-    const contact = store().find('contacts', { phone: `+${CONTACT_WA}` })[0];
+    expect((await store().find('messages', { providerMessageId: 'wamid.IN1' }))).toHaveLength(1);
+    expect((await store().find('messages', { providerMessageId: 'wamid.IN2' }))).toHaveLength(0);
+    const contact = (await store().find('contacts', { phone: `+${CONTACT_WA}` }))[0];
     expect(contact?.name).toBe('Zoe');
 
     api.reply((_q, res) => sendJson(res, 200, { messaging_product: 'whatsapp', messages: [{ id: 'wamid.OUT1' }] }));
     const msgId = uuidv7();
-    org.relay.services.engine.runAs({ userId: org.carol.id, role: 'agent' }, 'sendMessage', { id: msgId, contactId: contact?.id, groupId: org.groups.support.id, channel: 'whatsapp', body: 'How can we help?' });
-    await until(() => (store().get('messages', msgId)?.status === 'sent' ? true : undefined), 'the WhatsApp send');
+    await org.relay.services.engine.runAs({ userId: org.carol.id, role: 'agent' }, 'sendMessage', { id: msgId, contactId: contact?.id, groupId: org.groups.support.id, channel: 'whatsapp', body: 'How can we help?' });
+    await until(async () => ((await store().get('messages', msgId))?.status === 'sent' ? true : undefined), 'the WhatsApp send');
     expect(api.requests[0]?.json()).toMatchObject({ messaging_product: 'whatsapp', to: CONTACT_WA, type: 'text', text: { body: 'How can we help?' } });
 
     const status = (s: string) => ({ statuses: [{ id: 'wamid.OUT1', status: s, timestamp: '2', recipient_id: CONTACT_WA, biz_opaque_callback_data: msgId }] });
     await post(status('read'));
     await post(status('delivered'));
-    expect(store().get('messages', msgId)?.status).toBe('read');
+    expect((await store().get('messages', msgId))?.status).toBe('read');
   });
 });
 
@@ -74,14 +74,14 @@ describe('Stripe through the relay', () => {
     await put({ kind: 'stripe', public: { apiHost: '127.0.0.1', apiPort: api.port, apiProtocol: 'http' }, secrets: { secretKey: 'sk_test_relay', webhookSecret: 'whsec_relay' } });
     api.reply((_q, res) => sendJson(res, 200, { id: 'cs_relay_1', object: 'checkout.session', url: 'https://checkout.stripe.com/c/pay/cs_relay_1' }));
     // a conversation to hang the invoice on
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+14155552671', body: 'Can I pay by card?' });
-    const conv = store().find('conversations', { groupId: org.groups.sales.id })[0];
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+14155552671', body: 'Can I pay by card?' });
+    const conv = (await store().find('conversations', { groupId: org.groups.sales.id }))[0];
     const invoiceId = uuidv7();
-    org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'createInvoice', {
+    await org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'createInvoice', {
       id: invoiceId, conversationId: conv?.id, currency: 'USD', lineItems: [{ description: 'Repair', quantity: 1, unitAmount: 4900 }], dueDate: '2030-01-31', send: true, messageId: uuidv7(),
     });
-    const inv = await until(() => {
-      const i = store().get('invoices', invoiceId);
+    const inv = await until(async () => {
+      const i = (await store().get('invoices', invoiceId));
       return i?.paymentUrl ? i : undefined;
     }, 'the payment link');
     expect(inv.paymentUrl).toBe('https://checkout.stripe.com/c/pay/cs_relay_1');
@@ -90,8 +90,8 @@ describe('Stripe through the relay', () => {
     const payload = JSON.stringify({ id: 'evt_relay_1', object: 'event', type: 'checkout.session.completed', data: { object: { id: 'cs_relay_1', object: 'checkout.session', payment_status: 'paid', client_reference_id: `invoice-${invoiceId}`, metadata: { invoiceId } } } });
     const send = (secret: string) => fetch(`${org.relay.httpUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) }, body: payload });
     expect((await send('whsec_forged')).status).toBe(403);
-    expect(store().get('invoices', invoiceId)?.status).not.toBe('paid');
+    expect((await store().get('invoices', invoiceId))?.status).not.toBe('paid');
     expect((await send('whsec_relay')).status).toBe(200);
-    expect(store().get('invoices', invoiceId)?.status).toBe('paid');
+    expect((await store().get('invoices', invoiceId))?.status).toBe('paid');
   });
 });

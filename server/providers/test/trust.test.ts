@@ -11,7 +11,7 @@ let org: TestOrg;
 let api: FakeApi;
 let adminToken: string;
 
-const store = () => org.relay.services.engine.store;
+const store = () => org.relay.services.engine.store.rows;
 const call = async (method: string, path: string, body?: unknown, token = adminToken) => {
   const res = await fetch(`${org.relay.httpUrl}${path}`, {
     method,
@@ -20,9 +20,9 @@ const call = async (method: string, path: string, body?: unknown, token = adminT
   });
   return { status: res.status, body: (res.status === 204 ? null : await res.json()) as Record<string, unknown> };
 };
-async function until<T>(f: () => T | undefined, what: string): Promise<T> {
+async function until<T>(f: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 400; i++) {
-    const v = f();
+    const v = await f();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -51,7 +51,7 @@ describe('item 11: WhatsApp templates managed and fetched', () => {
     await call('PUT', `/admin/groups/${g}/templates`, { previousName: 'order_ready', template: { ...t, body: 'Order {{1}} is ready at {{2}}' } });
     expect((await call('GET', `/admin/groups/${g}/templates`)).body).toEqual({ templates: [{ ...t, body: 'Order {{1}} is ready at {{2}}' }] });
     expect((await call('DELETE', `/admin/groups/${g}/templates/order_ready`)).body).toEqual({ templates: [] });
-    expect(store().get('groups', g)?.templates).toEqual([]);
+    expect((await store().get('groups', g))?.templates).toEqual([]);
   });
 
   it('fetches approved templates from Meta\'s Graph API (message_templates, paged)', async () => {
@@ -80,7 +80,7 @@ describe('item 11: WhatsApp templates managed and fetched', () => {
     expect(api.requests[0]?.url.searchParams.get('status')).toBe('APPROVED');
     expect(api.requests[0]?.headers.authorization).toBe('Bearer EAAG-meta-token');
     expect(api.requests[1]?.url.searchParams.get('after')).toBe('b');
-    expect(store().get('groups', g)?.templates).toEqual([
+    expect((await store().get('groups', g))?.templates).toEqual([
       { name: 'appointment_reminder', language: 'en_US', body: 'Hi {{1}}, see you on {{2}}.' },
       { name: 'payment_due', language: 'en_GB', body: 'Your bill: {{1}}. Pay: {{2}}' },
     ]);
@@ -104,37 +104,37 @@ describe('item 11: WhatsApp templates managed and fetched', () => {
     expect(r.body.fetched).toEqual(['order_update']);
     expect(api.requests[0]?.url.pathname).toBe('/v1/ContentAndApprovals');
     expect(api.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('AC0123456789abcdef:twilio-auth-token').toString('base64')}`);
-    expect(store().get('groups', g)?.templates).toEqual([{ name: 'order_update', language: 'en', body: 'Order {{1}} has shipped', providerId: 'HXaaa' }]);
+    expect((await store().get('groups', g))?.templates).toEqual([{ name: 'order_update', language: 'en', body: 'Order {{1}} has shipped', providerId: 'HXaaa' }]);
   });
 });
 
 describe('item 13: a group\'s channels follow its provider accounts', () => {
   it('adding an account records the provider; removing it leaves the channel with none, and sends are refused', async () => {
     const g = org.groups.sales.id;
-    expect(store().get('groups', g)?.channelProviders).toEqual({ sms: 'simulator', whatsapp: 'simulator' });
+    expect((await store().get('groups', g))?.channelProviders).toEqual({ sms: 'simulator', whatsapp: 'simulator' });
     const saved = await call('PUT', '/admin/providers', { kind: 'twilio', groupId: g, channel: 'sms', public: { accountSid: 'AC0123456789abcdef', number: '+15005550006', apiBaseUrl: api.url }, secrets: { authToken: 'twilio-auth-token' } });
-    expect(store().get('groups', g)?.channelProviders.sms).toBe('twilio');
+    expect((await store().get('groups', g))?.channelProviders.sms).toBe('twilio');
     expect((await call('DELETE', `/admin/providers/${String(saved.body.id)}`)).status).toBe(204);
-    expect(store().get('groups', g)?.channelProviders).toEqual({ sms: null, whatsapp: 'simulator' });
-    org.relay.simulator.inbound({ groupId: g, from: '+14155552671', body: 'Hello?' });
-    const contact = store().find('contacts', { phone: '+14155552671' })[0];
-    expect(() =>
+    expect((await store().get('groups', g))?.channelProviders).toEqual({ sms: null, whatsapp: 'simulator' });
+    await org.relay.simulator.inbound({ groupId: g, from: '+14155552671', body: 'Hello?' });
+    const contact = (await store().find('contacts', { phone: '+14155552671' }))[0];
+    await expect(
       org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id: uuidv7(), contactId: contact?.id, groupId: g, channel: 'sms', body: 'Hi' }),
-    ).toThrow('No SMS provider is set up for Sales. An admin can add one in Channels and payments.');
+    ).rejects.toThrow('No SMS provider is set up for Sales. An admin can add one in Channels and payments.');
     expect(org.relay.simulator.sent()).toEqual([]);
   });
 
   it('a message queued before the provider went away fails with the reason instead of reaching the simulator', async () => {
     const g = org.groups.sales.id;
-    org.relay.simulator.inbound({ groupId: g, from: '+14155552671', body: 'Hello?' });
-    const contact = store().find('contacts', { phone: '+14155552671' })[0];
+    await org.relay.simulator.inbound({ groupId: g, from: '+14155552671', body: 'Hello?' });
+    const contact = (await store().find('contacts', { phone: '+14155552671' }))[0];
     // the relay's record says Twilio, but no account exists (removed by the CLI while it ran)
-    org.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setChannelProvider', { groupId: g, channel: 'sms', provider: 'twilio' });
+    await org.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setChannelProvider', { groupId: g, channel: 'sms', provider: 'twilio' });
     const id = uuidv7();
-    org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: g, channel: 'sms', body: 'Hi' });
-    const m = await until(() => (store().get('messages', id)?.status === 'failed' ? store().get('messages', id) : undefined), 'the failed send');
+    await org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: g, channel: 'sms', body: 'Hi' });
+    const m = await until(async () => ((await store().get('messages', id))?.status === 'failed' ? (await store().get('messages', id)) : undefined), 'the failed send');
     expect(m.failureReason).toBe('No SMS provider is set up for Sales. An admin can add one in Channels and payments.');
-    expect(store().get('groups', g)?.channelProviders.sms).toBeNull();
+    expect((await store().get('groups', g))?.channelProviders.sms).toBeNull();
     expect(org.relay.simulator.sent()).toEqual([]);
   });
 });
@@ -151,42 +151,42 @@ describe('items 9 and 10: expired Stripe links and refunds', () => {
       n++;
       sendJson(res, 200, { id: `cs_relay_${n}`, object: 'checkout.session', url: `https://checkout.stripe.com/c/pay/cs_relay_${n}` });
     });
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+14155552671', body: 'Can I pay by card?' });
-    const conv = store().find('conversations', { groupId: org.groups.sales.id })[0];
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+14155552671', body: 'Can I pay by card?' });
+    const conv = (await store().find('conversations', { groupId: org.groups.sales.id }))[0];
     const invoiceId = uuidv7();
     const messageId = uuidv7();
-    org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'createInvoice', {
+    await org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'createInvoice', {
       id: invoiceId, conversationId: conv?.id, currency: 'USD', lineItems: [{ description: 'Repair', quantity: 1, unitAmount: 4900 }], dueDate: '2030-01-31', send: true, messageId,
     });
-    await until(() => store().get('invoices', invoiceId)?.paymentUrl ?? undefined, 'the payment link');
+    await until(async () => (await store().get('invoices', invoiceId))?.paymentUrl ?? undefined, 'the payment link');
     return { invoiceId, messageId };
   };
 
   it('an expired session flags the link; "Send a new link" makes a new session and a new message, the old one stays with its old link', async () => {
     const { invoiceId, messageId } = await sentInvoice();
-    expect(store().get('invoices', invoiceId)).toMatchObject({ status: 'sent', providerRef: 'cs_relay_1', linkExpired: false });
+    expect((await store().get('invoices', invoiceId))).toMatchObject({ status: 'sent', providerRef: 'cs_relay_1', linkExpired: false });
     // an older session's expiry is not this link's
     await stripeEvent('evt_x0', 'checkout.session.expired', { id: 'cs_old', object: 'checkout.session', metadata: { invoiceId } });
-    expect(store().get('invoices', invoiceId)?.linkExpired).toBe(false);
+    expect((await store().get('invoices', invoiceId))?.linkExpired).toBe(false);
     await stripeEvent('evt_x1', 'checkout.session.expired', { id: 'cs_relay_1', object: 'checkout.session', metadata: { invoiceId } });
-    expect(store().get('invoices', invoiceId)).toMatchObject({ status: 'sent', linkExpired: true });
+    expect((await store().get('invoices', invoiceId))).toMatchObject({ status: 'sent', linkExpired: true });
     const renewal = uuidv7();
-    org.relay.services.engine.runAs({ userId: org.bob.id, role: 'agent' }, 'renewPaymentLink', { invoiceId, messageId: renewal });
-    const inv = await until(() => (store().get('invoices', invoiceId)?.paymentUrl ? store().get('invoices', invoiceId) : undefined), 'the new link');
+    await org.relay.services.engine.runAs({ userId: org.bob.id, role: 'agent' }, 'renewPaymentLink', { invoiceId, messageId: renewal });
+    const inv = await until(async () => ((await store().get('invoices', invoiceId))?.paymentUrl ? (await store().get('invoices', invoiceId)) : undefined), 'the new link');
     expect(inv).toMatchObject({ paymentUrl: 'https://checkout.stripe.com/c/pay/cs_relay_2', providerRef: 'cs_relay_2', linkExpired: false, status: 'sent' });
     expect(api.requests[1]?.headers['idempotency-key']).toBe(`invoice-${invoiceId}-2`);
-    expect(store().get('messages', renewal)?.body).toContain('cs_relay_2');
-    expect(store().get('messages', messageId)?.body).toContain('cs_relay_1');
-    expect(() => org.relay.services.engine.runAs({ userId: org.bob.id, role: 'agent' }, 'renewPaymentLink', { invoiceId, messageId: uuidv7() })).toThrow(/has not expired/);
+    expect((await store().get('messages', renewal))?.body).toContain('cs_relay_2');
+    expect((await store().get('messages', messageId))?.body).toContain('cs_relay_1');
+    await expect(org.relay.services.engine.runAs({ userId: org.bob.id, role: 'agent' }, 'renewPaymentLink', { invoiceId, messageId: uuidv7() })).rejects.toThrow(/has not expired/);
   });
 
   it('a partial refund keeps the invoice paid and records the amount; a full refund voids it', async () => {
     const { invoiceId } = await sentInvoice();
     await stripeEvent('evt_p', 'checkout.session.completed', { id: 'cs_relay_1', object: 'checkout.session', payment_status: 'paid', metadata: { invoiceId } });
-    expect(store().get('invoices', invoiceId)?.status).toBe('paid');
+    expect((await store().get('invoices', invoiceId))?.status).toBe('paid');
     await stripeEvent('evt_r1', 'charge.refunded', { id: 'ch_1', object: 'charge', amount: 4900, amount_refunded: 1000, refunded: false, metadata: { invoiceId } });
-    expect(store().get('invoices', invoiceId)).toMatchObject({ status: 'paid', refundedAmount: 1000 });
+    expect((await store().get('invoices', invoiceId))).toMatchObject({ status: 'paid', refundedAmount: 1000 });
     await stripeEvent('evt_r2', 'charge.refunded', { id: 'ch_1', object: 'charge', amount: 4900, amount_refunded: 4900, refunded: true, metadata: { invoiceId } });
-    expect(store().get('invoices', invoiceId)).toMatchObject({ status: 'void', refundedAmount: 4900 });
+    expect((await store().get('invoices', invoiceId))).toMatchObject({ status: 'void', refundedAmount: 4900 });
   });
 });

@@ -20,18 +20,18 @@ beforeEach(async () => {
   h = startHarness();
   api = await startFakeApi();
   api.reply(created());
-  accountId = h.registry.accounts.upsert({
+  accountId = (await h.registry.accounts.upsert({
     kind: 'twilio', groupId: 'g-sales', channel: 'sms', sendRatePerSecond: 50,
     public: { accountSid: SID, number: OUR_NUMBER, apiBaseUrl: api.url }, secrets: { authToken: TOKEN },
-  }).id;
-  h.registry.accounts.upsert({
+  })).id;
+  (await h.registry.accounts.upsert({
     kind: 'twilio', groupId: 'g-sales', channel: 'whatsapp', sendRatePerSecond: 50,
     public: { accountSid: SID, number: OUR_NUMBER, apiBaseUrl: api.url }, secrets: { authToken: TOKEN },
-  });
+  }));
 });
 afterEach(async () => {
   await api.close();
-  h.close();
+  await h.close();
 });
 
 /** POST a form to one of our Twilio webhooks, signed like Twilio signs it (over the public URL). */
@@ -42,7 +42,7 @@ function signedPost(path: string, params: Record<string, string>, token = TOKEN)
 
 describe('Twilio outbound', () => {
   it('sends each SMS part as its own Messages API call with From, To, Body and a StatusCallback naming our message', async () => {
-    const r = await h.registry.channelFor('g-sales', 'sms').send(outbound({ parts: ['part one ', 'part two'] }));
+    const r = await (await h.registry.channelFor('g-sales', 'sms')).send(outbound({ parts: ['part one ', 'part two'] }));
     expect(r).toEqual({ ok: true, providerMessageId: expect.stringMatching(/^SM/) as string });
     expect(api.requests).toHaveLength(2);
     const [a, b] = api.requests.map((q) => q.form());
@@ -53,7 +53,7 @@ describe('Twilio outbound', () => {
   });
 
   it('prefixes WhatsApp addresses and sends templates as ContentSid + ContentVariables', async () => {
-    const wa = h.registry.channelFor('g-sales', 'whatsapp');
+    const wa = (await h.registry.channelFor('g-sales', 'whatsapp'));
     await wa.send(outbound({ channel: 'whatsapp', parts: ['hi'] }));
     await wa.send(outbound({ channel: 'whatsapp', parts: ['x'], template: { name: 'reminder', providerId: 'HX' + '0'.repeat(32), language: 'en', variables: ['Ann', 'Friday'] } }));
     const [text, tpl] = api.requests.map((q) => q.form());
@@ -65,7 +65,7 @@ describe('Twilio outbound', () => {
   it('sends WhatsApp attachments as signed, expiring MediaUrls that serve the stored bytes', async () => {
     const pdf = Buffer.from('%PDF-1.4 quote');
     const ref = await relayAttachmentStore(h.db, h.dataDir).put(pdf, { name: 'quote.pdf', mime: 'application/pdf' });
-    expect((await h.registry.channelFor('g-sales', 'whatsapp').send(outbound({ channel: 'whatsapp', parts: ['Your quote'], attachments: [ref] }))).ok).toBe(true);
+    expect((await (await h.registry.channelFor('g-sales', 'whatsapp')).send(outbound({ channel: 'whatsapp', parts: ['Your quote'], attachments: [ref] }))).ok).toBe(true);
     const mediaUrl = api.requests[0]?.form().MediaUrl ?? '';
     expect(mediaUrl).toContain(`${PUBLIC_URL}/webhooks/twilio/`);
     const served = await h.webhook(mediaUrl, { method: 'GET' });
@@ -84,21 +84,21 @@ describe('Twilio outbound', () => {
       (_q, res) => sendJson(res, 500, { message: 'oops', status: 500 }),
       created(),
     );
-    const r = await h.registry.channelFor('g-sales', 'sms').send(outbound());
+    const r = await (await h.registry.channelFor('g-sales', 'sms')).send(outbound());
     expect(r.ok).toBe(true);
     expect(api.requests).toHaveLength(3);
   });
 
   it('gives up on a persistent 5xx with a retryable failure', async () => {
     api.reply((_q, res) => sendJson(res, 503, { message: 'unavailable', status: 503 }));
-    const r = await h.registry.channelFor('g-sales', 'sms').send(outbound());
+    const r = await (await h.registry.channelFor('g-sales', 'sms')).send(outbound());
     expect(r).toMatchObject({ ok: false, retryable: true });
     expect(api.requests).toHaveLength(4);
   });
 
   it('maps an invalid number (21211) to a readable, permanent failure without retrying', async () => {
     api.reply((_q, res) => sendJson(res, 400, { code: 21211, message: "The 'To' number +1415 is not a valid phone number.", status: 400 }));
-    const r = await h.registry.channelFor('g-sales', 'sms').send(outbound());
+    const r = await (await h.registry.channelFor('g-sales', 'sms')).send(outbound());
     expect(r).toMatchObject({ ok: false, retryable: false, code: '21211' });
     expect(!r.ok && r.reason).toContain('not valid');
     expect(api.requests).toHaveLength(1);
@@ -131,7 +131,7 @@ describe('Twilio inbound webhook', () => {
     const ref = h.sink.inbounds[0]?.attachments?.[0];
     expect(ref).toMatchObject({ mime: 'image/jpeg', size: jpeg.length });
     expect(readFileSync(join(h.dataDir, 'attachments', ref?.id ?? 'none'))).toEqual(jpeg);
-    expect(h.db.prepare('SELECT uploaded_by FROM attachments WHERE sha256 = ?').get(ref?.id)).toEqual({ uploaded_by: 'system' });
+    expect(await h.db.get('SELECT uploaded_by FROM attachments WHERE sha256 = ?', [ref?.id])).toEqual({ uploaded_by: 'system' });
   });
 
   it('stores a duplicate delivery once', async () => {

@@ -25,14 +25,14 @@ const attachments = {
 beforeEach(async () => {
   h = startHarness({ attachments });
   api = await startFakeApi();
-  accountId = h.registry.accounts.upsert({
+  accountId = (await h.registry.accounts.upsert({
     kind: 'whatsapp-cloud', groupId: 'g-sales', channel: 'whatsapp', sendRatePerSecond: 50,
     public: { phoneNumberId: PHONE_ID, number: '+15005550006', graphBaseUrl: api.url }, secrets: { accessToken: 'EAAG-token-1', appSecret: APP_SECRET, verifyToken: VERIFY },
-  }).id;
+  })).id;
 });
 afterEach(async () => {
   await api.close();
-  h.close();
+  await h.close();
 });
 
 const sign = (body: string, secret = APP_SECRET) => 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
@@ -121,7 +121,7 @@ describe('Meta outbound', () => {
 
   it('sends text as Graph API JSON with our message id as callback data', async () => {
     api.reply(ok);
-    const r = await h.registry.channelFor('g-sales', 'whatsapp').send(outbound({ channel: 'whatsapp', parts: ['Hello'] }));
+    const r = await (await h.registry.channelFor('g-sales', 'whatsapp')).send(outbound({ channel: 'whatsapp', parts: ['Hello'] }));
     expect(r).toEqual({ ok: true, providerMessageId: 'wamid.OUT' });
     const q = api.requests[0];
     expect(q?.url.pathname).toBe(`/v21.0/${PHONE_ID}/messages`);
@@ -132,7 +132,7 @@ describe('Meta outbound', () => {
   it('uploads attachment bytes to /{phone-number-id}/media, then sends the media id with the caption', async () => {
     const ref = attachments.put(Buffer.from('%PDF-1.4 test'), { name: 'quote.pdf', mime: 'application/pdf' });
     api.reply((q, res) => (q.url.pathname.endsWith('/media') ? sendJson(res, 200, { id: 'up-1' }) : ok(q, res)));
-    const r = await h.registry.channelFor('g-sales', 'whatsapp').send(outbound({ channel: 'whatsapp', parts: ['Your quote'], attachments: [ref] }));
+    const r = await (await h.registry.channelFor('g-sales', 'whatsapp')).send(outbound({ channel: 'whatsapp', parts: ['Your quote'], attachments: [ref] }));
     expect(r.ok).toBe(true);
     const [upload, send] = api.requests;
     expect(upload?.url.pathname).toBe(`/v21.0/${PHONE_ID}/media`);
@@ -145,7 +145,7 @@ describe('Meta outbound', () => {
 
   it('sends templates with body parameters and locations', async () => {
     api.reply(ok);
-    const ch = h.registry.channelFor('g-sales', 'whatsapp');
+    const ch = (await h.registry.channelFor('g-sales', 'whatsapp'));
     await ch.send(outbound({ channel: 'whatsapp', template: { name: 'reminder', language: 'en_GB', variables: ['Ann'] } }));
     await ch.send(outbound({ channel: 'whatsapp', parts: [''], location: { lat: 1.5, lng: 2.5, label: 'Shop' } }));
     expect(api.requests[0]?.json()).toMatchObject({ type: 'template', template: { name: 'reminder', language: { code: 'en_GB' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ann' }] }] } });
@@ -154,12 +154,12 @@ describe('Meta outbound', () => {
 
   it('maps 131047 to a permanent, readable failure and retries 429 then succeeds', async () => {
     api.reply((_q, res) => sendJson(res, 400, { error: { message: 'Re-engagement message', type: 'OAuthException', code: 131047, error_data: { details: 'Message failed to send because more than 24 hours have passed' } } }));
-    const r = await h.registry.channelFor('g-sales', 'whatsapp').send(outbound({ channel: 'whatsapp' }));
+    const r = await (await h.registry.channelFor('g-sales', 'whatsapp')).send(outbound({ channel: 'whatsapp' }));
     expect(r).toMatchObject({ ok: false, retryable: false, code: '131047' });
     expect(!r.ok && r.reason).toContain('only an approved template');
     api.requests.length = 0;
     api.reply((_q, res) => sendJson(res, 429, { error: { message: 'rate', code: 130429 } }, { 'retry-after': '0' }), ok);
-    expect((await h.registry.channelFor('g-sales', 'whatsapp').send(outbound({ channel: 'whatsapp' }))).ok).toBe(true);
+    expect((await (await h.registry.channelFor('g-sales', 'whatsapp')).send(outbound({ channel: 'whatsapp' }))).ok).toBe(true);
     expect(api.requests).toHaveLength(2);
   });
 });
