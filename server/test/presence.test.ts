@@ -51,7 +51,7 @@ describe('presence', () => {
   it('viewing and replying reach only those who may read the conversation', async () => {
     const { convId } = await salesConversation(org, admin, alice);
     // restricted to alice and bob: the admin keeps the metadata row only, carol is in another group
-    const r = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id, org.bob.id], assignees: [org.alice.id], baseVisibilityVersion: visibilityVersionOf(org, convId) });
+    const r = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id, org.bob.id], assignees: [org.alice.id], baseVisibilityVersion: await visibilityVersionOf(org, convId) });
     expect(r.status).toBe('ok');
     const adminFrames = admin.frames.length;
     const carolFrames = carol.frames.length;
@@ -94,7 +94,7 @@ describe('presence', () => {
     sendPresence(alice, { viewing: convId, typing: true });
     await until(bob, org.alice.id, (u) => u?.viewing.some((v) => v.conversationId === convId && v.typing) === true);
     // restricted to alice: bob may no longer read it, and alice keeps typing without a new update
-    const r = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [org.alice.id], baseVisibilityVersion: visibilityVersionOf(org, convId) });
+    const r = await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [org.alice.id], baseVisibilityVersion: await visibilityVersionOf(org, convId) });
     expect(r.status).toBe('ok');
     const u = await until(bob, org.alice.id, (x) => x !== undefined && !x.viewing.some((v) => v.conversationId === convId));
     expect(u?.status).toBe('online');

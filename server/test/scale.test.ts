@@ -73,7 +73,7 @@ describe('live fan-out by index', () => {
     const { convId } = await salesConversation(o, admin, alice);
     await flushed(bob);
     bob.clear();
-    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.alice.id], assignees: [], baseVisibilityVersion: visibilityVersionOf(o, convId) })).status).toBe('ok');
+    expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [o.alice.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(o, convId) })).status).toBe('ok');
     const lost = await bob.waitFor('poke', (p) => p.dels.some((d) => 'scope' in d && d.scope === `conv:${convId}`));
     expect(lost.puts.filter((p) => p.t === 'conversations' && p.r.id === convId)).toHaveLength(0);
     bob.clear();

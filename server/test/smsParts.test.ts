@@ -53,18 +53,18 @@ afterEach(async () => {
 
 /** Sends `body` as Alice; resolves with the message once sent and the SIDs of its parts. */
 async function send(body: string): Promise<{ id: string; sids: string[] }> {
-  const contact = (await (await store().find('contacts', { phone: CONTACT })))[0];
+  const contact = (await store().find('contacts', { phone: CONTACT }))[0];
   const before = api.requests.length;
   const id = uuidv7();
   await org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'sendMessage', { id, contactId: contact?.id, groupId: org.groups.sales.id, channel: 'sms', body });
-  await until(async () => ((await (await store().get('messages', id)))?.status === 'sent' ? true : undefined), 'the message to be sent');
+  await until(async () => ((await store().get('messages', id))?.status === 'sent' ? true : undefined), 'the message to be sent');
   const count = api.requests.length - before;
   return { id, sids: Array.from({ length: count }, (_, i) => `SM${String(seq - count + 1 + i).padStart(32, '0')}`) };
 }
 
 const callback = (id: string, sid: string, MessageStatus: string, extra: Record<string, string> = {}) =>
   twilioPost(`/webhooks/twilio/${accountId}/status?m=${id}`, { MessageSid: sid, MessageStatus, AccountSid: SID, ...extra });
-const message = async (id: string) => (await (await store().get('messages', id))) as Message;
+const message = async (id: string) => (await store().get('messages', id)) as Message;
 
 describe('multi-part SMS delivery', () => {
   it('is delivered only when every part is', async () => {
