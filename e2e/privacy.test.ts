@@ -67,7 +67,7 @@ describe('Privacy', () => {
 
     // meanwhile alice (the assignee) restricts it to herself and the admin
     await world.restartRelay();
-    world.relay.services.engine.runAs({ userId: world.org.alice.id, role: 'agent' }, 'manageConversation', {
+    await world.relay.services.engine.runAs({ userId: world.org.alice.id, role: 'agent' }, 'manageConversation', {
       conversationId: conv.id, visibleTo: [world.org.alice.id, world.org.admin.id], assignees: [world.org.alice.id], baseVisibilityVersion: 0,
     });
 

@@ -157,7 +157,7 @@ describe('@mentions', () => {
     await bob.page.getByRole('button', { name: 'Add note' }).click();
     // meanwhile an admin restricts the conversation to bob only (before bob's note reaches the relay)
     await world.restartRelay();
-    world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'manageConversation', { conversationId: conv?.id ?? '', visibleTo: [world.org.bob.id], assignees: [world.org.bob.id], baseVisibilityVersion: conv?.visibilityVersion ?? 0 });
+    await world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'manageConversation', { conversationId: conv?.id ?? '', visibleTo: [world.org.bob.id], assignees: [world.org.bob.id], baseVisibilityVersion: conv?.visibilityVersion ?? 0 });
     await pw(bob.page.getByText(/Alice cannot see this conversation, so they cannot be mentioned/).first()).toBeVisible();
     expect((await world.relay.services.engine.store.rows.find('mentions', { userId: world.org.alice.id }))).toEqual([]);
   });

@@ -84,24 +84,24 @@ describe('Trust: channels, payments and contacts', () => {
     expect(created.ok).toBe(true);
     const card = page.getByRole('article', { name: /^Invoice .*, Unpaid$/ });
     await pw(card).toBeVisible();
-    const store = world.relay.services.engine.store;
+    const store = world.relay.services.engine.store.rows;
     await eventually(() => !!store.get('invoices', invoiceId)?.paymentUrl, 'the relay');
-    const html = await (await fetch(store.get('invoices', invoiceId)?.paymentUrl ?? '')).text();
+    const html = await (await fetch((await store.get('invoices', invoiceId))?.paymentUrl ?? '')).text();
     expect(html).toContain('Bank transfer to Sales Ltd, sort code 12-34-56, account 12345678.');
     expect(html).not.toContain('<form');
 
     // the provider reports the link expired: the card offers a new one
-    world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'expired' });
+    await world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'expired' });
     const expired = page.getByRole('article', { name: /^Invoice .*, Link expired$/ });
     await pw(expired).toContainText('The payment link expired before it was paid.');
-    const before = store.find('messages', { paymentRef: `invoice:${invoiceId}` }).length;
+    const before = (await store.find('messages', { paymentRef: `invoice:${invoiceId}` })).length;
     await expired.getByRole('button', { name: 'Send a new link' }).click();
     await pw(page.getByRole('article', { name: /^Invoice .*, Unpaid$/ })).toBeVisible();
-    await eventually(() => store.find('messages', { paymentRef: `invoice:${invoiceId}` }).filter((m) => m.status !== 'queued').length === before + 1, 'the relay');
+    await eventually(() => (await store.find('messages', { paymentRef: `invoice:${invoiceId}` })).filter((m) => m.status !== 'queued').length === before + 1, 'the relay');
 
     // paid, then a partial refund: still paid, the refunded amount on the card
     await page.getByRole('button', { name: 'Mark paid' }).click();
-    world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'refunded', refundedAmount: 1_000, fullRefund: false });
+    await world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'refunded', refundedAmount: 1_000, fullRefund: false });
     await pw(page.getByRole('article', { name: /^Invoice .*, Paid$/ })).toContainText('£10.00 refunded · £70.00 kept');
   });
 

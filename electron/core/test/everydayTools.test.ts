@@ -28,7 +28,7 @@ async function aliceWithConversation(): Promise<{ o: TestOrg; alice: TestCore; c
   await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 1, 'the conversation');
   const conv = (await alice.query('inbox', { view: 'team' })).items[0] as ConversationListItem;
   const base = (await o.relay.services.engine.store.rows.get('conversations', conv.id))?.visibilityVersion ?? 0;
-  asAdmin(o, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [o.alice.id], baseVisibilityVersion: base });
+  await asAdmin(o, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [o.alice.id], baseVisibilityVersion: base });
   await waitFor(async () => (await alice.query('inbox', { view: 'mine' })).total === 1, 'assigned to alice');
   const events: BridgeEvent[] = [];
   alice.subscribe((e) => events.push(e));
@@ -84,7 +84,7 @@ describe('labels, filters and saved views through the core', () => {
     const { o, alice, conv } = await aliceWithConversation();
     await o.relay.simulator.inbound({ groupId: o.groups.sales.id, from: '+447700900611', body: 'Hi there', contactName: 'Sam' });
     await waitFor(async () => (await alice.query('inbox', { view: 'team' })).total === 2, 'second conversation');
-    asAdmin(o, 'createLabel', { id: 'label-vip', name: 'VIP', color: 'purple' });
+    await asAdmin(o, 'createLabel', { id: 'label-vip', name: 'VIP', color: 'purple' });
     await waitFor(async () => (await alice.query('labels', {})).length === 1, 'the label');
     expect(await alice.mutate('labelConversation', { conversationId: conv.id, labelId: 'label-vip', applied: true })).toMatchObject({ ok: true });
     const labelled = await alice.query('inbox', { view: 'team', labelId: 'label-vip' });
@@ -99,7 +99,7 @@ describe('labels, filters and saved views through the core', () => {
     await settled(alice);
     expect(await alice.query('savedViews', {})).toMatchObject([{ view: { id: 'view-1', name: 'VIP' }, total: 1, unread: 1 }]);
     // a deleted label disappears from the rows
-    asAdmin(o, 'deleteLabel', { id: 'label-vip' });
+    await asAdmin(o, 'deleteLabel', { id: 'label-vip' });
     await waitFor(async () => (await alice.query('labels', {})).length === 0, 'label deleted');
     expect(((await alice.query('inbox', { view: 'team' })).items.find((i) => i.id === conv.id) as ConversationListItem).labels).toEqual([]);
   }, 60_000);

@@ -1,6 +1,7 @@
 // A chat created and written to right at sign-in reaches the relay: before the welcome, while a
 // multi-part catch-up (3,000 seeded rows) is being applied in chunks, and just after online.
 // Hunts a suspected stall of the first push (e2e 'an admin reads a chat they are not in').
+import type { SqliteStore } from '../../../server/store/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ beforeAll(async () => {
   const admin = { userId: org.admin.id, role: 'admin' as const };
   for (let i = 0; i < 3000; i++) {
     const n = String(i).padStart(4, '0');
-    org.relay.services.engine.runAs(admin, 'createContact', { id: uuidv7(), name: `Seeded ${n}`, phone: `+447911${100000 + i}` });
+    await org.relay.services.engine.runAs(admin, 'createContact', { id: uuidv7(), name: `Seeded ${n}`, phone: `+447911${100000 + i}` });
   }
 }, 60_000);
 afterAll(async () => {
@@ -51,8 +52,8 @@ async function oneRound(when: When): Promise<void> {
     }
     await waitFor(async () => (await alice.query('syncStatus', {})).state === 'online', 'online', 30_000);
     written.push(await writeChat(alice)); // and once more right after online
-    const store = org.relay.services.engine.store;
-    await waitFor(() => written.every((id) => store.get('chatMessages', id) !== undefined), `chat messages at the relay (${when})`, 30_000);
+    const store = org.relay.services.engine.store.rows;
+    await waitFor(async () => (await Promise.all(written.map((id) => store.get('chatMessages', id)))).every((r) => r !== undefined), `chat messages at the relay (${when})`, 30_000);
     await waitFor(async () => (await alice.query('syncStatus', {})).pending === 0, `pending drops to 0 (${when})`, 30_000);
   } finally {
     await alice.close();
@@ -71,7 +72,7 @@ describe('the first pushes after sign-in', () => {
 describe('a push the relay could not answer', () => {
   it('is pushed again once the relay can write, instead of staying in flight for good', async () => {
     const alice = newCore();
-    const relayDb = org.relay.services.db;
+    const relayDb = (org.relay.services.store as SqliteStore).sqlite;
     relayDb.pragma('busy_timeout = 50');
     // another process (a backup, the sqlite shell) holds the relay database's write lock
     const other = new Database(join(org.relay.services.dataDir, 'relay.sqlite'));
@@ -84,8 +85,8 @@ describe('a push the relay could not answer', () => {
       await waitFor(() => alice.impl.current?.sync.lastError?.includes('internal') === true || alice.impl.current?.sync.state !== 'online', 'the relay to fail the push', 30_000);
       other.exec('COMMIT');
       const second = await writeChat(alice);
-      const store = org.relay.services.engine.store;
-      await waitFor(() => [first, second].every((id) => store.get('chatMessages', id) !== undefined), 'chat messages at the relay', 30_000);
+      const store = org.relay.services.engine.store.rows;
+      await waitFor(async () => (await Promise.all([first, second].map((id) => store.get('chatMessages', id)))).every((r) => r !== undefined), 'chat messages at the relay', 30_000);
       await waitFor(async () => (await alice.query('syncStatus', {})).pending === 0, 'pending drops to 0', 30_000);
     } finally {
       if (other.inTransaction) other.exec('ROLLBACK');

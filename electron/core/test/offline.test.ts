@@ -67,21 +67,21 @@ describe('offline journey', () => {
     await back.start();
     await settled(back, 60_000);
 
-    const store = org.relay.services.engine.store;
-    expect(org.relay.services.engine.client(clientId)?.lastMutationId).toBe(JOURNEY_SIZE);
+    const store = org.relay.services.engine.store.rows;
+    expect((await org.relay.services.engine.client(clientId))?.lastMutationId).toBe(JOURNEY_SIZE);
     const steps = Array.from({ length: JOURNEY_SIZE }, (_, i) => ({ i, s: journeyStep(fixture, i) }));
     const replies = steps.filter((x) => x.s.name === 'sendMessage');
     const okReplies = replies.filter((x) => (x.s.args as { conversationId: string }).conversationId === fixture.conversations[0]!.id);
     const refusedReplies = replies.filter((x) => !okReplies.includes(x));
-    for (const x of okReplies) expect(store.find('messages', { id: `j-msg-${x.i}` })).toHaveLength(1);
-    for (const x of refusedReplies) expect(store.get('messages', `j-msg-${x.i}`)).toBeUndefined();
+    for (const x of okReplies) expect((await store.find('messages', { id: `j-msg-${x.i}` }))).toHaveLength(1);
+    for (const x of refusedReplies) expect((await store.get('messages', `j-msg-${x.i}`))).toBeUndefined();
     const notes = steps.filter((x) => x.s.name === 'addNote');
-    for (const x of notes) expect(store.find('notes', { id: `j-note-${x.i}` })).toHaveLength(1);
+    for (const x of notes) expect((await store.find('notes', { id: `j-note-${x.i}` }))).toHaveLength(1);
     // in order: the relay's timestamps follow the client's mutation order
-    const relayOrder = store.find('messages', { conversationId: fixture.conversations[0]!.id }).filter((m) => m.id.startsWith('j-msg-')).sort((a, b) => a.createdAt - b.createdAt || a.version - b.version).map((m) => m.id);
+    const relayOrder = (await store.find('messages', { conversationId: fixture.conversations[0]!.id })).filter((m) => m.id.startsWith('j-msg-')).sort((a, b) => a.createdAt - b.createdAt || a.version - b.version).map((m) => m.id);
     expect(relayOrder).toEqual(okReplies.map((x) => `j-msg-${x.i}`));
     const lastEdit = (c: number) => steps.filter((x) => x.s.name === 'updateContact' && (x.s.args as { id: string }).id === fixture.conversations[c]!.contactId).at(-1)!;
-    expect(store.get('contacts', fixture.conversations[0]!.contactId)?.notes).toBe(`edit ${lastEdit(0).i}`);
+    expect((await store.get('contacts', fixture.conversations[0]!.contactId))?.notes).toBe(`edit ${lastEdit(0).i}`);
     const failures = await back.query('failures', {});
     expect(failures.map((f) => f.code)).toEqual(refusedReplies.map(() => 'opted_out'));
     expect(new Set(failures.map((f) => f.targetId))).toEqual(new Set([fixture.conversations[1]!.id]));

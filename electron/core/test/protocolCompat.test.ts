@@ -24,8 +24,8 @@ async function setup(dataDir?: string, port?: number): Promise<{ org: TestOrg; p
 }
 
 /** A contact the relay has and alice's replica does not (its poke is held by the proxy). */
-function relayOnlyContact(org: TestOrg, phone: string): void {
-  org.relay.services.engine.runAs({ userId: org.admin.id, role: 'admin' }, 'createContact', { id: uuidv7(), name: 'Already Here', phone });
+async function relayOnlyContact(org: TestOrg, phone: string): Promise<void> {
+  await org.relay.services.engine.runAs({ userId: org.admin.id, role: 'admin' }, 'createContact', { id: uuidv7(), name: 'Already Here', phone });
 }
 
 const failures = (c: TestCore) => c.query('failures', {});
@@ -36,10 +36,10 @@ const failures = (c: TestCore) => c.query('failures', {});
  */
 async function refusedWhileHeld(org: TestOrg, proxy: RelayProxy, alice: TestCore, phone: string, name: string): Promise<string> {
   proxy.holdDown();
-  relayOnlyContact(org, phone);
+  await relayOnlyContact(org, phone);
   expect((await alice.mutate('createContact', { id: uuidv7(), name, phone })).ok).toBe(true);
   const clientId = alice.impl.current!.replica.meta()!.clientId;
-  await waitFor(() => (org.relay.services.engine.client(clientId)?.lastMutationId ?? 0) >= 1, 'the relay to refuse it');
+  await waitFor(async () => ((await org.relay.services.engine.client(clientId))?.lastMutationId ?? 0) >= 1, 'the relay to refuse it');
   return clientId;
 }
 
@@ -77,7 +77,7 @@ describe('a newer relay', () => {
     // and the outbox is not blocked
     const next = uuidv7();
     expect((await alice.mutate('createContact', { id: next, name: 'Next One', phone: '+447700900778' })).ok).toBe(true);
-    await waitFor(() => (await org.relay.services.engine.store.rows.get('contacts', next)) !== undefined, 'the next mutation at the relay');
+    await waitFor(async () => (await org.relay.services.engine.store.rows.get('contacts', next)) !== undefined, 'the next mutation at the relay');
     await settled(alice);
   });
 
@@ -117,7 +117,7 @@ describe('an older relay', () => {
     expect(seen).toEqual([2, 1]);
     const id = uuidv7();
     expect((await alice.mutate('createContact', { id, name: 'Via v1', phone: '+447700900779' })).ok).toBe(true);
-    await waitFor(() => (await org.relay.services.engine.store.rows.get('contacts', id)) !== undefined, 'the mutation at the relay');
+    await waitFor(async () => (await org.relay.services.engine.store.rows.get('contacts', id)) !== undefined, 'the mutation at the relay');
   });
 });
 
@@ -137,7 +137,7 @@ describe('a refusal is never lost in transit', () => {
     // confirmed at the next hello: the relay forgets it
     alice.impl.current!.sync.dropConnection();
     await settled(alice);
-    await waitFor(() => org.relay.services.engine.pendingRejections(clientId, 0).length === 0, 'the relay to forget the confirmed refusal');
+    await waitFor(async () => (await org.relay.services.engine.pendingRejections(clientId, 0)).length === 0, 'the relay to forget the confirmed refusal');
   });
 
   it('the relay restarts between its commit and the pushResult: the failure is on the item', async () => {

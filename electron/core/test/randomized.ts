@@ -7,7 +7,7 @@ import type { MutateResult } from '../../../shared/bridge';
 import type { MutationArgs, MutationName } from '../../../shared/mutators/args';
 import { newCore, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
-import { allRows, checkLocalIndexes, diffReplica } from './visibleSet';
+import { allRows, checkLocalIndexes, diffReplica, relaySource } from './visibleSet';
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -52,7 +52,7 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
       actors.push({ name: n, userId: (await core.query('session', {}))!.userId, core, offline: false });
     }
     const groups = [org.groups.sales, org.groups.support];
-    const members = (gid: string) => allRows({ db: org.relay.services.engine.db, store: org.relay.services.engine.store }, 'memberships').filter((m) => m.groupId === gid && (await org.relay.services.engine.store.rows.get('users', m.userId))?.active).map((m) => m.userId);
+    const members = (gid: string) => allRows(relaySource(org.relay.services.store), 'memberships').filter((m) => m.groupId === gid && relaySource(org.relay.services.store).store.get('users', m.userId)?.active).map((m) => m.userId);
     const phones = ['+447700900601', '+447700900602', '+447700900603', '+447700900604', '+447700900605'];
     const ops = o.ops ?? 60;
 
@@ -118,7 +118,7 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
 
     // quiescence: everyone online, outboxes empty, replicas equal to the visible sets
     for (const a of actors) if (a.offline) a.core.impl.current!.sync.start();
-    const relaySrc = () => ({ db: org.relay.services.engine.db, store: org.relay.services.engine.store });
+    const relaySrc = () => (relaySource(org.relay.services.store));
     let diffs: string[] = [];
     await waitFor(async () => {
       for (const a of actors) {
@@ -144,7 +144,7 @@ export async function runScenario(seed: number, o: ScenarioOptions = {}): Promis
     // acknowledged = applied exactly once (ids are keys) unless refused or its conversation was deleted
     for (const a of actors) {
       const meta = a.core.impl.current!.replica.meta()!;
-      const acked = org.relay.services.engine.client(meta.clientId)?.lastMutationId ?? 0;
+      const acked = (await org.relay.services.engine.client(meta.clientId))?.lastMutationId ?? 0;
       if (acked !== meta.nextMutationId - 1) throw new Error(`seed ${seed}: ${a.name} relay acknowledged ${acked} of ${meta.nextMutationId - 1}`);
     }
     // Where did the relay put each row? A row that is gone without a refusal is explained only

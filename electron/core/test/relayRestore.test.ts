@@ -8,7 +8,7 @@ import { uuidv7 } from 'uuidv7';
 import { startTestRelay, type TestOrg } from '../../../server/testing';
 import { newCore, settled, signIn, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
-import { diffReplica } from './visibleSet';
+import { diffReplica, relaySource } from './visibleSet';
 
 let org: TestOrg | null = null;
 const cores: TestCore[] = [];
@@ -23,7 +23,7 @@ afterEach(async () => {
 describe('organisation name', () => {
   it('comes with login, is kept in the persisted session and follows the welcome', async () => {
     org = await startTestRelay();
-    org.relay.services.engine.meta.set('orgName', 'Acme Test Org');
+    await org.relay.services.engine.meta.set('orgName', 'Acme Test Org');
     const res = await fetch(`${org.relay.httpUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@test.parley', password: org.password }) });
     expect(((await res.json()) as { orgName?: string }).orgName).toBe('Acme Test Org');
     const alice = newCore();
@@ -31,7 +31,7 @@ describe('organisation name', () => {
     await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
     expect((await alice.query('session', {}))?.orgName).toBe('Acme Test Org');
     // renamed on the relay: the next welcome brings it, and session.json keeps it
-    org.relay.services.engine.meta.set('orgName', 'Acme Renamed');
+    await org.relay.services.engine.meta.set('orgName', 'Acme Renamed');
     alice.impl.current!.sync.dropConnection();
     await waitFor(async () => (await alice.query('session', {}))?.orgName === 'Acme Renamed', 'welcome renames the org');
     expect((JSON.parse(readFileSync(join(alice.dataDir, 'session.json'), 'utf8')) as { orgName?: string }).orgName).toBe('Acme Renamed');
@@ -74,12 +74,12 @@ describe('relay restored from an older backup', () => {
     const meta = alice.impl.current!.replica.meta()!;
     expect(meta.clientId).not.toBe(oldClientId);
     expect(meta.nextMutationId).toBe(3); // the two pending ones became 1 and 2
-    const store = org.relay.services.engine.store;
-    expect(store.get('contacts', offline)?.name).toBe('Offline Olga');
-    expect(store.get('contacts', kept)?.name).toBe('Renamed Offline');
-    for (const id of lost) expect(store.get('contacts', id)).toBeUndefined(); // acknowledged: never re-sent
+    const store = org.relay.services.engine.store.rows;
+    expect((await store.get('contacts', offline))?.name).toBe('Offline Olga');
+    expect((await store.get('contacts', kept))?.name).toBe('Renamed Offline');
+    for (const id of lost) expect((await store.get('contacts', id))).toBeUndefined(); // acknowledged: never re-sent
     expect(await alice.query('failures', {})).toEqual([]);
-    const relay = { db: org.relay.services.engine.db, store };
+    const relay = relaySource(org.relay.services.store);
     const replica = alice.impl.current!.replica;
     expect(diffReplica(relay, replica, org.alice.id)).toEqual([]);
 
@@ -87,6 +87,6 @@ describe('relay restored from an older backup', () => {
     const after = uuidv7();
     expect((await alice.mutate('createContact', { id: after, name: 'After Restore', phone: '+447700900530' })).ok).toBe(true);
     await settled(alice);
-    expect(store.get('contacts', after)?.name).toBe('After Restore');
+    expect((await store.get('contacts', after))?.name).toBe('After Restore');
   });
 });

@@ -4,7 +4,7 @@ import { startTestRelay, type TestOrg } from '../../../server/testing';
 import { backoffDelay } from '../sync/backoff';
 import { newCore, settled, signIn, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
-import { checkLocalIndexes, diffReplica } from './visibleSet';
+import { checkLocalIndexes, diffReplica, relaySource } from './visibleSet';
 
 let org: TestOrg | null = null;
 const cores: TestCore[] = [];
@@ -42,7 +42,7 @@ describe('reset and reconnect', () => {
     expect(await alice.query('search', { q: 'secret' })).toEqual([]);
     expect((await alice.query('contact', { id: contactId }))?.contact.name).toBe('Offline Olga');
     await waitFor(async () => (await admin.query('contact', { id: contactId })) !== null, 'offline contact reaches the relay');
-    const relay = { db: org.relay.services.engine.db, store: org.relay.services.engine.store };
+    const relay = relaySource(org.relay.services.store);
     const replica = alice.impl.current!.replica;
     expect(diffReplica(relay, replica, org.alice.id)).toEqual([]);
     expect(checkLocalIndexes(replica.db)).toEqual([]);

@@ -50,7 +50,7 @@ describe('canned responses in the replica', () => {
     expect((await alice.query('cannedResponses', {})).map((r) => r.id)).toContain(id);
     expect((await alice.query('syncStatus', {})).pending).toBeGreaterThan(0);
     // meanwhile an admin shares one with sales (rebased under alice's pending one)
-    org.relay.services.engine.runAs({ userId: org.admin.id, role: 'admin' }, 'createCannedResponse', { id: 'shared-hours', groupId: org.groups.sales.id, title: 'Hours', body: 'We open at 9.' });
+    await org.relay.services.engine.runAs({ userId: org.admin.id, role: 'admin' }, 'createCannedResponse', { id: 'shared-hours', groupId: org.groups.sales.id, title: 'Hours', body: 'We open at 9.' });
     online();
     await settled(alice);
     expect((await org.relay.services.engine.store.rows.get('cannedResponses', id))).toMatchObject({ ownerId: org.alice.id, title: 'Shipping' });

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { openDatabase } from '../../../server/db/open';
+import { SqliteStore } from '../../../server/store/sqlite';
 import { startRelay } from '../../../server/relay';
 import { Replica } from '../db/replica';
 import { appliedMigrations, shippedMigrations } from '../../../drizzle/migrations';
@@ -69,15 +69,16 @@ function expectSame(db: Database.Database, was: FileDesc): void {
 describe.each(releases)('upgrading what Parley %s left on disk', (release) => {
   const manifest = JSON.parse(readFileSync(join(root, release, 'manifest.json'), 'utf8')) as Manifest;
 
-  it('the relay database migrates in place: every row, index and trigger kept', () => {
+  it('the relay database migrates in place: every row, index and trigger kept', async () => {
     const dir = tempDir('parley-upgrade-relay-');
     unpack(release, 'relay/relay.sqlite', join(dir, 'relay.sqlite'));
-    const db = openDatabase(dir);
+    const store = SqliteStore.open(dir);
+    const db = store.sqlite;
     try {
       expect(appliedMigrations(db).map((m) => m.hash)).toEqual(shippedMigrations('drizzle/server').map((m) => m.sha256));
       expectSame(db, manifest.relay);
     } finally {
-      db.close();
+      await store.close();
     }
   });
 
@@ -121,10 +122,10 @@ describe.each(releases)('upgrading what Parley %s left on disk', (release) => {
     cleanup.push(() => core.close());
     await core.command('signIn', { relayUrl: relay.httpUrl, email: 'amira@parley.test', password: 'parley-demo' });
     await settled(core, 60_000);
-    const store = relay.services.engine.store;
-    expect(store.find('contacts', { phone: '+447700900903' })).toMatchObject([{ name: 'Pending Contact' }]);
-    expect(store.find('notes', {}).some((n) => n.body === 'papaya pending note (fixture)')).toBe(true);
-    expect(store.find('messages', {}).some((m) => m.body === 'pending reply from the fixture')).toBe(true);
+    const store = relay.services.engine.store.rows;
+    expect((await store.find('contacts', { phone: '+447700900903' }))).toMatchObject([{ name: 'Pending Contact' }]);
+    expect((await store.find('notes', {})).some((n) => n.body === 'papaya pending note (fixture)')).toBe(true);
+    expect((await store.find('messages', {})).some((m) => m.body === 'pending reply from the fixture')).toBe(true);
     await waitFor(async () => (await core.query('search', { q: 'papaya', limit: 30 })).length === 1, 'the pushed note still found');
     expect(await core.query('failures', {})).toHaveLength(manifest.client.tables.failures?.count ?? 0);
   });

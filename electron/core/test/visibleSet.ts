@@ -4,11 +4,22 @@ import type Database from 'better-sqlite3';
 import { canSeeChat, canSeeChatMeta, canSeeConversation, canSeeConversationMeta, canSeeGroup, type Viewer } from '../../../shared/permissions';
 import { metadataRow, scopeOf } from '../../../shared/scopes';
 import { tableNames, type RowOf, type TableName } from '../../../shared/schema';
-import type { RowStore } from '../../../shared/store/rowStore';
+import { RowStore } from '../../../shared/store/rowStore';
+import type { SqliteStore } from '../../../server/store/sqlite';
+import type { RelayStore } from '../../../server/store/types';
 
 export interface RowSource {
-  db: Database.Database | { prepare(sql: string): { all(...p: unknown[]): unknown[] } };
+  db: Database.Database;
   store: RowStore;
+}
+
+/**
+ * A synchronous, read-only view of the relay's SQLite file for this test oracle (it runs with
+ * the relay's embedded store; the relay itself reads through its asynchronous RelayStore).
+ */
+export function relaySource(store: RelayStore): RowSource {
+  const db = (store as SqliteStore).sqlite;
+  return { db, store: new RowStore(db) };
 }
 
 export function allRows<T extends TableName>(src: RowSource, table: T): RowOf<T>[] {
