@@ -20,7 +20,7 @@ export class StripePayments implements PaymentProvider {
   readonly kind = 'stripe' as const;
   readonly stripe: Stripe;
 
-  constructor(private readonly cfg: StripeConfig, private readonly publicUrl: string) {
+  constructor(private readonly cfg: StripeConfig, readonly publicUrl: string) {
     this.stripe = createStripeClient(cfg);
   }
 
@@ -40,9 +40,16 @@ export class StripePayments implements PaymentProvider {
         ...(this.cfg.cancelUrl ? { cancel_url: this.cfg.cancelUrl } : {}),
       },
       // a renewed link (the previous session expired) is a new request: Stripe would replay the expired one
-      { idempotencyKey: (req.attempt ?? 1) > 1 ? `${ref}-${req.attempt ?? 1}` : ref },
+      { idempotencyKey: req.replaces ? `${ref}-after-${req.replaces}` : (req.attempt ?? 1) > 1 ? `${ref}-${req.attempt ?? 1}` : ref },
     );
     if (!session.url) throw new Error('Stripe created the checkout session without a URL');
     return { url: session.url, providerRef: session.id };
+  }
+
+  /** The session's state and Stripe's page for it (the relay's link redirects there while it is open). */
+  async session(id: string): Promise<{ status: 'open' | 'complete' | 'expired'; url: string | null }> {
+    const s = await this.stripe.checkout.sessions.retrieve(id);
+    const status = s.status === 'complete' ? 'complete' : s.status === 'expired' ? 'expired' : 'open';
+    return { status, url: s.url };
   }
 }
