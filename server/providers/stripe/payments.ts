@@ -48,7 +48,14 @@ export class StripePayments implements PaymentProvider {
 
   /** The session's state and Stripe's page for it (the relay's link redirects there while it is open). */
   async session(id: string): Promise<{ status: 'open' | 'complete' | 'expired'; url: string | null }> {
-    const s = await this.stripe.checkout.sessions.retrieve(id);
+    let s: Stripe.Checkout.Session;
+    try {
+      s = await this.stripe.checkout.sessions.retrieve(id);
+    } catch (e) {
+      // a session this account does not know (made with other keys, or a manual link's ref) is no way to pay
+      if (e instanceof Stripe.errors.StripeInvalidRequestError && e.statusCode === 404) return { status: 'expired', url: null };
+      throw e;
+    }
     const status = s.status === 'complete' ? 'complete' : s.status === 'expired' ? 'expired' : 'open';
     return { status, url: s.url };
   }

@@ -139,6 +139,20 @@ describe('the relay\'s payment link', () => {
     expect(store().get('invoices', invoiceId)).toMatchObject({ linkExpired: false, providerRef: 'cs_relay_2' });
   });
 
+  it('a session Stripe does not know (other keys) counts as expired; Stripe unreachable is a 502 page and no renewal', async () => {
+    await withStripe();
+    const { invoiceId, link } = await sentInvoice();
+    sessionStatus.delete('cs_relay_1');
+    const res = await open(link);
+    expect(res.headers.get('location')).toBe(sessionUrl('cs_relay_2'));
+    expect(store().get('invoices', invoiceId)?.providerRef).toBe('cs_relay_2');
+    api.reply((_q, r) => sendJson(r, 500, { error: { message: 'Stripe is down', type: 'api_error' } }));
+    const down = await open(link);
+    expect(down.status).toBe(502);
+    expect(await down.text()).toContain('The payment page could not be reached');
+    expect(store().get('invoices', invoiceId)).toMatchObject({ providerRef: 'cs_relay_2', linkExpired: false });
+  });
+
   it('two opens at once make one new session, and both go to it', async () => {
     await withStripe();
     const { link } = await sentInvoice();
