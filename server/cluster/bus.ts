@@ -103,7 +103,15 @@ export class ClusterBus {
       const why = e instanceof Error ? e.message : String(e);
       throw new ClusterBusError(`cannot reach NATS at ${servers.join(', ')} (${why}): start the NATS server or correct NATS_URL; the relays of one organisation share commits and presence through it`);
     }
-    return new ClusterBus(nc, o.relayId, o.orgKey, o.log);
+    const bus = new ClusterBus(nc, o.relayId, o.orgKey, o.log);
+    // one round trip: the server has our subscriptions before the first message is published to us
+    try {
+      await nc.flush();
+    } catch (e) {
+      await bus.close();
+      throw new ClusterBusError(`NATS at ${servers.join(', ')} did not confirm this relay's subscriptions (${e instanceof Error ? e.message : String(e)})`);
+    }
+    return bus;
   }
 
   /** false while NATS is unreachable (the relay serves its own sockets meanwhile) */
