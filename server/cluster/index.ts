@@ -94,7 +94,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     catchUp: (from, to) => o.catchUp(from, to),
     ...(o.gapMs !== undefined ? { gapMs: o.gapMs } : {}),
     ...(o.maxBuffered !== undefined ? { maxBuffered: o.maxBuffered } : {}),
-    onError: (e) => log('cluster: catching up from the database failed (retrying)', e),
+    onError: (e) => log('cluster: delivering a commit or catching up from the database failed', e),
   });
   sequencer = seq;
   for (const c of pending.splice(0)) seq.push(c);

@@ -185,6 +185,28 @@ describe('CommitSequencer', () => {
     expect(seq.version).toBe(7);
   });
 
+  it('goes on after a delivery that threw', () => {
+    const timers = new ManualTimers();
+    const got: number[] = [];
+    const errors: unknown[] = [];
+    const seq = new CommitSequencer<string>({
+      start: 0,
+      timers,
+      deliver: (x) => {
+        got.push(x.version);
+        if (x.version === 2) throw new Error('fan-out failed');
+      },
+      catchUp: () => undefined,
+      onError: (e) => errors.push(e),
+    });
+    seq.push({ prev: 2, version: 3, payload: 'c' });
+    seq.push({ prev: 1, version: 2, payload: 'b' });
+    seq.push({ prev: 0, version: 1, payload: 'a' });
+    expect(got).toEqual([1, 2, 3]);
+    expect(errors.length).toBe(1);
+    expect(seq.version).toBe(3);
+  });
+
   it('delivers commits pushed from inside deliver in order', () => {
     const timers = new ManualTimers();
     const got: number[] = [];

@@ -38,7 +38,7 @@ export interface SequencerOptions<T> {
   gapMs?: number;
   /** commits waiting behind a gap beyond this: caught up at once (default 1,000) */
   maxBuffered?: number;
-  /** a catch-up failed (it is retried) */
+  /** a catch-up failed (it is retried), or `deliver` threw (the next commit is delivered anyway) */
   onError?(e: unknown): void;
   timers?: SequencerTimers;
 }
@@ -145,7 +145,12 @@ export class CommitSequencer<T> {
       this.waiting.delete(this.last);
       this.last = next.version;
       this.stats.delivered++;
-      this.opts.deliver({ prev: next.prev, version: next.version, payload: next.payload });
+      try {
+        this.opts.deliver({ prev: next.prev, version: next.version, payload: next.payload });
+      } catch (e) {
+        // the hub's fan-out of one commit failed: reported, and the order goes on
+        this.opts.onError?.(e);
+      }
       if (this.catching || this.closed) return; // deliver re-entered (a commit made in its callback)
     }
     if (this.waiting.size > this.maxBuffered) {
