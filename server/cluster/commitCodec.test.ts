@@ -67,6 +67,12 @@ describe('commit notices between relays', () => {
     const big = decodeCommit(encodeCommit(cs, 41, 300));
     expect(big).toEqual({ ok: true, notice: { prev: 41, version: 42, big: true } });
     expect(encodeCommit(cs, 41, 300).length).toBeLessThan(100);
+    // so many rows that they cannot fit: not even encoded
+    const many = emptyChangeSet();
+    many.version = 9;
+    for (let i = 0; i < 10; i++) many.dels.set(rowKey('notes', `n${i}`), { t: 'notes', id: `n${i}`, scope: 'org' });
+    expect(decodeCommit(encodeCommit(many, 8, 359))).toEqual({ ok: true, notice: { prev: 8, version: 9, big: true } });
+    expect(decodeCommit(encodeCommit(many, 8, 1000))).toMatchObject({ ok: true, notice: { big: false } });
     expect(decodeCommit(bigNotice(7, 9))).toEqual({ ok: true, notice: { prev: 7, version: 9, big: true } });
   });
 

@@ -17,6 +17,9 @@ export const COMMIT_WIRE_VERSION = 1;
 /** encoded change sets over this travel as "version only" (NATS' default max payload is 1 MiB) */
 export const BIG_COMMIT_BYTES = 256 * 1024;
 
+/** `{"t":"labels","id":"x","scope":"org"}`: the least a put or a delete takes when encoded */
+const MIN_ENTRY_BYTES = 36;
+
 /** A commit as a relay learns it from another: its change set, or only its versions (big). */
 export type CommitNotice =
   | { prev: number; version: number; big: false; changes: ChangeSet }
@@ -54,6 +57,9 @@ export type DecodeResult = { ok: true; notice: CommitNotice } | { ok: false; err
  * notice is "version only".
  */
 export function encodeCommit(changes: ChangeSet, prev: number, maxBytes = BIG_COMMIT_BYTES): Uint8Array {
+  // every put or delete takes at least MIN_ENTRY_BYTES on the wire: a change set that cannot fit
+  // is not encoded at all (a bulk import of 100,000 rows is never stringified just to be dropped)
+  if ((changes.puts.size + changes.dels.size) * MIN_ENTRY_BYTES > maxBytes) return bigNotice(prev, changes.version);
   const wire: Wire = {
     v: COMMIT_WIRE_VERSION,
     prev,
