@@ -35,7 +35,7 @@ function* generate(conversations: number, messages: number, now: number): Genera
   const groups = ['g0', 'g1', 'g2', 'g3'];
   for (const [i, u] of users.entries()) yield { t: 'users', r: { id: u, name: `User ${i}`, email: `u${i}@bench`, role: i === 0 ? 'admin' : 'agent', active: true, createdAt: 0, version: 1 } };
   for (const g of groups) {
-    yield { t: 'groups', r: { id: g, name: `Group ${g}`, smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, createdAt: 0, version: 1 } };
+    yield { t: 'groups', r: { id: g, name: `Group ${g}`, smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: 60, businessHours: { tz: 'Europe/London', days: { mon: ['09:00', '17:30'], tue: ['09:00', '17:30'], wed: ['09:00', '17:30'], thu: ['09:00', '17:30'], fri: ['09:00', '17:30'] } }, createdAt: 0, version: 1 } };
     for (const u of users) yield { t: 'memberships', r: { id: `${g}:${u}`, groupId: g, userId: u, version: 1 } };
   }
   const perConv = Math.max(1, Math.round(messages / conversations));
