@@ -84,23 +84,39 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The zone's offset from UTC in ms at instant `t` (local = t + offset). */
+function offsetAt(tz: string, at: number): number {
+  const p: Record<string, number> = {};
+  for (const part of formatter(tz).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const local = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0);
+  return local - at;
+}
+
+/**
+ * The zone's offset from UTC in ms at instant `t` (local = t + offset). Cached per UTC day when
+ * the offset is the same at both ends of it (no change that day), else per quarter hour.
+ */
 export function tzOffset(tz: string, t: number): number {
-  const q = Math.floor(t / (15 * MINUTE));
   let cache = offsetCache.get(tz);
   if (!cache) {
     cache = new Map();
     offsetCache.set(tz, cache);
   }
-  const hit = cache.get(q);
-  if (hit !== undefined) return hit;
-  const at = q * 15 * MINUTE;
-  const p: Record<string, number> = {};
-  for (const part of formatter(tz).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const local = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0);
-  const off = local - at;
-  if (cache.size > 50_000) cache.clear();
-  cache.set(q, off);
+  const day = Math.floor(t / DAY);
+  // day keys are negative (-1 - day) so they never meet the quarter keys
+  let byDay = cache.get(-1 - day);
+  if (byDay === undefined) {
+    const a = offsetAt(tz, day * DAY);
+    byDay = a === offsetAt(tz, (day + 1) * DAY) ? a : Number.NaN;
+    if (cache.size > 50_000) cache.clear();
+    cache.set(-1 - day, byDay);
+  }
+  if (!Number.isNaN(byDay)) return byDay;
+  const q = Math.floor(t / (15 * MINUTE));
+  let off = cache.get(q);
+  if (off === undefined) {
+    off = offsetAt(tz, q * 15 * MINUTE);
+    cache.set(q, off);
+  }
   return off;
 }
 
@@ -118,29 +134,70 @@ function fromLocal(tz: string, local: number): number {
 
 // ---- business time ----------------------------------------------------------------------------
 
-/** Open intervals [start, end) in UTC ms, in order and merged, from the local day before `t` on. */
-function* openIntervals(t: number, hours: BusinessHours): Generator<[number, number]> {
-  // endless for usable hours (an open day every week); none at all ends at once
-  if (!WEEKDAYS.some((d) => hours.days[d] && parseHhmm(hours.days[d][0]) !== parseHhmm(hours.days[d][1]))) return;
-  const localDay = Math.floor((t + tzOffset(hours.tz, t)) / DAY) - 1;
-  let pending: [number, number] | null = null;
-  for (let d = localDay; ; d++) {
+interface Compiled {
+  tz: string;
+  /** per weekday (Monday first): [open, close] in minutes after local midnight, close > open (a night shift runs past 24:00) */
+  spans: ([number, number] | null)[];
+  /** per local day number: its open interval in UTC ms, or null when closed */
+  days: Map<number, [number, number] | null>;
+}
+const compiled = new WeakMap<BusinessHours, Compiled>();
+
+function compile(hours: BusinessHours): Compiled {
+  let c = compiled.get(hours);
+  if (!c) {
+    const spans = WEEKDAYS.map((d): [number, number] | null => {
+      const span = hours.days[d];
+      if (!span) return null;
+      const a = parseHhmm(span[0]);
+      const b = parseHhmm(span[1]);
+      if (a === null || b === null || a === b) return null;
+      return [a, b > a ? b : b + 24 * 60];
+    });
+    c = { tz: hours.tz, spans, days: new Map() };
+    compiled.set(hours, c);
+  }
+  return c;
+}
+
+function dayInterval(c: Compiled, d: number): [number, number] | null {
+  let iv = c.days.get(d);
+  if (iv === undefined) {
     // 1970-01-01 was a Thursday: index 3 in WEEKDAYS
-    const wd = WEEKDAYS[(((d + 3) % 7) + 7) % 7] as Weekday;
-    const span = hours.days[wd];
+    const span = c.spans[(((d + 3) % 7) + 7) % 7] ?? null;
+    iv = null;
     if (span) {
-      const a = parseHhmm(span[0]) ?? 0;
-      const b = parseHhmm(span[1]) ?? 0;
-      const start = fromLocal(hours.tz, d * DAY + a * MINUTE);
-      const end = fromLocal(hours.tz, d * DAY + (b > a ? b : b + 24 * 60) * MINUTE);
-      if (end > start) {
-        if (pending && start <= pending[1]) pending[1] = Math.max(pending[1], end);
-        else {
-          if (pending) yield pending;
-          pending = [start, end];
-        }
-      }
+      const start = fromLocal(c.tz, d * DAY + span[0] * MINUTE);
+      const end = fromLocal(c.tz, d * DAY + span[1] * MINUTE);
+      if (end > start) iv = [start, end];
     }
+    if (c.days.size > 20_000) c.days.clear();
+    c.days.set(d, iv);
+  }
+  return iv;
+}
+
+/**
+ * Calls `visit` with the open intervals [start, end) in UTC ms, in order and merged, from the
+ * local day before `t` on, until it returns false. Endless for usable hours (an open day every
+ * week); hours with no open day at all visit nothing.
+ */
+function eachOpenInterval(t: number, hours: BusinessHours, visit: (start: number, end: number) => boolean): void {
+  const c = compile(hours);
+  if (!c.spans.some((x) => x !== null)) return;
+  let d = Math.floor((t + tzOffset(c.tz, t)) / DAY) - 1;
+  let ps = 0;
+  let pe = -1;
+  for (;;) {
+    const iv = dayInterval(c, d++);
+    if (!iv) continue;
+    if (pe >= 0 && iv[0] <= pe) {
+      pe = Math.max(pe, iv[1]);
+      continue;
+    }
+    if (pe >= 0 && !visit(ps, pe)) return;
+    ps = iv[0];
+    pe = iv[1];
   }
 }
 
@@ -149,27 +206,32 @@ export function businessMinutesBetween(from: number, to: number, hours: Business
   if (to <= from) return 0;
   if (!hours) return (to - from) / MINUTE;
   let ms = 0;
-  for (const [s, e] of openIntervals(from, hours)) {
-    if (s >= to) break;
+  eachOpenInterval(from, hours, (s, e) => {
+    if (s >= to) return false;
     const a = Math.max(s, from);
     const b = Math.min(e, to);
     if (b > a) ms += b - a;
-  }
+    return true;
+  });
   return ms / MINUTE;
 }
 
-/** When `target` business minutes after `start` have passed: the first-response deadline. */
+/** When `target` business minutes after `start` have passed: the first-response deadline (never, with no open day). */
 export function dueAt(start: number, target: number, hours: BusinessHours | null): number {
   if (!hours) return start + target * MINUTE;
   let left = target * MINUTE;
-  for (const [s, e] of openIntervals(start, hours)) {
-    if (e <= start) continue;
+  let due = Number.POSITIVE_INFINITY;
+  eachOpenInterval(start, hours, (s, e) => {
+    if (e <= start) return true;
     const a = Math.max(s, start);
-    if (e - a >= left) return a + left;
+    if (e - a >= left) {
+      due = a + left;
+      return false;
+    }
     left -= e - a;
-  }
-  // no open day at all: never due
-  return Number.POSITIVE_INFINITY;
+    return true;
+  });
+  return due;
 }
 
 /** A group's SLA, if it has one: what the inbox, the sort, the reports and the notifier need. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, standardOrg, type Harness } from '../test/harness';
 import { issuesSentence } from '../refusals';
+import type { BusinessHours } from '../domain/sla';
 import { args, mutators, systemMutations } from './index';
 
 let h: Harness;
@@ -37,7 +38,7 @@ describe('administration', () => {
     expect(h.refused('setGroupSla', 'alice', { groupId: 'sales', minutes: 60, businessHours: null }).code).toBe('forbidden');
     h.run('setGroupSla', 'admin', { groupId: 'sales', minutes: 60, businessHours: hours });
     expect(h.tx.get('groups', 'sales')).toMatchObject({ slaFirstResponseMinutes: 60, businessHours: hours });
-    const bad = (minutes: number | null, businessHours: unknown) => h.refused('setGroupSla', 'admin', { groupId: 'sales', minutes, businessHours });
+    const bad = (minutes: number | null, businessHours: BusinessHours | null) => h.refused('setGroupSla', 'admin', { groupId: 'sales', minutes, businessHours });
     expect(bad(0, null)).toMatchObject({ code: 'invalid', message: 'The first-response target must be a whole number of minutes, at least 1.' });
     expect(bad(60, { tz: 'Nowhere/Town', days: { mon: ['09:00', '17:00'] } }).message).toBe('"Nowhere/Town" is not a time zone: use a name like Europe/London or America/New_York.');
     expect(bad(60, { tz: 'UTC', days: { fri: ['25:00', '17:00'] } }).message).toBe('The hours of Friday must be times like 09:00 and 17:30.');
