@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryArgs, type ConversationListItem } from '../../../shared/bridge';
 import { dueAt, type BusinessHours } from '../../../shared/domain/sla';
 import type { Conversation, Group, Message } from '../../../shared/schema';
+import { mutators } from '../../../shared/mutators/index';
 import { Replica } from '../db/replica';
+import { MutationEngine } from '../engine/engine';
 import { inbox } from '../bridge/inboxQueries';
 import { reportSla } from '../bridge/reportQueries';
 import { slaWarnings } from '../bridge/slaNotifications';
@@ -95,6 +97,27 @@ describe('waiting conversations (sla_waiting, kept by triggers)', () => {
     // an automatic message (no author) does not answer either
     store.put('messages', msg('b', 'outbound', T0 + 9 * H + 25 * MIN));
     expect(waitingOf().b).toBe(T0 + 9 * H);
+  });
+});
+
+describe('an initial sync', () => {
+  it('defers sla_waiting with the other side tables and the backfill fills it the same', () => {
+    const other = Replica.open(join(tempDir('parley-sla-'), 'replica.sqlite'));
+    try {
+      const engine = new MutationEngine(other, mutators, () => ({ userId: 'u1', role: 'admin' }));
+      engine.deferIndexing();
+      other.db.transaction(() => {
+        for (const t of ['users', 'groups', 'messages', 'conversations'] as const)
+          for (const row of replica.db.prepare(`SELECT * FROM ${t}`).all() as Record<string, unknown>[]) other.store.put(t, replica.store.decode(t, row));
+      })();
+      const count = () => (other.db.prepare('SELECT count(*) AS n FROM sla_waiting').get() as { n: number }).n;
+      expect(count()).toBe(0); // deferred
+      while (!engine.backfillIndexes(2));
+      expect(other.db.prepare('SELECT * FROM sla_waiting ORDER BY conversation_id').all()).toEqual(replica.db.prepare('SELECT * FROM sla_waiting ORDER BY conversation_id').all());
+      expect(count()).toBeGreaterThan(0);
+    } finally {
+      other.db.close();
+    }
   });
 });
 
