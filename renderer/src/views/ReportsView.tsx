@@ -268,7 +268,7 @@ function SlaCard({ sla, previous, onCsv }: { sla: ReportSla; previous?: ReportSl
         labels: sla.byGroup.map((g) => g.name),
         datasets: [
           { label: 'Within target', data: sla.byGroup.map((g) => Math.round((g.share ?? 0) * 100)), backgroundColor: c.brand, borderRadius: 3, maxBarThickness: 22 },
-          ...(previous
+          ...(previous && previous.overall.met + previous.overall.missed > 0
             ? [{ label: 'Previous period', data: sla.byGroup.map((g) => Math.round((previous.byGroup.find((p) => p.id === g.id)?.share ?? 0) * 100)), backgroundColor: c.brandSoft, borderColor: c.brand, borderWidth: 1, borderRadius: 3, maxBarThickness: 22 }]
             : []),
         ],
