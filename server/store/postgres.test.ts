@@ -275,9 +275,9 @@ describe('PostgresStore', () => {
     const seen = await store.read(async (r) => {
       const before = (await r.rows.find('users', {})).length;
       await writer.write((tx) => tx.sync((rows) => rows.del('users', 'dave')));
-      return { before, after: (await r.rows.find('users', {})).length, n: await r.get('SELECT count(*) AS n, 1.5::numeric AS x FROM users') };
+      return { before, after: (await r.rows.find('users', {})).length, n: await r.get("SELECT count(*) AS n, 1.5::numeric AS x, count(*) > 1 AS many, '[1]'::jsonb AS j FROM users") };
     });
-    expect(seen).toEqual({ before: 5, after: 5, n: { n: 5, x: 1.5 } });
+    expect(seen).toEqual({ before: 5, after: 5, n: { n: 5, x: 1.5, many: 1, j: '[1]' } });
     expect(await store.rows.count('users', {})).toBe(4);
     const raw = await store.get<Record<string, unknown>>("SELECT active, users.created_at, templates FROM users, groups WHERE users.id = 'alice' AND groups.id = 'sales'");
     expect(raw).toEqual({ active: 1, created_at: T0, templates: '[{"name":"hello","language":"en","body":"Hello from Parley"}]' });

@@ -1,6 +1,7 @@
 // The relay's store on PostgreSQL (DATABASE_URL): RelayStore over a node-postgres Pool.
-//  - SQL in the portable subset of types.ts: `?` placeholders become `$n`; bigint/numeric come
-//    back as JS numbers (a per-pool type parser, never the global one), bytea as Buffer.
+//  - SQL in the portable subset of types.ts: `?` placeholders become `$n`; values come back as
+//    SQLite gives them (per-pool type parsers, never the global ones): bigint/numeric as JS
+//    numbers, booleans as 0/1, json/jsonb as text, bytea as Buffer.
 //  - write(): one transaction that first locks the organisation's version row in `meta`
 //    (SELECT … FOR UPDATE): writes of every relay on this database are serialized there.
 //    Serialization failures and deadlocks rerun the whole callback a few times.
@@ -16,6 +17,9 @@ import { TxCache, execTarget, runRestartable, type Loaded, type Need, type Resta
 
 const INT8 = 20;
 const NUMERIC = 1700;
+const BOOL = 16;
+const JSON_OID = 114;
+const JSONB = 3802;
 
 // ---- SQL text ----
 
@@ -179,12 +183,12 @@ class PgBackend implements RestartableBackend {
       params.push(g.ids);
     }
     this.roundTrips++;
-    const res = await this.client.query<{ k: number; r: Record<string, unknown> }>(toPg(parts.join(' UNION ALL ')), params);
+    const res = await this.client.query<{ k: number; r: string }>(toPg(parts.join(' UNION ALL ')), params);
     const byK = new Map<number, Record<string, unknown>[]>();
     for (const row of res.rows) {
       let l = byK.get(row.k);
       if (!l) byK.set(row.k, (l = []));
-      l.push(row.r);
+      l.push(JSON.parse(row.r) as Record<string, unknown>); // jsonb comes back as text (the pool's parser)
     }
     const byId = new Map<string, Record<string, unknown>>();
     for (const [table, g] of byIdGroups) for (const r of byK.get(g.k) ?? []) byId.set(`${table}\u0000${String(r.id)}`, r);
@@ -284,6 +288,10 @@ export class PostgresStore implements RelayStore {
     const types = new pg.TypeOverrides();
     types.setTypeParser(INT8, (v: string) => Number(v));
     types.setTypeParser(NUMERIC, (v: string) => Number(v));
+    // as SQLite gives them: a boolean expression (EXISTS, a comparison) as 0/1, JSON as its text
+    types.setTypeParser(BOOL, (v: string) => (v === 't' ? 1 : 0));
+    types.setTypeParser(JSON_OID, (v: string) => v);
+    types.setTypeParser(JSONB, (v: string) => v);
     this.pool = new pg.Pool({ connectionString, max: opts.max ?? 10, types });
     // an idle client that loses its connection must not crash the relay; the pool replaces it
     this.pool.on('error', () => undefined);
