@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { MigrationMismatchError, shippedMigrations } from '../../drizzle/migrations';
 import { appliedPgMigrations, migratePostgres, pgMigrationsFolder } from './pgMigrate';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
+import { is } from 'drizzle-orm';
+import { PgTable, getTableConfig } from 'drizzle-orm/pg-core';
+import * as pgSchema from '../../drizzle/postgres/schema';
 
 const made: TestDatabase[] = [];
 afterAll(async () => {
@@ -47,6 +50,33 @@ describe('PostgreSQL migrations', () => {
       expect(tables).toEqual(expect.arrayContaining(['meta', 'conversations', 'tombstones', 'rejected_mutations', 'timers', 'webhook_events']));
       await c.query("INSERT INTO tombstones (table_name, row_id, scope, version) VALUES ('notes', 'n1', 'conv:c1', 3)");
       await expect(c.query("INSERT INTO tombstones (table_name, row_id, scope, version) VALUES ('notes', 'n1', 'conv:c1', 4)")).rejects.toThrow(/duplicate key/);
+    });
+  });
+
+  it('the migrations build exactly the generated schema (a schema change without its migration fails here)', async () => {
+    const db = await emptyDatabase();
+    await migratePostgres(db.url);
+    const want: Record<string, string[]> = {};
+    const wantIndexes: string[] = [];
+    for (const t of Object.values(pgSchema)) {
+      if (!is(t, PgTable)) continue;
+      const c = getTableConfig(t);
+      want[c.name] = c.columns.map((col) => `${col.name} ${col.getSQLType()}${col.notNull ? ' not null' : ''}`).sort();
+      for (const i of c.indexes) wantIndexes.push(`${c.name}.${i.config.name}`);
+    }
+    await withClient(db.url, async (c) => {
+      const cols = await c.query<{ t: string; c: string; type: string; nullable: string; collation: string | null }>(
+        "SELECT table_name AS t, column_name AS c, data_type AS type, is_nullable AS nullable, collation_name AS collation FROM information_schema.columns WHERE table_schema = 'public'",
+      );
+      const got: Record<string, string[]> = {};
+      for (const r of cols.rows) {
+        const type = r.type === 'text' ? `text COLLATE "${r.collation ?? 'default'}"` : r.type;
+        (got[r.t] ??= []).push(`${r.c} ${type}${r.nullable === 'NO' ? ' not null' : ''}`);
+      }
+      for (const k of Object.keys(got)) got[k]!.sort();
+      expect(got).toEqual(want);
+      const idx = await c.query<{ i: string }>("SELECT tablename || '.' || indexname AS i FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_pk'");
+      expect(idx.rows.map((r) => r.i).sort()).toEqual(wantIndexes.sort());
     });
   });
 
