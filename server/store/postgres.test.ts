@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateChecked } from '../../drizzle/migrations';
 import { mutators, type AnyMutator, type MutationArgs, type MutationName } from '../../shared/mutators';
-import { tableNames, type Role } from '../../shared/schema';
+import { tableNames, type Role, type RowOf } from '../../shared/schema';
 import { RowStore } from '../../shared/store/rowStore';
 import { MutationError, type MutatorContext, type ServerEffect, type Tx } from '../../shared/tx';
 import { PostgresStore, inline, toPg } from './postgres';
@@ -292,5 +292,86 @@ describe('portable SQL', () => {
     expect(inline("UPDATE t SET a = ?, b = ?, c = ?, d = ? WHERE e = 'x?'", ["it's", 5, null, true])).toBe(
       "UPDATE t SET a = 'it''s', b = '5', c = NULL, d = '1' WHERE e = 'x?'",
     );
+  });
+});
+
+// The cases of the SQLite store's own test (branch `store`), on PostgreSQL: the seam promises both
+// behave the same.
+describe('PostgresStore behaves as SqliteStore', () => {
+  const group = (id: string, name: string): RowOf<'groups'> => ({
+    id, name, smsNumber: null, whatsappNumber: null, templates: [], createdAt: 1, paymentInstructions: '',
+    channelProviders: { sms: null, whatsapp: null }, version: 1,
+  });
+  function gate(): { wait: Promise<void>; release: () => void } {
+    let release = () => undefined as void;
+    const wait = new Promise<void>((r) => (release = r));
+    return { wait, release };
+  }
+
+  it('serializes writes of one store: the second begins once the first committed, and sees its version', async () => {
+    const { store } = await freshStore();
+    const g = gate();
+    const firstIn = gate();
+    const order: string[] = [];
+    const first = store.write(async (tx) => {
+      order.push(`first begins at ${tx.version}`);
+      await tx.run("INSERT INTO meta (key, value) VALUES ('version', '7') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      firstIn.release();
+      await g.wait;
+      order.push('first ends');
+    });
+    await firstIn.wait;
+    const second = store.write(async (tx) => {
+      order.push(`second begins at ${tx.version}`);
+    });
+    g.release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first begins at 0', 'first ends', 'second begins at 7']);
+  });
+
+  it('rolls back a failed write and stays usable; drops what a throwing sync wrote, keeps the rest', async () => {
+    const { store } = await freshStore();
+    await expect(
+      store.write(async (tx) => {
+        await tx.sync((rows) => rows.put('groups', group('g1', 'Sales')));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.rows.get('groups', 'g1')).toBeUndefined();
+    await store.write(async (tx) => {
+      await tx.sync((rows) => rows.put('groups', group('kept', 'Kept')));
+      await expect(
+        tx.sync((rows) => {
+          rows.put('groups', group('dropped', 'Dropped'));
+          rows.exec("INSERT INTO meta (key, value) VALUES ('orgName', 'x')");
+          if (rows.get('groups', 'dropped')?.name !== 'Dropped') throw new Error('a run must read its own writes');
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      await tx.sync((rows) => rows.exec("INSERT INTO meta (key, value) VALUES ('orgName', 'after')"));
+    });
+    expect(await store.rows.get('groups', 'kept')).toBeDefined();
+    expect(await store.rows.get('groups', 'dropped')).toBeUndefined();
+    expect(await store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', ['orgName'])).toEqual({ value: 'after' });
+  });
+
+  it('never shows readers a write in progress; runs a write outside `write` on its own', async () => {
+    const { store } = await freshStore();
+    const g = gate();
+    const inside = gate();
+    const w = store.write(async (tx) => {
+      await tx.sync((rows) => rows.put('groups', group('g1', 'Sales')));
+      expect((await tx.rows.get('groups', 'g1'))?.name).toBe('Sales');
+      inside.release();
+      await g.wait;
+    });
+    await inside.wait;
+    expect(await store.rows.get('groups', 'g1')).toBeUndefined();
+    expect(await store.read((r) => r.rows.find('groups', {}))).toEqual([]);
+    g.release();
+    await w;
+    expect((await store.rows.get('groups', 'g1'))?.name).toBe('Sales');
+    expect(await store.run('INSERT INTO meta (key, value) VALUES (?, ?)', ['orgName', 'Acme'])).toBe(1);
+    expect(await store.get('SELECT value FROM meta WHERE key = ?', ['orgName'])).toEqual({ value: 'Acme' });
   });
 });
