@@ -375,3 +375,25 @@ describe('PostgresStore behaves as SqliteStore', () => {
     expect(await store.get('SELECT value FROM meta WHERE key = ?', ['orgName'])).toEqual({ value: 'Acme' });
   });
 });
+
+describe('PostgresStore and its pool', () => {
+  it('queued writes hold no connection: a write can still read outside its transaction with a pool of 2', async () => {
+    const db = await createTestDatabase();
+    const store = new PostgresStore(db.url, { max: 2 });
+    cleanups.push(async () => {
+      await store.close();
+      await db.drop();
+    });
+    const versions = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        store.write(async (tx) => {
+          // a read through the store (not the transaction) needs a second connection
+          await store.get('SELECT 1 AS one');
+          await tx.run("INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(tx.version + 1)]);
+          return tx.version + 1;
+        }),
+      ),
+    );
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});

@@ -312,7 +312,19 @@ export class PostgresStore implements RelayStore {
     return this.sql.run(sql, params);
   }
 
-  async write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+  /** the tail of this store's queue of writes */
+  private writeQueue: Promise<unknown> = Promise.resolve();
+
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    // Writes of one relay queue here before taking a connection: they would only wait on the
+    // version row in PostgreSQL anyway, and holding one pooled connection each while they wait
+    // could leave none for the reads the running write makes outside its transaction.
+    const result = this.writeQueue.then(() => this.writeNow(fn));
+    this.writeQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async writeNow<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken: Error | undefined;
