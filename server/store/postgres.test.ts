@@ -377,6 +377,27 @@ describe('PostgresStore behaves as SqliteStore', () => {
 });
 
 describe('PostgresStore and its pool', () => {
+  it('reruns the whole write on a serialization failure or deadlock, after rolling the first attempt back', async () => {
+    const { store } = await freshStore();
+    let attempts = 0;
+    const out = await store.write(async (tx) => {
+      attempts++;
+      await tx.sync((rows) => rows.put('labels', { id: `l${attempts}`, name: 'x', color: 'red', createdAt: T0, version: 0 }));
+      if (attempts === 1) await tx.run("DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$");
+      if (attempts === 2) await tx.run("DO $$ BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END $$");
+      return attempts;
+    });
+    expect(out).toBe(3);
+    expect((await store.rows.find('labels', {})).map((l) => l.id)).toEqual(['l3']);
+    // other errors are not retried
+    let once = 0;
+    await expect(store.write(async (tx) => {
+      once++;
+      await tx.run("DO $$ BEGIN RAISE EXCEPTION 'nope' USING ERRCODE = '23505'; END $$");
+    })).rejects.toThrow('nope');
+    expect(once).toBe(1);
+  });
+
   it('queued writes hold no connection: a write can still read outside its transaction with a pool of 2', async () => {
     const db = await createTestDatabase();
     const store = new PostgresStore(db.url, { max: 2 });
