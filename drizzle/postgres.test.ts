@@ -32,7 +32,9 @@ describe('the PostgreSQL schema follows the relay schema', () => {
     expect(src).toContain("  ratio: doublePrecision('ratio'),\n");
     expect(src).toContain("  data: bytea('data'),\n");
     expect(src).toContain("  label: text('label').notNull().default('it\\'s'),\n");
-    expect(src).toContain("  index('sample_n').on(t.n, t.ratio),\n  uniqueIndex('sample_label').on(t.label),\n");
+    // SQLite's implicit rowid: a column, its unique index, and the tail of every non-unique index
+    expect(src).toContain("  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),\n}, (t) => [\n  uniqueIndex('sample_rowid').on(t.rowid),\n");
+    expect(src).toContain("  index('sample_n').on(t.n, t.ratio, t.rowid),\n  uniqueIndex('sample_label').on(t.label),\n");
     expect(src).toContain("  primaryKey({ columns: [t.a, t.b] }),\n");
     expect(src).not.toContain('notATable');
   });

@@ -1,7 +1,8 @@
 // Generates drizzle/postgres/schema.ts from the relay's one schema definition (the drizzle
 // *sqlite* tables of server/db/schema.ts), so PostgreSQL migrations follow the same tables.
 // Values are stored on PostgreSQL exactly as SQLite stores them (integers and booleans as
-// bigint 0/1, JSON as text, blobs as bytea), so the relay's row mapping is shared.
+// bigint 0/1, JSON as text, blobs as bytea), so the relay's row mapping is shared. Every table
+// also gets SQLite's implicit `rowid` (an identity column; non-unique indexes end with it).
 // Run by `npm run db:generate:postgres` before drizzle-kit; a test fails when the committed
 // file is stale (drizzle/postgres.test.ts).
 import { getTableColumns, is, SQL } from 'drizzle-orm';
@@ -81,7 +82,13 @@ export function pgSchemaSource(tables: Record<string, unknown>): string {
       if (d !== null) s += `.default(${d})`;
       return `  ${key}: ${s},`;
     });
-    const extras: string[] = [];
+    // SQLite's implicit rowid, which the relay pages by (catch-up: `(version, rowid) > (?, ?)`):
+    // assigned once at insert, kept by ON CONFLICT … DO UPDATE, as on SQLite.
+    if (columns.rowid || config.columns.some((c) => c.name === 'rowid')) throw new Error(`${config.name}: a column named rowid would hide SQLite's rowid`);
+    colLines.push(`  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),`);
+    used.add('bigint');
+    const extras: string[] = [`uniqueIndex(${lit(`${config.name}_rowid`)}).on(t.rowid)`];
+    used.add('uniqueIndex');
     const colRef = (c: unknown): string => {
       const k = is(c, SQL) ? undefined : keyOf.get(c as Column);
       if (!k) throw new Error(`${config.name}: an index or key on an expression is not carried to PostgreSQL yet`);
@@ -96,7 +103,9 @@ export function pgSchemaSource(tables: Record<string, unknown>): string {
       if (c.where) throw new Error(`${config.name}: partial index ${c.name} is not carried to PostgreSQL yet`);
       const fn = c.unique ? 'uniqueIndex' : 'index';
       used.add(fn);
-      extras.push(`${fn}(${lit(c.name)}).on(${c.columns.map(colRef).join(', ')})`);
+      // a SQLite index entry ends with the rowid: ordered scans by (columns, rowid) stay index scans
+      const cols = [...c.columns.map(colRef), ...(c.unique ? [] : ['t.rowid'])];
+      extras.push(`${fn}(${lit(c.name)}).on(${cols.join(', ')})`);
     }
     const tail = extras.length ? `, (t) => [\n  ${extras.join(',\n  ')},\n]` : '';
     blocks.push(`export const ${exportName} = pgTable(${lit(config.name)}, {\n${colLines.join('\n')}\n}${tail});`);

@@ -13,7 +13,10 @@ export const attachments = pgTable('attachments', {
   name: text('name').notNull(),
   uploadedBy: text('uploaded_by').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-});
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('attachments_rowid').on(t.rowid),
+]);
 
 export const auditLog = pgTable('audit_log', {
   id: text('id').primaryKey(),
@@ -22,8 +25,10 @@ export const auditLog = pgTable('audit_log', {
   action: text('action').notNull(),
   target: text('target').notNull(),
   at: bigint('at', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('audit_log_at').on(t.at),
+  uniqueIndex('audit_log_rowid').on(t.rowid),
+  index('audit_log_at').on(t.at, t.rowid),
 ]);
 
 export const broadcastRecipients = pgTable('broadcast_recipients', {
@@ -35,9 +40,11 @@ export const broadcastRecipients = pgTable('broadcast_recipients', {
   reason: text('reason'),
   messageId: text('message_id'),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('broadcast_recipients_broadcast').on(t.broadcastId),
-  index('broadcast_recipients_version').on(t.version),
+  uniqueIndex('broadcast_recipients_rowid').on(t.rowid),
+  index('broadcast_recipients_broadcast').on(t.broadcastId, t.rowid),
+  index('broadcast_recipients_version').on(t.version, t.rowid),
 ]);
 
 export const broadcasts = pgTable('broadcasts', {
@@ -54,8 +61,10 @@ export const broadcasts = pgTable('broadcasts', {
   skipped: bigint('skipped', { mode: 'number' }).notNull().default(0),
   failed: bigint('failed', { mode: 'number' }).notNull().default(0),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('broadcasts_version').on(t.version),
+  uniqueIndex('broadcasts_rowid').on(t.rowid),
+  index('broadcasts_version').on(t.version, t.rowid),
 ]);
 
 export const cannedResponses = pgTable('canned_responses', {
@@ -69,8 +78,10 @@ export const cannedResponses = pgTable('canned_responses', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('canned_responses_version').on(t.version),
+  uniqueIndex('canned_responses_rowid').on(t.rowid),
+  index('canned_responses_version').on(t.version, t.rowid),
 ]);
 
 export const chatMessages = pgTable('chat_messages', {
@@ -81,9 +92,11 @@ export const chatMessages = pgTable('chat_messages', {
   attachments: text('attachments').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('chat_messages_chat').on(t.chatId, t.createdAt),
-  index('chat_messages_version').on(t.version),
+  uniqueIndex('chat_messages_rowid').on(t.rowid),
+  index('chat_messages_chat').on(t.chatId, t.createdAt, t.rowid),
+  index('chat_messages_version').on(t.version, t.rowid),
 ]);
 
 export const chats = pgTable('chats', {
@@ -98,9 +111,11 @@ export const chats = pgTable('chats', {
   conversationId: text('conversation_id'),
   metaOnly: text('meta_only'),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('chats_activity').on(t.lastActivityAt),
-  index('chats_version').on(t.version),
+  uniqueIndex('chats_rowid').on(t.rowid),
+  index('chats_activity').on(t.lastActivityAt, t.rowid),
+  index('chats_version').on(t.version, t.rowid),
 ]);
 
 export const checkouts = pgTable('checkouts', {
@@ -116,16 +131,21 @@ export const checkouts = pgTable('checkouts', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   paidAt: bigint('paid_at', { mode: 'number' }),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('checkouts_conversation').on(t.conversationId),
-  index('checkouts_version').on(t.version),
+  uniqueIndex('checkouts_rowid').on(t.rowid),
+  index('checkouts_conversation').on(t.conversationId, t.rowid),
+  index('checkouts_version').on(t.version, t.rowid),
 ]);
 
 export const clients = pgTable('clients', {
   clientId: text('client_id').primaryKey(),
   userId: text('user_id').notNull(),
   lastMutationId: bigint('last_mutation_id', { mode: 'number' }).notNull(),
-});
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('clients_rowid').on(t.rowid),
+]);
 
 export const contacts = pgTable('contacts', {
   id: text('id').primaryKey(),
@@ -140,9 +160,11 @@ export const contacts = pgTable('contacts', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('contacts_phone').on(t.phone),
-  index('contacts_version').on(t.version),
+  uniqueIndex('contacts_rowid').on(t.rowid),
+  index('contacts_phone').on(t.phone, t.rowid),
+  index('contacts_version').on(t.version, t.rowid),
 ]);
 
 export const conversations = pgTable('conversations', {
@@ -167,18 +189,23 @@ export const conversations = pgTable('conversations', {
   visibilityChangedBy: text('visibility_changed_by'),
   metaOnly: text('meta_only'),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('conversations_contact_group').on(t.contactId, t.groupId, t.status),
-  index('conversations_activity').on(t.status, t.lastActivityAt),
-  index('conversations_group_activity').on(t.groupId, t.status, t.lastActivityAt),
-  index('conversations_version').on(t.version),
-  index('conversations_visibility_version').on(t.visibilityVersion),
+  uniqueIndex('conversations_rowid').on(t.rowid),
+  index('conversations_contact_group').on(t.contactId, t.groupId, t.status, t.rowid),
+  index('conversations_activity').on(t.status, t.lastActivityAt, t.rowid),
+  index('conversations_group_activity').on(t.groupId, t.status, t.lastActivityAt, t.rowid),
+  index('conversations_version').on(t.version, t.rowid),
+  index('conversations_visibility_version').on(t.visibilityVersion, t.rowid),
 ]);
 
 export const credentials = pgTable('credentials', {
   userId: text('user_id').primaryKey(),
   hash: text('hash').notNull(),
-});
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('credentials_rowid').on(t.rowid),
+]);
 
 export const groups = pgTable('groups', {
   id: text('id').primaryKey(),
@@ -190,8 +217,10 @@ export const groups = pgTable('groups', {
   paymentInstructions: text('payment_instructions').notNull().default(''),
   channelProviders: text('channel_providers').notNull().default('{"sms":"simulator","whatsapp":"simulator"}'),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('groups_version').on(t.version),
+  uniqueIndex('groups_rowid').on(t.rowid),
+  index('groups_version').on(t.version, t.rowid),
 ]);
 
 export const invoices = pgTable('invoices', {
@@ -211,9 +240,11 @@ export const invoices = pgTable('invoices', {
   refundedAmount: bigint('refunded_amount', { mode: 'number' }).notNull().default(0),
   linkExpired: bigint('link_expired', { mode: 'number' }).notNull().default(0),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('invoices_conversation').on(t.conversationId),
-  index('invoices_version').on(t.version),
+  uniqueIndex('invoices_rowid').on(t.rowid),
+  index('invoices_conversation').on(t.conversationId, t.rowid),
+  index('invoices_version').on(t.version, t.rowid),
 ]);
 
 export const labels = pgTable('labels', {
@@ -222,8 +253,10 @@ export const labels = pgTable('labels', {
   color: text('color').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('labels_version').on(t.version),
+  uniqueIndex('labels_rowid').on(t.rowid),
+  index('labels_version').on(t.version, t.rowid),
 ]);
 
 export const memberships = pgTable('memberships', {
@@ -231,10 +264,12 @@ export const memberships = pgTable('memberships', {
   groupId: text('group_id').notNull(),
   userId: text('user_id').notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('memberships_user').on(t.userId),
-  index('memberships_group').on(t.groupId),
-  index('memberships_version').on(t.version),
+  uniqueIndex('memberships_rowid').on(t.rowid),
+  index('memberships_user').on(t.userId, t.rowid),
+  index('memberships_group').on(t.groupId, t.rowid),
+  index('memberships_version').on(t.version, t.rowid),
 ]);
 
 export const mentions = pgTable('mentions', {
@@ -246,11 +281,13 @@ export const mentions = pgTable('mentions', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   readAt: bigint('read_at', { mode: 'number' }),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('mentions_conversation').on(t.conversationId),
-  index('mentions_note').on(t.noteId),
-  index('mentions_user').on(t.userId, t.createdAt),
-  index('mentions_version').on(t.version),
+  uniqueIndex('mentions_rowid').on(t.rowid),
+  index('mentions_conversation').on(t.conversationId, t.rowid),
+  index('mentions_note').on(t.noteId, t.rowid),
+  index('mentions_user').on(t.userId, t.createdAt, t.rowid),
+  index('mentions_version').on(t.version, t.rowid),
 ]);
 
 export const messages = pgTable('messages', {
@@ -272,16 +309,21 @@ export const messages = pgTable('messages', {
   scheduledAt: bigint('scheduled_at', { mode: 'number' }),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('messages_conversation').on(t.conversationId, t.createdAt),
-  index('messages_version').on(t.version),
-  index('messages_provider').on(t.providerMessageId),
+  uniqueIndex('messages_rowid').on(t.rowid),
+  index('messages_conversation').on(t.conversationId, t.createdAt, t.rowid),
+  index('messages_version').on(t.version, t.rowid),
+  index('messages_provider').on(t.providerMessageId, t.rowid),
 ]);
 
 export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
-});
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('meta_rowid').on(t.rowid),
+]);
 
 export const notes = pgTable('notes', {
   id: text('id').primaryKey(),
@@ -290,9 +332,11 @@ export const notes = pgTable('notes', {
   body: text('body').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('notes_conversation').on(t.conversationId),
-  index('notes_version').on(t.version),
+  uniqueIndex('notes_rowid').on(t.rowid),
+  index('notes_conversation').on(t.conversationId, t.rowid),
+  index('notes_version').on(t.version, t.rowid),
 ]);
 
 export const providerAccounts = pgTable('provider_accounts', {
@@ -305,7 +349,9 @@ export const providerAccounts = pgTable('provider_accounts', {
   sendRatePerSecond: bigint('send_rate_per_second', { mode: 'number' }).notNull().default(1),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
+  uniqueIndex('provider_accounts_rowid').on(t.rowid),
   uniqueIndex('provider_accounts_group_channel').on(t.groupId, t.channel),
 ]);
 
@@ -315,9 +361,11 @@ export const readStates = pgTable('read_states', {
   targetId: text('target_id').notNull(),
   lastReadAt: bigint('last_read_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('read_states_user').on(t.userId),
-  index('read_states_version').on(t.version),
+  uniqueIndex('read_states_rowid').on(t.rowid),
+  index('read_states_user').on(t.userId, t.rowid),
+  index('read_states_version').on(t.version, t.rowid),
 ]);
 
 export const refreshTokens = pgTable('refresh_tokens', {
@@ -326,8 +374,10 @@ export const refreshTokens = pgTable('refresh_tokens', {
   expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
   revokedAt: bigint('revoked_at', { mode: 'number' }),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('refresh_tokens_user').on(t.userId),
+  uniqueIndex('refresh_tokens_rowid').on(t.rowid),
+  index('refresh_tokens_user').on(t.userId, t.rowid),
 ]);
 
 export const rejectedMutations = pgTable('rejected_mutations', {
@@ -336,9 +386,11 @@ export const rejectedMutations = pgTable('rejected_mutations', {
   code: text('code').notNull(),
   message: text('message').notNull(),
   version: bigint('version', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
+  uniqueIndex('rejected_mutations_rowid').on(t.rowid),
   primaryKey({ columns: [t.clientId, t.mutationId] }),
-  index('rejected_mutations_version').on(t.version),
+  index('rejected_mutations_version').on(t.version, t.rowid),
 ]);
 
 export const savedViews = pgTable('saved_views', {
@@ -348,16 +400,20 @@ export const savedViews = pgTable('saved_views', {
   filters: text('filters').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('saved_views_user').on(t.userId),
-  index('saved_views_version').on(t.version),
+  uniqueIndex('saved_views_rowid').on(t.rowid),
+  index('saved_views_user').on(t.userId, t.rowid),
+  index('saved_views_version').on(t.version, t.rowid),
 ]);
 
 export const scopeVersions = pgTable('scope_versions', {
   scope: text('scope').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('scope_versions_version').on(t.version),
+  uniqueIndex('scope_versions_rowid').on(t.rowid),
+  index('scope_versions_version').on(t.version, t.rowid),
 ]);
 
 export const timers = pgTable('timers', {
@@ -365,8 +421,10 @@ export const timers = pgTable('timers', {
   kind: text('kind').notNull(),
   targetId: text('target_id').notNull(),
   dueAt: bigint('due_at', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('timers_due').on(t.dueAt),
+  uniqueIndex('timers_rowid').on(t.rowid),
+  index('timers_due').on(t.dueAt, t.rowid),
 ]);
 
 export const tombstones = pgTable('tombstones', {
@@ -375,9 +433,11 @@ export const tombstones = pgTable('tombstones', {
   scope: text('scope').notNull(),
   version: bigint('version', { mode: 'number' }).notNull(),
   audience: text('audience'),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
+  uniqueIndex('tombstones_rowid').on(t.rowid),
   primaryKey({ columns: [t.tableName, t.rowId] }),
-  index('tombstones_version').on(t.version),
+  index('tombstones_version').on(t.version, t.rowid),
 ]);
 
 export const users = pgTable('users', {
@@ -388,18 +448,25 @@ export const users = pgTable('users', {
   active: bigint('active', { mode: 'number' }).notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('users_version').on(t.version),
+  uniqueIndex('users_rowid').on(t.rowid),
+  index('users_version').on(t.version, t.rowid),
 ]);
 
 export const viewerVersions = pgTable('viewer_versions', {
   userId: text('user_id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
-});
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('viewer_versions_rowid').on(t.rowid),
+]);
 
 export const webhookEvents = pgTable('webhook_events', {
   id: text('id').primaryKey(),
   receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
-  index('webhook_events_received').on(t.receivedAt),
+  uniqueIndex('webhook_events_rowid').on(t.rowid),
+  index('webhook_events_received').on(t.receivedAt, t.rowid),
 ]);

@@ -284,6 +284,23 @@ describe('PostgresStore', () => {
   });
 });
 
+describe('SQLite’s rowid on PostgreSQL', () => {
+  it('every table has a rowid: given at insert, kept by upserts, and the catch-up page query runs as is', async () => {
+    const { store } = await freshStore();
+    await store.write((tx) => tx.sync((rows) => standardOrg(rows)));
+    const before = await store.all<{ id: string; rowid: number }>('SELECT id, rowid FROM users ORDER BY rowid');
+    expect(before.map((u) => u.id)).toEqual(['admin', 'alice', 'bob', 'carol', 'dave']);
+    await store.write((tx) => tx.sync((rows) => rows.put('users', { ...rows.get('users', 'alice')!, name: 'Alice', version: 3 })));
+    expect(await store.all('SELECT id, rowid FROM users ORDER BY rowid')).toEqual(before);
+    // server/sync/catchup.ts pages by (version, rowid) with exactly this SQL
+    const page = await store.all<{ _rid: number; id: string; name: string }>(
+      'SELECT rowid AS _rid, * FROM "users" WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?', [0, 0, 0, 10]);
+    expect(page.map((r) => [r.id, r.name, r._rid])).toEqual([['alice', 'Alice', before[1]!.rowid]]);
+    const all = await store.all<{ _rid: number }>('SELECT rowid AS _rid, * FROM "users" WHERE rowid > ? ORDER BY rowid LIMIT ?', [before[2]!.rowid, 10]);
+    expect(all.map((r) => r._rid)).toEqual([before[3]!.rowid, before[4]!.rowid]);
+  });
+});
+
 describe('portable SQL', () => {
   it('`?` becomes $n outside literals, identifiers and comments; inline values are quoted', () => {
     expect(toPg(`SELECT '?', "a?b", E'it\\'s ?', x FROM t WHERE a = ? AND b = ? -- ?\n AND c = ? /* ? */`)).toBe(
