@@ -212,7 +212,18 @@ describe('PostgresStore', () => {
       expect(r.refused?.code).toBe('forbidden');
       await tx.sync((rows) => expect([rows.get('labels', 'l-x'), rows.get('users', 'alice')?.id]).toEqual([undefined, 'alice']));
     });
-    expect(await store.rows.count('labels', {})).toBe(0);
+    // a statement that fails when the run's writes are sent: the run leaves nothing, the transaction goes on
+    await store.write(async (tx) => {
+      await tx.run("INSERT INTO meta (key, value) VALUES ('orgName', 'Acme')");
+      const failing = tx.sync((rows) => {
+        rows.put('labels', { id: 'l-y', name: 'y', color: 'red', createdAt: T0, version: 0 });
+        rows.exec('INSERT INTO meta (key, value) VALUES (?, ?)', ['orgName', 'again']);
+      });
+      await expect(failing).rejects.toThrow(/duplicate key/);
+      await tx.sync((rows) => rows.put('labels', { id: 'l-z', name: 'z', color: 'red', createdAt: T0, version: 0 }));
+      expect(await tx.sync((rows) => rows.get('labels', 'l-y'))).toBeUndefined();
+    });
+    expect((await store.rows.find('labels', {})).map((l) => l.id)).toEqual(['l-z']);
     expect(await store.rows.count('users', {})).toBe(5);
     expect(await store.rows.count('messages', {})).toBe(0);
     expect(await store.rows.count('conversations', {})).toBe(0);

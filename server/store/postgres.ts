@@ -232,8 +232,15 @@ class PgBackend implements RestartableBackend {
       i = j;
     }
     this.roundTrips++;
-    // no parameters: the simple protocol, several statements in one round trip
-    await this.client.query(statements.join(';\n'));
+    // no parameters: the simple protocol, several statements in one round trip. Inside a
+    // savepoint, so a failing statement (a key violation in an exec) drops this run's writes and
+    // leaves the transaction usable, as the savepoint of SQLite's sync does.
+    try {
+      await this.client.query(`SAVEPOINT parley_sync;\n${statements.join(';\n')};\nRELEASE SAVEPOINT parley_sync`);
+    } catch (e) {
+      await this.client.query('ROLLBACK TO SAVEPOINT parley_sync; RELEASE SAVEPOINT parley_sync');
+      throw e;
+    }
   }
 }
 
