@@ -216,6 +216,8 @@ export const groups = pgTable('groups', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   paymentInstructions: text('payment_instructions').notNull().default(''),
   channelProviders: text('channel_providers').notNull().default('{"sms":"simulator","whatsapp":"simulator"}'),
+  slaFirstResponseMinutes: bigint('sla_first_response_minutes', { mode: 'number' }),
+  businessHours: text('business_hours'),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
   rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [

@@ -47,7 +47,7 @@ async function freshStore(): Promise<{ db: TestDatabase; store: PostgresStore; a
 function standardOrg(tx: Tx): void {
   for (const id of ['sales', 'support']) {
     tx.put('groups', { id, name: id, smsNumber: '+447700900001', whatsappNumber: '+447700900002', templates: id === 'sales' ? [{ name: 'hello', language: 'en', body: 'Hello from Parley' }] : [],
-      createdAt: T0, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, version: 0 });
+      createdAt: T0, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, version: 0 });
   }
   const users: [string, Role, string[], boolean][] = [
     ['admin', 'admin', ['sales', 'support'], true],
@@ -328,7 +328,7 @@ describe('portable SQL', () => {
 describe('PostgresStore behaves as SqliteStore', () => {
   const group = (id: string, name: string): RowOf<'groups'> => ({
     id, name, smsNumber: null, whatsappNumber: null, templates: [], createdAt: 1, paymentInstructions: '',
-    channelProviders: { sms: null, whatsapp: null }, version: 1,
+    channelProviders: { sms: null, whatsapp: null }, slaFirstResponseMinutes: null, businessHours: null, version: 1,
   });
   function gate(): { wait: Promise<void>; release: () => void } {
     let release = () => undefined as void;
