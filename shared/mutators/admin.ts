@@ -35,7 +35,7 @@ export const adminMutators = {
       ensureNew(tx, 'groups', a.id, 'group');
       tx.put('groups', {
         id: a.id, name: a.name, smsNumber: blankToNull(a.smsNumber) ?? null, whatsappNumber: blankToNull(a.whatsappNumber) ?? null,
-        templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS, version: 0,
+        templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
       });
     },
   }),
