@@ -186,6 +186,8 @@ export const conversations = sqliteTable('conversations', {
   index('conversations_version').on(t.version),
   // catch-up reads conversations whose audience changed since the cookie (relay)
   index('conversations_visibility_version').on(t.visibilityVersion),
+  // the relay's automatic assignment reads a group's waiting conversations after most commits
+  index('conversations_auto_assign_waiting').on(t.groupId, t.autoAssignWaiting),
 ]);
 
 export const messages = sqliteTable('messages', {
