@@ -4,6 +4,7 @@ import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { GroupsSettings } from '../components/settings/GroupsSettings';
 import { PeopleSettings } from '../components/settings/PeopleSettings';
 import { LabelsSettings } from '../components/settings/LabelsSettings';
+import { AutoAssignSettings } from '../components/settings/AutoAssignSettings';
 
 export function SettingsView({ session }: { session: Session }) {
   if (!canAdminister(sessionViewer(session))) {
@@ -21,6 +22,7 @@ export function SettingsView({ session }: { session: Session }) {
         <h1>Teams and people</h1>
         <p className="small muted">Add people with Add person and decide what they can do; provider accounts are under Channels and payments.</p>
         <GroupsSettings />
+        <AutoAssignSettings />
         <PeopleSettings session={session} />
         <LabelsSettings />
       </div>
