@@ -48,7 +48,7 @@ describe('Automatic assignment', () => {
     // the admin, a Sales member too, stops accepting new conversations
     const accepting = page.getByRole('switch', { name: 'Accepting new conversations' });
     await accepting.click();
-    await pw(page.getByRole('switch', { name: 'Not accepting new conversations' })).toHaveAttribute('aria-checked', 'false');
+    await pw(page.getByRole('switch', { name: 'Not accepting conversations' })).toHaveAttribute('aria-checked', 'false');
     await eventually(() => store().get('users', world.org.admin.id)?.accepting === false, 'not accepting on the relay');
     await page.getByRole('heading', { name: 'Automatic assignment' }).scrollIntoViewIfNeeded();
     await shoot(page, 'auto-assign-settings', 'light');

@@ -13,7 +13,7 @@ export function AcceptingToggle({ session }: { session: Session }) {
   const viewer = sessionViewer(session, dir.memberships);
   const autoTeams = dir.groups.filter((g) => g.autoAssign !== 'off' && viewer.groupIds.has(g.id) && canSeeGroup(viewer, g.id));
   if (autoTeams.length === 0 && me.accepting) return null;
-  const label = me.accepting ? 'Accepting new conversations' : 'Not accepting new conversations';
+  const label = me.accepting ? 'Accepting new conversations' : 'Not accepting conversations';
   const hint = me.accepting
     ? `Automatic assignment may give you new conversations in ${autoTeams.map((g) => g.name).join(', ')}. Switch off to stop receiving them.`
     : 'Automatic assignment skips you. Switch on to receive new conversations again.';
