@@ -2,7 +2,7 @@
 // capacity 4) and is not accepting herself; Alice and Bob are signed in. Ten customers write:
 // the relay spreads them by round robin, four each, and two wait. Alice archives one: the oldest
 // waiting conversation becomes hers. Bob's timeline says "Assigned to Bob automatically".
-// Screenshots: settings (light), Bob's conversation (dark), Alice's My inbox (light) and dark/light pairs.
+// Screenshots, light and dark: the settings, the admin's Team inbox, Bob's conversation, Alice's My inbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expect as pw } from './pw';
@@ -62,6 +62,12 @@ describe('Automatic assignment', () => {
     const a = world.org.alice.id;
     const b = world.org.bob.id;
     expect(customers.map((c) => assigneeOf(c.phone))).toEqual([a, b, a, b, a, b, a, b, null, null]);
+
+    // the admin's Team inbox shows the two that wait
+    await goTo(page, /^Team inbox/);
+    await pw(myInbox(page).getByRole('option', { name: /waiting for automatic assignment/ })).toHaveCount(2);
+    await shoot(page, 'auto-assign-team-inbox', 'light');
+    await shoot(page, 'auto-assign-team-inbox', 'dark');
 
     await goTo(alice.page, /^My inbox/);
     await goTo(bob.page, /^My inbox/);

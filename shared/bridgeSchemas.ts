@@ -140,6 +140,8 @@ export const conversationListItem = z.strictObject({
   labels: strings,
   /** replies waiting to be sent later */
   hasScheduled: z.boolean(),
+  /** open, unassigned and waiting for the relay's automatic assignment (nobody had capacity yet) */
+  awaitingAssignment: z.boolean(),
 });
 export const chatListItem = z.strictObject({
   kind: z.literal('chat'),

@@ -10,21 +10,12 @@ import { canSeeConversation, viewerFromTx } from '../permissions';
 import type { AutoAssignMode, Conversation, Group } from '../schema';
 import type { ReadTx } from '../tx';
 
-export const AUTO_ASSIGN_MODES: readonly AutoAssignMode[] = ['off', 'online', 'online_away'];
 export const AUTO_ASSIGN_CAPACITY_MAX = 100;
-export const AUTO_ASSIGN_CAPACITY_DEFAULT = 5;
 
 /** Whether a member whose presence is `status` takes part in the group's round robin. */
 export function presenceQualifies(mode: AutoAssignMode, status: 'online' | 'away' | 'offline' | null): boolean {
   if (mode === 'off' || status === null || status === 'offline') return false;
   return status === 'online' || mode === 'online_away';
-}
-
-/** Open conversations of the group assigned to the user (what capacity counts). */
-export function openAssignedCount(tx: ReadTx, groupId: string, userId: string): number {
-  let n = 0;
-  for (const c of tx.find('conversations', { groupId, status: 'open' })) if (c.assignees.includes(userId)) n++;
-  return n;
 }
 
 /**

@@ -45,7 +45,7 @@ describe('automatic assignment through the core', () => {
     const team = async () => (await admin.query('inbox', { view: 'team' })).items;
     await waitFor(async () => (await team()).length === 3, 'three conversations in the admin\'s Team inbox');
     const waiting = (await team()).find((i) => i.kind === 'conversation' && i.assignees.length === 0);
-    expect(waiting).toBeDefined();
+    expect(waiting).toMatchObject({ assignees: [], awaitingAssignment: true });
     const detail = await bob.query('conversation', { id: (await mine(bob))[0] ?? '' });
     expect(detail?.conversation).toMatchObject({ assignees: [org.bob.id], autoAssignedTo: org.bob.id, autoAssignWaiting: false });
     expect(detail?.conversation.autoAssignedAt).toEqual(expect.any(Number));
