@@ -61,7 +61,7 @@ function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
     const conv: Conversation = {
       id: `c${c}`, contactId: `k${c % sz.contacts}`, groupId: c % 2 ? 'g1' : 'g0', channel: 'sms', status: c % 10 === 0 ? 'archived' : 'open', visibleTo: null,
       assignees: r() < 0.2 ? [users[Math.floor(r() * users.length)] as string] : [], createdAt: at, openedAt: at, archivedAt: null,
-      lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, metaOnly: null, version: 1,
+      lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version: 1,
     };
     yield { t: 'conversations', r: conv };
     for (let j = 0; j < perConv && m < sz.messages; j++, m++) {

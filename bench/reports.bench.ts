@@ -58,7 +58,7 @@ function* generate(conversations: number, messages: number, now: number): Genera
     const conv: Conversation = {
       id: `c${c}`, contactId: `k${c}`, groupId: groups[c % groups.length] as string, channel, status: archived ? 'archived' : 'open', visibleTo: null,
       assignees: r() < 0.8 ? [agent] : [], createdAt: at, openedAt: at, archivedAt: archived ? t + DAY : null, lastActivityAt: t, lastPreview: 'hello',
-      lastInboundAt: lastIn, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, metaOnly: null, version: 1,
+      lastInboundAt: lastIn, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version: 1,
     };
     yield { t: 'conversations', r: conv };
     for (const x of msgs) yield { t: 'messages', r: x };

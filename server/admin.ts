@@ -22,7 +22,7 @@ export function createAdminApi(engine: Engine): AdminApi {
       for (const g of u.groupIds ?? []) if (!store.get('groups', g)) throw new Error(`no group ${g}`);
       const hash = hashPasswordSync(u.password);
       return engine.write((tx) => {
-        const user: User = { id: uuidv7(), name: u.name.trim(), email, role: u.role, active: true, createdAt: Date.now(), version: 0 };
+        const user: User = { id: uuidv7(), name: u.name.trim(), email, role: u.role, active: true, createdAt: Date.now(), accepting: true, version: 0 };
         tx.put('users', user);
         for (const g of u.groupIds ?? []) tx.put('memberships', { id: `${g}:${user.id}`, groupId: g, userId: user.id, version: 0 });
         engine.db.prepare('INSERT INTO credentials (user_id, hash) VALUES (?, ?)').run(user.id, hash);
@@ -36,7 +36,7 @@ export function createAdminApi(engine: Engine): AdminApi {
           paymentInstructions: '', slaFirstResponseMinutes: null, businessHours: null,
           // no provider until an account is added, unless the simulator is chosen explicitly
           channelProviders: g.simulated ? { sms: 'simulator', whatsapp: 'simulator' } : NO_CHANNEL_PROVIDERS,
-          version: 0,
+          autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
         };
         tx.put('groups', group);
         return tx.get('groups', group.id) as Group;

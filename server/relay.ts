@@ -34,6 +34,7 @@ import type { Services } from './services';
 import { Engine, type MutatorLookup } from './sync/engine';
 import { SyncHub, type HubLimits } from './sync/hub';
 import { TimerScheduler } from './timers/scheduler';
+import { AutoAssigner } from './assign/autoAssign';
 
 export interface RelayOptions {
   dataDir: string;
@@ -123,13 +124,14 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     attachmentsReleased: (ids) => releaseAttachments(db, opts.dataDir, ids),
   }, log);
   const timers = new TimerScheduler(engine, log);
+  const autoAssign = new AutoAssigner(engine, hub.presence, log);
   // Deactivation by any path (mutation, admin, CLI) revokes refresh tokens at once.
   engine.onCommit((c) => {
     for (const u of c.changes.deactivated) tokens.revokeAll(u);
   });
 
   const services: Services = {
-    db, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, timers, simulator, sink, admin,
+    db, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, timers, autoAssign, simulator, sink, admin,
     providers: () => providers as ProviderRegistry,
     httpUrl: () => httpUrl,
     startedAt: Date.now(),
@@ -160,6 +162,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1', listenTextResolver: (address) => `relay listening on ${address}` });
   } catch (e) {
     // the port is taken (EADDRINUSE): leave nothing open, the caller may try another port
+    autoAssign.close();
     effects.close();
     simulator.close();
     metrics.close();
@@ -213,6 +216,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         await bounded(effects.idle());
       }
       timers.close();
+      autoAssign.close();
       effects.close();
       simulator.close();
       metrics.close();

@@ -143,6 +143,8 @@ export const conversationListItem = z.strictObject({
   labels: strings,
   /** replies waiting to be sent later */
   hasScheduled: z.boolean(),
+  /** open, unassigned and waiting for the relay's automatic assignment (nobody had capacity yet) */
+  awaitingAssignment: z.boolean(),
   /** first-response deadline (ms) while the customer waits for a reply in a group with a target; else null */
   slaDueAt: z.number().nullable(),
   /** when the customer started waiting (the first unanswered inbound message), with or without a target */

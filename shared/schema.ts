@@ -16,6 +16,11 @@ export type ConversationStatus = 'open' | 'archived';
 export type InvoiceStatus = 'draft' | 'sent' | 'paid' | 'void';
 export type CheckoutStatus = 'open' | 'paid' | 'expired';
 export type ChatKind = 'self' | 'direct' | 'group';
+/**
+ * A group's automatic assignment of new inbound conversations (round robin with capacity):
+ * off, among members online, or among members online or away (issue 13).
+ */
+export type AutoAssignMode = 'off' | 'online' | 'online_away';
 /** A saved view's filters (all optional; combined with AND). */
 export interface ViewFilters {
   labelId?: string;
@@ -79,6 +84,8 @@ export const users = sqliteTable('users', {
   role: text('role').$type<Role>().notNull(),
   active: integer('active', { mode: 'boolean' }).notNull(),
   createdAt: integer('created_at').notNull(),
+  /** false: "not accepting new conversations" (automatic assignment skips them); set by the user */
+  accepting: integer('accepting', { mode: 'boolean' }).notNull().default(true),
   version: version(),
 }, (t) => [index('users_version').on(t.version)]);
 
@@ -98,6 +105,12 @@ export const groups = sqliteTable('groups', {
    * Groups that existed before this column keep the simulator they silently used.
    */
   channelProviders: text('channel_providers', { mode: 'json' }).$type<ChannelProviders>().notNull().default({ sms: 'simulator', whatsapp: 'simulator' }),
+  /** automatic assignment of new inbound conversations (admins set it) */
+  autoAssign: text('auto_assign').$type<AutoAssignMode>().notNull().default('off'),
+  /** automatic assignment: at most this many open conversations assigned to one member of the group */
+  autoAssignCapacity: integer('auto_assign_capacity').notNull().default(5),
+  /** the round-robin pointer: the member the relay assigned last (written in the same transaction) */
+  autoAssignLast: text('auto_assign_last'),
   /** first-response target in business minutes (shared/domain/sla.ts); null = no SLA */
   slaFirstResponseMinutes: integer('sla_first_response_minutes'),
   /** when the group answers (time zone + per-weekday open/close); null = around the clock */
@@ -155,6 +168,11 @@ export const conversations = sqliteTable('conversations', {
   wokenAt: integer('woken_at'),
   /** label ids (labels table); ids of deleted labels are ignored */
   labels: text('labels', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** a new inbound conversation waiting for automatic assignment (nobody had capacity yet) */
+  autoAssignWaiting: integer('auto_assign_waiting', { mode: 'boolean' }).notNull().default(false),
+  /** the relay assigned it automatically: to whom and when ("Assigned to Ben automatically") */
+  autoAssignedTo: text('auto_assigned_to'),
+  autoAssignedAt: integer('auto_assigned_at'),
   /** relay version when group or visibleTo last changed: catch-up sends whole scopes from here */
   visibilityVersion: integer('visibility_version').notNull().default(0),
   /** who last changed visibleTo: a Manage save from an older view is stale unless that was the saver themselves */
@@ -173,6 +191,8 @@ export const conversations = sqliteTable('conversations', {
   index('conversations_version').on(t.version),
   // catch-up reads conversations whose audience changed since the cookie (relay)
   index('conversations_visibility_version').on(t.visibilityVersion),
+  // the relay's automatic assignment reads a group's waiting conversations after most commits
+  index('conversations_auto_assign_waiting').on(t.groupId, t.autoAssignWaiting),
 ]);
 
 export const messages = sqliteTable('messages', {

@@ -37,7 +37,7 @@ export const adminMutators = {
       tx.put('groups', {
         id: a.id, name: a.name, smsNumber: blankToNull(a.smsNumber) ?? null, whatsappNumber: blankToNull(a.whatsappNumber) ?? null,
         templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS,
-        slaFirstResponseMinutes: null, businessHours: null, version: 0,
+        slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
       });
     },
   }),

@@ -76,7 +76,8 @@ export const conversationMutators = {
       }
       ensureEligible(tx, c.groupId, [...(visibleTo ?? []), ...assignees]);
       if (visibleTo) ensure(assignees.every((u) => visibleTo.includes(u)), 'assignee_not_visible', 'Assignees must be among the people the conversation is visible to.');
-      const next = { ...c, visibleTo, assignees, visibilityChangedBy: sameList(visibleTo, c.visibleTo) ? c.visibilityChangedBy : actor.id };
+      // assigned by a person: it no longer waits for automatic assignment
+      const next = { ...c, visibleTo, assignees, autoAssignWaiting: c.autoAssignWaiting && assignees.length === 0, visibilityChangedBy: sameList(visibleTo, c.visibleTo) ? c.visibilityChangedBy : actor.id };
       // An admin who gives themselves the content of a confidential conversation is recorded.
       if (hasAdminRole(actor) && !canSeeConversation(actor, c) && canSeeConversation(actor, next)) ctx.audit?.('grantSelfAccess', c.id);
       tx.put('conversations', next);

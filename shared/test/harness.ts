@@ -71,14 +71,14 @@ export function createHarness(): Harness {
       throw new Error(`${name} as ${as} was expected to be refused`);
     },
     user(id, f = {}) {
-      const u: User = { id, name: f.name ?? id, email: `${id}@example.com`, role: f.role ?? 'agent', active: f.active ?? true, createdAt: T0, version: 0 };
+      const u: User = { id, name: f.name ?? id, email: `${id}@example.com`, role: f.role ?? 'agent', active: f.active ?? true, createdAt: T0, accepting: true, version: 0 };
       tx.put('users', u);
       for (const g of f.groups ?? []) tx.put('memberships', { id: `${g}:${id}`, groupId: g, userId: id, version: 0 });
       return u;
     },
     group(id, f = {}) {
       tx.put('groups', { id, name: id, smsNumber: '+447700900001', whatsappNumber: '+447700900002', templates: f.templates ?? [], createdAt: T0, paymentInstructions: '',
-        channelProviders: f.channelProviders ?? { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, version: 0 });
+        channelProviders: f.channelProviders ?? { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 });
     },
     contact(id, phone, f = {}) {
       const c: Contact = {

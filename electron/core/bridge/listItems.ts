@@ -9,7 +9,7 @@ import type { Channel, ChatKind, ChatMetaOnly, ConversationMetaOnly, Conversatio
 /** Columns of a conversation list item; `@me` is the viewer's id. */
 export const convItemColumns = `
   c.id, c.contact_id, c.group_id, c.channel, c.status, c.last_activity_at, c.last_preview, c.assignees, c.visible_to,
-  c.last_inbound_at, c.meta_only, c.snoozed_by, c.snoozed_until, c.labels, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
+  c.last_inbound_at, c.meta_only, c.snoozed_by, c.snoozed_until, c.labels, c.auto_assign_waiting, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
   (SELECT json_group_array(l.id) FROM conversation_labels cl JOIN labels l ON l.id = cl.label_id WHERE cl.conversation_id = c.id) AS live_labels,
   EXISTS(SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.status = 'scheduled') AS scheduled,
   EXISTS(SELECT 1 FROM invoices i WHERE i.conversation_id = c.id AND i.status = 'sent') AS unpaid,
@@ -36,6 +36,7 @@ export interface ConvItemRaw {
   meta_only: string | null;
   snoozed_by: string | null;
   snoozed_until: number | null;
+  auto_assign_waiting: number;
   labels: string;
   live_labels: string;
   scheduled: number;
@@ -82,6 +83,7 @@ export function toConvItem(r: ConvItemRaw): ConversationListItem {
     // in the conversation's order, without labels deleted since
     labels: ((live) => (JSON.parse(r.labels) as string[]).filter((l) => live.has(l)))(new Set(JSON.parse(r.live_labels) as string[])),
     hasScheduled: r.scheduled === 1,
+    awaitingAssignment: r.auto_assign_waiting === 1 && r.status === 'open',
     slaDueAt: slaDue(r.status, r.sla_since, r.sla_minutes, r.sla_hours),
     waitingSince: r.status === 'open' ? r.sla_since : null,
   };

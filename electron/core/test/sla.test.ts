@@ -25,11 +25,11 @@ let replica: Replica;
 
 const group = (id: string, minutes: number | null, hours: BusinessHours | null): Group => ({
   id, name: id, smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' },
-  slaFirstResponseMinutes: minutes, businessHours: hours, createdAt: 0, version: 1,
+  slaFirstResponseMinutes: minutes, businessHours: hours, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1,
 });
 const conv = (id: string, groupId: string, lastActivityAt: number, over: Partial<Conversation> = {}): Conversation => ({
   id, contactId: 'k1', groupId, channel: 'sms', status: 'open', visibleTo: null, assignees: [], createdAt: T0, openedAt: T0, archivedAt: null,
-  lastActivityAt, lastPreview: '', lastInboundAt: null, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, metaOnly: null, version: 1, ...over,
+  lastActivityAt, lastPreview: '', lastInboundAt: null, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version: 1, ...over,
 });
 let n = 0;
 const msg = (conversationId: string, direction: Message['direction'], at: number, over: Partial<Message> = {}): Message => ({
@@ -45,8 +45,8 @@ beforeAll(() => {
   replica = Replica.open(join(tempDir('parley-sla-'), 'replica.sqlite'));
   const { store, db } = replica;
   db.transaction(() => {
-    store.put('users', { id: 'u1', name: 'Amira', email: 'a@x', role: 'admin', active: true, createdAt: 0, version: 1 });
-    store.put('users', { id: 'u2', name: 'Ben', email: 'b@x', role: 'agent', active: true, createdAt: 0, version: 1 });
+    store.put('users', { id: 'u1', name: 'Amira', email: 'a@x', role: 'admin', active: true, createdAt: 0, accepting: true, version: 1 });
+    store.put('users', { id: 'u2', name: 'Ben', email: 'b@x', role: 'agent', active: true, createdAt: 0, accepting: true, version: 1 });
     store.put('groups', group('fast', 30, null)); // 30 min around the clock
     store.put('groups', group('office', 60, london)); // 1 h in London office hours
     store.put('groups', group('none', null, null)); // no target

@@ -5,6 +5,7 @@ import { GroupsSettings } from '../components/settings/GroupsSettings';
 import { SlaSettings } from '../components/settings/SlaSettings';
 import { PeopleSettings } from '../components/settings/PeopleSettings';
 import { LabelsSettings } from '../components/settings/LabelsSettings';
+import { AutoAssignSettings } from '../components/settings/AutoAssignSettings';
 
 export function SettingsView({ session }: { session: Session }) {
   if (!canAdminister(sessionViewer(session))) {
@@ -23,6 +24,7 @@ export function SettingsView({ session }: { session: Session }) {
         <p className="small muted">Add people with Add person and decide what they can do; provider accounts are under Channels and payments.</p>
         <GroupsSettings />
         <SlaSettings />
+        <AutoAssignSettings />
         <PeopleSettings session={session} />
         <LabelsSettings />
       </div>

@@ -1,7 +1,7 @@
 // One row of the conversation list: name, state icons, team, time; channel, preview, assignees.
 // Two lines in either density (compact 46 px, comfortable 64 px: renderer/src/state/ui.ts).
 import clsx from 'clsx';
-import { AlarmClock, CalendarClock, Clock, Coins, Lock, Timer, Users, User as UserIcon, AlertCircle } from 'lucide-react';
+import { AlarmClock, CalendarClock, Clock, Coins, Lock, Timer, Users, User as UserIcon, AlertCircle, Hourglass } from 'lucide-react';
 import { SLA_WARN_MINUTES, slaText } from '../../../../shared/domain/sla';
 import { useNow } from '../../lib/useNow';
 import type { InboxItem } from '../../../../shared/bridge';
@@ -37,6 +37,7 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
     item.kind === 'conversation' && item.restricted ? 'restricted' : null,
     item.kind === 'conversation' && item.snoozed ? (item.snoozedUntil === null ? 'snoozed until they reply' : `snoozed until ${whenLabel(item.snoozedUntil)}`) : null,
     item.kind === 'conversation' && item.hasScheduled ? 'a reply is scheduled' : null,
+    item.kind === 'conversation' && item.awaitingAssignment ? 'waiting for automatic assignment' : null,
     item.pending ? 'waiting to sync' : null,
   ].filter(Boolean);
   return (
@@ -87,6 +88,11 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
             previewText(item.lastPreview) || <span className="faint">No messages yet</span>
           )}
         </span>
+        {item.kind === 'conversation' && item.awaitingAssignment && (
+          <span className="row-waiting" title="Waiting for automatic assignment: nobody can take it yet" aria-hidden="true">
+            <Hourglass size={11} /> Waiting
+          </span>
+        )}
         <AvatarStack users={people} max={2} />
       </div>
     </div>
