@@ -185,6 +185,9 @@ export const conversations = pgTable('conversations', {
   snoozedUntil: bigint('snoozed_until', { mode: 'number' }),
   wokenAt: bigint('woken_at', { mode: 'number' }),
   labels: text('labels').notNull().default('[]'),
+  autoAssignWaiting: bigint('auto_assign_waiting', { mode: 'number' }).notNull().default(0),
+  autoAssignedTo: text('auto_assigned_to'),
+  autoAssignedAt: bigint('auto_assigned_at', { mode: 'number' }),
   visibilityVersion: bigint('visibility_version', { mode: 'number' }).notNull().default(0),
   visibilityChangedBy: text('visibility_changed_by'),
   metaOnly: text('meta_only'),
@@ -197,6 +200,7 @@ export const conversations = pgTable('conversations', {
   index('conversations_group_activity').on(t.groupId, t.status, t.lastActivityAt, t.rowid),
   index('conversations_version').on(t.version, t.rowid),
   index('conversations_visibility_version').on(t.visibilityVersion, t.rowid),
+  index('conversations_auto_assign_waiting').on(t.groupId, t.autoAssignWaiting, t.rowid),
 ]);
 
 export const credentials = pgTable('credentials', {
@@ -216,6 +220,9 @@ export const groups = pgTable('groups', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   paymentInstructions: text('payment_instructions').notNull().default(''),
   channelProviders: text('channel_providers').notNull().default('{"sms":"simulator","whatsapp":"simulator"}'),
+  autoAssign: text('auto_assign').notNull().default('off'),
+  autoAssignCapacity: bigint('auto_assign_capacity', { mode: 'number' }).notNull().default(5),
+  autoAssignLast: text('auto_assign_last'),
   slaFirstResponseMinutes: bigint('sla_first_response_minutes', { mode: 'number' }),
   businessHours: text('business_hours'),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
@@ -449,6 +456,7 @@ export const users = pgTable('users', {
   role: text('role').notNull(),
   active: bigint('active', { mode: 'number' }).notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  accepting: bigint('accepting', { mode: 'number' }).notNull().default(1),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
   rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
