@@ -47,7 +47,7 @@ async function freshStore(): Promise<{ db: TestDatabase; store: PostgresStore; a
 function standardOrg(tx: Tx): void {
   for (const id of ['sales', 'support']) {
     tx.put('groups', { id, name: id, smsNumber: '+447700900001', whatsappNumber: '+447700900002', templates: id === 'sales' ? [{ name: 'hello', language: 'en', body: 'Hello from Parley' }] : [],
-      createdAt: T0, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, version: 0 });
+      createdAt: T0, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 });
   }
   const users: [string, Role, string[], boolean][] = [
     ['admin', 'admin', ['sales', 'support'], true],
@@ -57,7 +57,7 @@ function standardOrg(tx: Tx): void {
     ['dave', 'agent', ['sales'], false],
   ];
   for (const [id, role, groups, active] of users) {
-    tx.put('users', { id, name: id, email: `${id}@example.com`, role, active, createdAt: T0, version: 0 });
+    tx.put('users', { id, name: id, email: `${id}@example.com`, role, active, createdAt: T0, accepting: true, version: 0 });
     for (const g of groups) tx.put('memberships', { id: `${g}:${id}`, groupId: g, userId: id, version: 0 });
   }
   tx.put('contacts', { id: 'pat', name: 'Pat', phone: '+447700900123', email: null, tags: ['vip'], notes: '', optedOut: false, defaultVisibleTo: null, defaultAssignees: [],
@@ -328,7 +328,7 @@ describe('portable SQL', () => {
 describe('PostgresStore behaves as SqliteStore', () => {
   const group = (id: string, name: string): RowOf<'groups'> => ({
     id, name, smsNumber: null, whatsappNumber: null, templates: [], createdAt: 1, paymentInstructions: '',
-    channelProviders: { sms: null, whatsapp: null }, slaFirstResponseMinutes: null, businessHours: null, version: 1,
+    channelProviders: { sms: null, whatsapp: null }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 1,
   });
   function gate(): { wait: Promise<void>; release: () => void } {
     let release = () => undefined as void;
