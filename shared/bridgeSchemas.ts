@@ -35,6 +35,18 @@ const jsonColumns: Record<string, z.ZodType> = {
     unreadOnly: z.boolean().optional(),
   }),
   lineItems: z.array(z.strictObject({ description: z.string(), quantity: z.number(), unitAmount: z.number() })),
+  /** activities: ActivityDetails (ids and times, never content) */
+  details: z.strictObject({
+    userIds: strings.optional(),
+    visibleTo: strings.nullable().optional(),
+    added: strings.optional(),
+    removed: strings.optional(),
+    labelId: z.string().optional(),
+    invoiceId: z.string().optional(),
+    until: z.number().nullable().optional(),
+    mergedId: z.string().optional(),
+    auto: z.boolean().optional(),
+  }),
   /** conversations: ConversationMetaOnly; chats: ChatMetaOnly (shared/scopes.ts metadataRow) */
   metaOnly: z.union([z.strictObject({ invoiceOutstanding: z.boolean() }), z.strictObject({ messageCount: z.number().int() })]),
 };
@@ -167,6 +179,8 @@ export const conversationDetail = z.strictObject({
   notes: z.array(pendingRow('notes')),
   invoices: z.array(pendingRow('invoices')),
   checkouts: z.array(pendingRow('checkouts')),
+  /** state changes (assigned, visibility, archived…), quiet lines between the messages */
+  activities: z.array(pendingRow('activities')),
   failures: z.array(failure),
   /** ms when the WhatsApp 24-hour window closes; null if never opened */
   whatsappWindowClosesAt: z.number().nullable(),

@@ -10,6 +10,7 @@ import { NoteItem } from './NoteItem';
 import { InvoiceCard, CheckoutCard } from './PaymentCards';
 import { FailureList } from './FailureList';
 import { ScheduledMessages } from './ScheduledMessages';
+import { ActivityLine } from './ActivityLine';
 
 /** Below this many items plain rendering is cheaper than measuring. */
 const VIRTUAL_FROM = 150;
@@ -30,6 +31,8 @@ function Item({ it, detail }: { it: TimelineItem; detail: ConversationDetail }) 
       return <InvoiceCard invoice={it.invoice} canMarkPaid={detail.permissions.canMarkPaid} />;
     case 'checkout':
       return <CheckoutCard checkout={it.checkout} canMarkPaid={detail.permissions.canMarkPaid} />;
+    case 'activity':
+      return <ActivityLine activity={it.activity} detail={detail} />;
   }
 }
 
