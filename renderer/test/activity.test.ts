@@ -16,6 +16,7 @@ describe('activity lines', () => {
     expect(line('labelled', 'ben', { labelId: 'x' })).toBe('Ben added the label VIP');
     expect(line('snoozed', 'ben', { until: 1 })).toBe('Ben snoozed it until 1 Dec, 09:00');
     expect(line('invoiceSent', 'amira', { invoiceId: 'i' })).toBe('Amira sent invoice INV-0007');
+    expect(line('assigned', 'carol', { userIds: ['carol'] })).toBe('You assigned yourself');
   });
   it('word what a rule or the relay did as automatic', () => {
     expect(line('assigned', null, { userIds: ['ben'], auto: true })).toBe('Assigned to Ben automatically');

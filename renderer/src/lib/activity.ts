@@ -15,7 +15,8 @@ const list = (names: string[]): string => (names.length <= 1 ? (names[0] ?? '') 
 
 export function activityText(a: Pick<Activity, 'kind' | 'actorId' | 'details'>, n: ActivityNames): string {
   const d = a.details;
-  const person = (id: string) => (id === n.me ? 'you' : n.user(id));
+  // "You assigned yourself", "Ben assigned himself" reads oddly gendered: "Ben assigned themselves"
+  const person = (id: string) => (id === a.actorId && a.kind !== 'visibility' ? (id === n.me ? 'yourself' : 'themselves') : id === n.me ? 'you' : n.user(id));
   const people = (ids: readonly string[] | undefined) => list((ids ?? []).map(person));
   const auto = d.auto === true || a.actorId === null;
   const who = a.actorId === null ? '' : a.actorId === n.me ? 'You' : n.user(a.actorId);

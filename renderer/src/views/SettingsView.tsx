@@ -4,6 +4,7 @@ import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { GroupsSettings } from '../components/settings/GroupsSettings';
 import { PeopleSettings } from '../components/settings/PeopleSettings';
 import { LabelsSettings } from '../components/settings/LabelsSettings';
+import { AuditLogSettings } from '../components/settings/AuditLogSettings';
 
 export function SettingsView({ session }: { session: Session }) {
   if (!canAdminister(sessionViewer(session))) {
@@ -23,6 +24,7 @@ export function SettingsView({ session }: { session: Session }) {
         <GroupsSettings />
         <PeopleSettings session={session} />
         <LabelsSettings />
+        <AuditLogSettings />
       </div>
     </section>
   );
