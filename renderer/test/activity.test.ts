@@ -10,7 +10,7 @@ const line = (kind: Activity['kind'], actorId: string | null, details: Activity[
 describe('activity lines', () => {
   it('say who did what to whom', () => {
     expect(line('assigned', 'amira', { userIds: ['ben'] })).toBe('Amira assigned Ben');
-    expect(line('assigned', 'amira', { userIds: ['ben', 'carol', 'amira'] })).toBe('Amira assigned Ben, you and Amira');
+    expect(line('assigned', 'amira', { userIds: ['ben', 'carol', 'amira'] })).toBe('Amira assigned Ben, you and themselves');
     expect(line('visibility', 'ben', { visibleTo: ['ben', 'carol'], added: ['carol'], removed: [] })).toBe('Ben restricted visibility to Ben and you');
     expect(line('visibility', 'carol', { visibleTo: null })).toBe('You made it visible to everyone in the team');
     expect(line('labelled', 'ben', { labelId: 'x' })).toBe('Ben added the label VIP');
