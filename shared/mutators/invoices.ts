@@ -219,7 +219,8 @@ export const invoiceMutators = {
       if (a.invoiceId) {
         const inv = tx.get('invoices', a.invoiceId);
         if (!inv) return;
-        const next = { ...inv, paymentUrl: a.paymentUrl, providerRef: a.providerRef ?? inv.providerRef };
+        // a new link is a live one (the relay renews an expired session when the contact opens it)
+        const next = { ...inv, paymentUrl: a.paymentUrl, providerRef: a.providerRef ?? inv.providerRef, linkExpired: false };
         tx.put('invoices', next);
         releaseWaitingMessages(tx, ctx, `invoice:${inv.id}`, a.paymentUrl);
         return;
