@@ -80,7 +80,7 @@ describe('Visibility', () => {
     await pw(dialog).toBeHidden();
     await pw(admin.page.getByText('Private matter, please').first()).toBeVisible();
     await pw(pane).toBeHidden();
-    const audit = world.relay.services.engine.db.prepare("SELECT action FROM audit_log WHERE actor_id = ?").all(world.org.admin.id);
+    const audit = world.relay.services.engine.db.prepare("SELECT action FROM audit_log WHERE actor_id = ? AND action = 'grantSelfAccess'").all(world.org.admin.id);
     expect(audit).toEqual([{ action: 'grantSelfAccess' }]);
   });
 

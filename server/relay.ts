@@ -22,6 +22,7 @@ import { createDefaultRegistry, SimulatorChannel, type SimulatedText } from './p
 import { createProviderRegistry } from './providers/registry';
 import { providerAdminRoutes } from './providers/admin';
 import { templateRoutes } from './http/templateRoutes';
+import { auditRoutes } from './http/auditRoutes';
 import { reconcileChannelProviders } from './providers/channelSync';
 import type { ProviderRegistry } from './providers/types';
 import { createAdminApi } from './admin';
@@ -149,6 +150,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   webhookRoutes(router, services);
   providerAdminRoutes(router, services);
   templateRoutes(router, services);
+  auditRoutes(router, services);
   router.seal();
 
   const app = router.app;

@@ -7,7 +7,10 @@ import type { AttachmentRef, Broadcast, CannedResponse, Contact, Label, TableNam
 import type * as S from './bridgeSchemas';
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
-import { createUserRequest, providerAccountInput, type AdminUserView, type FetchedTemplates, type ProviderAccountList, type ProviderAccountView } from './http';
+import {
+  auditFilters, auditRetention, auditSearchRequest, createUserRequest, providerAccountInput,
+  type AdminUserView, type AuditExport, type AuditPage, type AuditRetention, type FetchedTemplates, type ProviderAccountList, type ProviderAccountView,
+} from './http';
 
 // The result shapes are zod schemas in bridgeSchemas.ts (imported for types only): one
 // definition for these types and for the run-time check of every query result in tests.
@@ -112,7 +115,7 @@ export const queryArgs = {
   reportBacklog: z.object({}),
 } as const;
 
-const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates'] as const satisfies readonly TableName[];
+const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates', 'activities'] as const satisfies readonly TableName[];
 
 /**
  * Which synced tables each query reads: a `changed` event naming one of them refetches the
@@ -202,6 +205,12 @@ export const commandArgs = {
   setPresence: presenceUpFrame.omit({ type: true }),
   /** "Fetch approved templates" from the group's WhatsApp provider (adds or updates them by name) */
   fetchTemplates: z.object({ groupId: z.string().min(1).max(128) }),
+  /** the organisation's audit log (admins; relay only, never in the replica): a page, newest first */
+  auditLog: auditSearchRequest,
+  /** the filtered audit log as CSV (the relay records the export) */
+  exportAuditLog: auditFilters,
+  auditRetention: z.object({}),
+  setAuditRetention: auditRetention,
 } as const;
 
 export interface ImportPreviewRow {
@@ -240,6 +249,10 @@ export interface CommandResults {
   removeProviderAccount: null;
   setPresence: null;
   fetchTemplates: FetchedTemplates;
+  auditLog: AuditPage;
+  exportAuditLog: AuditExport;
+  auditRetention: AuditRetention;
+  setAuditRetention: AuditRetention & { pruned: number };
 }
 
 export type QueryName = keyof typeof queryArgs;

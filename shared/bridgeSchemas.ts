@@ -36,6 +36,18 @@ const jsonColumns: Record<string, z.ZodType> = {
     unreadOnly: z.boolean().optional(),
   }),
   lineItems: z.array(z.strictObject({ description: z.string(), quantity: z.number(), unitAmount: z.number() })),
+  /** activities: ActivityDetails (ids and times, never content) */
+  details: z.strictObject({
+    userIds: strings.optional(),
+    visibleTo: strings.nullable().optional(),
+    added: strings.optional(),
+    removed: strings.optional(),
+    labelId: z.string().optional(),
+    invoiceId: z.string().optional(),
+    until: z.number().nullable().optional(),
+    mergedId: z.string().optional(),
+    auto: z.boolean().optional(),
+  }),
   /** groups: when the first-response SLA counts (shared/domain/sla.ts BusinessHours) */
   businessHours: z.strictObject({ tz: z.string(), days: z.partialRecord(z.enum(WEEKDAYS), z.tuple([z.string(), z.string()])) }),
   /** conversations: ConversationMetaOnly; chats: ChatMetaOnly (shared/scopes.ts metadataRow) */
@@ -176,6 +188,8 @@ export const conversationDetail = z.strictObject({
   notes: z.array(pendingRow('notes')),
   invoices: z.array(pendingRow('invoices')),
   checkouts: z.array(pendingRow('checkouts')),
+  /** state changes (assigned, visibility, archived…), quiet lines between the messages */
+  activities: z.array(pendingRow('activities')),
   failures: z.array(failure),
   /** ms when the WhatsApp 24-hour window closes; null if never opened */
   whatsappWindowClosesAt: z.number().nullable(),

@@ -382,6 +382,57 @@ export const mentions = sqliteTable('mentions', {
   version: version(),
 }, (t) => [index('mentions_conversation').on(t.conversationId), index('mentions_note').on(t.noteId), index('mentions_user').on(t.userId, t.createdAt), index('mentions_version').on(t.version)]);
 
+/** What happened to a conversation (its timeline's quiet lines); shared/domain/activity.ts. */
+export type ActivityKind =
+  | 'assigned'
+  | 'unassigned'
+  | 'visibility'
+  | 'archived'
+  | 'unarchived'
+  | 'snoozed'
+  | 'unsnoozed'
+  | 'woke'
+  | 'labelled'
+  | 'unlabelled'
+  | 'invoiceSent'
+  | 'invoicePaid'
+  | 'invoiceVoided'
+  | 'merged';
+/** Ids only (users, labels, invoices, conversations) and times: never message content. */
+export interface ActivityDetails {
+  /** assigned / unassigned: who */
+  userIds?: string[];
+  /** visibility: the new list (null = everyone in the group), who was added and removed */
+  visibleTo?: string[] | null;
+  added?: string[];
+  removed?: string[];
+  labelId?: string;
+  invoiceId?: string;
+  /** snoozed: until when (null = until the contact replies) */
+  until?: number | null;
+  /** merged: the conversation folded into this one */
+  mergedId?: string;
+  /** done by a rule (auto-assignment, the payment provider) rather than by a person */
+  auto?: boolean;
+}
+
+/**
+ * A conversation's activity: one row per state change (assigned, visibility, archived, snoozed,
+ * labelled, invoice sent/paid/voided, merged), written by the mutators in the same transaction
+ * (recordActivity). Lives in the conversation's scope: it reaches exactly those who may read the
+ * conversation and leaves a replica with it (metadata-only viewers never receive it).
+ */
+export const activities = sqliteTable('activities', {
+  id: text('id').primaryKey(),
+  conversationId: text('conversation_id').notNull(),
+  kind: text('kind').$type<ActivityKind>().notNull(),
+  /** who did it; null = the relay (a timer, the payment provider, an automatic rule) */
+  actorId: text('actor_id'),
+  at: integer('at').notNull(),
+  details: text('details', { mode: 'json' }).$type<ActivityDetails>().notNull(),
+  version: version(),
+}, (t) => [index('activities_conversation').on(t.conversationId, t.at), index('activities_version').on(t.version)]);
+
 /** Every synced table, by the name used on the wire and in Tx calls. */
 export const syncedTables = {
   users,
@@ -402,6 +453,7 @@ export const syncedTables = {
   savedViews,
   cannedResponses,
   mentions,
+  activities,
 } as const;
 
 export type SyncedTables = typeof syncedTables;
@@ -427,3 +479,4 @@ export type Label = RowOf<'labels'>;
 export type SavedView = RowOf<'savedViews'>;
 export type CannedResponse = RowOf<'cannedResponses'>;
 export type Mention = RowOf<'mentions'>;
+export type Activity = RowOf<'activities'>;

@@ -6,6 +6,21 @@ import { bigint, customType, index, pgTable, primaryKey, uniqueIndex } from 'dri
 // text compared byte-wise, as SQLite does (BINARY): ORDER BY and range scans on ids agree on both stores
 const text = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
 
+export const activities = pgTable('activities', {
+  id: text('id').primaryKey(),
+  conversationId: text('conversation_id').notNull(),
+  kind: text('kind').notNull(),
+  actorId: text('actor_id'),
+  at: bigint('at', { mode: 'number' }).notNull(),
+  details: text('details').notNull(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('activities_rowid').on(t.rowid),
+  index('activities_conversation').on(t.conversationId, t.at, t.rowid),
+  index('activities_version').on(t.version, t.rowid),
+]);
+
 export const attachments = pgTable('attachments', {
   sha256: text('sha256').primaryKey(),
   mime: text('mime').notNull(),
@@ -25,10 +40,15 @@ export const auditLog = pgTable('audit_log', {
   action: text('action').notNull(),
   target: text('target').notNull(),
   at: bigint('at', { mode: 'number' }).notNull(),
+  targetName: text('target_name'),
+  details: text('details'),
+  ip: text('ip'),
   rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
   uniqueIndex('audit_log_rowid').on(t.rowid),
   index('audit_log_at').on(t.at, t.rowid),
+  index('audit_log_actor_at').on(t.actorId, t.at, t.rowid),
+  index('audit_log_action_at').on(t.action, t.at, t.rowid),
 ]);
 
 export const broadcastRecipients = pgTable('broadcast_recipients', {

@@ -3,7 +3,7 @@ import { httpApi, type AdminUserList, type AdminUserView, type GroupCreated } fr
 import { MutationError } from '../../shared/tx';
 import type { Services } from '../services';
 import { SYSTEM_ACTOR } from '../sync/engine';
-import { HttpError, sendEmpty, sendJson, type Router } from './router';
+import { clientIp, HttpError, sendEmpty, sendJson, type Router } from './router';
 
 function attempt<T>(fn: () => T): T {
   try {
@@ -14,9 +14,10 @@ function attempt<T>(fn: () => T): T {
 }
 
 export function adminRoutes(router: Router, svc: Services): void {
-  router.route(httpApi.createUser, { auth: 'admin' }, ({ res, body: b }) => {
+  router.route(httpApi.createUser, { auth: 'admin' }, ({ req, res, body: b, user }) => {
     try {
       const u = svc.admin.createUser(b);
+      svc.engine.audit.record({ actorId: user.id, action: 'userCreated', target: u.id, targetName: u.name, details: { email: u.email, role: u.role }, ip: clientIp(req) });
       sendJson(res, 201, { id: u.id, name: u.name, email: u.email, role: u.role } satisfies AdminUserView);
     } catch (e) {
       throw new HttpError(409, 'conflict', e instanceof Error ? e.message : 'cannot create user');
@@ -26,8 +27,10 @@ export function adminRoutes(router: Router, svc: Services): void {
     const users = svc.engine.store.find('users', {});
     sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })) satisfies AdminUserList);
   });
-  router.route(httpApi.deactivateUser, { auth: 'admin' }, ({ res, params }) => {
+  router.route(httpApi.deactivateUser, { auth: 'admin' }, ({ req, res, params, user }) => {
+    const target = svc.engine.store.get('users', params[0] as string);
     attempt(() => svc.admin.deactivateUser(params[0] as string));
+    if (target?.active) svc.engine.audit.record({ actorId: user.id, action: 'userDeactivated', target: target.id, targetName: target.name, ip: clientIp(req) });
     sendEmpty(res);
   });
   router.route(httpApi.createGroup, { auth: 'admin' }, ({ res, body: b }) => {

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { httpApi } from '../../shared/http';
 import type { Services } from '../services';
-import { HttpError, sendEmpty, sendJson, type Router } from '../http/router';
+import { clientIp, HttpError, sendEmpty, sendJson, type Router } from '../http/router';
+import type { ProviderAccountView } from '../../shared/http';
 import { AccountStore } from './accounts';
 import { accountView, findGroup } from './accountView';
 import { reconcileChannelProviders } from './channelSync';
@@ -26,7 +27,10 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
   router.route(httpApi.providerAccounts, { auth: 'admin' }, ({ res }) => {
     sendJson(res, 200, { publicUrl: providerPublicUrl(svc), accounts: accounts.list().map(view) });
   });
-  router.route(httpApi.saveProviderAccount, { auth: 'admin' }, ({ res, body }) => {
+  // the audit log names the account by kind, channel and group: never a secret or a public key
+  const audited = (v: ProviderAccountView) => ({ targetName: `${v.kind} ${v.channel}${v.groupName ? ` (${v.groupName})` : ''}`, details: { kind: v.kind, channel: v.channel, group: v.groupName } });
+
+  router.route(httpApi.saveProviderAccount, { auth: 'admin' }, ({ req, res, body, user }) => {
     const parsed = accountInput.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid', z.prettifyError(parsed.error));
     const group = parsed.data.kind === 'stripe' ? null : findGroup(svc.db, parsed.data.groupId);
@@ -34,13 +38,18 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
     try {
       const row = accounts.upsert(group ? { ...(body as object), groupId: group.id } : body);
       reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
-      sendJson(res, 200, view(row));
+      const v = view(row);
+      svc.engine.audit.record({ actorId: user.id, action: 'providerAccountSaved', target: v.id, ...audited(v), ip: clientIp(req) });
+      sendJson(res, 200, v);
     } catch (e) {
       throw new HttpError(400, 'invalid', (e as Error).message);
     }
   });
-  router.route(httpApi.removeProviderAccount, { auth: 'admin' }, ({ res, params }) => {
+  router.route(httpApi.removeProviderAccount, { auth: 'admin' }, ({ req, res, params, user }) => {
+    const existing = accounts.get(params[0] ?? '');
+    const before = existing ? view(existing) : null;
     if (!accounts.remove(params[0] ?? '')) throw new HttpError(404, 'not_found', 'no such provider account');
+    if (before) svc.engine.audit.record({ actorId: user.id, action: 'providerAccountRemoved', target: before.id, ...audited(before), ip: clientIp(req) });
     reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
     sendEmpty(res);
   });

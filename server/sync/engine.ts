@@ -10,6 +10,7 @@ import { systemMutations, type MutationName } from '../../shared/mutators/index'
 import type { MutationResult } from '../../shared/protocol/pushResult';
 import type { Db } from '../db/open';
 import { MetaStore } from '../db/meta';
+import { AuditLog } from '../audit/auditLog';
 import type { ChangeSet } from './changeSet';
 import { ServerTx } from './serverTx';
 import { issuesSentence } from '../../shared/refusals';
@@ -52,7 +53,8 @@ export class Engine {
   private readonly pruneRejections: SqlStatement;
   private readonly rejectedOf: SqlStatement;
   private readonly forgetRejections: SqlStatement;
-  private readonly auditStmt: SqlStatement;
+  /** the organisation's audit log (server/audit/) */
+  readonly audit: AuditLog;
   private minRetained: number;
   /** counters for /metrics */
   readonly stats = { applied: 0, rejected: 0, duplicates: 0, system: 0 };
@@ -78,7 +80,7 @@ export class Engine {
       'SELECT mutation_id AS id, code, message FROM rejected_mutations WHERE client_id = ? AND mutation_id > ? ORDER BY mutation_id LIMIT 10000',
     );
     this.forgetRejections = db.prepare('DELETE FROM rejected_mutations WHERE client_id = ? AND mutation_id <= ?');
-    this.auditStmt = db.prepare('INSERT INTO audit_log (id, org_id, actor_id, action, target, at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.audit = new AuditLog(db, () => this.meta.get('orgName') ?? '');
     this.minRetained = this.meta.minRetainedVersion();
   }
 
@@ -222,7 +224,7 @@ export class Engine {
     return {
       userId: actor.userId, role: actor.role, now, side: 'server', newId: () => uuidv7(), effect: (e) => effects.push(e),
       // inside the mutation's transaction: a refused mutation leaves no audit row
-      audit: (action, target) => this.auditStmt.run(uuidv7(), this.meta.get('orgName') ?? '', actor.userId, action, target, now),
+      audit: (action, target, entry) => this.audit.record({ actorId: actor.userId, action, target, targetName: entry?.targetName, details: entry?.details, at: now }),
     };
   }
 

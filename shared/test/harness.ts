@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { mutators, type AnyMutator, type MutationArgs, type MutationName } from '../mutators';
 import type { ChannelProviders, Contact, Conversation, Role, User } from '../schema';
 import { RowStore } from '../store/rowStore';
-import { MutationError, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../tx';
+import { MutationError, type AuditAction, type AuditEntryInfo, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../tx';
 
 export const SYSTEM = 'system';
 export const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
@@ -18,6 +18,8 @@ export interface Harness {
   db: Database.Database;
   tx: RowStore;
   now: number;
+  /** what the mutations recorded through ctx.audit (committed ones only), oldest first */
+  audits: { action: AuditAction; actorId: string; target: string; entry: AuditEntryInfo | undefined }[];
   /** advance the clock by ms */
   tick(ms?: number): number;
   run<N extends MutationName>(name: N, as: string, args: MutationArgs<N>): ServerEffect[];
@@ -40,6 +42,7 @@ export function createHarness(): Harness {
     db,
     tx,
     now: T0,
+    audits: [],
     tick(ms = 1000) {
       h.now += ms;
       return h.now;
@@ -57,8 +60,11 @@ export function createHarness(): Harness {
         side: 'server',
         newId: () => `gen-${String(++ids).padStart(4, '0')}`,
         effect: (e) => effects.push(e),
+        audit: (action, target, entry) => audits.push({ action, actorId: as, target, entry }),
       };
+      const audits: Harness['audits'] = [];
       db.transaction(() => def.run(tx, ctx, parsed))();
+      h.audits.push(...audits);
       return effects;
     },
     refused(name, as, args) {

@@ -6,6 +6,7 @@ import { SlaSettings } from '../components/settings/SlaSettings';
 import { PeopleSettings } from '../components/settings/PeopleSettings';
 import { LabelsSettings } from '../components/settings/LabelsSettings';
 import { AutoAssignSettings } from '../components/settings/AutoAssignSettings';
+import { AuditLogSettings } from '../components/settings/AuditLogSettings';
 
 export function SettingsView({ session }: { session: Session }) {
   if (!canAdminister(sessionViewer(session))) {
@@ -27,6 +28,7 @@ export function SettingsView({ session }: { session: Session }) {
         <AutoAssignSettings />
         <PeopleSettings session={session} />
         <LabelsSettings />
+        <AuditLogSettings />
       </div>
     </section>
   );

@@ -11,6 +11,7 @@ import { NoteItem } from './NoteItem';
 import { InvoiceCard, CheckoutCard } from './PaymentCards';
 import { FailureList } from './FailureList';
 import { ScheduledMessages } from './ScheduledMessages';
+import { ActivityLine } from './ActivityLine';
 
 /** Below this many items plain rendering is cheaper than measuring. */
 const VIRTUAL_FROM = 150;
@@ -33,6 +34,8 @@ function Item({ it, detail }: { it: TimelineItem; detail: ConversationDetail }) 
       return <CheckoutCard checkout={it.checkout} canMarkPaid={detail.permissions.canMarkPaid} />;
     case 'autoAssigned':
       return <AutoAssignedLine userId={it.userId} at={it.at} />;
+    case 'activity':
+      return <ActivityLine activity={it.activity} detail={detail} />;
   }
 }
 
