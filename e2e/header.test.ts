@@ -1,6 +1,7 @@
 // The one-line conversation header at 1440×900 with the details pane open (a laptop's everyday
 // view): the contact's name is shown whole; the number and team, then the state flags (restricted,
-// snoozed, labels, simulated…) give way first, and a flag is dropped whole, never shown cut.
+// snoozed, labels, simulated…) and the assignees give way first, and a flag is dropped whole,
+// never shown cut. (A name wider than the whole line still ends in an ellipsis.)
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeClient, goTo, rowId, shotPath, startWorld, type AppUser, type World } from './harness';
@@ -8,7 +9,7 @@ import { expect as pw } from './pw';
 
 let world: World;
 let admin: AppUser;
-const NAME = 'Maximilian Oyelaran-Whitfield';
+const NAME = 'Maximilian Oyelaran';
 
 beforeAll(async () => {
   world = await startWorld();

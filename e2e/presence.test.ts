@@ -72,13 +72,13 @@ describe('Presence', () => {
   });
 
   it('idle for IDLE_AWAY_MS, Alice shows away to Bob; back at the first input (her page clock driven, no waiting)', async () => {
-    // Alice is assigned: her avatar (with its presence dot) is in the conversation header Bob looks at
+    // Alice is assigned: her avatar (with its presence dot) is on the conversation's row in Bob's list
     await alice.page.getByRole('button', { name: 'Manage conversation' }).click();
     const manage = alice.page.getByRole('dialog', { name: 'Manage conversation' });
     await manage.getByRole('checkbox', { name: `Assign ${world.org.alice.name}` }).check();
     await manage.getByRole('button', { name: 'Save' }).click();
     await pw(manage).toBeHidden();
-    const aliceDot = bob.page.locator('.conv-head .avatars [data-presence]');
+    const aliceDot = bob.page.getByRole('option', { name: /Nora Presence/ }).locator('.avatars [data-presence]');
     await pw(aliceDot).toHaveAttribute('data-presence', 'online');
     // Alice's page gets a fake clock (time still flows); her next input arms the idle timer on it
     await alice.page.clock.install();
