@@ -48,7 +48,7 @@ function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
   const now = 1_750_000_000_000;
   for (const [i, u] of users.entries()) yield { t: 'users', r: { id: u, name: `User ${i}`, email: `u${i}@bench`, role: i === 0 ? 'admin' : 'agent', active: true, createdAt: now, version: 1 } };
   for (const g of ['g0', 'g1']) {
-    yield { t: 'groups', r: { id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, version: 1 } };
+    yield { t: 'groups', r: { id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, version: 1 } };
     for (const u of users) yield { t: 'memberships', r: { id: `${g}:${u}`, groupId: g, userId: u, version: 1 } };
   }
   for (let k = 0; k < sz.contacts; k++) {

@@ -33,7 +33,7 @@ export function createAdminApi(engine: Engine): AdminApi {
       return engine.write((tx) => {
         const group: Group = {
           id: uuidv7(), name: g.name.trim(), smsNumber: g.smsNumber ?? null, whatsappNumber: g.whatsappNumber ?? null, templates: [], createdAt: Date.now(),
-          paymentInstructions: '',
+          paymentInstructions: '', slaFirstResponseMinutes: null, businessHours: null,
           // no provider until an account is added, unless the simulator is chosen explicitly
           channelProviders: g.simulated ? { sms: 'simulator', whatsapp: 'simulator' } : NO_CHANNEL_PROVIDERS,
           version: 0,

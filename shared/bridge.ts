@@ -42,6 +42,7 @@ export type ReportTimes = z.infer<typeof S.reportTimes>;
 export type ReportChannels = z.infer<typeof S.reportChannels>;
 export type ReportHours = z.infer<typeof S.reportHours>;
 export type ReportBacklog = z.infer<typeof S.reportBacklog>;
+export type ReportSla = z.infer<typeof S.reportSla>;
 
 export const inboxViewSchema = z.enum(['team', 'mine', 'snoozed', 'archived', 'chats']);
 export type InboxViewName = z.infer<typeof inboxViewSchema>;
@@ -76,6 +77,8 @@ export const queryArgs = {
     labelId: z.string().max(128).optional(),
     assignee: z.string().max(128).optional(),
     channel: z.enum(['sms', 'whatsapp']).optional(),
+    /** 'sla': waiting conversations with a first-response target first, the closest deadline first; then the rest by activity */
+    sort: z.enum(['activity', 'sla']).optional(),
     ...pageArgs,
   }),
   /** the organisation's labels, by name */
@@ -103,6 +106,8 @@ export const queryArgs = {
   reportTimes: reportRangeArgs,
   reportChannels: reportRangeArgs,
   reportHours: reportRangeArgs,
+  /** first-response SLA: share answered within the group's target, for conversations whose customer first wrote in the period */
+  reportSla: reportRangeArgs,
   /** now, not a period: what is open and waiting */
   reportBacklog: z.object({}),
 } as const;
@@ -119,7 +124,7 @@ export const queryReads = {
   syncStatus: null,
   directory: ['users', 'groups', 'memberships'],
   counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes', 'mentions'],
-  inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users', 'labels'],
+  inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users', 'labels', 'groups'],
   labels: ['labels'],
   savedViews: ['savedViews', 'conversations', 'readStates', 'messages', 'labels'],
   conversation: [...convTables, 'groups', 'users', 'memberships', 'labels'],
@@ -139,6 +144,7 @@ export const queryReads = {
   reportTimes: ['conversations', 'messages', 'users', 'groups'],
   reportChannels: ['messages'],
   reportHours: ['messages'],
+  reportSla: ['conversations', 'messages', 'users', 'groups'],
   reportBacklog: ['conversations', 'groups'],
 } as const satisfies Record<QueryName, readonly TableName[] | null>;
 
@@ -167,6 +173,7 @@ export interface QueryResults {
   reportTimes: ReportTimes;
   reportChannels: ReportChannels;
   reportHours: ReportHours;
+  reportSla: ReportSla;
   reportBacklog: ReportBacklog;
 }
 

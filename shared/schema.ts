@@ -3,6 +3,7 @@
 // and the core agree on every column. Pure drizzle column builders: no Node, no DOM.
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import type { LabelColor } from './labelColors';
+import type { BusinessHours } from './domain/sla';
 
 export type { LabelColor } from './labelColors';
 
@@ -97,6 +98,10 @@ export const groups = sqliteTable('groups', {
    * Groups that existed before this column keep the simulator they silently used.
    */
   channelProviders: text('channel_providers', { mode: 'json' }).$type<ChannelProviders>().notNull().default({ sms: 'simulator', whatsapp: 'simulator' }),
+  /** first-response target in business minutes (shared/domain/sla.ts); null = no SLA */
+  slaFirstResponseMinutes: integer('sla_first_response_minutes'),
+  /** when the group answers (time zone + per-weekday open/close); null = around the clock */
+  businessHours: text('business_hours', { mode: 'json' }).$type<BusinessHours | null>(),
   version: version(),
 }, (t) => [index('groups_version').on(t.version)]);
 

@@ -43,7 +43,7 @@ export function seedDemo(svc: Services): void {
       const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY,
         paymentInstructions: `Pay by bank transfer to Parley Demo Ltd, sort code 00-00-00, account 00000000, quoting the invoice number. (${name} demo team)`,
         // the demo organisation is simulated on purpose: the app shows it as such
-        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, version: 0 };
+        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, version: 0 };
       tx.put('groups', g);
       return g;
     };

@@ -4,6 +4,7 @@ import { hasAdminRole } from '../permissions';
 import { NO_CHANNEL_PROVIDERS } from '../schema';
 import type { z } from 'zod';
 import { templatePlaceholders } from '../domain/templates';
+import { businessHoursProblem, slaTargetProblem, WEEKDAYS, type BusinessHours } from '../domain/sla';
 import type { WhatsAppTemplate } from '../schema';
 import { args, type templateSchema } from './args';
 import { defineMutator } from './define';
@@ -35,7 +36,8 @@ export const adminMutators = {
       ensureNew(tx, 'groups', a.id, 'group');
       tx.put('groups', {
         id: a.id, name: a.name, smsNumber: blankToNull(a.smsNumber) ?? null, whatsappNumber: blankToNull(a.whatsappNumber) ?? null,
-        templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS, version: 0,
+        templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS,
+        slaFirstResponseMinutes: null, businessHours: null, version: 0,
       });
     },
   }),
@@ -53,6 +55,28 @@ export const adminMutators = {
         whatsappNumber: wa === undefined ? g.whatsappNumber : wa,
         paymentInstructions: a.paymentInstructions === undefined ? g.paymentInstructions : a.paymentInstructions.trim(),
       });
+    },
+  }),
+  setGroupSla: defineMutator({
+    args: args.setGroupSla,
+    run(tx, ctx, a) {
+      requireAdmin(tx, ctx, 'set response targets');
+      const g = mustGet(tx, 'groups', a.groupId, 'group');
+      if (a.minutes !== null) {
+        const p = slaTargetProblem(a.minutes);
+        ensure(p === null, 'invalid', p ?? '');
+      }
+      let hours: BusinessHours | null = null;
+      if (a.businessHours) {
+        hours = { tz: a.businessHours.tz, days: {} };
+        for (const d of WEEKDAYS) {
+          const span = a.businessHours.days[d];
+          if (span) hours.days[d] = [span[0], span[1]];
+        }
+        const p = businessHoursProblem(hours);
+        ensure(p === null, 'invalid', p ?? '');
+      }
+      tx.put('groups', { ...g, slaFirstResponseMinutes: a.minutes, businessHours: hours });
     },
   }),
   addMember: defineMutator({

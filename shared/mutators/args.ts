@@ -2,6 +2,7 @@
 // Ids of created rows are made by the client (UUIDv7) so optimistic rows keep their id.
 import { z } from 'zod';
 import { labelColors } from '../labelColors';
+import { WEEKDAYS } from '../domain/sla';
 
 const id = z.string().min(1).max(128);
 const userIds = z.array(id).max(500);
@@ -188,6 +189,17 @@ export const args = {
   // administration (admins only)
   createGroup: z.object({ id, name: z.string().trim().min(1).max(80), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional(), paymentInstructions: text(2000).optional() }),
   updateGroup: z.object({ id, name: z.string().trim().min(1).max(80).optional(), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional(), paymentInstructions: text(2000).optional() }),
+  /** the group's first-response target (business minutes; null = no SLA) and business hours (null = around the clock) */
+  setGroupSla: z.object({
+    groupId: id,
+    minutes: z.number().int('The first-response target must be a whole number of minutes.').nullable(),
+    businessHours: z
+      .object({
+        tz: z.string().trim().min(1, 'Choose a time zone for the business hours.').max(64),
+        days: z.partialRecord(z.enum(WEEKDAYS), z.tuple([z.string().max(5), z.string().max(5)])),
+      })
+      .nullable(),
+  }),
   addMember: z.object({ groupId: id, userId: id }),
   removeMember: z.object({ groupId: id, userId: id }),
   /** explicit choice: the channel goes through the built-in simulator (shown as Simulated), or not (sends refused until a provider account is added) */

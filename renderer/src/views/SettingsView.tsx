@@ -2,6 +2,7 @@
 import type { Session } from '../../../shared/bridge';
 import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { GroupsSettings } from '../components/settings/GroupsSettings';
+import { SlaSettings } from '../components/settings/SlaSettings';
 import { PeopleSettings } from '../components/settings/PeopleSettings';
 import { LabelsSettings } from '../components/settings/LabelsSettings';
 
@@ -21,6 +22,7 @@ export function SettingsView({ session }: { session: Session }) {
         <h1>Teams and people</h1>
         <p className="small muted">Add people with Add person and decide what they can do; provider accounts are under Channels and payments.</p>
         <GroupsSettings />
+        <SlaSettings />
         <PeopleSettings session={session} />
         <LabelsSettings />
       </div>
