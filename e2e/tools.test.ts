@@ -106,6 +106,45 @@ describe('canned responses', () => {
     await goTo(carol.page, /^Canned responses/);
     await pw(carol.page.getByRole('heading', { name: 'No canned responses yet' })).toBeVisible();
   });
+
+  it('`/word` then a click on Send does what Enter does: the one match is inserted, else the list stays open; `/word` is never sent', async () => {
+    await openConversation(alice, /Omar Haddad/);
+    const box = alice.page.getByRole('textbox', { name: 'Message' });
+    const send = alice.page.getByRole('button', { name: 'Send', exact: true });
+    const picker = alice.page.getByRole('listbox', { name: 'Canned responses' });
+    const sentBodies = () => world.relay.services.engine.store.find('messages', {}).map((m) => m.body);
+    // one match: inserted, not sent
+    await box.click();
+    await box.pressSequentially('/thank');
+    await pw(picker.getByRole('option')).toHaveCount(1);
+    await send.click();
+    await pw(box).toHaveValue('Thanks Omar, speak soon!');
+    await pw(picker).toHaveCount(0);
+    await pw(box).toBeFocused();
+    // several matches: the list stays open to choose from, nothing inserted or sent
+    await box.fill('');
+    await box.pressSequentially('/');
+    await pw(picker.getByRole('option')).toHaveCount(2);
+    await send.click();
+    await pw(picker.getByRole('option')).toHaveCount(2);
+    await pw(box).toHaveValue('/');
+    // none: the list says so and stays open; nothing is sent
+    await box.pressSequentially('zzz');
+    await pw(alice.page.getByText('No canned response matches “zzz”.')).toBeVisible();
+    await send.click();
+    await pw(alice.page.getByText('No canned response matches “zzz”.')).toBeVisible();
+    await pw(box).toHaveValue('/zzz');
+    expect(sentBodies().some((b) => b.startsWith('/'))).toBe(false);
+    // the inserted response goes out with a second click
+    await box.fill('');
+    await box.pressSequentially('/thank');
+    await send.click();
+    await pw(box).toHaveValue('Thanks Omar, speak soon!');
+    await send.click();
+    await pw(timeline(alice.page).getByText('Thanks Omar, speak soon!')).toBeVisible();
+    await eventually(() => sentBodies().includes('Thanks Omar, speak soon!'), 'the inserted canned response reached the relay');
+    expect(sentBodies().some((b) => b.startsWith('/'))).toBe(false);
+  });
 });
 
 describe('@mentions', () => {

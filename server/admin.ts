@@ -21,7 +21,7 @@ export function createAdminApi(engine: Engine): AdminApi {
       for (const g of u.groupIds ?? []) if (!(await store.get('groups', g))) throw new Error(`no group ${g}`);
       const hash = hashPasswordSync(u.password);
       return engine.write((tx) => {
-        const user: User = { id: tx.newId(), name: u.name.trim(), email, role: u.role, active: true, createdAt: tx.now, version: 0 };
+        const user: User = { id: tx.newId(), name: u.name.trim(), email, role: u.role, active: true, createdAt: tx.now, accepting: true, version: 0 };
         tx.put('users', user);
         for (const g of u.groupIds ?? []) tx.put('memberships', { id: `${g}:${user.id}`, groupId: g, userId: user.id, version: 0 });
         tx.exec('INSERT INTO credentials (user_id, hash) VALUES (?, ?)', [user.id, hash]);
@@ -32,10 +32,10 @@ export function createAdminApi(engine: Engine): AdminApi {
       return engine.write((tx) => {
         const group: Group = {
           id: tx.newId(), name: g.name.trim(), smsNumber: g.smsNumber ?? null, whatsappNumber: g.whatsappNumber ?? null, templates: [], createdAt: tx.now,
-          paymentInstructions: '',
+          paymentInstructions: '', slaFirstResponseMinutes: null, businessHours: null,
           // no provider until an account is added, unless the simulator is chosen explicitly
           channelProviders: g.simulated ? { sms: 'simulator', whatsapp: 'simulator' } : NO_CHANNEL_PROVIDERS,
-          version: 0,
+          autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
         };
         tx.put('groups', group);
         return tx.get('groups', group.id) as Group;

@@ -22,6 +22,7 @@ import { createDefaultRegistry, SimulatorChannel, type SimulatedText } from './p
 import { createProviderRegistry } from './providers/registry';
 import { providerAdminRoutes } from './providers/admin';
 import { templateRoutes } from './http/templateRoutes';
+import { auditRoutes } from './http/auditRoutes';
 import { reconcileChannelProviders } from './providers/channelSync';
 import type { ProviderRegistry } from './providers/types';
 import { createAdminApi } from './admin';
@@ -34,6 +35,7 @@ import type { Services } from './services';
 import { Engine, type MutatorLookup } from './sync/engine';
 import { SyncHub, type HubLimits } from './sync/hub';
 import { TimerScheduler } from './timers/scheduler';
+import { AutoAssigner } from './assign/autoAssign';
 
 export interface RelayOptions {
   dataDir: string;
@@ -131,13 +133,14 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     attachmentsReleased: (ids) => releaseAttachments(store, opts.dataDir, ids),
   }, log);
   const timers = new TimerScheduler(engine, log);
+  const autoAssign = new AutoAssigner(engine, hub.presence, log);
   // Deactivation by any path (mutation, admin, CLI) revokes refresh tokens at once.
   engine.onCommit(async (c) => {
     for (const u of c.changes.deactivated) await tokens.revokeAll(u);
   });
 
   const services: Services = {
-    store, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, timers, simulator, sink, admin,
+    store, dataDir: opts.dataDir, engine, auth, tokens, hub, effects, timers, autoAssign, simulator, sink, admin,
     providers: () => providers as ProviderRegistry,
     httpUrl: () => httpUrl,
     startedAt: Date.now(),
@@ -155,6 +158,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   webhookRoutes(router, services);
   providerAdminRoutes(router, services);
   templateRoutes(router, services);
+  auditRoutes(router, services);
   router.seal();
 
   const app = router.app;
@@ -168,6 +172,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1', listenTextResolver: (address) => `relay listening on ${address}` });
   } catch (e) {
     // the port is taken (EADDRINUSE): leave nothing open, the caller may try another port
+    autoAssign.close();
     effects.close();
     simulator.close();
     metrics.close();
@@ -221,6 +226,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         await bounded(effects.idle());
       }
       timers.close();
+      autoAssign.close();
       effects.close();
       simulator.close();
       metrics.close();

@@ -9,6 +9,7 @@ import type { PaymentSink, ProviderRegistry, ProviderSink } from './providers/ty
 import type { Engine } from './sync/engine';
 import type { SyncHub } from './sync/hub';
 import type { TimerScheduler } from './timers/scheduler';
+import type { AutoAssigner } from './assign/autoAssign';
 
 export interface AdminApi {
   createUser(u: { email: string; name: string; role: 'admin' | 'agent'; password: string; groupIds?: string[] }): Promise<User>;
@@ -27,6 +28,8 @@ export interface Services {
   hub: SyncHub;
   effects: EffectRunner;
   timers: TimerScheduler;
+  /** automatic assignment of waiting inbound conversations (server/assign/autoAssign.ts) */
+  autoAssign: AutoAssigner;
   simulator: SimulatorChannel;
   providers(): ProviderRegistry;
   sink: ProviderSink & PaymentSink;

@@ -7,7 +7,10 @@ import type { AttachmentRef, Broadcast, CannedResponse, Contact, Label, TableNam
 import type * as S from './bridgeSchemas';
 import type { MutationArgs, MutationName } from './mutators/args';
 import type { MutationErrorCode } from './tx';
-import { createUserRequest, providerAccountInput, type AdminUserView, type FetchedTemplates, type ProviderAccountList, type ProviderAccountView } from './http';
+import {
+  auditFilters, auditRetention, auditSearchRequest, createUserRequest, providerAccountInput,
+  type AdminUserView, type AuditExport, type AuditPage, type AuditRetention, type FetchedTemplates, type ProviderAccountList, type ProviderAccountView,
+} from './http';
 
 // The result shapes are zod schemas in bridgeSchemas.ts (imported for types only): one
 // definition for these types and for the run-time check of every query result in tests.
@@ -42,6 +45,7 @@ export type ReportTimes = z.infer<typeof S.reportTimes>;
 export type ReportChannels = z.infer<typeof S.reportChannels>;
 export type ReportHours = z.infer<typeof S.reportHours>;
 export type ReportBacklog = z.infer<typeof S.reportBacklog>;
+export type ReportSla = z.infer<typeof S.reportSla>;
 
 export const inboxViewSchema = z.enum(['team', 'mine', 'snoozed', 'archived', 'chats']);
 export type InboxViewName = z.infer<typeof inboxViewSchema>;
@@ -76,6 +80,8 @@ export const queryArgs = {
     labelId: z.string().max(128).optional(),
     assignee: z.string().max(128).optional(),
     channel: z.enum(['sms', 'whatsapp']).optional(),
+    /** 'sla': waiting conversations with a first-response target first, the closest deadline first; then the rest by activity */
+    sort: z.enum(['activity', 'sla']).optional(),
     ...pageArgs,
   }),
   /** the organisation's labels, by name */
@@ -103,11 +109,13 @@ export const queryArgs = {
   reportTimes: reportRangeArgs,
   reportChannels: reportRangeArgs,
   reportHours: reportRangeArgs,
+  /** first-response SLA: share answered within the group's target, for conversations whose customer first wrote in the period */
+  reportSla: reportRangeArgs,
   /** now, not a period: what is open and waiting */
   reportBacklog: z.object({}),
 } as const;
 
-const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates'] as const satisfies readonly TableName[];
+const convTables = ['conversations', 'messages', 'notes', 'invoices', 'checkouts', 'contacts', 'readStates', 'activities'] as const satisfies readonly TableName[];
 
 /**
  * Which synced tables each query reads: a `changed` event naming one of them refetches the
@@ -119,7 +127,7 @@ export const queryReads = {
   syncStatus: null,
   directory: ['users', 'groups', 'memberships'],
   counts: ['conversations', 'messages', 'readStates', 'chats', 'chatMessages', 'memberships', 'notes', 'mentions'],
-  inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users', 'labels'],
+  inbox: [...convTables, 'chats', 'chatMessages', 'memberships', 'users', 'labels', 'groups'],
   labels: ['labels'],
   savedViews: ['savedViews', 'conversations', 'readStates', 'messages', 'labels'],
   conversation: [...convTables, 'groups', 'users', 'memberships', 'labels'],
@@ -139,6 +147,7 @@ export const queryReads = {
   reportTimes: ['conversations', 'messages', 'users', 'groups'],
   reportChannels: ['messages'],
   reportHours: ['messages'],
+  reportSla: ['conversations', 'messages', 'users', 'groups'],
   reportBacklog: ['conversations', 'groups'],
 } as const satisfies Record<QueryName, readonly TableName[] | null>;
 
@@ -167,6 +176,7 @@ export interface QueryResults {
   reportTimes: ReportTimes;
   reportChannels: ReportChannels;
   reportHours: ReportHours;
+  reportSla: ReportSla;
   reportBacklog: ReportBacklog;
 }
 
@@ -195,6 +205,12 @@ export const commandArgs = {
   setPresence: presenceUpFrame.omit({ type: true }),
   /** "Fetch approved templates" from the group's WhatsApp provider (adds or updates them by name) */
   fetchTemplates: z.object({ groupId: z.string().min(1).max(128) }),
+  /** the organisation's audit log (admins; relay only, never in the replica): a page, newest first */
+  auditLog: auditSearchRequest,
+  /** the filtered audit log as CSV (the relay records the export) */
+  exportAuditLog: auditFilters,
+  auditRetention: z.object({}),
+  setAuditRetention: auditRetention,
 } as const;
 
 export interface ImportPreviewRow {
@@ -233,6 +249,10 @@ export interface CommandResults {
   removeProviderAccount: null;
   setPresence: null;
   fetchTemplates: FetchedTemplates;
+  auditLog: AuditPage;
+  exportAuditLog: AuditExport;
+  auditRetention: AuditRetention;
+  setAuditRetention: AuditRetention & { pruned: number };
 }
 
 export type QueryName = keyof typeof queryArgs;

@@ -32,6 +32,7 @@ export const queryResultSchemas: { [K in QueryName]: z.ZodType<QueryResults[K]> 
   reportTimes: S.reportTimes,
   reportChannels: S.reportChannels,
   reportHours: S.reportHours,
+  reportSla: S.reportSla,
   reportBacklog: S.reportBacklog,
 };
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { args as mutationArgs, attachmentRefSchema, locationSchema, type MutationName } from './mutators/args';
 import { conversationRights, type ConversationRights } from './permissions';
 import { syncedTables, type RowOf, type TableName } from './schema';
+import { WEEKDAYS } from './domain/sla';
 import { errorCodes } from './tx';
 
 const strings = z.array(z.string());
@@ -35,6 +36,20 @@ const jsonColumns: Record<string, z.ZodType> = {
     unreadOnly: z.boolean().optional(),
   }),
   lineItems: z.array(z.strictObject({ description: z.string(), quantity: z.number(), unitAmount: z.number() })),
+  /** activities: ActivityDetails (ids and times, never content) */
+  details: z.strictObject({
+    userIds: strings.optional(),
+    visibleTo: strings.nullable().optional(),
+    added: strings.optional(),
+    removed: strings.optional(),
+    labelId: z.string().optional(),
+    invoiceId: z.string().optional(),
+    until: z.number().nullable().optional(),
+    mergedId: z.string().optional(),
+    auto: z.boolean().optional(),
+  }),
+  /** groups: when the first-response SLA counts (shared/domain/sla.ts BusinessHours) */
+  businessHours: z.strictObject({ tz: z.string(), days: z.partialRecord(z.enum(WEEKDAYS), z.tuple([z.string(), z.string()])) }),
   /** conversations: ConversationMetaOnly; chats: ChatMetaOnly (shared/scopes.ts metadataRow) */
   metaOnly: z.union([z.strictObject({ invoiceOutstanding: z.boolean() }), z.strictObject({ messageCount: z.number().int() })]),
 };
@@ -140,6 +155,12 @@ export const conversationListItem = z.strictObject({
   labels: strings,
   /** replies waiting to be sent later */
   hasScheduled: z.boolean(),
+  /** open, unassigned and waiting for the relay's automatic assignment (nobody had capacity yet) */
+  awaitingAssignment: z.boolean(),
+  /** first-response deadline (ms) while the customer waits for a reply in a group with a target; else null */
+  slaDueAt: z.number().nullable(),
+  /** when the customer started waiting (the first unanswered inbound message), with or without a target */
+  waitingSince: z.number().nullable(),
 });
 export const chatListItem = z.strictObject({
   kind: z.literal('chat'),
@@ -167,6 +188,8 @@ export const conversationDetail = z.strictObject({
   notes: z.array(pendingRow('notes')),
   invoices: z.array(pendingRow('invoices')),
   checkouts: z.array(pendingRow('checkouts')),
+  /** state changes (assigned, visibility, archived…), quiet lines between the messages */
+  activities: z.array(pendingRow('activities')),
   failures: z.array(failure),
   /** ms when the WhatsApp 24-hour window closes; null if never opened */
   whatsappWindowClosesAt: z.number().nullable(),
@@ -266,6 +289,14 @@ export const reportHours = z.strictObject({
   cells: z.array(z.array(count).length(24)).length(7),
   total: count,
   max: count,
+});
+/** First-response SLA: conversations answered within their group's target, missed, and still running. */
+const slaCounts = z.strictObject({ met: count, missed: count, pending: count, /** met / (met + missed); null when none is decided */ share: z.number().min(0).max(1).nullable() });
+export const reportSla = z.strictObject({
+  overall: slaCounts,
+  byGroup: z.array(slaCounts.extend({ id: z.string(), name: z.string(), targetMinutes: count })),
+  /** by who replied first (a missed conversation nobody answered has no one) */
+  byAgent: z.array(slaCounts.extend({ id: z.string(), name: z.string() })),
 });
 const backlogCounts = z.strictObject({ open: count, unassigned: count, waitingOnUs: count });
 export const reportBacklog = backlogCounts.extend({

@@ -70,6 +70,11 @@
 // Send later (scheduleMessage): as sendMessage, to an open conversation, 1 minute to 1 year
 //   ahead; edit/cancel while scheduled: the author or an admin. Opt-out and the WhatsApp
 //   window are checked again when the relay sends it; a refusal marks it failed with why.
+// Automatic assignment (setAutoAssign: admins only; mode off / online / online+away, capacity
+//   1–100): a new inbound conversation no contact default assigned waits; the relay's autoAssign
+//   gives it to the next member after the group's round-robin pointer who is present (per the
+//   mode), active, accepting (setAccepting: each user their own flag), may read it and holds
+//   fewer open assigned conversations in the group than the capacity; else it keeps waiting.
 // System mutations are run by the relay only (it refuses them from clients).
 import type { CannedResponse, Chat, Checkout, Conversation, Invoice, Membership, Note, Role } from './schema';
 import type { ReadTx } from './tx';

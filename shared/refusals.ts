@@ -32,6 +32,10 @@ const FIELD_NAMES: Record<string, string> = {
   userIds: 'the people',
   visibleTo: 'who may see it',
   assignees: 'the assignees',
+  tz: 'the time zone',
+  minutes: 'the first-response target',
+  businessHours: 'the business hours',
+  days: 'the business hours',
 };
 
 function fieldOf(path: readonly PropertyKey[]): string | null {

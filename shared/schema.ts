@@ -3,6 +3,7 @@
 // and the core agree on every column. Pure drizzle column builders: no Node, no DOM.
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import type { LabelColor } from './labelColors';
+import type { BusinessHours } from './domain/sla';
 
 export type { LabelColor } from './labelColors';
 
@@ -15,6 +16,11 @@ export type ConversationStatus = 'open' | 'archived';
 export type InvoiceStatus = 'draft' | 'sent' | 'paid' | 'void';
 export type CheckoutStatus = 'open' | 'paid' | 'expired';
 export type ChatKind = 'self' | 'direct' | 'group';
+/**
+ * A group's automatic assignment of new inbound conversations (round robin with capacity):
+ * off, among members online, or among members online or away (issue 13).
+ */
+export type AutoAssignMode = 'off' | 'online' | 'online_away';
 /** A saved view's filters (all optional; combined with AND). */
 export interface ViewFilters {
   labelId?: string;
@@ -78,6 +84,8 @@ export const users = sqliteTable('users', {
   role: text('role').$type<Role>().notNull(),
   active: integer('active', { mode: 'boolean' }).notNull(),
   createdAt: integer('created_at').notNull(),
+  /** false: "not accepting new conversations" (automatic assignment skips them); set by the user */
+  accepting: integer('accepting', { mode: 'boolean' }).notNull().default(true),
   version: version(),
 }, (t) => [index('users_version').on(t.version)]);
 
@@ -97,6 +105,16 @@ export const groups = sqliteTable('groups', {
    * Groups that existed before this column keep the simulator they silently used.
    */
   channelProviders: text('channel_providers', { mode: 'json' }).$type<ChannelProviders>().notNull().default({ sms: 'simulator', whatsapp: 'simulator' }),
+  /** automatic assignment of new inbound conversations (admins set it) */
+  autoAssign: text('auto_assign').$type<AutoAssignMode>().notNull().default('off'),
+  /** automatic assignment: at most this many open conversations assigned to one member of the group */
+  autoAssignCapacity: integer('auto_assign_capacity').notNull().default(5),
+  /** the round-robin pointer: the member the relay assigned last (written in the same transaction) */
+  autoAssignLast: text('auto_assign_last'),
+  /** first-response target in business minutes (shared/domain/sla.ts); null = no SLA */
+  slaFirstResponseMinutes: integer('sla_first_response_minutes'),
+  /** when the group answers (time zone + per-weekday open/close); null = around the clock */
+  businessHours: text('business_hours', { mode: 'json' }).$type<BusinessHours | null>(),
   version: version(),
 }, (t) => [index('groups_version').on(t.version)]);
 
@@ -150,6 +168,11 @@ export const conversations = sqliteTable('conversations', {
   wokenAt: integer('woken_at'),
   /** label ids (labels table); ids of deleted labels are ignored */
   labels: text('labels', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** a new inbound conversation waiting for automatic assignment (nobody had capacity yet) */
+  autoAssignWaiting: integer('auto_assign_waiting', { mode: 'boolean' }).notNull().default(false),
+  /** the relay assigned it automatically: to whom and when ("Assigned to Ben automatically") */
+  autoAssignedTo: text('auto_assigned_to'),
+  autoAssignedAt: integer('auto_assigned_at'),
   /** relay version when group or visibleTo last changed: catch-up sends whole scopes from here */
   visibilityVersion: integer('visibility_version').notNull().default(0),
   /** who last changed visibleTo: a Manage save from an older view is stale unless that was the saver themselves */
@@ -168,6 +191,8 @@ export const conversations = sqliteTable('conversations', {
   index('conversations_version').on(t.version),
   // catch-up reads conversations whose audience changed since the cookie (relay)
   index('conversations_visibility_version').on(t.visibilityVersion),
+  // the relay's automatic assignment reads a group's waiting conversations after most commits
+  index('conversations_auto_assign_waiting').on(t.groupId, t.autoAssignWaiting),
 ]);
 
 export const messages = sqliteTable('messages', {
@@ -357,6 +382,57 @@ export const mentions = sqliteTable('mentions', {
   version: version(),
 }, (t) => [index('mentions_conversation').on(t.conversationId), index('mentions_note').on(t.noteId), index('mentions_user').on(t.userId, t.createdAt), index('mentions_version').on(t.version)]);
 
+/** What happened to a conversation (its timeline's quiet lines); shared/domain/activity.ts. */
+export type ActivityKind =
+  | 'assigned'
+  | 'unassigned'
+  | 'visibility'
+  | 'archived'
+  | 'unarchived'
+  | 'snoozed'
+  | 'unsnoozed'
+  | 'woke'
+  | 'labelled'
+  | 'unlabelled'
+  | 'invoiceSent'
+  | 'invoicePaid'
+  | 'invoiceVoided'
+  | 'merged';
+/** Ids only (users, labels, invoices, conversations) and times: never message content. */
+export interface ActivityDetails {
+  /** assigned / unassigned: who */
+  userIds?: string[];
+  /** visibility: the new list (null = everyone in the group), who was added and removed */
+  visibleTo?: string[] | null;
+  added?: string[];
+  removed?: string[];
+  labelId?: string;
+  invoiceId?: string;
+  /** snoozed: until when (null = until the contact replies) */
+  until?: number | null;
+  /** merged: the conversation folded into this one */
+  mergedId?: string;
+  /** done by a rule (auto-assignment, the payment provider) rather than by a person */
+  auto?: boolean;
+}
+
+/**
+ * A conversation's activity: one row per state change (assigned, visibility, archived, snoozed,
+ * labelled, invoice sent/paid/voided, merged), written by the mutators in the same transaction
+ * (recordActivity). Lives in the conversation's scope: it reaches exactly those who may read the
+ * conversation and leaves a replica with it (metadata-only viewers never receive it).
+ */
+export const activities = sqliteTable('activities', {
+  id: text('id').primaryKey(),
+  conversationId: text('conversation_id').notNull(),
+  kind: text('kind').$type<ActivityKind>().notNull(),
+  /** who did it; null = the relay (a timer, the payment provider, an automatic rule) */
+  actorId: text('actor_id'),
+  at: integer('at').notNull(),
+  details: text('details', { mode: 'json' }).$type<ActivityDetails>().notNull(),
+  version: version(),
+}, (t) => [index('activities_conversation').on(t.conversationId, t.at), index('activities_version').on(t.version)]);
+
 /** Every synced table, by the name used on the wire and in Tx calls. */
 export const syncedTables = {
   users,
@@ -377,6 +453,7 @@ export const syncedTables = {
   savedViews,
   cannedResponses,
   mentions,
+  activities,
 } as const;
 
 export type SyncedTables = typeof syncedTables;
@@ -402,3 +479,4 @@ export type Label = RowOf<'labels'>;
 export type SavedView = RowOf<'savedViews'>;
 export type CannedResponse = RowOf<'cannedResponses'>;
 export type Mention = RowOf<'mentions'>;
+export type Activity = RowOf<'activities'>;

@@ -28,6 +28,7 @@ export function scopeOf<T extends TableName>(table: T, row: RowOf<T>): Scope {
     case 'mentions':
     case 'invoices':
     case 'checkouts':
+    case 'activities':
       return `conv:${String(r.conversationId)}`;
     case 'chats':
       return `chat:${String(r.id)}`;
@@ -56,6 +57,7 @@ export const scopeChildren: Record<'conv' | 'chat', { table: TableName; column: 
     { table: 'mentions', column: 'conversationId' },
     { table: 'invoices', column: 'conversationId' },
     { table: 'checkouts', column: 'conversationId' },
+    { table: 'activities', column: 'conversationId' },
   ],
   chat: [
     { table: 'chats', column: 'id' },

@@ -34,13 +34,44 @@ export interface MutatorContext {
   effect(e: ServerEffect): void;
   /**
    * Records a sensitive act in the relay's append-only audit log, in this transaction (the
-   * relay only; clients leave it undefined). `target`: the id acted on.
+   * relay only; clients leave it undefined). `target`: the id acted on; `entry`: how a person
+   * recognises it and ids/names worth keeping — never secrets, never message content.
    */
-  audit?(action: AuditAction, target: string): void;
+  audit?(action: AuditAction, target: string, entry?: AuditEntryInfo): void;
 }
 
-/** What the audit log records (server/db/localSchema.ts auditLog). */
-export type AuditAction = 'grantSelfAccess';
+/** What the audit log records (server/db/localSchema.ts auditLog, server/audit/). */
+export const auditActions = [
+  /** an admin added themselves to a conversation's "Visible to" and so gained its content */
+  'grantSelfAccess',
+  /** "Visible to" of a conversation changed (details: added, removed user ids) */
+  'visibilityChanged',
+  'signIn',
+  'signInFailed',
+  'userCreated',
+  'userDeactivated',
+  'userReactivated',
+  'roleChanged',
+  'memberAdded',
+  'memberRemoved',
+  'providerAccountSaved',
+  'providerAccountRemoved',
+  'templateSaved',
+  'templateRemoved',
+  'conversationDeleted',
+  'chatDeleted',
+  /** a CSV export (audit log, contacts) */
+  'exported',
+  'auditRetentionChanged',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+/** JSON-safe details of an audit entry: ids, names, counts — never secrets or content. */
+export type AuditDetails = Record<string, string | number | boolean | null | string[]>;
+export interface AuditEntryInfo {
+  /** how a person recognises the target (a contact's name and number, a user's name, a group's template) */
+  targetName?: string;
+  details?: AuditDetails;
+}
 
 export const errorCodes = [
   'forbidden',

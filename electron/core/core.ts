@@ -18,6 +18,7 @@ import { bridgeError } from './bridge/errors';
 import { runQuery, type QueryContext, type QueryEnv } from './bridge/queries';
 import { recordFailure } from './bridge/failures';
 import { notificationsFor } from './bridge/notifications';
+import { SLA_CHECK_MS, slaWarnings } from './bridge/slaNotifications';
 import type { SecretStore } from './secretStore';
 import { SessionKeeper } from './session';
 import { SyncClient, type SyncClientOptions } from './sync/syncClient';
@@ -216,6 +217,23 @@ export class CoreImpl {
     this.open = { replica, engine, sync };
     this.state = 'connecting';
     sync.start();
+    this.slaWarned.clear();
+    this.slaTimer = setInterval(() => this.warnSla(), SLA_CHECK_MS);
+    this.slaTimer.unref();
+  }
+
+  private slaTimer: NodeJS.Timeout | null = null;
+  private readonly slaWarned = new Set<string>();
+
+  /** Notifies my waiting conversations about to miss their first-response target (once per wait). */
+  private warnSla(now = Date.now()): void {
+    const s = this.sessions.session;
+    if (!s || !this.open) return;
+    try {
+      for (const n of slaWarnings(this.open.replica.db, s.userId, now, this.slaWarned)) this.emit(n);
+    } catch (e) {
+      (this.opts.log ?? ((m: string) => console.warn(m)))(`sla warnings: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private pendingInitial: ChangeSet | null = null;
@@ -235,6 +253,8 @@ export class CoreImpl {
     if (!initial && s && this.open && o.newRows.length) {
       for (const n of notificationsFor(this.open.replica, s.userId, o.newRows)) this.emit(n);
     }
+    // a new wait, an assignment or a changed target can bring a deadline within the warning
+    if (!initial && !o.changes.empty) this.warnSla();
   }
 
   private flushInitial(): void {
@@ -268,6 +288,8 @@ export class CoreImpl {
   private async closeReplica(opts: { scrub?: boolean } = {}): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    if (this.slaTimer) clearInterval(this.slaTimer);
+    this.slaTimer = null;
     this.pendingInitial = null;
     const o = this.open;
     this.open = null;

@@ -1,7 +1,7 @@
 // Reports view logic: the period picker, durations, deltas, the heatmap's shades and the CSV.
 import { describe, expect, it } from 'vitest';
 import { affects } from '../src/lib/queries.logic';
-import { customPeriod, delta, duration, durationUnit, heatLevel, presetPeriod, previousPeriod, reportCsv } from '../src/lib/reports';
+import { customPeriod, delta, duration, durationUnit, heatLevel, percent, presetPeriod, previousPeriod, reportCsv, targetText } from '../src/lib/reports';
 
 describe('reports logic', () => {
   it('gives the last N days as local midnights, today included, and the period before', () => {
@@ -46,9 +46,26 @@ describe('reports logic', () => {
     expect(reportCsv.volume({ days: [{ day: '2026-01-05', opened: 3, archived: 1 }], totals: { opened: 3, archived: 1 } })).toBe('day,opened,archived\r\n2026-01-05,3,1');
   });
 
+  it('answered within target: shares, targets and CSV', () => {
+    expect(percent(null)).toBe('–');
+    expect(percent(2 / 3)).toBe('67%');
+    expect(targetText(60)).toBe('1 h');
+    expect(targetText(90)).toBe('1 h 30 min');
+    expect(targetText(15)).toBe('15 min');
+    const csv = reportCsv
+      .sla({
+        overall: { met: 2, missed: 1, pending: 1, share: 2 / 3 },
+        byGroup: [{ id: 'g', name: 'Sales', targetMinutes: 60, met: 2, missed: 1, pending: 1, share: 2 / 3 }],
+        byAgent: [{ id: 'u', name: 'Amira', met: 0, missed: 0, pending: 0, share: null }],
+      })
+      .split(/\r?\n/);
+    expect(csv).toEqual(['by,name,target_minutes,met,missed,pending,share_within_target', 'all,All,,2,1,1,0.667', 'group,Sales,60,2,1,1,0.667', 'agent,Amira,,0,0,0,']);
+  });
+
   it('refreshes when the tables a report reads change', () => {
     expect(affects('reportTimes', { tables: ['messages'] })).toBe(true);
     expect(affects('reportVolume', { tables: ['messages'] })).toBe(false);
     expect(affects('reportBacklog', { tables: ['conversations'] })).toBe(true);
+    expect(affects('reportSla', { tables: ['groups'] })).toBe(true);
   });
 });

@@ -89,10 +89,12 @@ export const timers = sqliteTable('timers', {
 }, (t) => [index('timers_due').on(t.dueAt)]);
 
 /**
- * Append-only record of sensitive acts, read by the admin audit log (a later issue's UI). Rows
- * are inserted in the transaction of the act (a refused mutation leaves none) and never updated
- * or deleted. Today: `grantSelfAccess` — an admin added themselves to a conversation's "Visible
- * to" and so gained its content (target = conversation id).
+ * Append-only record of sensitive acts, read by the admin audit log (server/audit/). Rows of
+ * mutations are inserted in the transaction of the act (a refused mutation leaves none); sign-ins,
+ * provider accounts and exports are recorded by the HTTP side. Never updated; the only deletion is
+ * pruning rows older than the organisation's retention. `target`: the id acted on; `targetName`:
+ * how a person recognises it (a contact's name and number, a user's name — never content);
+ * `details`: ids and names as JSON, never secrets or message text.
  */
 export const auditLog = sqliteTable('audit_log', {
   id: text('id').primaryKey(),
@@ -101,4 +103,7 @@ export const auditLog = sqliteTable('audit_log', {
   action: text('action').notNull(),
   target: text('target').notNull(),
   at: integer('at').notNull(),
-}, (t) => [index('audit_log_at').on(t.at)]);
+  targetName: text('target_name'),
+  details: text('details'),
+  ip: text('ip'),
+}, (t) => [index('audit_log_at').on(t.at), index('audit_log_actor_at').on(t.actorId, t.at), index('audit_log_action_at').on(t.action, t.at)]);

@@ -10,6 +10,9 @@ import type { ServerEffect } from '../../shared/tx';
 import type { Engine } from '../sync/engine';
 import { SYSTEM_ACTOR } from '../sync/engine';
 import type { OutboundMessage, ProviderRegistry, SendResult } from '../providers/types';
+import { StripePayments } from '../providers/stripe/payments';
+import type { PaymentProvider } from '../providers/types';
+import { payLinkUrl } from '../http/payLinks';
 import { SmsPartTracker } from './smsParts';
 import { delayAfter, LinkRetryStore, linkRetryDelays, MAX_LINK_ATTEMPTS } from './linkRetries';
 
@@ -211,13 +214,17 @@ export class EffectRunner {
     if (current) return this.linkRetries.clear(kind, id);
     // Stripe's client retries itself (maxNetworkRetries); a throw here is retried with backoff.
     let link: { url: string; providerRef: string };
+    let payments: PaymentProvider;
     try {
-      link = await (await this.providers().payments()).createLink(req);
+      payments = await this.providers().payments();
+      link = await payments.createLink(req);
     } catch (err) {
       return this.linkFailed(kind, id, err);
     }
     await this.linkRetries.clear(kind, id);
-    await this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl: link.url, providerRef: link.providerRef });
+    // the contact gets the relay's link to the session: it renews the session once expired (http/payLinks.ts)
+    const paymentUrl = payments instanceof StripePayments ? await payLinkUrl(payments.publicUrl, this.engine.meta, kind, id) : link.url;
+    await this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl, providerRef: link.providerRef });
   }
 
   private async linkFailed(kind: 'invoice' | 'checkout', id: string, err: unknown): Promise<void> {

@@ -3,7 +3,7 @@ import { httpApi, type AdminUserList, type AdminUserView, type GroupCreated } fr
 import { MutationError } from '../../shared/tx';
 import type { Services } from '../services';
 import { SYSTEM_ACTOR } from '../sync/engine';
-import { HttpError, sendEmpty, sendJson, type Router } from './router';
+import { clientIp, HttpError, sendEmpty, sendJson, type Router } from './router';
 
 async function attempt<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -14,21 +14,24 @@ async function attempt<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export function adminRoutes(router: Router, svc: Services): void {
-  router.route(httpApi.createUser, { auth: 'admin' }, async ({ res, body: b }) => {
+  router.route(httpApi.createUser, { auth: 'admin' }, async ({ req, res, body: b, user }) => {
     let u;
     try {
       u = await svc.admin.createUser(b);
     } catch (e) {
       throw new HttpError(409, 'conflict', e instanceof Error ? e.message : 'cannot create user');
     }
+    await svc.engine.audit.record({ actorId: user.id, action: 'userCreated', target: u.id, targetName: u.name, details: { email: u.email, role: u.role }, ip: clientIp(req) });
     sendJson(res, 201, { id: u.id, name: u.name, email: u.email, role: u.role } satisfies AdminUserView);
   });
   router.route(httpApi.listUsers, { auth: 'admin' }, async ({ res }) => {
     const users = await svc.store.rows.find('users', {});
     sendJson(res, 200, users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active })) satisfies AdminUserList);
   });
-  router.route(httpApi.deactivateUser, { auth: 'admin' }, async ({ res, params }) => {
+  router.route(httpApi.deactivateUser, { auth: 'admin' }, async ({ req, res, params, user }) => {
+    const target = await svc.store.rows.get('users', params[0] as string);
     await attempt(() => svc.admin.deactivateUser(params[0] as string));
+    if (target?.active) await svc.engine.audit.record({ actorId: user.id, action: 'userDeactivated', target: target.id, targetName: target.name, ip: clientIp(req) });
     sendEmpty(res);
   });
   router.route(httpApi.createGroup, { auth: 'admin' }, async ({ res, body: b }) => {

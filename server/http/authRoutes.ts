@@ -14,7 +14,16 @@ async function reply(res: FastifyReply, r: AuthResult, svc: Services): Promise<v
 
 export function authRoutes(router: Router, svc: Services): void {
   router.route(httpApi.login, async ({ req, res, body: b }) => {
-    await reply(res, await svc.auth.login(b.email, b.password, clientIp(req)), svc);
+    const ip = clientIp(req);
+    const r = await svc.auth.login(b.email, b.password, ip);
+    // the audit log: who signed in, and every refused attempt with the email tried (never the password)
+    if (r.ok) await svc.engine.audit.record({ actorId: r.session.user.id, action: 'signIn', target: r.session.user.id, targetName: r.session.user.name, ip });
+    else {
+      const email = b.email.trim().toLowerCase().slice(0, 254);
+      const user = await svc.auth.findUserByEmail(email);
+      await svc.engine.audit.record({ actorId: user?.id ?? '', action: 'signInFailed', target: user?.id ?? email, targetName: user?.name ?? email, details: { email, reason: r.code }, ip });
+    }
+    await reply(res, r, svc);
   });
   router.route(httpApi.refresh, async ({ res, body: b }) => {
     await reply(res, await svc.auth.refresh(b.refreshToken), svc);

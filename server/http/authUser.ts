@@ -17,7 +17,7 @@ export async function requireUser(svc: Services, req: IncomingMessage): Promise<
 export async function requireAdmin(svc: Services, req: IncomingMessage): Promise<User> {
   const user = await requireUser(svc, req);
   const actor: Actor = { id: user.id, role: user.role, active: user.active, groupIds: new Set() };
-  if (!canAdminister(actor)) throw new HttpError(403, 'forbidden', 'admins only');
+  if (!canAdminister(actor)) throw new HttpError(403, 'forbidden', 'Only admins can do this.');
   return user;
 }
 

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { httpApi } from '../../shared/http';
 import type { Services } from '../services';
-import { HttpError, sendEmpty, sendJson, type Router } from '../http/router';
+import { clientIp, HttpError, sendEmpty, sendJson, type Router } from '../http/router';
+import type { ProviderAccountView } from '../../shared/http';
 import { AccountStore } from './accounts';
 import { accountView, findGroup } from './accountView';
 import { reconcileChannelProviders } from './channelSync';
@@ -27,7 +28,10 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
     const list = await accounts.list();
     sendJson(res, 200, { publicUrl: providerPublicUrl(svc), accounts: await Promise.all(list.map(view)) });
   });
-  router.route(httpApi.saveProviderAccount, { auth: 'admin' }, async ({ res, body }) => {
+  // the audit log names the account by kind, channel and group: never a secret or a public key
+  const audited = (v: ProviderAccountView) => ({ targetName: `${v.kind} ${v.channel}${v.groupName ? ` (${v.groupName})` : ''}`, details: { kind: v.kind, channel: v.channel, group: v.groupName } });
+
+  router.route(httpApi.saveProviderAccount, { auth: 'admin' }, async ({ req, res, body, user }) => {
     const parsed = accountInput.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid', z.prettifyError(parsed.error));
     const group = parsed.data.kind === 'stripe' ? null : await findGroup(svc.store, parsed.data.groupId);
@@ -39,10 +43,15 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
       throw new HttpError(400, 'invalid', (e as Error).message);
     }
     await reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
-    sendJson(res, 200, await view(row));
+    const v = await view(row);
+    await svc.engine.audit.record({ actorId: user.id, action: 'providerAccountSaved', target: v.id, ...audited(v), ip: clientIp(req) });
+    sendJson(res, 200, v);
   });
-  router.route(httpApi.removeProviderAccount, { auth: 'admin' }, async ({ res, params }) => {
+  router.route(httpApi.removeProviderAccount, { auth: 'admin' }, async ({ req, res, params, user }) => {
+    const existing = await accounts.get(params[0] ?? '');
+    const before = existing ? await view(existing) : null;
     if (!(await accounts.remove(params[0] ?? ''))) throw new HttpError(404, 'not_found', 'no such provider account');
+    if (before) await svc.engine.audit.record({ actorId: user.id, action: 'providerAccountRemoved', target: before.id, ...audited(before), ip: clientIp(req) });
     await reconcileChannelProviders(svc.engine, svc.providers(), (m, e) => svc.log(m, e));
     sendEmpty(res);
   });

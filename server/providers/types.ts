@@ -52,6 +52,8 @@ export interface PaymentLinkRequest {
   lineItems?: { description: string; quantity: number; unitAmount: number }[];
   /** 1 for the first link; n for the (n-1)th renewal after the link expired (a new idempotency key) */
   attempt?: number;
+  /** renewing when the contact opened an expired link: the expired session (a new idempotency key per expired session) */
+  replaces?: string;
 }
 
 export interface PaymentProvider {

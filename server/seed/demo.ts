@@ -44,14 +44,14 @@ export async function seedDemo(svc: Services): Promise<void> {
       const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY,
         paymentInstructions: `Pay by bank transfer to Parley Demo Ltd, sort code 00-00-00, account 00000000, quoting the invoice number. (${name} demo team)`,
         // the demo organisation is simulated on purpose: the app shows it as such
-        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, version: 0 };
+        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 };
       tx.put('groups', g);
       return g;
     };
     const sales = group('Sales', '+447700900010', '+447700900011');
     const support = group('Support', '+447700900020', '+447700900021');
     const user = (key: string, name: string, role: 'admin' | 'agent', groups: Group[]): User => {
-      const u: User = { id: uuidv7(), name, email: `${key}@parley.test`, role, active: true, createdAt: now - 60 * DAY, version: 0 };
+      const u: User = { id: uuidv7(), name, email: `${key}@parley.test`, role, active: true, createdAt: now - 60 * DAY, accepting: true, version: 0 };
       tx.put('users', u);
       for (const g of groups) tx.put('memberships', { id: `${g.id}:${u.id}`, groupId: g.id, userId: u.id, version: 0 });
       tx.exec('INSERT INTO credentials (user_id, hash) VALUES (?, ?)', [u.id, hashes.get(key)]);
@@ -87,7 +87,7 @@ export async function seedDemo(svc: Services): Promise<void> {
           const conv: Conversation = {
             id: uuidv7(), contactId: contact.id, groupId: g.id, channel, status: open ? 'open' : 'archived', visibleTo: restricted,
             assignees: restricted ? assignee.filter((a) => restricted.includes(a)) : assignee, createdAt: start, openedAt: start,
-            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 0, visibilityChangedBy: null, metaOnly: null, version: 0,
+            archivedAt: open ? null : start + 3 * DAY, lastActivityAt: start, lastPreview: '', lastInboundAt: null, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 0, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version: 0,
           };
           addMessages(tx, conv, 3 + Math.floor(rand() * 6), members, rand, pick);
           if (rand() < 0.3) tx.put('notes', { id: uuidv7(), conversationId: conv.id, authorId: pick(members).id, body: pick(noteLines), createdAt: conv.lastActivityAt + 60_000, version: 0 });

@@ -6,13 +6,14 @@
 import { uuidv7 } from 'uuidv7';
 import type { z } from 'zod';
 import type { Role } from '../../shared/schema';
-import { MutationError, type AuditAction, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../../shared/tx';
+import { MutationError, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../../shared/tx';
 import type { MutatorDef } from '../../shared/mutators/define';
 import { systemMutations, type MutationName } from '../../shared/mutators/index';
 import type { MutationResult } from '../../shared/protocol/pushResult';
 import { MetaStore, SET_META } from '../db/meta';
 import type { RelayStore, SyncRows, WriteTx } from '../store/types';
 import { Mutex } from '../store/sqlite';
+import { AuditLog, type AuditRecord } from '../audit/auditLog';
 import type { ChangeSet } from './changeSet';
 import { ServerTx } from './serverTx';
 import { issuesSentence } from '../../shared/refusals';
@@ -57,6 +58,8 @@ export class Engine {
   private publishing: Promise<void> = Promise.resolve();
   private minRetained = 0;
   private committed = 0;
+  /** the organisation's audit log (server/audit/) */
+  readonly audit: AuditLog;
   /** counters for /metrics */
   readonly stats = { applied: 0, rejected: 0, duplicates: 0, system: 0 };
 
@@ -67,6 +70,7 @@ export class Engine {
     private readonly log: ErrorLog,
   ) {
     this.meta = new MetaStore(store);
+    this.audit = new AuditLog(store, async (sql) => (await sql.get<{ value: string }>(GET_ORG, ['orgName']))?.value ?? '');
   }
 
   static async open(store: RelayStore, mutators: MutatorLookup, retention: number, log: ErrorLog = errorLog(createLogger())): Promise<Engine> {
@@ -251,7 +255,7 @@ export class Engine {
     const now = Date.now();
     const version = wtx.version + 1;
     let effects: ServerEffect[] = [];
-    let audits: { action: AuditAction; target: string }[] = [];
+    let audits: AuditRecord[] = [];
     const out = await wtx.sync((rows) => {
       let i = 0;
       effects = [];
@@ -264,16 +268,13 @@ export class Engine {
       const ctx: MutatorContext = {
         userId: actor.userId, role: actor.role, now, side: 'server', newId, effect: (e) => effects.push(e),
         // inside the mutation's transaction: a refused mutation leaves no audit row
-        audit: (action, target) => void audits.push({ action, target }),
+        audit: (action, target, entry) => void audits.push({ actorId: actor.userId, action, target, targetName: entry?.targetName, details: entry?.details, at: now }),
       };
       const value = fn(tx, ctx);
       if (tx.wrote) this.finish(tx, rows);
       return { value, tx };
     });
-    if (audits.length) {
-      const org = (await wtx.get<{ value: string }>(GET_ORG, ['orgName']))?.value ?? '';
-      for (const a of audits) await wtx.run(AUDIT, [uuidv7(), org, actor.userId, a.action, a.target, now]);
-    }
+    for (const a of audits) await this.audit.record(a, wtx);
     const { tx, value } = out;
     if (!tx.wrote) return { value, commit: effects.length ? { changes: tx.changes, effects } : null };
     return { value, commit: { changes: tx.changes, effects } };
@@ -305,4 +306,3 @@ export class Engine {
 
 const GET_CLIENT = 'SELECT user_id AS "userId", last_mutation_id AS "lastMutationId" FROM clients WHERE client_id = ?';
 const GET_ORG = 'SELECT value FROM meta WHERE key = ?';
-const AUDIT = 'INSERT INTO audit_log (id, org_id, actor_id, action, target, at) VALUES (?, ?, ?, ?, ?, ?)';

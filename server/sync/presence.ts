@@ -64,6 +64,7 @@ export class RelayPresence {
   private readonly throttleMs: number;
   /** updates sent to recipients (tests, metrics) */
   flushes = 0;
+  private readonly changeListeners: ((userId: string) => void)[] = [];
 
   constructor(private readonly deps: PresenceDeps) {
     this.source = deps.source ?? 'local';
@@ -157,7 +158,12 @@ export class RelayPresence {
     this.timers.clear();
   }
 
-  /** The user's presence as this relay knows it (tests). */
+  /** `fn` hears of every user whose merged presence may have changed (automatic assignment). */
+  onChange(fn: (userId: string) => void): void {
+    this.changeListeners.push(fn);
+  }
+
+  /** The user's presence as this relay knows it (tests, automatic assignment). */
   stateOf(userId: string): PresenceState | null {
     return this.merged(userId);
   }
@@ -197,6 +203,7 @@ export class RelayPresence {
 
   private deliver(userId: string): void {
     this.flushes++;
+    for (const fn of this.changeListeners) fn(userId);
     const m = this.merged(userId) ?? { status: 'offline' as const, viewing: [] };
     for (const r of this.deps.recipients()) {
       const frame: PresenceDownFrame = { type: 'presence', users: [this.forViewer(r.viewer, userId, m)] };

@@ -176,6 +176,7 @@ const rows: Row[] = [
   // administration
   { name: 'createGroup', args: () => ({ id: uuidv7(), name: 'New group' }), expect: adminOnly },
   { name: 'updateGroup', args: () => ({ id: org.groups.support.id, name: 'Support' }), expect: adminOnly },
+  { name: 'setGroupSla', args: () => ({ groupId: org.groups.support.id, minutes: 60, businessHours: { tz: 'Europe/London', days: { mon: ['09:00', '17:30'] } } }), expect: adminOnly },
   { name: 'addMember', needs: { tempUser: true }, args: (f) => ({ groupId: org.groups.support.id, userId: f.tempUserId }), expect: adminOnly },
   { name: 'removeMember', needs: { tempUser: true }, args: (f) => ({ groupId: sales(), userId: f.tempUserId }), expect: adminOnly },
   { name: 'setUserActive', needs: { tempUser: true }, args: (f) => ({ userId: f.tempUserId, active: false }), expect: adminOnly },

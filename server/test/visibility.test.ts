@@ -106,7 +106,7 @@ describe('visibility', () => {
     expect(fresh.frames.some((f) => JSON.stringify(f).includes(secret))).toBe(false);
     await fresh.close();
     // the admin manages it without content (assignees), and may add themselves: recorded
-    const audit = () => org.relay.services.engine.store.all('SELECT actor_id AS "actorId", action, target FROM audit_log WHERE target = ?', [convId]);
+    const audit = () => org.relay.services.engine.store.all("SELECT actor_id AS \"actorId\", action, target FROM audit_log WHERE target = ? AND action = 'grantSelfAccess'", [convId]);
     expect((await admin.mutate('manageConversation', { conversationId: convId, visibleTo: [org.alice.id], assignees: [], baseVisibilityVersion: await visibilityVersionOf(org, convId) })).status).toBe('ok');
     expect(await audit()).toEqual([]);
     expect((await admin.mutate('addNote', { id: uuidv7(), conversationId: convId, body: 'x' }))).toMatchObject({ status: 'rejected', code: 'forbidden' });

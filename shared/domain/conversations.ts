@@ -2,6 +2,7 @@
 // a message or removes a conversation.
 import type { Channel, Contact, Conversation, Message } from '../schema';
 import { MutationError, type MutatorContext, type ReadTx, type Tx } from '../tx';
+import { moveActivities, recordActivity } from './activity';
 
 export const PREVIEW_MAX = 140;
 
@@ -45,6 +46,9 @@ export function newConversation(
     snoozedUntil: null,
     wokenAt: null,
     labels: [],
+    autoAssignWaiting: false,
+    autoAssignedTo: null,
+    autoAssignedAt: null,
     visibilityVersion: 0,
     visibilityChangedBy: null,
     metaOnly: null,
@@ -132,6 +136,7 @@ export function deleteConversationCascade(tx: Tx, conversationId: string): strin
   for (const m of tx.find('mentions', { conversationId })) tx.del('mentions', m.id);
   for (const i of tx.find('invoices', { conversationId })) tx.del('invoices', i.id);
   for (const c of tx.find('checkouts', { conversationId })) tx.del('checkouts', c.id);
+  for (const a of tx.find('activities', { conversationId })) tx.del('activities', a.id);
   for (const r of tx.find('readStates', { targetId: conversationId })) tx.del('readStates', r.id);
   tx.del('conversations', conversationId);
   return [...attachmentIds].sort();
@@ -153,7 +158,8 @@ export type MergeOutcome = { groupId: string; kept: string; other: string; outco
  * archived instead (merging would show its content to people it was hidden from), unless it
  * holds an unpaid invoice, which archiving refuses: then both stay open (the allowed exception).
  */
-export function mergeOpenConversations(tx: Tx, now: number, contactId: string): MergeOutcome[] {
+export function mergeOpenConversations(tx: Tx, ctx: MutatorContext, contactId: string): MergeOutcome[] {
+  const now = ctx.now;
   const byGroup = new Map<string, Conversation[]>();
   for (const c of tx.find('conversations', { contactId, status: 'open' })) byGroup.set(c.groupId, [...(byGroup.get(c.groupId) ?? []), c]);
   const outcomes: MergeOutcome[] = [];
@@ -168,6 +174,7 @@ export function mergeOpenConversations(tx: Tx, now: number, contactId: string): 
         for (const i of tx.find('invoices', { conversationId: other.id })) tx.put('invoices', { ...i, conversationId: keep.id });
         for (const c of tx.find('checkouts', { conversationId: other.id })) tx.put('checkouts', { ...c, conversationId: keep.id });
         for (const r of tx.find('readStates', { targetId: other.id })) tx.del('readStates', r.id);
+        moveActivities(tx, other.id, keep.id);
         const later = other.lastActivityAt > keep.lastActivityAt;
         keep = {
           ...keep,
@@ -180,9 +187,11 @@ export function mergeOpenConversations(tx: Tx, now: number, contactId: string): 
         };
         tx.put('conversations', keep);
         tx.del('conversations', other.id);
+        recordActivity(tx, ctx, keep.id, 'merged', { mergedId: other.id });
         outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'merged' });
       } else if (!hasSentInvoice(tx, other.id)) {
         tx.put('conversations', { ...other, status: 'archived', archivedAt: now });
+        recordActivity(tx, ctx, other.id, 'archived', { mergedId: keep.id });
         outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'archived' });
       } else {
         outcomes.push({ groupId, kept: keep.id, other: other.id, outcome: 'left_open' });

@@ -10,12 +10,14 @@ import { fetchedTemplates, saveTemplateRequest, templateList } from './templates
 import { addMemberRequest, adminUserList, adminUserView, createGroupRequest, createUserRequest, groupCreated, simulatePaymentRequest, simulatorInboundRequest } from './admin';
 import { authSessionResponse, loginRequest, refreshRequest } from './auth';
 import { providerAccountInput, providerAccountList, providerAccountView } from './providers';
+import { auditExport, auditFilters, auditPage, auditRetention, auditRetentionSet, auditSearchRequest, exportRecord } from './audit';
 
 export * from './admin';
 export * from './templates';
 export * from './auth';
 export * from './errors';
 export * from './providers';
+export * from './audit';
 
 export interface HttpRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -54,6 +56,15 @@ export const httpApi = {
   /** asks the group's WhatsApp provider (Meta Graph message_templates, Twilio Content API) for its approved templates */
   fetchGroupTemplates: { method: 'POST', path: '/admin/groups/:id/templates/fetch', request: null, response: fetchedTemplates },
   simulatePayment: { method: 'POST', path: '/simulator/payment', request: simulatePaymentRequest, response: z.object({ ok: z.literal(true), simulated: z.literal(true) }) },
+  /** the organisation's audit log, newest first, filtered (admins) */
+  auditLog: { method: 'POST', path: '/admin/audit-log/search', request: auditSearchRequest, response: auditPage },
+  /** the filtered audit log as CSV; the export is recorded in the log */
+  exportAuditLog: { method: 'POST', path: '/admin/audit-log/export', request: auditFilters, response: auditExport },
+  auditRetention: { method: 'GET', path: '/admin/audit-log/retention', request: null, response: auditRetention },
+  /** days to keep entries; older ones are pruned at once (the only deletion); the change is recorded */
+  setAuditRetention: { method: 'PUT', path: '/admin/audit-log/retention', request: auditRetention, response: auditRetentionSet },
+  /** any signed-in user: an export made from the replica (contacts CSV), for the audit log */
+  recordExport: { method: 'POST', path: '/audit/exports', request: exportRecord, response: null },
   health: { method: 'GET', path: '/health', request: null, response: z.object({ ok: z.literal(true), version: z.number() }) },
 } as const satisfies Record<string, HttpRoute>;
 export type HttpRouteName = keyof typeof httpApi;

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, standardOrg, type Harness } from '../test/harness';
+import { issuesSentence } from '../refusals';
+import type { BusinessHours } from '../domain/sla';
 import { args, mutators, systemMutations } from './index';
 
 let h: Harness;
@@ -30,6 +32,22 @@ describe('administration', () => {
     h.run('updateGroup', 'admin', { id: 'g', name: 'Accounts', smsNumber: null });
     expect(h.tx.get('groups', 'g')).toMatchObject({ name: 'Accounts', smsNumber: null, templates: [] });
     expect(h.refused('createGroup', 'admin', { id: 'g', name: 'Again' }).code).toBe('conflict');
+  });
+  it('sets a group\'s first-response target and business hours, refusing bad ones in sentences', () => {
+    const hours = { tz: 'Europe/London', days: { mon: ['09:00', '17:30'] as [string, string], sat: ['22:00', '06:00'] as [string, string] } };
+    expect(h.refused('setGroupSla', 'alice', { groupId: 'sales', minutes: 60, businessHours: null }).code).toBe('forbidden');
+    h.run('setGroupSla', 'admin', { groupId: 'sales', minutes: 60, businessHours: hours });
+    expect(h.tx.get('groups', 'sales')).toMatchObject({ slaFirstResponseMinutes: 60, businessHours: hours });
+    const bad = (minutes: number | null, businessHours: BusinessHours | null) => h.refused('setGroupSla', 'admin', { groupId: 'sales', minutes, businessHours });
+    expect(bad(0, null)).toMatchObject({ code: 'invalid', message: 'The first-response target must be a whole number of minutes, at least 1.' });
+    expect(bad(60, { tz: 'Nowhere/Town', days: { mon: ['09:00', '17:00'] } }).message).toBe('"Nowhere/Town" is not a time zone: use a name like Europe/London or America/New_York.');
+    expect(bad(60, { tz: 'UTC', days: { fri: ['25:00', '17:00'] } }).message).toBe('The hours of Friday must be times like 09:00 and 17:30.');
+    expect(bad(60, { tz: 'UTC', days: {} }).message).toBe('Business hours need at least one open day.');
+    const parsed = args.setGroupSla.safeParse({ groupId: 'sales', minutes: 60, businessHours: { tz: '', days: {} } });
+    expect(parsed.success ? null : issuesSentence(parsed.error.issues)).toBe('Choose a time zone for the business hours.');
+    expect(h.tx.get('groups', 'sales')).toMatchObject({ slaFirstResponseMinutes: 60, businessHours: hours });
+    h.run('setGroupSla', 'admin', { groupId: 'sales', minutes: null, businessHours: null });
+    expect(h.tx.get('groups', 'sales')).toMatchObject({ slaFirstResponseMinutes: null, businessHours: null });
   });
   it('adds and removes members; removal drops them as assignees', () => {
     h.run('addMember', 'admin', { groupId: 'support', userId: 'alice' });

@@ -1,9 +1,11 @@
 // Administration: groups, memberships, user status and role. Admins only.
 import { ensure, ensureNew, mustGet, requireAdmin } from '../domain/actor';
+import { recordActivity } from '../domain/activity';
 import { hasAdminRole } from '../permissions';
 import { NO_CHANNEL_PROVIDERS } from '../schema';
 import type { z } from 'zod';
 import { templatePlaceholders } from '../domain/templates';
+import { businessHoursProblem, slaTargetProblem, WEEKDAYS, type BusinessHours } from '../domain/sla';
 import type { WhatsAppTemplate } from '../schema';
 import { args, type templateSchema } from './args';
 import { defineMutator } from './define';
@@ -35,7 +37,8 @@ export const adminMutators = {
       ensureNew(tx, 'groups', a.id, 'group');
       tx.put('groups', {
         id: a.id, name: a.name, smsNumber: blankToNull(a.smsNumber) ?? null, whatsappNumber: blankToNull(a.whatsappNumber) ?? null,
-        templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS, version: 0,
+        templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS,
+        slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
       });
     },
   }),
@@ -55,6 +58,28 @@ export const adminMutators = {
       });
     },
   }),
+  setGroupSla: defineMutator({
+    args: args.setGroupSla,
+    run(tx, ctx, a) {
+      requireAdmin(tx, ctx, 'set response targets');
+      const g = mustGet(tx, 'groups', a.groupId, 'group');
+      if (a.minutes !== null) {
+        const p = slaTargetProblem(a.minutes);
+        ensure(p === null, 'invalid', p ?? '');
+      }
+      let hours: BusinessHours | null = null;
+      if (a.businessHours) {
+        hours = { tz: a.businessHours.tz, days: {} };
+        for (const d of WEEKDAYS) {
+          const span = a.businessHours.days[d];
+          if (span) hours.days[d] = [span[0], span[1]];
+        }
+        const p = businessHoursProblem(hours);
+        ensure(p === null, 'invalid', p ?? '');
+      }
+      tx.put('groups', { ...g, slaFirstResponseMinutes: a.minutes, businessHours: hours });
+    },
+  }),
   addMember: defineMutator({
     args: args.addMember,
     run(tx, ctx, a) {
@@ -62,19 +87,25 @@ export const adminMutators = {
       mustGet(tx, 'groups', a.groupId, 'group');
       mustGet(tx, 'users', a.userId, 'user');
       const id = `${a.groupId}:${a.userId}`;
-      if (!tx.get('memberships', id)) tx.put('memberships', { id, groupId: a.groupId, userId: a.userId, version: 0 });
+      if (tx.get('memberships', id)) return;
+      tx.put('memberships', { id, groupId: a.groupId, userId: a.userId, version: 0 });
+      ctx.audit?.('memberAdded', a.userId, { targetName: mustGet(tx, 'users', a.userId, 'user').name, details: { groupId: a.groupId, group: mustGet(tx, 'groups', a.groupId, 'group').name } });
     },
   }),
   removeMember: defineMutator({
     args: args.removeMember,
     run(tx, ctx, a) {
       requireAdmin(tx, ctx, 'change group members');
-      for (const m of tx.find('memberships', { groupId: a.groupId, userId: a.userId })) tx.del('memberships', m.id);
-      // A former member cannot stay an assignee of the group's conversations.
+      const memberships = tx.find('memberships', { groupId: a.groupId, userId: a.userId });
+      for (const m of memberships) tx.del('memberships', m.id);
       const user = tx.get('users', a.userId);
+      if (memberships.length) ctx.audit?.('memberRemoved', a.userId, { targetName: user?.name ?? a.userId, details: { groupId: a.groupId, group: tx.get('groups', a.groupId)?.name ?? '' } });
+      // A former member cannot stay an assignee of the group's conversations.
       if (user && hasAdminRole(user)) return;
       for (const c of tx.find('conversations', { groupId: a.groupId })) {
-        if (c.assignees.includes(a.userId)) tx.put('conversations', { ...c, assignees: c.assignees.filter((u) => u !== a.userId) });
+        if (!c.assignees.includes(a.userId)) continue;
+        tx.put('conversations', { ...c, assignees: c.assignees.filter((u) => u !== a.userId) });
+        recordActivity(tx, ctx, c.id, 'unassigned', { userIds: [a.userId] });
       }
     },
   }),
@@ -105,6 +136,7 @@ export const adminMutators = {
       const at = g.templates.findIndex((x) => x.name === previous);
       const templates = at < 0 ? [...g.templates, t] : g.templates.map((x, i) => (i === at ? t : x));
       tx.put('groups', { ...g, templates: withPaymentChoice(templates, t) });
+      ctx.audit?.('templateSaved', g.id, { targetName: `${g.name}: ${t.name}`, details: { template: t.name, ...(a.previousName && a.previousName !== t.name ? { previousName: a.previousName } : {}) } });
     },
   }),
   removeTemplate: defineMutator({
@@ -114,6 +146,7 @@ export const adminMutators = {
       const g = mustGet(tx, 'groups', a.groupId, 'group');
       ensure(g.templates.some((t) => t.name === a.name), 'not_found', `The template "${a.name}" no longer exists.`);
       tx.put('groups', { ...g, templates: g.templates.filter((t) => t.name !== a.name) });
+      ctx.audit?.('templateRemoved', g.id, { targetName: `${g.name}: ${a.name}`, details: { template: a.name } });
     },
   }),
   setUserActive: defineMutator({
@@ -123,6 +156,7 @@ export const adminMutators = {
       ensure(a.userId !== actor.id, 'invalid', 'You cannot deactivate or reactivate yourself.');
       const u = mustGet(tx, 'users', a.userId, 'user');
       tx.put('users', { ...u, active: a.active });
+      if (u.active !== a.active) ctx.audit?.(a.active ? 'userReactivated' : 'userDeactivated', u.id, { targetName: u.name });
       if (!a.active) ctx.effect({ kind: 'userDeactivated', userId: u.id });
     },
   }),
@@ -133,6 +167,7 @@ export const adminMutators = {
       ensure(a.userId !== actor.id, 'invalid', 'You cannot change your own role.');
       const u = mustGet(tx, 'users', a.userId, 'user');
       tx.put('users', { ...u, role: a.role });
+      if (u.role !== a.role) ctx.audit?.('roleChanged', u.id, { targetName: u.name, details: { from: u.role, to: a.role } });
     },
   }),
 };

@@ -2,6 +2,7 @@
 // Ids of created rows are made by the client (UUIDv7) so optimistic rows keep their id.
 import { z } from 'zod';
 import { labelColors } from '../labelColors';
+import { WEEKDAYS } from '../domain/sla';
 
 const id = z.string().min(1).max(128);
 const userIds = z.array(id).max(500);
@@ -188,6 +189,17 @@ export const args = {
   // administration (admins only)
   createGroup: z.object({ id, name: z.string().trim().min(1).max(80), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional(), paymentInstructions: text(2000).optional() }),
   updateGroup: z.object({ id, name: z.string().trim().min(1).max(80).optional(), smsNumber: z.string().max(32).nullable().optional(), whatsappNumber: z.string().max(32).nullable().optional(), paymentInstructions: text(2000).optional() }),
+  /** the group's first-response target (business minutes; null = no SLA) and business hours (null = around the clock) */
+  setGroupSla: z.object({
+    groupId: id,
+    minutes: z.number().int('The first-response target must be a whole number of minutes.').nullable(),
+    businessHours: z
+      .object({
+        tz: z.string().trim().min(1, 'Choose a time zone for the business hours.').max(64),
+        days: z.partialRecord(z.enum(WEEKDAYS), z.tuple([z.string().max(5), z.string().max(5)])),
+      })
+      .nullable(),
+  }),
   addMember: z.object({ groupId: id, userId: id }),
   removeMember: z.object({ groupId: id, userId: id }),
   /** explicit choice: the channel goes through the built-in simulator (shown as Simulated), or not (sends refused until a provider account is added) */
@@ -196,6 +208,14 @@ export const args = {
   saveTemplate: z.object({ groupId: id, previousName: z.string().max(120).optional(), template: templateSchema }),
   removeTemplate: z.object({ groupId: id, name: z.string().max(120) }),
   setUserActive: z.object({ userId: id, active: z.boolean() }),
+  /** automatic assignment of the group's new inbound conversations: round robin among members online (or online or away), at most `capacity` open conversations each */
+  setAutoAssign: z.object({
+    groupId: id,
+    mode: z.enum(['off', 'online', 'online_away']),
+    capacity: z.number().int('The capacity is a whole number.').min(1, 'The capacity is at least 1 conversation.').max(100, 'The capacity is at most 100 conversations.'),
+  }),
+  /** the caller's own "not accepting new conversations" (automatic assignment skips them while false) */
+  setAccepting: z.object({ accepting: z.boolean() }),
   setUserRole: z.object({ userId: id, role: z.enum(['admin', 'agent']) }),
 
   // system: only the relay runs these (providers, simulator, payment webhooks)
@@ -231,6 +251,8 @@ export const args = {
   setPaymentLink: z.object({ invoiceId: id.optional(), checkoutId: id.optional(), paymentUrl: z.string().url(), providerRef: z.string().max(255).optional() }),
   /** the relay's timer: wake a snoozed conversation whose time has come */
   wakeConversation: z.object({ conversationId: id }),
+  /** the relay assigns a waiting inbound conversation automatically; candidates: the group's members present per its mode */
+  autoAssign: z.object({ conversationId: id, candidates: userIds }),
   /** the relay's timer: send a scheduled message (rules checked now; a refusal marks it failed) */
   sendScheduledMessage: z.object({ messageId: id }),
   /** the relay keeps groups.channelProviders in step with its provider accounts */
@@ -259,4 +281,5 @@ export const systemMutations: ReadonlySet<MutationName> = new Set<MutationName>(
   'recordBroadcastResult',
   'wakeConversation',
   'sendScheduledMessage',
+  'autoAssign',
 ]);

@@ -43,6 +43,11 @@ function editableChat(tx: ReadTx, actor: Actor, chatId: string): Chat {
 }
 
 /** Deletes a chat and everything under it; returns the attachments it referenced. */
+/** A chat without a title, as the audit log names it: its members. */
+function chatMemberNames(tx: ReadTx, members: readonly string[]): string {
+  return members.map((id) => tx.get('users', id)?.name ?? 'a former user').join(', ');
+}
+
 function deleteChatCascade(tx: Tx, chatId: string): string[] {
   const ids = new Set<string>();
   for (const m of tx.find('chatMessages', { chatId })) {
@@ -110,6 +115,8 @@ export const chatMutators = {
       const actor = requireActor(tx, ctx);
       ensure(canDeleteChat(actor), 'forbidden', 'Only admins can delete a team chat.');
       const chat = mustGet(tx, 'chats', a.chatId, 'chat');
+      // named by its title or members, never by what was said in it
+      ctx.audit?.('chatDeleted', chat.id, { targetName: chat.title ?? chatMemberNames(tx, chat.members), details: { members: chat.members } });
       ctx.effect({ kind: 'attachmentsReleased', ids: deleteChatCascade(tx, chat.id) });
     },
   }),

@@ -1,5 +1,6 @@
 // Contacts: create and edit (any active user), the rest admins only.
 import { ensure, ensureNew, mustGet, requireActor, requireAdmin, unique } from '../domain/actor';
+import { conversationName } from '../domain/activity';
 import { deleteConversationCascade, hasSentInvoice, mergeOpenConversations } from '../domain/conversations';
 import { canAdminister } from '../permissions';
 import { normalisePhone } from '../phone';
@@ -40,9 +41,10 @@ export function newContact(ctx: MutatorContext, f: { id: string; name: string; p
 }
 
 /** Removes a contact's conversations (refused while any invoice is sent); returns attachment ids. */
-function deleteContactCascade(tx: Tx, contact: Contact): string[] {
+function deleteContactCascade(tx: Tx, ctx: MutatorContext, contact: Contact): string[] {
   const convs = tx.find('conversations', { contactId: contact.id });
   ensure(!convs.some((c) => hasSentInvoice(tx, c.id)), 'outstanding_invoice', `${contact.name} has an unpaid invoice. Mark it paid or void it first.`);
+  for (const c of convs) ctx.audit?.('conversationDeleted', c.id, { targetName: conversationName(tx, c), details: { withContact: true } });
   const ids = convs.flatMap((c) => deleteConversationCascade(tx, c.id));
   tx.del('contacts', contact.id);
   return unique(ids).sort();
@@ -81,7 +83,7 @@ export const contactMutators = {
     args: args.deleteContact,
     run(tx, ctx, a) {
       requireAdmin(tx, ctx, 'delete contacts');
-      const ids = deleteContactCascade(tx, mustGet(tx, 'contacts', a.id, 'contact'));
+      const ids = deleteContactCascade(tx, ctx, mustGet(tx, 'contacts', a.id, 'contact'));
       if (ids.length) ctx.effect({ kind: 'attachmentsReleased', ids });
     },
   }),
@@ -95,7 +97,7 @@ export const contactMutators = {
       // Conversations keep their id (and so their scope); only the contact changes.
       for (const c of tx.find('conversations', { contactId: from.id })) tx.put('conversations', { ...c, contactId: into.id });
       // at most one open conversation per (contact, group): merged, or the older archived
-      mergeOpenConversations(tx, ctx.now, into.id);
+      mergeOpenConversations(tx, ctx, into.id);
       const notes = [into.notes, from.notes].filter((n) => n.trim()).join('\n\n');
       tx.del('contacts', from.id);
       tx.put('contacts', {

@@ -1,5 +1,6 @@
 // Assignment, visibility, archive, delete, notes and read marks.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
+import { conversationName, recordActivity, recordAssignees, recordVisibility } from '../domain/activity';
 import { ARCHIVE_BLOCKED_BY_INVOICE, DELETE_BLOCKED_BY_INVOICE, deleteConversationCascade, hasSentInvoice } from '../domain/conversations';
 import {
   canArchive, canBeAssignedInGroup, canBeMentioned, canChangeVisibility, canDeleteConversation, canDeleteNote, canSeeChatMeta, canSeeConversation,
@@ -76,10 +77,18 @@ export const conversationMutators = {
       }
       ensureEligible(tx, c.groupId, [...(visibleTo ?? []), ...assignees]);
       if (visibleTo) ensure(assignees.every((u) => visibleTo.includes(u)), 'assignee_not_visible', 'Assignees must be among the people the conversation is visible to.');
-      const next = { ...c, visibleTo, assignees, visibilityChangedBy: sameList(visibleTo, c.visibleTo) ? c.visibilityChangedBy : actor.id };
+      const visibilityChanged = !sameList(visibleTo, c.visibleTo);
+      // assigned by a person: it no longer waits for automatic assignment
+      const next = { ...c, visibleTo, assignees, autoAssignWaiting: c.autoAssignWaiting && assignees.length === 0, visibilityChangedBy: visibilityChanged ? actor.id : c.visibilityChangedBy };
+      const targetName = conversationName(tx, c);
       // An admin who gives themselves the content of a confidential conversation is recorded.
-      if (hasAdminRole(actor) && !canSeeConversation(actor, c) && canSeeConversation(actor, next)) ctx.audit?.('grantSelfAccess', c.id);
+      if (hasAdminRole(actor) && !canSeeConversation(actor, c) && canSeeConversation(actor, next)) ctx.audit?.('grantSelfAccess', c.id, { targetName });
       tx.put('conversations', next);
+      if (visibilityChanged) {
+        const change = recordVisibility(tx, ctx, c.id, c.visibleTo, visibleTo);
+        ctx.audit?.('visibilityChanged', c.id, { targetName, details: { ...change, everyone: visibleTo === null } });
+      }
+      recordAssignees(tx, ctx, c.id, c.assignees, assignees);
     },
   }),
   archiveConversation: defineMutator({
@@ -91,6 +100,7 @@ export const conversationMutators = {
       if (c.status === 'archived') return;
       ensure(!hasSentInvoice(tx, c.id), 'unpaid_invoice', ARCHIVE_BLOCKED_BY_INVOICE);
       tx.put('conversations', { ...c, status: 'archived', archivedAt: ctx.now });
+      recordActivity(tx, ctx, c.id, 'archived');
     },
   }),
   unarchiveConversation: defineMutator({
@@ -101,6 +111,7 @@ export const conversationMutators = {
       if (c.status === 'open') return;
       // openedAt = now: new messages route here even if another conversation is open.
       tx.put('conversations', { ...c, status: 'open', archivedAt: null, openedAt: ctx.now });
+      recordActivity(tx, ctx, c.id, 'unarchived');
     },
   }),
   deleteConversation: defineMutator({
@@ -110,6 +121,7 @@ export const conversationMutators = {
       ensure(canDeleteConversation(actor), 'forbidden', 'Only admins can delete conversations.');
       const c = knownConversation(tx, actor, a.conversationId);
       ensure(!hasSentInvoice(tx, c.id), 'outstanding_invoice', DELETE_BLOCKED_BY_INVOICE);
+      ctx.audit?.('conversationDeleted', c.id, { targetName: conversationName(tx, c) });
       const ids = deleteConversationCascade(tx, c.id);
       ctx.effect({ kind: 'attachmentsReleased', ids });
     },

@@ -14,6 +14,7 @@ import { systemMutators } from './system';
 import { snoozeMutators } from './snooze';
 import { labelMutators } from './labels';
 import { scheduledMutators } from './scheduled';
+import { autoAssignMutators } from './autoAssign';
 
 export { args, systemMutations } from './args';
 export type { ArgsMap, MutationName, MutationArgs } from './args';
@@ -34,6 +35,7 @@ export const mutators: MutatorRegistry = {
   ...snoozeMutators,
   ...labelMutators,
   ...scheduledMutators,
+  ...autoAssignMutators,
 };
 
 export function isMutationName(name: string): name is MutationName {

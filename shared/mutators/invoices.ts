@@ -1,6 +1,7 @@
 // Invoices and checkouts: drafts, the message carrying the payment link, and
 // payment statuses from the provider or an admin.
 import { ensure, ensureNew, mustGet, requireActor } from '../domain/actor';
+import { recordActivity } from '../domain/activity';
 import { previewOf } from '../domain/conversations';
 import { checkOutbound, lastWhatsAppInbound, noProviderReason, postOutbound, whatsappWindowOpen } from '../domain/outbound';
 import { checkoutSummary, invoiceNumber, invoiceSummary, paymentTemplate, paymentTemplateValues, PENDING_LINK } from '../domain/payments';
@@ -59,6 +60,7 @@ function sendDraftInvoice(tx: Tx, ctx: MutatorContext, actor: Actor, invoiceId: 
   ensure(inv.status === 'draft', 'invalid', `Invoice ${inv.number} has already been ${inv.status === 'void' ? 'voided' : 'sent'}.`);
   tx.put('invoices', { ...inv, status: 'sent' });
   postPaymentMessage(tx, ctx, actor, conv, { messageId, summary: invoiceSummary(inv), url: inv.paymentUrl, paymentRef: `invoice:${inv.id}` });
+  recordActivity(tx, ctx, conv.id, 'invoiceSent', { invoiceId: inv.id });
   if (inv.paymentUrl === null) ctx.effect({ kind: 'paymentLink', invoiceId: inv.id });
 }
 
@@ -122,6 +124,7 @@ export const invoiceMutators = {
       const inv = rowInVisibleConversation(tx, actor, 'invoices', a.invoiceId, 'invoice');
       ensure(inv.status === 'sent', 'invalid', `Only a sent invoice can be marked paid; ${inv.number} is ${inv.status}.`);
       tx.put('invoices', { ...inv, status: 'paid', paidAt: ctx.now });
+      recordActivity(tx, ctx, inv.conversationId, 'invoicePaid', { invoiceId: inv.id });
     },
   }),
   voidInvoice: defineMutator({
@@ -132,6 +135,7 @@ export const invoiceMutators = {
       ensure(canVoidInvoice(actor, inv), 'forbidden', 'Only admins and the person who created it can void this invoice.');
       ensure(inv.status === 'draft' || inv.status === 'sent', 'invalid', `Invoice ${inv.number} is already ${inv.status}.`);
       tx.put('invoices', { ...inv, status: 'void' });
+      recordActivity(tx, ctx, inv.conversationId, 'invoiceVoided', { invoiceId: inv.id });
     },
   }),
   createCheckout: defineMutator({
@@ -187,11 +191,13 @@ export const invoiceMutators = {
         const paymentUrl = a.paymentUrl ?? inv.paymentUrl;
         if (a.status === 'paid' && (inv.status === 'sent' || inv.status === 'draft')) {
           tx.put('invoices', { ...inv, paymentUrl, status: 'paid', paidAt: ctx.now, linkExpired: false });
+          recordActivity(tx, ctx, inv.conversationId, 'invoicePaid', { invoiceId: inv.id, auto: true });
         } else if (a.status === 'refunded' && inv.status !== 'void') {
           // a full refund voids the invoice (nothing is owed); a partial one keeps it paid, recording how much went back
           const full = a.fullRefund ?? true;
           const refundedAmount = a.refundedAmount ?? (full ? inv.total : inv.refundedAmount);
           tx.put('invoices', { ...inv, paymentUrl, status: full ? 'void' : inv.status, refundedAmount: Math.max(inv.refundedAmount, refundedAmount) });
+          if (full) recordActivity(tx, ctx, inv.conversationId, 'invoiceVoided', { invoiceId: inv.id, auto: true });
         } else if (a.status === 'expired' && inv.status === 'sent' && (!a.providerRef || a.providerRef === inv.providerRef)) {
           // the current link expired unpaid: the invoice stays owed, "Send a new link" offers a fresh one
           tx.put('invoices', { ...inv, paymentUrl, linkExpired: true });
@@ -213,7 +219,8 @@ export const invoiceMutators = {
       if (a.invoiceId) {
         const inv = tx.get('invoices', a.invoiceId);
         if (!inv) return;
-        const next = { ...inv, paymentUrl: a.paymentUrl, providerRef: a.providerRef ?? inv.providerRef };
+        // a new link is a live one (the relay renews an expired session when the contact opens it)
+        const next = { ...inv, paymentUrl: a.paymentUrl, providerRef: a.providerRef ?? inv.providerRef, linkExpired: false };
         tx.put('invoices', next);
         releaseWaitingMessages(tx, ctx, `invoice:${inv.id}`, a.paymentUrl);
         return;

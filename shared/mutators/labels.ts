@@ -1,6 +1,7 @@
 // Conversation labels (admins define them; anyone who sees a conversation sets them) and
 // personal saved views (inbox filters in the sidebar).
 import { ensure, ensureNew, mustGet, requireActor, requireAdmin } from '../domain/actor';
+import { recordActivity } from '../domain/activity';
 import { canLabel } from '../permissions';
 import type { ReadTx } from '../tx';
 import { args } from './args';
@@ -57,6 +58,7 @@ export const labelMutators = {
         ensure(c.labels.length < MAX_LABELS_PER_CONVERSATION, 'invalid', `A conversation can carry at most ${MAX_LABELS_PER_CONVERSATION} labels.`);
       }
       tx.put('conversations', { ...c, labels: a.applied ? [...c.labels, a.labelId] : c.labels.filter((l) => l !== a.labelId) });
+      recordActivity(tx, ctx, c.id, a.applied ? 'labelled' : 'unlabelled', { labelId: a.labelId });
     },
   }),
   saveView: defineMutator({

@@ -87,7 +87,13 @@ export const messageMutators = {
         contact = { ...contact, optedOut: OPT_OUT.has(keyword), updatedAt: ctx.now };
         tx.put('contacts', contact);
       }
-      const { conversation } = routeOrCreate(tx, ctx, { contact, groupId: group.id, channel: a.channel, newId: ctx.newId(), inbound: true });
+      const routed = routeOrCreate(tx, ctx, { contact, groupId: group.id, channel: a.channel, newId: ctx.newId(), inbound: true });
+      let conversation = routed.conversation;
+      // A new conversation nobody's defaults assigned waits for the relay's automatic assignment.
+      if (routed.created && group.autoAssign !== 'off' && conversation.assignees.length === 0) {
+        conversation = { ...conversation, autoAssignWaiting: true };
+        tx.put('conversations', conversation);
+      }
       const message: Message = {
         id: ctx.newId(),
         conversationId: conversation.id,

@@ -2,6 +2,7 @@
 // replies. The relay's timer wakes it (wakeConversation, server/timers/); an inbound message
 // wakes it too (domain/conversations.ts addMessage). Who may: the rule of archive.
 import { ensure, requireActor } from '../domain/actor';
+import { recordActivity } from '../domain/activity';
 import { wake } from '../domain/snooze';
 import { canSnooze } from '../permissions';
 import { args } from './args';
@@ -26,6 +27,7 @@ export const snoozeMutators = {
         ensure(a.until <= ctx.now + YEAR, 'invalid', 'A conversation can be snoozed for at most a year.');
       }
       tx.put('conversations', { ...c, snoozedBy: actor.id, snoozedUntil: a.until });
+      recordActivity(tx, ctx, c.id, 'snoozed', { until: a.until });
     },
   }),
   unsnoozeConversation: defineMutator({
@@ -36,6 +38,7 @@ export const snoozeMutators = {
       ensure(canSnooze(actor, c), 'forbidden', 'Only assignees and admins can unsnooze this conversation.');
       if (c.snoozedBy === null) return;
       tx.put('conversations', { ...c, snoozedBy: null, snoozedUntil: null });
+      recordActivity(tx, ctx, c.id, 'unsnoozed');
     },
   }),
   wakeConversation: defineMutator({
@@ -46,6 +49,7 @@ export const snoozeMutators = {
       // Unsnoozed, re-snoozed later or deleted since the timer was set: nothing to do.
       if (!c || c.snoozedBy === null || c.snoozedUntil === null || c.snoozedUntil > ctx.now) return;
       wake(tx, ctx, c, { unread: true });
+      recordActivity(tx, ctx, c.id, 'woke');
     },
   }),
 };

@@ -1,6 +1,7 @@
 // The mutations only the relay runs (providers, webhooks, the broadcast sender).
 // They live beside their areas; this file gathers them so the relay can list them.
 import { adminSystemMutators } from './admin';
+import { autoAssignMutators } from './autoAssign';
 import { broadcastMutators } from './broadcast';
 import { invoiceMutators } from './invoices';
 import { messageMutators } from './messages';
@@ -13,4 +14,5 @@ export const systemMutators = {
   setChannelProvider: adminSystemMutators.setChannelProvider,
   importTemplates: adminSystemMutators.importTemplates,
   recordBroadcastResult: broadcastMutators.recordBroadcastResult,
+  autoAssign: autoAssignMutators.autoAssign,
 };

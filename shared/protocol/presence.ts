@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import { idSchema } from './common';
 
+/** a client idle this long says it is away (the renderer's idle timer) */
+export const IDLE_AWAY_MS = 5 * 60_000;
+/** someone else's reply this recent: a reply on top of it asks first */
+export const JUST_REPLIED_MS = 30_000;
+
 export const presenceStatuses = ['online', 'away', 'offline'] as const;
 export type PresenceStatus = (typeof presenceStatuses)[number];
 

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { mutators, type AnyMutator, type MutationArgs, type MutationName } from '../mutators';
 import type { ChannelProviders, Contact, Conversation, Role, User } from '../schema';
 import { RowStore } from '../store/rowStore';
-import { MutationError, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../tx';
+import { MutationError, type AuditAction, type AuditEntryInfo, type MutationErrorCode, type MutatorContext, type ServerEffect } from '../tx';
 
 export const SYSTEM = 'system';
 export const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
@@ -18,6 +18,8 @@ export interface Harness {
   db: Database.Database;
   tx: RowStore;
   now: number;
+  /** what the mutations recorded through ctx.audit (committed ones only), oldest first */
+  audits: { action: AuditAction; actorId: string; target: string; entry: AuditEntryInfo | undefined }[];
   /** advance the clock by ms */
   tick(ms?: number): number;
   run<N extends MutationName>(name: N, as: string, args: MutationArgs<N>): ServerEffect[];
@@ -40,6 +42,7 @@ export function createHarness(): Harness {
     db,
     tx,
     now: T0,
+    audits: [],
     tick(ms = 1000) {
       h.now += ms;
       return h.now;
@@ -57,8 +60,11 @@ export function createHarness(): Harness {
         side: 'server',
         newId: () => `gen-${String(++ids).padStart(4, '0')}`,
         effect: (e) => effects.push(e),
+        audit: (action, target, entry) => audits.push({ action, actorId: as, target, entry }),
       };
+      const audits: Harness['audits'] = [];
       db.transaction(() => def.run(tx, ctx, parsed))();
+      h.audits.push(...audits);
       return effects;
     },
     refused(name, as, args) {
@@ -71,14 +77,14 @@ export function createHarness(): Harness {
       throw new Error(`${name} as ${as} was expected to be refused`);
     },
     user(id, f = {}) {
-      const u: User = { id, name: f.name ?? id, email: `${id}@example.com`, role: f.role ?? 'agent', active: f.active ?? true, createdAt: T0, version: 0 };
+      const u: User = { id, name: f.name ?? id, email: `${id}@example.com`, role: f.role ?? 'agent', active: f.active ?? true, createdAt: T0, accepting: true, version: 0 };
       tx.put('users', u);
       for (const g of f.groups ?? []) tx.put('memberships', { id: `${g}:${id}`, groupId: g, userId: id, version: 0 });
       return u;
     },
     group(id, f = {}) {
       tx.put('groups', { id, name: id, smsNumber: '+447700900001', whatsappNumber: '+447700900002', templates: f.templates ?? [], createdAt: T0, paymentInstructions: '',
-        channelProviders: f.channelProviders ?? { sms: 'simulator', whatsapp: 'simulator' }, version: 0 });
+        channelProviders: f.channelProviders ?? { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 });
     },
     contact(id, phone, f = {}) {
       const c: Contact = {

@@ -8,7 +8,9 @@ import { RelayHttpError } from '../auth';
 import { authedFetch, signedIn, type CommandEnv } from './commandEnv';
 import { bridgeError } from './errors';
 
-export type AdminCommand = 'createUser' | 'providerAccounts' | 'saveProviderAccount' | 'removeProviderAccount' | 'fetchTemplates';
+export type AdminCommand =
+  | 'createUser' | 'providerAccounts' | 'saveProviderAccount' | 'removeProviderAccount' | 'fetchTemplates'
+  | 'auditLog' | 'exportAuditLog' | 'auditRetention' | 'setAuditRetention';
 
 export const OFFLINE_MESSAGE = 'You’re offline — this needs a connection to the relay.';
 
@@ -45,6 +47,22 @@ export const adminCommands: Pick<CommandHandlers<CommandEnv>, AdminCommand> = {
   removeProviderAccount: (env, a) => {
     const r = httpApi.removeProviderAccount;
     return call(env, httpPath(r, { id: a.id }), { method: r.method }, z.null());
+  },
+  auditLog: (env, a) => {
+    const r = httpApi.auditLog;
+    return call(env, r.path, { method: r.method, ...json(a) }, r.response);
+  },
+  exportAuditLog: (env, a) => {
+    const r = httpApi.exportAuditLog;
+    return call(env, r.path, { method: r.method, ...json(a) }, r.response);
+  },
+  auditRetention: (env) => {
+    const r = httpApi.auditRetention;
+    return call(env, r.path, { method: r.method }, r.response);
+  },
+  setAuditRetention: (env, a) => {
+    const r = httpApi.setAuditRetention;
+    return call(env, r.path, { method: r.method, ...json(a) }, r.response);
   },
   fetchTemplates: (env, a) => {
     const r = httpApi.fetchGroupTemplates;

@@ -99,6 +99,9 @@ export const commandHandlers: CommandHandlers<CommandEnv> = {
     const contacts: Contact[] = (replica.db.prepare('SELECT * FROM contacts ORDER BY name COLLATE NOCASE').all() as Record<string, unknown>[]).map((r) =>
       replica.store.decode('contacts', r),
     );
+    // the organisation's audit log records exports; offline, the export still happens
+    const r = httpApi.recordExport;
+    await authedFetch(env, r.path, { method: r.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ what: 'contacts', count: contacts.length }) }).catch(() => undefined);
     return { csv: contactsToCsv(contacts), count: contacts.length };
   },
   ...adminCommands,

@@ -43,6 +43,7 @@ export function conversationDetail(db: Database.Database, store: RowStore, v: Vi
     notes: pendingRows(db, store, 'notes', 'conversation_id', id, 'x.created_at, x.rowid'),
     invoices: pendingRows(db, store, 'invoices', 'conversation_id', id, 'x.created_at, x.rowid'),
     checkouts: pendingRows(db, store, 'checkouts', 'conversation_id', id, 'x.created_at, x.rowid'),
+    activities: pendingRows(db, store, 'activities', 'conversation_id', id, 'x.at, x.rowid'),
     failures: failuresFor(db, id),
     whatsappWindowClosesAt: lastWhatsApp.at === null ? null : lastWhatsApp.at + WHATSAPP_WINDOW_MS,
     // the relay's own predicates, so the UI offers only what will be accepted

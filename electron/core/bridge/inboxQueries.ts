@@ -3,9 +3,9 @@ import type Database from 'better-sqlite3';
 import type { Counts, InboxItem, Page, ParsedQueryArgs } from '../../../shared/bridge';
 import { hasAdminRole } from '../../../shared/permissions';
 import type { Role } from '../../../shared/schema';
-import { chatItemColumns, convItemColumns, convItemJoins, toChatItem, toConvItem, type ChatItemRaw, type ConvItemRaw } from './listItems';
+import { chatItemColumns, convItemColumns, convItemJoins, slaDue, toChatItem, toConvItem, type ChatItemRaw, type ConvItemRaw } from './listItems';
 
-type InboxArgs = Pick<ParsedQueryArgs<'inbox'>, 'view' | 'offset' | 'limit' | 'groupId' | 'unreadOnly' | 'labelId' | 'assignee' | 'channel'>;
+type InboxArgs = Pick<ParsedQueryArgs<'inbox'>, 'view' | 'offset' | 'limit' | 'groupId' | 'unreadOnly' | 'labelId' | 'assignee' | 'channel'> & Partial<Pick<ParsedQueryArgs<'inbox'>, 'sort'>>;
 
 const viewWhere = {
   team: `c.status = 'open' AND c.snoozed_by IS NULL`,
@@ -61,11 +61,52 @@ function convPage(db: Database.Database, me: string, view: keyof typeof viewWher
   if (f.sql || mine) total = (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}${unreadWhere}`).get(params) as { n: number }).n;
   else if (a.unreadOnly) total = (db.prepare(`SELECT count(*) AS n FROM unread_conversations WHERE status = @status${g ? ' AND group_id = @g' : ''}`).get({ status, ...(g ? { g } : {}) }) as { n: number }).n;
   else total = keptTotal(db, status, g);
+  if (a.sort === 'sla' && view !== 'archived') return { total, offset: a.offset, items: slaOrder(db, { from, where: `${where}${unreadWhere}`, params, g, offset: a.offset, limit: a.limit }) };
   // rowid as the tie-breaker: it is the index's last column, so the page is read in index order
   const rows = db
     .prepare(`SELECT ${convItemColumns} FROM ${from} ${convItemJoins} WHERE ${where}${unreadWhere} ORDER BY c.last_activity_at DESC, c.rowid DESC LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: a.limit, offset: a.offset }) as ConvItemRaw[];
   return { total, offset: a.offset, items: rows.map(toConvItem) };
+}
+
+/**
+ * "SLA: most urgent first": the waiting conversations of groups with a first-response target,
+ * closest deadline first, then every other one by latest activity. A deadline depends on the
+ * group's business hours (computed in code), but within a group it grows with the wait's start,
+ * so each group's waiting rows are read in `since` order (sla_waiting_since) and merged: a page
+ * reads at most offset + limit rows per group with a target, never the whole inbox.
+ */
+function slaOrder(db: Database.Database, q: { from: string; where: string; params: Record<string, unknown>; g: string | null; offset: number; limit: number }): InboxItem[] {
+  const want = q.offset + q.limit;
+  const groups = db
+    .prepare(`SELECT id, sla_first_response_minutes AS minutes, business_hours AS hours FROM groups WHERE sla_first_response_minutes IS NOT NULL${q.g ? ' AND id = @g' : ''}`)
+    .all(q.g ? { g: q.g } : {}) as { id: string; minutes: number; hours: string | null }[];
+  const waiting: { id: string; due: number }[] = [];
+  let slaTotal = 0;
+  const base = `${q.from} JOIN sla_waiting w ON w.conversation_id = c.id WHERE ${q.where} AND c.group_id = @slaGroup`;
+  for (const sg of groups) {
+    const p = { ...q.params, slaGroup: sg.id };
+    slaTotal += (db.prepare(`SELECT count(*) AS n FROM ${base}`).get(p) as { n: number }).n;
+    const rows = db.prepare(`SELECT c.id, w.since FROM ${base} ORDER BY w.since, c.id LIMIT @want`).all({ ...p, want }) as { id: string; since: number }[];
+    for (const r of rows) waiting.push({ id: r.id, due: slaDue('open', r.since, sg.minutes, sg.hours) ?? Number.POSITIVE_INFINITY });
+  }
+  waiting.sort((x, y) => x.due - y.due || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const ids = waiting.slice(q.offset, want).map((w) => w.id);
+  if (want > slaTotal) {
+    const restOffset = Math.max(0, q.offset - slaTotal);
+    const restLimit = want - Math.max(q.offset, slaTotal);
+    const notWaiting = `NOT EXISTS (SELECT 1 FROM sla_waiting w JOIN groups wg ON wg.id = c.group_id WHERE w.conversation_id = c.id AND wg.sla_first_response_minutes IS NOT NULL)`;
+    const rest = db
+      .prepare(`SELECT c.id FROM ${q.from} WHERE ${q.where} AND ${notWaiting} ORDER BY c.last_activity_at DESC, c.rowid DESC LIMIT @restLimit OFFSET @restOffset`)
+      .all({ ...q.params, restLimit, restOffset }) as { id: string }[];
+    ids.push(...rest.map((r) => r.id));
+  }
+  const one = db.prepare(`SELECT ${convItemColumns} FROM conversations c ${convItemJoins} WHERE c.id = @id`);
+  const me = q.params.me;
+  return ids.flatMap((id) => {
+    const r = one.get({ me, id }) as ConvItemRaw | undefined;
+    return r ? [toConvItem(r)] : [];
+  });
 }
 
 export function inbox(db: Database.Database, me: string, a: InboxArgs, role: Role = 'agent'): Page<InboxItem> {
@@ -74,7 +115,7 @@ export function inbox(db: Database.Database, me: string, a: InboxArgs, role: Rol
       return chatPage(db, me, a, role);
     case 'mine':
       // My inbox mixes in chats; filtered, it is conversations only
-      return a.labelId || a.assignee || a.channel || a.groupId ? convPage(db, me, 'mine', a) : minePage(db, me, a);
+      return a.labelId || a.assignee || a.channel || a.groupId || a.sort === 'sla' ? convPage(db, me, 'mine', a) : minePage(db, me, a);
     default:
       return convPage(db, me, a.view, a);
   }

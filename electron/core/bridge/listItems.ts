@@ -3,19 +3,23 @@
 import type Database from 'better-sqlite3';
 import type { ChatListItem, ConversationListItem } from '../../../shared/bridge';
 import { chatTitleOf } from '../../../shared/chatTitle';
+import { dueAt, type BusinessHours } from '../../../shared/domain/sla';
 import type { Channel, ChatKind, ChatMetaOnly, ConversationMetaOnly, ConversationStatus } from '../../../shared/schema';
 
 /** Columns of a conversation list item; `@me` is the viewer's id. */
 export const convItemColumns = `
   c.id, c.contact_id, c.group_id, c.channel, c.status, c.last_activity_at, c.last_preview, c.assignees, c.visible_to,
-  c.last_inbound_at, c.meta_only, c.snoozed_by, c.snoozed_until, c.labels, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
+  c.last_inbound_at, c.meta_only, c.snoozed_by, c.snoozed_until, c.labels, c.auto_assign_waiting, k.name AS contact_name, k.phone AS contact_phone, rs.last_read_at,
   (SELECT json_group_array(l.id) FROM conversation_labels cl JOIN labels l ON l.id = cl.label_id WHERE cl.conversation_id = c.id) AS live_labels,
   EXISTS(SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.status = 'scheduled') AS scheduled,
   EXISTS(SELECT 1 FROM invoices i WHERE i.conversation_id = c.id AND i.status = 'sent') AS unpaid,
   EXISTS(SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.status = 'failed') AS failed,
-  EXISTS(SELECT 1 FROM undo_log u WHERE u.tbl = 'conversations' AND u.row_id = c.id) AS pending`;
+  EXISTS(SELECT 1 FROM undo_log u WHERE u.tbl = 'conversations' AND u.row_id = c.id) AS pending,
+  sw.since AS sla_since, sg.sla_first_response_minutes AS sla_minutes, sg.business_hours AS sla_hours`;
 export const convItemJoins = `
   LEFT JOIN contacts k ON k.id = c.contact_id
+  LEFT JOIN sla_waiting sw ON sw.conversation_id = c.id
+  LEFT JOIN groups sg ON sg.id = c.group_id
   LEFT JOIN read_states rs ON rs.id = @me || ':' || c.id`;
 
 export interface ConvItemRaw {
@@ -32,6 +36,7 @@ export interface ConvItemRaw {
   meta_only: string | null;
   snoozed_by: string | null;
   snoozed_until: number | null;
+  auto_assign_waiting: number;
   labels: string;
   live_labels: string;
   scheduled: number;
@@ -41,6 +46,15 @@ export interface ConvItemRaw {
   unpaid: number;
   failed: number;
   pending: number;
+  sla_since: number | null;
+  sla_minutes: number | null;
+  sla_hours: string | null;
+}
+
+/** The first-response deadline of a waiting conversation in a group with a target (open ones only). */
+export function slaDue(status: ConversationStatus, since: number | null, minutes: number | null, hours: string | null): number | null {
+  if (status !== 'open' || since === null || minutes === null) return null;
+  return dueAt(since, minutes, hours === null ? null : (JSON.parse(hours) as BusinessHours | null));
 }
 
 export function toConvItem(r: ConvItemRaw): ConversationListItem {
@@ -69,6 +83,9 @@ export function toConvItem(r: ConvItemRaw): ConversationListItem {
     // in the conversation's order, without labels deleted since
     labels: ((live) => (JSON.parse(r.labels) as string[]).filter((l) => live.has(l)))(new Set(JSON.parse(r.live_labels) as string[])),
     hasScheduled: r.scheduled === 1,
+    awaitingAssignment: r.auto_assign_waiting === 1 && r.status === 'open',
+    slaDueAt: slaDue(r.status, r.sla_since, r.sla_minutes, r.sla_hours),
+    waitingSince: r.status === 'open' ? r.sla_since : null,
   };
 }
 

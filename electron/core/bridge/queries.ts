@@ -14,7 +14,7 @@ import { bridgeError } from './errors';
 import { counts, inbox, viewCounts } from './inboxQueries';
 import { search } from './searchQuery';
 import { cannedResponses, mentions } from './toolQueries';
-import { reportBacklog, reportChannels, reportHours, reportTimes, reportVolume } from './reportQueries';
+import { reportBacklog, reportChannels, reportHours, reportSla, reportTimes, reportVolume } from './reportQueries';
 import { issuesSentence } from '../../../shared/refusals';
 
 /** The signed-in user's replica, as queries read it. */
@@ -119,6 +119,7 @@ export const queryHandlers: QueryHandlers<QueryEnv> = {
   },
   reportVolume: (env, a) => reportVolume(env.replica().db, a),
   reportTimes: (env, a) => reportTimes(env.replica().db, a),
+  reportSla: (env, a) => reportSla(env.replica().db, a),
   reportChannels: (env, a) => reportChannels(env.replica().db, a),
   reportHours: (env, a) => reportHours(env.replica().db, a),
   reportBacklog: (env) => reportBacklog(env.replica().db),

@@ -8,7 +8,8 @@
 // conversation row without its content; `meta_only` is set on it) are never counted: a report
 // tells what the user could read, and must not derive anything from what they may not.
 import type Database from 'better-sqlite3';
-import type { DurationStats, ParsedQueryArgs, ReportBacklog, ReportChannels, ReportHours, ReportTimes, ReportVolume } from '../../../shared/bridge';
+import type { DurationStats, ParsedQueryArgs, ReportBacklog, ReportChannels, ReportHours, ReportSla, ReportTimes, ReportVolume } from '../../../shared/bridge';
+import { dueAt, type BusinessHours } from '../../../shared/domain/sla';
 
 type Range = ParsedQueryArgs<'reportVolume'>;
 
@@ -127,6 +128,63 @@ export function reportTimes(db: Database.Database, r: Range): ReportTimes {
   return {
     firstResponse: { overall: durationStats(frAll), byGroup: breakdown(frGroup, groups), byAgent: breakdown(frAgent, users), unanswered },
     resolution: { overall: durationStats(rsAll), byGroup: breakdown(rsGroup, groups), byAgent: breakdown(rsAgent, users) },
+  };
+}
+
+interface SlaTally { met: number; missed: number; pending: number }
+const tally = (): SlaTally => ({ met: 0, missed: 0, pending: 0 });
+const withShare = (t: SlaTally) => ({ ...t, share: t.met + t.missed > 0 ? t.met / (t.met + t.missed) : null });
+
+/**
+ * First-response SLA: for conversations whose customer first wrote in the range, in a group with a
+ * target (its current target and business hours), was the first reply a person wrote within the
+ * target? Met / missed (answered late, or still unanswered past the deadline) / pending (unanswered,
+ * deadline not reached yet); the share is met / (met + missed). By group and by who replied. Reads
+ * the same side table and index as first response times (report_first_response_in).
+ */
+export function reportSla(db: Database.Database, r: Range, now = Date.now()): ReportSla {
+  const groups = db.prepare('SELECT id, name, sla_first_response_minutes AS minutes, business_hours AS hours FROM groups WHERE sla_first_response_minutes IS NOT NULL').all() as {
+    id: string;
+    name: string;
+    minutes: number;
+    hours: string | null;
+  }[];
+  const sla = new Map(groups.map((g) => [g.id, { minutes: g.minutes, hours: g.hours === null ? null : (JSON.parse(g.hours) as BusinessHours) }]));
+  const overall = tally();
+  const byGroup = new Map<string, SlaTally>();
+  const byAgent = new Map<string, SlaTally>();
+  if (sla.size > 0) {
+    const firsts = db
+      .prepare(`SELECT group_id, first_in, first_out, responder FROM report_first_response INDEXED BY report_first_response_in WHERE first_in >= @from AND first_in < @to`)
+      .raw(true)
+      .all({ from: r.from, to: r.to }) as [g: string | null, fin: number, fout: number | null, who: string | null][];
+    for (const [g, fin, fout, who] of firsts) {
+      const target = g === null ? undefined : sla.get(g);
+      if (!target || g === null) continue;
+      const due = dueAt(fin, target.minutes, target.hours);
+      const answered = fout !== null && who !== null;
+      const outcome: keyof SlaTally = answered ? (fout <= due ? 'met' : 'missed') : now >= due ? 'missed' : 'pending';
+      overall[outcome]++;
+      const gt = byGroup.get(g) ?? tally();
+      gt[outcome]++;
+      byGroup.set(g, gt);
+      if (answered) {
+        const at = byAgent.get(who) ?? tally();
+        at[outcome]++;
+        byAgent.set(who, at);
+      }
+    }
+  }
+  const users = names(db, 'users');
+  const total = (t: SlaTally) => t.met + t.missed + t.pending;
+  return {
+    overall: withShare(overall),
+    byGroup: groups
+      .map((g) => ({ id: g.id, name: g.name, targetMinutes: g.minutes, ...withShare(byGroup.get(g.id) ?? tally()) }))
+      .sort((a, b) => total(b) - total(a) || a.name.localeCompare(b.name)),
+    byAgent: [...byAgent.entries()]
+      .map(([id, t]) => ({ id, name: users.get(id) ?? 'Former member', ...withShare(t) }))
+      .sort((a, b) => total(b) - total(a) || a.name.localeCompare(b.name)),
   };
 }
 

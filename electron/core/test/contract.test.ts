@@ -82,6 +82,7 @@ const samples: { [K in QueryName]: () => QueryArgs<K>[] } = {
   reportTimes: () => [lastMonth(), { ...lastMonth(), tzOffsetMinutes: -300 }],
   reportChannels: () => [lastMonth()],
   reportHours: () => [lastMonth()],
+  reportSla: () => [lastMonth()],
   reportBacklog: () => [{}],
 };
 

@@ -24,7 +24,7 @@ let replica: Replica;
 const conv = (id: string, over: Partial<Conversation>): Conversation =>
   ({
     id, contactId: 'k1', groupId: 'g1', channel: 'sms', status: 'open', visibleTo: null, assignees: [], createdAt: T0, openedAt: T0, archivedAt: null,
-    lastActivityAt: T0, lastPreview: '', lastInboundAt: null, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, metaOnly: null, version: 1, ...over,
+    lastActivityAt: T0, lastPreview: '', lastInboundAt: null, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version: 1, ...over,
   });
 let n = 0;
 const msg = (conversationId: string, direction: Message['direction'], at: number, over: Partial<Message> = {}): Message => ({
@@ -36,10 +36,10 @@ beforeAll(() => {
   replica = Replica.open(join(tempDir('parley-reports-'), 'replica.sqlite'));
   const { store, db } = replica;
   db.transaction(() => {
-    store.put('users', { id: 'u1', name: 'Amira', email: 'a@x', role: 'agent', active: true, createdAt: 0, version: 1 });
-    store.put('users', { id: 'u2', name: 'Ben', email: 'b@x', role: 'agent', active: true, createdAt: 0, version: 1 });
-    store.put('groups', { id: 'g1', name: 'Sales', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, createdAt: 0, version: 1 });
-    store.put('groups', { id: 'g2', name: 'Support', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, createdAt: 0, version: 1 });
+    store.put('users', { id: 'u1', name: 'Amira', email: 'a@x', role: 'agent', active: true, createdAt: 0, accepting: true, version: 1 });
+    store.put('users', { id: 'u2', name: 'Ben', email: 'b@x', role: 'agent', active: true, createdAt: 0, accepting: true, version: 1 });
+    store.put('groups', { id: 'g1', name: 'Sales', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1 });
+    store.put('groups', { id: 'g2', name: 'Support', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1 });
     // c1: answered by Amira in 10 minutes, archived 4 h after it opened
     store.put('conversations', conv('c1', { createdAt: T0 + H, openedAt: T0 + H, status: 'archived', archivedAt: T0 + 5 * H, assignees: ['u1'], lastActivityAt: T0 + 2 * H, lastInboundAt: T0 + 2 * H }));
     store.put('messages', msg('c1', 'inbound', T0 + H));

@@ -1,19 +1,14 @@
 // Presence (issue 13): other users' status on avatars, "Ben is viewing" / "Ben is replying…" in a
 // conversation, this device's own presence (viewing, replying = a draft in progress, away when idle),
-// and the "just replied — send anyway?" check. Ephemeral: the `presence` query reads the core's
-// memory, never the replica.
+// and the "just replied — send anyway?" check (asked in dialogs/JustRepliedDialog.tsx). Ephemeral:
+// the `presence` query reads the core's memory, never the replica.
 import { useEffect } from 'react';
 import { getBridge } from '../../bridge';
 import type { ConversationDetail } from '../../../shared/bridge';
-import type { PresenceUser } from '../../../shared/protocol/presence';
+import { IDLE_AWAY_MS, JUST_REPLIED_MS, type PresenceUser } from '../../../shared/protocol/presence';
 import { useDirectory } from '../lib/directory';
 import { useBridgeQuery } from '../lib/queries';
 import { useUi } from '../state/ui';
-
-/** idle this long → away */
-export const IDLE_AWAY_MS = 5 * 60_000;
-/** someone else's reply this recent asks before sending */
-export const JUST_REPLIED_MS = 30_000;
 
 const setPresence = (p: { status?: 'online' | 'away'; viewing?: string | null; typing?: boolean }) => {
   void getBridge().command('setPresence', p).catch(() => undefined); // signed out: nothing to say
@@ -84,10 +79,12 @@ export function ConversationPresence({ conversationId }: { conversationId: strin
   );
 }
 
-/** Another user's outbound reply in the last JUST_REPLIED_MS: ask before sending on top of it. */
-export function confirmIfJustReplied(detail: ConversationDetail, me: string | undefined, userName: (id: string) => string, now = Date.now()): boolean {
+/**
+ * Another user's outbound reply in the last JUST_REPLIED_MS, if any: a reply on top of it asks
+ * first (JustRepliedDialog, the composer).
+ */
+export function justRepliedBefore(detail: ConversationDetail, me: string | undefined, now = Date.now()): { authorId: string; body: string } | null {
   const recent = detail.messages.filter((m) => m.direction === 'outbound' && m.authorId && m.authorId !== me && now - m.createdAt < JUST_REPLIED_MS);
   const last = recent[recent.length - 1];
-  if (!last?.authorId) return true;
-  return window.confirm(`${userName(last.authorId)} just replied — send anyway?`);
+  return last?.authorId ? { authorId: last.authorId, body: last.body } : null;
 }

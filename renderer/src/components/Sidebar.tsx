@@ -17,6 +17,7 @@ import { Avatar } from './Avatar';
 import { getBridge, errorMessage } from '../../bridge';
 import { toast } from '../state/toasts';
 import { SavedViewsNav } from './SavedViewsNav';
+import { AcceptingToggle } from './AcceptingToggle';
 import { useFilters } from '../state/filters';
 
 function sameView(a: View, b: View): boolean {
@@ -96,6 +97,7 @@ export function Sidebar({ session }: { session: Session }) {
           <div className="ellipsis xs faint">{roleLabel[session.role]} · {session.email}</div>
         </div>
       </div>
+      <AcceptingToggle session={session} />
       <button type="button" className="search-trigger" onClick={() => openDialog({ kind: 'palette' })}>
         <Search size={14} aria-hidden="true" />
         <span className="grow">Search</span>

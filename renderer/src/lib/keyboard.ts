@@ -19,6 +19,8 @@ export function useShortcuts() {
         return;
       }
       if (s.dialog) return; // the dialog handles its own keys (Esc closes it)
+      // so does a modal opened by a component (the composer's "just replied" question, a location)
+      if (e.target instanceof Element && e.target.closest('dialog[open]')) return;
       if (e.key === 'Escape' && !typing(e.target)) {
         if (s.selectedId) s.select(null);
         return;

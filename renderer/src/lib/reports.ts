@@ -1,7 +1,7 @@
 // Reports view logic, free of React: the period picker's ranges, durations in words, deltas
 // against the previous period, and the CSV of each chart's data.
 import Papa from 'papaparse';
-import { REPORT_MAX_RANGE_MS, type ReportBacklog, type ReportChannels, type ReportHours, type ReportTimes, type ReportVolume } from '../../../shared/bridge';
+import { REPORT_MAX_RANGE_MS, type ReportBacklog, type ReportChannels, type ReportHours, type ReportSla, type ReportTimes, type ReportVolume } from '../../../shared/bridge';
 
 const DAY = 86_400_000;
 
@@ -101,6 +101,16 @@ export function heatLevel(n: number, max: number): number {
   return Math.min(4, 1 + Math.floor((n / max) * 3.999));
 }
 
+/** "87%" (whole percent), or "–" when nothing was decided. */
+export const percent = (share: number | null): string => (share === null ? '–' : `${Math.round(share * 100)}%`);
+const shareCsv = (share: number | null) => (share === null ? '' : share.toFixed(3));
+/** "1 h", "30 min", "1 h 30 min": a first-response target. */
+export function targetText(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ');
+}
+
 const minutes = (ms: number | null) => (ms === null ? '' : (ms / 60_000).toFixed(1));
 // formulas in a name (=HYPERLINK…) are neutralised for spreadsheets
 const csv = (fields: string[], data: (string | number)[][]) => Papa.unparse({ fields, data }, { escapeFormulae: true });
@@ -121,6 +131,15 @@ export const reportCsv = {
     ),
   channels: (c: ReportChannels) => csv(['day', 'sms', 'whatsapp'], c.days.map((d) => [d.day, d.sms, d.whatsapp])),
   hours: (h: ReportHours) => csv(['weekday', ...Array.from({ length: 24 }, (_, i) => `${String(i).padStart(2, '0')}:00`)], h.cells.map((row, w) => [weekdays[w] ?? '', ...row])),
+  sla: (s: ReportSla) =>
+    csv(
+      ['by', 'name', 'target_minutes', 'met', 'missed', 'pending', 'share_within_target'],
+      [
+        ['all', 'All', '', s.overall.met, s.overall.missed, s.overall.pending, shareCsv(s.overall.share)],
+        ...s.byGroup.map((g) => ['group', g.name, g.targetMinutes, g.met, g.missed, g.pending, shareCsv(g.share)]),
+        ...s.byAgent.map((a) => ['agent', a.name, '', a.met, a.missed, a.pending, shareCsv(a.share)]),
+      ],
+    ),
   backlog: (b: ReportBacklog) =>
     csv(['group', 'open', 'unassigned', 'waiting_on_us'], [...b.byGroup.map((g) => [g.name, g.open, g.unassigned, g.waitingOnUs]), ['All', b.open, b.unassigned, b.waitingOnUs]]),
 };

@@ -12,6 +12,8 @@ export interface ListFilters {
   /** a group, when the view is not already one group's */
   groupId?: string;
   unreadOnly?: boolean;
+  /** the list's order (not a filter: not counted, not saved with a view); 'sla' = most urgent first */
+  sort?: 'sla';
 }
 
 interface FilterState {

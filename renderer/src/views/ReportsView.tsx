@@ -5,10 +5,10 @@ import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import clsx from 'clsx';
 import { Download } from 'lucide-react';
 import type { ChartConfiguration } from 'chart.js';
-import type { DurationStats, ReportBacklog, ReportHours, ReportTimes, Session } from '../../../shared/bridge';
+import type { DurationStats, ReportBacklog, ReportHours, ReportSla, ReportTimes, Session } from '../../../shared/bridge';
 import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { useBridgeQuery } from '../lib/queries';
-import { customPeriod, dayInput, delta, duration, durationUnit, heatLevel, presetPeriod, presets, previousPeriod, reportCsv, weekdays, type Period, type Preset } from '../lib/reports';
+import { customPeriod, dayInput, delta, duration, durationUnit, heatLevel, percent, presetPeriod, presets, previousPeriod, reportCsv, targetText, weekdays, type Period, type Preset } from '../lib/reports';
 import { saveTextFile } from '../lib/saveFile';
 import { relative } from '../lib/format';
 import { toast } from '../state/toasts';
@@ -220,6 +220,95 @@ function PeriodPicker({ preset, onPreset, onCustom }: { preset: Preset | 'custom
   );
 }
 
+type SlaRow = ReportSla['byAgent'][number] & { targetMinutes?: number };
+
+function SlaTable({ rows, caption, previous, first }: { rows: SlaRow[]; caption: string; previous?: Map<string, number | null> | undefined; first: string }) {
+  if (rows.length === 0) return <p className="small muted">Nothing measured in this period.</p>;
+  return (
+    <table className="bc-table report-table">
+      <caption className="sr-only">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{first}</th>
+          <th scope="col" className="num">Within target</th>
+          <th scope="col" className="num">Met</th>
+          <th scope="col" className="num">Missed</th>
+          <th scope="col" className="num">Running</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => {
+          const change = previous && delta(r.share, previous.get(r.id) ?? null);
+          return (
+            <tr key={r.id}>
+              <td>
+                {r.name}
+                {r.targetMinutes !== undefined && <span className="xs muted"> · {targetText(r.targetMinutes)}</span>}
+              </td>
+              <td className="num">
+                {percent(r.share)}
+                {change && change.tone !== 'flat' && <span className={clsx('xs kpi-delta', change.tone === 'up' ? 'tone-good' : 'tone-bad')}> {change.text.replace(' vs previous period', '')}</span>}
+              </td>
+              <td className="num">{r.met}</td>
+              <td className="num">{r.missed}</td>
+              <td className="num">{r.pending}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function SlaCard({ sla, previous, onCsv }: { sla: ReportSla; previous?: ReportSla | undefined; onCsv: () => void }) {
+  const config = useCallback(
+    (c: ChartColours): ChartConfiguration<'bar'> => ({
+      type: 'bar',
+      data: {
+        labels: sla.byGroup.map((g) => g.name),
+        datasets: [
+          { label: 'Within target', data: sla.byGroup.map((g) => Math.round((g.share ?? 0) * 100)), backgroundColor: c.brand, borderRadius: 3, maxBarThickness: 22 },
+          ...(previous && previous.overall.met + previous.overall.missed > 0
+            ? [{ label: 'Previous period', data: sla.byGroup.map((g) => Math.round((previous.byGroup.find((p) => p.id === g.id)?.share ?? 0) * 100)), backgroundColor: c.brandSoft, borderColor: c.brand, borderWidth: 1, borderRadius: 3, maxBarThickness: 22 }]
+            : []),
+        ],
+      },
+      options: {
+        indexAxis: 'y',
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } }, tooltip: { callbacks: { label: (i) => `${i.dataset.label ?? ''}: ${Number(i.raw)}%` } } },
+        scales: { x: { beginAtZero: true, max: 100, ticks: { callback: (v) => `${Number(v)}%`, maxTicksLimit: 6 } }, y: { grid: { display: false } } },
+      },
+    }),
+    [sla, previous],
+  );
+  const decided = sla.overall.met + sla.overall.missed;
+  const byId = (rows: ReportSla['byAgent']) => new Map(rows.map((r) => [r.id, r.share]));
+  return (
+    <Card title="Answered within target" sub="First replies within each team's response target, for customers who first wrote in the period" onCsv={onCsv}>
+      {sla.byGroup.length === 0 ? (
+        <p className="small muted">No team has a response target yet: an admin sets one under Settings → Response targets.</p>
+      ) : (
+        <>
+          <div className="kpis inner">
+            <Kpi label="Within target" value={percent(sla.overall.share)} change={previous && delta(sla.overall.share, previous.overall.share)} />
+            <Kpi label="Missed" value={String(sla.overall.missed)} />
+            <Kpi label="Still running" value={String(sla.overall.pending)} />
+          </div>
+          {decided > 0 && (
+            <div className="chart-short">
+              <ChartCanvas config={config} label={`Share answered within target by team: ${sla.byGroup.map((g) => `${g.name} ${percent(g.share)}`).join(', ')}`} />
+            </div>
+          )}
+          <h3 className="report-sub">By team</h3>
+          <SlaTable rows={sla.byGroup} caption="Answered within target by team" previous={previous && byId(previous.byGroup)} first="Team" />
+          <h3 className="report-sub">By person</h3>
+          <SlaTable rows={sla.byAgent} caption="Answered within target by person (who replied first)" previous={previous && byId(previous.byAgent)} first="Name" />
+        </>
+      )}
+    </Card>
+  );
+}
+
 export function ReportsView({ session }: { session: Session }) {
   const [preset, setPreset] = useState<Preset | 'custom'>(30);
   const [custom, setCustom] = useState<Period | null>(null);
@@ -232,6 +321,8 @@ export function ReportsView({ session }: { session: Session }) {
   const channels = useBridgeQuery('reportChannels', period).data;
   const hours = useBridgeQuery('reportHours', period).data;
   const backlog = useBridgeQuery('reportBacklog', {}).data;
+  const sla = useBridgeQuery('reportSla', period).data;
+  const prevSla = useBridgeQuery('reportSla', before, { enabled: compare }).data;
   const prevVolume = useBridgeQuery('reportVolume', before, { enabled: compare }).data;
   const prevTimes = useBridgeQuery('reportTimes', before, { enabled: compare }).data;
   const prevChannels = useBridgeQuery('reportChannels', before, { enabled: compare }).data;
@@ -335,6 +426,7 @@ export function ReportsView({ session }: { session: Session }) {
               onCsv={() => exportCsv('response-times', reportCsv.times(times), period)}
             />
           )}
+          {sla && <SlaCard sla={sla} previous={compare ? prevSla : undefined} onCsv={() => exportCsv('answered-within-target', reportCsv.sla(sla), period)} />}
           <Card title="Messages by channel" sub="Sent and received per day" onCsv={channels ? () => exportCsv('messages-by-channel', reportCsv.channels(channels), period) : undefined}>
             {channels && (
               <>

@@ -2,8 +2,11 @@
 import type { Session } from '../../../shared/bridge';
 import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { GroupsSettings } from '../components/settings/GroupsSettings';
+import { SlaSettings } from '../components/settings/SlaSettings';
 import { PeopleSettings } from '../components/settings/PeopleSettings';
 import { LabelsSettings } from '../components/settings/LabelsSettings';
+import { AutoAssignSettings } from '../components/settings/AutoAssignSettings';
+import { AuditLogSettings } from '../components/settings/AuditLogSettings';
 
 export function SettingsView({ session }: { session: Session }) {
   if (!canAdminister(sessionViewer(session))) {
@@ -21,8 +24,11 @@ export function SettingsView({ session }: { session: Session }) {
         <h1>Teams and people</h1>
         <p className="small muted">Add people with Add person and decide what they can do; provider accounts are under Channels and payments.</p>
         <GroupsSettings />
+        <SlaSettings />
+        <AutoAssignSettings />
         <PeopleSettings session={session} />
         <LabelsSettings />
+        <AuditLogSettings />
       </div>
     </section>
   );

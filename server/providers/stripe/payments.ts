@@ -20,7 +20,7 @@ export class StripePayments implements PaymentProvider {
   readonly kind = 'stripe' as const;
   readonly stripe: Stripe;
 
-  constructor(private readonly cfg: StripeConfig, private readonly publicUrl: string) {
+  constructor(private readonly cfg: StripeConfig, readonly publicUrl: string) {
     this.stripe = createStripeClient(cfg);
   }
 
@@ -40,9 +40,23 @@ export class StripePayments implements PaymentProvider {
         ...(this.cfg.cancelUrl ? { cancel_url: this.cfg.cancelUrl } : {}),
       },
       // a renewed link (the previous session expired) is a new request: Stripe would replay the expired one
-      { idempotencyKey: (req.attempt ?? 1) > 1 ? `${ref}-${req.attempt ?? 1}` : ref },
+      { idempotencyKey: req.replaces ? `${ref}-after-${req.replaces}` : (req.attempt ?? 1) > 1 ? `${ref}-${req.attempt ?? 1}` : ref },
     );
     if (!session.url) throw new Error('Stripe created the checkout session without a URL');
     return { url: session.url, providerRef: session.id };
+  }
+
+  /** The session's state and Stripe's page for it (the relay's link redirects there while it is open). */
+  async session(id: string): Promise<{ status: 'open' | 'complete' | 'expired'; url: string | null }> {
+    let s: Stripe.Checkout.Session;
+    try {
+      s = await this.stripe.checkout.sessions.retrieve(id);
+    } catch (e) {
+      // a session this account does not know (made with other keys, or a manual link's ref) is no way to pay
+      if (e instanceof Stripe.errors.StripeInvalidRequestError && e.statusCode === 404) return { status: 'expired', url: null };
+      throw e;
+    }
+    const status = s.status === 'complete' ? 'complete' : s.status === 'expired' ? 'expired' : 'open';
+    return { status, url: s.url };
   }
 }

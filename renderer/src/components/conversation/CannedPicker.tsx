@@ -88,6 +88,18 @@ export function useCannedPicker({ detail, channel, note, text, setText, textRef,
     return false;
   };
 
+  /**
+   * Send (the button) while `/word` is being typed does what Enter does, never sends the literal
+   * `/word`: the one matching response is inserted, else the list stays open to choose from.
+   * True when Send was the picker's.
+   */
+  const onSend = (): boolean => {
+    if (!token) return false;
+    if (options.length === 1) pick(0);
+    else textRef.current?.focus();
+    return true;
+  };
+
   const popover = token ? (
     <PickerList
       id="canned-picker"
@@ -122,5 +134,5 @@ export function useCannedPicker({ detail, channel, note, text, setText, textRef,
     </div>
   ) : null;
 
-  return { update, onKeyDown, popover, hint, blocked, open: !!token, activeId: token && options.length ? `canned-picker-${active}` : undefined };
+  return { update, onKeyDown, onSend, popover, hint, blocked, open: !!token, activeId: token && options.length ? `canned-picker-${active}` : undefined };
 }

@@ -18,7 +18,8 @@ import { LocationDialog } from './LocationDialog';
 import { useCannedPicker } from './CannedPicker';
 import { useMentionPicker } from './MentionPicker';
 import { bodyLimit } from '../../../../shared/domain/outbound';
-import { confirmIfJustReplied } from '../Presence';
+import { justRepliedBefore } from '../Presence';
+import { JustRepliedDialog } from '../dialogs/JustRepliedDialog';
 import { useDirectory, useSession } from '../../lib/directory';
 
 /** Grow the box with its text, up to the CSS max-height. */
@@ -37,6 +38,9 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
   const [attachments, setAttachments] = useState<AttachmentRef[]>([]);
   const [uploading, setUploading] = useState(false);
   const [locating, setLocating] = useState(false);
+  /** a colleague's reply of the last seconds: asked about before sending on top of it */
+  const [justReplied, setJustReplied] = useState<{ name: string; body: string } | null>(null);
+  const refocus = useRef(false);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const channel: Channel = draft.channel ?? c.channel;
@@ -53,6 +57,12 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
   useEffect(() => {
     if (!draft.text && textRef.current) textRef.current.style.height = '';
   }, [draft.text]);
+  // back in the text box once the just-replied question is closed (the page was inert under it)
+  useEffect(() => {
+    if (justReplied || !refocus.current) return;
+    refocus.current = false;
+    textRef.current?.focus();
+  }, [justReplied]);
 
   const set = (d: Partial<typeof draft>) => setDraft(c.id, d);
   // `/` canned responses and `@` mentions (notes): CannedPicker.tsx, MentionPicker.tsx
@@ -60,7 +70,9 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
   const canned = useCannedPicker({ detail, channel, note, text: draft.text, setText, textRef, addAttachments: (a) => setAttachments((l) => [...l, ...a.filter((x) => !l.some((y) => y.id === x.id))]) });
   const mention = useMentionPicker({ detail, note, text: draft.text, setText, textRef });
 
-  const send = async () => {
+  /** `confirmed`: the agent answered "send anyway" to the just-replied question */
+  const send = async (confirmed = false) => {
+    if (canned.onSend()) return; // `/word`: insert the canned response, as Enter does
     const body = draft.text.trim();
     if (tooLong || canned.blocked) return;
     if (note) {
@@ -73,7 +85,11 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
       return;
     }
     if (!body && attachments.length === 0) return;
-    if (!confirmIfJustReplied(detail, session?.userId, userName)) return;
+    const other = confirmed ? null : justRepliedBefore(detail, session?.userId);
+    if (other) {
+      setJustReplied({ name: userName(other.authorId), body: other.body });
+      return;
+    }
     const prev = { text: draft.text, attachments };
     set({ text: '' });
     setAttachments([]);
@@ -236,6 +252,21 @@ export function Composer({ detail }: { detail: ConversationDetail }) {
             </button>
           </div>
         </>
+      )}
+      {justReplied && (
+        <JustRepliedDialog
+          name={justReplied.name}
+          reply={justReplied.body}
+          onCancel={() => {
+            refocus.current = true;
+            setJustReplied(null);
+          }}
+          onSend={() => {
+            refocus.current = true;
+            setJustReplied(null);
+            void send(true);
+          }}
+        />
       )}
       {locating && (
         <LocationDialog

@@ -28,7 +28,8 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
 
   return (
     <header className="conv-head">
-      {/* one line: name, channel, number, team, states; the rest gives way (ellipsis) before the actions do */}
+      {/* one line: the name first and whole; number and team give way (ellipsis), then the state
+          flags drop off whole from the end (the details pane and the composer say them too) */}
       <div className="grow conv-title">
         <h1 className="ellipsis" title={contact.name}>
           {contact.name}
@@ -38,29 +39,32 @@ export function ConversationHeader({ detail }: { detail: ConversationDetail }) {
           {contact.name !== formatPhone(contact.phone) && <span>{formatPhone(contact.phone)}</span>}
           <span>{group.name}</span>
         </span>
-        {c.visibleTo && (
-          <span className="row restricted xs" title={`Visible to ${c.visibleTo.map(dir.userName).join(', ')}`}>
-            <Lock size={12} aria-hidden="true" /> Restricted
-          </span>
-        )}
-        <SnoozeAndLabels detail={detail} />
-        {archived && <span className="pill">Archived</span>}
-        {contact.optedOut && <span className="pill warning">Opted out of SMS</span>}
-        {group.channelProviders[c.channel] === 'simulator' && (
-          <span className="pill badge-simulated" title={`${group.name}'s ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} goes through the built-in simulator: nothing reaches a real phone.`}>
-            Simulated
-          </span>
-        )}
-        {group.channelProviders[c.channel] === null && (
-          <span className="pill warning" title={`No ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider is set up for ${group.name}.`}>
-            No {c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider
-          </span>
-        )}
+        <span className="conv-flags">
+          {c.visibleTo && (
+            <span className="row restricted xs" title={`Visible to ${c.visibleTo.map(dir.userName).join(', ')}`}>
+              <Lock size={12} aria-hidden="true" /> Restricted
+            </span>
+          )}
+          <SnoozeAndLabels detail={detail} />
+          {archived && <span className="pill">Archived</span>}
+          {contact.optedOut && <span className="pill warning">Opted out of SMS</span>}
+          {group.channelProviders[c.channel] === 'simulator' && (
+            <span className="pill badge-simulated" title={`${group.name}'s ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} goes through the built-in simulator: nothing reaches a real phone.`}>
+              Simulated
+            </span>
+          )}
+          {group.channelProviders[c.channel] === null && (
+            <span className="pill warning" title={`No ${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider is set up for ${group.name}.`}>
+              No {c.channel === 'sms' ? 'SMS' : 'WhatsApp'} provider
+            </span>
+          )}
+        </span>
       </div>
-      {assignees.length > 0 ? <AvatarStack users={assignees} /> : <span className="xs faint">Unassigned</span>}
+      {assignees.length > 0 ? <AvatarStack users={assignees} /> : <span className="xs faint conv-unassigned">Unassigned</span>}
       <div className="conv-actions" role="toolbar" aria-label="Conversation actions">
         <button type="button" className="btn sm" onClick={() => openDialog({ kind: 'manage', conversationId: c.id })} disabled={!p.canManage} aria-label="Manage conversation" title="Assign and set visibility (A)">
-          <UserCog size={14} aria-hidden="true" /> Manage
+          <UserCog size={14} aria-hidden="true" />
+          <span className="conv-manage-label">Manage</span>
         </button>
         <button type="button" className="icon-btn" onClick={() => openDialog({ kind: 'invoice', conversationId: c.id })} aria-label="New invoice" title="New invoice" disabled={archived || !p.canRead}>
           <FileText size={16} />

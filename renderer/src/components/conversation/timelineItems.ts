@@ -1,22 +1,30 @@
 // Merge messages, notes, invoices and checkouts into one time-ordered list with day breaks.
 import { isSameDay } from 'date-fns';
 import type { ConversationDetail, Pending } from '../../../../shared/bridge';
-import type { Checkout, Invoice, Message, Note } from '../../../../shared/schema';
+import type { Activity, Checkout, Invoice, Message, Note } from '../../../../shared/schema';
 
 export type TimelineItem =
   | { kind: 'day'; key: string; at: number }
   | { kind: 'message'; key: string; at: number; message: Pending<Message> }
   | { kind: 'note'; key: string; at: number; note: Pending<Note> }
   | { kind: 'invoice'; key: string; at: number; invoice: Pending<Invoice> }
-  | { kind: 'checkout'; key: string; at: number; checkout: Pending<Checkout> };
+  | { kind: 'checkout'; key: string; at: number; checkout: Pending<Checkout> }
+  /** an activity line: the relay assigned the conversation automatically ("Assigned to Ben automatically") */
+  | { kind: 'autoAssigned'; key: string; at: number; userId: string }
+  | { kind: 'activity'; key: string; at: number; activity: Pending<Activity> };
 
-export function timelineItems(d: Pick<ConversationDetail, 'messages' | 'notes' | 'invoices' | 'checkouts'>): TimelineItem[] {
+export function timelineItems(d: Pick<ConversationDetail, 'messages' | 'notes' | 'invoices' | 'checkouts'> & Partial<Pick<ConversationDetail, 'activities'>> & { conversation?: Pick<ConversationDetail['conversation'], 'id' | 'autoAssignedTo' | 'autoAssignedAt'> }): TimelineItem[] {
+  const c = d.conversation;
   const items: TimelineItem[] = [
     // replies scheduled for later are listed apart, after the timeline (ScheduledMessages)
     ...d.messages.filter((m) => m.status !== 'scheduled').map((m) => ({ kind: 'message' as const, key: `m:${m.id}`, at: m.createdAt, message: m })),
     ...d.notes.map((n) => ({ kind: 'note' as const, key: `n:${n.id}`, at: n.createdAt, note: n })),
     ...d.invoices.map((i) => ({ kind: 'invoice' as const, key: `i:${i.id}`, at: i.createdAt, invoice: i })),
     ...d.checkouts.map((c) => ({ kind: 'checkout' as const, key: `c:${c.id}`, at: c.createdAt, checkout: c })),
+    // after the message that created it when both carry the same time (keys compare: 'x' > 'm')
+    ...(c?.autoAssignedTo && c.autoAssignedAt !== null ? [{ kind: 'autoAssigned' as const, key: `x:auto:${c.id}`, at: c.autoAssignedAt, userId: c.autoAssignedTo }] : []),
+    // state changes, as quiet lines; after what happened at the same moment (the message that carried an invoice)
+    ...(d.activities ?? []).map((a) => ({ kind: 'activity' as const, key: `~a:${a.id}`, at: a.at, activity: a })),
   ];
   items.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
   const out: TimelineItem[] = [];

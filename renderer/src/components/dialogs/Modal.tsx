@@ -1,10 +1,29 @@
-// Accessible modal: a native <dialog> opened modally (focus trap, Esc, inert page).
+// Accessible modal: a native <dialog> opened modally (Esc, inert page), Tab wrapping inside it.
 // showModal() moves focus to the dialog's first focusable element (the Close button in the
 // header), and React's autoFocus data-autofocus ran before the dialog was shown: so focus goes, once shown,
 // to the control marked data-autofocus, else the first field of the body.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import clsx from 'clsx';
 import { X } from 'lucide-react';
+
+const FOCUSABLE = 'button, [href], input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Tab and Shift+Tab wrap inside the dialog: the page under it is inert, and without this the
+ * browser's own UI would take the focus past the last control.
+ */
+function trapTab(e: KeyboardEvent<HTMLDialogElement>): void {
+  if (e.key !== 'Tab' || e.altKey || e.ctrlKey || e.metaKey) return;
+  const all = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.matches(':disabled') && el.getClientRects().length > 0);
+  const first = all[0];
+  const last = all[all.length - 1];
+  if (!first || !last) return;
+  const at = document.activeElement;
+  if (e.shiftKey ? at === first || !e.currentTarget.contains(at) : at === last) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  }
+}
 
 function initialFocus(d: HTMLDialogElement): HTMLElement | null {
   return d.querySelector<HTMLElement>('[data-autofocus]') ?? d.querySelector<HTMLElement>('.modal-body :is(input:not([type=hidden]), textarea, select):not(:disabled)');
@@ -33,6 +52,7 @@ export function Modal({ title, onClose, children, footer, wide, className }: { t
       onClick={(e) => {
         if (e.target === e.currentTarget) onClose();
       }}
+      onKeyDown={trapTab}
     >
       <div className="modal-inner">
         <header className="modal-head">

@@ -1,7 +1,8 @@
-// Filters above the list: label, assignee (incl. Unassigned), channel, unread; "Save view"
+// Filters above the list: label, assignee (incl. Unassigned), channel, unread, and the order
+// (newest activity, or the first-response SLA's most urgent first); "Save view"
 // keeps them as a personal view in the sidebar. Groups and status are the sidebar's views.
 import clsx from 'clsx';
-import { Bookmark, BookmarkX, MailOpen, X } from 'lucide-react';
+import { Bookmark, BookmarkX, MailOpen, Timer, X } from 'lucide-react';
 import { mutate } from '../../lib/mutate';
 import { useShallow } from 'zustand/react/shallow';
 import { canSeeConversation, sessionViewer } from '../../../../shared/permissions';
@@ -65,6 +66,18 @@ export function FilterBar({ unreadFilter, groupId, inbox }: { unreadFilter: bool
             </option>
           ))}
         </select>
+      )}
+      {inbox !== 'archived' && (
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="SLA: most urgent first"
+          aria-pressed={filters.sort === 'sla'}
+          onClick={() => set({ sort: filters.sort === 'sla' ? undefined : 'sla' })}
+          title={filters.sort === 'sla' ? 'Sorted by first-response deadline, most urgent first (click for newest activity)' : 'Sort by first-response deadline: most urgent first'}
+        >
+          <Timer size={15} />
+        </button>
       )}
       {unreadFilter && (
         <button type="button" className="icon-btn" aria-label="Unread only" aria-pressed={!!filters.unreadOnly} onClick={() => set({ unreadOnly: !filters.unreadOnly || undefined })} title="Show only unread conversations">

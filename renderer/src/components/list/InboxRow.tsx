@@ -1,7 +1,9 @@
 // One row of the conversation list: name, state icons, team, time; channel, preview, assignees.
 // Two lines in either density (compact 46 px, comfortable 64 px: renderer/src/state/ui.ts).
 import clsx from 'clsx';
-import { AlarmClock, CalendarClock, Clock, Coins, Lock, Users, User as UserIcon, AlertCircle } from 'lucide-react';
+import { AlarmClock, CalendarClock, Clock, Coins, Lock, Timer, Users, User as UserIcon, AlertCircle, Hourglass } from 'lucide-react';
+import { SLA_WARN_MINUTES, slaText } from '../../../../shared/domain/sla';
+import { useNow } from '../../lib/useNow';
 import type { InboxItem } from '../../../../shared/bridge';
 import { exactTime, shortTime } from '../../lib/format';
 import { AvatarStack } from '../Avatar';
@@ -10,6 +12,18 @@ import { ChannelIcon } from '../ChannelIcon';
 import { previewText } from '../../lib/links';
 import { whenLabel } from '../../lib/when';
 import { LabelPills } from '../LabelPill';
+
+/** First-response SLA: "32m left", red "Overdue 1h 05m" (the icon and words say it, not the colour alone). */
+function SlaPill({ due }: { due: number }) {
+  const now = useNow(30_000);
+  const overdue = due <= now;
+  return (
+    <span className={clsx('pill sla-pill', overdue ? 'danger' : due - now <= SLA_WARN_MINUTES * 60_000 && 'warning')} title={`First reply due ${exactTime(due)}`}>
+      <Timer size={11} aria-hidden="true" />
+      {slaText(due, now)}
+    </span>
+  );
+}
 
 export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; selected: boolean; cursor: boolean; onOpen: () => void }) {
   const dir = useDirectory();
@@ -23,6 +37,7 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
     item.kind === 'conversation' && item.restricted ? 'restricted' : null,
     item.kind === 'conversation' && item.snoozed ? (item.snoozedUntil === null ? 'snoozed until they reply' : `snoozed until ${whenLabel(item.snoozedUntil)}`) : null,
     item.kind === 'conversation' && item.hasScheduled ? 'a reply is scheduled' : null,
+    item.kind === 'conversation' && item.awaitingAssignment ? 'waiting for automatic assignment' : null,
     item.pending ? 'waiting to sync' : null,
   ].filter(Boolean);
   return (
@@ -49,6 +64,7 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
             <AlarmClock size={11} /> {item.snoozedUntil === null ? 'until reply' : whenLabel(item.snoozedUntil)}
           </span>
         )}
+        {item.kind === 'conversation' && item.slaDueAt !== null && <SlaPill due={item.slaDueAt} />}
         {item.kind === 'conversation' && <LabelPills ids={item.labels} small max={2} />}
         <span className="inbox-row-where faint xs ellipsis">{item.kind === 'conversation' ? dir.groupName(item.groupId) : item.isMember ? 'Team chat' : 'Team chat · private to its participants'}</span>
         <time className="inbox-row-time" dateTime={new Date(item.lastActivityAt).toISOString()} title={exactTime(item.lastActivityAt)}>
@@ -72,6 +88,11 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
             previewText(item.lastPreview) || <span className="faint">No messages yet</span>
           )}
         </span>
+        {item.kind === 'conversation' && item.awaitingAssignment && (
+          <span className="row-waiting" title="Waiting for automatic assignment: nobody can take it yet" aria-hidden="true">
+            <Hourglass size={11} /> Waiting
+          </span>
+        )}
         <AvatarStack users={people} max={2} />
       </div>
     </div>

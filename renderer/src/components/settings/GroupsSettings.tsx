@@ -59,7 +59,8 @@ export function GroupsSettings() {
         </thead>
         <tbody>
           {dir.groups.map((g) => (
-            <GroupRow key={`${g.id}:${g.version}`} g={g} />
+            // keyed by what it edits: the row's version also moves with automatic assignment's pointer
+            <GroupRow key={`${g.id}:${g.name}:${g.smsNumber ?? ''}:${g.whatsappNumber ?? ''}`} g={g} />
           ))}
         </tbody>
       </table>

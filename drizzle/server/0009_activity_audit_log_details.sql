@@ -1,0 +1,17 @@
+CREATE TABLE `activities` (
+	`id` text PRIMARY KEY NOT NULL,
+	`conversation_id` text NOT NULL,
+	`kind` text NOT NULL,
+	`actor_id` text,
+	`at` integer NOT NULL,
+	`details` text NOT NULL,
+	`version` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `activities_conversation` ON `activities` (`conversation_id`,`at`);--> statement-breakpoint
+CREATE INDEX `activities_version` ON `activities` (`version`);--> statement-breakpoint
+ALTER TABLE `audit_log` ADD `target_name` text;--> statement-breakpoint
+ALTER TABLE `audit_log` ADD `details` text;--> statement-breakpoint
+ALTER TABLE `audit_log` ADD `ip` text;--> statement-breakpoint
+CREATE INDEX `audit_log_actor_at` ON `audit_log` (`actor_id`,`at`);--> statement-breakpoint
+CREATE INDEX `audit_log_action_at` ON `audit_log` (`action`,`at`);
