@@ -48,7 +48,7 @@ function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
   const now = 1_750_000_000_000;
   for (const [i, u] of users.entries()) yield { t: 'users', r: { id: u, name: `User ${i}`, email: `u${i}@bench`, role: i === 0 ? 'admin' : 'agent', active: true, createdAt: now, version: 1 } };
   for (const g of ['g0', 'g1']) {
-    yield { t: 'groups', r: { id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, version: 1 } };
+    yield { t: 'groups', r: { id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, version: 1 } };
     for (const u of users) yield { t: 'memberships', r: { id: `${g}:${u}`, groupId: g, userId: u, version: 1 } };
   }
   for (let k = 0; k < sz.contacts; k++) {
@@ -61,7 +61,7 @@ function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
     const conv: Conversation = {
       id: `c${c}`, contactId: `k${c % sz.contacts}`, groupId: c % 2 ? 'g1' : 'g0', channel: 'sms', status: c % 10 === 0 ? 'archived' : 'open', visibleTo: null,
       assignees: r() < 0.2 ? [users[Math.floor(r() * users.length)] as string] : [], createdAt: at, openedAt: at, archivedAt: null,
-      lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, metaOnly: null, version: 1,
+      lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version: 1,
     };
     yield { t: 'conversations', r: conv };
     for (let j = 0; j < perConv && m < sz.messages; j++, m++) {

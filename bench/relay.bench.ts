@@ -19,10 +19,10 @@ async function setup(org: TestOrg): Promise<{ contactIds: string[]; convIds: str
   for (let i = 0; i < 20; i++) {
     const from = `+447700900${String(100 + i)}`;
     engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: org.groups.sales.id, channel: 'sms', from, body: 'hello' });
-    const contact = (await engine.store.rows.find('contacts', { phone: from }))[0];
+    const contact = engine.store.find('contacts', { phone: from })[0];
     if (!contact) throw new Error('no contact');
     contactIds.push(contact.id);
-    const conv = (await engine.store.rows.find('conversations', { contactId: contact.id }))[0];
+    const conv = engine.store.find('conversations', { contactId: contact.id })[0];
     if (conv) convIds.push(conv.id);
   }
   await org.relay.services.effects.idle();

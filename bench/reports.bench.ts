@@ -12,7 +12,7 @@ import type { RowPut } from '../shared/protocol/index';
 import type { Channel, Conversation, Message } from '../shared/schema';
 import { Replica } from '../electron/core/db/replica';
 import { MutationEngine } from '../electron/core/engine/engine';
-import { reportBacklog, reportChannels, reportHours, reportTimes, reportVolume } from '../electron/core/bridge/reportQueries';
+import { reportBacklog, reportChannels, reportHours, reportSla, reportTimes, reportVolume } from '../electron/core/bridge/reportQueries';
 import { atMost, type Figure } from './scale/figures';
 import { parts } from './core.bench';
 
@@ -35,7 +35,7 @@ function* generate(conversations: number, messages: number, now: number): Genera
   const groups = ['g0', 'g1', 'g2', 'g3'];
   for (const [i, u] of users.entries()) yield { t: 'users', r: { id: u, name: `User ${i}`, email: `u${i}@bench`, role: i === 0 ? 'admin' : 'agent', active: true, createdAt: 0, version: 1 } };
   for (const g of groups) {
-    yield { t: 'groups', r: { id: g, name: `Group ${g}`, smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, createdAt: 0, version: 1 } };
+    yield { t: 'groups', r: { id: g, name: `Group ${g}`, smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: 60, businessHours: { tz: 'Europe/London', days: { mon: ['09:00', '17:30'], tue: ['09:00', '17:30'], wed: ['09:00', '17:30'], thu: ['09:00', '17:30'], fri: ['09:00', '17:30'] } }, createdAt: 0, version: 1 } };
     for (const u of users) yield { t: 'memberships', r: { id: `${g}:${u}`, groupId: g, userId: u, version: 1 } };
   }
   const perConv = Math.max(1, Math.round(messages / conversations));
@@ -58,7 +58,7 @@ function* generate(conversations: number, messages: number, now: number): Genera
     const conv: Conversation = {
       id: `c${c}`, contactId: `k${c}`, groupId: groups[c % groups.length] as string, channel, status: archived ? 'archived' : 'open', visibleTo: null,
       assignees: r() < 0.8 ? [agent] : [], createdAt: at, openedAt: at, archivedAt: archived ? t + DAY : null, lastActivityAt: t, lastPreview: 'hello',
-      lastInboundAt: lastIn, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, metaOnly: null, version: 1,
+      lastInboundAt: lastIn, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 1, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version: 1,
     };
     yield { t: 'conversations', r: conv };
     for (const x of msgs) yield { t: 'messages', r: x };
@@ -118,6 +118,8 @@ export async function run(): Promise<Record<string, unknown>> {
         responseTimesMs: timed(() => reportTimes(db, range)),
         channelsMs: timed(() => reportChannels(db, range)),
         busiestHoursMs: timed(() => reportHours(db, range)),
+        // every group has a 1 h target in London office hours: one deadline computed per conversation
+        answeredWithinTargetMs: timed(() => reportSla(db, range)),
         // the view also asks for the previous period, to compare
         responseTimesPreviousMs: timed(() => reportTimes(db, previous)),
       };

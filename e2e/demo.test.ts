@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { BridgeEventFrame, BridgeResponse } from '../shared/bridgeWire';
 import { root } from './harness';
 
 const data = mkdtempSync(join(tmpdir(), 'parley-start-'));
@@ -56,11 +57,21 @@ async function session(pageUrl: string): Promise<{ email?: string } | null> {
       ws.once('open', () => ok());
       ws.once('error', fail);
     });
-    const r = await new Promise<{ result: { email?: string } | null }>((ok) => {
-      ws.once('message', (d: Buffer) => ok(JSON.parse(d.toString()) as { result: { email?: string } | null }));
-      ws.send(JSON.stringify({ id: 1, kind: 'query', name: 'session', args: {} }));
+    // The socket also carries the core's events (`{event}`): wait for the answer to this very call.
+    const callId = 1;
+    const r = await new Promise<BridgeResponse>((ok, fail) => {
+      const onMessage = (d: Buffer) => {
+        const m = JSON.parse(d.toString()) as BridgeResponse | BridgeEventFrame;
+        if (!('id' in m) || m.id !== callId) return;
+        ws.off('message', onMessage);
+        ok(m);
+      };
+      ws.on('message', onMessage);
+      ws.once('close', () => fail(new Error('the bridge closed before answering the session query')));
+      ws.send(JSON.stringify({ id: callId, kind: 'query', name: 'session', args: {} }));
     });
-    return r.result;
+    if (!r.ok) throw new Error(`the session query failed: ${r.error.message}`);
+    return r.result as { email?: string } | null; // the `session` query's result (shared/bridge.ts)
   } finally {
     ws.close();
   }

@@ -21,9 +21,9 @@ let admin: AppUser;
 let alice: AppUser;
 
 const conversationOf = (phone: string): Conversation => {
-  const store = world.relay.services.engine.store.rows;
-  const contact = (await store.find('contacts', { phone }))[0];
-  const c = contact && (await store.find('conversations', { contactId: contact.id, status: 'open' }))[0];
+  const store = world.relay.services.engine.store;
+  const contact = store.find('contacts', { phone })[0];
+  const c = contact && store.find('conversations', { contactId: contact.id, status: 'open' })[0];
   if (!c) throw new Error(`no conversation for ${phone}`);
   return c;
 };
@@ -47,9 +47,9 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   world = await startWorld();
   const sales = world.org.groups.sales.id;
-  await world.relay.simulator.inbound({ groupId: sales, from: NADIA, body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
-  await world.relay.simulator.inbound({ groupId: sales, from: LEO, body: 'Can I change my delivery day?', contactName: 'Leo Grant' });
-  const asAdmin = (name: string, args: unknown) => await world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, name, args);
+  world.relay.simulator.inbound({ groupId: sales, from: NADIA, body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
+  world.relay.simulator.inbound({ groupId: sales, from: LEO, body: 'Can I change my delivery day?', contactName: 'Leo Grant' });
+  const asAdmin = (name: string, args: unknown) => world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, name, args);
   for (const phone of [NADIA, LEO]) {
     const c = conversationOf(phone);
     asAdmin('manageConversation', { conversationId: c.id, visibleTo: null, assignees: [world.org.alice.id], baseVisibilityVersion: c.visibilityVersion });
@@ -151,7 +151,7 @@ describe('Everyday tools', () => {
 
     await goTo(page, /^My inbox/);
     await pw(page.getByRole('option', { name: /Leo Grant/ })).toHaveCount(0);
-    await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: LEO, body: 'Hello? Any news?', contactName: 'Leo Grant' });
+    world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: LEO, body: 'Hello? Any news?', contactName: 'Leo Grant' });
     await pw(page.getByRole('option', { name: /Leo Grant.*unread/ })).toBeVisible();
     await goTo(page, /^Snoozed/);
     await pw(page.getByText('Nothing snoozed')).toBeVisible();
@@ -186,10 +186,10 @@ describe('Everyday tools', () => {
     await shootBoth(page, 'scheduled');
 
     // its time comes (the relay's clock is moved instead of waiting until tomorrow): the relay sends it
-    const store = world.relay.services.engine.store.rows;
-    const msg = () => (await store.find('messages', { conversationId: conversationOf(NADIA).id })).find((m) => m.body === 'Your parcel leaves our depot tomorrow morning.');
+    const store = world.relay.services.engine.store;
+    const msg = () => store.find('messages', { conversationId: conversationOf(NADIA).id }).find((m) => m.body === 'Your parcel leaves our depot tomorrow morning.');
     await eventually(() => msg()?.status === 'scheduled', 'the relay has the scheduled reply');
-    await world.relay.services.engine.write((tx) => tx.put('messages', { ...msg()!, scheduledAt: Date.now() - 1000 }));
+    world.relay.services.engine.write((tx) => tx.put('messages', { ...msg()!, scheduledAt: Date.now() - 1000 }));
     await pw(scheduled).toHaveCount(0);
     await pw(timeline(page).getByText('Your parcel leaves our depot tomorrow morning.')).toBeVisible();
     await eventually(() => world.relay.simulator.sent().some((t) => t.body === 'Your parcel leaves our depot tomorrow morning.'), 'sent by the relay');
@@ -199,10 +199,10 @@ describe('Everyday tools', () => {
     await page.getByRole('button', { name: 'Send later' }).click();
     await page.getByRole('dialog', { name: 'Send later' }).getByRole('button', { name: /Next week/ }).click();
     await pw(scheduled.getByText('A reminder about your parcel')).toBeVisible();
-    await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: NADIA, body: 'STOP', contactName: 'Nadia Rahman' });
-    const reminder = () => (await store.find('messages', { conversationId: conversationOf(NADIA).id })).find((m) => m.body === 'A reminder about your parcel');
+    world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: NADIA, body: 'STOP', contactName: 'Nadia Rahman' });
+    const reminder = () => store.find('messages', { conversationId: conversationOf(NADIA).id }).find((m) => m.body === 'A reminder about your parcel');
     await eventually(() => reminder()?.status === 'scheduled', 'the relay has the reminder');
-    await world.relay.services.engine.write((tx) => tx.put('messages', { ...reminder()!, scheduledAt: Date.now() - 1000 }));
+    world.relay.services.engine.write((tx) => tx.put('messages', { ...reminder()!, scheduledAt: Date.now() - 1000 }));
     await pw(timeline(page).getByText('Not sent: Nadia Rahman has opted out of SMS', { exact: false }).first()).toBeVisible();
     expect(world.relay.simulator.sent().some((t) => t.body === 'A reminder about your parcel')).toBe(false);
   }, 120_000);

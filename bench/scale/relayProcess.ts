@@ -14,7 +14,7 @@ serve({
   stats: () => ({ ...meter.read(), connections: relay.services.hub.connectionCount }),
   /** `n` message updates in transactions of 1,000 rows (each a version) */
   churn: (a: { n: number; status: DeliveryStatus }) => {
-    const ids = (await engine.store.all('SELECT id FROM messages ORDER BY rowid LIMIT ?', [a.n])) as { id: string }[];
+    const ids = engine.db.prepare('SELECT id FROM messages ORDER BY rowid LIMIT ?').all(a.n) as { id: string }[];
     for (let i = 0; i < ids.length; i += 1000) {
       engine.write((tx) => {
         for (const { id } of ids.slice(i, i + 1000)) {

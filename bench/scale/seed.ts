@@ -55,7 +55,7 @@ function* bulkRows(sz: SeedSizes, groups: [string, string], version: number): Ge
     const at = now + c * 1000;
     const conv: Conversation = {
       id: `c${c}`, contactId: `k${c % Math.max(1, sz.contacts)}`, groupId: groups[c % 2] as string, channel: 'sms', status: c % 10 === 0 ? 'archived' : 'open', visibleTo: null,
-      assignees: [], createdAt: at, openedAt: at, archivedAt: null, lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 0, visibilityChangedBy: null, metaOnly: null, version,
+      assignees: [], createdAt: at, openedAt: at, archivedAt: null, lastActivityAt: at, lastPreview: 'last message', lastInboundAt: at, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 0, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version,
     };
     yield { t: 'conversations', r: conv };
     for (let j = 0; j < perConv && m < sz.messages; j++, m++) {

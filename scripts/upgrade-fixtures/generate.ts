@@ -45,7 +45,7 @@ const engine = () => relay.services.engine;
 const sales = engine().store.find('groups', { name: 'Sales' })[0]!;
 const admin = engine().store.find('users', { email: 'admin@parley.test' })[0]!;
 const ben = engine().store.find('users', { email: 'ben@parley.test' })[0]!;
-await relay.simulator.inbound({ groupId: sales.id, from: '+447700900901', body: 'Do you ship to zanzibar? fixture inbound' });
+relay.simulator.inbound({ groupId: sales.id, from: '+447700900901', body: 'Do you ship to zanzibar? fixture inbound' });
 
 // Amira online: notes and a contact
 let core = newCore();
