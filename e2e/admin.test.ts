@@ -13,9 +13,9 @@ beforeAll(async () => {
   world = await startWorld();
   // the test organisation has no WhatsApp templates: give Sales one (as the relay's admin would)
   const sales = world.org.groups.sales;
-  world.relay.services.engine.write((tx) => tx.put('groups', { ...sales, templates: [{ name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, your order {{2}} has shipped.' }] }));
-  world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900811', body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
-  world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900812', body: 'I paid at http://127.0.0.1:41873/pay/invoice/0193abc?t=1 already', contactName: 'Leo Link' });
+  await world.relay.services.engine.write((tx) => tx.put('groups', { ...sales, templates: [{ name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, your order {{2}} has shipped.' }] }));
+  await world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900811', body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
+  await world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900812', body: 'I paid at http://127.0.0.1:41873/pay/invoice/0193abc?t=1 already', contactName: 'Leo Link' });
   admin = await world.open(world.org.admin.email);
 });
 afterAll(async () => world?.close());
@@ -83,9 +83,9 @@ describe('Administration', () => {
     // Setup only: the chat is made at the relay as Alice (journey 6 covers chats made in the app).
     const chatId = '01936f1e-0000-7000-8000-00000000c4a7';
     const asAlice = { userId: world.org.alice.id, role: 'agent' as const };
-    world.relay.services.engine.runAs(asAlice, 'createChat', { id: chatId, members: [world.org.alice.id, world.org.bob.id] });
-    world.relay.services.engine.runAs(asAlice, 'sendChatMessage', { id: '01936f1e-0000-7000-8000-00000000c4a8', chatId, body: 'Lunch at one?' });
-    expect(world.relay.services.engine.store.find('chatMessages', { chatId })).toHaveLength(1);
+    await world.relay.services.engine.runAs(asAlice, 'createChat', { id: chatId, members: [world.org.alice.id, world.org.bob.id] });
+    await world.relay.services.engine.runAs(asAlice, 'sendChatMessage', { id: '01936f1e-0000-7000-8000-00000000c4a8', chatId, body: 'Lunch at one?' });
+    expect(await world.relay.services.engine.store.rows.find('chatMessages', { chatId })).toHaveLength(1);
     const { page } = admin;
     await goTo(page, /^Team chat/);
     const row = page.getByRole('option', { name: /Private chat between (Alice and Bob|Bob and Alice)/ });

@@ -13,7 +13,7 @@ let admin: AppUser; // archive: assignees and admins; mark paid: admins only
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: MAYA, body: 'Please send me the invoice', contactName: 'Maya Patel' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: MAYA, body: 'Please send me the invoice', contactName: 'Maya Patel' });
   admin = await world.open(world.org.admin.email);
 });
 afterAll(async () => world?.close());
@@ -58,7 +58,7 @@ describe('Archive', () => {
     await page.getByRole('dialog', { name: 'Archive conversation?' }).getByRole('button', { name: 'Archive', exact: true }).click();
     await pw(page.getByRole('option', { name: /Maya Patel/ })).toHaveCount(0);
 
-    world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: MAYA, body: 'One more question', contactName: 'Maya Patel' });
+    await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: MAYA, body: 'One more question', contactName: 'Maya Patel' });
     const fresh = page.getByRole('option', { name: /Maya Patel/ });
     await pw(fresh).toBeVisible();
     expect(await rowId(fresh)).not.toBe(conversationId);

@@ -13,7 +13,7 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: NINA, body: 'Can you send the brochure?', channel: 'whatsapp', contactName: 'Nina Ross' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: NINA, body: 'Can you send the brochure?', channel: 'whatsapp', contactName: 'Nina Ross' });
   alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);
 });

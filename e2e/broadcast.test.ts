@@ -14,9 +14,9 @@ const BODY = 'Our shop is closed on Monday for stocktaking.';
 beforeAll(async () => {
   world = await startWorld();
   const groupId = world.org.groups.sales.id;
-  world.relay.simulator.inbound({ groupId, from: A, body: 'Hello', contactName: 'Alma Brook' });
-  world.relay.simulator.inbound({ groupId, from: B, body: 'Hi there', contactName: 'Bruno Dale' });
-  world.relay.simulator.inbound({ groupId, from: C, body: 'STOP', contactName: 'Cora Finch' });
+  await world.relay.simulator.inbound({ groupId, from: A, body: 'Hello', contactName: 'Alma Brook' });
+  await world.relay.simulator.inbound({ groupId, from: B, body: 'Hi there', contactName: 'Bruno Dale' });
+  await world.relay.simulator.inbound({ groupId, from: C, body: 'STOP', contactName: 'Cora Finch' });
   admin = await world.open(world.org.admin.email);
 });
 afterAll(async () => world?.close());

@@ -11,7 +11,7 @@ let bob: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900505', body: 'Delete my data please', contactName: 'Lena Fischer' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900505', body: 'Delete my data please', contactName: 'Lena Fischer' });
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);

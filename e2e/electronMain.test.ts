@@ -100,7 +100,7 @@ describe('Electron main bundle (stubbed Electron API, real relay)', () => {
       expect(secrets).not.toContain('eyJ');
 
       // a conversation assigned to alice: the badge follows My inbox
-      org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900901', body: 'Hello from the smoke test', contactName: 'Smoke Tester' });
+      await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900901', body: 'Hello from the smoke test', contactName: 'Smoke Tester' });
       await p.waitFor((m) => m.type === 'send' && (m.payload as { type: string; tables?: string[] }).type === 'changed' && ((m.payload as { tables: string[] }).tables.includes('conversations')), 'the inbound conversation');
       const team = await p.bridge<{ items: { id: string }[] }>('query', 'inbox', { view: 'team' });
       const conv = team.result!.items[0]!;

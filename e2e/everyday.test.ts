@@ -13,7 +13,7 @@ let ben: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900501', body: 'Can I book for Friday?', contactName: 'Nora Quinn' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900501', body: 'Can I book for Friday?', contactName: 'Nora Quinn' });
   admin = await world.open(world.org.admin.email);
   ben = await world.open(world.org.bob.email);
 });
@@ -110,7 +110,7 @@ describe('everyday rough edges', () => {
 
   it('15. dense rows (≥ 16 on a 1440×900 window, a comfortable setting), a person glyph for a number, a one-line header', async () => {
     const { page } = admin;
-    world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900777', body: 'Who is this?' });
+    await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900777', body: 'Who is this?' });
     await goTo(page, /^Team inbox/);
     const list = page.getByRole('listbox').first();
     const row = page.getByRole('option', { name: /Nora Quinn/ });

@@ -75,7 +75,7 @@ describe('browser host', () => {
     const signIn = await b.call('command', 'signIn', { relayUrl: org.relay.httpUrl, email: org.alice.email, password: org.password });
     expect(signIn).toMatchObject({ ok: true, result: { email: org.alice.email, role: 'agent' } });
     await eventually(() => b.events.some((e) => (e as { type?: string }).type === 'session'), 'a session event');
-    org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900909', body: 'hello host', contactName: 'Host Test' });
+    await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+447700900909', body: 'hello host', contactName: 'Host Test' });
     await eventually(async () => {
       const r = await b.call('query', 'inbox', { view: 'team' });
       return ((r.result as { total?: number } | undefined)?.total ?? 0) > 0;

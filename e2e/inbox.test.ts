@@ -13,8 +13,8 @@ beforeAll(async () => {
   world = await startWorld();
   const { org } = world;
   // startTestRelay names no organisation (seed 'none'): name it, as `parley-relay --org` does
-  world.relay.services.engine.meta.set('orgName', ORG_NAME);
-  world.relay.simulator.inbound({ groupId: org.groups.sales.id, from: JANE, body: 'Hi, can I pay by card?', contactName: 'Jane Cooper' });
+  await world.relay.services.engine.meta.set('orgName', ORG_NAME);
+  await world.relay.simulator.inbound({ groupId: org.groups.sales.id, from: JANE, body: 'Hi, can I pay by card?', contactName: 'Jane Cooper' });
   alice = await world.open(org.alice.email);
   bob = await world.open(org.bob.email);
 });

@@ -16,9 +16,9 @@ const blur = (page: Page) => page.evaluate(() => (globalThis as unknown as { doc
 beforeAll(async () => {
   world = await startWorld();
   const sales = world.org.groups.sales.id;
-  world.relay.simulator.inbound({ groupId: sales, from: RUTH, body: 'First question', contactName: 'Ruth Older' });
+  await world.relay.simulator.inbound({ groupId: sales, from: RUTH, body: 'First question', contactName: 'Ruth Older' });
   await new Promise((r) => setTimeout(r, 20));
-  world.relay.simulator.inbound({ groupId: sales, from: '+447700900607', body: 'Second question', contactName: 'Sam Newer' });
+  await world.relay.simulator.inbound({ groupId: sales, from: '+447700900607', body: 'Second question', contactName: 'Sam Newer' });
   alice = await world.open(world.org.alice.email);
 });
 afterAll(async () => world?.close());

@@ -12,7 +12,7 @@ let bob: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900404', body: 'Is my order shipped?', contactName: 'Omar Haddad' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900404', body: 'Is my order shipped?', contactName: 'Omar Haddad' });
   alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);
 });

@@ -13,7 +13,7 @@ let bob: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900203', body: 'Is the sofa still available?', contactName: 'Nora Presence' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900203', body: 'Is the sofa still available?', contactName: 'Nora Presence' });
   alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);
 });
@@ -61,7 +61,7 @@ describe('Presence', () => {
     await pw(ask).toBeHidden();
     await pw(box).toHaveValue('I can hold it for you');
     await pw(box).toBeFocused();
-    expect(world.relay.services.engine.store.find('messages', {}).some((m) => m.body === 'I can hold it for you')).toBe(false);
+    expect((await world.relay.services.engine.store.rows.find('messages', {})).some((m) => m.body === 'I can hold it for you')).toBe(false);
     // Enter asks again; Enter in the dialog sends
     await box.press('Enter');
     await pw(sendAnyway).toBeFocused();

@@ -15,7 +15,7 @@ let bob: AppUser;
 beforeAll(async () => {
   world = await startWorld();
   const engine = world.relay.services.engine;
-  engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'createContact', { id: uuidv7(), name: 'Greta Holm', phone: '+447700900301' });
+  await engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'createContact', { id: uuidv7(), name: 'Greta Holm', phone: '+447700900301' });
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);
@@ -35,7 +35,7 @@ describe('Privacy', () => {
     await page.getByRole('button', { name: 'Send message' }).click();
     await pw(timeline(page).getByText('About your complaint, in confidence')).toBeVisible();
     await pw(page.getByText('Restricted').first()).toBeVisible();
-    const conv = world.relay.services.engine.store.find('conversations', {}).find((c) => c.visibleTo?.length === 1);
+    const conv = (await world.relay.services.engine.store.rows.find('conversations', {})).find((c) => c.visibleTo?.length === 1);
     expect(conv).toMatchObject({ visibleTo: [world.org.alice.id], assignees: [world.org.alice.id] });
     // Bob (same team) never gets it; the admin gets its metadata only
     await goTo(bob.page, /^Team inbox/);
@@ -48,11 +48,11 @@ describe('Privacy', () => {
 
   it('an offline Manage save from an older view is refused as stale and the dialog reopens on the current lists', async () => {
     const engine = world.relay.services.engine;
-    world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900302', body: 'Order 5512 is late', contactName: 'Piet Vos' });
-    await eventually(() => engine.store.find('conversations', {}).some((c) => c.lastPreview === 'Order 5512 is late'), 'the inbound conversation');
-    const conv = engine.store.find('conversations', {}).find((c) => c.lastPreview === 'Order 5512 is late');
+    await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900302', body: 'Order 5512 is late', contactName: 'Piet Vos' });
+    await eventually(async () => (await engine.store.rows.find('conversations', {})).some((c) => c.lastPreview === 'Order 5512 is late'), 'the inbound conversation');
+    const conv = (await engine.store.rows.find('conversations', {})).find((c) => c.lastPreview === 'Order 5512 is late');
     if (!conv) throw new Error('no conversation');
-    engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [world.org.alice.id], baseVisibilityVersion: 0 });
+    await engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [world.org.alice.id], baseVisibilityVersion: 0 });
     await goTo(admin.page, /^Team inbox/);
     await admin.page.getByRole('option', { name: /Piet Vos/ }).click();
     await pw(timeline(admin.page).getByText('Order 5512 is late')).toBeVisible();
@@ -67,7 +67,7 @@ describe('Privacy', () => {
 
     // meanwhile alice (the assignee) restricts it to herself and the admin
     await world.restartRelay();
-    world.relay.services.engine.runAs({ userId: world.org.alice.id, role: 'agent' }, 'manageConversation', {
+    await world.relay.services.engine.runAs({ userId: world.org.alice.id, role: 'agent' }, 'manageConversation', {
       conversationId: conv.id, visibleTo: [world.org.alice.id, world.org.admin.id], assignees: [world.org.alice.id], baseVisibilityVersion: 0,
     });
 
@@ -80,7 +80,7 @@ describe('Privacy', () => {
     expect(await dialog.getByRole('checkbox', { name: `Visible to ${world.org.alice.name}` }).isChecked()).toBe(true);
     await admin.page.screenshot({ path: shotPath('manage-stale.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    expect(world.relay.services.engine.store.get('conversations', conv.id)).toMatchObject({ visibleTo: [world.org.alice.id, world.org.admin.id], assignees: [world.org.alice.id] });
+    expect(await world.relay.services.engine.store.rows.get('conversations', conv.id)).toMatchObject({ visibleTo: [world.org.alice.id, world.org.admin.id], assignees: [world.org.alice.id] });
     await goTo(bob.page, /^Team inbox/);
     await pw(bob.page.getByRole('option', { name: /Piet Vos/ })).toHaveCount(0);
   });

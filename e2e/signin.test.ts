@@ -16,7 +16,7 @@ function filesContaining(dir: string, text: string): string[] {
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900909', body: 'Anyone there?', contactName: 'Otto Lane' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900909', body: 'Anyone there?', contactName: 'Otto Lane' });
 });
 afterAll(async () => world?.close());
 

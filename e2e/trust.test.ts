@@ -15,7 +15,7 @@ let alice: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: OLIVE, body: 'Can you send me the bill?', contactName: 'Olive Grant' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: OLIVE, body: 'Can you send me the bill?', contactName: 'Olive Grant' });
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email);
 });
@@ -63,7 +63,7 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(sales.getByRole('listitem', { name: 'Template payment_link' })).toContainText('Payment links');
     await sales.getByRole('button', { name: 'Fetch approved templates' }).click();
     await pw(sales.getByRole('alert')).toContainText('Sales has no WhatsApp provider account: add a Twilio or WhatsApp Cloud API account for it first.');
-    await eventually(() => world.relay.services.engine.store.get('groups', world.org.groups.sales.id)?.templates.some((t) => t.forPayments) === true, 'the relay');
+    await eventually(async () => (await world.relay.services.engine.store.rows.get('groups', world.org.groups.sales.id))?.templates.some((t) => t.forPayments) === true, 'the relay');
   });
 
   it('8, 9, 10. the pay page shows the instructions; an expired link is renewed; a partial refund shows on the card', async () => {
@@ -85,23 +85,23 @@ describe('Trust: channels, payments and contacts', () => {
     const card = page.getByRole('article', { name: /^Invoice .*, Unpaid$/ });
     await pw(card).toBeVisible();
     const store = world.relay.services.engine.store;
-    await eventually(() => !!store.get('invoices', invoiceId)?.paymentUrl, 'the relay');
-    const html = await (await fetch(store.get('invoices', invoiceId)?.paymentUrl ?? '')).text();
+    await eventually(async () => !!(await store.rows.get('invoices', invoiceId))?.paymentUrl, 'the relay');
+    const html = await (await fetch((await store.rows.get('invoices', invoiceId))?.paymentUrl ?? '')).text();
     expect(html).toContain('Bank transfer to Sales Ltd, sort code 12-34-56, account 12345678.');
     expect(html).not.toContain('<form');
 
     // the provider reports the link expired: the card offers a new one
-    world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'expired' });
+    await world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'expired' });
     const expired = page.getByRole('article', { name: /^Invoice .*, Link expired$/ });
     await pw(expired).toContainText('The payment link expired before it was paid.');
-    const before = store.find('messages', { paymentRef: `invoice:${invoiceId}` }).length;
+    const before = (await store.rows.find('messages', { paymentRef: `invoice:${invoiceId}` })).length;
     await expired.getByRole('button', { name: 'Send a new link' }).click();
     await pw(page.getByRole('article', { name: /^Invoice .*, Unpaid$/ })).toBeVisible();
-    await eventually(() => store.find('messages', { paymentRef: `invoice:${invoiceId}` }).filter((m) => m.status !== 'queued').length === before + 1, 'the relay');
+    await eventually(async () => (await store.rows.find('messages', { paymentRef: `invoice:${invoiceId}` })).filter((m) => m.status !== 'queued').length === before + 1, 'the relay');
 
     // paid, then a partial refund: still paid, the refunded amount on the card
     await page.getByRole('button', { name: 'Mark paid' }).click();
-    world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'refunded', refundedAmount: 1_000, fullRefund: false });
+    await world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'refunded', refundedAmount: 1_000, fullRefund: false });
     await pw(page.getByRole('article', { name: /^Invoice .*, Paid$/ })).toContainText('£10.00 refunded · £70.00 kept');
   });
 
@@ -123,8 +123,8 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(result).toContainText('Created');
     await pw(result).toContainText('Invalid');
     await d.getByRole('button', { name: 'Done' }).click();
-    await eventually(() => world.relay.services.engine.store.find('contacts', { phone: '+447700900952' }).length === 1, 'the relay');
-    expect(world.relay.services.engine.store.find('contacts', { phone: OLIVE })[0]?.name).toBe('Olive Grant');
+    await eventually(async () => (await world.relay.services.engine.store.rows.find('contacts', { phone: '+447700900952' })).length === 1, 'the relay');
+    expect((await world.relay.services.engine.store.rows.find('contacts', { phone: OLIVE }))[0]?.name).toBe('Olive Grant');
   });
 
   it('14. an agent opts a contact out of SMS at its request, and cannot opt it back in', async () => {
@@ -136,6 +136,6 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(box).toBeDisabled();
     expect(await box.isChecked()).toBe(true);
     await pw(a.getByText('Only an admin can opt them back in — or the contact, by texting START.')).toBeVisible();
-    await eventually(() => world.relay.services.engine.store.find('contacts', { phone: OLIVE })[0]?.optedOut === true, 'the relay');
+    await eventually(async () => (await world.relay.services.engine.store.rows.find('contacts', { phone: OLIVE }))[0]?.optedOut === true, 'the relay');
   });
 });
