@@ -18,7 +18,7 @@ async function setup(org: TestOrg): Promise<{ contactIds: string[]; convIds: str
   const convIds: string[] = [];
   for (let i = 0; i < 20; i++) {
     const from = `+447700900${String(100 + i)}`;
-    engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: org.groups.sales.id, channel: 'sms', from, body: 'hello' });
+    await engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: org.groups.sales.id, channel: 'sms', from, body: 'hello' });
     const contact = (await engine.store.rows.find('contacts', { phone: from }))[0];
     if (!contact) throw new Error('no contact');
     contactIds.push(contact.id);
@@ -32,7 +32,7 @@ async function setup(org: TestOrg): Promise<{ contactIds: string[]; convIds: str
 async function mutationsPerSecond(org: TestOrg, convIds: string[], contactIds: string[]): Promise<Record<string, unknown>> {
   const engine = org.relay.services.engine;
   const clientId = uuidv7();
-  engine.registerClient(clientId, org.alice.id);
+  await engine.registerClient(clientId, org.alice.id);
   const actor = { userId: org.alice.id, role: 'agent' as const };
   const n = 3000;
   let rejected = 0;
@@ -46,7 +46,7 @@ async function mutationsPerSecond(org: TestOrg, convIds: string[], contactIds: s
         : k < 9
           ? { name: 'addNote', args: { id: uuidv7(), conversationId: conv, body: `note ${i}` } }
           : { name: 'markRead', args: { targetId: conv, at: Date.now() } };
-    const out = engine.runPushed(clientId, actor, { id: i, ...m });
+    const out = await engine.runPushed(clientId, actor, { id: i, ...m });
     if (out.kind === 'applied' && out.result.status === 'rejected') rejected++;
   }
   const ms = performance.now() - t0;

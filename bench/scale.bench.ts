@@ -54,7 +54,7 @@ async function rawBroadcastServer(): Promise<{ url: string; setPayload(p: Buffer
 
 async function connectedSockets(dir: string): Promise<Record<string, unknown>> {
   const dataDir = join(dir, 'small');
-  const org = seedOrg(dataDir, { conversations: 40, messages: 200, contacts: 40, salesAgents: 10, supportAgents: 10 });
+  const org = await seedOrg(dataDir, { conversations: 40, messages: 200, contacts: 40, salesAgents: 10, supportAgents: 10 });
   const relay = Child.start(join(here, 'scale', 'relayProcess.ts'), { BENCH_DATA_DIR: dataDir });
   const socks = Child.start(join(here, 'scale', 'socketsProcess.ts'));
   const raw = await rawBroadcastServer();
@@ -112,7 +112,7 @@ async function connectedSockets(dir: string): Promise<Record<string, unknown>> {
 async function bigSync(dir: string, scale: number): Promise<Record<string, unknown>> {
   const dataDir = join(dir, 'big');
   let t0 = performance.now();
-  const org = seedOrg(dataDir, {
+  const org = await seedOrg(dataDir, {
     conversations: Math.round(100_000 * scale), messages: Math.round(1_000_000 * scale), contacts: Math.round(50_000 * scale), salesAgents: 2, supportAgents: 2,
   });
   const seedSeconds = +((performance.now() - t0) / 1000).toFixed(1);

@@ -10,7 +10,7 @@ let alice: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900303', body: 'About my order', contactName: 'Lena Novak' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900303', body: 'About my order', contactName: 'Lena Novak' });
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email, { colorScheme: 'dark' });
 });

@@ -85,7 +85,7 @@ describe('Administration', () => {
     const asAlice = { userId: world.org.alice.id, role: 'agent' as const };
     await world.relay.services.engine.runAs(asAlice, 'createChat', { id: chatId, members: [world.org.alice.id, world.org.bob.id] });
     await world.relay.services.engine.runAs(asAlice, 'sendChatMessage', { id: '01936f1e-0000-7000-8000-00000000c4a8', chatId, body: 'Lunch at one?' });
-    expect((await world.relay.services.engine.store.rows.find('chatMessages', { chatId }))).toHaveLength(1);
+    expect(await world.relay.services.engine.store.rows.find('chatMessages', { chatId })).toHaveLength(1);
     const { page } = admin;
     await goTo(page, /^Team chat/);
     const row = page.getByRole('option', { name: /Private chat between (Alice and Bob|Bob and Alice)/ });

@@ -23,9 +23,9 @@ afterAll(async () => world?.close());
 
 const customers = Array.from({ length: 10 }, (_, i) => ({ name: `Customer ${String(i + 1).padStart(2, '0')}`, phone: `+4477009006${String(i + 10)}` }));
 const store = () => world.relay.services.engine.store;
-const assigneeOf = (phone: string): string | null | undefined => {
-  const contact = store().find('contacts', { phone })[0];
-  const c = contact && store().find('conversations', { contactId: contact.id })[0];
+const assigneeOf = async (phone: string): Promise<string | null | undefined> => {
+  const contact = (await store().rows.find('contacts', { phone }))[0];
+  const c = contact && (await store().rows.find('conversations', { contactId: contact.id }))[0];
   return c ? (c.assignees[0] ?? null) : undefined;
 };
 const myInbox = (page: Page) => page.getByRole('listbox');
@@ -44,24 +44,25 @@ describe('Automatic assignment', () => {
     await row.getByLabel('Automatic assignment in Sales').selectOption({ label: 'Members online' });
     await row.getByLabel('Capacity in Sales').fill('4');
     await row.getByRole('button', { name: 'Save automatic assignment of Sales' }).click();
-    await eventually(() => store().get('groups', world.org.groups.sales.id)?.autoAssign === 'online', 'the setting on the relay');
+    await eventually(async () => (await store().rows.get('groups', world.org.groups.sales.id))?.autoAssign === 'online', 'the setting on the relay');
     // the admin, a Sales member too, stops accepting new conversations
     const accepting = page.getByRole('switch', { name: 'Accepting new conversations' });
     await accepting.click();
     await pw(page.getByRole('switch', { name: 'Not accepting conversations' })).toHaveAttribute('aria-checked', 'false');
-    await eventually(() => store().get('users', world.org.admin.id)?.accepting === false, 'not accepting on the relay');
+    await eventually(async () => (await store().rows.get('users', world.org.admin.id))?.accepting === false, 'not accepting on the relay');
     await page.getByRole('heading', { name: 'Automatic assignment' }).scrollIntoViewIfNeeded();
     await shoot(page, 'auto-assign-settings', 'light');
     await shoot(page, 'auto-assign-settings', 'dark');
     // alice and bob see the switch on
     for (const u of [alice, bob]) await pw(u.page.getByRole('switch', { name: 'Accepting new conversations' })).toHaveAttribute('aria-checked', 'true');
 
-    for (const c of customers) world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: c.phone, body: `Hello, this is ${c.name}`, contactName: c.name });
-    await eventually(() => customers.filter((c) => assigneeOf(c.phone)).length === 8, 'eight assigned');
+    for (const c of customers) await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: c.phone, body: `Hello, this is ${c.name}`, contactName: c.name });
+    const assignees = (): Promise<(string | null | undefined)[]> => Promise.all(customers.map((c) => assigneeOf(c.phone)));
+    await eventually(async () => (await assignees()).filter(Boolean).length === 8, 'eight assigned');
     // round robin in arrival order (alice before bob in the ring), four each; the last two wait
     const a = world.org.alice.id;
     const b = world.org.bob.id;
-    expect(customers.map((c) => assigneeOf(c.phone))).toEqual([a, b, a, b, a, b, a, b, null, null]);
+    expect(await assignees()).toEqual([a, b, a, b, a, b, a, b, null, null]);
 
     // the admin's Team inbox shows the two that wait
     await goTo(page, /^Team inbox/);
@@ -85,8 +86,8 @@ describe('Automatic assignment', () => {
     await alice.page.getByRole('toolbar', { name: 'Conversation actions' }).getByRole('button', { name: 'Archive', exact: true }).click();
     await alice.page.getByRole('dialog', { name: 'Archive conversation?' }).getByRole('button', { name: 'Archive', exact: true }).click();
     await pw(myInbox(alice.page).getByRole('option', { name: /Customer 09/ })).toBeVisible();
-    expect(assigneeOf(customers[8]?.phone ?? '')).toBe(a);
-    expect(assigneeOf(customers[9]?.phone ?? '')).toBeNull();
+    expect(await assigneeOf(customers[8]?.phone ?? '')).toBe(a);
+    expect(await assigneeOf(customers[9]?.phone ?? '')).toBeNull();
     await pw(myInbox(alice.page).getByRole('option')).toHaveCount(4);
     await shoot(alice.page, 'auto-assign-my-inbox', 'light');
     await shoot(alice.page, 'auto-assign-my-inbox', 'dark');

@@ -20,10 +20,10 @@ let world: World;
 let admin: AppUser;
 let alice: AppUser;
 
-const conversationOf = (phone: string): Conversation => {
-  const store = world.relay.services.engine.store.rows;
-  const contact = (await store.find('contacts', { phone }))[0];
-  const c = contact && (await store.find('conversations', { contactId: contact.id, status: 'open' }))[0];
+const conversationOf = async (phone: string): Promise<Conversation> => {
+  const store = world.relay.services.engine.store;
+  const contact = (await store.rows.find('contacts', { phone }))[0];
+  const c = contact && (await store.rows.find('conversations', { contactId: contact.id, status: 'open' }))[0];
   if (!c) throw new Error(`no conversation for ${phone}`);
   return c;
 };
@@ -49,10 +49,10 @@ beforeAll(async () => {
   const sales = world.org.groups.sales.id;
   await world.relay.simulator.inbound({ groupId: sales, from: NADIA, body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
   await world.relay.simulator.inbound({ groupId: sales, from: LEO, body: 'Can I change my delivery day?', contactName: 'Leo Grant' });
-  const asAdmin = (name: string, args: unknown) => await world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, name, args);
+  const asAdmin = (name: string, args: unknown) => world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, name, args);
   for (const phone of [NADIA, LEO]) {
-    const c = conversationOf(phone);
-    asAdmin('manageConversation', { conversationId: c.id, visibleTo: null, assignees: [world.org.alice.id], baseVisibilityVersion: c.visibilityVersion });
+    const c = await conversationOf(phone);
+    await asAdmin('manageConversation', { conversationId: c.id, visibleTo: null, assignees: [world.org.alice.id], baseVisibilityVersion: c.visibilityVersion });
   }
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email);
@@ -86,7 +86,7 @@ describe('Everyday tools', () => {
     await eventually(async () => dialog.getByRole('checkbox', { name: 'VIP' }).isChecked(), 'VIP checked');
     await page.keyboard.press('Escape');
     await pw(page.getByRole('banner').getByTitle('Label: VIP').or(page.locator('.conv-head').getByTitle('Label: VIP')).first()).toBeVisible();
-    await eventually(() => conversationOf(NADIA).labels.length === 1, 'the relay has the label');
+    await eventually(async () => (await conversationOf(NADIA)).labels.length === 1, 'the relay has the label');
 
     const filters = page.getByRole('toolbar', { name: 'Filters' });
     await filters.getByLabel('Label').selectOption({ label: 'VIP' });
@@ -144,7 +144,7 @@ describe('Everyday tools', () => {
     await pw(page.getByText(/1 change waiting|changes waiting/).first()).toBeVisible();
 
     await world.restartRelay();
-    await eventually(() => conversationOf(LEO).snoozedBy === world.org.alice.id, 'the relay has the snooze', 30_000);
+    await eventually(async () => (await conversationOf(LEO)).snoozedBy === world.org.alice.id, 'the relay has the snooze', 30_000);
     await row.click();
     await pw(page.locator('.conv-head .snooze-line')).toContainText('until they reply');
     await shootBoth(page, 'snoozed-agent');
@@ -186,10 +186,11 @@ describe('Everyday tools', () => {
     await shootBoth(page, 'scheduled');
 
     // its time comes (the relay's clock is moved instead of waiting until tomorrow): the relay sends it
-    const store = world.relay.services.engine.store.rows;
-    const msg = () => (await store.find('messages', { conversationId: conversationOf(NADIA).id })).find((m) => m.body === 'Your parcel leaves our depot tomorrow morning.');
-    await eventually(() => msg()?.status === 'scheduled', 'the relay has the scheduled reply');
-    await world.relay.services.engine.write((tx) => tx.put('messages', { ...msg()!, scheduledAt: Date.now() - 1000 }));
+    const store = world.relay.services.engine.store;
+    const msg = async () => (await store.rows.find('messages', { conversationId: (await conversationOf(NADIA)).id })).find((m) => m.body === 'Your parcel leaves our depot tomorrow morning.');
+    await eventually(async () => (await msg())?.status === 'scheduled', 'the relay has the scheduled reply');
+    const scheduledReply = (await msg())!;
+    await world.relay.services.engine.write((tx) => tx.put('messages', { ...scheduledReply, scheduledAt: Date.now() - 1000 }));
     await pw(scheduled).toHaveCount(0);
     await pw(timeline(page).getByText('Your parcel leaves our depot tomorrow morning.')).toBeVisible();
     await eventually(() => world.relay.simulator.sent().some((t) => t.body === 'Your parcel leaves our depot tomorrow morning.'), 'sent by the relay');
@@ -200,9 +201,10 @@ describe('Everyday tools', () => {
     await page.getByRole('dialog', { name: 'Send later' }).getByRole('button', { name: /Next week/ }).click();
     await pw(scheduled.getByText('A reminder about your parcel')).toBeVisible();
     await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: NADIA, body: 'STOP', contactName: 'Nadia Rahman' });
-    const reminder = () => (await store.find('messages', { conversationId: conversationOf(NADIA).id })).find((m) => m.body === 'A reminder about your parcel');
-    await eventually(() => reminder()?.status === 'scheduled', 'the relay has the reminder');
-    await world.relay.services.engine.write((tx) => tx.put('messages', { ...reminder()!, scheduledAt: Date.now() - 1000 }));
+    const reminder = async () => (await store.rows.find('messages', { conversationId: (await conversationOf(NADIA)).id })).find((m) => m.body === 'A reminder about your parcel');
+    await eventually(async () => (await reminder())?.status === 'scheduled', 'the relay has the reminder');
+    const scheduledReminder = (await reminder())!;
+    await world.relay.services.engine.write((tx) => tx.put('messages', { ...scheduledReminder, scheduledAt: Date.now() - 1000 }));
     await pw(timeline(page).getByText('Not sent: Nadia Rahman has opted out of SMS', { exact: false }).first()).toBeVisible();
     expect(world.relay.simulator.sent().some((t) => t.body === 'A reminder about your parcel')).toBe(false);
   }, 120_000);

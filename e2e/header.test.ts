@@ -13,7 +13,7 @@ const NAME = 'Maximilian Oyelaran';
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900431', body: 'Can the delivery come on Friday?', contactName: NAME });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900431', body: 'Can the delivery come on Friday?', contactName: NAME });
   admin = await world.open(world.org.admin.email);
 });
 afterAll(async () => world?.close());

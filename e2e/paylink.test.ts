@@ -57,16 +57,17 @@ afterAll(async () => {
 
 async function sentInvoice(): Promise<{ invoiceId: string; link: string }> {
   const store = org.relay.services.engine.store;
-  org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+14155552671', body: 'Can I pay by card?' });
-  const conv = store.find('conversations', { groupId: org.groups.sales.id })[0];
+  await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: '+14155552671', body: 'Can I pay by card?' });
+  const conv = (await store.rows.find('conversations', { groupId: org.groups.sales.id }))[0];
   const invoiceId = uuidv7();
   const commit = new Promise<string>((resolve) =>
     org.relay.services.engine.onCommit(() => {
-      const url = store.get('invoices', invoiceId)?.paymentUrl;
-      if (url) resolve(url);
+      void store.rows.get('invoices', invoiceId).then((inv) => {
+        if (inv?.paymentUrl) resolve(inv.paymentUrl);
+      });
     }),
   );
-  org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'createInvoice', {
+  await org.relay.services.engine.runAs({ userId: org.alice.id, role: 'agent' }, 'createInvoice', {
     id: invoiceId, conversationId: conv?.id, currency: 'GBP', lineItems: [{ description: 'Boiler service', quantity: 1, unitAmount: 8500 }], dueDate: '2030-01-31', send: true, messageId: uuidv7(),
   });
   return { invoiceId, link: await commit };
@@ -79,9 +80,9 @@ describe('the contact opens a payment link', () => {
     status.set('cs_e2e_1', 'expired');
     await page.goto(link);
     await pw(page.getByRole('heading', { name: 'Checkout session cs_e2e_2' })).toBeVisible();
-    expect(org.relay.services.engine.store.get('invoices', invoiceId)).toMatchObject({ providerRef: 'cs_e2e_2', linkExpired: false });
+    expect(await org.relay.services.engine.store.rows.get('invoices', invoiceId)).toMatchObject({ providerRef: 'cs_e2e_2', linkExpired: false });
 
-    org.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'paid' });
+    await org.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'paid' });
     await page.goto(link);
     await pw(page.getByRole('heading', { name: 'This invoice is paid' })).toBeVisible();
     await page.screenshot({ path: shotPath('paylink-paid.png') });

@@ -61,7 +61,7 @@ describe('Presence', () => {
     await pw(ask).toBeHidden();
     await pw(box).toHaveValue('I can hold it for you');
     await pw(box).toBeFocused();
-    expect(world.relay.services.engine.store.find('messages', {}).some((m) => m.body === 'I can hold it for you')).toBe(false);
+    expect((await world.relay.services.engine.store.rows.find('messages', {})).some((m) => m.body === 'I can hold it for you')).toBe(false);
     // Enter asks again; Enter in the dialog sends
     await box.press('Enter');
     await pw(sendAnyway).toBeFocused();

@@ -15,7 +15,7 @@ let bob: AppUser;
 beforeAll(async () => {
   world = await startWorld();
   const engine = world.relay.services.engine;
-  engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'createContact', { id: uuidv7(), name: 'Greta Holm', phone: '+447700900301' });
+  await engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'createContact', { id: uuidv7(), name: 'Greta Holm', phone: '+447700900301' });
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);
@@ -49,10 +49,10 @@ describe('Privacy', () => {
   it('an offline Manage save from an older view is refused as stale and the dialog reopens on the current lists', async () => {
     const engine = world.relay.services.engine;
     await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900302', body: 'Order 5512 is late', contactName: 'Piet Vos' });
-    await eventually(() => (await engine.store.rows.find('conversations', {})).some((c) => c.lastPreview === 'Order 5512 is late'), 'the inbound conversation');
+    await eventually(async () => (await engine.store.rows.find('conversations', {})).some((c) => c.lastPreview === 'Order 5512 is late'), 'the inbound conversation');
     const conv = (await engine.store.rows.find('conversations', {})).find((c) => c.lastPreview === 'Order 5512 is late');
     if (!conv) throw new Error('no conversation');
-    engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [world.org.alice.id], baseVisibilityVersion: 0 });
+    await engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'manageConversation', { conversationId: conv.id, visibleTo: null, assignees: [world.org.alice.id], baseVisibilityVersion: 0 });
     await goTo(admin.page, /^Team inbox/);
     await admin.page.getByRole('option', { name: /Piet Vos/ }).click();
     await pw(timeline(admin.page).getByText('Order 5512 is late')).toBeVisible();
@@ -80,7 +80,7 @@ describe('Privacy', () => {
     expect(await dialog.getByRole('checkbox', { name: `Visible to ${world.org.alice.name}` }).isChecked()).toBe(true);
     await admin.page.screenshot({ path: shotPath('manage-stale.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    expect((await world.relay.services.engine.store.rows.get('conversations', conv.id))).toMatchObject({ visibleTo: [world.org.alice.id, world.org.admin.id], assignees: [world.org.alice.id] });
+    expect(await world.relay.services.engine.store.rows.get('conversations', conv.id)).toMatchObject({ visibleTo: [world.org.alice.id, world.org.admin.id], assignees: [world.org.alice.id] });
     await goTo(bob.page, /^Team inbox/);
     await pw(bob.page.getByRole('option', { name: /Piet Vos/ })).toHaveCount(0);
   });

@@ -17,20 +17,21 @@ const MIN = 60_000;
 let world: World;
 let admin: AppUser;
 
-const conversationOf = (phone: string): Conversation => {
+const conversationOf = async (phone: string): Promise<Conversation> => {
   const store = world.relay.services.engine.store;
-  const contact = store.find('contacts', { phone })[0];
-  const c = contact && store.find('conversations', { contactId: contact.id, status: 'open' })[0];
+  const contact = (await store.rows.find('contacts', { phone }))[0];
+  const c = contact && (await store.rows.find('conversations', { contactId: contact.id, status: 'open' }))[0];
   if (!c) throw new Error(`no conversation for ${phone}`);
   return c;
 };
 
 /** Moves a conversation's customer messages back in time, as if they had written `minutes` ago. */
-function backdate(phone: string, minutes: number): void {
+async function backdate(phone: string, minutes: number): Promise<void> {
   const engine = world.relay.services.engine;
-  const c = conversationOf(phone);
-  engine.write((tx) => {
-    for (const m of engine.store.find('messages', { conversationId: c.id })) tx.put('messages', { ...m, createdAt: Date.now() - minutes * MIN });
+  const c = await conversationOf(phone);
+  const messages = await engine.store.rows.find('messages', { conversationId: c.id });
+  await engine.write((tx) => {
+    for (const m of messages) tx.put('messages', { ...m, createdAt: Date.now() - minutes * MIN });
   });
 }
 
@@ -77,18 +78,18 @@ describe('first-response SLA', () => {
     await form.getByLabel(/Count business hours only/).uncheck();
     await form.getByRole('button', { name: 'Save' }).click();
     await pw(page.getByText('Saved the response target of Sales')).toBeVisible();
-    await eventually(() => world.relay.services.engine.store.get('groups', world.org.groups.sales.id)?.slaFirstResponseMinutes === 60, 'the target on the relay');
+    await eventually(async () => (await world.relay.services.engine.store.rows.get('groups', world.org.groups.sales.id))?.slaFirstResponseMinutes === 60, 'the target on the relay');
 
     // customers write: Pia and Leo a while ago (back-dated), Nadia now; Omar to Support, which has no target
     const sales = world.org.groups.sales.id;
-    world.relay.simulator.inbound({ groupId: sales, from: PIA, body: 'My order arrived damaged, what now?', contactName: 'Pia Novak' });
-    world.relay.simulator.inbound({ groupId: sales, from: LEO, body: 'Can I change my delivery day?', contactName: 'Leo Grant' });
-    backdate(PIA, 75);
-    backdate(LEO, 50);
-    const leo = conversationOf(LEO);
-    world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'manageConversation', { conversationId: leo.id, visibleTo: null, assignees: [world.org.admin.id], baseVisibilityVersion: leo.visibilityVersion });
-    world.relay.simulator.inbound({ groupId: sales, from: NADIA, body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
-    world.relay.simulator.inbound({ groupId: world.org.groups.support.id, from: OMAR, body: 'How do I reset my password?', contactName: 'Omar Haddad' });
+    await world.relay.simulator.inbound({ groupId: sales, from: PIA, body: 'My order arrived damaged, what now?', contactName: 'Pia Novak' });
+    await world.relay.simulator.inbound({ groupId: sales, from: LEO, body: 'Can I change my delivery day?', contactName: 'Leo Grant' });
+    await backdate(PIA, 75);
+    await backdate(LEO, 50);
+    const leo = await conversationOf(LEO);
+    await world.relay.services.engine.runAs({ userId: world.org.admin.id, role: 'admin' }, 'manageConversation', { conversationId: leo.id, visibleTo: null, assignees: [world.org.admin.id], baseVisibilityVersion: leo.visibilityVersion });
+    await world.relay.simulator.inbound({ groupId: sales, from: NADIA, body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
+    await world.relay.simulator.inbound({ groupId: world.org.groups.support.id, from: OMAR, body: 'How do I reset my password?', contactName: 'Omar Haddad' });
 
     await goTo(page, /^Team inbox/);
     const row = (name: string) => list(page).getByRole('option', { name: new RegExp(`^${name}`) });

@@ -63,7 +63,7 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(sales.getByRole('listitem', { name: 'Template payment_link' })).toContainText('Payment links');
     await sales.getByRole('button', { name: 'Fetch approved templates' }).click();
     await pw(sales.getByRole('alert')).toContainText('Sales has no WhatsApp provider account: add a Twilio or WhatsApp Cloud API account for it first.');
-    await eventually(() => (await world.relay.services.engine.store.rows.get('groups', world.org.groups.sales.id))?.templates.some((t) => t.forPayments) === true, 'the relay');
+    await eventually(async () => (await world.relay.services.engine.store.rows.get('groups', world.org.groups.sales.id))?.templates.some((t) => t.forPayments) === true, 'the relay');
   });
 
   it('8, 9, 10. the pay page shows the instructions; an expired link is renewed; a partial refund shows on the card', async () => {
@@ -84,9 +84,9 @@ describe('Trust: channels, payments and contacts', () => {
     expect(created.ok).toBe(true);
     const card = page.getByRole('article', { name: /^Invoice .*, Unpaid$/ });
     await pw(card).toBeVisible();
-    const store = world.relay.services.engine.store.rows;
-    await eventually(() => !!store.get('invoices', invoiceId)?.paymentUrl, 'the relay');
-    const html = await (await fetch((await store.get('invoices', invoiceId))?.paymentUrl ?? '')).text();
+    const store = world.relay.services.engine.store;
+    await eventually(async () => !!(await store.rows.get('invoices', invoiceId))?.paymentUrl, 'the relay');
+    const html = await (await fetch((await store.rows.get('invoices', invoiceId))?.paymentUrl ?? '')).text();
     expect(html).toContain('Bank transfer to Sales Ltd, sort code 12-34-56, account 12345678.');
     expect(html).not.toContain('<form');
 
@@ -94,10 +94,10 @@ describe('Trust: channels, payments and contacts', () => {
     await world.relay.services.engine.runAs({ userId: 'system', role: 'admin' }, 'setPaymentStatus', { invoiceId, status: 'expired' });
     const expired = page.getByRole('article', { name: /^Invoice .*, Link expired$/ });
     await pw(expired).toContainText('The payment link expired before it was paid.');
-    const before = (await store.find('messages', { paymentRef: `invoice:${invoiceId}` })).length;
+    const before = (await store.rows.find('messages', { paymentRef: `invoice:${invoiceId}` })).length;
     await expired.getByRole('button', { name: 'Send a new link' }).click();
     await pw(page.getByRole('article', { name: /^Invoice .*, Unpaid$/ })).toBeVisible();
-    await eventually(() => (await store.find('messages', { paymentRef: `invoice:${invoiceId}` })).filter((m) => m.status !== 'queued').length === before + 1, 'the relay');
+    await eventually(async () => (await store.rows.find('messages', { paymentRef: `invoice:${invoiceId}` })).filter((m) => m.status !== 'queued').length === before + 1, 'the relay');
 
     // paid, then a partial refund: still paid, the refunded amount on the card
     await page.getByRole('button', { name: 'Mark paid' }).click();
@@ -123,7 +123,7 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(result).toContainText('Created');
     await pw(result).toContainText('Invalid');
     await d.getByRole('button', { name: 'Done' }).click();
-    await eventually(() => (await world.relay.services.engine.store.rows.find('contacts', { phone: '+447700900952' })).length === 1, 'the relay');
+    await eventually(async () => (await world.relay.services.engine.store.rows.find('contacts', { phone: '+447700900952' })).length === 1, 'the relay');
     expect((await world.relay.services.engine.store.rows.find('contacts', { phone: OLIVE }))[0]?.name).toBe('Olive Grant');
   });
 
@@ -136,6 +136,6 @@ describe('Trust: channels, payments and contacts', () => {
     await pw(box).toBeDisabled();
     expect(await box.isChecked()).toBe(true);
     await pw(a.getByText('Only an admin can opt them back in — or the contact, by texting START.')).toBeVisible();
-    await eventually(() => (await world.relay.services.engine.store.rows.find('contacts', { phone: OLIVE }))[0]?.optedOut === true, 'the relay');
+    await eventually(async () => (await world.relay.services.engine.store.rows.find('contacts', { phone: OLIVE }))[0]?.optedOut === true, 'the relay');
   });
 });

@@ -28,7 +28,7 @@ function rowsIn(dataDir: string, conversationId: string): number {
 
 beforeAll(async () => {
   world = await startWorld();
-  world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900202', body: 'Private matter, please', contactName: 'Karl Lindqvist' });
+  await world.relay.simulator.inbound({ groupId: world.org.groups.sales.id, from: '+447700900202', body: 'Private matter, please', contactName: 'Karl Lindqvist' });
   admin = await world.open(world.org.admin.email);
   alice = await world.open(world.org.alice.email);
   bob = await world.open(world.org.bob.email);
@@ -80,7 +80,7 @@ describe('Visibility', () => {
     await pw(dialog).toBeHidden();
     await pw(admin.page.getByText('Private matter, please').first()).toBeVisible();
     await pw(pane).toBeHidden();
-    const audit = world.relay.services.engine.db.prepare("SELECT action FROM audit_log WHERE actor_id = ? AND action = 'grantSelfAccess'").all(world.org.admin.id);
+    const audit = await world.relay.services.engine.store.all("SELECT action FROM audit_log WHERE actor_id = ? AND action = 'grantSelfAccess'", [world.org.admin.id]);
     expect(audit).toEqual([{ action: 'grantSelfAccess' }]);
   });
 

@@ -13,10 +13,10 @@ serve({
   mark: () => meter.mark(),
   stats: () => ({ ...meter.read(), connections: relay.services.hub.connectionCount }),
   /** `n` message updates in transactions of 1,000 rows (each a version) */
-  churn: (a: { n: number; status: DeliveryStatus }) => {
-    const ids = (await engine.store.all('SELECT id FROM messages ORDER BY rowid LIMIT ?', [a.n])) as { id: string }[];
+  churn: async (a: { n: number; status: DeliveryStatus }) => {
+    const ids = await engine.store.all<{ id: string }>('SELECT id FROM messages ORDER BY rowid LIMIT ?', [a.n]);
     for (let i = 0; i < ids.length; i += 1000) {
-      engine.write((tx) => {
+      await engine.write((tx) => {
         for (const { id } of ids.slice(i, i + 1000)) {
           const m = tx.get('messages', id) as RowOf<'messages'>;
           tx.put('messages', { ...m, status: a.status });

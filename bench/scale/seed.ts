@@ -1,7 +1,7 @@
 // Bench organisations written straight into a relay data dir (the relay is not running yet):
 // users through the admin API (credentials, memberships), bulk rows through the row store in
 // transactions of 5,000, all at one version. Row generation is deterministic (seeded).
-import { openDatabase } from '../../server/db/open';
+import { openStore } from '../../server/db/open';
 import { Engine } from '../../server/sync/engine';
 import { createAdminApi } from '../../server/admin';
 import { mutators } from '../../shared/mutators/index';
@@ -70,36 +70,40 @@ function* bulkRows(sz: SeedSizes, groups: [string, string], version: number): Ge
   }
 }
 
-export function seedOrg(dataDir: string, sz: SeedSizes): SeededOrg {
-  const db = openDatabase(dataDir);
-  const engine = new Engine(db, mutators, 100_000_000, () => undefined);
+export async function seedOrg(dataDir: string, sz: SeedSizes): Promise<SeededOrg> {
+  const store = openStore(dataDir);
+  const engine = await Engine.open(store, mutators, 100_000_000, () => undefined);
   const admin = createAdminApi(engine);
-  engine.meta.set('orgName', 'Bench');
-  const sales = admin.createGroup({ name: 'Sales', smsNumber: '+447700900001', simulated: true });
-  const support = admin.createGroup({ name: 'Support', smsNumber: '+447700900003', simulated: true });
-  admin.createUser({ email: 'admin@bench.parley', name: 'Admin', role: 'admin', password: BENCH_PASSWORD, groupIds: [sales.id, support.id] });
-  const mk = (prefix: string, n: number, g: string) =>
-    Array.from({ length: n }, (_, i) => admin.createUser({ email: `${prefix}${i}@bench.parley`, name: `${prefix} ${i}`, role: 'agent', password: BENCH_PASSWORD, groupIds: [g] }).email);
-  const salesEmails = mk('sales', sz.salesAgents, sales.id);
-  const supportEmails = mk('support', sz.supportAgents, support.id);
+  await engine.meta.set('orgName', 'Bench');
+  const sales = await admin.createGroup({ name: 'Sales', smsNumber: '+447700900001', simulated: true });
+  const support = await admin.createGroup({ name: 'Support', smsNumber: '+447700900003', simulated: true });
+  await admin.createUser({ email: 'admin@bench.parley', name: 'Admin', role: 'admin', password: BENCH_PASSWORD, groupIds: [sales.id, support.id] });
+  const mk = async (prefix: string, n: number, g: string): Promise<string[]> => {
+    const emails: string[] = [];
+    for (let i = 0; i < n; i++) emails.push((await admin.createUser({ email: `${prefix}${i}@bench.parley`, name: `${prefix} ${i}`, role: 'agent', password: BENCH_PASSWORD, groupIds: [g] })).email);
+    return emails;
+  };
+  const salesEmails = await mk('sales', sz.salesAgents, sales.id);
+  const supportEmails = await mk('support', sz.supportAgents, support.id);
   const version = engine.version() + 1;
   let batch: { t: TableName; r: RowOf<TableName> }[] = [];
-  const flush = () => {
-    db.transaction(() => {
-      for (const x of batch) engine.store.put(x.t, x.r);
-    })();
+  const flush = async (): Promise<void> => {
+    const rows = batch;
     batch = [];
+    await store.write((tx) => tx.sync((w) => {
+      for (const x of rows) w.put(x.t, x.r);
+    }));
   };
   let rows = 0;
   for (const x of bulkRows(sz, [sales.id, support.id], version)) {
     batch.push(x);
     rows++;
-    if (batch.length === 5000) flush();
+    if (batch.length === 5000) await flush();
   }
-  flush();
-  engine.meta.set('version', String(version));
-  const salesConversations = (db.prepare('SELECT id FROM conversations WHERE group_id = ? LIMIT 50').all(sales.id) as { id: string }[]).map((c) => c.id);
-  const orgRows = (db.prepare('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM groups) + (SELECT count(*) FROM memberships) AS n').get() as { n: number }).n;
-  db.close();
+  await flush();
+  await engine.meta.set('version', String(version));
+  const salesConversations = (await store.all<{ id: string }>('SELECT id FROM conversations WHERE group_id = ? LIMIT 50', [sales.id])).map((c) => c.id);
+  const orgRows = ((await store.get<{ n: number }>('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM groups) + (SELECT count(*) FROM memberships) AS n')) ?? { n: 0 }).n;
+  await store.close();
   return { admin: 'admin@bench.parley', sales: salesEmails, support: supportEmails, salesGroupId: sales.id, salesConversations, rows: rows + orgRows, version };
 }

@@ -42,9 +42,9 @@ const offline = (c: CoreT) => until(async () => (await c.query('syncStatus', {})
 let relay = await startRelay({ dataDir: relayDir, seed: 'demo', port: 0 });
 const port = relay.port;
 const engine = () => relay.services.engine;
-const sales = engine().store.find('groups', { name: 'Sales' })[0]!;
-const admin = engine().store.find('users', { email: 'admin@parley.test' })[0]!;
-const ben = engine().store.find('users', { email: 'ben@parley.test' })[0]!;
+const sales = (await engine().store.rows.find('groups', { name: 'Sales' }))[0]!;
+const admin = (await engine().store.rows.find('users', { email: 'admin@parley.test' }))[0]!;
+const ben = (await engine().store.rows.find('users', { email: 'ben@parley.test' }))[0]!;
 await relay.simulator.inbound({ groupId: sales.id, from: '+447700900901', body: 'Do you ship to zanzibar? fixture inbound' });
 
 // Amira online: notes and a contact
@@ -61,7 +61,7 @@ await settled(core);
 await core.close();
 
 // A real relay refusal: c1 is restricted away from Amira while she writes into it offline
-engine().runAs({ userId: admin.id, role: 'admin' }, 'manageConversation', { conversationId: c1.id, visibleTo: [ben.id], assignees: [], baseVisibilityVersion: c1.visibilityVersion });
+await engine().runAs({ userId: admin.id, role: 'admin' }, 'manageConversation', { conversationId: c1.id, visibleTo: [ben.id], assignees: [], baseVisibilityVersion: c1.visibilityVersion });
 await relay.close();
 core = newCore();
 await core.start();
