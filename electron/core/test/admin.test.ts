@@ -54,7 +54,7 @@ describe('admin commands', () => {
     const dup = await refusal(admin.command('createUser', { email: 'erin@test.parley', name: 'Erin 2', role: 'agent', password: 'erin password 2' }));
     expect(dup.code).toBe('conflict');
     expect(dup.message).toContain('already exists');
-    await expect(alice.command('createUser', { email: 'x@test.parley', name: 'X', role: 'admin', password: 'xxxxxxxxxx' })).rejects.toMatchObject({ code: 'forbidden', message: 'admins only' });
+    await expect(alice.command('createUser', { email: 'x@test.parley', name: 'X', role: 'admin', password: 'xxxxxxxxxx' })).rejects.toMatchObject({ code: 'forbidden', message: 'Only admins can do this.' });
     await expect(alice.command('providerAccounts', {})).rejects.toMatchObject({ code: 'forbidden' });
   });
 
