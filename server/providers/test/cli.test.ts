@@ -37,6 +37,6 @@ describe('provider CLI', () => {
     expect(await run('set', '--kind', 'stripe', '--secret-key', 'sk_test_1', '--webhook-secret', 'whsec_1')).toBe(0);
     expect((await h.registry.payments()).kind).toBe('stripe');
     expect(await run('frobnicate')).toBe(2);
-    expect(h.registry.accounts.list()).toHaveLength(1);
+    expect(await h.registry.accounts.list()).toHaveLength(1);
   });
 });
