@@ -40,7 +40,7 @@ describe('automatic assignment through the core', () => {
     await settled(alice);
     await waitFor(async () => (await bob.query('directory', {})).groups.find((g) => g.id === org.groups.sales.id)?.autoAssign === 'online_away', 'setting reached bob');
 
-    for (const n of [1, 2, 3]) org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: `+44770090050${n}`, body: `Question ${n}`, contactName: `Customer ${n}` });
+    for (const n of [1, 2, 3]) await org.relay.simulator.inbound({ groupId: org.groups.sales.id, from: `+44770090050${n}`, body: `Question ${n}`, contactName: `Customer ${n}` });
     await waitFor(async () => (await mine(bob)).length === 2, 'two in bob\'s My inbox');
     const team = async () => (await admin.query('inbox', { view: 'team' })).items;
     await waitFor(async () => (await team()).length === 3, 'three conversations in the admin\'s Team inbox');
