@@ -17,11 +17,12 @@
 // (--admin-email/--admin-password or PARLEY_ADMIN_EMAIL/PARLEY_ADMIN_PASSWORD; the demo
 // organisation's admin for the demo relay), because a second writer would race the relay's
 // version counter; otherwise they write directly. `serve` refuses a data dir another relay serves.
+// DATABASE_URL=postgres://… puts the store in that PostgreSQL database (every command).
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openStore } from './db/open';
+import { openRelayStore } from './db/open';
 import { Engine, SYSTEM_ACTOR } from './sync/engine';
 import { createAdminApi } from './admin';
 import { mutators } from '../shared/mutators/index';
@@ -83,8 +84,11 @@ function running(): string | null {
   return runningRelay(dataDir)?.httpUrl ?? null;
 }
 
+/** DATABASE_URL (postgres://…): the store is that PostgreSQL database; the data dir keeps local files. */
+const databaseUrl = process.env.DATABASE_URL || undefined;
+
 async function direct() {
-  const store = openStore(dataDir);
+  const store = await openRelayStore(dataDir, databaseUrl);
   const engine = await Engine.open(store, mutators, DEFAULT_RETENTION);
   return { store, engine, admin: createAdminApi(engine) };
 }
@@ -121,7 +125,7 @@ async function main(): Promise<void> {
   if (key === 'serve' || cmd === 'serve') {
     // stdout is the relay's JSON log (one object a line, for a log shipper): no plain-text lines in it
     const logger = createLogger();
-    const relay = await startRelay({ dataDir, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none', logger });
+    const relay = await startRelay({ dataDir, databaseUrl, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none', logger });
     if (o.seed === 'demo') logger.info({ accounts: ['admin@parley.test', 'amira@parley.test', 'ben@parley.test', 'chloe@parley.test'] }, 'demo organisation: the password of every demo account is in the README');
     // graceful: sockets get what is queued and a 1001 close they reconnect from; effects finish
     const stop = () => void relay.close({ graceful: true }).then(() => process.exit(0));

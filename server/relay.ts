@@ -6,7 +6,7 @@ import type { Group, User } from '../shared/schema';
 import * as productRegistry from '../shared/mutators/index';
 import { AuthService } from './auth/authService';
 import { TokenService, tokenSecret } from './auth/tokens';
-import { openStore } from './db/open';
+import { openRelayStore } from './db/open';
 import { lockDataDir } from './relayLock';
 import { EffectRunner } from './effects/runner';
 import { Router } from './http/router';
@@ -32,13 +32,17 @@ import { createSink } from './sink';
 import { releaseAttachments } from './attachmentsGc';
 import { seedDemo } from './seed/demo';
 import type { Services } from './services';
+import type { RelayStore } from './store/types';
 import { Engine, type MutatorLookup } from './sync/engine';
 import { SyncHub, type HubLimits } from './sync/hub';
 import { TimerScheduler } from './timers/scheduler';
 import { AutoAssigner } from './assign/autoAssign';
 
 export interface RelayOptions {
+  /** local files (lock, attachments, secrets); also the SQLite database unless `databaseUrl` */
   dataDir: string;
+  /** postgres://… : the store is this PostgreSQL database instead of the data dir's SQLite file */
+  databaseUrl?: string;
   port?: number;
   host?: string;
   seed?: 'demo' | 'none';
@@ -99,9 +103,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const log = opts.log ?? errorLog(logger);
   // one relay per data dir (two on one database would race its version counter)
   const unlock = lockDataDir(opts.dataDir);
-  let store: ReturnType<typeof openStore>;
+  let store: RelayStore;
   try {
-    store = openStore(opts.dataDir);
+    store = await openRelayStore(opts.dataDir, opts.databaseUrl);
   } catch (e) {
     unlock();
     throw e;

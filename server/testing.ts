@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Group, User, WhatsAppTemplate } from '../shared/schema';
 import { levelFromEnv } from './log';
 import { startRelay, type Relay, type RelayOptions } from './relay';
+import { createTestDatabase, type TestDatabase } from './store/testDatabase';
 
 export interface TestOrg {
   relay: Relay;
@@ -37,13 +38,52 @@ export interface TestRelayOptions extends Partial<RelayOptions> {
   templates?: WhatsAppTemplate[];
 }
 
-/** Temp dataDir (removed at close unless given), port 0, seed 'none'. */
+/** The store relay tests run on: PARLEY_TEST_STORE=postgres, else the SQLite file. */
+export const testStore: 'sqlite' | 'postgres' = process.env.PARLEY_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+// With PARLEY_TEST_STORE=postgres, each data dir made by a test gets its own fresh database
+// (server/store/testDatabase.ts), so a relay restarted on the same dataDir finds its data again.
+const databases = new Map<string, TestDatabase>();
+
+/** The PostgreSQL database of a test data dir (made on first use), or undefined on SQLite. */
+export async function testDatabaseUrl(dataDir: string): Promise<string | undefined> {
+  if (testStore !== 'postgres') return undefined;
+  let db = databases.get(dataDir);
+  if (!db) {
+    db = await createTestDatabase();
+    databases.set(dataDir, db);
+  }
+  return db.url;
+}
+
+// a test that gave its own dataDir (restarts) leaves its database to the end of its file
+if (testStore === 'postgres' && process.env.VITEST) {
+  const { afterAll } = await import('vitest');
+  afterAll(async () => {
+    for (const dir of [...databases.keys()]) await dropTestDatabase(dir);
+  });
+}
+
+/** Drops the data dir's test database (PostgreSQL), if any. */
+export async function dropTestDatabase(dataDir: string): Promise<void> {
+  const db = databases.get(dataDir);
+  if (!db) return;
+  databases.delete(dataDir);
+  await db.drop();
+}
+
+/**
+ * Temp dataDir (removed at close unless given), port 0, seed 'none'. On PARLEY_TEST_STORE=postgres
+ * a fresh database per data dir (dropped when a relay on its own temp dir closes; a given dataDir
+ * keeps its database across restarts until `dropTestDatabase(dataDir)`).
+ */
 export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestOrg> {
   const { templates, ...opts } = options;
   const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-relay-'));
+  const databaseUrl = opts.databaseUrl ?? (await testDatabaseUrl(dataDir));
   // tests log warnings and errors only, unless PARLEY_LOG_LEVEL says otherwise
-  const relay = await startRelay({ seed: 'none', port: 0, logLevel: levelFromEnv('warn'), ...opts, dataDir });
+  const relay = await startRelay({ seed: 'none', port: 0, logLevel: levelFromEnv('warn'), ...opts, dataDir, databaseUrl });
   const existing = (await relay.services.engine.store.rows.find('users', { email: 'admin@test.parley' }))[0];
   const org = existing ? await reopen(relay) : await populate(relay);
   if (templates) org.groups = await withTemplates(relay, org.groups, templates);
@@ -51,6 +91,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     const close = relay.close.bind(relay);
     relay.close = async () => {
       await close();
+      await dropTestDatabase(dataDir);
       rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     };
   }

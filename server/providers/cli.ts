@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openStore } from '../db/open';
+import { openRelayStore } from '../db/open';
 import type { RelayStore } from '../store/types';
 import { z } from 'zod';
 import { AccountStore } from './accounts';
@@ -133,7 +133,7 @@ export async function providerCliMain(argv: string[]): Promise<number> {
   const marker = join(dataDir, 'relay.json');
   const running = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { httpUrl?: string }).httpUrl : undefined;
   const publicUrl = (process.env.PARLEY_PUBLIC_URL ?? running ?? 'https://YOUR-PUBLIC-RELAY-URL').replace(/\/+$/, '');
-  const db = openStore(dataDir);
+  const db = await openRelayStore(dataDir, process.env.DATABASE_URL || undefined);
   try {
     return await runProviderCommand(args, { db, dataDir, publicUrl });
   } finally {
