@@ -1,5 +1,6 @@
-// `npm test`: unit and integration suites (vitest), then the end-to-end journeys
-// (Playwright in Chromium), then one plain summary line for CI.
+// `npm test`: unit and integration suites (vitest), then the relay's tests again on PostgreSQL
+// (PARLEY_TEST_STORE=postgres: a fresh database per test relay, server PARLEY_TEST_PG_URL), then
+// the end-to-end journeys (Playwright in Chromium), then one plain summary line for CI.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,11 @@ const out = mkdtempSync(join(tmpdir(), 'parley-test-'));
 // Every temp dir the suites make (replicas, relay data, browser profiles) lands under one
 // folder that is removed at the end, even when a test process is killed before its cleanup.
 const scratch = mkdtempSync(join(tmpdir(), 'parley-scratch-'));
-const suites: { name: string; args: string[] }[] = [{ name: 'unit', args: ['vitest', 'run'] }];
+const suites: { name: string; args: string[]; env?: Record<string, string> }[] = [
+  { name: 'unit', args: ['vitest', 'run'] },
+  // the server's tests (or the files named on the command line) with their relays on PostgreSQL
+  { name: 'relay-postgres', args: ['vitest', 'run', ...(process.argv.slice(2).some((a) => !a.startsWith('-')) ? [] : ['server'])], env: { PARLEY_TEST_STORE: 'postgres' } },
+];
 if (existsSync('e2e/vitest.config.ts')) suites.push({ name: 'e2e', args: ['vitest', 'run', '--config', 'e2e/vitest.config.ts'] });
 
 let passed = 0;
@@ -27,7 +32,7 @@ for (const s of suites) {
   const file = join(out, `${s.name}.json`);
   const r = spawnSync('npx', [...s.args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, TMPDIR: scratch },
+    env: { ...process.env, ...s.env, TMPDIR: scratch },
   });
   if (r.status !== 0) exit = 1;
   if (existsSync(file)) {

@@ -5,17 +5,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../relay';
 import { DEMO_PASSWORD } from '../seed/demo';
-import { login } from '../testing';
+import { dropTestDatabase, login, testDatabaseUrl, testStore } from '../testing';
 import { WsTestClient } from './wsClient';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-seed-'));
+// PostgreSQL (PARLEY_TEST_STORE=postgres): a second relay has its own data dir on the same database
+const secondDir = testStore === 'postgres' ? mkdtempSync(join(tmpdir(), 'parley-seed-')) : dir;
 let relay: Relay;
+let databaseUrl: string | undefined;
 beforeAll(async () => {
-  relay = await startRelay({ dataDir: dir, port: 0, seed: 'demo' });
+  databaseUrl = await testDatabaseUrl(dir);
+  relay = await startRelay({ dataDir: dir, databaseUrl, port: 0, seed: 'demo' });
 });
 afterAll(async () => {
   await relay.close();
+  await dropTestDatabase(dir);
   rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  rmSync(secondDir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('demo seed', () => {
@@ -72,5 +78,12 @@ describe('demo seed', () => {
     const sales = (await relay.services.engine.store.rows.find('groups', { name: 'Sales' }))[0];
     expect(convs.every((x) => x.groupId === sales?.id)).toBe(true);
     await c.close();
+  });
+  it('is idempotent: a relay started again with --seed demo on the same store finds the organisation', async () => {
+    const users = (await relay.services.engine.store.rows.find('users', {})).length;
+    await relay.close();
+    relay = await startRelay({ dataDir: secondDir, databaseUrl, port: 0, seed: 'demo' });
+    expect((await relay.services.engine.store.rows.find('users', {})).length).toBe(users);
+    expect(await relay.services.engine.store.rows.count('groups', {})).toBe(2);
   });
 });
