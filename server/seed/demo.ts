@@ -37,6 +37,9 @@ export async function seedDemo(svc: Services): Promise<void> {
 
   // one synchronous run (it may be repeated: ids come from tx.newId(), the generator restarts)
   await engine.write((tx) => {
+    // the tables whose puts read the previous row, read whole at once (empty): on PostgreSQL each
+    // of those reads would otherwise be a cache miss of its own (server/store/restartable.ts)
+    for (const t of ['groups', 'users', 'memberships', 'conversations', 'chats'] as const) tx.find(t, {});
     const rand = rng(42);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     const uuidv7 = () => tx.newId();

@@ -149,6 +149,8 @@ class Run implements SyncRows {
     const key = rowKey(table, id);
     if (this.overlay.has(key)) return (this.overlay.get(key) ?? undefined);
     if (this.cache.rows.has(key)) return (this.cache.rows.get(key) ?? undefined);
+    // the whole table was fetched (find(table, {})): every row it has is cached, so this one is absent
+    if (this.cache.queries.get(queryKey(table, []))?.full) return undefined;
     this.miss(`r${key}`, { kind: 'row', table, id });
     return undefined;
   }
