@@ -125,7 +125,12 @@ async function main(): Promise<void> {
   if (key === 'serve' || cmd === 'serve') {
     // stdout is the relay's JSON log (one object a line, for a log shipper): no plain-text lines in it
     const logger = createLogger();
-    const relay = await startRelay({ dataDir, databaseUrl, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none', logger });
+    const relay = await startRelay({
+      dataDir, databaseUrl, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none', logger,
+      // several relays on one organisation (docs/SCALING.md)
+      ...(process.env.NATS_URL ? { natsUrl: process.env.NATS_URL } : {}),
+      ...(process.env.PARLEY_ORG_KEY ? { orgKey: process.env.PARLEY_ORG_KEY } : {}),
+    });
     if (o.seed === 'demo') logger.info({ accounts: ['admin@parley.test', 'amira@parley.test', 'ben@parley.test', 'chloe@parley.test'] }, 'demo organisation: the password of every demo account is in the README');
     // graceful: sockets get what is queued and a 1001 close they reconnect from; effects finish
     const stop = () => void relay.close({ graceful: true }).then(() => process.exit(0));

@@ -37,6 +37,7 @@ import { Engine, type MutatorLookup } from './sync/engine';
 import { SyncHub, type HubLimits } from './sync/hub';
 import { TimerScheduler } from './timers/scheduler';
 import { AutoAssigner } from './assign/autoAssign';
+import { startCluster, type Cluster, type ClusterOptions } from './cluster/index';
 
 export interface RelayOptions {
   /** local files (lock, attachments, secrets); also the SQLite database unless `databaseUrl` */
@@ -61,6 +62,15 @@ export interface RelayOptions {
   metricsToken?: string;
   /** where relay errors go instead of the logger (tests that read them) */
   log?: (msg: string, err?: unknown) => void;
+  /**
+   * NATS_URL: several relays serve the organisation (docs/SCALING.md); commits and presence
+   * travel between them over NATS. Unset: this relay alone, as before.
+   */
+  natsUrl?: string;
+  /** PARLEY_ORG_KEY: the organisation's part of the NATS subjects (default `parley`) */
+  orgKey?: string;
+  /** test-only: the cluster's timings (gap wait, database poll, reconnect) and relay id */
+  cluster?: Pick<ClusterOptions, 'gapMs' | 'pollMs' | 'maxBuffered' | 'reconnectWaitMs' | 'connectTimeoutMs' | 'relayId' | 'presence'>;
 }
 
 export interface CloseOptions {
@@ -122,7 +132,46 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     throw e;
   }
   const auth = new AuthService(store, tokens);
-  const hub = new SyncHub(engine, tokens, log, logger.child({ part: 'sync' }), opts.sync);
+  // Several relays (NATS_URL): every commit, this relay's and the others', reaches the hub through
+  // the cluster's sequencer in version order (server/cluster/index.ts, docs/SCALING.md "Wiring").
+  let cluster: Cluster | null = null;
+  let hubRef: SyncHub | null = null;
+  if (opts.natsUrl) {
+    // deliveries and catch-ups made while the cluster starts wait for the hub, in order
+    let hubReady: (h: SyncHub) => void = () => undefined;
+    const hubLater = new Promise<SyncHub>((r) => (hubReady = r));
+    try {
+      cluster = await startCluster({
+        natsUrl: opts.natsUrl,
+        orgKey: opts.orgKey ?? 'parley',
+        ...opts.cluster,
+        currentVersion: async () => {
+          const v = await engine.refreshVersion();
+          engine.observe(v);
+          return v;
+        },
+        deliver: ({ commit }) => {
+          if (hubRef) void hubRef.applyCommit(commit);
+          else void hubLater.then((h) => h.applyCommit(commit));
+        },
+        catchUp: async (from, to) => (hubRef ?? (await hubLater)).catchUpLive(from, to),
+        log: (m, e) => log(m, e),
+      });
+    } catch (e) {
+      await store.close();
+      unlock();
+      throw e;
+    }
+    const c = cluster;
+    hubRef = new SyncHub(engine, tokens, log, logger.child({ part: 'sync' }), { ...opts.sync, sequenced: true, presenceBus: c.presence, relayId: c.relayId });
+    hubReady(hubRef);
+    // published to the others and delivered here in order; a push's poke waits for its fan-out
+    engine.onCommit((commit) => {
+      c.commit(commit);
+      return hubRef?.fannedOut(commit.changes.version);
+    });
+  }
+  const hub = hubRef ?? new SyncHub(engine, tokens, log, logger.child({ part: 'sync' }), opts.sync);
   const simulator = new SimulatorChannel();
   let httpUrl = '';
   let providers: ProviderRegistry | null = opts.providers ?? null;
@@ -181,6 +230,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     simulator.close();
     metrics.close();
     await hub.close();
+    await cluster?.close();
     await app.close().catch(() => undefined);
     await store.close();
     unlock();
@@ -235,6 +285,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       simulator.close();
       metrics.close();
       await hub.close();
+      // after the sockets: presence says goodbye, the NATS connection drains
+      await cluster?.close();
       app.server.closeAllConnections();
       await httpClosed;
       await store.close();

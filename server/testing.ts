@@ -1,6 +1,7 @@
 // A ready organisation for tests: a relay on a random port in a temp directory, two
 // groups and five users (one deactivated). Used by every area's integration tests.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Group, User, WhatsAppTemplate } from '../shared/schema';
@@ -83,7 +84,9 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-relay-'));
   const databaseUrl = opts.databaseUrl ?? (await testDatabaseUrl(dataDir));
   // tests log warnings and errors only, unless PARLEY_LOG_LEVEL says otherwise
-  const relay = await startRelay({ seed: 'none', port: 0, logLevel: levelFromEnv('warn'), ...opts, dataDir, databaseUrl });
+  // PARLEY_TEST_NATS=nats://…: the relay runs as one of a cluster (alone on its own subjects)
+  const nats = process.env.PARLEY_TEST_NATS ? { natsUrl: process.env.PARLEY_TEST_NATS, orgKey: `test-${randomUUID()}` } : {};
+  const relay = await startRelay({ seed: 'none', port: 0, logLevel: levelFromEnv('warn'), ...nats, ...opts, dataDir, databaseUrl });
   const existing = (await relay.services.engine.store.rows.find('users', { email: 'admin@test.parley' }))[0];
   const org = existing ? await reopen(relay) : await populate(relay);
   if (templates) org.groups = await withTemplates(relay, org.groups, templates);

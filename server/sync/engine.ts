@@ -102,6 +102,16 @@ export class Engine {
     return this.minRetained;
   }
 
+  /**
+   * Another relay of the organisation committed `version` (issue 15, server/cluster): the version
+   * and the retained change log move as if this engine had committed it (same retention everywhere).
+   */
+  observe(version: number): void {
+    if (version > this.committed) this.committed = version;
+    const retained = version - this.retention;
+    if (retained > this.minRetained) this.minRetained = retained;
+  }
+
   /** Rereads the committed version (a tool wrote the meta row directly). */
   async refreshVersion(): Promise<number> {
     this.committed = Number((await this.meta.get('version')) ?? '0');

@@ -55,6 +55,11 @@ export interface HubLimits {
   presenceBus?: PresenceBus;
   /** this relay's name on the presence bus */
   relayId?: string;
+  /**
+   * Several relays (server/cluster, NATS_URL): commits reach the hub through `applyCommit` from the
+   * cluster's sequencer, in version order, the others' included, not from `engine.onCommit`.
+   */
+  sequenced?: boolean;
 }
 
 /** Observers of fan-out and catch-up timing (metrics); optional. */
@@ -89,6 +94,8 @@ export class SyncHub {
   private fanned: number;
   /** audiences of the conversations presence names (kept by the commits), so presence stays synchronous */
   private readonly audiences: ConversationAudiences;
+  /** engine commits waiting for their fan-out (sequenced hubs: a push's poke follows its commit) */
+  private fanWaiters: { version: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -102,7 +109,7 @@ export class SyncHub {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     this.fanned = engine.version();
     this.audiences = new ConversationAudiences(engine.store.rows);
-    engine.onCommit((c) => this.serial.run(() => this.onCommit(c)));
+    if (!limits.sequenced) engine.onCommit((c) => this.serial.run(() => this.onCommit(c)));
     this.presence = new RelayPresence({
       recipients: () => [...this.subs.all()].map((x) => ({ viewer: x.viewer, conns: [...x.conns].filter((c) => c.state === 'live' && c.protocolVersion >= 2) })),
       conversation: (id) => this.audiences.get(id),
@@ -183,8 +190,90 @@ export class SyncHub {
     if (timer) clearTimeout(timer);
   }
 
+  /**
+   * One commit, fanned out to the sockets it affects (after every earlier one); resolves when it
+   * is. Sequenced hubs (several relays) get every commit of the organisation this way, in version
+   * order; `commit.changes.version` is the pokes' cookie.
+   */
+  applyCommit(c: Commit): Promise<void> {
+    return this.serial.run(() => this.onCommit(c));
+  }
+
+  /** Resolves once the version was fanned out (or caught up) here; at once when it already was. */
+  fannedOut(version: number): Promise<void> {
+    if (version <= this.fanned || !this.accepting) return Promise.resolve();
+    return new Promise((resolve) => this.fanWaiters.push({ version, resolve }));
+  }
+
+  /**
+   * Several relays: versions `from`..`to` could not be delivered as commits (a notice lost, too big
+   * to travel, NATS away). Every live socket is brought up to date from the database as a hello
+   * would: the viewers of connected users are read again first (a missed role, group or
+   * deactivation), then each socket streams a catch-up from its cookie (a reset when its viewer
+   * changed after it), presence is rechecked and the conversations presence knows are reread.
+   */
+  catchUpLive(from: number, to: number): Promise<void> {
+    return this.serial.run(async () => {
+      this.engine.observe(to);
+      const rows = this.engine.store.rows;
+      const viewers = new Map<string, Viewer | null>();
+      for (const s of this.subs.all()) {
+        const v = await loadViewer(rows, s.userId);
+        viewers.set(s.userId, v?.active ? { id: v.id, role: v.role, groupIds: v.groupIds } : null);
+      }
+      const plans = new Map<Connection, Awaited<ReturnType<typeof planCatchUp>>>();
+      for (const s of this.subs.all()) {
+        const v = viewers.get(s.userId);
+        if (!v) continue;
+        for (const conn of s.conns) {
+          if (conn.state !== 'live' || (conn.cookie !== null && conn.cookie >= to)) continue;
+          plans.set(conn, await planCatchUp(this.engine, v, conn.cookie, to));
+        }
+      }
+      const reread = await this.audiences.reload();
+      // from here on, no await
+      if (to > this.fanned) this.fanned = to;
+      for (const s of [...this.subs.all()]) {
+        if (!viewers.has(s.userId)) continue;
+        const v = viewers.get(s.userId);
+        if (!v) {
+          for (const conn of [...s.conns]) conn.fail('deactivated', 'this account has been deactivated', true);
+          continue;
+        }
+        this.subs.setViewer(s, v);
+        this.presence.recheck(s.userId);
+        for (const conn of s.conns) {
+          conn.viewer = v;
+          const plan = plans.get(conn);
+          if (!plan || conn.state !== 'live') continue;
+          if (plan.reset) conn.send({ type: 'reset', reason: plan.reset });
+          const t0 = performance.now();
+          let stream: CatchUpStream | null = null;
+          this.stats.catchUpsStarted++;
+          conn.sendStream(() => (stream = new CatchUpStream(this.engine, v, plan.baseCookie)), plan.baseCookie, to, () => {
+            this.stats.catchUpsDone++;
+            this.observer.catchUp?.(performance.now() - t0, stream?.rowsRead ?? 0, plan.baseCookie === null);
+          });
+        }
+      }
+      this.presence.conversationsChanged(reread);
+      this.releaseFanWaiters();
+    });
+  }
+
+  private releaseFanWaiters(): void {
+    if (this.fanWaiters.length === 0) return;
+    const still: typeof this.fanWaiters = [];
+    for (const w of this.fanWaiters) {
+      if (w.version <= this.fanned || !this.accepting) w.resolve();
+      else still.push(w);
+    }
+    this.fanWaiters = still;
+  }
+
   async close(): Promise<void> {
     this.accepting = false;
+    this.releaseFanWaiters();
     clearInterval(this.heartbeat);
     this.presence.stop();
     this.scheduler.stop();
@@ -374,6 +463,8 @@ export class SyncHub {
     // a commit that wrote nothing (effects only) has no version and sends nothing
     if (cs.version === 0) return;
     const version = cs.version;
+    // another relay's commit: this engine's version and retained change log follow it
+    this.engine.observe(version);
     const rows = this.engine.store.rows;
     this.audiences.note(cs);
     // Users whose role or groups changed: every conversation may have flipped for them (rare; one by one).
@@ -453,6 +544,7 @@ export class SyncHub {
     }
     this.stats.pokesSent += recipients;
     this.observer.fanOut?.(performance.now() - t0, recipients);
+    this.releaseFanWaiters();
   }
 }
 
@@ -469,6 +561,16 @@ class ConversationAudiences {
     if (this.known.has(id)) return;
     const c = await this.rows.get('conversations', id);
     this.known.set(id, c ? { groupId: c.groupId, visibleTo: c.visibleTo } : undefined);
+  }
+
+  /** Rereads every conversation known (commits were caught up, not seen one by one). */
+  async reload(): Promise<Set<string>> {
+    const ids = new Set(this.known.keys());
+    for (const id of ids) {
+      const c = await this.rows.get('conversations', id);
+      this.known.set(id, c ? { groupId: c.groupId, visibleTo: c.visibleTo } : undefined);
+    }
+    return ids;
   }
 
   get(id: string): Pick<Conversation, 'groupId' | 'visibleTo'> | undefined {
