@@ -151,8 +151,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
           return v;
         },
         deliver: ({ commit }) => {
-          if (hubRef) void hubRef.applyCommit(commit);
-          else void hubLater.then((h) => h.applyCommit(commit));
+          const failed = (e: unknown) => log('relay: fan-out of a cluster commit failed', e);
+          if (hubRef) hubRef.applyCommit(commit).catch(failed);
+          else hubLater.then((h) => h.applyCommit(commit)).catch(failed);
         },
         catchUp: async (from, to) => (hubRef ?? (await hubLater)).catchUpLive(from, to),
         log: (m, e) => log(m, e),

@@ -9,8 +9,8 @@
 //
 // The hub's own fan-out then runs from the sequencer's `deliver`, not from engine.onCommit
 // directly. Presence: `cluster.presence` is the hub's `presenceBus`, with `relayId` as the hub's
-// presence source. Wiring is the lead's (docs/SCALING.md "Wiring"); this module starts nothing
-// by itself.
+// presence source. Wired in server/relay.ts when NATS_URL is set (docs/SCALING.md "Wiring");
+// this module starts nothing by itself.
 import { randomUUID } from 'node:crypto';
 import type { Commit } from '../sync/engine';
 import { ClusterBus, type ClusterBusOptions } from './bus';
