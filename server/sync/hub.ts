@@ -247,6 +247,9 @@ export class SyncHub {
           const plan = plans.get(conn);
           if (!plan || conn.state !== 'live') continue;
           if (plan.reset) conn.send({ type: 'reset', reason: plan.reset });
+          // a socket mid-push: its builder holds commits after its cookie, which the stream covers
+          // at their current state (the builder's older copies must not follow it)
+          if (conn.pushBuilder) conn.pushBuilder = new PokeBuilder();
           const t0 = performance.now();
           let stream: CatchUpStream | null = null;
           this.stats.catchUpsStarted++;
