@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import * as productRegistry from '../../shared/mutators/index';
+import { createAdminApi } from '../admin';
 import { startCluster, type Cluster } from '../cluster/index';
 import { openStore } from '../db/open';
 import { DEFAULT_RETENTION } from '../relay';
@@ -120,5 +121,13 @@ describe('a relay of a cluster', () => {
     const bob = await connectAs(org, 'bob');
     await seen;
     await bob.close();
+  });
+
+  it('disconnects a user deactivated on another relay', async () => {
+    const carol = await connectAs(org, 'carol');
+    const closed = carol.waitForClose();
+    await createAdminApi(other).deactivateUser(org.carol.id);
+    await carol.waitFor('error', (f) => f.code === 'deactivated');
+    await closed;
   });
 });
