@@ -276,6 +276,23 @@ export const invoices = pgTable('invoices', {
   index('invoices_version').on(t.version, t.rowid),
 ]);
 
+export const jobs = pgTable('jobs', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  payload: text('payload').notNull(),
+  nextAt: bigint('next_at', { mode: 'number' }).notNull(),
+  attempts: bigint('attempts', { mode: 'number' }).notNull().default(0),
+  seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+  owner: text('owner'),
+  leaseUntil: bigint('lease_until', { mode: 'number' }),
+  lastError: text('last_error'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('jobs_rowid').on(t.rowid),
+  index('jobs_next').on(t.nextAt, t.rowid),
+]);
+
 export const labels = pgTable('labels', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
@@ -445,11 +462,21 @@ export const scopeVersions = pgTable('scope_versions', {
   index('scope_versions_version').on(t.version, t.rowid),
 ]);
 
+export const sendPace = pgTable('send_pace', {
+  accountId: text('account_id').primaryKey(),
+  nextAt: bigint('next_at', { mode: 'number' }).notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('send_pace_rowid').on(t.rowid),
+]);
+
 export const timers = pgTable('timers', {
   id: text('id').primaryKey(),
   kind: text('kind').notNull(),
   targetId: text('target_id').notNull(),
   dueAt: bigint('due_at', { mode: 'number' }).notNull(),
+  owner: text('owner'),
+  leaseUntil: bigint('lease_until', { mode: 'number' }),
   rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [
   uniqueIndex('timers_rowid').on(t.rowid),

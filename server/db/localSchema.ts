@@ -77,8 +77,8 @@ export const rejectedMutations = sqliteTable('rejected_mutations', {
 /**
  * Relay timers (server/timers/): one row per pending timed job — a snoozed conversation to wake,
  * a scheduled message to send. Kept in the same transaction as the row they follow (so a timer is
- * never lost or stale), polled by due_at. Several relays will claim rows with
- * `FOR UPDATE SKIP LOCKED` on PostgreSQL; here one relay runs them.
+ * never lost or stale), polled by due_at. A due timer is claimed by one relay with a lease
+ * (server/jobs/lease.ts: `owner`, `lease_until`), so several relays fire it once.
  */
 export const timers = sqliteTable('timers', {
   /** `${kind}:${targetId}`: one timer per target and kind */
@@ -86,7 +86,48 @@ export const timers = sqliteTable('timers', {
   kind: text('kind').$type<'wake' | 'send'>().notNull(),
   targetId: text('target_id').notNull(),
   dueAt: integer('due_at').notNull(),
+  /** the relay firing it now (its id), or null */
+  owner: text('owner'),
+  /** epoch ms after which another relay may claim it (its owner died) */
+  leaseUntil: integer('lease_until'),
 }, (t) => [index('timers_due').on(t.dueAt)]);
+
+/**
+ * Work after commit (issue 15, server/effects/): one row per effect of a committed mutation —
+ * a provider send, a payment link, a broadcast, an attachment release — written in the SAME
+ * transaction as the mutation (an outbox), so no effect is lost by a crash. A relay claims a due
+ * row with a lease (`owner`, `lease_until`; PostgreSQL `FOR UPDATE SKIP LOCKED`), renews it while
+ * running and deletes it in the transaction of the effect's result; a row whose lease expired
+ * (its relay died) is claimed by another relay. Retries keep their schedule in `attempts` and
+ * `next_at`.
+ */
+export const jobs = sqliteTable('jobs', {
+  /** `${kind}:${target}` (one job per target at a time) or `${kind}:${version}:${n}` */
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  /** the effect as JSON (shared/tx.ts ServerEffect) */
+  payload: text('payload').notNull(),
+  /** epoch ms when it may run (a retry's time) */
+  nextAt: integer('next_at').notNull(),
+  /** failed runs so far */
+  attempts: integer('attempts').notNull().default(0),
+  /** bumped when the same effect is committed again while the job exists: it must run again */
+  seq: integer('seq').notNull().default(0),
+  owner: text('owner'),
+  leaseUntil: integer('lease_until'),
+  lastError: text('last_error'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('jobs_next').on(t.nextAt)]);
+
+/**
+ * The send pace of each provider account, shared by every relay (issue 15): the next free slot
+ * (epoch ms, a GCRA "theoretical arrival time"), advanced atomically by each send
+ * (server/providers/rateLimiter.ts), so N relays together keep the account's rate.
+ */
+export const sendPace = sqliteTable('send_pace', {
+  accountId: text('account_id').primaryKey(),
+  nextAt: integer('next_at').notNull(),
+});
 
 /**
  * Append-only record of sensitive acts, read by the admin audit log (server/audit/). Rows of
