@@ -1,5 +1,6 @@
 // The relay: its store (server/store), mutation engine, sync WebSocket, HTTP API, effects, simulator.
 import { writeFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Group, User } from '../shared/schema';
@@ -8,7 +9,7 @@ import { AuthService } from './auth/authService';
 import { TokenService, tokenSecret } from './auth/tokens';
 import { openRelayStore } from './db/open';
 import { lockDataDir } from './relayLock';
-import { EffectRunner } from './effects/runner';
+import { EffectRunner, type EffectRunnerOptions } from './effects/runner';
 import { Router } from './http/router';
 import { authenticate } from './http/authUser';
 import { authRoutes } from './http/authRoutes';
@@ -35,7 +36,7 @@ import type { Services } from './services';
 import type { RelayStore } from './store/types';
 import { Engine, type MutatorLookup } from './sync/engine';
 import { SyncHub, type HubLimits } from './sync/hub';
-import { TimerScheduler } from './timers/scheduler';
+import { TimerScheduler, type TimerOptions } from './timers/scheduler';
 import { AutoAssigner } from './assign/autoAssign';
 import { startCluster, type Cluster, type ClusterOptions } from './cluster/index';
 
@@ -71,6 +72,10 @@ export interface RelayOptions {
   orgKey?: string;
   /** test-only: the cluster's timings (gap wait, database poll, reconnect) and relay id */
   cluster?: Pick<ClusterOptions, 'gapMs' | 'pollMs' | 'maxBuffered' | 'reconnectWaitMs' | 'connectTimeoutMs' | 'relayId' | 'presence'>;
+  /** test-only: the effect runner's lease, poll and concurrency (defaults in server/effects/runner.ts) */
+  effects?: Omit<EffectRunnerOptions, 'relayId'>;
+  /** test-only: the timer scheduler's lease and poll (defaults in server/timers/scheduler.ts) */
+  timers?: Omit<TimerOptions, 'relayId'>;
 }
 
 export interface CloseOptions {
@@ -79,7 +84,8 @@ export interface CloseOptions {
    * other HTTP requests on open connections 503 `not_ready`), send every socket what is queued for
    * it and close it with 1001 (the client reconnects with its cookie, no reset), let in-flight
    * provider effects finish; each wait bounded by `timeoutMs` (default 10 s). Otherwise sockets
-   * are cut at once (tests) and pending effects run again at the next start.
+   * are cut at once (tests); effects that were running keep their jobs' leases, and run again
+   * when the leases end (another relay) or at the next start (SQLite).
    */
   graceful?: boolean;
   timeoutMs?: number;
@@ -173,6 +179,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     });
   }
   const hub = hubRef ?? new SyncHub(engine, tokens, log, logger.child({ part: 'sync' }), opts.sync);
+  // the owner written in the leases of jobs and timers this relay claims (server/jobs/lease.ts)
+  const relayId = cluster?.relayId ?? opts.cluster?.relayId ?? randomUUID();
   const simulator = new SimulatorChannel();
   let httpUrl = '';
   let providers: ProviderRegistry | null = opts.providers ?? null;
@@ -185,8 +193,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       await tokens.revokeAll(userId);
     },
     attachmentsReleased: (ids) => releaseAttachments(store, opts.dataDir, ids),
-  }, log);
-  const timers = new TimerScheduler(engine, log);
+  }, log, { ...opts.effects, relayId });
+  const timers = new TimerScheduler(engine, log, { ...opts.timers, relayId });
   const autoAssign = new AutoAssigner(engine, hub.presence, log);
   // Deactivation by any path (mutation, admin, CLI) revokes refresh tokens at once.
   engine.onCommit(async (c) => {
@@ -247,8 +255,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   writeFileSync(join(opts.dataDir, 'relay.json'), JSON.stringify({ pid: process.pid, httpUrl }));
   if (opts.seed === 'demo' && (await store.rows.count('users', {})) === 0) await seedDemo(services);
 
-  await effects.resumePending();
-  timers.start();
+  await effects.start();
+  await timers.start();
 
   let closed = false;
   logger.info({ httpUrl, wsUrl: `${httpUrl.replace(/^http/, 'ws')}/sync`, dataDir: opts.dataDir, version: engine.version() }, 'relay started');
@@ -277,6 +285,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
           return Promise.race([p, new Promise<void>((r) => (t = setTimeout(r, timeoutMs)))]).finally(() => clearTimeout(t));
         };
         logger.info({ sockets: hub.connectionCount, effects: effects.inFlight }, 'relay draining: sockets close 1001, effects finish');
+        effects.quiesce();
         await hub.drain(timeoutMs);
         await bounded(effects.idle());
       }

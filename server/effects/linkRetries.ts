@@ -1,8 +1,8 @@
 // Payment links that failed (after the provider's own retries) are tried again with
-// exponential backoff. The schedule lives in the relay-only meta table so a restart keeps it;
-// after MAX_LINK_ATTEMPTS failures the waiting message is marked failed with the reason.
-import { GET_META, SET_META } from '../db/meta';
-import type { RelayStore } from '../store/types';
+// exponential backoff. The schedule lives in the link's job row (attempts, next_at: jobs.ts), so
+// a restart or another relay keeps it; after MAX_LINK_ATTEMPTS failures the waiting message is
+// marked failed with the reason. (Before the jobs table it lived in `meta` as `linkRetry:…`;
+// adoptUnfinishedWork carries such entries over once.)
 
 export const MAX_LINK_ATTEMPTS = 6;
 /** Delay after the 1st, 2nd, … failure; the last one repeats (capped). */
@@ -22,25 +22,4 @@ export function linkRetryDelays(env: string | undefined = process.env.PARLEY_LIN
 }
 export function delayAfter(failures: number, delays: number[]): number {
   return delays[Math.min(failures, delays.length) - 1] ?? delays[delays.length - 1] ?? 1_800_000;
-}
-
-export class LinkRetryStore {
-  constructor(private readonly store: RelayStore) {}
-
-  private key(kind: 'invoice' | 'checkout', id: string): string {
-    return `linkRetry:${kind}:${id}`;
-  }
-
-  async get(kind: 'invoice' | 'checkout', id: string): Promise<LinkRetryState | undefined> {
-    const r = await this.store.get<{ value: string }>(GET_META, [this.key(kind, id)]);
-    return r ? (JSON.parse(r.value) as LinkRetryState) : undefined;
-  }
-
-  async set(kind: 'invoice' | 'checkout', id: string, s: LinkRetryState): Promise<void> {
-    await this.store.run(SET_META, [this.key(kind, id), JSON.stringify(s)]);
-  }
-
-  async clear(kind: 'invoice' | 'checkout', id: string): Promise<void> {
-    await this.store.run('DELETE FROM meta WHERE key = ?', [this.key(kind, id)]);
-  }
 }

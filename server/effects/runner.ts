@@ -1,6 +1,11 @@
-// Work after commit: provider sends, payment links, broadcast pacing, deactivation.
-// Provider results are final: retries live in one layer, the adapters (server/providers/retry.ts).
-// Results come back as system mutations through the same Tx / fan-out path.
+// Work after commit: provider sends, payment links, broadcast pacing, deactivation, attachment
+// release. Each effect is a `jobs` row committed with its mutation (jobs.ts: the outbox); any relay
+// of the organisation claims due rows with a lease (server/jobs/lease.ts), runs them once, and
+// deletes each in the transaction of its result (a system mutation, through the same Tx /
+// fan-out path). A row whose relay died is claimed by another once its lease ends; a payment link
+// that failed keeps its retry schedule in the row (attempts, next_at).
+// Provider results are final: retries of a send live in one layer, the adapters
+// (server/providers/retry.ts), paced per account across relays (providers/rateLimiter.ts).
 import { uuidv7 } from 'uuidv7';
 import { noProviderMessage } from '../../shared/domain/outbound';
 import { checkoutSummary, invoiceSummary, paymentTemplateValues } from '../../shared/domain/payments';
@@ -13,123 +18,256 @@ import type { OutboundMessage, ProviderRegistry, SendResult } from '../providers
 import { StripePayments } from '../providers/stripe/payments';
 import type { PaymentProvider } from '../providers/types';
 import { payLinkUrl } from '../http/payLinks';
+import { Leases } from '../jobs/lease';
 import { SmsPartTracker } from './smsParts';
-import { delayAfter, LinkRetryStore, linkRetryDelays, MAX_LINK_ATTEMPTS } from './linkRetries';
+import { delayAfter, linkRetryDelays, MAX_LINK_ATTEMPTS } from './linkRetries';
+import { adoptUnfinishedWork, enqueueJobs, finishJob, JOB_COLUMNS, rescheduleJob, type JobRow, type Statement } from './jobs';
 
 export interface EffectHooks {
   userDeactivated(userId: string): void | Promise<void>;
   attachmentsReleased(ids: string[]): void | Promise<void>;
 }
 
+export interface EffectRunnerOptions {
+  /** this relay's id: the owner written in the leases it takes */
+  relayId: string;
+  /** how long a claimed job is this relay's without renewal (default 30 s); renewed every third of it */
+  leaseMs?: number;
+  /** the longest the runner sleeps between looks for due jobs (default 5 s) */
+  pollMs?: number;
+  /** jobs running at once on this relay (default 64) */
+  maxRunning?: number;
+}
+
+export const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_POLL_MS = 5_000;
+/** a job that threw (not a provider's final answer) is tried this many times, with the link delays */
+const MAX_JOB_ATTEMPTS = 5;
+
+/** One claimed job while it runs: `done` once it was finished (or is no longer this relay's). */
+interface Running {
+  job: JobRow;
+  done: boolean;
+}
+
 export class EffectRunner {
   private closed = false;
+  private started = false;
+  /** no new claims (graceful shutdown) */
+  private quiet = false;
   private readonly pending = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly linkRetries: LinkRetryStore;
+  private readonly leases: Leases<JobRow>;
   private readonly smsParts: SmsPartTracker;
   private readonly retryDelays = linkRetryDelays();
+  private readonly pollMs: number;
+  private readonly maxRunning: number;
+  private running = 0;
+  private waiting = 0;
+  private passing = false;
+  private again = false;
+  private wake: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private readonly renewTimer: NodeJS.Timeout;
+  /** counters for tests and /metrics: jobs claimed and run to the end by this relay */
+  readonly stats = { claimed: 0, finished: 0, retried: 0 };
 
   constructor(
     private readonly engine: Engine,
     private readonly providers: () => ProviderRegistry,
     private readonly hooks: EffectHooks,
     private readonly log: (msg: string, err?: unknown) => void,
+    opts: EffectRunnerOptions,
   ) {
-    this.linkRetries = new LinkRetryStore(engine.store);
+    const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.leases = new Leases<JobRow>(engine.store, { table: 'jobs', dueColumn: 'next_at', returning: JOB_COLUMNS, owner: opts.relayId, leaseMs });
+    this.pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+    this.maxRunning = opts.maxRunning ?? 64;
     this.smsParts = new SmsPartTracker(engine.store);
+    // the outbox: effects become job rows in their mutation's transaction
+    engine.onEffects((effects, rows, version, now) => enqueueJobs(effects, rows, version, now));
     engine.onCommit((c) => {
-      for (const e of c.effects) this.start(e);
+      if (c.effects.length) this.kick();
     });
+    this.renewTimer = setInterval(() => {
+      if (this.running && !this.closed) this.leases.renew(Date.now()).catch((e: unknown) => this.log('relay: effect leases could not be renewed', e));
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    this.renewTimer.unref();
   }
 
   /**
-   * After a restart: work whose effect never ran (the relay stopped between commit and
-   * effect). Sends are at-least-once: a provider may see a send twice after a crash.
+   * Starts claiming. SQLite: one relay per database, so leases found now are a dead process's and
+   * are freed at once. Work an older relay left without jobs is adopted once (jobs.ts).
    */
-  async resumePending(): Promise<void> {
-    const db = this.engine.store;
-    const invoices = await db.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'sent' AND payment_url IS NULL");
-    for (const r of invoices) await this.resumeLink({ kind: 'paymentLink', invoiceId: r.id }, 'invoice', r.id);
-    const checkouts = await db.all<{ id: string }>("SELECT id FROM checkouts WHERE status = 'open' AND payment_url IS NULL");
-    for (const r of checkouts) await this.resumeLink({ kind: 'checkoutLink', checkoutId: r.id }, 'checkout', r.id);
-    const queued = await db.all<{ id: string; paymentRef: string | null }>(
-      'SELECT id, payment_ref AS "paymentRef" FROM messages WHERE direction = \'outbound\' AND status = \'queued\' AND provider_message_id IS NULL',
+  async start(): Promise<void> {
+    const store = this.engine.store;
+    if (store.dialect === 'sqlite') await this.leases.releaseAll();
+    const adopted = await store.write((tx) => adoptUnfinishedWork(tx, Date.now()));
+    if (adopted) this.log(`relay: ${adopted} unfinished effects of an earlier version adopted as jobs`);
+    this.started = true;
+    this.kick();
+  }
+
+  /** Looks for due jobs now (after a local commit with effects; a timer; a job's end). */
+  private kick(): void {
+    if (this.closed || this.quiet || !this.started) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    this.passing = true;
+    this.track(
+      this.pass()
+        .catch((e: unknown) => this.log('relay: effects could not be claimed', e))
+        .finally(() => {
+          this.passing = false;
+          if (this.again) {
+            this.again = false;
+            this.kick();
+          } else this.arm();
+        }),
     );
-    for (const m of queued) if (!(await this.waitsForLink(m.paymentRef))) this.start({ kind: 'sendMessage', messageId: m.id });
-    const broadcasts = await db.all<{ id: string }>("SELECT id FROM broadcasts WHERE status = 'sending'");
-    for (const b of broadcasts) this.start({ kind: 'broadcast', broadcastId: b.id });
   }
 
-  /** A link that failed before the restart keeps its schedule; one the relay gave up on stays so. */
-  private async resumeLink(e: ServerEffect, kind: 'invoice' | 'checkout', id: string): Promise<void> {
-    const state = await this.linkRetries.get(kind, id);
-    if (!state) return this.start(e);
-    if (state.nextAt !== null) this.later(e, state.nextAt - Date.now());
+  private async pass(): Promise<void> {
+    for (;;) {
+      const room = Math.min(100, this.maxRunning - this.running);
+      if (room <= 0 || this.closed || this.quiet) return;
+      const jobs = await this.leases.claimDue(Date.now(), room);
+      if (this.closed) return; // claimed by a relay that is closing: the leases run out
+      for (const j of jobs) this.launch(j);
+      if (jobs.length < room) return;
+    }
   }
 
-  private later(e: ServerEffect, ms: number): void {
-    if (this.closed) return;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      if (!this.closed) this.start(e);
-    }, Math.max(0, ms));
-    t.unref();
-    this.timers.add(t);
+  /** Sleeps until the next job is due (a retry, an expired lease of another relay), at most pollMs. */
+  private arm(): void {
+    if (this.closed || this.quiet) return;
+    const now = Date.now();
+    this.leases
+      .next(now)
+      .then(({ at, waiting }) => {
+        this.waiting = waiting;
+        if (this.closed || this.quiet) return;
+        const wakeAt = Math.min(at === null ? Infinity : Math.max(at, now + 1), Date.now() + this.pollMs);
+        if (this.wake && wakeAt >= this.wakeAt) return;
+        if (this.wake) clearTimeout(this.wake);
+        this.wakeAt = wakeAt;
+        this.wake = setTimeout(() => {
+          this.wake = undefined;
+          this.wakeAt = Infinity;
+          this.kick();
+        }, Math.max(0, wakeAt - Date.now()));
+        this.wake.unref();
+      })
+      .catch((e: unknown) => this.log('relay: effects could not be scheduled', e));
   }
 
-  /** A payment message is sent by setPaymentLink once its link exists. */
-  private async waitsForLink(paymentRef: string | null): Promise<boolean> {
-    if (!paymentRef) return false;
-    const [kind, id] = paymentRef.split(':') as [string, string];
-    const rows = this.engine.store.rows;
-    const row = kind === 'invoice' ? await rows.get('invoices', id) : await rows.get('checkouts', id);
-    return !row?.paymentUrl;
-  }
-
-  private start(e: ServerEffect): void {
-    const p = this.run(e).catch((err: unknown) => this.log(`relay: effect ${e.kind} failed`, err));
+  private track(p: Promise<void>): void {
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
 
-  /** effects running now (provider calls in flight) */
+  private launch(job: JobRow): void {
+    this.stats.claimed++;
+    this.running++;
+    this.track(
+      this.runJob(job)
+        .catch((e: unknown) => this.log(`relay: effect ${job.kind} failed`, e))
+        .finally(() => {
+          this.running--;
+          // room for another, a retry's time to arm, or the job committed again meanwhile
+          this.kick();
+        }),
+    );
+  }
+
+  private async runJob(job: JobRow): Promise<void> {
+    const r: Running = { job, done: false };
+    try {
+      await this.run(JSON.parse(job.payload) as ServerEffect, r);
+    } catch (err) {
+      if (this.closed || r.done) return;
+      const attempts = job.attempts + 1;
+      this.log(`relay: effect ${job.kind} failed (attempt ${attempts})`, err);
+      if (attempts < MAX_JOB_ATTEMPTS) {
+        const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+        await this.exec(rescheduleJob(job, attempts, Date.now() + delayAfter(attempts, this.retryDelays), reason));
+        this.stats.retried++;
+        return;
+      }
+    }
+    // closing: the job stays claimed until its lease runs out (another relay, or the next start, runs it)
+    if (this.closed || r.done) return;
+    await this.exec(finishJob(job, Date.now()));
+    this.stats.finished++;
+  }
+
+  /** Statements on the jobs table, each its own short write (no version-row lock on PostgreSQL). */
+  private async exec(statements: Statement[]): Promise<void> {
+    for (const [sql, params] of statements) await this.engine.store.run(sql, params);
+  }
+
+  /** jobs running now on this relay (provider calls in flight, broadcasts) */
   get inFlight(): number {
-    return this.pending.size;
+    return this.running;
   }
 
-  /** effects waiting for a retry timer */
+  /** jobs waiting for their time (retries), as of the last look */
   get scheduled(): number {
-    return this.timers.size;
+    return this.waiting;
   }
 
-  /** Resolves when every effect started so far has finished (tests, shutdown). */
+  /** Resolves when every job claimed so far has finished (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  close(): void {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+  /** Graceful shutdown: claim nothing more; what runs finishes (await idle()). */
+  quiesce(): void {
+    this.quiet = true;
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = undefined;
   }
 
-  private async system(name: string, args: unknown): Promise<void> {
+  close(): void {
+    this.closed = true;
+    this.quiesce();
+    clearInterval(this.renewTimer);
+  }
+
+  /**
+   * A result as a system mutation. With `r`, the job is finished in the same transaction (when the
+   * mutation is refused, the job is finished on its own afterwards).
+   */
+  private async system(name: string, args: unknown, r?: Running): Promise<void> {
     if (this.closed) return;
     try {
-      await this.engine.runAs(SYSTEM_ACTOR, name, args);
+      await this.engine.runAs(SYSTEM_ACTOR, name, args, r ? { also: (rows, now) => finishJob(r.job, now).forEach(([sql, p]) => rows.exec(sql, p)) } : {});
+      if (r) {
+        r.done = true;
+        this.stats.finished++;
+      }
     } catch (e) {
       this.log(`relay: system mutation ${name} refused`, e);
     }
   }
 
-  private async run(e: ServerEffect): Promise<void> {
+  /** Before an act that cannot be taken back: false (and the job left alone) when another relay took it over. */
+  private async stillOurs(r: Running): Promise<boolean> {
+    if (await this.leases.hold(r.job.id, Date.now())) return true;
+    r.done = true;
+    this.log(`relay: job ${r.job.id} was taken over by another relay (its lease ran out here)`);
+    return false;
+  }
+
+  private async run(e: ServerEffect, r: Running): Promise<void> {
     switch (e.kind) {
       case 'sendMessage':
-        return this.sendMessage(e.messageId);
+        return this.sendMessage(e.messageId, r);
       case 'paymentLink':
-        return this.paymentLink('invoice', e.invoiceId);
+        return this.paymentLink('invoice', e.invoiceId, r);
       case 'checkoutLink':
-        return this.paymentLink('checkout', e.checkoutId);
+        return this.paymentLink('checkout', e.checkoutId, r);
       case 'broadcast':
         return this.broadcast(e.broadcastId);
       case 'userDeactivated':
@@ -139,28 +277,28 @@ export class EffectRunner {
     }
   }
 
-  private async sendMessage(messageId: string): Promise<void> {
+  private async sendMessage(messageId: string, r: Running): Promise<void> {
     const store = this.engine.store.rows;
     const msg = await store.get('messages', messageId);
     if (!msg || msg.direction !== 'outbound' || msg.status !== 'queued') return;
     const conv = await store.get('conversations', msg.conversationId);
     const contact = conv ? await store.get('contacts', conv.contactId) : undefined;
     const group = conv ? await store.get('groups', conv.groupId) : undefined;
-    if (!conv || !contact || !group) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: 'The conversation or contact no longer exists.' });
+    if (!conv || !contact || !group) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: 'The conversation or contact no longer exists.' }, r);
     const provider = await this.providers().channelFor(group.id, msg.channel);
     // No silent simulator: the fallback delivers only where an admin chose the simulator. The
     // group's synced setting follows the relay's accounts (changed by the CLI while running, too).
     const setting = group.channelProviders[msg.channel];
     const actual = provider.kind === 'simulator' ? (setting === 'simulator' ? 'simulator' : null) : provider.kind;
     if (actual !== setting) await this.system('setChannelProvider', { groupId: group.id, channel: msg.channel, provider: actual });
-    if (actual === null) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: noProviderMessage(group, msg.channel) });
+    if (actual === null) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: noProviderMessage(group, msg.channel) }, r);
     const template = msg.templateName ? group.templates.find((t) => t.name === msg.templateName) : undefined;
     // The provider sends the approved template, not our text: the blanks' values come from the
     // text, which the mutator checked against the template when the message was queued. A
     // payment template's values are what is due and the link (a link can be longer than a blank).
     const variables = template ? (msg.paymentRef ? await this.paymentValues(msg.paymentRef) : matchTemplate(template.body, msg.body)) : null;
     if (msg.templateName && !variables) {
-      return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: `The template "${msg.templateName}" is no longer approved for this group, or no longer matches this text.` });
+      return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: `The template "${msg.templateName}" is no longer approved for this group, or no longer matches this text.` }, r);
     }
     const out: OutboundMessage = {
       messageId,
@@ -179,10 +317,13 @@ export class EffectRunner {
     // before sending, as callbacks may arrive before send() returns.
     const perPart = provider.kind === 'twilio' && out.channel === 'sms' && !out.template;
     if (perPart) await this.smsParts.expect(messageId, out.parts.length);
+    // the one step that cannot be taken back: only while this relay still holds the job. A crash
+    // from here to the result's commit leaves the job to run again: a provider may see it twice.
+    if (!(await this.stillOurs(r))) return;
     const result: SendResult = await provider.send(out);
     if (perPart && !result.ok) await this.smsParts.forget(messageId);
-    if (result.ok) await this.system('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId });
-    else await this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) });
+    if (result.ok) await this.system('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId }, r);
+    else await this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) }, r);
   }
 
   private async paymentValues(paymentRef: string): Promise<string[] | null> {
@@ -195,7 +336,7 @@ export class EffectRunner {
     return paymentTemplateValues(inv ? invoiceSummary(inv) : co ? checkoutSummary(co) : '', url);
   }
 
-  private async paymentLink(kind: 'invoice' | 'checkout', id: string): Promise<void> {
+  private async paymentLink(kind: 'invoice' | 'checkout', id: string, r: Running): Promise<void> {
     const store = this.engine.store.rows;
     const req =
       kind === 'invoice'
@@ -211,34 +352,34 @@ export class EffectRunner {
           })();
     if (!req) return;
     const current = kind === 'invoice' ? (await store.get('invoices', id))?.paymentUrl : (await store.get('checkouts', id))?.paymentUrl;
-    if (current) return this.linkRetries.clear(kind, id);
+    if (current) return;
     // Stripe's client retries itself (maxNetworkRetries); a throw here is retried with backoff.
     let link: { url: string; providerRef: string };
     let payments: PaymentProvider;
+    if (!(await this.stillOurs(r))) return;
     try {
       payments = await this.providers().payments();
       link = await payments.createLink(req);
     } catch (err) {
-      return this.linkFailed(kind, id, err);
+      return this.linkFailed(kind, id, err, r);
     }
-    await this.linkRetries.clear(kind, id);
     // the contact gets the relay's link to the session: it renews the session once expired (http/payLinks.ts)
     const paymentUrl = payments instanceof StripePayments ? await payLinkUrl(payments.publicUrl, this.engine.meta, kind, id) : link.url;
-    await this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl, providerRef: link.providerRef });
+    await this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl, providerRef: link.providerRef }, r);
   }
 
-  private async linkFailed(kind: 'invoice' | 'checkout', id: string, err: unknown): Promise<void> {
+  /** Tried again with backoff (the job's attempts and next_at); after the last attempt the waiting messages fail. */
+  private async linkFailed(kind: 'invoice' | 'checkout', id: string, err: unknown, r: Running): Promise<void> {
     if (this.closed) return;
     const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300) || 'unknown error';
-    const attempts = ((await this.linkRetries.get(kind, id))?.attempts ?? 0) + 1;
+    const attempts = r.job.attempts + 1;
     this.log(`relay: payment link for ${kind} ${id} failed (attempt ${attempts})`, err);
     if (attempts < MAX_LINK_ATTEMPTS) {
-      const delay = delayAfter(attempts, this.retryDelays);
-      await this.linkRetries.set(kind, id, { attempts, nextAt: Date.now() + delay, lastError: reason });
-      this.later(kind === 'invoice' ? { kind: 'paymentLink', invoiceId: id } : { kind: 'checkoutLink', checkoutId: id }, delay);
+      await this.exec(rescheduleJob(r.job, attempts, Date.now() + delayAfter(attempts, this.retryDelays), reason));
+      r.done = true;
+      this.stats.retried++;
       return;
     }
-    await this.linkRetries.set(kind, id, { attempts, nextAt: null, lastError: reason });
     for (const m of await this.engine.store.rows.find('messages', { paymentRef: `${kind}:${id}`, status: 'queued' })) {
       await this.system('updateDeliveryStatus', { messageId: m.id, status: 'failed', failureReason: `Could not create the payment link: ${reason}` });
     }

@@ -1,6 +1,16 @@
-// Per-account token bucket: every send (single, broadcast, retry) takes a token first,
-// so one provider account never exceeds its sends-per-second.
-export class TokenBucket {
+// Per-account send pace: every send (single, broadcast, retry) takes a slot first, so one
+// provider account never exceeds its sends-per-second. `SharedPace` keeps the pace in the
+// database (send_pace), so every relay of the organisation draws from the same allowance;
+// `TokenBucket` is the in-process bucket it replaces (kept for code without a store).
+import type { RelayStore } from '../store/types';
+import { writeReturning } from '../jobs/lease';
+
+/** What an adapter waits on before each attempt. */
+export interface SendLimiter {
+  take(): Promise<void>;
+}
+
+export class TokenBucket implements SendLimiter {
   private tokens: number;
   private last = Date.now();
   private queue: Promise<void> = Promise.resolve();
@@ -36,15 +46,55 @@ export class TokenBucket {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The account's pace shared through the database (issue 15): a GCRA over one row per account.
+ * `next_at` is the theoretical time of the next free slot; a take advances it by one interval
+ * (1000 / rate ms) from max(next_at, now) in one atomic statement, and waits until its slot
+ * (allowing a burst of `burst` sends at once, like the token bucket). The statement is its own
+ * short transaction (PostgreSQL: a row lock on the account's row only), so relays taking at once
+ * queue on the row, each gets a distinct slot, and together they keep the rate.
+ * Slots are in each relay's clock: relays' clocks must agree (NTP) to within a slot.
+ */
+export class SharedPace implements SendLimiter {
+  constructor(
+    private readonly store: RelayStore,
+    private readonly accountId: string,
+    private ratePerSecond: number,
+    private burst = Math.max(1, Math.floor(ratePerSecond)),
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  setRate(ratePerSecond: number): void {
+    this.ratePerSecond = Math.max(0.001, ratePerSecond);
+    this.burst = Math.max(1, Math.floor(this.ratePerSecond));
+  }
+
+  async take(): Promise<void> {
+    const interval = Math.max(1, Math.ceil(1000 / Math.max(0.001, this.ratePerSecond)));
+    const now = this.now();
+    const [row] = await writeReturning<{ nextAt: number }>(
+      this.store,
+      'INSERT INTO send_pace (account_id, next_at) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET ' +
+        'next_at = (CASE WHEN send_pace.next_at > ? THEN send_pace.next_at ELSE ? END) + ? RETURNING next_at AS "nextAt"',
+      [this.accountId, now + interval, now, now, interval],
+    );
+    // this send's slot: one interval before the new next_at, earlier by the burst allowance
+    const slot = (row?.nextAt ?? now) - interval - (this.burst - 1) * interval;
+    if (slot > now) await sleep(slot - now);
+  }
+}
+
 /** One limiter per provider account id, shared by every adapter instance of that account. */
 export class RateLimiters {
-  private readonly buckets = new Map<string, TokenBucket>();
-  for(accountId: string, ratePerSecond: number): TokenBucket {
-    let b = this.buckets.get(accountId);
-    if (!b) {
-      b = new TokenBucket(ratePerSecond);
-      this.buckets.set(accountId, b);
-    } else b.setRate(ratePerSecond);
-    return b;
+  private readonly paces = new Map<string, SharedPace>();
+  constructor(private readonly store: RelayStore) {}
+
+  for(accountId: string, ratePerSecond: number): SharedPace {
+    let p = this.paces.get(accountId);
+    if (!p) {
+      p = new SharedPace(this.store, accountId, ratePerSecond);
+      this.paces.set(accountId, p);
+    } else p.setRate(ratePerSecond);
+    return p;
   }
 }

@@ -68,11 +68,12 @@ export function createProviderRegistry(opts: ProviderRegistryOptions): ParleyPro
   let media: Buffer | undefined;
   const mediaKey = () => (media ??= createHmac('sha256', (key ??= loadSecretKey(dataDir, env))).update('parley twilio media urls').digest());
   const events = new WebhookEvents(opts.store);
-  const limiters = new RateLimiters();
+  const limiters = new RateLimiters(opts.store);
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...opts.retry };
   const attachments = opts.attachments ?? (dataDir ? relayAttachmentStore(opts.store, dataDir) : undefined);
   const deps: WebhookDeps = { publicUrl, events, attachments, log: opts.log };
-  // adapters are rebuilt when an account's row changes (updatedAt), limiters live per account id
+  // adapters are rebuilt when an account's row changes (updatedAt); the pace of an account is
+  // shared by every relay through the database (send_pace, rateLimiter.ts)
   const cache = new Map<string, { stamp: number; value: unknown }>();
   const cached = <T>(row: AccountRow, make: () => T): T => {
     const hit = cache.get(row.id);

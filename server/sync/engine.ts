@@ -42,6 +42,17 @@ export type CommitListener = (c: Commit) => void | Promise<void>;
  * (timers), through `rows` only (it may run more than once on PostgreSQL).
  */
 export type WriteHook = (changes: ChangeSet, rows: SyncRows) => void;
+/**
+ * Runs inside the transaction of a mutation that produced effects, after it: the effects outbox
+ * (server/effects/jobs.ts) writes them as job rows through `rows` (it may run more than once on
+ * PostgreSQL). `version`: the version this transaction commits at; `now`: the mutation's time.
+ */
+export type EffectHook = (effects: readonly ServerEffect[], rows: SyncRows, version: number, now: number) => void;
+
+/** Extra work of a system mutation's transaction (`also` runs only when the mutation succeeded). */
+export interface RunOptions {
+  also?: (rows: SyncRows, now: number) => void;
+}
 
 export type PushOutcome =
   | { kind: 'applied'; result: MutationResult; commit: Commit | null }
@@ -52,6 +63,7 @@ export class Engine {
   readonly meta: MetaStore;
   private readonly listeners: CommitListener[] = [];
   private readonly writeHooks: WriteHook[] = [];
+  private readonly effectHooks: EffectHook[] = [];
   /** engine writes, one at a time: a commit is queued for publishing before the next begins */
   private readonly writeLock = new Mutex();
   /** commits are published one after another, in commit order */
@@ -87,6 +99,11 @@ export class Engine {
   /** `hook` runs in every writing transaction, before it commits; a throw rolls it back. */
   onWrite(hook: WriteHook): void {
     this.writeHooks.push(hook);
+  }
+
+  /** `hook` runs in every transaction whose mutation produced effects, before it commits. */
+  onEffects(hook: EffectHook): void {
+    this.effectHooks.push(hook);
   }
 
   setMutators(m: MutatorLookup): void {
@@ -162,14 +179,14 @@ export class Engine {
   }
 
   /** Runs a mutation as the relay (system mutations, admin); rejects with MutationError on refusal. */
-  async runAs(actor: Actor, name: string, rawArgs: unknown): Promise<Commit | null> {
+  async runAs(actor: Actor, name: string, rawArgs: unknown, opts: RunOptions = {}): Promise<Commit | null> {
     const m = this.mutator(name);
     if (!m) throw new MutationError('invalid', `unknown mutation ${name}`);
     const parsed = m.args.safeParse(rawArgs);
     if (!parsed.success) throw new MutationError('invalid', issuesSentence(parsed.error.issues));
     this.stats.system++;
     const { commit, published } = await this.commit(async (wtx) => {
-      const r = await this.runSync(wtx, actor, (tx, ctx) => m.run(tx, ctx, parsed.data));
+      const r = await this.runSync(wtx, actor, (tx, ctx) => m.run(tx, ctx, parsed.data), opts.also);
       return { value: undefined, commit: r.commit };
     });
     await published;
@@ -260,7 +277,12 @@ export class Engine {
    * the version bump, all in one `sync` run; ids and time are replayed and effects and audit
    * entries collected afresh when the run is repeated. A throw leaves nothing written.
    */
-  private async runSync<R>(wtx: WriteTx, actor: Actor, fn: (tx: ServerTx, ctx: MutatorContext) => R): Promise<{ value: R; commit: Commit | null }> {
+  private async runSync<R>(
+    wtx: WriteTx,
+    actor: Actor,
+    fn: (tx: ServerTx, ctx: MutatorContext) => R,
+    also?: (rows: SyncRows, now: number) => void,
+  ): Promise<{ value: R; commit: Commit | null }> {
     const ids: string[] = [];
     const now = Date.now();
     const version = wtx.version + 1;
@@ -281,6 +303,9 @@ export class Engine {
         audit: (action, target, entry) => void audits.push({ actorId: actor.userId, action, target, targetName: entry?.targetName, details: entry?.details, at: now }),
       };
       const value = fn(tx, ctx);
+      // the outbox: the effects are committed with the mutation that caused them
+      if (effects.length) for (const h of this.effectHooks) h(effects, rows, version, now);
+      also?.(rows, now);
       if (tx.wrote) this.finish(tx, rows);
       return { value, tx };
     });

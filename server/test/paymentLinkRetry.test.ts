@@ -1,5 +1,5 @@
-// Payment links whose creation failed are retried with backoff (persisted in the relay's meta
-// table); after MAX_LINK_ATTEMPTS failures the waiting message fails with a readable reason.
+// Payment links whose creation failed are retried with backoff (persisted in the link's job row:
+// attempts, next_at); after MAX_LINK_ATTEMPTS failures the waiting message fails with a readable reason.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,9 +107,9 @@ describe('payment link retries', () => {
       await later.relay.close();
       // a due retry runs at start
       const edit = await startTestRelay({ dataDir, providers: registry(1, calls), log: () => undefined });
-      const key = `linkRetry:invoice:${invoiceId}`;
-      const state = JSON.parse((await edit.relay.services.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))?.value ?? '{}') as Record<string, unknown>;
-      await edit.relay.services.store.run('UPDATE meta SET value = ? WHERE key = ?', [JSON.stringify({ ...state, nextAt: 0 }), key]);
+      const job = `link:invoice:${invoiceId}`;
+      expect(await edit.relay.services.store.get('SELECT attempts, last_error AS "lastError" FROM jobs WHERE id = ?', [job])).toEqual({ attempts: 1, lastError: 'Stripe is unavailable (HTTP 503)' });
+      await edit.relay.services.store.run('UPDATE jobs SET next_at = 0 WHERE id = ?', [job]);
       await edit.relay.close();
       const due = await startTestRelay({ dataDir, providers: registry(1, calls), log: () => undefined });
       for (let i = 0; i < 100 && (await due.relay.services.engine.store.rows.get('messages', messageId))?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 20));

@@ -1,38 +1,76 @@
-// Effects that never ran (the relay stopped between commit and effect) run at the next start.
+// Effects that never finished (the relay stopped while a job ran, its lease left behind) run at
+// the next start: the job row was committed with the mutation (the outbox), so nothing rescans.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import type { Message } from '../../shared/schema';
+import type { ChannelProvider, OutboundMessage, ProviderRegistry } from '../providers/types';
+import type { Engine } from '../sync/engine';
 import { SYSTEM_ACTOR } from '../sync/engine';
-import { startTestRelay } from '../testing';
+import { dropTestDatabase, startTestRelay } from '../testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-resume-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 }));
+afterAll(async () => {
+  await dropTestDatabase(dataDir);
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
+});
+
+export function registryOf(channel: ChannelProvider): ProviderRegistry {
+  return {
+    channelFor: () => channel,
+    payments: () => ({ kind: 'manual', createLink: async (req) => ({ url: `https://pay.example/${req.id}`, providerRef: req.id }) }),
+    sendRatePerSecond: () => 100,
+    webhook: () => undefined,
+  };
+}
+
+/** Resolves once `check` holds, looked at now and after each commit of `engine`. */
+export function afterCommits(engine: Engine, check: () => Promise<boolean>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const look = () => {
+      if (done) return;
+      check().then((ok) => {
+        if (ok && !done) {
+          done = true;
+          resolve();
+        }
+      }, reject);
+    };
+    engine.onCommit(() => look());
+    look();
+  });
+}
 
 describe('resume', () => {
-  it('sends outbound messages left queued by a stopped relay', async () => {
-    const first = await startTestRelay({ dataDir });
+  it('sends a message whose job a stopped relay left claimed, once, at the next start', async () => {
+    let started: (m: OutboundMessage) => void = () => undefined;
+    const sending = new Promise<OutboundMessage>((r) => (started = r));
+    // the provider call never returns: the relay stops in the middle of it
+    const stuck: ChannelProvider = { kind: 'twilio', send: (m) => (started(m), new Promise(() => undefined)) };
+    const sent: OutboundMessage[] = [];
+    const working: ChannelProvider = { kind: 'twilio', send: async (m) => (sent.push(m), { ok: true, providerMessageId: `SM-${m.messageId}` }) };
+
+    const first = await startTestRelay({ dataDir, providers: registryOf(stuck), effects: { leaseMs: 1000 } });
     const engine = first.relay.services.engine;
     await engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: first.groups.sales.id, channel: 'sms', from: '+447700900444', body: 'hi' });
     const conv = (await engine.store.rows.find('conversations', {}))[0];
     if (!conv) throw new Error('no conversation');
     const id = uuidv7();
-    // written without its sendMessage effect, as if the relay died right after the commit
-    await engine.write((tx) => {
-      const m: Message = {
-        id, conversationId: conv.id, direction: 'outbound', channel: 'sms', body: 'left behind', authorId: first.alice.id, status: 'queued', failureReason: null,
-        segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, scheduledAt: null, createdAt: Date.now(), version: 0,
-      };
-      tx.put('messages', m);
-    });
-    await first.relay.close();
+    await engine.runAs({ userId: first.alice.id, role: 'agent' }, 'sendMessage', { id, conversationId: conv.id, contactId: conv.contactId, groupId: conv.groupId, channel: 'sms', body: 'left behind' });
+    expect((await sending).messageId).toBe(id);
+    const job = await engine.store.get<{ owner: string | null; leaseUntil: number | null }>('SELECT owner, lease_until AS "leaseUntil" FROM jobs WHERE id = ?', [`send:${id}`]);
+    expect(job?.owner).toBeTruthy();
+    expect(job?.leaseUntil).toBeGreaterThan(Date.now());
+    await first.relay.close(); // not graceful: the job stays claimed by a relay that is gone
 
-    const second = await startTestRelay({ dataDir });
+    const second = await startTestRelay({ dataDir, providers: registryOf(working), effects: { leaseMs: 1000 } });
+    const store = second.relay.services.engine.store;
+    await afterCommits(second.relay.services.engine, async () => (await store.rows.get('messages', id))?.status === 'sent');
     await second.relay.services.effects.idle();
-    expect(second.relay.simulator.sent().map((t) => t.body)).toContain('left behind');
-    expect((await second.relay.services.engine.store.rows.get('messages', id))?.status).not.toBe('queued');
+    expect(sent.map((m) => m.messageId)).toEqual([id]);
+    expect(await store.get('SELECT id FROM jobs WHERE id = ?', [`send:${id}`])).toBeUndefined();
     await second.relay.close();
   });
 });

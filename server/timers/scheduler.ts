@@ -10,12 +10,17 @@
 //   by the due_at index and each runs its system mutation (wakeConversation,
 //   sendScheduledMessage) in its own transaction; that write removes the row. Those mutations
 //   are idempotent (they check the row's state and time), so a timer run twice does nothing
-//   more. Across several relays (PostgreSQL), a relay claims due rows with
-//   `SELECT … FOR UPDATE SKIP LOCKED` in that transaction, and each timer runs exactly once.
+//   more. Across several relays (PostgreSQL) a relay first claims due rows with a lease
+//   (server/jobs/lease.ts: `owner`, `lease_until`, `FOR UPDATE SKIP LOCKED`), so each timer is
+//   fired by one relay, once; a claim whose relay died is taken by another after the lease.
+//   A relay arms itself for the timers its own commits set; another relay's timers it finds by
+//   polling (at most `pollMs` late, 60 s by default), which is also how it takes over a dead
+//   relay's timers.
 import type { RowOf } from '../../shared/schema';
 import type { SyncRows } from '../store/types';
 import type { ChangeSet } from '../sync/changeSet';
 import { SYSTEM_ACTOR, type Engine } from '../sync/engine';
+import { Leases } from '../jobs/lease';
 
 export type TimerKind = 'wake' | 'send';
 const mutationOf: Record<TimerKind, (targetId: string) => { name: string; args: unknown }> = {
@@ -24,13 +29,24 @@ const mutationOf: Record<TimerKind, (targetId: string) => { name: string; args: 
 };
 /** The longest the scheduler sleeps: a poll, whatever the next due time. */
 const MAX_SLEEP_MS = 60_000;
-const BATCH = 100;
+const LEASE_MS = 30_000;
+const BATCH = 50;
 
-const UPSERT = 'INSERT INTO timers (id, kind, target_id, due_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at';
+// a timer set again (another time) is free to be claimed at that time
+const UPSERT =
+  'INSERT INTO timers (id, kind, target_id, due_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, owner = NULL, lease_until = NULL';
 const REMOVE = 'DELETE FROM timers WHERE id = ?';
-const DUE = 'SELECT id, kind, target_id AS "targetId" FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?';
-const IS_DUE = 'SELECT 1 AS y FROM timers WHERE id = ? AND due_at <= ?';
+const REMOVE_IF_DUE = 'DELETE FROM timers WHERE id = ? AND due_at <= ?';
 const NEXT = 'SELECT min(due_at) AS at FROM timers';
+
+export interface TimerOptions {
+  /** this relay's id: the owner written in the leases it takes */
+  relayId: string;
+  /** how long a claimed timer is this relay's (default 30 s) */
+  leaseMs?: number;
+  /** the longest the scheduler sleeps (default 60 s) */
+  pollMs?: number;
+}
 
 /** The timers a transaction's writes imply (written through `rows`); true when one was set or removed. */
 export function keepTimers(rows: Pick<SyncRows, 'exec'>, changes: ChangeSet): boolean {
@@ -67,11 +83,19 @@ export class TimerScheduler {
   /** counters for /metrics and tests */
   readonly stats = { fired: 0, failed: 0 };
 
+  private readonly leases: Leases<{ id: string; kind: TimerKind; targetId: string }>;
+  private readonly pollMs: number;
+
   constructor(
     private readonly engine: Engine,
     private readonly log: (msg: string, err?: unknown) => void,
+    opts: TimerOptions,
     private readonly now: () => number = Date.now,
   ) {
+    this.leases = new Leases(engine.store, {
+      table: 'timers', dueColumn: 'due_at', returning: 'id, kind, target_id AS "targetId"', owner: opts.relayId, leaseMs: opts.leaseMs ?? LEASE_MS,
+    });
+    this.pollMs = opts.pollMs ?? MAX_SLEEP_MS;
     engine.onWrite((changes, rows) => {
       if (keepTimers(rows, changes)) this.dirty = true;
     });
@@ -83,8 +107,12 @@ export class TimerScheduler {
     });
   }
 
-  /** Starts: runs what fell due while the relay was stopped, then sleeps until the next. */
-  start(): void {
+  /**
+   * Starts: runs what fell due while the relay was stopped, then sleeps until the next. SQLite: one
+   * relay per database, so a claim found now is a dead process's and is freed at once.
+   */
+  async start(): Promise<void> {
+    if (this.engine.store.dialect === 'sqlite') await this.leases.releaseAll();
     this.rearm();
   }
 
@@ -105,9 +133,10 @@ export class TimerScheduler {
 
   private async arm(): Promise<void> {
     if (this.closed || this.running) return;
-    const at = await this.nextDueAt();
+    // the next due time, or a claim's end if later (another relay holds it; it may die)
+    const { at } = await this.leases.next(this.now());
     if (this.closed || this.running) return;
-    const wakeAt = Math.min(at ?? Infinity, this.now() + MAX_SLEEP_MS);
+    const wakeAt = Math.min(at ?? Infinity, this.now() + this.pollMs);
     if (this.timer && wakeAt >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = wakeAt;
@@ -119,13 +148,13 @@ export class TimerScheduler {
     this.timer.unref();
   }
 
-  /** Runs every due timer, a batch at a time, then re-arms. */
+  /** Claims and runs every due timer, a batch at a time, then re-arms. */
   async runDue(): Promise<void> {
     if (this.closed || this.running) return;
     this.running = true;
     try {
       for (;;) {
-        const due = await this.engine.store.all<{ id: string; kind: TimerKind; targetId: string }>(DUE, [this.now(), BATCH]);
+        const due = await this.leases.claimDue(this.now(), BATCH);
         for (const t of due) await this.fire(t);
         if (due.length < BATCH || this.closed) break;
       }
@@ -145,8 +174,8 @@ export class TimerScheduler {
       this.log(`relay: timer ${t.id} failed`, e);
     }
     // The mutation removed its row when it acted; a timer whose row no longer qualifies (or that
-    // failed) must not run again and again.
+    // failed) must not run again and again. One set again for later was freed by its upsert.
     if (this.closed) return;
-    if (await this.engine.store.get(IS_DUE, [t.id, this.now()])) await this.engine.store.run(REMOVE, [t.id]);
+    await this.engine.store.run(REMOVE_IF_DUE, [t.id, this.now()]);
   }
 }

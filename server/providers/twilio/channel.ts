@@ -5,7 +5,7 @@
 import twilio from 'twilio';
 import type { ChannelProvider, OutboundMessage, SendResult } from '../types';
 import type { TwilioConfig } from '../config';
-import type { TokenBucket } from '../rateLimiter';
+import type { SendLimiter } from '../rateLimiter';
 import { withRetries, type Attempt, type RetryPolicy } from '../retry';
 import { createTwilioClient, TwilioTransientError } from './client';
 import { twilioReason } from './errors';
@@ -13,7 +13,7 @@ import { twilioReason } from './errors';
 type CreateOptions = Parameters<twilio.Twilio['messages']['create']>[0];
 
 export interface TwilioChannelDeps {
-  limiter: TokenBucket;
+  limiter: SendLimiter;
   retry: RetryPolicy;
   /** public URL Twilio posts status callbacks for this message to */
   statusCallbackUrl(messageId: string): string;

@@ -6,7 +6,7 @@ import type { AttachmentRef } from '../../../shared/schema';
 import type { ChannelProvider, OutboundMessage, SendResult } from '../types';
 import type { WhatsAppConfig } from '../config';
 import type { ProviderAttachmentStore } from '../deps';
-import type { TokenBucket } from '../rateLimiter';
+import type { SendLimiter } from '../rateLimiter';
 import { withRetries, type Attempt, type RetryPolicy } from '../retry';
 import { metaReason } from './errors';
 import { GraphClient, type GraphResult } from './graph';
@@ -16,7 +16,7 @@ const sendResponse = z.object({ messages: z.array(z.object({ id: z.string() })).
 const uploadResponse = z.object({ id: z.string() });
 
 export interface WhatsAppChannelDeps {
-  limiter: TokenBucket;
+  limiter: SendLimiter;
   retry: RetryPolicy;
   attachments?: ProviderAttachmentStore;
 }

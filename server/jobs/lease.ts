@@ -1,0 +1,103 @@
+// Leases on rows of a work table (issue 15): `jobs` (effects after commit) and `timers`. A relay
+// claims a due row by writing its id in `owner` and a deadline in `lease_until`; while it works it
+// renews the deadline; when it is done it deletes the row (in the transaction of the work's
+// result where it can) or gives it back. A row whose lease expired — its relay died — is claimed
+// again by any relay. So several relays on one database run each row once (once per claim: a
+// relay that dies after its side effect but before recording the result leaves the row to run
+// again; see docs/SCALING.md "Effects").
+//
+// PostgreSQL: the claim is one statement on the pool, outside the organisation's write lock,
+// `FOR UPDATE SKIP LOCKED` in its subquery, so relays claiming at once take different rows and
+// never wait for each other. SQLite: one writer, so the same conditional UPDATE in a write
+// transaction is already exclusive.
+import type { RelayStore } from '../store/types';
+
+/**
+ * One write statement that returns rows (`… RETURNING`), committed on its own. PostgreSQL: on the
+ * pool, outside the organisation's write lock (row locks only). SQLite: a write transaction of its
+ * one writer (the store's reads go to a read-only connection).
+ */
+export function writeReturning<T>(store: RelayStore, sql: string, params: readonly unknown[]): Promise<T[]> {
+  return store.dialect === 'postgres' ? store.all<T>(sql, params) : store.write((tx) => tx.all<T>(sql, params));
+}
+
+export interface LeaseOptions {
+  /** `jobs` or `timers` */
+  table: string;
+  /** the column holding when a row is due */
+  dueColumn: string;
+  /** the columns a claim returns, as a select list (`id, kind, …`) */
+  returning: string;
+  /** this relay's id (a uuid drawn at start) */
+  owner: string;
+  /** how long a claim holds without renewal */
+  leaseMs: number;
+}
+
+export class Leases<Row extends { id: string }> {
+  constructor(
+    private readonly store: RelayStore,
+    private readonly o: LeaseOptions,
+  ) {}
+
+  get owner(): string {
+    return this.o.owner;
+  }
+
+  get leaseMs(): number {
+    return this.o.leaseMs;
+  }
+
+  /** Claims up to `limit` rows due at `now` whose lease is free or expired, earliest first. */
+  claimDue(now: number, limit: number): Promise<Row[]> {
+    const { table, dueColumn, returning } = this.o;
+    const skipLocked = this.store.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const sql =
+      `UPDATE ${table} SET owner = ?, lease_until = ? WHERE id IN (` +
+      `SELECT id FROM ${table} WHERE ${dueColumn} <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY ${dueColumn} LIMIT ?${skipLocked}` +
+      `) RETURNING ${returning}`;
+    return writeReturning<Row>(this.store, sql, [this.o.owner, now + this.o.leaseMs, now, now, limit]);
+  }
+
+  /** Extends the lease of every row this relay holds. */
+  async renew(now: number): Promise<number> {
+    return this.store.run(`UPDATE ${this.o.table} SET lease_until = ? WHERE owner = ?`, [now + this.o.leaseMs, this.o.owner]);
+  }
+
+  /**
+   * Before an act that cannot be taken back (a provider call): true when this relay still holds
+   * the row, and its lease is extended; false when it lost it (it expired and another relay took it).
+   */
+  async hold(id: string, now: number): Promise<boolean> {
+    return (await this.store.run(`UPDATE ${this.o.table} SET lease_until = ? WHERE id = ? AND owner = ?`, [now + this.o.leaseMs, id, this.o.owner])) === 1;
+  }
+
+  /** Gives a row back (due again at once, or at `dueAt`) if this relay still holds it. */
+  async release(id: string, dueAt?: number): Promise<void> {
+    const { table, dueColumn } = this.o;
+    if (dueAt === undefined) await this.store.run(`UPDATE ${table} SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?`, [id, this.o.owner]);
+    else await this.store.run(`UPDATE ${table} SET owner = NULL, lease_until = NULL, ${dueColumn} = ? WHERE id = ? AND owner = ?`, [dueAt, id, this.o.owner]);
+  }
+
+  /**
+   * Frees every lease of the table: only where no other relay can hold one (SQLite: one relay per
+   * database, so leases found at start belong to a process that is gone).
+   */
+  async releaseAll(): Promise<void> {
+    await this.store.run(`UPDATE ${this.o.table} SET owner = NULL, lease_until = NULL WHERE owner IS NOT NULL`);
+  }
+
+  /**
+   * When a row next becomes claimable (its due time, or its lease's end if later), and how many rows
+   * are not due yet; `at` null when the table is empty.
+   */
+  async next(now: number): Promise<{ at: number | null; waiting: number }> {
+    const { table, dueColumn: due } = this.o;
+    const r = await this.store.get<{ at: number | null; waiting: number | null }>(
+      `SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > ${due} THEN lease_until ELSE ${due} END) AS at, ` +
+        `sum(CASE WHEN ${due} > ? THEN 1 ELSE 0 END) AS waiting FROM ${table}`,
+      [now],
+    );
+    return { at: r?.at ?? null, waiting: Number(r?.waiting ?? 0) };
+  }
+}
