@@ -1,6 +1,8 @@
 // Small helpers for the relay's own tests.
 import { uuidv7 } from 'uuidv7';
 import type { TestOrg } from '../testing';
+import type { ChannelProvider, ProviderRegistry } from '../providers/types';
+import type { Engine } from '../sync/engine';
 import { WsTestClient, type WsClientOptions } from './wsClient';
 
 export async function connectAs(org: TestOrg, name: 'admin' | 'alice' | 'bob' | 'carol', opts: WsClientOptions = {}): Promise<WsTestClient> {
@@ -26,4 +28,32 @@ export async function salesConversation(org: TestOrg, admin: WsTestClient, alice
 /** The conversation's visibilityVersion on the relay now: what an up-to-date Manage dialog shows. */
 export async function visibilityVersionOf(org: TestOrg, convId: string): Promise<number> {
   return (await org.relay.services.engine.store.rows.get('conversations', convId))?.visibilityVersion ?? 0;
+}
+
+/** A registry whose every channel is `channel` (manual payment links, 100 sends a second). */
+export function registryOf(channel: ChannelProvider): ProviderRegistry {
+  return {
+    channelFor: () => channel,
+    payments: () => ({ kind: 'manual', createLink: async (req) => ({ url: `https://pay.example/${req.id}`, providerRef: req.id }) }),
+    sendRatePerSecond: () => 100,
+    webhook: () => undefined,
+  };
+}
+
+/** Resolves once `check` holds, looked at now and after each commit of any of `engines` (its own commits). */
+export function afterCommits(engines: Engine | Engine[], check: () => Promise<boolean>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const look = () => {
+      if (done) return;
+      check().then((ok) => {
+        if (ok && !done) {
+          done = true;
+          resolve();
+        }
+      }, reject);
+    };
+    for (const e of Array.isArray(engines) ? engines : [engines]) e.onCommit(() => look());
+    look();
+  });
 }

@@ -5,43 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import type { ChannelProvider, OutboundMessage, ProviderRegistry } from '../providers/types';
-import type { Engine } from '../sync/engine';
+import type { ChannelProvider, OutboundMessage } from '../providers/types';
 import { SYSTEM_ACTOR } from '../sync/engine';
 import { dropTestDatabase, startTestRelay } from '../testing';
+import { afterCommits, registryOf } from './helpers';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-resume-'));
 afterAll(async () => {
   await dropTestDatabase(dataDir);
   rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 });
-
-export function registryOf(channel: ChannelProvider): ProviderRegistry {
-  return {
-    channelFor: () => channel,
-    payments: () => ({ kind: 'manual', createLink: async (req) => ({ url: `https://pay.example/${req.id}`, providerRef: req.id }) }),
-    sendRatePerSecond: () => 100,
-    webhook: () => undefined,
-  };
-}
-
-/** Resolves once `check` holds, looked at now and after each commit of `engine`. */
-export function afterCommits(engine: Engine, check: () => Promise<boolean>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const look = () => {
-      if (done) return;
-      check().then((ok) => {
-        if (ok && !done) {
-          done = true;
-          resolve();
-        }
-      }, reject);
-    };
-    engine.onCommit(() => look());
-    look();
-  });
-}
 
 describe('resume', () => {
   it('sends a message whose job a stopped relay left claimed, once, at the next start', async () => {
