@@ -70,6 +70,7 @@ export class EffectRunner {
   private readonly renewTimer: NodeJS.Timeout;
   /** counters for tests and /metrics: jobs claimed and run to the end by this relay */
   readonly stats = { claimed: 0, finished: 0, retried: 0 };
+  private readonly jobEnds: (() => void)[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -175,6 +176,7 @@ export class EffectRunner {
         .catch((e: unknown) => this.log(`relay: effect ${job.kind} failed`, e))
         .finally(() => {
           this.running--;
+          for (const l of this.jobEnds) l();
           // room for another, a retry's time to arm, or the job committed again meanwhile
           this.kick();
         }),
@@ -205,6 +207,11 @@ export class EffectRunner {
   /** Statements on the jobs table, each its own short write (no version-row lock on PostgreSQL). */
   private async exec(statements: Statement[]): Promise<void> {
     for (const [sql, params] of statements) await this.engine.store.run(sql, params);
+  }
+
+  /** `l` is called each time a job this relay ran ends (finished, retried later, or left: tests). */
+  onJobEnd(l: () => void): void {
+    this.jobEnds.push(l);
   }
 
   /** jobs running now on this relay (provider calls in flight, broadcasts) */
