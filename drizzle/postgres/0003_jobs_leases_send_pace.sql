@@ -22,4 +22,6 @@ ALTER TABLE "timers" ADD COLUMN "owner" text COLLATE "C";--> statement-breakpoin
 ALTER TABLE "timers" ADD COLUMN "lease_until" bigint;--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_rowid" ON "jobs" USING btree ("rowid");--> statement-breakpoint
 CREATE INDEX "jobs_next" ON "jobs" USING btree ("next_at","rowid");--> statement-breakpoint
-CREATE UNIQUE INDEX "send_pace_rowid" ON "send_pace" USING btree ("rowid");
+CREATE INDEX "jobs_lease" ON "jobs" USING btree ("lease_until","rowid");--> statement-breakpoint
+CREATE UNIQUE INDEX "send_pace_rowid" ON "send_pace" USING btree ("rowid");--> statement-breakpoint
+CREATE INDEX "timers_lease" ON "timers" USING btree ("lease_until","rowid");

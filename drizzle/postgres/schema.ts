@@ -291,6 +291,7 @@ export const jobs = pgTable('jobs', {
 }, (t) => [
   uniqueIndex('jobs_rowid').on(t.rowid),
   index('jobs_next').on(t.nextAt, t.rowid),
+  index('jobs_lease').on(t.leaseUntil, t.rowid),
 ]);
 
 export const labels = pgTable('labels', {
@@ -481,6 +482,7 @@ export const timers = pgTable('timers', {
 }, (t) => [
   uniqueIndex('timers_rowid').on(t.rowid),
   index('timers_due').on(t.dueAt, t.rowid),
+  index('timers_lease').on(t.leaseUntil, t.rowid),
 ]);
 
 export const tombstones = pgTable('tombstones', {

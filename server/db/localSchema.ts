@@ -90,7 +90,7 @@ export const timers = sqliteTable('timers', {
   owner: text('owner'),
   /** epoch ms after which another relay may claim it (its owner died) */
   leaseUntil: integer('lease_until'),
-}, (t) => [index('timers_due').on(t.dueAt)]);
+}, (t) => [index('timers_due').on(t.dueAt), index('timers_lease').on(t.leaseUntil)]);
 
 /**
  * Work after commit (issue 15, server/effects/): one row per effect of a committed mutation —
@@ -102,7 +102,7 @@ export const timers = sqliteTable('timers', {
  * `next_at`.
  */
 export const jobs = sqliteTable('jobs', {
-  /** `${kind}:${target}` (one job per target at a time) or `${kind}:${version}:${n}` */
+  /** `${kind}:${target}`: one job per target at a time (server/effects/jobs.ts jobIdOf) */
   id: text('id').primaryKey(),
   kind: text('kind').notNull(),
   /** the effect as JSON (shared/tx.ts ServerEffect) */
@@ -117,7 +117,7 @@ export const jobs = sqliteTable('jobs', {
   leaseUntil: integer('lease_until'),
   lastError: text('last_error'),
   createdAt: integer('created_at').notNull(),
-}, (t) => [index('jobs_next').on(t.nextAt)]);
+}, (t) => [index('jobs_next').on(t.nextAt), index('jobs_lease').on(t.leaseUntil)]);
 
 /**
  * The send pace of each provider account, shared by every relay (issue 15): the next free slot

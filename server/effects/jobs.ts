@@ -1,6 +1,7 @@
 // The effects outbox (issue 15): every effect of a committed mutation is a `jobs` row written in
 // the mutation's own transaction (Engine.onEffects), so the commit and its work to do are one.
 // The runner (runner.ts) claims rows with a lease (server/jobs/lease.ts).
+import { createHash } from 'node:crypto';
 import type { ServerEffect } from '../../shared/tx';
 import type { SyncRows, WriteTx } from '../store/types';
 import { GET_META, SET_META } from '../db/meta';
@@ -19,7 +20,7 @@ export const JOB_COLUMNS = 'id, kind, payload, attempts, seq, last_error AS "las
  * One job per target at a time (a message is sent by one job, whichever relay runs it); an effect
  * committed again while its job exists bumps `seq`, so the job runs again after the current run.
  */
-export function jobIdOf(e: ServerEffect, version: number, n: number): string {
+export function jobIdOf(e: ServerEffect): string {
   switch (e.kind) {
     case 'sendMessage':
       return `send:${e.messageId}`;
@@ -32,7 +33,8 @@ export function jobIdOf(e: ServerEffect, version: number, n: number): string {
     case 'userDeactivated':
       return `deactivated:${e.userId}`;
     case 'attachmentsReleased':
-      return `release:${version}:${n}`;
+      // the same set released twice is one job (the release checks what is still referenced)
+      return `release:${createHash('sha256').update(e.ids.join(',')).digest('hex').slice(0, 24)}`;
   }
 }
 
@@ -41,8 +43,8 @@ const ENQUEUE =
   'ON CONFLICT (id) DO UPDATE SET seq = jobs.seq + 1, payload = excluded.payload, next_at = excluded.next_at, attempts = 0, last_error = NULL';
 
 /** Inside the mutation's run: its effects as job rows, due at once. */
-export function enqueueJobs(effects: readonly ServerEffect[], rows: Pick<SyncRows, 'exec'>, version: number, now: number): void {
-  effects.forEach((e, n) => rows.exec(ENQUEUE, [jobIdOf(e, version, n), e.kind, JSON.stringify(e), now, now]));
+export function enqueueJobs(effects: readonly ServerEffect[], rows: Pick<SyncRows, 'exec'>, now: number): void {
+  for (const e of effects) rows.exec(ENQUEUE, [jobIdOf(e), e.kind, JSON.stringify(e), now, now]);
 }
 
 export type Statement = [sql: string, params: unknown[]];
@@ -77,7 +79,7 @@ export async function adoptUnfinishedWork(tx: WriteTx, now: number): Promise<num
   const add = async (e: ServerEffect, nextAt = now, attempts = 0, lastError: string | null = null) => {
     await tx.run(
       'INSERT INTO jobs (id, kind, payload, next_at, attempts, seq, last_error, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING',
-      [jobIdOf(e, 0, 0), e.kind, JSON.stringify(e), nextAt, attempts, lastError, now],
+      [jobIdOf(e), e.kind, JSON.stringify(e), nextAt, attempts, lastError, now],
     );
     n++;
   };

@@ -85,7 +85,7 @@ export class EffectRunner {
     this.maxRunning = opts.maxRunning ?? 64;
     this.smsParts = new SmsPartTracker(engine.store);
     // the outbox: effects become job rows in their mutation's transaction
-    engine.onEffects((effects, rows, version, now) => enqueueJobs(effects, rows, version, now));
+    engine.onEffects((effects, rows, _version, now) => enqueueJobs(effects, rows, now));
     engine.onCommit((c) => {
       if (c.effects.length) this.kick();
     });
@@ -144,9 +144,8 @@ export class EffectRunner {
   private arm(): void {
     if (this.closed || this.quiet) return;
     const now = Date.now();
-    this.leases
-      .next(now)
-      .then(({ at, waiting }) => {
+    Promise.all([this.leases.next(), this.leases.waiting(now)])
+      .then(([at, waiting]) => {
         this.waiting = waiting;
         if (this.closed || this.quiet) return;
         const wakeAt = Math.min(at === null ? Infinity : Math.max(at, now + 1), Date.now() + this.pollMs);

@@ -88,16 +88,19 @@ export class Leases<Row extends { id: string }> {
   }
 
   /**
-   * When a row next becomes claimable (its due time, or its lease's end if later), and how many rows
-   * are not due yet; `at` null when the table is empty.
+   * When a row next becomes claimable: the earliest due row with no lease, or the earliest lease
+   * to end (both by index); null when the table is empty.
    */
-  async next(now: number): Promise<{ at: number | null; waiting: number }> {
+  async next(): Promise<number | null> {
     const { table, dueColumn: due } = this.o;
-    const r = await this.store.get<{ at: number | null; waiting: number | null }>(
-      `SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > ${due} THEN lease_until ELSE ${due} END) AS at, ` +
-        `sum(CASE WHEN ${due} > ? THEN 1 ELSE 0 END) AS waiting FROM ${table}`,
-      [now],
-    );
-    return { at: r?.at ?? null, waiting: Number(r?.waiting ?? 0) };
+    const free = await this.store.get<{ at: number }>(`SELECT ${due} AS at FROM ${table} WHERE lease_until IS NULL ORDER BY ${due} LIMIT 1`);
+    const leased = await this.store.get<{ at: number | null }>(`SELECT min(lease_until) AS at FROM ${table} WHERE lease_until IS NOT NULL`);
+    const times = [free?.at, leased?.at].filter((t): t is number => typeof t === 'number');
+    return times.length ? Math.min(...times) : null;
+  }
+
+  /** Rows not due yet at `now` (retries waiting: /metrics). */
+  async waiting(now: number): Promise<number> {
+    return (await this.store.get<{ n: number }>(`SELECT count(*) AS n FROM ${this.o.table} WHERE ${this.o.dueColumn} > ?`, [now]))?.n ?? 0;
   }
 }

@@ -120,7 +120,7 @@ describe('effects across two relays on one PostgreSQL database', () => {
     for (const c of convs) await a.relay.services.engine.runAs({ userId: a.admin.id, role: 'admin' }, 'snoozeConversation', { conversationId: c.id, until });
     const store = a.relay.services.store;
     expect(await store.get<{ n: number }>('SELECT count(*) AS n FROM timers')).toEqual({ n: 20 });
-    await afterCommits(a.relay.services.engine, async () => (await store.get<{ n: number }>('SELECT count(*) AS n FROM timers'))?.n === 0);
+    await afterCommits([a.relay.services.engine, b.relay.services.engine], async () => (await store.get<{ n: number }>('SELECT count(*) AS n FROM timers'))?.n === 0);
     for (const c of convs) expect((await store.rows.get('conversations', c.id))?.snoozedBy).toBeNull();
     const fired = a.relay.services.timers.stats.fired + b.relay.services.timers.stats.fired;
     console.log(`effectsCluster: 20 timers fired by A ${a.relay.services.timers.stats.fired}, by B ${b.relay.services.timers.stats.fired}`);
@@ -175,8 +175,10 @@ describe('a provider account\'s send pace across two relays', () => {
     const store = a.relay.services.store;
     const engines = [a.relay.services.engine, b.relay.services.engine];
     await afterCommits(engines, async () => (await store.get<{ n: number }>("SELECT count(*) AS n FROM messages WHERE status = 'sent'"))?.n === 16);
-    expect(a.relay.services.effects.stats.claimed).toBe(8);
-    expect(b.relay.services.effects.stats.claimed).toBe(8);
+    const claimed = [a.relay.services.effects.stats.claimed, b.relay.services.effects.stats.claimed];
+    expect(claimed[0]).toBeGreaterThan(0);
+    expect(claimed[1]).toBeGreaterThan(0);
+    expect((claimed[0] as number) + (claimed[1] as number)).toBe(16);
     // arrival times at the fake Twilio API (one clock for both relays)
     expect(arrivals).toHaveLength(16);
     arrivals.sort((x, y) => x - y);
@@ -191,7 +193,7 @@ describe('a provider account\'s send pace across two relays', () => {
         worst = Math.max(worst, j - i + 1 - allowed);
       }
     }
-    console.log(`effectsCluster: 16 sends over ${(arrivals[15] as number) - (arrivals[0] as number)} ms at ${rate}/s across two relays; worst window excess ${worst.toFixed(2)}`);
+    console.log(`effectsCluster: 16 sends (A ${claimed[0]}, B ${claimed[1]}) over ${(arrivals[15] as number) - (arrivals[0] as number)} ms at ${rate}/s across two relays; worst window excess ${worst.toFixed(2)}`);
     expect(worst).toBeLessThanOrEqual(0);
     // 16 sends at 4/s with a burst of 4 take at least 3 s (12 intervals) from the first slot
     expect((arrivals[15] as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(3000 - slack);

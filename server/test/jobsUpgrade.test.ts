@@ -46,6 +46,7 @@ async function asTheReleaseBefore(invoiceId: string): Promise<void> {
   const legacy = [`linkRetry:invoice:${invoiceId}`, JSON.stringify({ attempts: 1, nextAt: 0, lastError: 'Stripe is unavailable (HTTP 503)' })];
   const undo = [
     'DROP TABLE jobs',
+    'DROP INDEX timers_lease',
     'DROP TABLE send_pace',
     'ALTER TABLE timers DROP COLUMN owner',
     'ALTER TABLE timers DROP COLUMN lease_until',

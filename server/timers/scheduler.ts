@@ -134,7 +134,7 @@ export class TimerScheduler {
   private async arm(): Promise<void> {
     if (this.closed || this.running) return;
     // the next due time, or a claim's end if later (another relay holds it; it may die)
-    const { at } = await this.leases.next(this.now());
+    const at = await this.leases.next();
     if (this.closed || this.running) return;
     const wakeAt = Math.min(at ?? Infinity, this.now() + this.pollMs);
     if (this.timer && wakeAt >= this.armedFor) return;
