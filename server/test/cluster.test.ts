@@ -79,6 +79,41 @@ describe('two relays on one database', () => {
     await retry.close();
   });
 
+  it('serves through B an attachment uploaded through A, and forgets it on both once released', async () => {
+    const adminA = await a.login('admin@test.parley');
+    const adminB = await b.login('admin@test.parley');
+    const aliceB = await b.login('alice@test.parley');
+    const bytes = Buffer.from(`\x89PNG across relays ${uuidv7()}`);
+    const up = await fetch(`${a.relay.httpUrl}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminA.accessToken}`, 'content-type': 'image/png', 'x-filename': 'across.png' },
+      body: bytes,
+    });
+    expect(up.status).toBe(201);
+    const ref = (await up.json()) as { id: string; name: string; mime: string; size: number };
+    const get = (relay: TestOrg, token: string) => fetch(`${relay.relay.httpUrl}/attachments/${ref.id}`, { headers: { authorization: `Bearer ${token}` } });
+    // the bytes are in the database, not in A's data dir: B serves them
+    const fromB = await get(b, adminB.accessToken);
+    expect(fromB.status).toBe(200);
+    expect(fromB.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await fromB.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await get(b, aliceB.accessToken)).status).toBe(404); // not hers to see yet
+
+    const admin = await as(a, 'admin');
+    const chatId = uuidv7();
+    expect((await admin.mutate('createChat', { id: chatId, members: [a.admin.id, a.alice.id] })).status).toBe('ok');
+    expect((await admin.mutate('sendChatMessage', { id: uuidv7(), chatId, body: 'see this', attachments: [ref] })).status).toBe('ok');
+    const seen = await get(b, aliceB.accessToken);
+    expect(seen.status).toBe(200);
+    expect(Buffer.from(await seen.arrayBuffer()).equals(bytes)).toBe(true);
+
+    expect((await admin.mutate('deleteChat', { chatId })).status).toBe('ok');
+    await a.relay.services.effects.idle();
+    expect((await get(b, adminB.accessToken)).status).toBe(404);
+    expect((await get(a, adminA.accessToken)).status).toBe(404);
+    await admin.close();
+  });
+
   it('shows a user online on A to a client of B', async () => {
     const onB = await as(b, 'admin');
     const bob = await as(a, 'bob');
