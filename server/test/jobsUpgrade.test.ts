@@ -1,4 +1,4 @@
-// Upgrading a relay database to the jobs table (SQLite migration 0010, PostgreSQL 0003): a
+// Upgrading a relay database to the jobs table (SQLite migration 0010, PostgreSQL 0004): a
 // database as the release before left it — no jobs table, a payment link's retry schedule in
 // `meta`, an outbound message still queued — migrates in place at start, and the unfinished work
 // is adopted as jobs once: the message is sent, the link retried on its schedule, nothing twice.
@@ -67,7 +67,7 @@ async function asTheReleaseBefore(invoiceId: string): Promise<void> {
   await c.connect();
   try {
     const last = shippedMigrations(pgMigrationsFolder).at(-1);
-    expect(last?.tag).toMatch(/^0003_jobs/);
+    expect(last?.tag).toMatch(/^0004_jobs/);
     for (const s of undo) await c.query(s);
     await c.query('DELETE FROM drizzle.__drizzle_migrations WHERE hash = $1', [last?.sha256]);
     await c.query('INSERT INTO meta (key, value) VALUES ($1, $2)', legacy);
