@@ -70,6 +70,13 @@ export class SharedPace implements SendLimiter {
   }
 
   async take(): Promise<void> {
+    const slot = await this.reserve();
+    const wait = slot - this.now();
+    if (wait > 0) await sleep(wait);
+  }
+
+  /** Reserves the account's next slot (epoch ms, never before now): the send may go then. */
+  async reserve(): Promise<number> {
     const interval = Math.max(1, Math.ceil(1000 / Math.max(0.001, this.ratePerSecond)));
     const now = this.now();
     const [row] = await writeReturning<{ nextAt: number }>(
@@ -79,8 +86,7 @@ export class SharedPace implements SendLimiter {
       [this.accountId, now + interval, now, now, interval],
     );
     // this send's slot: one interval before the new next_at, earlier by the burst allowance
-    const slot = (row?.nextAt ?? now) - interval - (this.burst - 1) * interval;
-    if (slot > now) await sleep(slot - now);
+    return Math.max(now, (row?.nextAt ?? now) - interval - (this.burst - 1) * interval);
   }
 }
 
