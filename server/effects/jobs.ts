@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { ServerEffect } from '../../shared/tx';
 import type { SyncRows, WriteTx } from '../store/types';
 import { GET_META, SET_META } from '../db/meta';
+import type { LinkRetryState } from './linkRetries';
 
 export interface JobRow {
   id: string;
@@ -84,9 +85,9 @@ export async function adoptUnfinishedWork(tx: WriteTx, now: number): Promise<num
     n++;
   };
   let n = 0;
-  const retries = new Map<string, { attempts: number; nextAt: number | null; lastError: string }>();
+  const retries = new Map<string, LinkRetryState>();
   for (const r of await tx.all<{ key: string; value: string }>("SELECT key, value FROM meta WHERE key LIKE 'linkRetry:%'")) {
-    retries.set(r.key.slice('linkRetry:'.length), JSON.parse(r.value) as { attempts: number; nextAt: number | null; lastError: string });
+    retries.set(r.key.slice('linkRetry:'.length), JSON.parse(r.value) as LinkRetryState);
   }
   const link = async (e: ServerEffect, key: string) => {
     const s = retries.get(key);

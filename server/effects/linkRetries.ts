@@ -8,6 +8,7 @@ export const MAX_LINK_ATTEMPTS = 6;
 /** Delay after the 1st, 2nd, … failure; the last one repeats (capped). */
 export const DEFAULT_LINK_RETRY_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000];
 
+/** The schedule as relays before the jobs table kept it in `meta` (adopted once: jobs.ts). */
 export interface LinkRetryState {
   attempts: number;
   /** epoch ms of the next try; null once the relay gave up */
