@@ -142,6 +142,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   // the cluster's sequencer in version order (server/cluster/index.ts, docs/SCALING.md "Wiring").
   let cluster: Cluster | null = null;
   let hubRef: SyncHub | null = null;
+  // another relay's commit that set a timer: this relay wakes for it too (whoever claims it first fires it)
+  let timersRef: TimerScheduler | null = null;
   if (opts.natsUrl) {
     // deliveries and catch-ups made while the cluster starts wait for the hub, in order
     let hubReady: (h: SyncHub) => void = () => undefined;
@@ -156,7 +158,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
           engine.observe(v);
           return v;
         },
-        deliver: ({ commit }) => {
+        deliver: ({ commit, remote }) => {
+          if (remote) timersRef?.observe(commit.changes);
           const failed = (e: unknown) => log('relay: fan-out of a cluster commit failed', e);
           if (hubRef) hubRef.applyCommit(commit).catch(failed);
           else hubLater.then((h) => h.applyCommit(commit)).catch(failed);
@@ -194,7 +197,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     },
     attachmentsReleased: (ids) => releaseAttachments(store, opts.dataDir, ids),
   }, log, { ...opts.effects, relayId });
-  const timers = new TimerScheduler(engine, log, { ...opts.timers, relayId });
+  const timers = (timersRef = new TimerScheduler(engine, log, { ...opts.timers, relayId }));
   const autoAssign = new AutoAssigner(engine, hub.presence, log);
   // Deactivation by any path (mutation, admin, CLI) revokes refresh tokens at once.
   engine.onCommit(async (c) => {

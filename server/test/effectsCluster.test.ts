@@ -128,6 +128,27 @@ describe('effects across two relays on one PostgreSQL database', () => {
   });
 });
 
+describe('a timer across relays', () => {
+  it('fires on time through the other relay when the one that set it stops before it falls due', async () => {
+    db = await createTestDatabase();
+    const orgKey = `test-${randomUUID()}`;
+    const a = await relayOn(orgKey);
+    const b = await relayOn(orgKey); // default 60 s poll: it wakes because it was told of A's commit
+    const [conv] = await conversations(a, 1);
+    if (!conv) throw new Error('no conversation');
+    const until = Date.now() + 700;
+    await a.relay.services.engine.runAs({ userId: a.admin.id, role: 'admin' }, 'snoozeConversation', { conversationId: conv.id, until });
+    relays.splice(relays.indexOf(a), 1);
+    await a.relay.close();
+    const store = b.relay.services.store;
+    await afterCommits(b.relay.services.engine, async () => (await store.rows.get('conversations', conv.id))?.snoozedBy === null);
+    const woken = await store.rows.get('conversations', conv.id);
+    expect(b.relay.services.timers.stats.fired).toBe(1);
+    // not a minute later at the next poll (the notice armed B)
+    expect((woken?.wokenAt ?? Infinity) - until).toBeLessThan(30_000);
+  });
+});
+
 describe('a provider account\'s send pace across two relays', () => {
   const previousKey = process.env.PARLEY_SECRET_KEY;
   let api: FakeApi;

@@ -13,9 +13,9 @@
 //   more. Across several relays (PostgreSQL) a relay first claims due rows with a lease
 //   (server/jobs/lease.ts: `owner`, `lease_until`, `FOR UPDATE SKIP LOCKED`), so each timer is
 //   fired by one relay, once; a claim whose relay died is taken by another after the lease.
-//   A relay arms itself for the timers its own commits set; another relay's timers it finds by
-//   polling (at most `pollMs` late, 60 s by default), which is also how it takes over a dead
-//   relay's timers.
+//   A relay arms itself for the timers its own commits set and, in a cluster, for those of the
+//   others' commits it is told of (observe); what it missed it finds by polling (at most `pollMs`
+//   late, 60 s by default).
 import type { RowOf } from '../../shared/schema';
 import type { SyncRows } from '../store/types';
 import type { ChangeSet } from '../sync/changeSet';
@@ -120,6 +120,17 @@ export class TimerScheduler {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Another relay committed `changes` (server/cluster): when they set a timer, wake for it as well,
+   * so a timer fires on time even if the relay that set it dies before then.
+   */
+  observe(changes: ChangeSet): void {
+    for (const p of changes.puts.values()) {
+      if (p.t === 'conversations' && (p.row as RowOf<'conversations'>).snoozedUntil !== null) return this.rearm();
+      if (p.t === 'messages' && (p.row as RowOf<'messages'>).status === 'scheduled') return this.rearm();
+    }
   }
 
   /** The earliest pending timer (tests, /metrics). */
