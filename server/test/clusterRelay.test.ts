@@ -1,7 +1,8 @@
 // A relay with NATS_URL (issue 15): another relay is played by a second engine on the same
 // database (the SQLite file, or the test's PostgreSQL database) that publishes its commits on the
-// bus exactly as a relay's wiring does (server/relay.ts). The relay's sockets are poked by the other's commits, a lost notice is caught
-// up from the database, this relay's own commits travel to the other, and so does presence.
+// bus exactly as a relay's wiring does (server/relay.ts). The relay's sockets are poked by the
+// other's commits, a lost notice is caught up from the database, this relay's own commits travel
+// to the other, and so does presence.
 // Needs NATS on 127.0.0.1:4222 (PARLEY_TEST_NATS_URL to use another).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
