@@ -1,5 +1,6 @@
 // The effects outbox (issue 15): every effect of a committed mutation is a `jobs` row written in
-// the mutation's own transaction (Engine.onEffects), so the commit and its work to do are one.
+// the mutation's own transaction (the Engine calls enqueueJobs in its run), so the commit and its
+// work to do are one.
 // The runner (runner.ts) claims rows with a lease (server/jobs/lease.ts).
 import { createHash } from 'node:crypto';
 import type { ServerEffect } from '../../shared/tx';

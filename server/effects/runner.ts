@@ -21,7 +21,7 @@ import { payLinkUrl } from '../http/payLinks';
 import { Leases } from '../jobs/lease';
 import { SmsPartTracker } from './smsParts';
 import { delayAfter, linkRetryDelays, MAX_LINK_ATTEMPTS } from './linkRetries';
-import { adoptUnfinishedWork, enqueueJobs, finishJob, JOB_COLUMNS, rescheduleJob, type JobRow, type Statement } from './jobs';
+import { adoptUnfinishedWork, finishJob, JOB_COLUMNS, rescheduleJob, type JobRow, type Statement } from './jobs';
 
 export interface EffectHooks {
   userDeactivated(userId: string): void | Promise<void>;
@@ -84,8 +84,6 @@ export class EffectRunner {
     this.pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
     this.maxRunning = opts.maxRunning ?? 64;
     this.smsParts = new SmsPartTracker(engine.store);
-    // the outbox: effects become job rows in their mutation's transaction
-    engine.onEffects((effects, rows, _version, now) => enqueueJobs(effects, rows, now));
     engine.onCommit((c) => {
       if (c.effects.length) this.kick();
     });

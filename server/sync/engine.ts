@@ -17,6 +17,7 @@ import { AuditLog, type AuditRecord } from '../audit/auditLog';
 import type { ChangeSet } from './changeSet';
 import { ServerTx } from './serverTx';
 import { issuesSentence } from '../../shared/refusals';
+import { enqueueJobs } from '../effects/jobs';
 import { createLogger, errorLog, type ErrorLog } from '../log';
 
 export type AnyMutatorDef = MutatorDef<z.ZodType>;
@@ -42,12 +43,6 @@ export type CommitListener = (c: Commit) => void | Promise<void>;
  * (timers), through `rows` only (it may run more than once on PostgreSQL).
  */
 export type WriteHook = (changes: ChangeSet, rows: SyncRows) => void;
-/**
- * Runs inside the transaction of a mutation that produced effects, after it: the effects outbox
- * (server/effects/jobs.ts) writes them as job rows through `rows` (it may run more than once on
- * PostgreSQL). `version`: the version this transaction commits at; `now`: the mutation's time.
- */
-export type EffectHook = (effects: readonly ServerEffect[], rows: SyncRows, version: number, now: number) => void;
 
 /** Extra work of a system mutation's transaction (`also` runs only when the mutation succeeded). */
 export interface RunOptions {
@@ -63,7 +58,6 @@ export class Engine {
   readonly meta: MetaStore;
   private readonly listeners: CommitListener[] = [];
   private readonly writeHooks: WriteHook[] = [];
-  private readonly effectHooks: EffectHook[] = [];
   /** engine writes, one at a time: a commit is queued for publishing before the next begins */
   private readonly writeLock = new Mutex();
   /** commits are published one after another, in commit order */
@@ -99,11 +93,6 @@ export class Engine {
   /** `hook` runs in every writing transaction, before it commits; a throw rolls it back. */
   onWrite(hook: WriteHook): void {
     this.writeHooks.push(hook);
-  }
-
-  /** `hook` runs in every transaction whose mutation produced effects, before it commits. */
-  onEffects(hook: EffectHook): void {
-    this.effectHooks.push(hook);
   }
 
   setMutators(m: MutatorLookup): void {
@@ -303,8 +292,9 @@ export class Engine {
         audit: (action, target, entry) => void audits.push({ actorId: actor.userId, action, target, targetName: entry?.targetName, details: entry?.details, at: now }),
       };
       const value = fn(tx, ctx);
-      // the outbox: the effects are committed with the mutation that caused them
-      if (effects.length) for (const h of this.effectHooks) h(effects, rows, version, now);
+      // the outbox: the effects are committed with the mutation that caused them, as jobs any
+      // relay runs (server/effects/) — also when this engine is not a relay's (the CLI)
+      if (effects.length) enqueueJobs(effects, rows, now);
       also?.(rows, now);
       if (tx.wrote) this.finish(tx, rows);
       return { value, tx };
