@@ -146,7 +146,9 @@ export class EffectRunner {
       .then(([at, waiting]) => {
         this.waiting = waiting;
         if (this.closed || this.quiet) return;
-        const wakeAt = Math.min(at === null ? Infinity : Math.max(at, now + 1), Date.now() + this.pollMs);
+        // due now but no room: a job's end looks again (never spin)
+        const soonest = this.running >= this.maxRunning ? now + this.pollMs : now + 1;
+        const wakeAt = Math.min(at === null ? Infinity : Math.max(at, soonest), Date.now() + this.pollMs);
         if (this.wake && wakeAt >= this.wakeAt) return;
         if (this.wake) clearTimeout(this.wake);
         this.wakeAt = wakeAt;
