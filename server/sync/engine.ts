@@ -11,7 +11,7 @@ import type { MutatorDef } from '../../shared/mutators/define';
 import { systemMutations, type MutationName } from '../../shared/mutators/index';
 import type { MutationResult } from '../../shared/protocol/pushResult';
 import { MetaStore, SET_META } from '../db/meta';
-import type { RelayStore, SyncRows, WriteTx } from '../store/types';
+import type { RelayStore, SyncOptions, SyncRows, WriteTx } from '../store/types';
 import { Mutex } from '../store/sqlite';
 import { AuditLog, type AuditRecord } from '../audit/auditLog';
 import type { ChangeSet } from './changeSet';
@@ -155,7 +155,7 @@ export class Engine {
    */
   async write<R>(fn: (tx: ServerTx) => R): Promise<R> {
     const { value, published } = await this.commit(async (wtx) => {
-      const r = await this.runSync(wtx, SYSTEM_ACTOR, (tx) => fn(tx));
+      const r = await this.runSync(wtx, SYSTEM_ACTOR, (tx) => fn(tx), { deferWrites: true });
       return { value: r.value, commit: r.commit };
     });
     await published;
@@ -175,7 +175,7 @@ export class Engine {
     if (!parsed.success) throw new MutationError('invalid', issuesSentence(parsed.error.issues));
     this.stats.system++;
     const { commit, published } = await this.commit(async (wtx) => {
-      const r = await this.runSync(wtx, actor, (tx, ctx) => m.run(tx, ctx, parsed.data), opts.also);
+      const r = await this.runSync(wtx, actor, (tx, ctx) => m.run(tx, ctx, parsed.data), { deferWrites: true }, opts.also);
       return { value: undefined, commit: r.commit };
     });
     await published;
@@ -270,6 +270,7 @@ export class Engine {
     wtx: WriteTx,
     actor: Actor,
     fn: (tx: ServerTx, ctx: MutatorContext) => R,
+    opts: SyncOptions = {},
     also?: (rows: SyncRows, now: number) => void,
   ): Promise<{ value: R; commit: Commit | null }> {
     const ids: string[] = [];
@@ -298,7 +299,7 @@ export class Engine {
       also?.(rows, now);
       if (tx.wrote) this.finish(tx, rows);
       return { value, tx };
-    });
+    }, opts);
     for (const a of audits) await this.audit.record(a, wtx);
     const { tx, value } = out;
     if (!tx.wrote) return { value, commit: effects.length ? { changes: tx.changes, effects } : null };
