@@ -109,6 +109,33 @@ describe('effects across two relays on one PostgreSQL database', () => {
     expect(await store.get<{ n: number }>('SELECT count(*) AS n FROM jobs')).toEqual({ n: 0 });
   });
 
+  it('carries on a broadcast whose relay died part-way, each recipient messaged once', async () => {
+    db = await createTestDatabase();
+    const orgKey = `test-${randomUUID()}`;
+    const sent: OutboundMessage[] = [];
+    const channel: ChannelProvider = { kind: 'twilio', send: async (m) => (sent.push(m), { ok: true, providerMessageId: `SM-${m.messageId}` }) };
+    // A paces the broadcast at 2 recipients a second and its sends never return; it dies after the first recipient
+    const stuck: ChannelProvider = { kind: 'twilio', send: () => new Promise(() => undefined) };
+    const slowPace = { ...registryOf(stuck), sendRatePerSecond: () => 2 };
+    const a = await relayOn(orgKey, { providers: slowPace, effects: { leaseMs: 800 } });
+    const b = await relayOn(orgKey, { providers: registryOf(channel), effects: { leaseMs: 800 } });
+    const admin = { userId: a.admin.id, role: 'admin' as const };
+    const contactIds = Array.from({ length: 4 }, () => uuidv7());
+    for (const [i, id] of contactIds.entries()) await a.relay.services.engine.runAs(admin, 'createContact', { id, name: `R${i}`, phone: `+447700900${String(300 + i)}` });
+    const broadcastId = uuidv7();
+    await a.relay.services.engine.runAs(admin, 'sendBroadcast', { id: broadcastId, groupId: a.groups.sales.id, channel: 'sms', body: 'Sale on', contactIds });
+    const store = b.relay.services.store;
+    await afterCommits(a.relay.services.engine, async () => ((await store.rows.get('broadcasts', broadcastId))?.sent ?? 0) >= 1);
+    relays.splice(relays.indexOf(a), 1);
+    await a.relay.close();
+    const delivered = async () => (await store.get<{ n: number }>("SELECT count(*) AS n FROM messages WHERE broadcast_id = ? AND status = 'sent'", [broadcastId]))?.n ?? 0;
+    await afterCommits(b.relay.services.engine, async () => (await delivered()) === 4);
+    await b.relay.services.effects.idle();
+    expect(await store.get<{ n: number }>('SELECT count(*) AS n FROM jobs')).toEqual({ n: 0 });
+    expect(await store.rows.get('broadcasts', broadcastId)).toMatchObject({ status: 'done', total: 4, sent: 4, failed: 0 });
+    expect(sent.filter((m) => m.parts[0] === 'Sale on').map((m) => m.to).sort()).toEqual(contactIds.map((_, i) => `+447700900${String(300 + i)}`).sort());
+  });
+
   it('fires each due timer once with two relays polling for it', async () => {
     db = await createTestDatabase();
     const orgKey = `test-${randomUUID()}`;
