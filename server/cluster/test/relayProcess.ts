@@ -17,8 +17,10 @@ export interface RelayProcessOptions {
   /** 0: any free port */
   port?: number;
   seed?: 'demo';
-  /** extra environment (e.g. PARLEY_LOG_LEVEL) */
+  /** extra environment (PARLEY_LOG_LEVEL stays info: readiness is its "relay started" line) */
   env?: Record<string, string>;
+  /** default 60 s */
+  startTimeoutMs?: number;
   /** every stderr line and every log line at warn or above, e.g. for a test's diagnostics */
   onLog?: (line: string) => void;
 }
@@ -32,7 +34,7 @@ interface LogLine {
 function parseLogLine(line: string): LogLine | null {
   try {
     const v: unknown = JSON.parse(line);
-    return typeof v === 'object' && v !== null ? (v) : null;
+    return typeof v === 'object' && v !== null ? v : null;
   } catch {
     return null;
   }
@@ -63,7 +65,7 @@ export class RelayProcess {
     const args = ['--import', tsx, cli, 'serve', '--port', String(o.port ?? 0), '--data', o.dataDir, ...(o.seed ? ['--seed', o.seed] : [])];
     // one process (node with tsx's loader, not the tsx launcher): SIGKILL reaches the relay itself
     const proc = spawn(process.execPath, args, {
-      env: { ...process.env, DATABASE_URL: o.databaseUrl, NATS_URL: o.natsUrl, PARLEY_ORG_KEY: o.orgKey, PARLEY_LOG_LEVEL: 'info', ...o.env },
+      env: { ...process.env, DATABASE_URL: o.databaseUrl, NATS_URL: o.natsUrl, PARLEY_ORG_KEY: o.orgKey, ...o.env, PARLEY_LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
@@ -77,6 +79,8 @@ export class RelayProcess {
       o.onLog?.(line);
     });
     const lines = createInterface({ input: proc.stdout });
+    const startTimeoutMs = o.startTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
     const url = await new Promise<string>((resolve, reject) => {
       lines.on('line', (line) => {
         keep(line);
@@ -86,7 +90,12 @@ export class RelayProcess {
         if (entry.msg === 'relay started' && entry.httpUrl) resolve(entry.httpUrl);
       });
       void exited.then((code) => reject(new Error(`relay process exited (${String(code)}) before it listened:\n${tail.join('\n')}`)));
-    });
+      // a relay that neither listens nor exits (a hung migration or seed) is killed and reported
+      timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+        reject(new Error(`relay process did not listen within ${startTimeoutMs} ms:\n${tail.join('\n')}`));
+      }, startTimeoutMs);
+    }).finally(() => clearTimeout(timer));
     return new RelayProcess(proc, url, exited);
   }
 
