@@ -17,10 +17,11 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { uuidv7 } from 'uuidv7';
 import { WebSocket } from 'ws';
+import pg from 'pg';
 import { PROTOCOL_VERSION } from '../shared/protocol/index';
 import { RelayProcess } from '../server/cluster/test/relayProcess';
 import { DEMO_PASSWORD } from '../server/seed/demo';
-import { createTestDatabase } from '../server/store/testDatabase';
+import { createTestDatabase, testServerUrl } from '../server/store/testDatabase';
 import { openPostgresStore } from '../server/store/postgres';
 import { login } from '../server/testing';
 import { atLeast, atMost, summaryTable } from './scale/figures';
@@ -118,6 +119,14 @@ export async function run(): Promise<Record<string, unknown>> {
   const scale = Number(process.env.PARLEY_BENCH_SCALE ?? '1') || 1;
   const loadBefore = load();
   const database = await createTestDatabase();
+  // test databases commit without waiting for their WAL flush; the bench measures what a
+  // deployment gets: the server's own setting (on by default)
+  const admin = new pg.Client({ connectionString: testServerUrl });
+  await admin.connect();
+  await admin.query(`ALTER DATABASE "${database.name}" RESET synchronous_commit`);
+  const syncCommit = (await admin.query<{ setting: string }>(`SELECT setting FROM pg_settings WHERE name = 'synchronous_commit'`)).rows[0]?.setting ?? 'unknown';
+  const fsync = (await admin.query<{ setting: string }>(`SELECT setting FROM pg_settings WHERE name = 'fsync'`)).rows[0]?.setting ?? 'unknown';
+  await admin.end();
   const orgKey = `bench-${randomUUID()}`;
   const dirs: string[] = [];
   const relays: RelayProcess[] = [];
@@ -214,7 +223,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
     const loadAfter = load();
     return {
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', postgres: { synchronous_commit: syncCommit, fsync } },
       loadAverage: { before: loadBefore, after: loadAfter },
       latency,
       idleSockets: { sockets: idleN, rssBeforeMB: +(rssBefore / 1024).toFixed(1), rssAfterMB: +(rssAfter / 1024).toFixed(1), kibPerSocket: +((rssAfter - rssBefore) / idleN).toFixed(1) },

@@ -11,12 +11,14 @@ describe('cluster: randomized convergence across two relay processes with kill -
       const lines: string[] = [];
       const log = (s: string) => {
         lines.push(s);
-        if (process.env.PARLEY_CLUSTER_KILL_LOG) console.log(s);
+        if (process.env.PARLEY_CLUSTER_KILL_LOG) console.log(`${(performance.now() / 1000).toFixed(2)} ${s}`);
       };
       try {
         const r = await runClusterScenario(seed, { ops: 70, log });
         expect(r.kills).toBe(2);
         expect(r.acknowledged).toBeGreaterThan(0);
+        expect(r.inFlightAtKill).toBeGreaterThan(0);
+        console.log(`seed ${seed}: ${JSON.stringify(r)}`);
       } catch (e) {
         console.log(lines.slice(-80).join('\n'));
         throw e;

@@ -34,6 +34,8 @@ interface Actor {
   /** index of the relay its proxy forwards to */
   on: number;
   offline: boolean;
+  /** mutation ids this client's proxy forwarded to a relay in push frames */
+  forwarded: Set<number>;
 }
 
 export interface ClusterScenarioOptions {
@@ -46,6 +48,8 @@ export interface ClusterScenarioReport {
   moves: number;
   acknowledged: number;
   created: number;
+  /** pushes the victim had received when it was killed */
+  inFlightAtKill: number;
 }
 
 /**
@@ -93,7 +97,7 @@ export async function runClusterScenario(seed: number, o: ClusterScenarioOptions
   const relays: (RelayProcess | null)[] = [null, null];
   const actors: Actor[] = [];
   let pg: PostgresStore | undefined;
-  const report: ClusterScenarioReport = { kills: 0, moves: 0, acknowledged: 0, created: 0 };
+  const report: ClusterScenarioReport = { kills: 0, moves: 0, acknowledged: 0, created: 0, inFlightAtKill: 0 };
   try {
     // the second relay finds the organisation the first seeded
     relays[0] = await start(0);
@@ -125,7 +129,12 @@ export async function runClusterScenario(seed: number, o: ClusterScenarioOptions
       const url = await proxy.listen();
       const core = newCore();
       await core.command('signIn', { relayUrl: url, email: `${n}@parley.test`, password: DEMO_PASSWORD });
-      actors.push({ name: `${n}${k === 4 ? '#2' : ''}`, userId: (await core.query('session', {}))!.userId, core, proxy, on, offline: false });
+      const forwarded = new Set<number>();
+      proxy.hooks.up = (frame) => {
+        if (frame.type === 'push') for (const m of frame.mutations as { id: number }[]) forwarded.add(m.id);
+        return frame;
+      };
+      actors.push({ name: `${n}${k === 4 ? '#2' : ''}`, userId: (await core.query('session', {}))!.userId, core, proxy, on, offline: false, forwarded });
     }
     /** points an actor's proxy at relay `to` and cuts its sockets: the core reconnects there with its cookie */
     const move = (a: Actor, to: number) => {
@@ -152,7 +161,22 @@ export async function runClusterScenario(seed: number, o: ClusterScenarioOptions
       const event = schedule.get(step);
       if (event?.kill !== undefined) {
         const i = event.kill;
-        log(`${step} kill -9 relay ${'AB'[i]}`);
+        // mid-push: each online client of the victim adds a note, and the relay dies once the
+        // notes' pushes reached it (committed and unacknowledged, or not committed: either way
+        // the retry on the other relay must apply each exactly once)
+        const burst: { a: Actor; mutationId: number }[] = [];
+        for (const a of actors.filter((x) => x.on === i && !x.offline)) {
+          const conv = a.core.impl.current!.replica.store.find('conversations', {})[0];
+          if (!conv) continue;
+          const id = uuidv7();
+          const res = await a.core.mutate('addNote', { id, conversationId: conv.id, body: `note burst ${step} ${a.name}` });
+          if (!res.ok) continue;
+          created.push({ actor: a, mutationId: res.mutationId, table: 'notes', id });
+          burst.push({ a, mutationId: res.mutationId });
+        }
+        await waitFor(() => burst.every((b) => b.a.forwarded.has(b.mutationId)), 'burst pushes to reach the victim');
+        report.inFlightAtKill += burst.length;
+        log(`${step} kill -9 relay ${'AB'[i]} (${burst.length} pushes in flight)`);
         await (relays[i] as RelayProcess).kill();
         report.kills++;
         adminToken.delete(i);
