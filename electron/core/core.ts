@@ -41,6 +41,9 @@ export interface CoreOptions {
 
 export { bridgeError };
 
+/** a `changed` event names at most this many ids; beyond, the UI refetches by table */
+const MAX_EVENT_IDS = 1000;
+
 /** SQLite's answer for a file that is not (or no longer) a database. */
 function isDamagedDatabase(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
@@ -237,12 +240,25 @@ export class CoreImpl {
   }
 
   private pendingInitial: ChangeSet | null = null;
+  /** the pending initial change outgrew MAX_EVENT_IDS: it names tables only */
+  private pendingIdsDropped = false;
   private flushTimer: NodeJS.Timeout | null = null;
 
   /** During a full fetch, changes are coalesced (one event per 250 ms) so the UI is not refetching per chunk. */
   private onPoke(o: PokeOutcome, initial: boolean): void {
     if (initial) {
-      if (!o.changes.empty) (this.pendingInitial ??= new ChangeSet()).merge(o.changes);
+      if (!o.changes.empty) {
+        const p = (this.pendingInitial ??= new ChangeSet());
+        // thousands of ids say nothing a table list does not (the UI refetches by table): a full
+        // fetch of a million rows keeps a few table names, not a million ids until the next flush
+        if (p.ids.size + o.changes.ids.size > MAX_EVENT_IDS) {
+          for (const t of o.changes.tables) p.tables.add(t);
+          p.ids.clear();
+          this.pendingIdsDropped = true;
+        } else if (this.pendingIdsDropped) {
+          for (const t of o.changes.tables) p.tables.add(t);
+        } else p.merge(o.changes);
+      }
       this.flushTimer ??= setTimeout(() => this.flushInitial(), 250);
     } else {
       this.flushInitial();
@@ -262,10 +278,11 @@ export class CoreImpl {
     this.flushTimer = null;
     const c = this.pendingInitial;
     this.pendingInitial = null;
+    this.pendingIdsDropped = false;
     if (c && !c.empty) {
       const e = c.toEvent();
       // thousands of ids say nothing a table list does not: the UI refetches by table
-      this.emit(e.ids.length > 1000 ? { ...e, ids: [] } : e);
+      this.emit(e.ids.length > MAX_EVENT_IDS ? { ...e, ids: [] } : e);
     }
     if (this.open) this.emitStatus();
   }
@@ -291,6 +308,7 @@ export class CoreImpl {
     if (this.slaTimer) clearInterval(this.slaTimer);
     this.slaTimer = null;
     this.pendingInitial = null;
+    this.pendingIdsDropped = false;
     const o = this.open;
     this.open = null;
     this.presenceOf.clear();
