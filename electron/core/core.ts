@@ -35,6 +35,8 @@ export interface CoreOptions {
   pingIntervalMs?: number;
   /** where the core's own notes go (Electron main: the rotating log); console by default */
   log?: (message: string) => void;
+  /** WAL size past which a sync waits for a complete checkpoint (tests make it small) */
+  walLimitBytes?: number;
   /** per-connection socket options (Electron main: system proxy agent and certificates) */
   connectOptions?: SyncClientOptions['connectOptions'];
 }
@@ -215,6 +217,7 @@ export class CoreImpl {
       },
       log: this.opts.log ?? ((m) => console.warn(m)),
       pingIntervalMs: this.opts.pingIntervalMs,
+      ...(this.opts.walLimitBytes ? { walLimitBytes: this.opts.walLimitBytes } : {}),
       connectOptions: this.opts.connectOptions,
     });
     this.open = { replica, engine, sync };

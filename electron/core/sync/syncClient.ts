@@ -36,6 +36,8 @@ export interface SyncClientOptions {
   pingIntervalMs?: number;
   /** rows per applied chunk of a large poke (default: sized to a time budget): keeps the event loop responsive */
   chunkRows?: number;
+  /** WAL size past which applying waits for a complete checkpoint (default WAL_LIMIT_BYTES) */
+  walLimitBytes?: number;
   /** extra socket options per connection (Electron: the system proxy's agent, the OS certificates) */
   connectOptions?(wsUrl: string): Promise<WebSocket.ClientOptions>;
 }
@@ -47,6 +49,8 @@ const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
  */
 const CHUNK_BUDGET_MS = 8;
 const MIN_CHUNK_ROWS = 32;
+/** WAL size past which applying waits for a complete checkpoint (as the replica's journal_size_limit) */
+const WAL_LIMIT_BYTES = 64 << 20;
 const MAX_CHUNK_ROWS = 2000;
 /**
  * Receive flow control: frames parsed and waiting to be applied beyond this pause the socket
@@ -393,6 +397,9 @@ export class SyncClient {
       this.learnApplyCost(dels.length + puts.length, performance.now() - t0);
       // parts arrive back to back: let timers, I/O and the UI's queries run between chunks
       if (c.more) await yieldToLoop();
+      // a long sync writes without pause: let the WAL be copied into the database now and then
+      if (this.walChecksSkipped > 0) this.walChecksSkipped--;
+      else if (this.o.replica.walOver(this.o.walLimitBytes ?? WAL_LIMIT_BYTES) && (await this.o.replica.checkpointNow()) === false) this.walChecksSkipped = 64; // could not complete: not again at once
     } while (di < f.dels.length || pi < f.puts.length);
     if (!f.more) {
       this.initial = false;
@@ -400,6 +407,9 @@ export class SyncClient {
       this.backfillIndexes();
     }
   }
+
+  /** chunks to apply before looking at the WAL's size again */
+  private walChecksSkipped = 0;
 
   /** running estimate of one applied row's cost (ms), from the chunks applied so far */
   private msPerRow = 0.02;
