@@ -72,8 +72,11 @@ export class Replica {
     return new Replica(path, migrationsDir);
   }
 
+  private metaStmt: Database.Statement | null = null;
+
   meta(): MetaRow | null {
-    const r = this.db.prepare('SELECT * FROM meta WHERE id = 1').get() as Record<string, unknown> | undefined;
+    // asked for on every status event (each applied chunk of a sync): prepared once
+    const r = (this.metaStmt ??= this.db.prepare('SELECT * FROM meta WHERE id = 1')).get() as Record<string, unknown> | undefined;
     if (!r) return null;
     return {
       clientId: r.client_id as string,
