@@ -1,5 +1,6 @@
 // Generates drizzle/postgres/schema.ts from the relay's one schema definition (the drizzle
-// *sqlite* tables of server/db/schema.ts), so PostgreSQL migrations follow the same tables.
+// *sqlite* tables of server/db/schema.ts, plus server/db/postgresOnly.ts: tables the SQLite relay
+// keeps as files), so PostgreSQL migrations follow the same tables.
 // Values are stored on PostgreSQL exactly as SQLite stores them (integers and booleans as
 // bigint 0/1, JSON as text, blobs as bytea), so the relay's row mapping is shared. Every table
 // also gets SQLite's implicit `rowid` (an identity column; non-unique indexes end with it).
@@ -126,7 +127,9 @@ export function pgSchemaSource(tables: Record<string, unknown>): string {
 /** The generated file's text for the relay schema as it is now. */
 export async function relayPgSchemaSource(): Promise<string> {
   const schema = (await import('../server/db/schema')) as Record<string, unknown>;
-  return pgSchemaSource(schema);
+  // and the tables PostgreSQL alone has (the SQLite relay keeps those in its data dir)
+  const postgresOnly = (await import('../server/db/postgresOnly')) as Record<string, unknown>;
+  return pgSchemaSource({ ...schema, ...postgresOnly });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

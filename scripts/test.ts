@@ -11,6 +11,19 @@ interface VitestJson {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
+  testResults?: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+}
+
+/** One line per failed test (and per file that failed before its tests ran), for the summary. */
+function failures(j: VitestJson, suite: string): string[] {
+  const out: string[] = [];
+  for (const f of j.testResults ?? []) {
+    const file = f.name.replace(`${process.cwd()}/`, '');
+    const failed = f.assertionResults.filter((a) => a.status === 'failed');
+    for (const a of failed) out.push(`${suite}: ${file} › ${a.fullName}: ${(a.failureMessages ?? []).join(' ').split('\n')[0]?.slice(0, 200) ?? ''}`);
+    if (f.status === 'failed' && failed.length === 0) out.push(`${suite}: ${file}: ${(f.message ?? 'failed').split('\n')[0]?.slice(0, 200) ?? ''}`);
+  }
+  return out;
 }
 
 const out = mkdtempSync(join(tmpdir(), 'parley-test-'));
@@ -28,6 +41,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let exit = 0;
+const failedLines: string[] = [];
 for (const s of suites) {
   const file = join(out, `${s.name}.json`);
   const r = spawnSync('npx', [...s.args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...process.argv.slice(2)], {
@@ -40,6 +54,7 @@ for (const s of suites) {
     passed += j.numPassedTests;
     failed += j.numFailedTests;
     skipped += j.numPendingTests + j.numTodoTests;
+    failedLines.push(...failures(j, s.name));
   } else {
     exit = 1;
     console.error(`${s.name}: vitest wrote no results`);
@@ -47,5 +62,7 @@ for (const s of suites) {
 }
 rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
 rmSync(out, { recursive: true, force: true, maxRetries: 5 });
+// the failures again at the very end, where a CI log's tail shows them
+for (const l of failedLines) console.log(`FAILED ${l}`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(exit);

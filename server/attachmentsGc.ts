@@ -1,9 +1,10 @@
-// Deletes attachment files no message, chat message or canned response references any more.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+// Deletes attachments (their row and their bytes: a file, or a row on PostgreSQL) no message,
+// chat message or canned response references any more.
 import type { RelayStore } from './store/types';
+import { attachmentBlobs } from './attachmentBlobs';
 
 export async function releaseAttachments(db: RelayStore, dataDir: string, ids: string[]): Promise<void> {
+  const blobs = attachmentBlobs(db, dataDir);
   for (const id of ids) {
     if (!/^[0-9a-f]{64}$/.test(id)) continue;
     const pattern = `%"${id}"%`;
@@ -13,6 +14,6 @@ export async function releaseAttachments(db: RelayStore, dataDir: string, ids: s
       (await db.get('SELECT 1 AS y FROM canned_responses WHERE attachments LIKE ? LIMIT 1', [pattern]));
     if (used) continue;
     await db.run('DELETE FROM attachments WHERE sha256 = ?', [id]);
-    rmSync(join(dataDir, 'attachments', id), { force: true });
+    await blobs.remove(id);
   }
 }

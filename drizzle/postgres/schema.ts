@@ -5,6 +5,7 @@ import { bigint, customType, index, pgTable, primaryKey, uniqueIndex } from 'dri
 
 // text compared byte-wise, as SQLite does (BINARY): ORDER BY and range scans on ids agree on both stores
 const text = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 export const activities = pgTable('activities', {
   id: text('id').primaryKey(),
@@ -19,6 +20,14 @@ export const activities = pgTable('activities', {
   uniqueIndex('activities_rowid').on(t.rowid),
   index('activities_conversation').on(t.conversationId, t.at, t.rowid),
   index('activities_version').on(t.version, t.rowid),
+]);
+
+export const attachmentBlobs = pgTable('attachment_blobs', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
+}, (t) => [
+  uniqueIndex('attachment_blobs_rowid').on(t.rowid),
 ]);
 
 export const attachments = pgTable('attachments', {

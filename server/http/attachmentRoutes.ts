@@ -1,9 +1,8 @@
 // POST /attachments (content-addressed upload) and GET /attachments/:id (permission-checked download).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync, createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { httpApi, type AttachmentUploaded } from '../../shared/http';
 import { ScopeCheck, loadViewer } from '../sync/visibility';
+import { attachmentBlobs } from '../attachmentBlobs';
 import type { Services } from '../services';
 import { HttpError, readBody, sendJson, type Router } from './router';
 
@@ -17,9 +16,9 @@ const ALLOWED = [
   /^video\/(mp4|3gpp|quicktime|webm)$/,
 ];
 
-export const attachmentDir = (dataDir: string) => join(dataDir, 'attachments');
-
 export function attachmentRoutes(router: Router, svc: Services): void {
+  // files in the data dir (SQLite) or rows of the database (PostgreSQL: every relay serves every file)
+  const blobs = attachmentBlobs(svc.store, svc.dataDir);
   router.route(httpApi.uploadAttachment, { auth: 'user' }, async ({ req, res, user }) => {
     const mime = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!ALLOWED.some((r) => r.test(mime))) throw new HttpError(415, 'unsupported_type', `files of type ${mime || 'unknown'} cannot be attached`);
@@ -27,10 +26,8 @@ export function attachmentRoutes(router: Router, svc: Services): void {
     const body = await readBody(req, MAX_ATTACHMENT_BYTES);
     if (body.length === 0) throw new HttpError(400, 'invalid', 'empty file');
     const id = createHash('sha256').update(body).digest('hex');
-    const dir = attachmentDir(svc.dataDir);
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, id);
-    if (!existsSync(file)) writeFileSync(file, body);
+    // the bytes first: a metadata row always has its bytes
+    await blobs.put(id, body);
     await svc.store.run('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [
       id, mime, body.length, name, user.id, Date.now(),
     ]);
@@ -44,8 +41,9 @@ export function attachmentRoutes(router: Router, svc: Services): void {
       'SELECT mime, size, name, uploaded_by AS "uploadedBy" FROM attachments WHERE sha256 = ?',
       [id],
     );
-    const file = join(attachmentDir(svc.dataDir), id);
-    if (!meta || !existsSync(file) || !(await mayDownload(svc, user.id, id, meta.uploadedBy))) throw new HttpError(404, 'not_found', 'no such attachment');
+    if (!meta || !(await mayDownload(svc, user.id, id, meta.uploadedBy))) throw new HttpError(404, 'not_found', 'no such attachment');
+    const bytes = await blobs.body(id);
+    if (!bytes) throw new HttpError(404, 'not_found', 'no such attachment');
     void res
       .code(200)
       .headers({
@@ -54,7 +52,7 @@ export function attachmentRoutes(router: Router, svc: Services): void {
         'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(meta.name)}`,
         'x-content-type-options': 'nosniff',
       })
-      .send(createReadStream(file));
+      .send(bytes);
   });
 }
 

@@ -3,7 +3,7 @@
 //   PUT    /admin/providers        → body = accountInput (config.ts); secrets may be omitted to keep them
 //   DELETE /admin/providers/:id    → 204
 // Admin Bearer token required on each.
-import { z } from 'zod';
+import { issuesSentence } from '../../shared/refusals';
 import { httpApi } from '../../shared/http';
 import type { Services } from '../services';
 import { clientIp, HttpError, sendEmpty, sendJson, type Router } from '../http/router';
@@ -33,7 +33,7 @@ export function providerAdminRoutes(router: Router, svc: Services): void {
 
   router.route(httpApi.saveProviderAccount, { auth: 'admin' }, async ({ req, res, body, user }) => {
     const parsed = accountInput.safeParse(body);
-    if (!parsed.success) throw new HttpError(400, 'invalid', z.prettifyError(parsed.error));
+    if (!parsed.success) throw new HttpError(400, 'invalid', issuesSentence(parsed.error.issues));
     const group = parsed.data.kind === 'stripe' ? null : await findGroup(svc.store, parsed.data.groupId);
     if (group === undefined) throw new HttpError(404, 'not_found', 'no such group');
     let row;

@@ -1,23 +1,20 @@
-// The relay's attachment store as providers use it: content-addressed files under
-// <dataDir>/attachments plus a row in the relay's `attachments` table (same layout as
-// POST /attachments), so inbound media downloads like any other attachment.
+// The relay's attachment store as providers use it: content-addressed bytes (server/attachmentBlobs.ts:
+// files in the data dir, or the database on PostgreSQL) plus a row in the relay's `attachments`
+// table (same layout as POST /attachments), so inbound media downloads like any other attachment.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ProviderAttachmentStore } from './deps';
 import type { RelayStore } from '../store/types';
+import { attachmentBlobs } from '../attachmentBlobs';
 
 const MAX_BYTES = 25 * 1024 * 1024;
 
 export function relayAttachmentStore(db: RelayStore, dataDir: string): ProviderAttachmentStore {
-  const dir = join(dataDir, 'attachments');
+  const blobs = attachmentBlobs(db, dataDir);
   return {
     async put(bytes, meta) {
       if (bytes.length > MAX_BYTES) throw new Error(`inbound media larger than ${MAX_BYTES} bytes`);
       const id = createHash('sha256').update(bytes).digest('hex');
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, id);
-      if (!existsSync(file)) writeFileSync(file, bytes);
+      await blobs.put(id, bytes);
       const name = meta.name.replace(/[/\\]/g, '_').slice(0, 255) || 'file';
       const mime = meta.mime.split(';')[0]?.trim().toLowerCase() || 'application/octet-stream';
       // 'system': received from a provider, not uploaded by a user
@@ -27,10 +24,6 @@ export function relayAttachmentStore(db: RelayStore, dataDir: string): ProviderA
       return { id, name, mime, size: bytes.length };
     },
     info: (id) => db.get<{ mime: string; name: string }>('SELECT mime, name FROM attachments WHERE sha256 = ?', [id]),
-    read(id) {
-      if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
-      const file = join(dir, id);
-      return existsSync(file) ? readFileSync(file) : undefined;
-    },
+    read: (id) => blobs.read(id),
   };
 }

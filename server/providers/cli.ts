@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openRelayStore } from '../db/open';
 import type { RelayStore } from '../store/types';
-import { z } from 'zod';
+import { issuesSentence } from '../../shared/refusals';
 import { AccountStore } from './accounts';
 import { accountView, findGroup, type AccountView } from './accountView';
 import { accountInput } from './config';
@@ -103,7 +103,7 @@ export async function runProviderCommand(argv: string[], ctx: ProviderCliContext
       }
       const input = inputFromFlags(values, groupId);
       const parsed = accountInput.safeParse(input);
-      if (!parsed.success) throw new Error(z.prettifyError(parsed.error));
+      if (!parsed.success) throw new Error(issuesSentence(parsed.error.issues));
       const row = await accounts.upsert(input);
       out(formatAccount(await accountView(ctx.db, accounts, ctx.publicUrl, row)));
       return 0;

@@ -2,7 +2,7 @@
 // relays start together, and a database migrated by another build is refused (real PostgreSQL).
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MigrationMismatchError, shippedMigrations } from '../../drizzle/migrations';
@@ -102,6 +102,31 @@ describe('PostgreSQL migrations', () => {
     journal.entries[0]!.when -= 1;
     writeFileSync(journalPath, JSON.stringify(journal));
     await expect(migratePostgres(db.url, { folder: other })).rejects.toThrow(/does not ship at position 1 \(expected 0000_init\)/);
+  });
+
+  it('upgrades a database of the previous schema: attachment bytes get their table, data stays', async () => {
+    const db = await emptyDatabase();
+    // the shipped migrations up to 0002 (before attachment_blobs), as an older relay applied them
+    const older = copyOfMigrations();
+    const journalPath = join(older, 'meta/_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    const upTo = journal.entries.findIndex((e) => e.tag === '0003_attachment_blobs');
+    expect(upTo).toBeGreaterThan(0);
+    for (const e of journal.entries.slice(upTo)) rmSync(join(older, `${e.tag}.sql`));
+    journal.entries = journal.entries.slice(0, upTo);
+    writeFileSync(journalPath, JSON.stringify(journal));
+    await migratePostgres(db.url, { folder: older });
+    await withClient(db.url, async (c) => {
+      await c.query("INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES ($1, 'image/png', 3, 'a.png', 'u1', 1)", ['a'.repeat(64)]);
+      expect((await c.query("SELECT to_regclass('attachment_blobs') AS t")).rows[0]).toEqual({ t: null });
+    });
+    const total = shippedMigrations(pgMigrationsFolder).length;
+    expect(await migratePostgres(db.url)).toEqual({ applied: total - upTo, total });
+    await withClient(db.url, async (c) => {
+      expect((await c.query('SELECT name FROM attachments')).rows).toEqual([{ name: 'a.png' }]);
+      await c.query('INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2)', ['a'.repeat(64), Buffer.from('png')]);
+      expect((await c.query('SELECT bytes FROM attachment_blobs')).rows).toEqual([{ bytes: Buffer.from('png') }]);
+    });
   });
 
   it('test databases are fresh copies of the migrated template', async () => {

@@ -272,6 +272,13 @@ class PgWriteTx extends PgSql implements WriteTx {
   }
 }
 
+const BEGIN_AND_LOCK = "BEGIN; SELECT value FROM meta WHERE key = 'version' FOR UPDATE";
+
+/** A multi-statement simple query resolves to one result per statement (node-postgres). */
+function lastResult<R extends pg.QueryResultRow>(r: pg.QueryResult<R> | pg.QueryResult<R>[]): pg.QueryResult<R> {
+  return Array.isArray(r) ? (r[r.length - 1] as pg.QueryResult<R>) : r;
+}
+
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 const codeOf = (e: unknown): string | undefined => (e as { code?: unknown })?.code as string | undefined;
 
@@ -337,8 +344,8 @@ export class PostgresStore implements RelayStore {
       let broken: Error | undefined;
       let tx: PgWriteTx | undefined;
       try {
-        await client.query('BEGIN');
-        let lock = await client.query<{ value: string }>("SELECT value FROM meta WHERE key = 'version' FOR UPDATE");
+        // BEGIN and the lock in one round trip (the simple protocol runs both; the last result is the lock's)
+        let lock = lastResult(await client.query<{ value: string }>(BEGIN_AND_LOCK));
         if (!lock.rows.length) {
           // a new database: create the lock row (a concurrent creator makes this wait, then do nothing)
           await client.query("INSERT INTO meta (key, value) VALUES ('version', '0') ON CONFLICT (key) DO NOTHING");

@@ -148,6 +148,13 @@ export class Connection {
   pushBuilder: PokeBuilder | null = null;
   /** frames are handled one after another (hello verification is async) */
   chain: Promise<void> = Promise.resolve();
+  /**
+   * The peer closed the socket while it was live (not the relay): the pushes it sent before
+   * closing are still handled (see SyncHub.onPush), whatever the store's speed.
+   */
+  hungUp = false;
+  /** the relay queued this socket's close (an error, a drain): nothing more it sent is handled */
+  closing = false;
   /** a connection id for logs */
   readonly id: number;
   private static nextId = 1;
@@ -235,6 +242,7 @@ export class Connection {
   }
 
   closeAfterFlush(code: number, reason: string): void {
+    this.closing = true;
     this.push({ k: 'close', code, reason });
   }
 
@@ -309,6 +317,7 @@ export class Connection {
             (e: unknown) => {
               item.stepping = false;
               this.hooks.error('relay: catch-up failed', e);
+              this.closing = true;
               this.markClosed();
               this.ws.close(1011, 'internal');
             },
@@ -358,6 +367,7 @@ export class Connection {
 
   /** Fell too far behind (a client that does not read): it reconnects and catches up from its cookie. */
   private drop(): void {
+    this.closing = true;
     this.markClosed();
     this.ws.close(CLOSE_TOO_SLOW, 'too far behind: reconnect');
   }

@@ -96,6 +96,8 @@ export class SyncHub {
   private readonly audiences: ConversationAudiences;
   /** engine commits waiting for their fan-out (sequenced hubs: a push's poke follows its commit) */
   private fanWaiters: { version: number; resolve: () => void }[] = [];
+  /** sockets their peer closed whose received pushes are still being handled */
+  private readonly finishing = new Set<Connection>();
 
   constructor(
     private readonly engine: Engine,
@@ -323,14 +325,31 @@ export class SyncHub {
     ws.on('close', (code) => {
       if (code === 1013) this.stats.droppedTooSlow++;
       this.logger?.debug({ conn: conn.id, user: conn.userId || undefined, code }, 'sync socket closed');
+      // The peer hung up (the relay did not close it): what it pushed before is handled still,
+      // as it would have been had the socket stayed open that long (a slow store must not turn
+      // a disconnect into lost mutations); its next hello waits for them (onHello).
+      if (!conn.closing && conn.clientId !== '' && this.accepting) {
+        conn.hungUp = true;
+        this.finishing.add(conn);
+        void conn.chain.finally(() => this.finishing.delete(conn));
+      }
       gone();
     });
     // ws reports oversized frames (maxPayload) and protocol violations here, then closes (1009/1002).
-    ws.on('error', gone);
+    ws.on('error', () => {
+      conn.closing = true;
+      gone();
+    });
+  }
+
+  /** A socket closed by its peer whose pushes are still handled (not once the relay stops). */
+  private finishingPushes(conn: Connection): boolean {
+    return conn.state === 'closed' && conn.hungUp && this.accepting;
   }
 
   private async onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
-    if (conn.state === 'closed') return;
+    const finishing = this.finishingPushes(conn);
+    if (conn.state === 'closed' && !finishing) return;
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (isBinary) return conn.fail('bad_frame', 'frames are JSON text');
     // pathological nesting is refused by a linear scan, before JSON.parse and the schema see it
@@ -350,8 +369,9 @@ export class SyncHub {
     const frame = parsed.data;
     if (frame.type === 'ping') return conn.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
     if (frame.type === 'hello') return this.onHello(conn, frame);
-    if (conn.state !== 'live') return conn.fail('not_hello', 'send hello first');
+    if (conn.state !== 'live' && !finishing) return conn.fail('not_hello', 'send hello first');
     if (frame.type === 'presence') {
+      if (finishing) return;
       if (frame.viewing) await this.audiences.load(frame.viewing);
       return this.presence.update(conn, frame);
     }
@@ -374,6 +394,13 @@ export class SyncHub {
     const viewer = await loadViewer(this.engine.store.rows, v.userId);
     if (!viewer) return conn.fail('unauthorized', 'unknown user', true);
     if (!viewer.active) return conn.fail('deactivated', 'this account has been deactivated', true);
+    // this client's earlier sockets first handle what they received (a reconnect's welcome then
+    // carries the lastMutationId of every push it sent before)
+    const earlier = [...this.conns, ...this.finishing].filter((c) => c !== conn && c.clientId === hello.clientId);
+    if (earlier.length) {
+      await Promise.all(earlier.map((c) => c.chain));
+      if (conn.state !== 'auth') return; // closed meanwhile
+    }
     const known = await this.engine.client(hello.clientId);
     if (known && known.userId !== viewer.id) return conn.fail('unauthorized', 'clientId belongs to another user', true);
     await this.engine.registerClient(hello.clientId, viewer.id);
@@ -434,7 +461,7 @@ export class SyncHub {
           await new Promise((r) => setImmediate(r));
           slice = performance.now();
         }
-        if (conn.state !== 'live') break;
+        if (conn.state !== 'live' && !this.finishingPushes(conn)) break;
         const viewer = conn.viewer;
         if (!viewer) break;
         // resolves once its commit was fanned out (into conn.pushBuilder)

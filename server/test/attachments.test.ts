@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
+import { attachmentBlobs } from '../attachmentBlobs';
 import { startTestRelay, type TestOrg } from '../testing';
 import { connectAs } from './helpers';
 
@@ -49,6 +50,29 @@ describe('attachments', () => {
     expect((await ws.mutate('sendChatMessage', { id: uuidv7(), chatId, body: 'look', attachments: [ref] })).status).toBe('ok');
     expect((await download(bob.accessToken, ref.id)).status).toBe(200);
     expect((await download(carol.accessToken, ref.id)).status).toBe(404);
+    await ws.close();
+  });
+
+  it('forgets a file (its row and its bytes) once nothing references it', async () => {
+    const admin = await org.login('admin@test.parley');
+    const alice = await org.login('alice@test.parley');
+    const bytes = Buffer.from(`%PDF-1.4 released ${uuidv7()}`);
+    const ref = (await (await upload(admin.accessToken, bytes, 'application/pdf', 'released.pdf')).json()) as { id: string; name: string; mime: string; size: number };
+    const { store } = org.relay.services.engine;
+    const blobs = attachmentBlobs(store, org.relay.services.dataDir);
+    expect((await blobs.read(ref.id))?.equals(bytes)).toBe(true);
+
+    const ws = await connectAs(org, 'admin');
+    const chatId = uuidv7();
+    expect((await ws.mutate('createChat', { id: chatId, members: [org.admin.id, org.alice.id] })).status).toBe('ok');
+    expect((await ws.mutate('sendChatMessage', { id: uuidv7(), chatId, body: 'keep this', attachments: [ref] })).status).toBe('ok');
+    expect((await download(alice.accessToken, ref.id)).status).toBe(200);
+    expect((await ws.mutate('deleteChat', { chatId })).status).toBe('ok');
+    await org.relay.services.effects.idle();
+
+    expect(await store.get('SELECT 1 AS y FROM attachments WHERE sha256 = ?', [ref.id])).toBeUndefined();
+    expect(await blobs.read(ref.id)).toBeUndefined();
+    expect((await download(admin.accessToken, ref.id)).status).toBe(404);
     await ws.close();
   });
 });

@@ -1,42 +1,25 @@
 // Two relays, one organisation (issue 15): both on one PostgreSQL database, talking over NATS.
 // A push on A reaches a client of B; a client that moves to the other relay with its cookie gets
 // exactly what it missed; a mutation retried on the other relay is acknowledged and not run
-// again; presence crosses relays.
-//
-// Written against the PostgreSQL store's API (branch `pg`: server/store/testDatabase.ts and the
-// relay's `databaseUrl` option); skipped, with the reason, until that store is on this branch.
-// When it lands: import createTestDatabase statically and drop the `dynamic` casts below.
-import { existsSync } from 'node:fs';
+// again; presence crosses relays. Runs on both suites (it makes its own database).
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { startTestRelay, type TestOrg } from '../testing';
-import type { RelayOptions } from '../relay';
+import { createTestDatabase, type TestDatabase } from '../store/testDatabase';
 import { WsTestClient } from './wsClient';
 
 const NATS = process.env.PARLEY_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-const storeDir = join(import.meta.dirname, '..', 'store');
-const pgLanded = existsSync(join(storeDir, 'postgres.ts')) && existsSync(join(storeDir, 'testDatabase.ts'));
-if (!pgLanded) console.log('cluster.test: skipped: the PostgreSQL store (server/store/postgres.ts, testDatabase.ts) is not on this branch yet');
 
-interface TestDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-describe.skipIf(!pgLanded)('two relays on one database', () => {
+describe('two relays on one database', () => {
   let db: TestDatabase;
   let a: TestOrg;
   let b: TestOrg;
   const orgKey = `test-${randomUUID()}`;
 
   beforeAll(async () => {
-    // a path TypeScript does not resolve while the module is absent from this branch
-    const mod = (await import(/* @vite-ignore */ join(storeDir, 'testDatabase.ts'))) as { createTestDatabase(): Promise<TestDatabase> };
-    db = await mod.createTestDatabase();
-    // `databaseUrl` is the pg branch's RelayOptions field (not in this branch's type yet)
-    const on = { databaseUrl: db.url, natsUrl: NATS, orgKey, cluster: { gapMs: 100, pollMs: 500 } } as Partial<RelayOptions>;
+    db = await createTestDatabase();
+    const on = { databaseUrl: db.url, natsUrl: NATS, orgKey, cluster: { gapMs: 100, pollMs: 500 } };
     a = await startTestRelay(on);
     b = await startTestRelay(on); // finds the organisation A populated
   });
@@ -94,6 +77,41 @@ describe.skipIf(!pgLanded)('two relays on one database', () => {
     expect(b.relay.services.engine.stats.applied).toBe(applied);
     expect(b.relay.services.engine.stats.duplicates).toBe(duplicates + 1);
     await retry.close();
+  });
+
+  it('serves through B an attachment uploaded through A, and forgets it on both once released', async () => {
+    const adminA = await a.login('admin@test.parley');
+    const adminB = await b.login('admin@test.parley');
+    const aliceB = await b.login('alice@test.parley');
+    const bytes = Buffer.from(`\x89PNG across relays ${uuidv7()}`);
+    const up = await fetch(`${a.relay.httpUrl}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminA.accessToken}`, 'content-type': 'image/png', 'x-filename': 'across.png' },
+      body: bytes,
+    });
+    expect(up.status).toBe(201);
+    const ref = (await up.json()) as { id: string; name: string; mime: string; size: number };
+    const get = (relay: TestOrg, token: string) => fetch(`${relay.relay.httpUrl}/attachments/${ref.id}`, { headers: { authorization: `Bearer ${token}` } });
+    // the bytes are in the database, not in A's data dir: B serves them
+    const fromB = await get(b, adminB.accessToken);
+    expect(fromB.status).toBe(200);
+    expect(fromB.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await fromB.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await get(b, aliceB.accessToken)).status).toBe(404); // not hers to see yet
+
+    const admin = await as(a, 'admin');
+    const chatId = uuidv7();
+    expect((await admin.mutate('createChat', { id: chatId, members: [a.admin.id, a.alice.id] })).status).toBe('ok');
+    expect((await admin.mutate('sendChatMessage', { id: uuidv7(), chatId, body: 'see this', attachments: [ref] })).status).toBe('ok');
+    const seen = await get(b, aliceB.accessToken);
+    expect(seen.status).toBe(200);
+    expect(Buffer.from(await seen.arrayBuffer()).equals(bytes)).toBe(true);
+
+    expect((await admin.mutate('deleteChat', { chatId })).status).toBe('ok');
+    await a.relay.services.effects.idle();
+    expect((await get(b, adminB.accessToken)).status).toBe(404);
+    expect((await get(a, adminA.accessToken)).status).toBe(404);
+    await admin.close();
   });
 
   it('shows a user online on A to a client of B', async () => {

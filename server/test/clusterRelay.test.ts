@@ -1,7 +1,8 @@
-// A relay with NATS_URL (issue 15) on SQLite: another relay is played by a second engine on the
-// same database file that publishes its commits on the bus exactly as a relay's wiring does
-// (server/relay.ts). The relay's sockets are poked by the other's commits, a lost notice is caught
-// up from the database, this relay's own commits travel to the other, and so does presence.
+// A relay with NATS_URL (issue 15): another relay is played by a second engine on the same
+// database (the SQLite file, or the test's PostgreSQL database) that publishes its commits on the
+// bus exactly as a relay's wiring does (server/relay.ts). The relay's sockets are poked by the
+// other's commits, a lost notice is caught up from the database, this relay's own commits travel
+// to the other, and so does presence.
 // Needs NATS on 127.0.0.1:4222 (PARLEY_TEST_NATS_URL to use another).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +10,11 @@ import { uuidv7 } from 'uuidv7';
 import * as productRegistry from '../../shared/mutators/index';
 import { createAdminApi } from '../admin';
 import { startCluster, type Cluster } from '../cluster/index';
-import { openStore } from '../db/open';
+import { openRelayStore } from '../db/open';
 import { DEFAULT_RETENTION } from '../relay';
 import { Engine, type Actor } from '../sync/engine';
-import { startTestRelay, type TestOrg } from '../testing';
+import type { RelayStore } from '../store/types';
+import { startTestRelay, testDatabaseUrl, type TestOrg } from '../testing';
 import { connectAs } from './helpers';
 import type { WsTestClient } from './wsClient';
 
@@ -20,7 +22,7 @@ const NATS = process.env.PARLEY_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const orgKey = `test-${randomUUID()}`;
 
 let org: TestOrg;
-let store: ReturnType<typeof openStore>;
+let store: RelayStore;
 let other: Engine;
 let otherCluster: Cluster;
 /** false: the other relay's next commits are never announced (a notice lost on the way) */
@@ -30,7 +32,7 @@ let admin: Actor;
 beforeAll(async () => {
   org = await startTestRelay({ natsUrl: NATS, orgKey, cluster: { gapMs: 100, pollMs: 300 } });
   admin = { userId: org.admin.id, role: 'admin' };
-  store = openStore(org.relay.services.dataDir);
+  store = await openRelayStore(org.relay.services.dataDir, await testDatabaseUrl(org.relay.services.dataDir));
   other = await Engine.open(store, productRegistry.mutators, DEFAULT_RETENTION);
   otherCluster = await startCluster({
     natsUrl: NATS,

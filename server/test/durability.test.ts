@@ -6,18 +6,26 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import { login, TEST_PASSWORD } from '../testing';
+import { dropTestDatabase, login, TEST_PASSWORD, testDatabaseUrl } from '../testing';
 import { WsTestClient } from './wsClient';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-durable-'));
 const children: ChildProcess[] = [];
-afterAll(() => {
+afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  await Promise.all(running.map((c) => new Promise((res) => c.once('exit', res))));
+  await dropTestDatabase(dataDir);
   rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 });
 
-function spawnRelay(): Promise<{ child: ChildProcess; httpUrl: string; wsUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'childRelay.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function spawnRelay(): Promise<{ child: ChildProcess; httpUrl: string; wsUrl: string }> {
+  // on PostgreSQL both children use the one database of this data dir (made here, in the test)
+  const databaseUrl = await testDatabaseUrl(dataDir);
+  // the child is a plain process, not a vitest worker (testing.ts registers hooks in workers only)
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
+  const args = ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'childRelay.ts'), dataDir, ...(databaseUrl ? [databaseUrl] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   children.push(child);
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });

@@ -52,4 +52,35 @@ describe('sync', () => {
     expect(bad.code).toBe('invalid');
     await Promise.all([admin.close(), alice.close(), carol.close()]);
   });
+
+  it('handles every push a client sent before it hung up, and welcomes its next hello after them', async () => {
+    const token = (await org.login('admin@test.parley')).accessToken;
+    const first = await WsTestClient.synced(org.relay.wsUrl, token);
+    const ids: string[] = [];
+    const contact = (i: number) => {
+      const id = uuidv7();
+      ids.push(id);
+      return { name: 'createContact', args: { id, name: `Hung up ${i}`, phone: `+447700900${String(200 + i)}` } };
+    };
+    // one push longer than the relay's handling slice (it yields between mutations), then small
+    // ones: the socket closes while they are handled, on either store
+    first.push(...Array.from({ length: 100 }, (_, i) => contact(i)));
+    for (let i = 100; i < 120; i++) first.push(contact(i));
+    const last = first.nextMutationId - 1;
+    await first.close();
+
+    const back = await WsTestClient.synced(org.relay.wsUrl, token, { clientId: first.clientId, cookie: first.cookie, rows: first.rows });
+    const welcome = back.all('welcome')[0];
+    expect(welcome?.lastMutationId).toBe(last);
+    const stored = await org.relay.services.engine.store.rows.find('contacts', {});
+    const storedIds = new Set(stored.map((c) => c.id));
+    expect(ids.filter((id) => !storedIds.has(id))).toEqual([]);
+    // the catch-up from its cookie brought what it pushed
+    expect(ids.filter((id) => back.row('contacts', id) === undefined)).toEqual([]);
+    // and it goes on from there, as a client does after its welcome
+    back.nextMutationId = (welcome?.lastMutationId ?? 0) + 1;
+    const next = await back.mutate('createContact', { id: uuidv7(), name: 'After', phone: '+447700900400' });
+    expect(next).toEqual({ id: last + 1, status: 'ok' });
+    await back.close();
+  });
 });

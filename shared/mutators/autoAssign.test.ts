@@ -62,6 +62,8 @@ describe('autoAssign', () => {
     expect(convs.map((c) => h.conv(c).assignees[0])).toEqual(['admin', 'alice', 'ben', 'bob', 'admin', 'alice', 'ben']);
     expect(h.conv(convs[6] as string)).toMatchObject({ autoAssignWaiting: false, autoAssignedTo: 'ben', autoAssignedAt: expect.any(Number) as unknown });
     expect(h.tx.get('groups', 'sales')?.autoAssignLast).toBe('ben');
+    // its timeline line: assigned to ben, by a rule, with no actor
+    expect(h.tx.find('activities', { conversationId: convs[6] })).toEqual([expect.objectContaining({ kind: 'assigned', actorId: null, details: { userIds: ['ben'], auto: true } })]);
     const eighth = inbound();
     const ninth = inbound();
     assign(eighth);

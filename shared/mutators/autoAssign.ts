@@ -2,6 +2,7 @@
 // "not accepting new conversations", and the relay's decision (shared/domain/autoAssign.ts).
 // An inbound message that creates a conversation in a group with automatic assignment on marks
 // it waiting (messages.ts receiveInbound) unless its contact's defaults assigned it (defaults win).
+import { recordAssignees } from '../domain/activity';
 import { mustGet, requireActor, requireAdmin } from '../domain/actor';
 import { chooseAssignee } from '../domain/autoAssign';
 import { args } from './args';
@@ -42,6 +43,8 @@ export const autoAssignMutators = {
       if (userId === null) return; // nobody has capacity: it waits, oldest first, for the next turn
       tx.put('conversations', { ...c, assignees: [userId], autoAssignWaiting: false, autoAssignedTo: userId, autoAssignedAt: ctx.now });
       tx.put('groups', { ...group, autoAssignLast: userId });
+      // the timeline's "Assigned to Ben automatically", like every other state change
+      recordAssignees(tx, ctx, c.id, [], [userId], true);
     },
   }),
 };

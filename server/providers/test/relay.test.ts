@@ -61,7 +61,12 @@ describe('provider admin API', () => {
     expect(JSON.stringify(body)).not.toContain(TOKEN);
     const agent = (await org.login(org.alice.email)).accessToken;
     expect((await http('/admin/providers', { token: agent })).status).toBe(403);
-    expect((await http('/admin/providers', { method: 'PUT', token: adminToken, body: JSON.stringify({ kind: 'twilio', groupId: 'nope' }) })).status).toBe(400);
+    const bad = await http('/admin/providers', { method: 'PUT', token: adminToken, body: JSON.stringify({ kind: 'twilio', groupId: 'nope' }) });
+    expect(bad.status).toBe(400);
+    // a sentence for people, never the validator's own text
+    const { message } = ((await bad.json()) as { error: { message: string } }).error;
+    expect(message).toMatch(/^The channel is not one of the choices/);
+    expect(message).not.toMatch(/✖|→|Invalid input|expected/);
   });
 });
 

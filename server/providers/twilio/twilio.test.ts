@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import twilio from 'twilio';
+import { attachmentBlobs } from '../../attachmentBlobs';
 import { relayAttachmentStore } from '../attachmentStore';
 import { outbound, PUBLIC_URL, sendJson, startFakeApi, startHarness, type FakeApi, type Harness } from '../test/helpers';
 
@@ -130,7 +129,7 @@ describe('Twilio inbound webhook', () => {
     await signedPost(`/webhooks/twilio/${accountId}`, inbound({ From: `whatsapp:${CONTACT}`, To: `whatsapp:${OUR_NUMBER}`, Body: 'photo', NumMedia: '1', MediaUrl0: `${api.url}/media/ME1`, MediaContentType0: 'image/jpeg' }));
     const ref = h.sink.inbounds[0]?.attachments?.[0];
     expect(ref).toMatchObject({ mime: 'image/jpeg', size: jpeg.length });
-    expect(readFileSync(join(h.dataDir, 'attachments', ref?.id ?? 'none'))).toEqual(jpeg);
+    expect(await attachmentBlobs(h.db, h.dataDir).read(ref?.id ?? 'none')).toEqual(jpeg);
     expect(await h.db.get('SELECT uploaded_by FROM attachments WHERE sha256 = ?', [ref?.id])).toEqual({ uploaded_by: 'system' });
   });
 

@@ -3,8 +3,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ConversationDetail } from '../../../../shared/bridge';
-import { dayLabel, shortTime } from '../../lib/format';
-import { useDirectory } from '../../lib/directory';
+import { dayLabel } from '../../lib/format';
 import { timelineItems, type TimelineItem } from './timelineItems';
 import { MessageBubble } from './MessageBubble';
 import { NoteItem } from './NoteItem';
@@ -32,21 +31,9 @@ function Item({ it, detail }: { it: TimelineItem; detail: ConversationDetail }) 
       return <InvoiceCard invoice={it.invoice} canMarkPaid={detail.permissions.canMarkPaid} />;
     case 'checkout':
       return <CheckoutCard checkout={it.checkout} canMarkPaid={detail.permissions.canMarkPaid} />;
-    case 'autoAssigned':
-      return <AutoAssignedLine userId={it.userId} at={it.at} />;
     case 'activity':
       return <ActivityLine activity={it.activity} detail={detail} />;
   }
-}
-
-function AutoAssignedLine({ userId, at }: { userId: string; at: number }) {
-  const { userName } = useDirectory();
-  return (
-    <div className="activity-line" role="note">
-      <span>Assigned to {userName(userId)} automatically</span>
-      <time dateTime={new Date(at).toISOString()}>{shortTime(at)}</time>
-    </div>
-  );
 }
 
 function VirtualItems({ items, detail, scrollRef, stick }: { items: TimelineItem[]; detail: ConversationDetail; scrollRef: React.RefObject<HTMLDivElement | null>; stick: React.RefObject<boolean> }) {

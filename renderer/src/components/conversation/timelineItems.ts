@@ -9,20 +9,15 @@ export type TimelineItem =
   | { kind: 'note'; key: string; at: number; note: Pending<Note> }
   | { kind: 'invoice'; key: string; at: number; invoice: Pending<Invoice> }
   | { kind: 'checkout'; key: string; at: number; checkout: Pending<Checkout> }
-  /** an activity line: the relay assigned the conversation automatically ("Assigned to Ben automatically") */
-  | { kind: 'autoAssigned'; key: string; at: number; userId: string }
   | { kind: 'activity'; key: string; at: number; activity: Pending<Activity> };
 
-export function timelineItems(d: Pick<ConversationDetail, 'messages' | 'notes' | 'invoices' | 'checkouts'> & Partial<Pick<ConversationDetail, 'activities'>> & { conversation?: Pick<ConversationDetail['conversation'], 'id' | 'autoAssignedTo' | 'autoAssignedAt'> }): TimelineItem[] {
-  const c = d.conversation;
+export function timelineItems(d: Pick<ConversationDetail, 'messages' | 'notes' | 'invoices' | 'checkouts'> & Partial<Pick<ConversationDetail, 'activities'>>): TimelineItem[] {
   const items: TimelineItem[] = [
     // replies scheduled for later are listed apart, after the timeline (ScheduledMessages)
     ...d.messages.filter((m) => m.status !== 'scheduled').map((m) => ({ kind: 'message' as const, key: `m:${m.id}`, at: m.createdAt, message: m })),
     ...d.notes.map((n) => ({ kind: 'note' as const, key: `n:${n.id}`, at: n.createdAt, note: n })),
     ...d.invoices.map((i) => ({ kind: 'invoice' as const, key: `i:${i.id}`, at: i.createdAt, invoice: i })),
     ...d.checkouts.map((c) => ({ kind: 'checkout' as const, key: `c:${c.id}`, at: c.createdAt, checkout: c })),
-    // after the message that created it when both carry the same time (keys compare: 'x' > 'm')
-    ...(c?.autoAssignedTo && c.autoAssignedAt !== null ? [{ kind: 'autoAssigned' as const, key: `x:auto:${c.id}`, at: c.autoAssignedAt, userId: c.autoAssignedTo }] : []),
     // state changes, as quiet lines; after what happened at the same moment (the message that carried an invoice)
     ...(d.activities ?? []).map((a) => ({ kind: 'activity' as const, key: `~a:${a.id}`, at: a.at, activity: a })),
   ];
