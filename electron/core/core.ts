@@ -45,6 +45,8 @@ export { bridgeError };
 
 /** a `changed` event names at most this many ids; beyond, the UI refetches by table */
 const MAX_EVENT_IDS = 1000;
+/** SLA warnings are looked for this long after a poke changed something (coalescing a burst) */
+const SLA_AFTER_POKE_MS = 200;
 
 /** SQLite's answer for a file that is not (or no longer) a database. */
 function isDamagedDatabase(e: unknown): boolean {
@@ -242,6 +244,16 @@ export class CoreImpl {
     }
   }
 
+  private slaSoon: NodeJS.Timeout | null = null;
+
+  /** Once after a burst of pokes (a catch-up applies hundreds of chunks), not once per chunk. */
+  private warnSlaSoon(): void {
+    this.slaSoon ??= setTimeout(() => {
+      this.slaSoon = null;
+      this.warnSla();
+    }, SLA_AFTER_POKE_MS);
+  }
+
   private pendingInitial: ChangeSet | null = null;
   /** the pending initial change outgrew MAX_EVENT_IDS: it names tables only */
   private pendingIdsDropped = false;
@@ -273,7 +285,7 @@ export class CoreImpl {
       for (const n of notificationsFor(this.open.replica, s.userId, o.newRows)) this.emit(n);
     }
     // a new wait, an assignment or a changed target can bring a deadline within the warning
-    if (!initial && !o.changes.empty) this.warnSla();
+    if (!initial && !o.changes.empty) this.warnSlaSoon();
   }
 
   private flushInitial(): void {
@@ -310,6 +322,8 @@ export class CoreImpl {
     this.flushTimer = null;
     if (this.slaTimer) clearInterval(this.slaTimer);
     this.slaTimer = null;
+    if (this.slaSoon) clearTimeout(this.slaSoon);
+    this.slaSoon = null;
     this.pendingInitial = null;
     this.pendingIdsDropped = false;
     const o = this.open;
