@@ -49,6 +49,8 @@ const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
  */
 const CHUNK_BUDGET_MS = 8;
 const MIN_CHUNK_ROWS = 32;
+/** the index backfill looks again this long after it gave way to frames being applied */
+const BACKFILL_WAIT_MS = 25;
 /** WAL size past which applying waits for a complete checkpoint (as the replica's journal_size_limit) */
 const WAL_LIMIT_BYTES = 64 << 20;
 const MAX_CHUNK_ROWS = 2000;
@@ -183,6 +185,7 @@ export class SyncClient {
       } catch {
         return;
       }
+      this.framesWaiting++;
       if (++ahead > MAX_FRAMES_AHEAD && !ws.isPaused) ws.pause();
       this.queue = this.queue
         .then(() => this.onFrame(ws, frame))
@@ -191,6 +194,7 @@ export class SyncClient {
           ws.terminate();
         })
         .finally(() => {
+          this.framesWaiting--;
           if (--ahead <= 2 && ws.isPaused && ws.readyState === WebSocket.OPEN) ws.resume();
         });
     });
@@ -408,6 +412,9 @@ export class SyncClient {
     }
   }
 
+  /** frames received and not yet applied (over every socket of this client) */
+  private framesWaiting = 0;
+
   /** chunks to apply before looking at the WAL's size again */
   private walChecksSkipped = 0;
 
@@ -432,6 +439,11 @@ export class SyncClient {
     const step = () => {
       if (this.stopped) {
         this.backfilling = false;
+        return;
+      }
+      // frames to apply come first (a catch-up right after a full fetch): the backfill waits
+      if (this.framesWaiting > 0) {
+        setTimeout(step, BACKFILL_WAIT_MS);
         return;
       }
       try {
