@@ -149,7 +149,6 @@ export class CatchUpStream implements PartSource {
         const page = raws.map((raw) => {
           this.curRid = raw._rid as number;
           this.curV = raw.version as number;
-          delete raw._rid;
           const r = decodeRow(p.table, raw);
           this.check.learnRoot(p.table, r);
           return { r, scope: scopeOf(p.table, r) };
