@@ -16,14 +16,22 @@ let replicaPath = '';
 
 const make = () => createCore({ dataDir, secretStore: new FileSecretStore(join(dataDir, 'secrets.json')), pingIntervalMs: 15_000 });
 
+/** Until the core says online (after having been anything else, when `sawOffline`): its status events, no polling. */
 async function online(c: Core, sawOffline: boolean): Promise<void> {
   let left = sawOffline;
-  for (;;) {
-    const s = await c.query('syncStatus', {});
-    if (s.state !== 'online') left = true;
-    if (left && s.state === 'online') return;
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  await new Promise<void>((resolve) => {
+    const check = (state: string) => {
+      if (state !== 'online') left = true;
+      if (left && state === 'online') {
+        off();
+        resolve();
+      }
+    };
+    const off = c.subscribe((e) => {
+      if (e.type === 'sync') check(e.status.state);
+    });
+    void c.query('syncStatus', {}).then((s) => check(s.state));
+  });
 }
 
 function replicaFigures(): { messages: number; walMB: number } {

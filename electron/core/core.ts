@@ -35,11 +35,18 @@ export interface CoreOptions {
   pingIntervalMs?: number;
   /** where the core's own notes go (Electron main: the rotating log); console by default */
   log?: (message: string) => void;
+  /** WAL size past which a sync waits for a complete checkpoint (tests make it small) */
+  walLimitBytes?: number;
   /** per-connection socket options (Electron main: system proxy agent and certificates) */
   connectOptions?: SyncClientOptions['connectOptions'];
 }
 
 export { bridgeError };
+
+/** a `changed` event names at most this many ids; beyond, the UI refetches by table */
+const MAX_EVENT_IDS = 1000;
+/** SLA warnings are looked for this long after a poke changed something (coalescing a burst) */
+const SLA_AFTER_POKE_MS = 200;
 
 /** SQLite's answer for a file that is not (or no longer) a database. */
 function isDamagedDatabase(e: unknown): boolean {
@@ -212,6 +219,7 @@ export class CoreImpl {
       },
       log: this.opts.log ?? ((m) => console.warn(m)),
       pingIntervalMs: this.opts.pingIntervalMs,
+      ...(this.opts.walLimitBytes ? { walLimitBytes: this.opts.walLimitBytes } : {}),
       connectOptions: this.opts.connectOptions,
     });
     this.open = { replica, engine, sync };
@@ -236,13 +244,36 @@ export class CoreImpl {
     }
   }
 
+  private slaSoon: NodeJS.Timeout | null = null;
+
+  /** Once after a burst of pokes (a catch-up applies hundreds of chunks), not once per chunk. */
+  private warnSlaSoon(): void {
+    this.slaSoon ??= setTimeout(() => {
+      this.slaSoon = null;
+      this.warnSla();
+    }, SLA_AFTER_POKE_MS);
+  }
+
   private pendingInitial: ChangeSet | null = null;
+  /** the pending initial change outgrew MAX_EVENT_IDS: it names tables only */
+  private pendingIdsDropped = false;
   private flushTimer: NodeJS.Timeout | null = null;
 
   /** During a full fetch, changes are coalesced (one event per 250 ms) so the UI is not refetching per chunk. */
   private onPoke(o: PokeOutcome, initial: boolean): void {
     if (initial) {
-      if (!o.changes.empty) (this.pendingInitial ??= new ChangeSet()).merge(o.changes);
+      if (!o.changes.empty) {
+        const p = (this.pendingInitial ??= new ChangeSet());
+        // thousands of ids say nothing a table list does not (the UI refetches by table): a full
+        // fetch of a million rows keeps a few table names, not a million ids until the next flush
+        if (p.ids.size + o.changes.ids.size > MAX_EVENT_IDS) {
+          for (const t of o.changes.tables) p.tables.add(t);
+          p.ids.clear();
+          this.pendingIdsDropped = true;
+        } else if (this.pendingIdsDropped) {
+          for (const t of o.changes.tables) p.tables.add(t);
+        } else p.merge(o.changes);
+      }
       this.flushTimer ??= setTimeout(() => this.flushInitial(), 250);
     } else {
       this.flushInitial();
@@ -254,7 +285,7 @@ export class CoreImpl {
       for (const n of notificationsFor(this.open.replica, s.userId, o.newRows)) this.emit(n);
     }
     // a new wait, an assignment or a changed target can bring a deadline within the warning
-    if (!initial && !o.changes.empty) this.warnSla();
+    if (!initial && !o.changes.empty) this.warnSlaSoon();
   }
 
   private flushInitial(): void {
@@ -262,10 +293,11 @@ export class CoreImpl {
     this.flushTimer = null;
     const c = this.pendingInitial;
     this.pendingInitial = null;
+    this.pendingIdsDropped = false;
     if (c && !c.empty) {
       const e = c.toEvent();
       // thousands of ids say nothing a table list does not: the UI refetches by table
-      this.emit(e.ids.length > 1000 ? { ...e, ids: [] } : e);
+      this.emit(e.ids.length > MAX_EVENT_IDS ? { ...e, ids: [] } : e);
     }
     if (this.open) this.emitStatus();
   }
@@ -290,7 +322,10 @@ export class CoreImpl {
     this.flushTimer = null;
     if (this.slaTimer) clearInterval(this.slaTimer);
     this.slaTimer = null;
+    if (this.slaSoon) clearTimeout(this.slaSoon);
+    this.slaSoon = null;
     this.pendingInitial = null;
+    this.pendingIdsDropped = false;
     const o = this.open;
     this.open = null;
     this.presenceOf.clear();

@@ -46,19 +46,37 @@ export async function planCatchUp(engine: Engine, viewer: Viewer, cookie: number
 }
 
 // Keysets by (version, rowid): SQLite's rowid is the table's physical order, so every page is an
-// index range. (The PostgreSQL store runs these with its own row order column.)
+// index range. (The PostgreSQL store runs these with its own row order column.) A page after the
+// cursor (v, rid) is read as two ranges of the version index: the rest of version v by rowid, then
+// the later versions. (SQLite does not range-scan an index by a row value `(version, rowid) > (?, ?)`
+// with the implicit rowid: it scanned from the cookie again for every page, quadratic in the changes.)
+interface Keyset {
+  /** version = ? AND rowid > ?, by rowid */
+  same: string;
+  /** version > ?, by (version, rowid) */
+  later: string;
+}
+const keyset = (select: string, from: string, v: string): Keyset => ({
+  same: `SELECT ${select} FROM ${from} WHERE ${v} = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+  later: `SELECT ${select} FROM ${from} WHERE ${v} > ? ORDER BY ${v}, rowid LIMIT ?`,
+});
 const ALL = new Map<TableName, string>();
-const SINCE = new Map<TableName, string>();
+const SINCE = new Map<TableName, Keyset>();
 for (const t of tableNames) {
   const name = sqlNamesOf(t).table;
   ALL.set(t, `SELECT rowid AS _rid, * FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
-  SINCE.set(t, `SELECT rowid AS _rid, * FROM "${name}" WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?`);
+  SINCE.set(t, keyset('rowid AS _rid, *', `"${name}"`, 'version'));
 }
-const CONV_SCOPES =
-  'SELECT rowid AS rid, visibility_version AS v, id FROM conversations WHERE visibility_version > ? AND (visibility_version, rowid) > (?, ?) ORDER BY visibility_version, rowid LIMIT ?';
-const CHAT_SCOPES = 'SELECT rowid AS rid, version AS v, scope FROM scope_versions WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?';
-const TOMBS =
-  'SELECT rowid AS rid, version AS v, table_name AS t, row_id AS id, scope, audience FROM tombstones WHERE version > ? AND (version, rowid) > (?, ?) ORDER BY version, rowid LIMIT ?';
+const CONV_SCOPES = keyset('rowid AS rid, visibility_version AS v, id', 'conversations', 'visibility_version');
+const CHAT_SCOPES = keyset('rowid AS rid, version AS v, scope', 'scope_versions', 'version');
+const TOMBS = keyset('rowid AS rid, version AS v, table_name AS t, row_id AS id, scope, audience', 'tombstones', 'version');
+
+/** Up to `n` rows after the cursor (curV, curRid) with version > since, in (version, rowid) order. */
+async function keysetPage<T>(store: Sql, k: Keyset, since: number, curV: number, curRid: number, n: number): Promise<T[]> {
+  const first = curV > since ? await store.all<T>(k.same, [curV, curRid, n]) : [];
+  if (first.length >= n) return first;
+  return first.concat(await store.all<T>(k.later, [Math.max(since, curV), n - first.length]));
+}
 
 type Phase = { kind: 'convScopes' | 'chatScopes' | 'tombs' } | { kind: 'rows'; table: TableName };
 
@@ -127,12 +145,12 @@ export class CatchUpStream implements PartSource {
         const raws =
           this.since === null
             ? await store.all<Record<string, unknown>>(ALL.get(p.table) as string, [this.curRid, PAGE_ROWS])
-            : await store.all<Record<string, unknown>>(SINCE.get(p.table) as string, [since, this.curV, this.curRid, PAGE_ROWS]);
+            : await keysetPage<Record<string, unknown>>(store, SINCE.get(p.table) as Keyset, since, this.curV, this.curRid, PAGE_ROWS);
         const page = raws.map((raw) => {
           this.curRid = raw._rid as number;
           this.curV = raw.version as number;
-          delete raw._rid;
           const r = decodeRow(p.table, raw);
+          this.check.learnRoot(p.table, r);
           return { r, scope: scopeOf(p.table, r) };
         });
         await this.check.prefetch(page.filter((x) => !this.whole.has(x.scope)).map((x) => x.scope));
@@ -151,7 +169,7 @@ export class CatchUpStream implements PartSource {
       case 'chatScopes': {
         // whole scopes are small next to a page; a handful of them per step
         const n = 50;
-        const list = await store.all<{ rid: number; v: number; id?: string; scope?: string }>(p.kind === 'convScopes' ? CONV_SCOPES : CHAT_SCOPES, [since, this.curV, this.curRid, n]);
+        const list = await keysetPage<{ rid: number; v: number; id?: string; scope?: string }>(store, p.kind === 'convScopes' ? CONV_SCOPES : CHAT_SCOPES, since, this.curV, this.curRid, n);
         for (const c of list) {
           this.curRid = c.rid;
           this.curV = c.v;
@@ -172,7 +190,7 @@ export class CatchUpStream implements PartSource {
         return list.length < n;
       }
       case 'tombs': {
-        const list = await store.all<{ rid: number; v: number; t: TableName; id: string; scope: string; audience: string | null }>(TOMBS, [since, this.curV, this.curRid, PAGE_ROWS]);
+        const list = await keysetPage<{ rid: number; v: number; t: TableName; id: string; scope: string; audience: string | null }>(store, TOMBS, since, this.curV, this.curRid, PAGE_ROWS);
         await this.check.prefetch(list.map((x) => x.scope));
         for (const tomb of list) {
           this.curRid = tomb.rid;

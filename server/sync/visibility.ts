@@ -63,6 +63,15 @@ export class ScopeCheck {
     return s;
   }
 
+  /**
+   * A conversation or chat row read anyway (a catch-up's page of that table) decides its own
+   * scope's access: no second read of the same row.
+   */
+  learnRoot(table: TableName, row: RowOf<TableName>): void {
+    if (table === 'conversations') this.memo2.set(`conv:${row.id}`, conversationAccess(this.viewer, row as RowOf<'conversations'>));
+    else if (table === 'chats') this.memo2.set(`chat:${row.id}`, chatAccess(this.viewer, row as RowOf<'chats'>));
+  }
+
   /** Reads the access of every scope not known yet. */
   async prefetch(scopes: Iterable<string>): Promise<void> {
     for (const s of new Set(scopes)) if (this.known(s) === undefined) await this.access(s);

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { startTestRelay, type TestOrg } from '../testing';
 import { connectAs, salesConversation, visibilityVersionOf } from './helpers';
+import { CatchUpStream, PAGE_ROWS } from '../sync/catchup';
+import type { Contact } from '../../shared/schema';
 
 let org: TestOrg | null = null;
 afterEach(async () => {
@@ -32,6 +34,41 @@ describe('catch-up', () => {
     expect(poke?.dels).toContainEqual({ t: 'contacts', id: gone });
     expect(poke?.puts.map((p) => p.r.id)).toEqual([fresh]);
     await Promise.all([admin.close(), back.close()]);
+  });
+
+  it('pages through many changes across versions (one version bigger than a page): each row once, in version order', async () => {
+    const o = (org = await startTestRelay());
+    const engine = o.relay.services.engine;
+    const since = engine.version();
+    const contact = (id: string, name: string): Contact => ({
+      id, name, phone: '+447700900999', email: null, tags: [], notes: '', optedOut: false, defaultVisibleTo: null, defaultAssignees: [], createdAt: 1, updatedAt: 1, version: 0,
+    });
+    // versions of 1, PAGE_ROWS + 7, 3 and PAGE_ROWS rows; then rows of the first version written again
+    const sizes = [1, PAGE_ROWS + 7, 3, PAGE_ROWS];
+    let n = 0;
+    for (const size of sizes) {
+      await engine.write((tx) => {
+        for (let i = 0; i < size; i++) tx.put('contacts', contact(`bulk-${n++}`, 'first'));
+      });
+    }
+    await engine.write((tx) => tx.put('contacts', contact('bulk-0', 'again')));
+    const stream = new CatchUpStream(engine, { id: o.admin.id, role: 'admin', groupIds: new Set() }, since, 10 * PAGE_ROWS);
+    const ids: string[] = [];
+    const versions: number[] = [];
+    while (!stream.done) {
+      for (const part of await stream.step()) {
+        const p = JSON.parse(part.body.toString('utf8')) as { puts: { t: string; r: { id: string; version: number } }[] };
+        for (const x of p.puts) {
+          if (x.t !== 'contacts') continue;
+          ids.push(x.r.id);
+          versions.push(x.r.version);
+        }
+      }
+    }
+    expect(ids).toHaveLength(n);
+    expect(new Set(ids).size).toBe(n);
+    expect(ids.at(-1)).toBe('bulk-0'); // now at the newest version
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
   });
 
   it('sends reset then everything when the cookie predates retention', async () => {

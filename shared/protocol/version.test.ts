@@ -5,7 +5,8 @@ import { tableNames } from '../schema';
 import { errorCodes } from '../tx';
 import { protocolErrorCodes } from './error';
 import { downgradeFrame, V1_ERROR_CODES, V1_RESULT_CODES, V1_TABLES } from './version';
-import { parseDownFrame } from './tolerant';
+import { checkedPuts, parseDownFrame } from './tolerant';
+import { rowPut } from './poke';
 
 const poke = (puts: { t: string; r: object }[], dels: object[] = []) => ({ type: 'poke', baseCookie: 1, cookie: 2, puts, dels, lastMutationId: 0 });
 const user = { t: 'users', r: { id: 'u1', version: 2 } };
@@ -59,5 +60,27 @@ describe('a protocol 2 client reading a newer relay', () => {
     expect(parseDownFrame({ type: 'error', code: 'slow_down', message: 'later' })).toMatchObject({ ok: true, frame: { code: 'internal' } });
     expect(parseDownFrame({ type: 'poke', puts: 'x' }).ok).toBe(false);
     expect(parseDownFrame(null).ok).toBe(false);
+  });
+});
+
+describe('the fast check of a poke\'s rows', () => {
+  it('accepts and refuses exactly what the rowPut schema does, with the same output', () => {
+    const cases: unknown[] = [
+      user, { ...user, extra: 1 }, { t: 'messages', r: {} }, { t: 'messages', r: Object.create(null) as unknown },
+      { t: 'messages', r: [] }, { t: 'messages', r: null }, { t: 'messages', r: 'x' }, { t: 'messages', r: new Date(0) },
+      { t: 'messages' }, { r: {} }, { t: 3, r: {} }, { t: 'nope', r: {} }, null, 'x', [], [user],
+    ];
+    for (const c of cases) {
+      const schema = rowPut.array().safeParse([c]);
+      const fast = checkedPuts([c]);
+      expect({ c, ok: fast !== null }).toEqual({ c, ok: schema.success });
+      if (schema.success) expect(fast).toEqual(schema.data);
+    }
+  });
+
+  it('a poke with one bad row among good ones is refused whole', () => {
+    expect(parseDownFrame(poke([user, { t: 'users', r: [] }])).ok).toBe(false);
+    const ok = parseDownFrame(poke([user, { ...user, r: { id: 'u2', version: 3 } }]));
+    expect(ok).toMatchObject({ ok: true, frame: { type: 'poke', puts: [user, { t: 'users', r: { id: 'u2', version: 3 } }] } });
   });
 });

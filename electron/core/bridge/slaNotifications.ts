@@ -15,10 +15,12 @@ export const SLA_CHECK_MS = 30_000;
  * passed; `warned` holds `${conversationId}:${since}` of the waits already notified (and is updated).
  */
 export function slaWarnings(db: Database.Database, me: string, now: number, warned: Set<string>): BridgeEvent[] {
+  // CROSS JOIN fixes the order: from my assignments (a few), not from every open conversation
+  // (the planner's choice without statistics: ~100 ms per call with 30,000 conversations)
   const rows = db
     .prepare(
       `SELECT c.id, w.since, g.sla_first_response_minutes AS minutes, g.business_hours AS hours, k.name AS contact
-       FROM conversation_assignees ca JOIN conversations c ON c.id = ca.conversation_id JOIN sla_waiting w ON w.conversation_id = c.id
+       FROM conversation_assignees ca CROSS JOIN conversations c ON c.id = ca.conversation_id JOIN sla_waiting w ON w.conversation_id = c.id
        JOIN groups g ON g.id = c.group_id LEFT JOIN contacts k ON k.id = c.contact_id
        WHERE ca.user_id = @me AND c.status = 'open' AND c.snoozed_by IS NULL AND g.sla_first_response_minutes IS NOT NULL`,
     )

@@ -14,13 +14,16 @@ const checkpoint = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
     failures = 0;
-    if (r && r.log > 0 && r.log === r.checkpointed) parentPort.postMessage('complete');
+    const complete = !!r && r.log > 0 && r.log === r.checkpointed;
+    if (complete) parentPort.postMessage('complete');
+    return complete;
   }
-  catch { if (++failures === 3) parentPort.postMessage('failing'); }
+  catch { if (++failures === 3) parentPort.postMessage('failing'); return false; }
 };
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.postMessage('ready');
 parentPort.on('message', (m) => {
+  if (m === 'now') return parentPort.postMessage(checkpoint() ? 'now:complete' : 'now:partial');
   if (m !== 'close') return;
   clearInterval(timer);
   checkpoint();
@@ -80,6 +83,25 @@ export class Checkpointer {
     } catch {
       return null;
     }
+  }
+
+  /** One checkpoint now (off this thread); true when it copied the whole WAL. */
+  checkpointNow(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const l = (m: unknown) => {
+        if (m !== 'now:complete' && m !== 'now:partial') return;
+        this.worker.off('message', l);
+        this.worker.off('exit', gone);
+        resolve(m === 'now:complete');
+      };
+      const gone = () => {
+        this.worker.off('message', l);
+        resolve(false);
+      };
+      this.worker.on('message', l);
+      this.worker.once('exit', gone);
+      this.worker.postMessage('now');
+    });
   }
 
   /** Asks the worker to checkpoint once more and close its connection; resolves when it has exited. */

@@ -2,7 +2,8 @@
 // migrated with drizzle's migrator from drizzle/client/.
 import Database from 'better-sqlite3';
 import { migrateChecked } from '../../../drizzle/migrations';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RowStore } from '../../../shared/store/rowStore';
@@ -71,8 +72,11 @@ export class Replica {
     return new Replica(path, migrationsDir);
   }
 
+  private metaStmt: Database.Statement | null = null;
+
   meta(): MetaRow | null {
-    const r = this.db.prepare('SELECT * FROM meta WHERE id = 1').get() as Record<string, unknown> | undefined;
+    // asked for on every status event (each applied chunk of a sync): prepared once
+    const r = (this.metaStmt ??= this.db.prepare('SELECT * FROM meta WHERE id = 1')).get() as Record<string, unknown> | undefined;
     if (!r) return null;
     return {
       clientId: r.client_id as string,
@@ -153,6 +157,44 @@ export class Replica {
     });
   }
 
+  /** checkpoints asked for by checkpointNow() (tests, metrics) */
+  checkpointsRequested = 0;
+
+  private shmFd: number | null = null;
+
+  /**
+   * Whether the WAL holds more than `limitBytes` of frames not yet started over (a writer that
+   * never pauses, such as a full fetch, keeps the periodic checkpoints from ever completing, and
+   * the WAL from restarting). Read from the wal-index header (https://www.sqlite.org/walformat.html:
+   * mxFrame at byte 16, the page size at 14, native byte order): the WAL file's own size only
+   * grows, it is reused from the start after a complete checkpoint.
+   */
+  walOver(limitBytes: number): boolean {
+    try {
+      this.shmFd ??= openSync(`${this.path}-shm`, 'r');
+      const h = Buffer.alloc(20);
+      if (readSync(this.shmFd, h, 0, 20, 0) < 20) return false;
+      const le = endianness() === 'LE';
+      const page = le ? h.readUInt16LE(14) : h.readUInt16BE(14);
+      const frames = le ? h.readUInt32LE(16) : h.readUInt32BE(16);
+      return frames * (page === 1 ? 65536 : page) > limitBytes;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Lets the checkpoint worker copy the whole WAL into the database while this connection
+   * writes nothing (the next write then starts the WAL over); the event loop stays free.
+   * Null without a worker (SQLite's automatic checkpoints keep the WAL in check then).
+   */
+  async checkpointNow(): Promise<boolean | null> {
+    const c = this.checkpointer;
+    if (!c || this.closed) return null;
+    this.checkpointsRequested++;
+    return c.checkpointNow();
+  }
+
   private async runCheckpointer(): Promise<void> {
     const c = await Checkpointer.start(this.path);
     if (!c) return;
@@ -197,6 +239,8 @@ export class Replica {
 
   close(): void {
     this.closed = true;
+    if (this.shmFd !== null) closeSync(this.shmFd);
+    this.shmFd = null;
     if (this.checkpointer) this.workerClosed = this.checkpointer.close();
     this.checkpointer = null;
     if (this.db.open) this.db.close();

@@ -62,8 +62,10 @@ export class MutationEngine {
     return { userId: u.userId, role: u.role, now, side: 'client', newId, effect: () => undefined };
   }
 
+  private countOutbox: Statement | null = null;
+
   pendingCount(): number {
-    return (this.replica.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    return ((this.countOutbox ??= this.replica.db.prepare('SELECT count(*) AS n FROM outbox')).get() as { n: number }).n;
   }
 
   outbox(afterId = 0, limit = 100): OutboxRow[] {

@@ -1,5 +1,6 @@
 // The WebSocket half of sync: hello, push the outbox in order (one push in flight,
 // ≤ 100 a batch), apply pokes through the engine, reset, liveness and reconnect.
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { uuidv7 } from 'uuidv7';
 import {
@@ -33,13 +34,26 @@ export interface SyncClientOptions {
   /** logs what a newer relay sent that this build does not know (once per kind) */
   log?(message: string): void;
   pingIntervalMs?: number;
-  /** rows per applied chunk of a large poke: keeps the event loop responsive */
+  /** rows per applied chunk of a large poke (default: sized to a time budget): keeps the event loop responsive */
   chunkRows?: number;
+  /** WAL size past which applying waits for a complete checkpoint (default WAL_LIMIT_BYTES) */
+  walLimitBytes?: number;
   /** extra socket options per connection (Electron: the system proxy's agent, the OS certificates) */
   connectOptions?(wsUrl: string): Promise<WebSocket.ClientOptions>;
 }
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+/**
+ * Time one applied chunk (one transaction) of a poke may hold the event loop: rows are applied
+ * in chunks sized from the measured cost per row (wall time, so a busy machine gets smaller chunks).
+ */
+const CHUNK_BUDGET_MS = 8;
+const MIN_CHUNK_ROWS = 32;
+/** the index backfill looks again this long after it gave way to frames being applied */
+const BACKFILL_WAIT_MS = 25;
+/** WAL size past which applying waits for a complete checkpoint (as the replica's journal_size_limit) */
+const WAL_LIMIT_BYTES = 64 << 20;
+const MAX_CHUNK_ROWS = 2000;
 /**
  * Receive flow control: frames parsed and waiting to be applied beyond this pause the socket
  * (TCP backpressure reaches the relay, which stops producing catch-up parts for us), so memory
@@ -171,6 +185,7 @@ export class SyncClient {
       } catch {
         return;
       }
+      this.framesWaiting++;
       if (++ahead > MAX_FRAMES_AHEAD && !ws.isPaused) ws.pause();
       this.queue = this.queue
         .then(() => this.onFrame(ws, frame))
@@ -179,6 +194,7 @@ export class SyncClient {
           ws.terminate();
         })
         .finally(() => {
+          this.framesWaiting--;
           if (--ahead <= 2 && ws.isPaused && ws.readyState === WebSocket.OPEN) ws.resume();
         });
     });
@@ -364,30 +380,56 @@ export class SyncClient {
   }
 
   private async applyPoke(f: PokeFrame): Promise<void> {
-    const size = this.o.chunkRows ?? 500;
     const initial = this.initial || f.baseCookie === null;
     // a full fetch (in parts, or one big frame): index message text afterwards, in the background, instead of per row
-    if (initial && (f.more === true || f.puts.length + f.dels.length > size)) this.o.engine.deferIndexing();
-    if (f.puts.length + f.dels.length <= size) {
-      this.o.onPoke(this.o.engine.applyPoke(f, { trackNew: !initial, setCookie: !f.more }), initial);
-      // parts arrive back to back: let timers, I/O and the UI's queries run between them
-      if (f.more) await yieldToLoop();
-    } else {
-      // big part: apply in chunks, yielding between them; the cookie moves only with the last
-      const chunks: PokeFrame[] = [];
-      chunks.push({ ...f, puts: f.puts.slice(0, Math.max(0, size - f.dels.length)), more: true });
-      for (let i = Math.max(0, size - f.dels.length); i < f.puts.length; i += size) chunks.push({ ...f, dels: [], puts: f.puts.slice(i, i + size), more: true });
-      (chunks[chunks.length - 1] as PokeFrame).more = f.more;
-      for (const c of chunks) {
-        this.o.onPoke(this.o.engine.applyPoke(c, { trackNew: !initial, setCookie: !c.more }), initial);
-        await yieldToLoop();
-      }
-    }
+    if (initial && (f.more === true || f.puts.length + f.dels.length > this.chunkSize())) this.o.engine.deferIndexing();
+    // in chunks of one transaction each, sized to CHUNK_BUDGET_MS, yielding between them (dels
+    // first, as within a part); the cookie moves only with the last chunk of the last part
+    let di = 0;
+    let pi = 0;
+    do {
+      const size = this.chunkSize();
+      const dels = f.dels.slice(di, di + size);
+      const puts = f.puts.slice(pi, pi + size - dels.length);
+      di += dels.length;
+      pi += puts.length;
+      const last = di >= f.dels.length && pi >= f.puts.length;
+      const whole = last && dels.length === f.dels.length && puts.length === f.puts.length;
+      const c: PokeFrame = whole ? f : { ...f, dels, puts, more: last ? f.more : true };
+      const t0 = performance.now();
+      this.o.onPoke(this.o.engine.applyPoke(c, { trackNew: !initial, setCookie: !c.more }), initial);
+      this.learnApplyCost(dels.length + puts.length, performance.now() - t0);
+      // parts arrive back to back: let timers, I/O and the UI's queries run between chunks
+      if (c.more) await yieldToLoop();
+      // a long sync writes without pause: let the WAL be copied into the database now and then
+      if (this.walChecksSkipped > 0) this.walChecksSkipped--;
+      else if (this.o.replica.walOver(this.o.walLimitBytes ?? WAL_LIMIT_BYTES) && (await this.o.replica.checkpointNow()) === false) this.walChecksSkipped = 64; // could not complete: not again at once
+    } while (di < f.dels.length || pi < f.puts.length);
     if (!f.more) {
       this.initial = false;
       if (this.state !== 'online') this.setState('online', null);
       this.backfillIndexes();
     }
+  }
+
+  /** frames received and not yet applied (over every socket of this client) */
+  private framesWaiting = 0;
+
+  /** chunks to apply before looking at the WAL's size again */
+  private walChecksSkipped = 0;
+
+  /** running estimate of one applied row's cost (ms), from the chunks applied so far */
+  private msPerRow = 0.02;
+
+  /** Rows per applied chunk: what fits in CHUNK_BUDGET_MS at the measured cost (or as configured). */
+  private chunkSize(): number {
+    if (this.o.chunkRows) return this.o.chunkRows;
+    return Math.max(MIN_CHUNK_ROWS, Math.min(MAX_CHUNK_ROWS, Math.floor(CHUNK_BUDGET_MS / this.msPerRow)));
+  }
+
+  private learnApplyCost(rows: number, ms: number): void {
+    if (rows < MIN_CHUNK_ROWS) return; // a chunk's fixed cost would dominate
+    this.msPerRow = 0.7 * this.msPerRow + 0.3 * (ms / rows);
   }
 
   /** Indexes deferred message text in small transactions, yielding between them. */
@@ -397,6 +439,11 @@ export class SyncClient {
     const step = () => {
       if (this.stopped) {
         this.backfilling = false;
+        return;
+      }
+      // frames to apply come first (a catch-up right after a full fetch): the backfill waits
+      if (this.framesWaiting > 0) {
+        setTimeout(step, BACKFILL_WAIT_MS);
         return;
       }
       try {
