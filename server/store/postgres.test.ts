@@ -383,6 +383,37 @@ describe('PostgresStore behaves as SqliteStore', () => {
     expect(await store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', ['orgName'])).toEqual({ value: 'after' });
   });
 
+  it('deferred writes travel with the COMMIT (one round trip fewer), are sent before any later read, and a failing one fails the write', async () => {
+    const { store } = await freshStore();
+    await store.write(async (tx) => void (await tx.sync((rows) => rows.put('groups', group('g0', 'Warm')))));
+    const eager = store.lastWrite?.roundTrips ?? 0;
+    await store.write(async (tx) => void (await tx.sync((rows) => rows.put('groups', group('g1', 'Sales')), { deferWrites: true })));
+    expect(store.lastWrite?.roundTrips).toBe(eager - 1);
+    expect((await store.rows.get('groups', 'g1'))?.name).toBe('Sales');
+
+    // a later statement of the transaction sees them (they are sent first)
+    const seen = await store.write(async (tx) => {
+      await tx.sync((rows) => rows.put('groups', group('g2', 'Support')), { deferWrites: true });
+      const r = await tx.get<{ name: string }>('SELECT name FROM groups WHERE id = ?', ['g2']);
+      await tx.sync((rows) => rows.put('groups', { ...(rows.get('groups', 'g2') as RowOf<'groups'>), name: 'Support 2' }), { deferWrites: true });
+      return r?.name;
+    });
+    expect(seen).toBe('Support');
+    expect((await store.rows.get('groups', 'g2'))?.name).toBe('Support 2');
+
+    // a deferred write that fails at COMMIT rolls the whole transaction back, and the store goes on
+    await store.run("INSERT INTO meta (key, value) VALUES ('orgName', 'taken')");
+    await expect(
+      store.write(async (tx) => {
+        await tx.sync((rows) => rows.put('groups', group('g3', 'Never')));
+        await tx.sync((rows) => rows.exec("INSERT INTO meta (key, value) VALUES ('orgName', 'again')"), { deferWrites: true });
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await store.rows.get('groups', 'g3')).toBeUndefined();
+    await store.write(async (tx) => void (await tx.sync((rows) => rows.put('groups', group('g4', 'After')), { deferWrites: true })));
+    expect((await store.rows.get('groups', 'g4'))?.name).toBe('After');
+  });
+
   it('never shows readers a write in progress; runs a write outside `write` on its own', async () => {
     const { store } = await freshStore();
     const g = gate();

@@ -10,7 +10,7 @@
 // Rows are mapped with the drizzle sqlite columns (rowCodec.ts), so they equal SQLite's.
 import pg from 'pg';
 import type { RowOf, TableName } from '../../shared/schema';
-import type { RelayStore, Rows, Sql, SyncRows, WriteTx } from './types';
+import type { RelayStore, Rows, Sql, SyncOptions, SyncRows, WriteTx } from './types';
 import { codecOf, decodeRow, encodeRow, encodeWhere, quoteIdent, whereSql } from './rowCodec';
 import { migratePostgres } from './pgMigrate';
 import { TxCache, execTarget, runRestartable, type Loaded, type Need, type RestartableBackend, type WriteOp } from './restartable';
@@ -203,34 +203,7 @@ class PgBackend implements RestartableBackend {
   }
 
   async write(ops: WriteOp[]): Promise<void> {
-    const statements: string[] = [];
-    for (let i = 0; i < ops.length; ) {
-      const op = ops[i] as WriteOp;
-      if (op.kind === 'exec') {
-        statements.push(inline(op.sql, op.params));
-        i++;
-        continue;
-      }
-      // a run of puts (or of dels) on one table becomes one statement
-      let j = i;
-      while (j < ops.length && (ops[j] as WriteOp).kind === op.kind && (ops[j] as { table?: string }).table === op.table) j++;
-      const group = ops.slice(i, j) as Exclude<WriteOp, { kind: 'exec' }>[];
-      const c = codecOf(op.table);
-      const t = quoteIdent(c.sqlName);
-      if (op.kind === 'put') {
-        // one row may appear once per INSERT … ON CONFLICT: its last put wins (full-row upserts)
-        const last = new Map<string, RowOf<TableName>>();
-        for (const g of group) if (g.kind === 'put') last.set((g.row as { id: string }).id, g.row);
-        const names = c.columns.map((col) => quoteIdent(col.name));
-        const values = [...last.values()].map((row) => `(${encodeRow(op.table, row).map(literal).join(',')})`);
-        const updates = names.filter((n) => n !== '"id"').map((n) => `${n}=excluded.${n}`);
-        statements.push(`INSERT INTO ${t} (${names.join(',')}) VALUES ${values.join(',')} ON CONFLICT ("id") DO UPDATE SET ${updates.join(',')}`);
-      } else {
-        const ids = group.map((g) => literal((g as { id: string }).id));
-        statements.push(`DELETE FROM ${t} WHERE "id" IN (${ids.join(',')})`);
-      }
-      i = j;
-    }
+    const statements = writeStatements(ops);
     this.roundTrips++;
     // no parameters: the simple protocol, several statements in one round trip. Inside a
     // savepoint, so a failing statement (a key violation in an exec) drops this run's writes and
@@ -244,6 +217,39 @@ class PgBackend implements RestartableBackend {
   }
 }
 
+/** A run's writes as statements with inline literals (a run of puts or dels on one table: one statement). */
+function writeStatements(ops: WriteOp[]): string[] {
+  const statements: string[] = [];
+  for (let i = 0; i < ops.length; ) {
+    const op = ops[i] as WriteOp;
+    if (op.kind === 'exec') {
+      statements.push(inline(op.sql, op.params));
+      i++;
+      continue;
+    }
+    // a run of puts (or of dels) on one table becomes one statement
+    let j = i;
+    while (j < ops.length && (ops[j] as WriteOp).kind === op.kind && (ops[j] as { table?: string }).table === op.table) j++;
+    const group = ops.slice(i, j) as Exclude<WriteOp, { kind: 'exec' }>[];
+    const c = codecOf(op.table);
+    const t = quoteIdent(c.sqlName);
+    if (op.kind === 'put') {
+      // one row may appear once per INSERT … ON CONFLICT: its last put wins (full-row upserts)
+      const last = new Map<string, RowOf<TableName>>();
+      for (const g of group) if (g.kind === 'put') last.set((g.row as { id: string }).id, g.row);
+      const names = c.columns.map((col) => quoteIdent(col.name));
+      const values = [...last.values()].map((row) => `(${encodeRow(op.table, row).map(literal).join(',')})`);
+      const updates = names.filter((n) => n !== '"id"').map((n) => `${n}=excluded.${n}`);
+      statements.push(`INSERT INTO ${t} (${names.join(',')}) VALUES ${values.join(',')} ON CONFLICT ("id") DO UPDATE SET ${updates.join(',')}`);
+    } else {
+      const ids = group.map((g) => literal((g as { id: string }).id));
+      statements.push(`DELETE FROM ${t} WHERE "id" IN (${ids.join(',')})`);
+    }
+    i = j;
+  }
+  return statements;
+}
+
 // ---- transactions ----
 
 class PgWriteTx extends PgSql implements WriteTx {
@@ -252,7 +258,7 @@ class PgWriteTx extends PgSql implements WriteTx {
   readonly backend: PgBackend;
 
   constructor(
-    client: pg.PoolClient,
+    private readonly client: pg.PoolClient,
     readonly version: number,
   ) {
     super(client);
@@ -260,15 +266,46 @@ class PgWriteTx extends PgSql implements WriteTx {
     this.backend = new PgBackend(client);
   }
 
+  /** writes of a sync that may defer them (SyncOptions.deferWrites), not sent yet */
+  private deferred: WriteOp[] = [];
+
+  /** Sends the deferred writes (before anything else reads or writes the transaction). */
+  private async flush(): Promise<void> {
+    if (!this.deferred.length) return;
+    const ops = this.deferred;
+    this.deferred = [];
+    this.backend.roundTrips++;
+    await this.client.query(writeStatements(ops).join(';\n'));
+  }
+
+  /** The deferred writes followed by COMMIT, as one statement list (one round trip). */
+  commitSql(): string {
+    const ops = this.deferred;
+    this.deferred = [];
+    return [...(ops.length ? writeStatements(ops) : []), 'COMMIT'].join(';\n');
+  }
+
+  override async all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    await this.flush();
+    return super.all<T>(sql, params);
+  }
+
+  override async get<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
+    await this.flush();
+    return super.get<T>(sql, params);
+  }
+
   override async run(sql: string, params?: readonly unknown[]): Promise<number> {
+    await this.flush();
     // a statement outside sync(): what the cache holds of its table may be stale now
     const target = execTarget(sql);
     if (target) this.cache.invalidate(target);
     return super.run(sql, params);
   }
 
-  sync<T>(fn: (rows: SyncRows) => T): Promise<T> {
-    return runRestartable(this.cache, this.backend, fn);
+  async sync<T>(fn: (rows: SyncRows) => T, opts: SyncOptions = {}): Promise<T> {
+    await this.flush();
+    return runRestartable(this.cache, this.backend, fn, opts.deferWrites ? (ops) => this.deferred.push(...ops) : undefined);
   }
 }
 
@@ -353,7 +390,8 @@ export class PostgresStore implements RelayStore {
         }
         tx = new PgWriteTx(client, Number(lock.rows[0]?.value ?? '0'));
         const out = await fn(tx);
-        await client.query('COMMIT');
+        // writes a sync deferred go with the COMMIT: one round trip
+        await client.query(tx.commitSql());
         return out;
       } catch (e) {
         try {

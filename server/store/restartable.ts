@@ -227,8 +227,12 @@ class Run implements SyncRows {
   }
 }
 
-/** Runs `fn` to completion over the transaction's cache (see the file comment). */
-export async function runRestartable<T>(cache: TxCache, backend: RestartableBackend, fn: (rows: SyncRows) => T): Promise<T> {
+/**
+ * Runs `fn` to completion over the transaction's cache (see the file comment). `defer`: the
+ * completed run's writes are handed to it (and applied to the cache) instead of being written:
+ * the caller sends them before anything else reads the transaction.
+ */
+export async function runRestartable<T>(cache: TxCache, backend: RestartableBackend, fn: (rows: SyncRows) => T, defer?: (ops: WriteOp[]) => void): Promise<T> {
   let misses = 0;
   for (;;) {
     const run = new Run(cache);
@@ -253,7 +257,8 @@ export async function runRestartable<T>(cache: TxCache, backend: RestartableBack
     }
     if (failure) throw failure.error; // its buffered writes are dropped
     if (run.ops.length) {
-      await backend.write(run.ops);
+      if (defer) defer(run.ops);
+      else await backend.write(run.ops);
       cache.apply(run.ops);
     }
     return result as T;

@@ -151,6 +151,7 @@ export class SqliteStore implements RelayStore {
         const tx: WriteTx = {
           ...w.sql(),
           version,
+          // SQLite writes at once (SyncOptions.deferWrites changes nothing here)
           sync: async <R>(f: (rows: SyncRows) => R) => this.sync(f),
         };
         const value = await fn(tx);

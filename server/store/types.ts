@@ -61,7 +61,16 @@ export interface WriteTx extends Sql {
    * transaction itself stays usable (a refused mutation still records its refusal). Ids and
    * time that `fn` draws must be the same on every run (the engine replays them).
    */
-  sync<T>(fn: (rows: SyncRows) => T): Promise<T>;
+  sync<T>(fn: (rows: SyncRows) => T, opts?: SyncOptions): Promise<T>;
+}
+
+export interface SyncOptions {
+  /**
+   * The caller lets a failing write of `fn` fail the whole transaction (it does not catch it to
+   * go on): PostgreSQL may then send `fn`'s writes with the transaction's next statement, or with
+   * its COMMIT (one round trip fewer), and the error is thrown there. SQLite writes at once.
+   */
+  deferWrites?: boolean;
 }
 
 export interface RelayStore extends Sql {

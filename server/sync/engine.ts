@@ -11,7 +11,7 @@ import type { MutatorDef } from '../../shared/mutators/define';
 import { systemMutations, type MutationName } from '../../shared/mutators/index';
 import type { MutationResult } from '../../shared/protocol/pushResult';
 import { MetaStore, SET_META } from '../db/meta';
-import type { RelayStore, SyncRows, WriteTx } from '../store/types';
+import type { RelayStore, SyncOptions, SyncRows, WriteTx } from '../store/types';
 import { Mutex } from '../store/sqlite';
 import { AuditLog, type AuditRecord } from '../audit/auditLog';
 import type { ChangeSet } from './changeSet';
@@ -149,7 +149,7 @@ export class Engine {
    */
   async write<R>(fn: (tx: ServerTx) => R): Promise<R> {
     const { value, published } = await this.commit(async (wtx) => {
-      const r = await this.runSync(wtx, SYSTEM_ACTOR, (tx) => fn(tx));
+      const r = await this.runSync(wtx, SYSTEM_ACTOR, (tx) => fn(tx), { deferWrites: true });
       return { value: r.value, commit: r.commit };
     });
     await published;
@@ -169,7 +169,8 @@ export class Engine {
     if (!parsed.success) throw new MutationError('invalid', issuesSentence(parsed.error.issues));
     this.stats.system++;
     const { commit, published } = await this.commit(async (wtx) => {
-      const r = await this.runSync(wtx, actor, (tx, ctx) => m.run(tx, ctx, parsed.data));
+      // a failure rejects the whole write: its writes may travel with the COMMIT (PostgreSQL)
+      const r = await this.runSync(wtx, actor, (tx, ctx) => m.run(tx, ctx, parsed.data), { deferWrites: true });
       return { value: undefined, commit: r.commit };
     });
     await published;
@@ -260,7 +261,7 @@ export class Engine {
    * the version bump, all in one `sync` run; ids and time are replayed and effects and audit
    * entries collected afresh when the run is repeated. A throw leaves nothing written.
    */
-  private async runSync<R>(wtx: WriteTx, actor: Actor, fn: (tx: ServerTx, ctx: MutatorContext) => R): Promise<{ value: R; commit: Commit | null }> {
+  private async runSync<R>(wtx: WriteTx, actor: Actor, fn: (tx: ServerTx, ctx: MutatorContext) => R, opts: SyncOptions = {}): Promise<{ value: R; commit: Commit | null }> {
     const ids: string[] = [];
     const now = Date.now();
     const version = wtx.version + 1;
@@ -283,7 +284,7 @@ export class Engine {
       const value = fn(tx, ctx);
       if (tx.wrote) this.finish(tx, rows);
       return { value, tx };
-    });
+    }, opts);
     for (const a of audits) await this.audit.record(a, wtx);
     const { tx, value } = out;
     if (!tx.wrote) return { value, commit: effects.length ? { changes: tx.changes, effects } : null };
