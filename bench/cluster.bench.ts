@@ -5,8 +5,11 @@
 //   user, so the same rows) time the poke carrying it, sample by sample (same-relay vs
 //   cross-relay: the NATS hop and the other relay's sequencer);
 // - mutations/s with 1, 2 and 3 relay processes: the same pipelined clients (each keeping a
-//   window of pushes in flight) spread round-robin over the relays running;
-// - relay memory per idle socket (RSS of the relay process before/after opening them).
+//   window of pushes in flight) spread round-robin over the relays running, three rounds of
+//   1-2-3, the median of each; then one relay with synchronous_commit off (the WAL flush's share);
+// - relay memory per idle socket (RSS of the relay process before/after opening them);
+// - commit notices on NATS during the throughput runs: count and mean size.
+// The database keeps the server's synchronous_commit (test databases turn it off).
 // Servers: PARLEY_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), NATS_URL
 // (default nats://127.0.0.1:4222). PARLEY_BENCH_SCALE scales the sample and mutation counts.
 import { randomUUID } from 'node:crypto';
@@ -18,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { uuidv7 } from 'uuidv7';
 import { WebSocket } from 'ws';
 import pg from 'pg';
+import { connect as natsConnect } from 'nats';
 import { PROTOCOL_VERSION } from '../shared/protocol/index';
 import { RelayProcess } from '../server/cluster/test/relayProcess';
 import { DEMO_PASSWORD } from '../server/seed/demo';
@@ -115,18 +119,26 @@ function rssKiB(pid: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: testServerUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   const scale = Number(process.env.PARLEY_BENCH_SCALE ?? '1') || 1;
   const loadBefore = load();
   const database = await createTestDatabase();
   // test databases commit without waiting for their WAL flush; the bench measures what a
   // deployment gets: the server's own setting (on by default)
-  const admin = new pg.Client({ connectionString: testServerUrl });
-  await admin.connect();
-  await admin.query(`ALTER DATABASE "${database.name}" RESET synchronous_commit`);
-  const syncCommit = (await admin.query<{ setting: string }>(`SELECT setting FROM pg_settings WHERE name = 'synchronous_commit'`)).rows[0]?.setting ?? 'unknown';
-  const fsync = (await admin.query<{ setting: string }>(`SELECT setting FROM pg_settings WHERE name = 'fsync'`)).rows[0]?.setting ?? 'unknown';
-  await admin.end();
+  const setting = async (c: pg.Client, name: string) => (await c.query<{ setting: string }>('SELECT setting FROM pg_settings WHERE name = $1', [name])).rows[0]?.setting ?? 'unknown';
+  await withAdmin((c) => c.query(`ALTER DATABASE "${database.name}" RESET synchronous_commit`));
+  const syncCommit = await withAdmin((c) => setting(c, 'synchronous_commit'));
+  const fsync = await withAdmin((c) => setting(c, 'fsync'));
   const orgKey = `bench-${randomUUID()}`;
   const dirs: string[] = [];
   const relays: RelayProcess[] = [];
@@ -213,30 +225,53 @@ export async function run(): Promise<Record<string, unknown>> {
       for (const c of clients.splice(0)) c.close();
       return { relays: on.length, mutations: writers * perWriter, rejected, ms: Math.round(elapsed), perSecond: Math.round((writers * perWriter * 1000) / elapsed) };
     };
+    // commit notices on NATS during the throughput phases: count and mean size
+    const nc = await natsConnect({ servers: NATS });
+    const notices = { count: 0, bytes: 0 };
+    nc.subscribe(`parley.${orgKey}.commits`, { callback: (_e, m) => { notices.count++; notices.bytes += m.data.length; } });
     await b.stop(); // one relay first
     await phase([a], Math.round(perWriterDefault / 5)); // warm-up
-    const one = await phase([a]);
-    const b2 = await startRelay();
-    const two = await phase([a, b2]);
-    const c3 = await startRelay();
-    const three = await phase([a, b2, c3]);
+    // rounds of 1, 2, 3 relays (the others stopped), the median of each: the machine's other
+    // load drifts during a run, rounds spread it over the three
+    type Phase = Awaited<ReturnType<typeof phase>>;
+    const rounds: Record<1 | 2 | 3, Phase[]> = { 1: [], 2: [], 3: [] };
+    for (let round = 0; round < 3; round++) {
+      rounds[1].push(await phase([a]));
+      const second = await startRelay();
+      rounds[2].push(await phase([a, second]));
+      const third = await startRelay();
+      rounds[3].push(await phase([a, second, third]));
+      await Promise.all([second.stop(), third.stop()]);
+    }
+    const median = (ps: Phase[]): Phase => [...ps].sort((x, y) => x.perSecond - y.perSecond)[Math.floor(ps.length / 2)] as Phase;
+    const [one, two, three] = [median(rounds[1]), median(rounds[2]), median(rounds[3])];
+    const perRound = { 1: rounds[1].map((p) => p.perSecond), 2: rounds[2].map((p) => p.perSecond), 3: rounds[3].map((p) => p.perSecond) };
+    const rejectedAll = [...rounds[1], ...rounds[2], ...rounds[3]].reduce((n, p) => n + p.rejected, 0);
 
+    // the share of the commit's WAL flush: one relay again, on the same database with
+    // synchronous_commit off (a fresh relay process: its connections take the new setting)
+    await a.stop();
+    await withAdmin((c) => c.query(`ALTER DATABASE "${database.name}" SET synchronous_commit = off`));
+    const oneAsync = await phase([await startRelay()]);
+    await nc.drain();
     const loadAfter = load();
     return {
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', postgres: { synchronous_commit: syncCommit, fsync } },
       loadAverage: { before: loadBefore, after: loadAfter },
       latency,
       idleSockets: { sockets: idleN, rssBeforeMB: +(rssBefore / 1024).toFixed(1), rssAfterMB: +(rssAfter / 1024).toFixed(1), kibPerSocket: +((rssAfter - rssBefore) / idleN).toFixed(1) },
-      mutationsPerSecond: { one, two, three, writers, window },
+      mutationsPerSecond: { one, two, three, perRound, oneWithoutWalFlushWait: oneAsync, writers, window, note: 'median of 3 rounds each' },
+      natsCommitNotices: { count: notices.count, meanBytes: Math.round(notices.bytes / Math.max(1, notices.count)), note: 'one addNote commit each (change set encoded by server/cluster/commitCodec.ts)' },
       figures: {
         crossRelayPokeP50: atMost(latency.crossRelay.p50ms, ms(2 * latency.sameRelay.p50ms + 5), 'ms', 'a client of relay B, note added through relay A; target 2 × same-relay p50 + 5 ms'),
         crossRelayPokeP99: atMost(latency.crossRelay.p99ms, ms(2 * latency.sameRelay.p99ms + 5), 'ms', 'target 2 × same-relay p99 + 5 ms'),
         sameRelayPokeP99: atMost(latency.sameRelay.p99ms, 50, 'ms', 'push → poke of another socket on the same relay, PostgreSQL store'),
-        mutationsPerSecondOneRelay: atLeast(one.perSecond, 200, 'mutations/s', `${writers} pipelined clients, ${window} in flight each, PostgreSQL`),
+        // docs/SCALING.md "Capacity model": an organisation of 300 agents active at once, 0.3 commits/s each
+        mutationsPerSecondOneRelay: atLeast(one.perSecond, 100, 'mutations/s', `${writers} pipelined clients, ${window} in flight each, PostgreSQL (synchronous_commit ${syncCommit}); target: 300 active agents × 0.3 commits/s`),
         mutationsPerSecondTwoVsOne: atLeast(two.perSecond / one.perSecond, 0.9, 'x', 'writes of one organisation serialize on its version row: a second relay must not slow them'),
         mutationsPerSecondThreeVsOne: atLeast(three.perSecond / one.perSecond, 0.9, 'x'),
         relayKiBPerIdleSocket: atMost((rssAfter - rssBefore) / idleN, 100, 'KiB', 'relay RSS growth per connected idle socket'),
-        rejected: atMost(one.rejected + two.rejected + three.rejected, 0, 'mutations'),
+        rejected: atMost(rejectedAll + oneAsync.rejected, 0, 'mutations'),
       },
     };
   } finally {

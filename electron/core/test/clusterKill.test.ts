@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { runClusterScenario } from './clusterScenario';
 
 // Two relay processes on one PostgreSQL database and NATS, each SIGKILLed once mid-run
-// (clusterScenario.ts). A fixed set of seeds; PARLEY_CLUSTER_KILL_LOG=1 prints the run.
-const SEEDS = [11, 12];
+// (clusterScenario.ts). A fixed set of seeds (~10-25 s each on 2 busy cores);
+// PARLEY_CLUSTER_KILL_SEEDS=11,12,13,14 runs others, PARLEY_CLUSTER_KILL_LOG=1 prints the run.
+const SEEDS = process.env.PARLEY_CLUSTER_KILL_SEEDS ? process.env.PARLEY_CLUSTER_KILL_SEEDS.split(',').map(Number) : [11, 12];
 
 describe('cluster: randomized convergence across two relay processes with kill -9', () => {
   for (const seed of SEEDS) {

@@ -8,6 +8,7 @@
 // mutation is there exactly once, and no refused one was applied.
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { uuidv7 } from 'uuidv7';
 import type { MutateResult } from '../../../shared/bridge';
 import type { MutationArgs, MutationName } from '../../../shared/mutators/args';
@@ -80,7 +81,14 @@ async function snapshot(pg: PostgresStore): Promise<RowSource & { close(): void 
       }
     }
   })();
-  return { db, store: new RowStore(db), close: () => db.close() };
+  return {
+    db,
+    store: new RowStore(db),
+    close: () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function runClusterScenario(seed: number, o: ClusterScenarioOptions = {}): Promise<ClusterScenarioReport> {
@@ -308,5 +316,6 @@ export async function runClusterScenario(seed: number, o: ClusterScenarioOptions
     for (const r of relays) await r?.stop();
     await pg?.close();
     await database.drop();
+    for (const d of [...dirs, ...actors.map((a) => a.core.dataDir)]) rmSync(d, { recursive: true, force: true });
   }
 }
