@@ -23,7 +23,7 @@ const here = import.meta.dirname;
 const load = () => loadavg().map((x) => +x.toFixed(2));
 
 interface RelayInfo { wsUrl: string; httpUrl: string; version: number }
-interface Stats { maxStallMs: number; p99StallMs: number; peakRssMB: number }
+interface Stats { maxStallMs: number; p99StallMs: number; peakRssMB: number; atPeak?: { heapMB: number; externalMB: number } }
 interface FanOut { receivers: number; p50ms: number; p99ms: number; maxms: number; sample?: string }
 
 async function tokens(httpUrl: string, emails: string[]): Promise<string[]> {
@@ -142,7 +142,7 @@ async function bigSync(dir: string, scale: number): Promise<Record<string, unkno
     return {
       rows: org.rows,
       seedSeconds,
-      fullSync: { ms: Math.round(full.ms), messagesInReplica: full.messages, walMB: full.walMB, client: { maxStallMs: full.maxStallMs, p99StallMs: full.p99StallMs, peakRssMB: full.peakRssMB }, relay: fullRelay },
+      fullSync: { ms: Math.round(full.ms), messagesInReplica: full.messages, walMB: full.walMB, client: { maxStallMs: full.maxStallMs, p99StallMs: full.p99StallMs, peakRssMB: full.peakRssMB, atPeak: full.atPeak }, relay: fullRelay },
       fullSyncRowsPerSecond: atLeast(Math.round(rowsPerSec), 100_000, 'rows/s', 'relay process → ws → replica, until the core says online'),
       fullSyncRelayStall: atMost(fullRelay.maxStallMs, 50, 'ms'),
       fullSyncClientStall: atMost(full.maxStallMs, 50, 'ms'),

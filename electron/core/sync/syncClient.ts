@@ -1,6 +1,5 @@
 // The WebSocket half of sync: hello, push the outbox in order (one push in flight,
 // ≤ 100 a batch), apply pokes through the engine, reset, liveness and reconnect.
-import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { uuidv7 } from 'uuidv7';
 import {
@@ -44,11 +43,12 @@ export interface SyncClientOptions {
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 /**
- * Time one applied chunk (one transaction) of a poke may hold the event loop: rows are applied
- * in chunks sized from the measured cost per row (wall time, so a busy machine gets smaller chunks).
+ * Work one applied chunk (one transaction) of a poke may hold the event loop for: rows are applied
+ * in chunks sized from the measured CPU cost per row (CPU, not wall time: on a busy machine time
+ * the process is not scheduled would shrink chunks until their fixed cost dominated).
  */
 const CHUNK_BUDGET_MS = 8;
-const MIN_CHUNK_ROWS = 32;
+const MIN_CHUNK_ROWS = 64;
 /** the index backfill looks again this long after it gave way to frames being applied */
 const BACKFILL_WAIT_MS = 25;
 /** WAL size past which applying waits for a complete checkpoint (as the replica's journal_size_limit) */
@@ -396,9 +396,10 @@ export class SyncClient {
       const last = di >= f.dels.length && pi >= f.puts.length;
       const whole = last && dels.length === f.dels.length && puts.length === f.puts.length;
       const c: PokeFrame = whole ? f : { ...f, dels, puts, more: last ? f.more : true };
-      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       this.o.onPoke(this.o.engine.applyPoke(c, { trackNew: !initial, setCookie: !c.more }), initial);
-      this.learnApplyCost(dels.length + puts.length, performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      this.learnApplyCost(dels.length + puts.length, (cpu.user + cpu.system) / 1000);
       // parts arrive back to back: let timers, I/O and the UI's queries run between chunks
       if (c.more) await yieldToLoop();
       // a long sync writes without pause: let the WAL be copied into the database now and then
@@ -418,7 +419,7 @@ export class SyncClient {
   /** chunks to apply before looking at the WAL's size again */
   private walChecksSkipped = 0;
 
-  /** running estimate of one applied row's cost (ms), from the chunks applied so far */
+  /** running estimate of one applied row's CPU cost (ms), from the chunks applied so far */
   private msPerRow = 0.02;
 
   /** Rows per applied chunk: what fits in CHUNK_BUDGET_MS at the measured cost (or as configured). */
