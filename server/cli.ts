@@ -124,6 +124,10 @@ async function main(): Promise<void> {
   const key = sub ? `${cmd} ${sub}` : cmd;
   if (key === 'serve' || cmd === 'serve') {
     // stdout is the relay's JSON log (one object a line, for a log shipper): no plain-text lines in it
+    // every relay of a cluster must read the provider credentials any of them saved
+    if (process.env.NATS_URL && !process.env.PARLEY_SECRET_KEY) {
+      fail('several relays (NATS_URL) need the same PARLEY_SECRET_KEY (32 bytes, base64: `openssl rand -base64 32`), else one relay cannot read the provider credentials another saved');
+    }
     const logger = createLogger();
     const relay = await startRelay({
       dataDir, databaseUrl, port: Number(o.port), host: o.host, seed: o.seed === 'demo' ? 'demo' : 'none', logger,

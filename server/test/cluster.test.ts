@@ -3,11 +3,15 @@
 // exactly what it missed; a mutation retried on the other relay is acknowledged and not run
 // again; presence crosses relays. Runs on both suites (it makes its own database).
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { startTestRelay, type TestOrg } from '../testing';
 import { createTestDatabase, type TestDatabase } from '../store/testDatabase';
 import { WsTestClient } from './wsClient';
+import { RelayProcess } from '../cluster/test/relayProcess';
 
 const NATS = process.env.PARLEY_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -119,5 +123,17 @@ describe('two relays on one database', () => {
     const bob = await as(a, 'bob');
     await onB.waitFor('presence', (f) => f.users.some((u) => u.userId === a.bob.id));
     await Promise.all([bob.close(), onB.close()]);
+  });
+});
+
+describe('a relay started as one of several (the CLI)', () => {
+  it('refuses to start without PARLEY_SECRET_KEY, and says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-nokey-'));
+    try {
+      const start = RelayProcess.start({ dataDir: dir, databaseUrl: 'postgres://postgres@127.0.0.1:5432/none', natsUrl: NATS, orgKey: `test-${randomUUID()}`, env: { PARLEY_SECRET_KEY: '' } });
+      await expect(start).rejects.toThrow(/several relays \(NATS_URL\) need the same PARLEY_SECRET_KEY/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

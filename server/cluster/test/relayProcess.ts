@@ -3,6 +3,7 @@
 // the process-level cluster test and the cluster bench. Ready when its JSON log says
 // "relay started" (its URL is read from that line); `kill()` is SIGKILL: no goodbye, no drain.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -65,7 +66,8 @@ export class RelayProcess {
     const args = ['--import', tsx, cli, 'serve', '--port', String(o.port ?? 0), '--data', o.dataDir, ...(o.seed ? ['--seed', o.seed] : [])];
     // one process (node with tsx's loader, not the tsx launcher): SIGKILL reaches the relay itself
     const proc = spawn(process.execPath, args, {
-      env: { ...process.env, DATABASE_URL: o.databaseUrl, NATS_URL: o.natsUrl, PARLEY_ORG_KEY: o.orgKey, ...o.env, PARLEY_LOG_LEVEL: 'info' },
+      // the relays of one organisation share its credentials key (the CLI refuses a cluster without one)
+      env: { ...process.env, DATABASE_URL: o.databaseUrl, NATS_URL: o.natsUrl, PARLEY_ORG_KEY: o.orgKey, PARLEY_SECRET_KEY: createHash('sha256').update(o.orgKey).digest('base64'), ...o.env, PARLEY_LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
