@@ -4,21 +4,11 @@
 import { uuidv7 } from 'uuidv7';
 import type { MutateResult } from '../../../shared/bridge';
 import type { MutationArgs, MutationName } from '../../../shared/mutators/args';
+import { mulberry32 } from '../../../shared/random';
 import type { RowOf } from '../../../shared/schema';
 import type { RowStore } from '../../../shared/store/rowStore';
 import type { TestCore } from './harness';
 import { allRows, type RowSource } from './visibleSet';
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A seeded source of choices. */
 export interface Random {
