@@ -18,7 +18,7 @@ import type { OutboundMessage, ProviderRegistry, SendResult } from '../providers
 import { StripePayments } from '../providers/stripe/payments';
 import type { PaymentProvider } from '../providers/types';
 import { payLinkUrl } from '../http/payLinks';
-import { Leases } from '../jobs/lease';
+import { Leases, WakeTimer } from '../jobs/lease';
 import { SmsPartTracker } from './smsParts';
 import { delayAfter, linkRetryDelays, MAX_LINK_ATTEMPTS } from './linkRetries';
 import { adoptUnfinishedWork, finishJob, JOB_COLUMNS, rescheduleJob, type JobRow, type Statement } from './jobs';
@@ -65,8 +65,7 @@ export class EffectRunner {
   private waiting = 0;
   private passing = false;
   private again = false;
-  private wake: NodeJS.Timeout | undefined;
-  private wakeAt = Infinity;
+  private readonly wake: WakeTimer;
   private readonly renewTimer: NodeJS.Timeout;
   /** counters for tests and /metrics: jobs claimed and run to the end by this relay */
   readonly stats = { claimed: 0, finished: 0, retried: 0 };
@@ -82,6 +81,7 @@ export class EffectRunner {
     const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.leases = new Leases<JobRow>(engine.store, { table: 'jobs', dueColumn: 'next_at', returning: JOB_COLUMNS, owner: opts.relayId, leaseMs });
     this.pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+    this.wake = new WakeTimer(() => this.kick(), this.pollMs);
     this.maxRunning = opts.maxRunning ?? 64;
     this.smsParts = new SmsPartTracker(engine.store);
     engine.onCommit((c) => {
@@ -148,16 +148,7 @@ export class EffectRunner {
         if (this.closed || this.quiet) return;
         // due now but no room: a job's end looks again (never spin)
         const soonest = this.running >= this.maxRunning ? now + this.pollMs : now + 1;
-        const wakeAt = Math.min(at === null ? Infinity : Math.max(at, soonest), Date.now() + this.pollMs);
-        if (this.wake && wakeAt >= this.wakeAt) return;
-        if (this.wake) clearTimeout(this.wake);
-        this.wakeAt = wakeAt;
-        this.wake = setTimeout(() => {
-          this.wake = undefined;
-          this.wakeAt = Infinity;
-          this.kick();
-        }, Math.max(0, wakeAt - Date.now()));
-        this.wake.unref();
+        this.wake.arm(at === null ? null : Math.max(at, soonest));
       })
       .catch((e: unknown) => this.log('relay: effects could not be scheduled', e));
   }
@@ -231,8 +222,7 @@ export class EffectRunner {
   /** Graceful shutdown: claim nothing more; what runs finishes (await idle()). */
   quiesce(): void {
     this.quiet = true;
-    if (this.wake) clearTimeout(this.wake);
-    this.wake = undefined;
+    this.wake.cancel();
   }
 
   close(): void {

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServerEffect } from '../../shared/tx';
 import { SqliteStore } from '../store/sqlite';
 import { openPostgresStore } from '../store/postgres';
@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../store/testDatabase';
 import type { RelayStore } from '../store/types';
 import { enqueueJobs, finishJob, JOB_COLUMNS, type JobRow } from '../effects/jobs';
 import { SharedPace } from '../providers/rateLimiter';
-import { Leases } from './lease';
+import { Leases, WakeTimer } from './lease';
 
 const send = (messageId: string): ServerEffect => ({ kind: 'sendMessage', messageId });
 const enqueue = (store: RelayStore, effects: ServerEffect[], now: number) => store.write((tx) => tx.sync((rows) => enqueueJobs(effects, rows, now)));
@@ -100,5 +100,36 @@ describe.each(['sqlite', 'postgres'] as const)('leases on %s', (kind) => {
     const later = t + 60_000;
     const fresh = new SharedPace(other, 'acct-1', 4, 4, () => later);
     expect(await fresh.reserve()).toBe(later);
+  });
+});
+
+describe('WakeTimer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('wakes at the earliest time asked for, at most pollMs ahead; cancel stops it', () => {
+    vi.useFakeTimers({ now: 1_000 });
+    const fired: number[] = [];
+    const wake = new WakeTimer(() => fired.push(Date.now()), 500);
+    wake.arm(1_100);
+    wake.arm(1_300); // later: keeps 1 100
+    vi.advanceTimersByTime(150);
+    expect(fired).toEqual([1_100]);
+    wake.arm(1_400);
+    wake.arm(1_200); // earlier: replaces 1 400
+    vi.advanceTimersByTime(300);
+    expect(fired).toEqual([1_100, 1_200]);
+    wake.arm(null); // nothing waiting: polls after 500 ms
+    wake.arm(9_999); // capped at now + pollMs as well, not earlier: no second timer
+    vi.advanceTimersByTime(600);
+    expect(fired).toEqual([1_100, 1_200, 1_950]);
+    wake.arm(2_500);
+    wake.cancel();
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toEqual([1_100, 1_200, 1_950]);
+    wake.arm(0); // overdue: at once
+    vi.advanceTimersByTime(0);
+    expect(fired).toEqual([1_100, 1_200, 1_950, 3_050]);
   });
 });

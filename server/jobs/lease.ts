@@ -104,3 +104,40 @@ export class Leases<Row extends { id: string }> {
     return (await this.store.get<{ n: number }>(`SELECT count(*) AS n FROM ${this.o.table} WHERE ${this.o.dueColumn} > ?`, [now]))?.n ?? 0;
   }
 }
+
+/**
+ * The one timer a claimer (the effect runner, the timer scheduler) sleeps on until a row becomes
+ * claimable (`Leases.next()`), at most `pollMs` ahead: what other relays committed and it was not
+ * told of, it finds by polling. It only moves earlier: asked for a later time than it is armed
+ * for, it keeps the earlier one.
+ */
+export class WakeTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Infinity;
+
+  constructor(
+    private readonly fire: () => void,
+    private readonly pollMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Wakes at `at` (null: nothing is waiting), or after `pollMs` if that is sooner. */
+  arm(at: number | null): void {
+    const wakeAt = Math.min(at ?? Infinity, this.now() + this.pollMs);
+    if (this.timer && wakeAt >= this.armedFor) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = wakeAt;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.armedFor = Infinity;
+      this.fire();
+    }, Math.max(0, wakeAt - this.now()));
+    this.timer.unref();
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = Infinity;
+  }
+}

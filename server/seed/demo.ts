@@ -1,6 +1,7 @@
 // The demo organisation "Parley Demo", written straight through the server Tx in one
 // transaction. Every demo account's password is `parley-demo` (docs/PROTOCOL.md, CLI help).
 import type { Channel, Conversation, Group, Message, User, WhatsAppTemplate } from '../../shared/schema';
+import { mulberry32 } from '../../shared/random';
 import { hashPasswordSync } from '../admin';
 import type { Services } from '../services';
 import type { ServerTx } from '../sync/serverTx';
@@ -10,18 +11,6 @@ export const DEMO_PASSWORD = 'parley-demo';
 export const DEMO_ADMIN_EMAIL = 'admin@parley.test';
 export const DEMO_ORG = 'Parley Demo';
 const DAY = 24 * 3600 * 1000;
-
-/** Deterministic pseudo-random numbers, so every demo database looks the same. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const templates = (team: string): WhatsAppTemplate[] => [
   { name: 'follow_up', language: 'en_GB', body: `Hi {{1}}, it's the ${team} team at Parley Demo. Are you still there? Reply to carry on.` },
@@ -40,7 +29,7 @@ export async function seedDemo(svc: Services): Promise<void> {
     // the tables whose puts read the previous row, read whole at once (empty): on PostgreSQL each
     // of those reads would otherwise be a cache miss of its own (server/store/restartable.ts)
     for (const t of ['groups', 'users', 'memberships', 'conversations', 'chats'] as const) tx.find(t, {});
-    const rand = rng(42);
+    const rand = mulberry32(42); // deterministic: every demo database looks the same
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     const uuidv7 = () => tx.newId();
     const group = (name: string, sms: string, wa: string): Group => {

@@ -14,6 +14,7 @@ import { RowStore } from '../../shared/store/rowStore';
 import { MutationError, type MutatorContext, type ServerEffect, type Tx } from '../../shared/tx';
 import { PostgresStore, inline, toPg } from './postgres';
 import { limits } from './restartable';
+import { group, storeContract } from './storeContract';
 import { createTestDatabase, testServerUrl, type TestDatabase } from './testDatabase';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
@@ -323,66 +324,10 @@ describe('portable SQL', () => {
   });
 });
 
-// The cases of the SQLite store's own test (branch `store`), on PostgreSQL: the seam promises both
-// behave the same.
-describe('PostgresStore behaves as SqliteStore', () => {
-  const group = (id: string, name: string): RowOf<'groups'> => ({
-    id, name, smsNumber: null, whatsappNumber: null, templates: [], createdAt: 1, paymentInstructions: '',
-    channelProviders: { sms: null, whatsapp: null }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 1,
-  });
-  function gate(): { wait: Promise<void>; release: () => void } {
-    let release = () => undefined as void;
-    const wait = new Promise<void>((r) => (release = r));
-    return { wait, release };
-  }
+// The cases both stores share (storeContract.ts), on PostgreSQL: the seam promises both behave the same.
+storeContract('PostgresStore', async () => (await freshStore()).store);
 
-  it('serializes writes of one store: the second begins once the first committed, and sees its version', async () => {
-    const { store } = await freshStore();
-    const g = gate();
-    const firstIn = gate();
-    const order: string[] = [];
-    const first = store.write(async (tx) => {
-      order.push(`first begins at ${tx.version}`);
-      await tx.run("INSERT INTO meta (key, value) VALUES ('version', '7') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-      firstIn.release();
-      await g.wait;
-      order.push('first ends');
-    });
-    await firstIn.wait;
-    const second = store.write(async (tx) => {
-      order.push(`second begins at ${tx.version}`);
-    });
-    g.release();
-    await Promise.all([first, second]);
-    expect(order).toEqual(['first begins at 0', 'first ends', 'second begins at 7']);
-  });
-
-  it('rolls back a failed write and stays usable; drops what a throwing sync wrote, keeps the rest', async () => {
-    const { store } = await freshStore();
-    await expect(
-      store.write(async (tx) => {
-        await tx.sync((rows) => rows.put('groups', group('g1', 'Sales')));
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect(await store.rows.get('groups', 'g1')).toBeUndefined();
-    await store.write(async (tx) => {
-      await tx.sync((rows) => rows.put('groups', group('kept', 'Kept')));
-      await expect(
-        tx.sync((rows) => {
-          rows.put('groups', group('dropped', 'Dropped'));
-          rows.exec("INSERT INTO meta (key, value) VALUES ('orgName', 'x')");
-          if (rows.get('groups', 'dropped')?.name !== 'Dropped') throw new Error('a run must read its own writes');
-          throw new Error('refused');
-        }),
-      ).rejects.toThrow('refused');
-      await tx.sync((rows) => rows.exec("INSERT INTO meta (key, value) VALUES ('orgName', 'after')"));
-    });
-    expect(await store.rows.get('groups', 'kept')).toBeDefined();
-    expect(await store.rows.get('groups', 'dropped')).toBeUndefined();
-    expect(await store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', ['orgName'])).toEqual({ value: 'after' });
-  });
-
+describe('PostgresStore: deferred writes', () => {
   it('deferred writes travel with the COMMIT (one round trip fewer), are sent before any later read, and a failing one fails the write', async () => {
     const { store } = await freshStore();
     await store.write(async (tx) => void (await tx.sync((rows) => rows.put('groups', group('g0', 'Warm')))));
@@ -412,26 +357,6 @@ describe('PostgresStore behaves as SqliteStore', () => {
     expect(await store.rows.get('groups', 'g3')).toBeUndefined();
     await store.write(async (tx) => void (await tx.sync((rows) => rows.put('groups', group('g4', 'After')), { deferWrites: true })));
     expect((await store.rows.get('groups', 'g4'))?.name).toBe('After');
-  });
-
-  it('never shows readers a write in progress; runs a write outside `write` on its own', async () => {
-    const { store } = await freshStore();
-    const g = gate();
-    const inside = gate();
-    const w = store.write(async (tx) => {
-      await tx.sync((rows) => rows.put('groups', group('g1', 'Sales')));
-      expect((await tx.rows.get('groups', 'g1'))?.name).toBe('Sales');
-      inside.release();
-      await g.wait;
-    });
-    await inside.wait;
-    expect(await store.rows.get('groups', 'g1')).toBeUndefined();
-    expect(await store.read((r) => r.rows.find('groups', {}))).toEqual([]);
-    g.release();
-    await w;
-    expect((await store.rows.get('groups', 'g1'))?.name).toBe('Sales');
-    expect(await store.run('INSERT INTO meta (key, value) VALUES (?, ?)', ['orgName', 'Acme'])).toBe(1);
-    expect(await store.get('SELECT value FROM meta WHERE key = ?', ['orgName'])).toEqual({ value: 'Acme' });
   });
 });
 

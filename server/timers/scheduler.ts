@@ -20,7 +20,7 @@ import type { RowOf } from '../../shared/schema';
 import type { SyncRows } from '../store/types';
 import type { ChangeSet } from '../sync/changeSet';
 import { SYSTEM_ACTOR, type Engine } from '../sync/engine';
-import { Leases } from '../jobs/lease';
+import { Leases, WakeTimer } from '../jobs/lease';
 
 export type TimerKind = 'wake' | 'send';
 const mutationOf: Record<TimerKind, (targetId: string) => { name: string; args: unknown }> = {
@@ -74,8 +74,7 @@ export function keepTimers(rows: Pick<SyncRows, 'exec'>, changes: ChangeSet): bo
 }
 
 export class TimerScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Infinity;
+  private readonly wake: WakeTimer;
   private closed = false;
   private running = false;
   /** a write since the last commit set or removed a timer */
@@ -84,7 +83,6 @@ export class TimerScheduler {
   readonly stats = { fired: 0, failed: 0 };
 
   private readonly leases: Leases<{ id: string; kind: TimerKind; targetId: string }>;
-  private readonly pollMs: number;
 
   constructor(
     private readonly engine: Engine,
@@ -95,7 +93,7 @@ export class TimerScheduler {
     this.leases = new Leases(engine.store, {
       table: 'timers', dueColumn: 'due_at', returning: 'id, kind, target_id AS "targetId"', owner: opts.relayId, leaseMs: opts.leaseMs ?? LEASE_MS,
     });
-    this.pollMs = opts.pollMs ?? MAX_SLEEP_MS;
+    this.wake = new WakeTimer(() => void this.runDue().catch((e: unknown) => this.log('relay: timers failed', e)), opts.pollMs ?? MAX_SLEEP_MS, now);
     engine.onWrite((changes, rows) => {
       if (keepTimers(rows, changes)) this.dirty = true;
     });
@@ -118,8 +116,7 @@ export class TimerScheduler {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.wake.cancel();
   }
 
   /**
@@ -147,16 +144,7 @@ export class TimerScheduler {
     // the next due time, or a claim's end if later (another relay holds it; it may die)
     const at = await this.leases.next();
     if (this.closed || this.running) return;
-    const wakeAt = Math.min(at ?? Infinity, this.now() + this.pollMs);
-    if (this.timer && wakeAt >= this.armedFor) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.armedFor = wakeAt;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.armedFor = Infinity;
-      this.runDue().catch((e: unknown) => this.log('relay: timers failed', e));
-    }, Math.max(0, wakeAt - this.now()));
-    this.timer.unref();
+    this.wake.arm(at);
   }
 
   /** Claims and runs every due timer, a batch at a time, then re-arms. */

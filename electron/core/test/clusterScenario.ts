@@ -10,8 +10,6 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { uuidv7 } from 'uuidv7';
-import type { MutateResult } from '../../../shared/bridge';
-import type { MutationArgs, MutationName } from '../../../shared/mutators/args';
 import { RowStore } from '../../../shared/store/rowStore';
 import { SqliteStore } from '../../../server/store/sqlite';
 import { openPostgresStore, type PostgresStore } from '../../../server/store/postgres';
@@ -21,7 +19,7 @@ import { DEMO_PASSWORD } from '../../../server/seed/demo';
 import { login } from '../../../server/testing';
 import { newCore, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
-import { mulberry32 } from './randomized';
+import { checkCreated, randomStep, seeded, stepTable, type Created, type StepWorld } from './randomSteps';
 import { RelayProxy } from './relayProxy';
 import { allRows, checkLocalIndexes, diffReplica, type RowSource } from './visibleSet';
 
@@ -92,9 +90,8 @@ async function snapshot(pg: PostgresStore): Promise<RowSource & { close(): void 
 }
 
 export async function runClusterScenario(seed: number, o: ClusterScenarioOptions = {}): Promise<ClusterScenarioReport> {
-  const rnd = mulberry32(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
-  const subset = <T>(xs: readonly T[]): T[] => xs.filter(() => rnd() < 0.5);
+  const random = seeded(seed);
+  const { rnd, pick } = random;
   const log = o.log ?? (() => undefined);
   const ops = o.ops ?? 60;
   const database: TestDatabase = await createTestDatabase();
@@ -153,9 +150,19 @@ export async function runClusterScenario(seed: number, o: ClusterScenarioOptions
       log(`${a.name} → relay ${'AB'[to]}`);
     };
 
-    const created: { actor: Actor; mutationId: number; table: 'messages' | 'notes'; id: string }[] = [];
-    const unarchived = new Set<string>();
-    const phones = ['+447700900601', '+447700900602', '+447700900603', '+447700900604', '+447700900605'];
+    const created: Created<Actor>[] = [];
+    const world: StepWorld<Actor> = {
+      ...random,
+      actors,
+      groupIds: () => groups.map((g) => g.id),
+      members,
+      inbound,
+      label: (a) => `${a.name}@${'AB'[a.on]}`,
+      log,
+      created,
+      unarchived: new Set(),
+    };
+    const steps = stepTable<Actor>({ inbound: 14, sendMessage: 16, addNote: 12, manageConversation: 10, archive: 8, deleteConversation: 2, createInvoice: 5, payOrVoidInvoice: 4, markRead: 4, updateContact: 5, toggleOffline: 8, dropConnection: 8 });
     // the kill schedule: A dies, comes back, then B dies, comes back
     const victimFirst = Math.floor(rnd() * 2);
     const schedule = new Map<number, { kill?: number; restart?: number }>([
@@ -199,59 +206,7 @@ export async function runClusterScenario(seed: number, o: ClusterScenarioOptions
         for (const a of moving) move(a, i);
       }
 
-      const a = pick(actors);
-      const store = a.core.impl.current!.replica.store;
-      const convs = store.find('conversations', {});
-      const conv = convs.length ? pick(convs) : undefined;
-      const r = rnd();
-      const mutate = async <N extends MutationName>(name: N, args: MutationArgs<N>): Promise<MutateResult> => {
-        const res = await a.core.mutate(name, args);
-        log(`${step} ${a.name}@${'AB'[a.on]} ${name} ${res.ok ? 'ok' : res.code}`);
-        return res;
-      };
-      if (r < 0.14) {
-        await inbound(pick(groups).id, pick(phones), `inbound ${step}`);
-      } else if (r < 0.3 && conv) {
-        const id = uuidv7();
-        const res = await mutate('sendMessage', { id, conversationId: conv.id, contactId: conv.contactId, groupId: conv.groupId, channel: 'sms', body: `reply ${step}` });
-        if (res.ok) created.push({ actor: a, mutationId: res.mutationId, table: 'messages', id });
-      } else if (r < 0.42 && conv) {
-        const id = uuidv7();
-        const res = await mutate('addNote', { id, conversationId: conv.id, body: `note ${step}` });
-        if (res.ok) created.push({ actor: a, mutationId: res.mutationId, table: 'notes', id });
-      } else if (r < 0.52 && conv) {
-        const ms = members(conv.groupId);
-        const visibleTo = rnd() < 0.5 ? null : (() => { const s = subset(ms); return s.length ? s : [pick(ms)]; })();
-        await mutate('manageConversation', { conversationId: conv.id, visibleTo, assignees: subset(visibleTo ?? ms), baseVisibilityVersion: conv.visibilityVersion });
-      } else if (r < 0.6 && conv) {
-        if (conv.status === 'open') await mutate('archiveConversation', { conversationId: conv.id });
-        else if ((await mutate('unarchiveConversation', { conversationId: conv.id })).ok) unarchived.add(`${conv.contactId}:${conv.groupId}`);
-      } else if (r < 0.62 && conv) {
-        await mutate('deleteConversation', { conversationId: conv.id });
-      } else if (r < 0.67 && conv) {
-        await mutate('createInvoice', { id: uuidv7(), conversationId: conv.id, currency: 'GBP', lineItems: [{ description: 'Item', quantity: 1, unitAmount: 1000 }], dueDate: '2027-01-31', send: rnd() < 0.7, messageId: uuidv7() });
-      } else if (r < 0.71) {
-        const inv = store.find('invoices', {});
-        if (inv.length) {
-          const i = pick(inv);
-          await (rnd() < 0.6 ? mutate('markInvoicePaid', { invoiceId: i.id }) : mutate('voidInvoice', { invoiceId: i.id }));
-        }
-      } else if (r < 0.75 && conv) {
-        await mutate('markRead', { targetId: conv.id, at: rnd() < 0.25 ? 0 : Date.now() });
-      } else if (r < 0.8) {
-        const cs = store.find('contacts', {});
-        if (cs.length) await mutate('updateContact', { id: pick(cs).id, notes: `edit ${step}` });
-      } else if (r < 0.88) {
-        a.offline = !a.offline;
-        log(`${step} ${a.name} ${a.offline ? 'offline' : 'online'}`);
-        if (a.offline) await a.core.impl.current!.sync.stop();
-        else a.core.impl.current!.sync.start();
-      } else if (r < 0.96) {
-        const cs = store.find('contacts', {});
-        if (cs.length) await mutate('updateContact', { id: pick(cs).id, notes: `drop ${step}` });
-        a.core.impl.current!.sync.dropConnection(); // mid-push
-      }
-      await new Promise((res) => setTimeout(res, Math.floor(rnd() * 25)));
+      await randomStep(world, steps, step);
     }
     report.created = created.length;
 
@@ -275,12 +230,6 @@ export async function runClusterScenario(seed: number, o: ClusterScenarioOptions
     const db = rel!.db;
     try {
       // invariants on the database
-      const open = new Map<string, number>();
-      for (const c of allRows(rel!, 'conversations')) {
-        if (c.visibleTo) for (const u of c.assignees) if (!c.visibleTo.includes(u)) throw new Error(`seed ${seed}: assignee ${u} not visible in ${c.id}`);
-        if (c.status === 'open') open.set(`${c.contactId}:${c.groupId}`, (open.get(`${c.contactId}:${c.groupId}`) ?? 0) + 1);
-      }
-      for (const [k, n] of open) if (n > 1 && !unarchived.has(k)) throw new Error(`seed ${seed}: ${n} open conversations for ${k}`);
       // 0 loss of acknowledgements: the database holds each client's last mutation id, which is all it sent
       for (const a of actors) {
         const meta = a.core.impl.current!.replica.meta()!;
@@ -290,15 +239,7 @@ export async function runClusterScenario(seed: number, o: ClusterScenarioOptions
       }
       // 0 loss, 0 duplicates: every created row is there once (its id is its key) unless refused or
       // deleted with its conversation; a refused one is absent
-      const tombstone = db.prepare('SELECT scope FROM tombstones WHERE table_name = ? AND row_id = ?');
-      for (const c of created) {
-        const refused = (await c.actor.core.query('failures', {})).some((f) => f.mutationId === c.mutationId);
-        const row = rel!.store.get(c.table, c.id);
-        const t = tombstone.get(c.table, c.id) as { scope: string } | undefined;
-        const deletedWith = t?.scope.startsWith('conv:') && rel!.store.get('conversations', t.scope.slice('conv:'.length)) === undefined;
-        if (!refused && !row && !deletedWith) throw new Error(`seed ${seed}: acknowledged ${c.table}/${c.id} of ${c.actor.name} is lost (${t ? `tombstone in ${t.scope}, which still exists` : 'no tombstone'})`);
-        if (refused && row) throw new Error(`seed ${seed}: refused ${c.table}/${c.id} was applied`);
-      }
+      await checkCreated(seed, rel!, world);
       // 0 duplicates of content: no two messages/notes with one body written by one step
       for (const [table, col] of [['messages', 'body'], ['notes', 'body']] as const) {
         const dup = db.prepare(`SELECT ${col} AS b, count(*) AS n FROM ${table} WHERE ${col} LIKE 'reply %' OR ${col} LIKE 'note %' OR ${col} LIKE 'inbound %' GROUP BY ${col} HAVING count(*) > 1`).all() as { b: string; n: number }[];
