@@ -25,7 +25,7 @@ import { connect as natsConnect } from 'nats';
 import { PROTOCOL_VERSION } from '../shared/protocol/index';
 import { RelayProcess } from '../server/cluster/test/relayProcess';
 import { DEMO_PASSWORD } from '../server/seed/demo';
-import { createTestDatabase, testServerUrl } from '../server/store/testDatabase';
+import { createTestDatabase, withAdmin } from '../server/store/testDatabase';
 import { openPostgresStore } from '../server/store/postgres';
 import { login } from '../server/testing';
 import { atLeast, atMost, summaryTable } from './scale/figures';
@@ -117,16 +117,6 @@ const ms = (x: number) => +x.toFixed(2);
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
-}
-
-async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: testServerUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 
 export async function run(): Promise<Record<string, unknown>> {

@@ -1,13 +1,12 @@
 // The relay's PostgreSQL migrations: applied once under the migration lock even when several
 // relays start together, and a database migrated by another build is refused (real PostgreSQL).
 import { afterAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MigrationMismatchError, shippedMigrations } from '../../drizzle/migrations';
 import { appliedPgMigrations, migratePostgres, pgMigrationsFolder } from './pgMigrate';
-import { createTestDatabase, type TestDatabase } from './testDatabase';
+import { createTestDatabase, withClient, type TestDatabase } from './testDatabase';
 import { is } from 'drizzle-orm';
 import { PgTable, getTableConfig } from 'drizzle-orm/pg-core';
 import * as pgSchema from '../../drizzle/postgres/schema';
@@ -20,15 +19,6 @@ async function emptyDatabase(): Promise<TestDatabase> {
   const d = await createTestDatabase({ migrated: false });
   made.push(d);
   return d;
-}
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 function copyOfMigrations(): string {
   const to = join(mkdtempSync(join(tmpdir(), 'parley-pgmig-')), 'm');

@@ -30,8 +30,9 @@ export function databaseUrl(name: string, server = testServerUrl): string {
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: testServerUrl });
+/** `fn` with a client of `url` (by default the test server's maintenance database), closed after. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
     return await fn(c);
@@ -39,6 +40,8 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
     await c.end().catch(() => undefined);
   }
 }
+
+export const withAdmin = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withClient(testServerUrl, fn);
 
 async function exists(c: pg.Client, name: string): Promise<boolean> {
   return (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
