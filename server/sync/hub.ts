@@ -312,7 +312,10 @@ export class SyncHub {
       }
       conn.chain = conn.chain.then(() => this.onMessage(conn, data, isBinary)).catch((e: unknown) => {
         this.log(`relay: frame handling failed (conn ${conn.id})`, e);
-        conn.fail('internal', 'internal error');
+        // A hello that failed (the store could not register the client) leaves a socket with no
+        // session: close it (1011) so the client reconnects with backoff instead of waiting for a
+        // welcome that never comes.
+        conn.fail('internal', 'internal error', conn.state === 'live' ? false : 1011);
       });
     });
     const gone = () => {
