@@ -214,9 +214,11 @@ export class MutationEngine {
 
   /**
    * Initial sync: stop the per-row index work (message text, conversation side tables) for
-   * rows arriving from now on; backfillIndexes() does it afterwards in small steps.
+   * rows arriving from now on; backfillIndexes() does it afterwards in small steps. The secondary
+   * indexes of messages are dropped until the fetch ends (Replica.restoreIndexes).
    */
   deferIndexing(): void {
+    this.replica.deferIndexes(); // secondary indexes of messages: built once when the fetch ends
     const db = this.replica.db;
     db.prepare('UPDATE fts_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM messages) WHERE upto = 9223372036854775807').run();
     db.prepare('UPDATE conversation_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM conversations) WHERE upto = 9223372036854775807').run();
@@ -226,11 +228,16 @@ export class MutationEngine {
     const r = this.replica.db
       .prepare('SELECT (SELECT upto FROM fts_backfill) = 9223372036854775807 AND (SELECT upto FROM conversation_backfill) = 9223372036854775807 AS done')
       .get() as { done: number };
-    return r.done !== 1;
+    return r.done !== 1 || this.replica.indexesPending;
   }
 
   /** One step of the backfill (about `limit` rows); true when every index is complete again. */
   backfillIndexes(limit = 1000): boolean {
+    // indexes a full fetch dropped come first (the sync client has a worker build them before this)
+    if (this.replica.indexesPending) {
+      this.replica.restoreIndexesNow();
+      return false;
+    }
     const db = this.replica.db;
     return db.transaction(() => {
       const conv = db.prepare('SELECT upto FROM conversation_backfill WHERE upto <> 9223372036854775807').get() as { upto: number } | undefined;
