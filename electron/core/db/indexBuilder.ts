@@ -10,7 +10,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
 const db = new Database(workerData.path, { fileMustExist: true, timeout: 10000 });
 try {
-  db.pragma('cache_size = -32000');
+  // the sorter's memory follows the cache size (better-sqlite3's default is 16 MB): 2 MB, it spills
+  // sorted runs to a temporary file past that and merges them, so the replica's RSS stays put
+  db.pragma('cache_size = -2000');
   const rows = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all();
   const drop = db.prepare('DELETE FROM deferred_indexes WHERE name = ?');
   for (const r of rows) db.transaction(() => { db.exec(r.sql); drop.run(r.name); }).immediate();
