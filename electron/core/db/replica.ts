@@ -155,6 +155,7 @@ export class Replica {
    * CREATE statement in deferred_indexes (same transaction, so a crash leaves them recorded).
    */
   deferIndexes(): void {
+    if (this.indexesDeferred) return; // every part of a fetch asks: dropped with the first
     const marks = DEFERRED_INDEX_TABLES.map(() => '?').join(',');
     const list = this.db
       .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${marks}) AND sql NOT LIKE 'CREATE UNIQUE%'`)

@@ -35,6 +35,9 @@ export class MutationEngine {
   private readonly insertOutbox: Statement;
   private readonly selectOutbox: Statement;
   private readonly selectUndo: Statement;
+  /** applyPoke's own statements, prepared once (a full sync applies thousands of chunks) */
+  private readonly acknowledgesStmt: Statement;
+  private readonly dropAcknowledged: Statement;
   private readonly exists = new Map<TableName, Statement>();
   private clientId: string | undefined;
 
@@ -48,6 +51,8 @@ export class MutationEngine {
     this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, args, created_at) VALUES (?, ?, ?, ?)');
     this.selectOutbox = db.prepare('SELECT id, name, args, created_at AS createdAt FROM outbox ORDER BY id');
     this.selectUndo = db.prepare('SELECT tbl, row_id AS rowId, before FROM undo_log ORDER BY seq DESC');
+    this.acknowledgesStmt = db.prepare('SELECT 1 FROM outbox WHERE id <= ? LIMIT 1');
+    this.dropAcknowledged = db.prepare('DELETE FROM outbox WHERE id <= ?');
   }
 
   /** newId is deterministic per (client, mutation, call): a rebase re-creates the same rows, not new ones. */
@@ -169,7 +174,7 @@ export class MutationEngine {
     const newRows: PokeOutcome['newRows'] = [];
     const db = this.replica.db;
     const store = this.replica.store;
-    const acknowledges = (db.prepare('SELECT 1 FROM outbox WHERE id <= ? LIMIT 1').get(frame.lastMutationId)) !== undefined;
+    const acknowledges = this.acknowledgesStmt.get(frame.lastMutationId) !== undefined;
     if (frame.puts.length === 0 && frame.dels.length === 0 && !acknowledges) {
       // nothing to apply or acknowledge: pending effects stay as they are
       if (opts.setCookie) this.replica.setCookie(frame.cookie, Date.now());
@@ -192,7 +197,7 @@ export class MutationEngine {
         store.put(p.t, p.r as RowOf<typeof p.t>);
         changes.add(p.t, id);
       }
-      db.prepare('DELETE FROM outbox WHERE id <= ?').run(frame.lastMutationId);
+      this.dropAcknowledged.run(frame.lastMutationId);
       this.redoAll(changes);
       if (opts.setCookie) this.replica.setCookie(frame.cookie, Date.now());
     })();
