@@ -54,7 +54,7 @@ describe('Administration', () => {
     await dialog.getByLabel('Sending number').fill('+1 415 555 2671');
     await dialog.getByLabel('Auth token').fill('a-secret-auth-token');
     await dialog.getByRole('button', { name: 'Save account' }).click();
-    await pw(dialog.getByRole('alert')).toContainText('an account SID starts with AC');
+    await pw(dialog.getByRole('alert')).toContainText('An account SID starts with AC.');
     await dialog.getByLabel('Account SID').fill('AC0123456789abcdef0123456789abcdef');
     await dialog.getByRole('button', { name: 'Save account' }).click();
     await pw(dialog).toBeHidden();

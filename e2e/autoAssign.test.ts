@@ -1,7 +1,7 @@
 // Automatic assignment journey (issue 13 part 2): the admin turns it on for Sales (members online,
 // capacity 4) and is not accepting herself; Alice and Bob are signed in. Ten customers write:
 // the relay spreads them by round robin, four each, and two wait. Alice archives one: the oldest
-// waiting conversation becomes hers. Bob's timeline says "Assigned to Bob automatically".
+// waiting conversation becomes hers. Bob's timeline says "Assigned to you automatically".
 // Screenshots, light and dark: the settings, the admin's Team inbox, Bob's conversation, Alice's My inbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -77,7 +77,7 @@ describe('Automatic assignment', () => {
 
     // Bob's timeline says how it came to him
     await myInbox(bob.page).getByRole('option', { name: /Customer 02/ }).click();
-    await pw(timeline(bob.page).getByRole('note').filter({ hasText: 'Assigned to Bob automatically' })).toBeVisible();
+    await pw(timeline(bob.page).locator('[data-activity="assigned"]').filter({ hasText: 'Assigned to you automatically' })).toBeVisible();
     await shoot(bob.page, 'auto-assign-timeline', 'dark');
     await shoot(bob.page, 'auto-assign-timeline', 'light');
 

@@ -69,7 +69,7 @@ describe('admin commands', () => {
 
     const bad = await refusal(admin.command('saveProviderAccount', { ...twilio(), public: { accountSid: 'XY123', number: '+15005550006' } }));
     expect(bad.code).toBe('invalid');
-    expect(bad.message).toContain('an account SID starts with AC');
+    expect(bad.message).toBe('An account SID starts with AC.');
 
     expect(await admin.command('removeProviderAccount', { id: saved.id })).toBeNull();
     expect((await admin.command('providerAccounts', {})).accounts).toEqual([]);
