@@ -76,7 +76,7 @@ export class ProcessMeter {
   private h: IntervalHistogram = monitorEventLoopDelay({ resolution: 5 });
   private peakRss = 0;
   /** what the process held when its RSS peaked: V8 heap, and Buffers outside it */
-  private atPeak = { heapMB: 0, externalMB: 0 };
+  private atPeak = { heapMB: 0, heapTotalMB: 0, externalMB: 0 };
   private readonly timer: NodeJS.Timeout;
   constructor() {
     this.h.enable();
@@ -88,14 +88,14 @@ export class ProcessMeter {
     if (rss <= this.peakRss) return;
     this.peakRss = rss;
     const m = process.memoryUsage();
-    this.atPeak = { heapMB: Math.round(m.heapUsed / 1e6), externalMB: Math.round(m.external / 1e6) };
+    this.atPeak = { heapMB: Math.round(m.heapUsed / 1e6), heapTotalMB: Math.round(m.heapTotal / 1e6), externalMB: Math.round(m.external / 1e6) };
   }
   mark(): void {
     this.h.reset();
     this.peakRss = 0;
     this.sample();
   }
-  read(): { maxStallMs: number; p99StallMs: number; peakRssMB: number; atPeak: { heapMB: number; externalMB: number } } {
+  read(): { maxStallMs: number; p99StallMs: number; peakRssMB: number; atPeak: { heapMB: number; heapTotalMB: number; externalMB: number } } {
     this.sample();
     // the histogram records timer delay including the resolution itself
     return { maxStallMs: +(this.h.max / 1e6).toFixed(1), p99StallMs: +(this.h.percentile(99) / 1e6).toFixed(1), peakRssMB: Math.round(this.peakRss / 1e6), atPeak: this.atPeak };

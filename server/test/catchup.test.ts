@@ -2,10 +2,11 @@
 // or the user's groups changed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import { startTestRelay, type TestOrg } from '../testing';
+import { startTestRelay, testStore, type TestOrg } from '../testing';
 import { connectAs, salesConversation, visibilityVersionOf } from './helpers';
 import { CatchUpStream, PAGE_ROWS } from '../sync/catchup';
-import type { Contact } from '../../shared/schema';
+import { tableNames, type Contact } from '../../shared/schema';
+import { decodeRow, rowJsonSelect, rowJsonSupported, sqlNamesOf } from '../../shared/store/rowStore';
 
 let org: TestOrg | null = null;
 afterEach(async () => {
@@ -14,6 +15,31 @@ afterEach(async () => {
 });
 
 describe('catch-up', () => {
+  // the SQLite store's fast path (PostgreSQL decodes and encodes)
+  it.runIf(testStore === 'sqlite')('rows made JSON by SQLite are exactly the decoded rows (booleans, JSON columns, nulls, every table)', async () => {
+    const o = (org = await startTestRelay());
+    const admin = await connectAs(o, 'admin');
+    await admin.mutate('createContact', { id: uuidv7(), name: 'Quote "me" \\ é 😀', phone: '+447700900611', notes: 'line\nbreak' });
+    const opted = uuidv7();
+    await admin.close();
+    await o.relay.services.engine.write((tx) => {
+      const base: Contact = { id: opted, name: 'Opted', phone: '+447700900612', email: null, tags: ['vip', 'a"b'], notes: '', optedOut: true, defaultVisibleTo: ['u1'], defaultAssignees: [], createdAt: 1, updatedAt: 2, version: 0 };
+      tx.put('contacts', base);
+      for (let i = 0; i < 10; i++) tx.put('contacts', { ...base, id: uuidv7(), phone: `+4477009007${String(i).padStart(2, '0')}`, optedOut: i % 2 === 0, tags: [], defaultVisibleTo: null, email: i % 3 ? `x${i}@y.z` : null });
+    });
+    const store = o.relay.services.engine.store;
+    let compared = 0;
+    for (const t of tableNames) {
+      if (!rowJsonSupported(t)) continue;
+      const name = sqlNamesOf(t).table;
+      const made = await store.all<{ _json: string; _rid: number }>(`SELECT rowid AS _rid, ${rowJsonSelect(t)} FROM "${name}" ORDER BY rowid`);
+      const raws = await store.all<Record<string, unknown>>(`SELECT * FROM "${name}" ORDER BY rowid`);
+      expect(made.map((m) => JSON.parse(m._json) as unknown)).toEqual(raws.map((r) => JSON.parse(JSON.stringify(decodeRow(t, r))) as unknown));
+      compared += raws.length;
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+
   it('sends only changes and deletes since the cookie', async () => {
     const o = (org = await startTestRelay());
     const admin = await connectAs(o, 'admin');

@@ -60,6 +60,32 @@ export function decodeRow<T extends TableName>(table: T, raw: Record<string, unk
   return out as RowOf<T>;
 }
 
+/**
+ * SQLite only: an expression that makes the row's JSON (the object decodeRow would give, as
+ * JSON.stringify writes it: same keys in the same order, booleans as true/false, JSON columns
+ * as their values) in the database, so a reader that only sends rows on need not build, decode
+ * and encode an object per row. `also` adds the named row keys as plain columns (key as alias).
+ */
+export function rowJsonSelect(table: TableName, also: readonly string[] = []): string {
+  const m = columnsOf(table);
+  const pairs = m.keys.map((k, i) => {
+    const col = m.columns[i] as Column;
+    const c = q(col.name);
+    const v =
+      col.columnType === 'SQLiteBoolean' ? `json(CASE WHEN ${c} IS NULL THEN NULL WHEN ${c} THEN 'true' ELSE 'false' END)`
+      : col.columnType === 'SQLiteTextJson' ? `json(${c})`
+      : c;
+    return `'${k}', ${v}`;
+  });
+  const extra = also.filter((k) => m.keys.includes(k)).map((k) => `${q((m.columns[m.keys.indexOf(k)] as Column).name)} AS ${q(k)}`);
+  return [...extra, `json_object(${pairs.join(', ')}) AS _json`].join(', ');
+}
+
+/** Whether rowJsonSelect covers every column type of the table (else decode and encode it). */
+export function rowJsonSupported(table: TableName): boolean {
+  return columnsOf(table).columns.every((c) => ['SQLiteText', 'SQLiteInteger', 'SQLiteBoolean', 'SQLiteTextJson'].includes(c.columnType));
+}
+
 /** SQL name of a table (and of one of its columns), for hand-written queries. */
 export function sqlNamesOf<T extends TableName>(table: T, column?: keyof RowOf<T> & string): { table: string; column?: string } {
   const m = columnsOf(table);

@@ -32,7 +32,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-function sqliteModulePath(): string | null {
+export function sqliteModulePath(): string | null {
   try {
     // CommonJS bundles (Electron main) have __filename; ES modules (tsx, vitest) have import.meta.url
     const from = typeof __filename === 'string' ? __filename : import.meta.url;

@@ -67,4 +67,14 @@ export const conversationLabels = sqliteTable('conversation_labels', {
   conversationId: text('conversation_id').notNull(),
 }, (t) => [primaryKey({ columns: [t.labelId, t.conversationId] }), index('conversation_labels_conv').on(t.conversationId)]);
 
-export const localTables = { meta, outbox, undoLog, failures, conversationAssignees, chatMembers, conversationLabels } as const;
+/**
+ * Secondary indexes dropped for a full fetch (inserting into them row by row cost more than
+ * building them once afterwards), with their exact CREATE statement: recreated verbatim when the
+ * fetch ends (Replica.restoreIndexes), or when the replica is opened after an interrupted fetch.
+ */
+export const deferredIndexes = sqliteTable('deferred_indexes', {
+  name: text('name').primaryKey(),
+  sql: text('sql').notNull(),
+});
+
+export const localTables = { meta, outbox, undoLog, failures, conversationAssignees, chatMembers, conversationLabels, deferredIndexes } as const;

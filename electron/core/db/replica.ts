@@ -9,6 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { RowStore } from '../../../shared/store/rowStore';
 import type { Role } from '../../../shared/schema';
 import { Checkpointer } from './checkpointer';
+import { buildDeferredIndexes } from './indexBuilder';
+
+/**
+ * Tables whose secondary indexes a full fetch drops and builds once at its end: the rows that
+ * dominate a full sync (a million messages: inserting each into four indexes cost more than the
+ * row itself). Unique indexes stay (they enforce something).
+ */
+const DEFERRED_INDEX_TABLES = ['messages'];
 
 export interface MetaRow {
   clientId: string;
@@ -56,6 +64,8 @@ export class Replica {
     // content is overwritten with zeros; scrub() then empties the WAL of the old frames
     this.db.pragma('secure_delete = ON');
     try {
+      // indexes left dropped by an interrupted full fetch: back before any migration touches them
+      if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes'").get()) this.restoreIndexesNow();
       migrateChecked(this.db, migrationsDir, 'This replica');
     } catch (e) {
       this.db.close();
@@ -128,6 +138,70 @@ export class Replica {
     if (still.length === skipped.length) return false;
     this.setSkippedTables(still);
     return true;
+  }
+
+  /** whether indexes are dropped (deferred_indexes has rows): known without a query */
+  private indexesDeferred = false;
+  /** times dropped indexes were built again (tests, metrics) */
+  indexRestores = 0;
+
+  get indexesPending(): boolean {
+    return this.indexesDeferred;
+  }
+  private restoring: Promise<void> | null = null;
+
+  /**
+   * A full fetch begins: drop the secondary indexes of DEFERRED_INDEX_TABLES, keeping each exact
+   * CREATE statement in deferred_indexes (same transaction, so a crash leaves them recorded).
+   */
+  deferIndexes(): void {
+    if (this.indexesDeferred) return; // every part of a fetch asks: dropped with the first
+    const marks = DEFERRED_INDEX_TABLES.map(() => '?').join(',');
+    const list = this.db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${marks}) AND sql NOT LIKE 'CREATE UNIQUE%'`)
+      .all(...DEFERRED_INDEX_TABLES) as { name: string; sql: string }[];
+    if (list.length === 0) return;
+    const keep = this.db.prepare('INSERT OR IGNORE INTO deferred_indexes(name, sql) VALUES (?, ?)');
+    this.db.transaction(() => {
+      for (const ix of list) {
+        keep.run(ix.name, ix.sql);
+        this.db.exec(`DROP INDEX "${ix.name.replaceAll('"', '""')}"`);
+      }
+    })();
+    this.indexesDeferred = true;
+  }
+
+  /**
+   * Builds the dropped indexes again from their recorded statements, in a worker thread (this
+   * connection must write nothing until it resolves), or here when no worker can run.
+   */
+  restoreIndexes(): Promise<void> {
+    if (!this.indexesDeferred || this.closed) return Promise.resolve();
+    this.restoring ??= buildDeferredIndexes(this.path)
+      .then((built) => {
+        if (built) this.indexRestores++;
+        if (!this.closed && this.db.open) this.restoreIndexesNow(); // what the worker could not build (none when it did)
+      })
+      .finally(() => {
+        this.restoring = null;
+      });
+    return this.restoring;
+  }
+
+  /** The same on this connection (opening after an interrupted fetch, or without a worker). */
+  restoreIndexesNow(): void {
+    const rows = this.db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
+    if (rows.length) {
+      this.indexRestores++;
+      const drop = this.db.prepare('DELETE FROM deferred_indexes WHERE name = ?');
+      this.db.transaction(() => {
+        for (const r of rows) {
+          this.db.exec(r.sql);
+          drop.run(r.name);
+        }
+      })();
+    }
+    this.indexesDeferred = false;
   }
 
   setRole(role: Role): void {

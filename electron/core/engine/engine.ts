@@ -35,6 +35,9 @@ export class MutationEngine {
   private readonly insertOutbox: Statement;
   private readonly selectOutbox: Statement;
   private readonly selectUndo: Statement;
+  /** applyPoke's own statements, prepared once (a full sync applies thousands of chunks) */
+  private readonly acknowledgesStmt: Statement;
+  private readonly dropAcknowledged: Statement;
   private readonly exists = new Map<TableName, Statement>();
   private clientId: string | undefined;
 
@@ -48,6 +51,8 @@ export class MutationEngine {
     this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, args, created_at) VALUES (?, ?, ?, ?)');
     this.selectOutbox = db.prepare('SELECT id, name, args, created_at AS createdAt FROM outbox ORDER BY id');
     this.selectUndo = db.prepare('SELECT tbl, row_id AS rowId, before FROM undo_log ORDER BY seq DESC');
+    this.acknowledgesStmt = db.prepare('SELECT 1 FROM outbox WHERE id <= ? LIMIT 1');
+    this.dropAcknowledged = db.prepare('DELETE FROM outbox WHERE id <= ?');
   }
 
   /** newId is deterministic per (client, mutation, call): a rebase re-creates the same rows, not new ones. */
@@ -169,7 +174,7 @@ export class MutationEngine {
     const newRows: PokeOutcome['newRows'] = [];
     const db = this.replica.db;
     const store = this.replica.store;
-    const acknowledges = (db.prepare('SELECT 1 FROM outbox WHERE id <= ? LIMIT 1').get(frame.lastMutationId)) !== undefined;
+    const acknowledges = this.acknowledgesStmt.get(frame.lastMutationId) !== undefined;
     if (frame.puts.length === 0 && frame.dels.length === 0 && !acknowledges) {
       // nothing to apply or acknowledge: pending effects stay as they are
       if (opts.setCookie) this.replica.setCookie(frame.cookie, Date.now());
@@ -192,7 +197,7 @@ export class MutationEngine {
         store.put(p.t, p.r as RowOf<typeof p.t>);
         changes.add(p.t, id);
       }
-      db.prepare('DELETE FROM outbox WHERE id <= ?').run(frame.lastMutationId);
+      this.dropAcknowledged.run(frame.lastMutationId);
       this.redoAll(changes);
       if (opts.setCookie) this.replica.setCookie(frame.cookie, Date.now());
     })();
@@ -214,9 +219,11 @@ export class MutationEngine {
 
   /**
    * Initial sync: stop the per-row index work (message text, conversation side tables) for
-   * rows arriving from now on; backfillIndexes() does it afterwards in small steps.
+   * rows arriving from now on; backfillIndexes() does it afterwards in small steps. The secondary
+   * indexes of messages are dropped until the fetch ends (Replica.restoreIndexes).
    */
   deferIndexing(): void {
+    this.replica.deferIndexes(); // secondary indexes of messages: built once when the fetch ends
     const db = this.replica.db;
     db.prepare('UPDATE fts_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM messages) WHERE upto = 9223372036854775807').run();
     db.prepare('UPDATE conversation_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM conversations) WHERE upto = 9223372036854775807').run();
@@ -226,11 +233,16 @@ export class MutationEngine {
     const r = this.replica.db
       .prepare('SELECT (SELECT upto FROM fts_backfill) = 9223372036854775807 AND (SELECT upto FROM conversation_backfill) = 9223372036854775807 AS done')
       .get() as { done: number };
-    return r.done !== 1;
+    return r.done !== 1 || this.replica.indexesPending;
   }
 
   /** One step of the backfill (about `limit` rows); true when every index is complete again. */
   backfillIndexes(limit = 1000): boolean {
+    // indexes a full fetch dropped come first (the sync client has a worker build them before this)
+    if (this.replica.indexesPending) {
+      this.replica.restoreIndexesNow();
+      return false;
+    }
     const db = this.replica.db;
     return db.transaction(() => {
       const conv = db.prepare('SELECT upto FROM conversation_backfill WHERE upto <> 9223372036854775807').get() as { upto: number } | undefined;

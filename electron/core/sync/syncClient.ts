@@ -381,6 +381,8 @@ export class SyncClient {
 
   private async applyPoke(f: PokeFrame): Promise<void> {
     const initial = this.initial || f.baseCookie === null;
+    // indexes dropped by a full fetch that did not end here (a worker builds them: nothing is written meanwhile)
+    if (!initial) await this.o.replica.restoreIndexes();
     // a full fetch (in parts, or one big frame): index message text afterwards, in the background, instead of per row
     if (initial && (f.more === true || f.puts.length + f.dels.length > this.chunkSize())) this.o.engine.deferIndexing();
     // in chunks of one transaction each, sized to CHUNK_BUDGET_MS, yielding between them (dels
@@ -407,6 +409,8 @@ export class SyncClient {
       else if (this.o.replica.walOver(this.o.walLimitBytes ?? WAL_LIMIT_BYTES) && (await this.o.replica.checkpointNow()) === false) this.walChecksSkipped = 64; // could not complete: not again at once
     } while (di < f.dels.length || pi < f.puts.length);
     if (!f.more) {
+      // the full fetch's dropped indexes, built once now (off this thread) before the replica is used online
+      await this.o.replica.restoreIndexes();
       this.initial = false;
       if (this.state !== 'online') this.setState('online', null);
       this.backfillIndexes();

@@ -20,6 +20,61 @@ const poke = (over: Partial<Parameters<MutationEngine['applyPoke']>[0]> = {}) =>
   type: 'poke' as const, baseCookie: null, cookie: 1, puts: [], dels: [], lastMutationId: 0, ...over,
 });
 
+/** the replica's whole schema: every table, index and trigger with its exact statement */
+const schemaOf = (db: Replica['db']) => db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all();
+
+describe('secondary indexes deferred by a full fetch', () => {
+  const msg = (i: number) => ({ t: 'messages' as const, r: { id: `m${i}`, conversationId: `cv${i % 7}`, direction: i % 2 ? 'inbound' : 'outbound', channel: 'sms', body: `body ${i}`, authorId: null, status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: `p${i}`, broadcastId: null, paymentRef: null, createdAt: i, version: i } });
+  const messageIndexes = (db: Replica['db']) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL ORDER BY name").all();
+  const fresh = () => {
+    const f = Replica.open(join(tempDir(), 'fresh.sqlite'));
+    const schema = schemaOf(f.db);
+    f.close();
+    return schema;
+  };
+
+  it('are dropped with their statements kept, and built again by a worker to exactly the same schema', async () => {
+    const { r, engine } = setup();
+    const expected = schemaOf(r.db);
+    expect(expected).toEqual(fresh());
+    expect(messageIndexes(r.db).length).toBeGreaterThanOrEqual(4);
+    engine.deferIndexing();
+    expect(messageIndexes(r.db)).toEqual([]);
+    expect(r.indexesPending).toBe(true);
+    engine.deferIndexing(); // every part of the fetch says so again: nothing more to drop
+    engine.applyPoke(poke({ puts: Array.from({ length: 300 }, (_, i) => msg(i)) }), { trackNew: false, setCookie: true });
+    await r.restoreIndexes();
+    expect(r.indexRestores).toBe(1);
+    expect(r.indexesPending).toBe(false);
+    expect(schemaOf(r.db)).toEqual(expected);
+    expect(r.db.prepare('SELECT count(*) AS n FROM deferred_indexes').get()).toEqual({ n: 0 });
+    expect(r.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const plan = r.db.prepare("EXPLAIN QUERY PLAN SELECT id FROM messages WHERE conversation_id = 'cv3' ORDER BY created_at").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/messages_conversation/);
+  });
+
+  it('left dropped by an interrupted fetch are built again when the replica is opened (before any migration)', () => {
+    const { r, engine } = setup();
+    const expected = schemaOf(r.db);
+    engine.deferIndexing();
+    engine.applyPoke(poke({ more: true, puts: Array.from({ length: 50 }, (_, i) => msg(i)) }), { trackNew: false, setCookie: false });
+    r.close(); // the process died mid-fetch
+    replica = Replica.open(r.path);
+    expect(replica.indexesPending).toBe(false);
+    expect(schemaOf(replica.db)).toEqual(expected);
+  });
+
+  it('the engine\'s backfill builds them first when nothing else did', () => {
+    const { r, engine } = setup();
+    const expected = schemaOf(r.db);
+    engine.deferIndexing();
+    expect(engine.indexBackfillPending()).toBe(true);
+    let guard = 0;
+    while (!engine.backfillIndexes(10) && guard++ < 100);
+    expect(schemaOf(r.db)).toEqual(expected);
+  });
+});
+
 describe('replica and outbox', () => {
   it('WAL checkpoints run in a worker: the writer never checkpoints, yet the WAL is reset', async () => {
     const { r } = setup();

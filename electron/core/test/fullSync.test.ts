@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { startTestRelay, type TestOrg } from '../../../server/testing';
 import type { Contact } from '../../../shared/schema';
 import { createCore, FileSecretStore } from '../index';
+import { Replica } from '../db/replica';
 import { settled, signIn, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
 
@@ -24,6 +25,33 @@ const contact = (i: number): Contact => ({
 });
 
 describe('a large sync', () => {
+  it('a full fetch in parts drops the secondary indexes of messages and builds them once at its end, leaving the schema of a fresh replica', async () => {
+    org = await startTestRelay();
+    // more rows than one streamed part: the fetch comes in parts
+    await org.relay.services.engine.write((tx) => {
+      for (let j = 0; j < 1500; j++) tx.put('contacts', contact(j));
+    });
+    const dataDir = tempDir();
+    core = Object.assign(createCore({ dataDir, secretStore: new FileSecretStore(join(dataDir, 'secrets.json')), pingIntervalMs: 2000 }), { dataDir });
+    await signIn(core, org.relay.httpUrl, 'admin@test.parley', org.password);
+    await settled(core);
+    const replica = core.impl.current?.replica;
+    expect(replica?.indexRestores).toBe(1); // dropped for the fetch, built once when it ended
+    expect(replica?.indexesPending).toBe(false);
+    const schema = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all();
+      } finally {
+        db.close();
+      }
+    };
+    const freshDir = tempDir();
+    Replica.open(join(freshDir, 'fresh.sqlite')).close();
+    expect(schema(core.impl.replicaPath(org.admin.id))).toEqual(schema(join(freshDir, 'fresh.sqlite')));
+    expect(replica?.store.get('contacts', 'bulk-1499')?.name).toBe('Bulk contact 1499');
+  });
+
   it('keeps the WAL near its limit: applying waits for complete checkpoints instead of letting it grow with the sync', async () => {
     org = await startTestRelay();
     const dataDir = tempDir();
