@@ -20,7 +20,9 @@ function failures(j: VitestJson, suite: string): string[] {
   for (const f of j.testResults ?? []) {
     const file = f.name.replace(`${process.cwd()}/`, '');
     const failed = f.assertionResults.filter((a) => a.status === 'failed');
-    for (const a of failed) out.push(`${suite}: ${file} › ${a.fullName}: ${(a.failureMessages ?? []).join(' ').split('\n')[0]?.slice(0, 200) ?? ''}`);
+    // the first line that says something (vitest may put a placeholder such as STACK_TRACE_ERROR first)
+    const said = (a: { failureMessages?: string[] }) => (a.failureMessages ?? []).join('\n').split('\n').find((l) => l.trim() && !/STACK_TRACE_ERROR/.test(l))?.trim().slice(0, 200) ?? '';
+    for (const a of failed) out.push(`${suite}: ${file} › ${a.fullName}: ${said(a)}`);
     if (f.status === 'failed' && failed.length === 0) out.push(`${suite}: ${file}: ${(f.message ?? 'failed').split('\n')[0]?.slice(0, 200) ?? ''}`);
   }
   return out;

@@ -287,6 +287,9 @@ export class SyncHub {
       c.ws.terminate();
     }
     await new Promise<void>((r) => this.wss.close(() => r()));
+    // A fan-out already running still reads the store: let it end before the relay closes the
+    // store after this (bounded: a store that no longer answers must not hold the shutdown).
+    await Promise.race([this.serial.run(() => Promise.resolve()), new Promise<void>((r) => setTimeout(r, 5000).unref())]);
   }
 
   private accept(ws: WebSocket): void {
@@ -491,6 +494,8 @@ export class SyncHub {
    * then the pokes are built and queued with no await, so a push's builder and `fanned` move together.
    */
   private async onCommit(c: Commit): Promise<void> {
+    // closing: every socket is gone, nothing to fan out (and the store is about to close)
+    if (!this.accepting) return;
     const t0 = performance.now();
     const cs = c.changes;
     // a commit that wrote nothing (effects only) has no version and sends nothing
