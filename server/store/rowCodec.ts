@@ -4,6 +4,10 @@
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { Column } from 'drizzle-orm';
 import { syncedTables, type RowOf, type TableName } from '../../shared/schema';
+import { decodeRow } from '../../shared/store/rowStore';
+
+/** A stored row (SQL column names) as the typed row: the replica's own decoder, so both stores read rows alike. */
+export { decodeRow };
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -51,18 +55,6 @@ export function encodeRow<T extends TableName>(table: T, row: RowOf<T>): unknown
   const c = codecOf(table);
   const r = row as Record<string, unknown>;
   return c.keys.map((k, i) => encodeValue(c.columns[i] as Column, r[k]));
-}
-
-/** A stored row (SQL column names) as the typed row. */
-export function decodeRow<T extends TableName>(table: T, raw: Record<string, unknown>): RowOf<T> {
-  const c = codecOf(table);
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < c.keys.length; i++) {
-    const col = c.columns[i] as Column;
-    const v = raw[col.name];
-    out[c.keys[i] as string] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
-  }
-  return out as RowOf<T>;
 }
 
 /** The row as it reads back once stored (defaults filled, values normalised). */
