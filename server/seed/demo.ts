@@ -2,6 +2,7 @@
 // transaction. Every demo account's password is `parley-demo` (docs/PROTOCOL.md, CLI help).
 import type { Channel, Conversation, Group, Message, User, WhatsAppTemplate } from '../../shared/schema';
 import { mulberry32 } from '../../shared/random';
+import type { BusinessHours } from '../../shared/domain/sla';
 import { hashPasswordSync } from '../admin';
 import type { Services } from '../services';
 import type { ServerTx } from '../sync/serverTx';
@@ -32,16 +33,18 @@ export async function seedDemo(svc: Services): Promise<void> {
     const rand = mulberry32(42); // deterministic: every demo database looks the same
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     const uuidv7 = () => tx.newId();
-    const group = (name: string, sms: string, wa: string): Group => {
+    // first-response targets, so the inbox's time left and the reports' SLA chart have something to show
+    const weekdays = (open: string, close: string) => ({ mon: [open, close], tue: [open, close], wed: [open, close], thu: [open, close], fri: [open, close] }) as BusinessHours['days'];
+    const group = (name: string, sms: string, wa: string, sla: Pick<Group, 'slaFirstResponseMinutes' | 'businessHours'>): Group => {
       const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY,
         paymentInstructions: `Pay by bank transfer to Parley Demo Ltd, sort code 00-00-00, account 00000000, quoting the invoice number. (${name} demo team)`,
         // the demo organisation is simulated on purpose: the app shows it as such
-        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 };
+        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, ...sla, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 };
       tx.put('groups', g);
       return g;
     };
-    const sales = group('Sales', '+447700900010', '+447700900011');
-    const support = group('Support', '+447700900020', '+447700900021');
+    const sales = group('Sales', '+447700900010', '+447700900011', { slaFirstResponseMinutes: 240, businessHours: null });
+    const support = group('Support', '+447700900020', '+447700900021', { slaFirstResponseMinutes: 60, businessHours: { tz: 'Europe/London', days: weekdays('09:00', '17:30') } });
     const user = (key: string, name: string, role: 'admin' | 'agent', groups: Group[]): User => {
       const u: User = { id: uuidv7(), name, email: `${key}@parley.test`, role, active: true, createdAt: now - 60 * DAY, accepting: true, version: 0 };
       tx.put('users', u);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../relay';
 import { DEMO_PASSWORD } from '../seed/demo';
+import { businessHoursProblem } from '../../shared/domain/sla';
 import { dropTestDatabase, login, testDatabaseUrl, testStore } from '../testing';
 import { WsTestClient } from './wsClient';
 
@@ -34,6 +35,14 @@ describe('demo seed', () => {
       expect(g.whatsappNumber).toMatch(/^\+44/);
       expect(g.templates).toHaveLength(2);
     }
+    // both teams have a first-response target the app can show (Support only in business hours)
+    const groups = new Map((await store.find('groups', {})).map((g) => [g.name, g]));
+    expect(groups.get('Sales')).toMatchObject({ slaFirstResponseMinutes: 240, businessHours: null });
+    expect(groups.get('Support')?.slaFirstResponseMinutes).toBe(60);
+    const hours = groups.get('Support')?.businessHours;
+    expect(hours).toBeTruthy();
+    expect(hours && businessHoursProblem(hours)).toBeNull();
+    expect(hours?.days.sat).toBeUndefined();
     expect((await store.find('users', {})).map((u) => u.email).sort()).toEqual(['admin@parley.test', 'amira@parley.test', 'ben@parley.test', 'chloe@parley.test']);
     const contacts = (await store.find('contacts', {}));
     expect(contacts).toHaveLength(50);
