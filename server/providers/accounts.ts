@@ -31,7 +31,7 @@ const toRow = (r: RawRow): AccountRow => ({
 });
 
 /** Public fields that redirect where credentials are sent. */
-const apiAddressFields = ['apiBaseUrl', 'graphBaseUrl', 'apiHost', 'apiPort', 'apiProtocol'] as const;
+const apiAddressFields = ['apiBaseUrl', 'region', 'edge', 'graphBaseUrl', 'apiHost', 'apiPort', 'apiProtocol'] as const;
 
 export class AccountStore {
   constructor(private readonly db: RelayStore, private readonly key: () => Buffer) {}

@@ -26,7 +26,7 @@ export interface ProviderCliContext {
 }
 
 export const providerUsage = `provider set --group NAME --kind twilio|whatsapp-cloud|stripe [--channel sms|whatsapp] [options]
-  twilio:          --number E164 --account-sid AC... --auth-token TOKEN [--messaging-service-sid MG...] [--api-base-url URL]
+  twilio:          --number E164 --account-sid AC... --auth-token TOKEN [--messaging-service-sid MG...] [--region ie1 --edge dublin] [--api-base-url URL]
   whatsapp-cloud:  --number E164 --phone-number-id ID --access-token T --app-secret S --verify-token V [--business-account-id ID] [--api-version v21.0]
   stripe:          --secret-key sk_... --webhook-secret whsec_... [--success-url URL] [--cancel-url URL]
   any:             [--rate SENDS_PER_SECOND]   (omit secrets to keep the stored ones)
@@ -35,7 +35,7 @@ provider remove ID`;
 
 const options = {
   group: { type: 'string' }, kind: { type: 'string' }, channel: { type: 'string' }, number: { type: 'string' }, rate: { type: 'string' },
-  'account-sid': { type: 'string' }, 'auth-token': { type: 'string' }, 'messaging-service-sid': { type: 'string' }, 'api-base-url': { type: 'string' },
+  'account-sid': { type: 'string' }, 'auth-token': { type: 'string' }, 'messaging-service-sid': { type: 'string' }, 'api-base-url': { type: 'string' }, region: { type: 'string' }, edge: { type: 'string' },
   'phone-number-id': { type: 'string' }, 'access-token': { type: 'string' }, 'app-secret': { type: 'string' }, 'verify-token': { type: 'string' },
   'business-account-id': { type: 'string' }, 'api-version': { type: 'string' }, 'graph-base-url': { type: 'string' },
   'secret-key': { type: 'string' }, 'webhook-secret': { type: 'string' }, 'success-url': { type: 'string' }, 'cancel-url': { type: 'string' },
@@ -51,7 +51,7 @@ export function inputFromFlags(f: Flags, groupId: string | null): unknown {
   switch (f.kind) {
     case 'twilio':
       return { kind: 'twilio', groupId, channel: f.channel ?? 'sms', sendRatePerSecond: rate,
-        public: defined({ accountSid: f['account-sid'], number: f.number, messagingServiceSid: f['messaging-service-sid'], apiBaseUrl: f['api-base-url'] }),
+        public: defined({ accountSid: f['account-sid'], number: f.number, messagingServiceSid: f['messaging-service-sid'], region: f.region, edge: f.edge, apiBaseUrl: f['api-base-url'] }),
         secrets: someDefined({ authToken: f['auth-token'] }) };
     case 'whatsapp-cloud':
       return { kind: 'whatsapp-cloud', groupId, channel: 'whatsapp', sendRatePerSecond: rate,

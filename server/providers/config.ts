@@ -17,7 +17,16 @@ export const twilioPublic = z.object({
   accountSid: z.string().regex(/^AC[0-9a-zA-Z]{8,40}$/, 'an account SID starts with AC'),
   number: e164,
   messagingServiceSid: z.string().regex(/^MG\w+$/).optional(),
-  /** API origin override (tests, Twilio edges): default https://api.twilio.com */
+  /**
+   * Twilio's own region and edge (e.g. ie1 + dublin): the official client then talks to
+   * api.dublin.ie1.twilio.com, content.dublin.ie1.twilio.com and so on, each API on its own host.
+   */
+  region: z.string().trim().toLowerCase().regex(/^[a-z]{2}\d$/, 'a Twilio region looks like ie1, au1 or us1').optional(),
+  edge: z.string().trim().toLowerCase().regex(/^[a-z]+$/, 'a Twilio edge is a location name such as dublin or sydney').optional(),
+  /**
+   * One origin for every Twilio API (a local mock in tests and manual checks): replaces the host of
+   * api.twilio.com, content.twilio.com alike. Real regional set-ups use region and edge instead.
+   */
   apiBaseUrl: baseUrl.optional(),
 });
 export const twilioSecrets = z.object({ authToken: z.string().min(8) });

@@ -1,12 +1,20 @@
 // "Fetch approved templates": a group's WhatsApp templates as its provider holds them.
 //   Meta WhatsApp Cloud API: GET /{version}/{waba-id}/message_templates (Graph API, paged by paging.next)
-//   Twilio: GET https://content.twilio.com/v1/ContentAndApprovals (Content API, paged by meta.next_page_url),
+//   Twilio: the official client's Content API (GET /v1/ContentAndApprovals on content.twilio.com or its regional host),
 //           keeping contents whose WhatsApp approval status is "approved"; providerId = the ContentSid (HX…)
 // Only bodies with numbered blanks ({{1}}, {{2}}…) are kept: named parameters cannot be filled in here.
 import { z } from 'zod';
 import type { WhatsAppTemplate } from '../../shared/schema';
 import type { AccountConfig } from './accounts';
 import { GraphClient } from './whatsapp/graph';
+import { createTwilioClient } from './twilio/client';
+import type { ContentAndApprovalsInstance } from 'twilio/lib/rest/content/v1/contentAndApprovals';
+
+/** the part of the twilio client's page we use (its next page has the same shape) */
+interface ContentPage {
+  instances: ContentAndApprovalsInstance[];
+  nextPage(): Promise<ContentPage> | undefined;
+}
 
 const MAX_PAGES = 20;
 const NAMED_BLANK = /\{\{\s*[^\d\s}][^}]*\}\}/;
@@ -23,17 +31,13 @@ const metaPage = z.object({
   paging: z.object({ next: z.string().optional() }).passthrough().optional(),
 });
 
-const twilioPage = z.object({
-  contents: z.array(
-    z.object({
-      sid: z.string(),
-      friendly_name: z.string().nullable().optional(),
-      language: z.string().nullable().optional(),
-      types: z.record(z.string(), z.unknown()).nullable().optional(),
-      approval_requests: z.object({ name: z.string().nullable().optional(), status: z.string().nullable().optional() }).passthrough().nullable().optional(),
-    }).passthrough(),
-  ),
-  meta: z.object({ next_page_url: z.string().nullable().optional() }).passthrough().optional(),
+/** one Content resource as the twilio client hands it over (fields as Twilio documents them) */
+const twilioContent = z.object({
+  sid: z.string(),
+  friendlyName: z.string().nullable().optional(),
+  language: z.string().nullable().optional(),
+  types: z.record(z.string(), z.unknown()).nullable().optional(),
+  approvalRequests: z.object({ name: z.string().nullable().optional(), status: z.string().nullable().optional() }).passthrough().nullable().optional(),
 });
 
 const usable = (body: string | undefined): body is string => !!body?.trim() && !NAMED_BLANK.test(body);
@@ -61,31 +65,35 @@ async function fromMeta(c: Extract<AccountConfig, { kind: 'whatsapp-cloud' }>): 
 
 async function fromTwilio(c: Extract<AccountConfig, { kind: 'twilio' }>): Promise<WhatsAppTemplate[]> {
   const cfg = c.config;
-  const origin = cfg.apiBaseUrl ?? 'https://content.twilio.com';
-  const auth = `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}`;
+  // the official client picks the Content API's own host (content.twilio.com, or its regional
+  // twin when the account names a region and edge) and follows meta.next_page_url
+  const client = createTwilioClient(cfg.accountSid, cfg.authToken, cfg);
   const out: WhatsAppTemplate[] = [];
-  let url: string | null | undefined = `${origin}/v1/ContentAndApprovals?PageSize=100`;
-  for (let page = 0; url && page < MAX_PAGES; page++) {
-    let res: Response;
+  const read = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
-      res = await fetch(url, { headers: { authorization: auth, accept: 'application/json' } });
+      return await call();
     } catch (e) {
+      const status = (e as { status?: unknown }).status;
+      if (status === 401) throw new Error('Twilio refused the account SID or auth token.', { cause: e });
+      if (typeof status === 'number') throw new Error(`Twilio answered HTTP ${status} to the template list.`, { cause: e });
       throw new Error(`Could not reach Twilio: ${(e as Error).message}`, { cause: e });
     }
-    if (!res.ok) throw new Error(res.status === 401 ? 'Twilio refused the account SID or auth token.' : `Twilio answered HTTP ${res.status} to the template list.`);
-    const parsed = twilioPage.safeParse(await res.json());
-    if (!parsed.success) throw new Error('Twilio answered the template list in an unexpected shape.');
-    for (const t of parsed.data.contents) {
-      if ((t.approval_requests?.status ?? '').toLowerCase() !== 'approved') continue;
-      const body = Object.values(t.types ?? {})
+  };
+  let page: ContentPage | undefined = await read(() => client.content.v1.contentAndApprovals.page({ pageSize: 100 }));
+  for (let n = 0; page && n < MAX_PAGES; n++) {
+    for (const raw of page.instances) {
+      const t = twilioContent.safeParse({ sid: raw.sid, friendlyName: raw.friendlyName, language: raw.language, types: raw.types, approvalRequests: raw.approvalRequests });
+      if (!t.success) throw new Error('Twilio answered the template list in an unexpected shape.');
+      const a = t.data.approvalRequests;
+      if ((a?.status ?? '').toLowerCase() !== 'approved') continue;
+      const body = Object.values(t.data.types ?? {})
         .map((v) => (v && typeof v === 'object' && 'body' in v && typeof v.body === 'string' ? v.body : undefined))
         .find((b) => b !== undefined);
       if (!usable(body)) continue;
-      out.push({ name: t.approval_requests?.name || t.friendly_name || t.sid, language: t.language || 'en', body, providerId: t.sid });
+      out.push({ name: a?.name || t.data.friendlyName || t.data.sid, language: t.data.language || 'en', body, providerId: t.data.sid });
     }
-    const next = parsed.data.meta?.next_page_url;
-    // follow the next page on the same origin (tests and regional edges swap the origin)
-    url = next ? origin + new URL(next).pathname + new URL(next).search : null;
+    const next = page.nextPage();
+    page = next ? await read(() => next) : undefined;
   }
   return out;
 }

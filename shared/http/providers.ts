@@ -38,7 +38,7 @@ export const providerAccountInput = z.discriminatedUnion('kind', [
     groupId: z.string().min(1).max(128),
     channel: z.enum(['sms', 'whatsapp']),
     sendRatePerSecond: providerRate,
-    public: z.looseObject({ accountSid: field, number: field, messagingServiceSid: optField, apiBaseUrl: optField }),
+    public: z.looseObject({ accountSid: field, number: field, messagingServiceSid: optField, region: optField, edge: optField, apiBaseUrl: optField }),
     secrets: z.looseObject({ authToken: field }).optional(),
   }),
   z.object({

@@ -26,7 +26,7 @@ export class TwilioChannel implements ChannelProvider {
   private readonly client: twilio.Twilio;
 
   constructor(private readonly cfg: TwilioConfig, private readonly deps: TwilioChannelDeps) {
-    this.client = createTwilioClient(cfg.accountSid, cfg.authToken, cfg.apiBaseUrl);
+    this.client = createTwilioClient(cfg.accountSid, cfg.authToken, cfg);
   }
 
   async send(msg: OutboundMessage): Promise<SendResult> {

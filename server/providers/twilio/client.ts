@@ -35,6 +35,19 @@ class OriginRequestClient extends twilio.RequestClient {
   }
 }
 
-export function createTwilioClient(accountSid: string, authToken: string, apiBaseUrl?: string): twilio.Twilio {
-  return twilio(accountSid, authToken, { httpClient: new OriginRequestClient(apiBaseUrl), autoRetry: false });
+export interface TwilioAddress {
+  /** Twilio's region and edge: the official client puts them in every API's host name */
+  region?: string;
+  edge?: string;
+  /** one origin for every Twilio API (a mock): replaces the host the client chose */
+  apiBaseUrl?: string;
+}
+
+export function createTwilioClient(accountSid: string, authToken: string, address: TwilioAddress = {}): twilio.Twilio {
+  return twilio(accountSid, authToken, {
+    httpClient: new OriginRequestClient(address.apiBaseUrl),
+    autoRetry: false,
+    ...(address.region ? { region: address.region } : {}),
+    ...(address.edge ? { edge: address.edge } : {}),
+  });
 }

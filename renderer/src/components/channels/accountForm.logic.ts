@@ -24,6 +24,8 @@ const twilioPublic: FieldSpec[] = [
   { key: 'accountSid', label: 'Account SID', placeholder: 'AC…' },
   { key: 'number', label: 'Sending number', placeholder: '+44 7700 900123' },
   { key: 'messagingServiceSid', label: 'Messaging service SID', optional: true, placeholder: 'MG…' },
+  { key: 'region', label: 'Twilio region', optional: true, placeholder: 'ie1 (leave empty for the US)' },
+  { key: 'edge', label: 'Twilio edge', optional: true, placeholder: 'dublin' },
 ];
 const twilioSecrets: FieldSpec[] = [{ key: 'authToken', label: 'Auth token' }];
 
