@@ -11,9 +11,10 @@ let admin: AppUser;
 
 beforeAll(async () => {
   world = await startWorld();
-  // the test organisation has no WhatsApp templates: give Sales one (as the relay's admin would)
+  // the test organisation has no WhatsApp templates: give Sales one, approved in two languages
   const sales = world.org.groups.sales;
-  await world.relay.services.engine.write((tx) => tx.put('groups', { ...sales, templates: [{ name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, your order {{2}} has shipped.' }] }));
+  const templates = [{ name: 'order_update', language: 'en_GB', body: 'Hi {{1}}, your order {{2}} has shipped.' }, { name: 'order_update', language: 'es', body: 'Hola {{1}}, tu pedido {{2}} ha salido.' }];
+  await world.relay.services.engine.write((tx) => tx.put('groups', { ...sales, templates }));
   await world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900811', body: 'Where is my parcel?', contactName: 'Nadia Rahman' });
   await world.relay.simulator.inbound({ groupId: sales.id, from: '+447700900812', body: 'I paid at http://127.0.0.1:41873/pay/invoice/0193abc?t=1 already', contactName: 'Leo Link' });
   admin = await world.open(world.org.admin.email);
@@ -99,20 +100,22 @@ describe('Administration', () => {
     await pw(page.getByRole('button', { name: 'Delete chat' })).toBeVisible();
   });
 
-  it('a WhatsApp broadcast fills the template’s blanks and sends the filled text', async () => {
+  it('a WhatsApp broadcast fills the blanks of the template in the chosen language and sends the filled text', async () => {
     const { page } = admin;
     await goTo(page, /^Broadcast/);
     await pw(page.getByRole('heading', { name: 'New broadcast' })).toBeVisible();
     await page.getByLabel('Channel').selectOption('whatsapp');
     await page.getByRole('checkbox', { name: 'Include Nadia Rahman' }).check();
-    await page.getByLabel('Template', { exact: true }).selectOption('order_update');
+    await page.getByLabel('Template', { exact: true }).selectOption({ label: 'order_update (en_GB)' });
+    await pw(page.getByLabel('Template preview')).toContainText('has shipped');
+    await page.getByLabel('Template', { exact: true }).selectOption({ label: 'order_update (es)' });
     await page.getByLabel('Template value 1').fill('Nadia');
     await page.getByRole('button', { name: 'Send broadcast to 1' }).click();
     await pw(page.getByRole('alert')).toContainText('Fill in blank {{2}}');
     await page.getByLabel('Template value 2').fill('#4471');
-    await pw(page.getByLabel('Template preview')).toContainText('Hi Nadia, your order #4471 has shipped.');
+    await pw(page.getByLabel('Template preview')).toContainText('Hola Nadia, tu pedido #4471 ha salido.');
     await page.getByRole('button', { name: 'Send broadcast to 1' }).click();
-    const filled = 'Hi Nadia, your order #4471 has shipped.';
+    const filled = 'Hola Nadia, tu pedido #4471 ha salido.';
     await eventually(() => world.relay.simulator.sent().some((m) => m.body === filled), 'the filled template at the provider');
     expect(world.relay.simulator.sent().some((m) => m.body.includes('{{'))).toBe(false);
   });

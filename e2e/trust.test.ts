@@ -60,7 +60,7 @@ describe('Trust: channels, payments and contacts', () => {
     await d.getByLabel('Text, with numbered blanks').fill('Hello, {{1}}. Pay here: {{2}}');
     await d.getByRole('button', { name: 'Save template' }).click();
     await pw(d).toBeHidden();
-    await pw(sales.getByRole('listitem', { name: 'Template payment_link' })).toContainText('Payment links');
+    await pw(sales.getByRole('listitem', { name: 'Template payment_link (en_GB)' })).toContainText('Payment links');
     await sales.getByRole('button', { name: 'Fetch approved templates' }).click();
     await pw(sales.getByRole('alert')).toContainText('Sales has no WhatsApp provider account: add a Twilio or WhatsApp Cloud API account for it first.');
     await eventually(async () => (await world.relay.services.engine.store.rows.get('groups', world.org.groups.sales.id))?.templates.some((t) => t.forPayments) === true, 'the relay');

@@ -9,7 +9,7 @@
 //   simulate payment --invoice INV-000001|ID   (demo: as if the contact paid; manual payments only)
 //   template list --group NAME
 //   template add --group NAME --name N --language en_GB --body "Hi {{1}}" [--provider-id HX…] [--for-payments]
-//   template remove --group NAME --name N
+//   template remove --group NAME --name N [--language en_GB]
 //   template fetch --group NAME          (from the group's WhatsApp account: Meta Graph or Twilio Content API)
 // Every command takes --data DIR (default: the demo relay of `npm start` in this folder,
 // .data/relay, when it exists; else ~/.parley-relay). When a relay is serving that data dir
@@ -34,6 +34,7 @@ import { providerCliMain } from './providers/cli';
 import { AccountStore } from './providers/accounts';
 import { loadSecretKey } from './providers/secrets';
 import { fetchTemplates, removeTemplate, saveTemplate, TemplateError } from './providers/templates';
+import { sameTemplate } from '../shared/domain/templates';
 
 // `provider …` has its own flags (server/providers/cli.ts, docs/PROVIDERS.md)
 if (process.argv[2] === 'provider') process.exit(await providerCliMain(process.argv.slice(3)));
@@ -214,15 +215,17 @@ async function command(key: string, url: string | null, engine: Engine, admin: R
       if (sub === 'list') return show((await engine.store.rows.get('groups', groupId))?.templates ?? []);
       if (sub === 'add') {
         const template = { name: need(o.name, 'name'), language: need(o.language, 'language'), body: need(o.body, 'body'), ...(o['provider-id'] ? { providerId: o['provider-id'] } : {}), ...(o['for-payments'] ? { forPayments: true } : {}) };
-        const existing = (await engine.store.rows.get('groups', groupId))?.templates.some((t) => t.name === template.name);
-        const body = { ...(existing ? { previousName: template.name } : {}), template };
+        const existing = (await engine.store.rows.get('groups', groupId))?.templates.some((t) => sameTemplate(t, template));
+        const body = { ...(existing ? { previousName: template.name, previousLanguage: template.language } : {}), template };
         if (url) return show(((await http(url, 'PUT', `/admin/groups/${groupId}/templates`, body)) as { templates: [] }).templates);
         return show(await saveTemplate(engine, await cliAdmin(engine), groupId, body));
       }
       if (sub === 'remove') {
         const name = need(o.name, 'name');
-        if (url) return show(((await http(url, 'DELETE', `/admin/groups/${groupId}/templates/${encodeURIComponent(name)}`)) as { templates: [] }).templates);
-        return show(await removeTemplate(engine, await cliAdmin(engine), groupId, name));
+        const language = o.language;
+        const path = `/admin/groups/${groupId}/templates/${encodeURIComponent(name)}${language ? `/${encodeURIComponent(language)}` : ''}`;
+        if (url) return show(((await http(url, 'DELETE', path)) as { templates: [] }).templates);
+        return show(await removeTemplate(engine, await cliAdmin(engine), groupId, name, language));
       }
       const r = url
         ? ((await http(url, 'POST', `/admin/groups/${groupId}/templates/fetch`)) as { fetched: string[]; templates: [] })

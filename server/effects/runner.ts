@@ -9,7 +9,7 @@
 import { uuidv7 } from 'uuidv7';
 import { noProviderMessage } from '../../shared/domain/outbound';
 import { checkoutSummary, invoiceSummary, paymentTemplateValues } from '../../shared/domain/payments';
-import { matchTemplate } from '../../shared/domain/templates';
+import { approvedTemplate, matchTemplate } from '../../shared/domain/templates';
 import { splitSms } from '../../shared/sms';
 import type { ServerEffect } from '../../shared/tx';
 import type { Engine } from '../sync/engine';
@@ -288,7 +288,12 @@ export class EffectRunner {
     const actual = provider.kind === 'simulator' ? (setting === 'simulator' ? 'simulator' : null) : provider.kind;
     if (actual !== setting) await this.system('setChannelProvider', { groupId: group.id, channel: msg.channel, provider: actual });
     if (actual === null) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: noProviderMessage(group, msg.channel) }, r);
-    const template = msg.templateName ? group.templates.find((t) => t.name === msg.templateName) : undefined;
+    // the language the text was written in picks the template (a name may be approved in several);
+    // a payment template is the group's one for payment links
+    const named = (t: { name: string }) => t.name === msg.templateName;
+    const template = !msg.templateName ? undefined
+      : msg.paymentRef ? group.templates.find((t) => named(t) && t.forPayments) ?? group.templates.find(named)
+      : approvedTemplate(group.templates, msg.templateName, msg.body)?.template;
     // The provider sends the approved template, not our text: the blanks' values come from the
     // text, which the mutator checked against the template when the message was queued. A
     // payment template's values are what is due and the link (a link can be longer than a blank).

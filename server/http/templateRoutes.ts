@@ -1,5 +1,5 @@
 // Admin HTTP for a group's approved WhatsApp templates (contract: shared/http/templates.ts):
-//   GET/PUT /admin/groups/:id/templates, DELETE /admin/groups/:id/templates/:name,
+//   GET/PUT /admin/groups/:id/templates, DELETE /admin/groups/:id/templates/:name[/:language],
 //   POST /admin/groups/:id/templates/fetch (from the group's Twilio or WhatsApp Cloud API account).
 import { httpApi } from '../../shared/http';
 import { AccountStore } from '../providers/accounts';
@@ -30,6 +30,9 @@ export function templateRoutes(router: Router, svc: Services): void {
   });
   router.route(httpApi.removeGroupTemplate, { auth: 'admin' }, async ({ res, params, user }) => {
     sendJson(res, 200, { templates: await answer(() => removeTemplate(svc.engine, actor(user), params[0] ?? '', params[1] ?? '')) });
+  });
+  router.route(httpApi.removeGroupTemplateLanguage, { auth: 'admin' }, async ({ res, params, user }) => {
+    sendJson(res, 200, { templates: await answer(() => removeTemplate(svc.engine, actor(user), params[0] ?? '', params[1] ?? '', params[2])) });
   });
   router.route(httpApi.fetchGroupTemplates, { auth: 'admin' }, async ({ res, params }) => {
     sendJson(res, 200, await answer(() => fetchTemplates(svc.engine, accounts, params[0] ?? '')));

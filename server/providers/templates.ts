@@ -32,17 +32,17 @@ export async function listTemplates(engine: Engine, groupId: string): Promise<Wh
   return (await group(engine, groupId)).templates;
 }
 
-export async function saveTemplate(engine: Engine, actor: Actor, groupId: string, body: { previousName?: string; template: WhatsAppTemplate }): Promise<WhatsAppTemplate[]> {
+export async function saveTemplate(engine: Engine, actor: Actor, groupId: string, body: { previousName?: string; previousLanguage?: string; template: WhatsAppTemplate }): Promise<WhatsAppTemplate[]> {
   await run(engine, actor, 'saveTemplate', { groupId, ...body });
   return listTemplates(engine, groupId);
 }
 
-export async function removeTemplate(engine: Engine, actor: Actor, groupId: string, name: string): Promise<WhatsAppTemplate[]> {
-  await run(engine, actor, 'removeTemplate', { groupId, name });
+export async function removeTemplate(engine: Engine, actor: Actor, groupId: string, name: string, language?: string): Promise<WhatsAppTemplate[]> {
+  await run(engine, actor, 'removeTemplate', { groupId, name, ...(language ? { language } : {}) });
   return listTemplates(engine, groupId);
 }
 
-/** Fetches the approved templates of the group's WhatsApp account and adds or updates them by name. */
+/** Fetches the approved templates of the group's WhatsApp account and adds or updates them by name and language. */
 export async function fetchTemplates(engine: Engine, accounts: AccountStore, groupId: string): Promise<{ fetched: string[]; templates: WhatsAppTemplate[] }> {
   const g = await group(engine, groupId);
   const row = await accounts.forGroup(groupId, 'whatsapp');
@@ -60,5 +60,5 @@ export async function fetchTemplates(engine: Engine, accounts: AccountStore, gro
     throw new TemplateError(502, 'provider_error', (e as Error).message);
   }
   if (fetched.length) await run(engine, SYSTEM_ACTOR, 'importTemplates', { groupId, templates: fetched });
-  return { fetched: fetched.map((t) => t.name), templates: await listTemplates(engine, groupId) };
+  return { fetched: fetched.map((t) => `${t.name} (${t.language})`), templates: await listTemplates(engine, groupId) };
 }

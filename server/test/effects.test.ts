@@ -133,9 +133,11 @@ describe('custom providers', () => {
       webhook: () => undefined,
     };
     const body = 'Hi {{1}}, there is an update on your order {{2}}. Reply for details.';
-    const o = await startTestRelay({ providers: registry, templates: [{ name: 'order_update', language: 'en_GB', body, providerId: 'HX0123' }] });
+    // the same name approved in Spanish too: the text says which language goes to the provider
+    const spanish = { name: 'order_update', language: 'es', body: 'Hola {{1}}, hay novedades de tu pedido {{2}}.', providerId: 'HX0456' };
+    const o = await startTestRelay({ providers: registry, templates: [{ name: 'order_update', language: 'en_GB', body, providerId: 'HX0123' }, spanish] });
     try {
-      expect(o.groups.sales.templates.map((t) => t.name)).toEqual(['order_update']);
+      expect(o.groups.sales.templates.map((t) => `${t.name} ${t.language}`)).toEqual(['order_update en_GB', 'order_update es']);
       const admin = await connectAs(o, 'admin');
       const alice = await connectAs(o, 'alice');
       const contactId = uuidv7();
@@ -153,6 +155,10 @@ describe('custom providers', () => {
         messageId: msgId, channel: 'whatsapp', to: '+447700900555',
         template: { name: 'order_update', providerId: 'HX0123', language: 'en_GB', variables: ['Ann', '#42 (blue)'] },
       });
+      const hola = uuidv7();
+      expect((await send(hola, 'Hola Ann, hay novedades de tu pedido #43.')).status).toBe('ok');
+      await alice.waitFor('poke', () => alice.row('messages', hola)?.status === 'sent');
+      expect(sent[1]).toMatchObject({ messageId: hola, template: { name: 'order_update', providerId: 'HX0456', language: 'es', variables: ['Ann', '#43'] } });
       await Promise.all([admin.close(), alice.close()]);
     } finally {
       await o.relay.close();

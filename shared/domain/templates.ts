@@ -83,9 +83,21 @@ export function matchTemplate(templateBody: string, text: string): string[] | nu
 
 export const TEMPLATE_REFUSED = 'Outside the 24-hour window only an approved template can be sent, with every blank filled in.';
 
-/** The group's template of that name when `text` is it with every blank filled in. */
+/**
+ * The group's template of that name whose text, with every blank filled in, is `text`. A name
+ * may be approved in several languages (one text each): the text tells which one was used.
+ */
 export function approvedTemplate<T extends { name: string; body: string }>(templates: readonly T[], name: string, text: string): { template: T; values: string[] } | null {
-  const template = templates.find((t) => t.name === name);
-  const values = template ? matchTemplate(template.body, text) : null;
-  return template && values ? { template, values } : null;
+  for (const template of templates) {
+    if (template.name !== name) continue;
+    const values = matchTemplate(template.body, text);
+    if (values) return { template, values };
+  }
+  return null;
 }
+
+/** One string per template of a group (a language code has no ':'), e.g. for a picker's value. */
+export const templateKey = (t: { name: string; language: string }): string => `${t.language}:${t.name}`;
+
+/** A template's identity in its group: name and language (Meta approves a text per name and language). */
+export const sameTemplate = (a: { name: string; language: string }, b: { name: string; language: string }): boolean => a.name === b.name && a.language === b.language;

@@ -52,7 +52,10 @@ export const httpApi = {
   simulatorInbound: { method: 'POST', path: '/simulator/inbound', request: simulatorInboundRequest, response: z.object({ ok: z.literal(true) }) },
   groupTemplates: { method: 'GET', path: '/admin/groups/:id/templates', request: null, response: templateList },
   saveGroupTemplate: { method: 'PUT', path: '/admin/groups/:id/templates', request: saveTemplateRequest, response: templateList },
+  /** the template of that name; refused (400) when the name is approved in several languages */
   removeGroupTemplate: { method: 'DELETE', path: '/admin/groups/:id/templates/:name', request: null, response: templateList },
+  /** the template of that name in that language */
+  removeGroupTemplateLanguage: { method: 'DELETE', path: '/admin/groups/:id/templates/:name/:language', request: null, response: templateList },
   /** asks the group's WhatsApp provider (Meta Graph message_templates, Twilio Content API) for its approved templates */
   fetchGroupTemplates: { method: 'POST', path: '/admin/groups/:id/templates/fetch', request: null, response: fetchedTemplates },
   simulatePayment: { method: 'POST', path: '/simulator/payment', request: simulatePaymentRequest, response: z.object({ ok: z.literal(true), simulated: z.literal(true) }) },

@@ -11,6 +11,6 @@ export const templateView = z.object({
 });
 export const templateList = z.object({ templates: z.array(templateView) });
 export type TemplateList = z.infer<typeof templateList>;
-export const saveTemplateRequest = z.object({ previousName: z.string().max(120).optional(), template: templateSchema });
+export const saveTemplateRequest = z.object({ previousName: z.string().max(120).optional(), previousLanguage: z.string().max(40).optional(), template: templateSchema });
 export const fetchedTemplates = z.object({ fetched: z.array(z.string()), templates: z.array(templateView) });
 export type FetchedTemplates = z.infer<typeof fetchedTemplates>;

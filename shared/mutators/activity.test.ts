@@ -157,8 +157,8 @@ describe('audit entries recorded by mutators', () => {
       ['userDeactivated', 'bob', 'bob'],
       ['memberRemoved', 'alice', 'alice'],
       ['memberAdded', 'alice', 'alice'],
-      ['templateSaved', 'sales', 'sales: bye'],
-      ['templateRemoved', 'sales', 'sales: bye'],
+      ['templateSaved', 'sales', 'sales: bye (en)'],
+      ['templateRemoved', 'sales', 'sales: bye (en)'],
       ['conversationDeleted', conv, 'Pat (+447700900123)'],
     ]);
     expect(h.audits[0]?.entry?.details).toEqual({ from: 'agent', to: 'admin' });

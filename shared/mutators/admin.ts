@@ -4,9 +4,10 @@ import { recordActivity } from '../domain/activity';
 import { hasAdminRole } from '../permissions';
 import { NO_CHANNEL_PROVIDERS } from '../schema';
 import type { z } from 'zod';
-import { templatePlaceholders } from '../domain/templates';
+import { sameTemplate, templatePlaceholders } from '../domain/templates';
 import { businessHoursProblem, slaTargetProblem, WEEKDAYS, type BusinessHours } from '../domain/sla';
-import type { WhatsAppTemplate } from '../schema';
+import type { Group, WhatsAppTemplate } from '../schema';
+import type { AuditDetails } from '../tx';
 import { args, type templateSchema } from './args';
 import { defineMutator } from './define';
 
@@ -25,7 +26,18 @@ function checkedTemplate(t: TemplateInput): WhatsAppTemplate {
 
 /** Only one template carries payment links: choosing one clears the others. */
 const withPaymentChoice = (templates: WhatsAppTemplate[], chosen: WhatsAppTemplate): WhatsAppTemplate[] =>
-  chosen.forPayments ? templates.map((t) => (t.name === chosen.name || !t.forPayments ? t : { name: t.name, language: t.language, body: t.body, ...(t.providerId ? { providerId: t.providerId } : {}) })) : templates;
+  chosen.forPayments ? templates.map((t) => (sameTemplate(t, chosen) || !t.forPayments ? t : { name: t.name, language: t.language, body: t.body, ...(t.providerId ? { providerId: t.providerId } : {}) })) : templates;
+
+/**
+ * Where the template `name` (in `language`, which may be left out when the name has only one)
+ * is in the group's list; refused when it is gone or when the name needs its language.
+ */
+function templateAt(g: Group, name: string, language: string | undefined): number {
+  const found = g.templates.flatMap((t, i) => (t.name === name && (language === undefined || t.language === language) ? [i] : []));
+  ensure(found.length > 0, 'not_found', `The template "${name}"${language ? ` in ${language}` : ''} no longer exists.`);
+  ensure(found.length === 1, 'invalid', `${g.name} has "${name}" in several languages (${found.map((i) => g.templates[i]?.language).join(', ')}): say which one.`);
+  return found[0] as number;
+}
 
 const blankToNull = (s: string | null | undefined) => (s === undefined ? undefined : s === null || !s.trim() ? null : s.trim());
 
@@ -129,14 +141,15 @@ export const adminMutators = {
       requireAdmin(tx, ctx, 'manage WhatsApp templates');
       const g = mustGet(tx, 'groups', a.groupId, 'group');
       const t = checkedTemplate(a.template);
-      const previous = a.previousName ?? t.name;
-      ensure(a.previousName === undefined || g.templates.some((x) => x.name === a.previousName), 'not_found', `The template "${a.previousName ?? ''}" no longer exists.`);
-      const renamedOrNew = a.previousName === undefined || a.previousName !== t.name;
-      ensure(!renamedOrNew || !g.templates.some((x) => x.name === t.name), 'conflict', `${g.name} already has a template named "${t.name}".`);
-      const at = g.templates.findIndex((x) => x.name === previous);
+      const at = a.previousName === undefined ? -1 : templateAt(g, a.previousName, a.previousLanguage);
+      const clash = g.templates.findIndex((x, i) => i !== at && sameTemplate(x, t));
+      ensure(clash < 0, 'conflict', `${g.name} already has a template named "${t.name}" in ${t.language}.`);
+      const previous = g.templates[at];
       const templates = at < 0 ? [...g.templates, t] : g.templates.map((x, i) => (i === at ? t : x));
       tx.put('groups', { ...g, templates: withPaymentChoice(templates, t) });
-      ctx.audit?.('templateSaved', g.id, { targetName: `${g.name}: ${t.name}`, details: { template: t.name, ...(a.previousName && a.previousName !== t.name ? { previousName: a.previousName } : {}) } });
+      const details: AuditDetails = { template: t.name, language: t.language };
+      if (previous && !sameTemplate(previous, t)) Object.assign(details, { previousName: previous.name, previousLanguage: previous.language });
+      ctx.audit?.('templateSaved', g.id, { targetName: `${g.name}: ${t.name} (${t.language})`, details });
     },
   }),
   removeTemplate: defineMutator({
@@ -144,9 +157,10 @@ export const adminMutators = {
     run(tx, ctx, a) {
       requireAdmin(tx, ctx, 'manage WhatsApp templates');
       const g = mustGet(tx, 'groups', a.groupId, 'group');
-      ensure(g.templates.some((t) => t.name === a.name), 'not_found', `The template "${a.name}" no longer exists.`);
-      tx.put('groups', { ...g, templates: g.templates.filter((t) => t.name !== a.name) });
-      ctx.audit?.('templateRemoved', g.id, { targetName: `${g.name}: ${a.name}`, details: { template: a.name } });
+      const at = templateAt(g, a.name, a.language);
+      const gone = g.templates[at] as WhatsAppTemplate;
+      tx.put('groups', { ...g, templates: g.templates.filter((_t, i) => i !== at) });
+      ctx.audit?.('templateRemoved', g.id, { targetName: `${g.name}: ${gone.name} (${gone.language})`, details: { template: gone.name, language: gone.language } });
     },
   }),
   setUserActive: defineMutator({
@@ -197,13 +211,13 @@ export const adminSystemMutators = {
         } catch {
           continue;
         }
-        // names are the key the composer and sendMessage use: one language per name
-        const byName = templates.findIndex((x) => x.name === t.name);
-        if (byName < 0) templates.push(t);
+        // one per name and language (Meta approves each language of a name as its own text)
+        const same = templates.findIndex((x) => sameTemplate(x, t));
+        if (same < 0) templates.push(t);
         else {
-          const old = templates[byName] as WhatsAppTemplate;
+          const old = templates[same] as WhatsAppTemplate;
           const keepPayments = old.forPayments && templatePlaceholders(t.body).length === 2;
-          templates = templates.map((x, i) => (i === byName ? { ...t, ...(keepPayments ? { forPayments: true } : {}) } : x));
+          templates = templates.map((x, i) => (i === same ? { ...t, ...(keepPayments ? { forPayments: true } : {}) } : x));
         }
       }
       tx.put('groups', { ...g, templates });

@@ -205,8 +205,10 @@ export const args = {
   /** explicit choice: the channel goes through the built-in simulator (shown as Simulated), or not (sends refused until a provider account is added) */
   setChannelSimulated: z.object({ groupId: id, channel: channelSchema, simulated: z.boolean() }),
   /** adds or edits (previousName = the name it had) one approved WhatsApp template of the group */
-  saveTemplate: z.object({ groupId: id, previousName: z.string().max(120).optional(), template: templateSchema }),
-  removeTemplate: z.object({ groupId: id, name: z.string().max(120) }),
+  /** previousName (+ previousLanguage when the name exists in several languages): the template edited */
+  saveTemplate: z.object({ groupId: id, previousName: z.string().max(120).optional(), previousLanguage: z.string().max(40).optional(), template: templateSchema }),
+  /** language: needed only when the name exists in several languages */
+  removeTemplate: z.object({ groupId: id, name: z.string().max(120), language: z.string().max(40).optional() }),
   setUserActive: z.object({ userId: id, active: z.boolean() }),
   /** automatic assignment of the group's new inbound conversations: round robin among members online (or online or away), at most `capacity` open conversations each */
   setAutoAssign: z.object({
@@ -257,7 +259,7 @@ export const args = {
   sendScheduledMessage: z.object({ messageId: id }),
   /** the relay keeps groups.channelProviders in step with its provider accounts */
   setChannelProvider: z.object({ groupId: id, channel: channelSchema, provider: z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable() }),
-  /** templates fetched from the provider (Meta, Twilio Content API): added, or updated by name */
+  /** templates fetched from the provider (Meta, Twilio Content API): added, or updated by name and language */
   importTemplates: z.object({ groupId: id, templates: z.array(templateSchema).max(500) }),
   recordBroadcastResult: z.object({
     broadcastId: id,

@@ -98,7 +98,7 @@ describe('item 11: WhatsApp templates managed by admins', () => {
     expect(h.refused('saveTemplate', 'alice', { groupId: 'sales', template: t }).code).toBe('forbidden');
     h.run('saveTemplate', 'admin', { groupId: 'sales', template: t });
     expect(h.tx.get('groups', 'sales')?.templates.map((x) => x.name)).toEqual(['hello', 'order_ready']);
-    expect(h.refused('saveTemplate', 'admin', { groupId: 'sales', template: { ...t, name: 'hello' } }).message).toBe('sales already has a template named "hello".');
+    expect(h.refused('saveTemplate', 'admin', { groupId: 'sales', template: { ...t, name: 'hello' } }).message).toBe('sales already has a template named "hello" in en.');
     h.run('saveTemplate', 'admin', { groupId: 'sales', previousName: 'order_ready', template: { ...t, name: 'order_done', body: 'Order {{1}} done, {{2}}' } });
     expect(h.tx.get('groups', 'sales')?.templates[1]).toEqual({ name: 'order_done', language: 'en', body: 'Order {{1}} done, {{2}}', providerId: 'HX123' });
     expect(h.refused('saveTemplate', 'admin', { groupId: 'sales', template: { ...t, body: 'Gap {{1}} {{3}}' } }).message).toBe('The blanks of "order_ready" must be numbered {{1}}, {{2}}, … without gaps.');
@@ -108,7 +108,31 @@ describe('item 11: WhatsApp templates managed by admins', () => {
     expect(h.refused('removeTemplate', 'admin', { groupId: 'sales', name: 'order_done' }).code).toBe('not_found');
   });
 
-  it('one template carries payment links; fetched templates are added or updated by name', () => {
+  it('a name may be approved in several languages: each is its own template, edited and removed by name and language', () => {
+    const en = { name: 'order_ready', language: 'en', body: 'Your order {{1}} is ready' };
+    const es = { name: 'order_ready', language: 'es', body: 'Tu pedido {{1}} está listo' };
+    h.run('saveTemplate', 'admin', { groupId: 'sales', template: en });
+    h.run('saveTemplate', 'admin', { groupId: 'sales', template: es });
+    const list = () => h.tx.get('groups', 'sales')?.templates.map((x) => `${x.name}/${x.language}`);
+    expect(list()).toEqual(['hello/en', 'order_ready/en', 'order_ready/es']);
+    expect(h.refused('saveTemplate', 'admin', { groupId: 'sales', template: { ...es, body: 'Otro {{1}}' } }).message).toBe('sales already has a template named "order_ready" in es.');
+    // the name alone no longer says which one
+    expect(h.refused('removeTemplate', 'admin', { groupId: 'sales', name: 'order_ready' }).message).toBe('sales has "order_ready" in several languages (en, es): say which one.');
+    expect(h.refused('saveTemplate', 'admin', { groupId: 'sales', previousName: 'order_ready', template: { ...en, body: 'Order {{1}} ready' } }).code).toBe('invalid');
+    h.run('saveTemplate', 'admin', { groupId: 'sales', previousName: 'order_ready', previousLanguage: 'es', template: { ...es, body: 'Su pedido {{1}} está listo' } });
+    expect(h.tx.get('groups', 'sales')?.templates.find((x) => x.language === 'es')?.body).toBe('Su pedido {{1}} está listo');
+    expect(h.audits.at(-1)).toMatchObject({ action: 'templateSaved', entry: { targetName: 'sales: order_ready (es)' } });
+    // a text picks its language: the Spanish one goes as the Spanish template
+    h.run('sendMessage', 'alice', { id: 'mes', contactId: 'pat', groupId: 'sales', channel: 'whatsapp', body: 'Su pedido #7 está listo', templateName: 'order_ready', newConversationId: 'ces' });
+    expect(h.tx.get('messages', 'mes')).toMatchObject({ templateName: 'order_ready', status: 'queued' });
+    // fetched again: each language updated in place, none lost
+    h.run('importTemplates', SYSTEM, { groupId: 'sales', templates: [{ ...en, body: 'Ready: {{1}}' }, { ...es, body: 'Listo: {{1}}' }, { name: 'order_ready', language: 'fr', body: 'Prête : {{1}}' }] });
+    expect(h.tx.get('groups', 'sales')?.templates.map((x) => `${x.language}:${x.body}`)).toEqual(['en:Hello from Parley', 'en:Ready: {{1}}', 'es:Listo: {{1}}', 'fr:Prête : {{1}}']);
+    h.run('removeTemplate', 'admin', { groupId: 'sales', name: 'order_ready', language: 'es' });
+    expect(list()).toEqual(['hello/en', 'order_ready/en', 'order_ready/fr']);
+  });
+
+  it('one template carries payment links; fetched templates are added or updated by name and language', () => {
     h.run('saveTemplate', 'admin', { groupId: 'sales', template: PAY_TEMPLATE });
     h.run('saveTemplate', 'admin', { groupId: 'sales', template: { ...PAY_TEMPLATE, name: 'pay2' } });
     expect(h.tx.get('groups', 'sales')?.templates.filter((t) => t.forPayments).map((t) => t.name)).toEqual(['pay2']);

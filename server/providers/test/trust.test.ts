@@ -47,9 +47,16 @@ describe('item 11: WhatsApp templates managed and fetched', () => {
     expect((await call('PUT', `/admin/groups/${g}/templates`, { template: t })).body).toEqual({ templates: [t] });
     const dup = await call('PUT', `/admin/groups/${g}/templates`, { template: t });
     expect(dup.status).toBe(409);
-    expect(JSON.stringify(dup.body)).toContain('Sales already has a template named \\"order_ready\\".');
+    expect(JSON.stringify(dup.body)).toContain('Sales already has a template named \\"order_ready\\" in en_GB.');
     await call('PUT', `/admin/groups/${g}/templates`, { previousName: 'order_ready', template: { ...t, body: 'Order {{1}} is ready at {{2}}' } });
     expect((await call('GET', `/admin/groups/${g}/templates`)).body).toEqual({ templates: [{ ...t, body: 'Order {{1}} is ready at {{2}}' }] });
+    // the same name in Spanish: the name alone no longer says which one to remove
+    const es = { ...t, language: 'es', body: 'Tu pedido {{1}} está listo', providerId: 'HX0002' };
+    expect((await call('PUT', `/admin/groups/${g}/templates`, { template: es })).status).toBe(200);
+    const ambiguous = await call('DELETE', `/admin/groups/${g}/templates/order_ready`);
+    expect(ambiguous.status).toBe(400);
+    expect(JSON.stringify(ambiguous.body)).toContain('Sales has \\"order_ready\\" in several languages (en_GB, es): say which one.');
+    expect((await call('DELETE', `/admin/groups/${g}/templates/order_ready/es`)).body).toEqual({ templates: [{ ...t, body: 'Order {{1}} is ready at {{2}}' }] });
     expect((await call('DELETE', `/admin/groups/${g}/templates/order_ready`)).body).toEqual({ templates: [] });
     expect((await store().get('groups', g))?.templates).toEqual([]);
   });
@@ -75,7 +82,7 @@ describe('item 11: WhatsApp templates managed and fetched', () => {
     );
     const r = await call('POST', `/admin/groups/${g}/templates/fetch`);
     expect(r.status).toBe(200);
-    expect(r.body.fetched).toEqual(['appointment_reminder', 'payment_due']);
+    expect(r.body.fetched).toEqual(['appointment_reminder (en_US)', 'payment_due (en_GB)']);
     expect(api.requests[0]?.url.pathname).toBe('/v21.0/1029384756/message_templates');
     expect(api.requests[0]?.url.searchParams.get('status')).toBe('APPROVED');
     expect(api.requests[0]?.headers.authorization).toBe('Bearer EAAG-meta-token');
@@ -101,7 +108,7 @@ describe('item 11: WhatsApp templates managed and fetched', () => {
       }),
     );
     const r = await call('POST', `/admin/groups/${g}/templates/fetch`);
-    expect(r.body.fetched).toEqual(['order_update']);
+    expect(r.body.fetched).toEqual(['order_update (en)']);
     expect(api.requests[0]?.url.pathname).toBe('/v1/ContentAndApprovals');
     expect(api.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('AC0123456789abcdef:twilio-auth-token').toString('base64')}`);
     expect((await store().get('groups', g))?.templates).toEqual([{ name: 'order_update', language: 'en', body: 'Order {{1}} has shipped', providerId: 'HXaaa' }]);

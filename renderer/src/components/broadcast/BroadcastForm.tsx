@@ -8,6 +8,7 @@ import { SmsCounter } from '../conversation/SmsCounter';
 import { formatPhone } from '../../../../shared/phone';
 import type { Channel } from '../../../../shared/schema';
 import { TemplateFields } from '../conversation/TemplateFields';
+import { templateKey } from '../../../../shared/domain/templates';
 import { filledTemplate, templateProblem, type TemplateValues } from '../conversation/templateValues';
 import { GroupChannelFields, sendableGroups } from '../GroupChannelFields';
 
@@ -38,7 +39,7 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
   const tagCount = useBridgeQuery('contacts', { tag: tag || undefined, limit: 1 }, { enabled: mode === 'tag' && !!tag }).data?.total ?? 0;
   const count = mode === 'tag' ? tagCount : picked.size;
   // a template only on WhatsApp, and only one of this team's
-  const tpl = channel === 'whatsapp' ? group?.templates.find((t) => t.name === template) : undefined;
+  const tpl = channel === 'whatsapp' ? group?.templates.find((t) => templateKey(t) === template) : undefined;
   const text = tpl ? filledTemplate(tpl.body, values) : body;
 
   const send = async () => {
@@ -137,7 +138,7 @@ export function BroadcastForm({ onSent }: { onSent: (id: string) => void }) {
       {channel === 'whatsapp' && group && group.templates.length > 0 && (
         <fieldset className="fs template-picker">
           <legend>WhatsApp template (needed for contacts outside the 24-hour window)</legend>
-          <TemplateFields templates={group.templates} name={template} onName={setTemplate} values={values} onValues={setValues} idPrefix="bc" allowNone="Free text" />
+          <TemplateFields templates={group.templates} choice={template} onChoice={setTemplate} values={values} onValues={setValues} idPrefix="bc" allowNone="Free text" />
         </fieldset>
       )}
       {!tpl && (

@@ -5,6 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { CloudDownload, Pencil, Plus, Trash2 } from 'lucide-react';
 import type { Channel, Group, WhatsAppTemplate } from '../../../../shared/schema';
+import { templateKey } from '../../../../shared/domain/templates';
 import { getBridge, errorMessage } from '../../../bridge';
 import { mutate } from '../../lib/mutate';
 import { toast } from '../../state/toasts';
@@ -85,7 +86,7 @@ function TemplateDialog({ group, template, onClose }: { group: Group; template: 
     const providerId = t.providerId?.trim();
     const r = await mutate(
       'saveTemplate',
-      { groupId: group.id, ...(template ? { previousName: template.name } : {}), template: { name: t.name, language: t.language, body: t.body, ...(providerId ? { providerId } : {}), forPayments: !!t.forPayments } },
+      { groupId: group.id, ...(template ? { previousName: template.name, previousLanguage: template.language } : {}), template: { name: t.name, language: t.language, body: t.body, ...(providerId ? { providerId } : {}), forPayments: !!t.forPayments } },
       { quiet: true },
     );
     if (r.ok) onClose();
@@ -93,7 +94,7 @@ function TemplateDialog({ group, template, onClose }: { group: Group; template: 
   };
   return (
     <Modal
-      title={template ? `Edit template ${template.name}` : `Add a template to ${group.name}`}
+      title={template ? `Edit template ${template.name} (${template.language})` : `Add a template to ${group.name}`}
       onClose={onClose}
       footer={
         <>
@@ -174,17 +175,17 @@ function Templates({ group }: { group: Group }) {
       {group.templates.length === 0 && <p className="xs muted">No approved templates: outside the 24-hour window nothing can be sent on WhatsApp.</p>}
       <ul className="template-list">
         {group.templates.map((t) => (
-          <li key={t.name} className="template-item" aria-label={`Template ${t.name}`}>
+          <li key={templateKey(t)} className="template-item" aria-label={`Template ${t.name} (${t.language})`}>
             <div className="row">
               <span className="strong">{t.name}</span>
               <span className="xs muted">{t.language}</span>
               {t.providerId && <code className="xs">{t.providerId}</code>}
               {t.forPayments && <span className="pill">Payment links</span>}
               <span className="grow" />
-              <button type="button" className="icon-btn" onClick={() => setEditing(t)} aria-label={`Edit template ${t.name}`} title="Edit">
+              <button type="button" className="icon-btn" onClick={() => setEditing(t)} aria-label={`Edit template ${t.name} (${t.language})`} title="Edit">
                 <Pencil size={13} />
               </button>
-              <button type="button" className="icon-btn" onClick={() => void mutate('removeTemplate', { groupId: group.id, name: t.name })} aria-label={`Remove template ${t.name}`} title="Remove">
+              <button type="button" className="icon-btn" onClick={() => void mutate('removeTemplate', { groupId: group.id, name: t.name, language: t.language })} aria-label={`Remove template ${t.name} (${t.language})`} title="Remove">
                 <Trash2 size={13} />
               </button>
             </div>

@@ -1,35 +1,37 @@
 // Template chooser with one input per blank and a live preview: used by the composer
 // (window closed) and by broadcasts on WhatsApp.
 import type { WhatsAppTemplate } from '../../../../shared/schema';
+import { templateKey } from '../../../../shared/domain/templates';
 import { filledTemplate, templateSlots, type TemplateValues } from './templateValues';
 
 export function TemplateFields({
   templates,
-  name,
-  onName,
+  choice,
+  onChoice,
   values,
   onValues,
   idPrefix,
   allowNone,
 }: {
   templates: readonly WhatsAppTemplate[];
-  name: string;
-  onName: (n: string) => void;
+  /** the chosen template's templateKey ('' = none) */
+  choice: string;
+  onChoice: (key: string) => void;
   values: TemplateValues;
   onValues: (v: TemplateValues) => void;
   idPrefix: string;
   /** offer "Free text" (broadcast: contacts inside the window) */
   allowNone?: string;
 }) {
-  const t = templates.find((x) => x.name === name);
+  const t = templates.find((x) => templateKey(x) === choice);
   const slots = t ? templateSlots(t.body) : [];
   return (
     <>
       <div className="row tpl-row">
-        <select id={`${idPrefix}-tpl`} className="select" aria-label="Template" value={name} onChange={(e) => onName(e.target.value)}>
+        <select id={`${idPrefix}-tpl`} className="select" aria-label="Template" value={choice} onChange={(e) => onChoice(e.target.value)}>
           {allowNone !== undefined && <option value="">{allowNone}</option>}
           {templates.map((x) => (
-            <option key={x.name} value={x.name}>
+            <option key={templateKey(x)} value={templateKey(x)}>
               {x.name} ({x.language})
             </option>
           ))}

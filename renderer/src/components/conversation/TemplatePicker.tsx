@@ -3,14 +3,15 @@
 import { useState } from 'react';
 import type { ConversationDetail } from '../../../../shared/bridge';
 import { mutate, newId } from '../../lib/mutate';
+import { templateKey } from '../../../../shared/domain/templates';
 import { TemplateFields } from './TemplateFields';
 import { filledTemplate, templateProblem, type TemplateValues } from './templateValues';
 
 export function TemplatePicker({ detail }: { detail: ConversationDetail }) {
   const templates = detail.group.templates;
-  const [name, setName] = useState(templates[0]?.name ?? '');
+  const [choice, setChoice] = useState(templates[0] ? templateKey(templates[0]) : '');
   const [values, setValues] = useState<TemplateValues>({ 1: detail.contact.name.split(/\s+/)[0] ?? '' });
-  const t = templates.find((x) => x.name === name);
+  const t = templates.find((x) => templateKey(x) === choice);
   if (templates.length === 0) {
     return <p className="small muted template-empty">The window is closed and {detail.group.name} has no approved WhatsApp templates. Switch to SMS or wait for the contact to write.</p>;
   }
@@ -30,7 +31,7 @@ export function TemplatePicker({ detail }: { detail: ConversationDetail }) {
   };
   return (
     <div className="template-picker">
-      <TemplateFields templates={templates} name={name} onName={setName} values={values} onValues={setValues} idPrefix="conv" />
+      <TemplateFields templates={templates} choice={choice} onChoice={setChoice} values={values} onValues={setValues} idPrefix="conv" />
       <div className="row">
         <span className="grow xs muted" id="tpl-problem">
           {problem ?? ''}
