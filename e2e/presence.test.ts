@@ -91,4 +91,17 @@ describe('Presence', () => {
     await alice.page.mouse.move(200, 200);
     await pw(aliceDot).toHaveAttribute('data-presence', 'online');
   });
+
+  it('a chat row shows who else is in it, with their status', async () => {
+    await goTo(bob.page, /^Team chat/);
+    await bob.page.getByRole('button', { name: /New chat/ }).click();
+    const dialog = bob.page.getByRole('dialog', { name: 'New team chat' });
+    await dialog.getByRole('checkbox', { name: world.org.alice.name, exact: true }).check();
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await pw(dialog).toBeHidden();
+    const row = bob.page.getByRole('option', { name: new RegExp(world.org.alice.name) });
+    await pw(row.getByRole('img', { name: `With ${world.org.alice.name}` })).toBeVisible();
+    await pw(row.locator('.avatars [data-presence]')).toHaveAttribute('data-presence', 'online');
+    await bob.page.screenshot({ path: shotPath('presence-chat-list.png') });
+  });
 });

@@ -21,12 +21,12 @@ export function Avatar({ name, id, size }: { name: string; id?: string; size?: '
   );
 }
 
-/** A row of initials; the names are spelled out for screen readers. */
-export function AvatarStack({ users, max = 3 }: { users: { id: string; name: string }[]; max?: number }) {
+/** A row of initials with presence dots; the names are spelled out for screen readers ("Assigned to A, B"). */
+export function AvatarStack({ users, max = 3, label = 'Assigned to' }: { users: { id: string; name: string }[]; max?: number; label?: string }) {
   if (users.length === 0) return null;
   const shown = users.slice(0, max);
   return (
-    <span className="avatars" role="img" aria-label={`Assigned to ${users.map((u) => u.name).join(', ')}`}>
+    <span className="avatars" role="img" aria-label={`${label} ${users.map((u) => u.name).join(', ')}`}>
       {shown.map((u) => (
         <Avatar key={u.id} id={u.id} name={u.name} />
       ))}

@@ -7,7 +7,7 @@ import { useNow } from '../../lib/useNow';
 import type { InboxItem } from '../../../../shared/bridge';
 import { exactTime, shortTime } from '../../lib/format';
 import { AvatarStack } from '../Avatar';
-import { useDirectory } from '../../lib/directory';
+import { useDirectory, useSession } from '../../lib/directory';
 import { ChannelIcon } from '../ChannelIcon';
 import { previewText } from '../../lib/links';
 import { whenLabel } from '../../lib/when';
@@ -28,7 +28,10 @@ function SlaPill({ due }: { due: number }) {
 export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; selected: boolean; cursor: boolean; onOpen: () => void }) {
   const dir = useDirectory();
   const title = item.kind === 'conversation' ? item.contactName : item.title;
+  const me = useSession()?.userId;
   const people = (item.kind === 'conversation' ? item.assignees : []).map((id) => ({ id, name: dir.userName(id) }));
+  // a chat shows who else is in it, each with their presence (a self-chat: nobody)
+  const others = item.kind === 'chat' ? item.members.filter((id) => id !== me).map((id) => ({ id, name: dir.userName(id) })) : [];
   // the accessible name comes from the content; states icons show are spelled out for screen readers
   const states = [
     item.unread ? 'unread' : null,
@@ -94,6 +97,7 @@ export function InboxRow({ item, selected, cursor, onOpen }: { item: InboxItem; 
           </span>
         )}
         <AvatarStack users={people} max={2} />
+        <AvatarStack users={others} max={2} label="With" />
       </div>
     </div>
   );
