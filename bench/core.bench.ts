@@ -13,7 +13,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { mutators } from '../shared/mutators/index';
 import type { RowPut } from '../shared/protocol/index';
-import { syncedTables, type Conversation, type Message, type TableName } from '../shared/schema';
+import { syncedTables, type Contact, type Conversation, type Group, type Message, type TableName, type User } from '../shared/schema';
 import { Replica, defaultMigrationsDir } from '../electron/core/db/replica';
 import { ChangeSet } from '../electron/core/engine/changeSet';
 import { MutationEngine } from '../electron/core/engine/engine';
@@ -46,13 +46,22 @@ interface Sizes { conversations: number; messages: number; contacts: number }
 function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
   const r = rng(42);
   const now = 1_750_000_000_000;
-  for (const [i, u] of users.entries()) yield { t: 'users', r: { id: u, name: `User ${i}`, email: `u${i}@bench`, role: i === 0 ? 'admin' : 'agent', active: true, createdAt: now, version: 1 } };
+  // typed rows: a column added to the schema fails to compile here instead of at the plain INSERT
+  for (const [i, u] of users.entries()) {
+    const user: User = { id: u, name: `User ${i}`, email: `u${i}@bench`, role: i === 0 ? 'admin' : 'agent', active: true, createdAt: now, accepting: true, version: 1 };
+    yield { t: 'users', r: user };
+  }
   for (const g of ['g0', 'g1']) {
-    yield { t: 'groups', r: { id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, version: 1 } };
+    const group: Group = {
+      id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' },
+      slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 1,
+    };
+    yield { t: 'groups', r: group };
     for (const u of users) yield { t: 'memberships', r: { id: `${g}:${u}`, groupId: g, userId: u, version: 1 } };
   }
   for (let k = 0; k < sz.contacts; k++) {
-    yield { t: 'contacts', r: { id: `k${k}`, name: `Contact ${k} ${WORDS[k % WORDS.length]}`, phone: `+4477009${String(k).padStart(5, '0')}`, email: null, tags: k % 7 === 0 ? ['vip'] : [], notes: '', optedOut: false, defaultVisibleTo: null, defaultAssignees: [], createdAt: now, updatedAt: now, version: 1 } };
+    const contact: Contact = { id: `k${k}`, name: `Contact ${k} ${WORDS[k % WORDS.length]}`, phone: `+4477009${String(k).padStart(5, '0')}`, email: null, tags: k % 7 === 0 ? ['vip'] : [], notes: '', optedOut: false, defaultVisibleTo: null, defaultAssignees: [], createdAt: now, updatedAt: now, version: 1 };
+    yield { t: 'contacts', r: contact };
   }
   const perConv = Math.max(1, Math.round(sz.messages / sz.conversations));
   let m = 0;
