@@ -22,6 +22,14 @@ if (process.env.PARLEY_BENCH_CLIENT_TRACE) {
     const mb = (n: number) => Math.round(n / 1e6);
     process.stderr.write(`client t=${Math.round(performance.now() - t0)}ms rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} anonymous=${kB('Anonymous')} file=${kB('Pss_File')} sharedClean=${kB('Shared_Clean')}\n`);
   }, 250).unref();
+  // event-loop stalls over 30 ms, stamped with the monotonic clock (µs) a --cpu-prof profile uses
+  let last = process.hrtime.bigint();
+  setInterval(() => {
+    const now = process.hrtime.bigint();
+    const gapMs = Number(now - last) / 1e6;
+    if (gapMs > 30) process.stderr.write(`client stall ${gapMs.toFixed(1)}ms endedAtUs=${now / 1000n}\n`);
+    last = now;
+  }, 5).unref();
 }
 const dataDir = process.env.BENCH_CLIENT_DIR as string;
 let core: (Core & { readonly impl: CoreImpl }) | null = null;
