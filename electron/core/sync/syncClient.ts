@@ -160,6 +160,7 @@ export class SyncClient {
       const minPending = this.o.engine.outbox(0, 1)[0]?.id;
       const lastMutationId = minPending !== undefined ? minPending - 1 : meta.nextMutationId - 1;
       this.initial = meta.cookie === null;
+      this.fetchTable = null; // a fetch on this connection starts from its first table
       ws.send(JSON.stringify({
         type: 'hello', protocolVersion: this.helloVersion, clientId: meta.clientId, token, cookie: meta.cookie, lastMutationId,
         // every result up to here is recorded (failures) or acknowledged: the relay may forget them
