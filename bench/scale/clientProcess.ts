@@ -1,72 +1,41 @@
-// The real client core in its own process for the scale bench: signs in (full sync into a
-// replica), closes, starts again (catch-up from its cookie); reports time, rows in the replica,
-// its own longest event-loop stall, peak RSS and WAL size.
-import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { createCore, FileSecretStore, type Core } from '../../electron/core/index';
-import type { CoreImpl } from '../../electron/core/core';
-import { ProcessMeter, serve } from './ipc';
+// The scale bench's client process. The app runs the core from an esbuild bundle (CommonJS,
+// better-sqlite3 external: scripts/build-electron.ts), not through a TypeScript loader: this
+// bundles clientCore.ts the same way and runs it in a plain Node child, relaying the bench's
+// requests to it, so the figures (time, stalls, RSS: tsx's loader thread and transpiled sources
+// held ~60 MB of RSS in an idle core) are those of the code the app runs.
+// PARLEY_BENCH_CLIENT_TSX=1 runs clientCore.ts here, through tsx, as before (comparison).
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 
-const meter = new ProcessMeter();
-const dataDir = process.env.BENCH_CLIENT_DIR as string;
-let core: (Core & { readonly impl: CoreImpl }) | null = null;
-let replicaPath = '';
+const root = resolve(import.meta.dirname, '../..');
 
-const make = () => createCore({ dataDir, secretStore: new FileSecretStore(join(dataDir, 'secrets.json')), pingIntervalMs: 15_000 });
-
-/** Until the core says online (after having been anything else, when `sawOffline`): its status events, no polling. */
-async function online(c: Core, sawOffline: boolean): Promise<void> {
-  let left = sawOffline;
-  await new Promise<void>((resolve) => {
-    const check = (state: string) => {
-      if (state !== 'online') left = true;
-      if (left && state === 'online') {
-        off();
-        resolve();
-      }
-    };
-    const off = c.subscribe((e) => {
-      if (e.type === 'sync') check(e.status.state);
-    });
-    void c.query('syncStatus', {}).then((s) => check(s.state));
+if (process.env.PARLEY_BENCH_CLIENT_TSX) {
+  await import('./clientCore');
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-client-'));
+  // better-sqlite3 (native, external) is found from the bundle as the app finds it beside its own
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  const outfile = join(dir, 'client.cjs');
+  await build({
+    entryPoints: [join(import.meta.dirname, 'clientCore.ts')], outfile,
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], logLevel: 'warning',
+  });
+  // the bench's own flags (heap limit, --cpu-prof), not tsx's loader
+  const execArgv = process.execArgv.filter((a) => a.startsWith('--max-old-space-size') || a.startsWith('--cpu-prof'));
+  const child = fork(outfile, [], {
+    execArgv,
+    // as the app's main process says where the client migrations are
+    env: { ...process.env, PARLEY_CLIENT_MIGRATIONS: join(root, 'drizzle/client') },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  process.on('message', (m) => child.send(m as object));
+  child.on('message', (m) => process.send?.(m));
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code) => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(code ?? 0);
   });
 }
-
-function replicaFigures(): { messages: number; walMB: number } {
-  const db = new Database(replicaPath, { readonly: true });
-  const messages = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
-  db.close();
-  const wal = `${replicaPath}-wal`;
-  return { messages, walMB: existsSync(wal) ? Math.round(statSync(wal).size / 1e6) : 0 };
-}
-
-serve({
-  fullSync: async (a: { relayUrl: string; email: string; password: string }) => {
-    core = make();
-    meter.mark();
-    const t0 = performance.now();
-    await core.command('signIn', { relayUrl: a.relayUrl, email: a.email, password: a.password });
-    await online(core, true);
-    const ms = performance.now() - t0;
-    const m = meter.read();
-    const userId = core.impl.sessions.session?.userId ?? '';
-    replicaPath = core.impl.replicaPath(userId);
-    return { ms, ...m, ...replicaFigures() };
-  },
-  close: async () => {
-    await core?.close();
-    core = null;
-  },
-  catchUp: async () => {
-    core = make();
-    meter.mark();
-    const t0 = performance.now();
-    await core.start();
-    await online(core, true);
-    const ms = performance.now() - t0;
-    return { ms, ...meter.read(), ...replicaFigures() };
-  },
-});
-process.on('SIGTERM', () => void (core?.close() ?? Promise.resolve()).then(() => process.exit(0)));

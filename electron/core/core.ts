@@ -24,6 +24,8 @@ import { SessionKeeper } from './session';
 import { SyncClient, type SyncClientOptions } from './sync/syncClient';
 import type { PresenceUser } from '../../shared/protocol/presence';
 
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
 export interface CoreOptions {
   dataDir: string;
   secretStore: SecretStore;
@@ -414,11 +416,15 @@ export class CoreImpl {
     this.error = null;
     this.notice = null;
     let replica: Replica;
+    // opening a new replica runs every migration (~35 ms): in a turn of the event loop of its
+    // own, not added to the sign-in's reply nor to connecting (the UI's events run in between)
+    await yieldToLoop();
     try {
       replica = this.openReplica({ userId: r.user.id, relayUrl: url, role: r.user.role });
     } catch (e) {
       throw bridgeError('replica_unavailable', replicaProblem(e));
     }
+    await yieldToLoop();
     let s: Session;
     try {
       s = await this.sessions.adopt(url, r);

@@ -13,7 +13,9 @@ try {
   // the sorter's memory follows the cache size (better-sqlite3's default is 16 MB): 2 MB, it spills
   // sorted runs to a temporary file past that and merges them, so the replica's RSS stays put
   db.pragma('cache_size = -2000');
-  const rows = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all();
+  const tables = workerData.tables;
+  const rows = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all()
+    .filter((r) => !tables || tables.some((t) => r.name.startsWith(t + ':')));
   const drop = db.prepare('DELETE FROM deferred_indexes WHERE name = ?');
   for (const r of rows) db.transaction(() => { db.exec(r.sql); drop.run(r.name); }).immediate();
   parentPort.postMessage({ ok: true });
@@ -25,17 +27,19 @@ try {
 `;
 
 /**
- * Builds every index in deferred_indexes of the database at `path` in a worker thread. Resolves
- * true when they are built, false when the worker could not run here or failed (the caller then
- * builds what is left on its own connection).
+ * Builds every index in deferred_indexes of the database at `path` (those of `tables` only, when
+ * given: entries are named `<table>:<name>`) in a worker thread, with the other statements
+ * deferred with them (triggers, text index rebuilds). Resolves true when they are built, false
+ * when the worker could not run here or failed (the caller then builds what is left on its own
+ * connection).
  */
-export function buildDeferredIndexes(path: string): Promise<boolean> {
+export function buildDeferredIndexes(path: string, tables?: readonly string[]): Promise<boolean> {
   const sqlite = sqliteModulePath();
   if (!sqlite || process.env.PARLEY_NO_INDEX_WORKER) return Promise.resolve(false);
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(workerSource, { eval: true, workerData: { sqlite, path } });
+      worker = new Worker(workerSource, { eval: true, workerData: { sqlite, path, tables: tables ? [...tables] : null } });
     } catch {
       resolve(false);
       return;

@@ -12,11 +12,41 @@ import { Checkpointer } from './checkpointer';
 import { buildDeferredIndexes } from './indexBuilder';
 
 /**
- * Tables whose secondary indexes a full fetch drops and builds once at its end: the rows that
- * dominate a full sync (a million messages: inserting each into four indexes cost more than the
- * row itself). Unique indexes stay (they enforce something).
+ * Tables whose secondary indexes a full fetch drops and builds once its rows have arrived: the
+ * rows that dominate a full sync (a million messages: inserting each into four indexes cost more
+ * than the row itself; 100k conversations into nine cost 25 µs a row). Unique indexes stay (they
+ * enforce something).
  */
-const DEFERRED_INDEX_TABLES = ['messages'];
+const DEFERRED_INDEX_TABLES = ['messages', 'conversations'];
+
+/**
+ * Insert triggers a full fetch drops while a table's backfill mark is 0 (the table was empty when
+ * the fetch began): their WHEN `new.rowid <= (SELECT upto FROM <mark>) AND …` is then false for
+ * every row (rowids are ≥ 1), yet evaluating it cost ~1 µs a row per trigger. The backfill after
+ * the fetch does their work (engine.backfillIndexes), as it does for the rows they skip.
+ */
+const MARKED_INSERT_TRIGGERS: readonly { table: string; mark: string }[] = [
+  { table: 'messages', mark: 'fts_backfill' },
+  { table: 'conversations', mark: 'conversation_backfill' },
+];
+
+/**
+ * Text indexes a full fetch stops maintaining and rebuilds whole (FTS5 'rebuild', from the content
+ * table) when the table's rows have arrived: contacts' trigram index cost ~20 µs a row through its
+ * triggers, a rebuild of 50k contacts ~130 ms. Every trigger keeping the index is dropped meanwhile.
+ */
+const REBUILT_TEXT_INDEXES: readonly { table: string; fts: string }[] = [{ table: 'contacts', fts: 'contacts_fts' }];
+
+/** Key of a deferred statement: the table it belongs to, then the object's name. */
+const deferredKey = (table: string, name: string) => `${table}:${name}`;
+
+/** Whether a trigger's WHEN is `new.rowid <= (SELECT upto FROM <mark>)`, alone or AND-ed with more. */
+function gatedByMark(sql: string, mark: string): boolean {
+  const when = /\bWHEN\b([\s\S]*?)\bBEGIN\b/i.exec(sql)?.[1]?.trim();
+  if (!when || /\bOR\b/i.test(when)) return false;
+  const gate = `new.rowid <= (SELECT upto FROM ${mark})`;
+  return when === gate || when.startsWith(`${gate} AND `);
+}
 
 export interface MetaRow {
   clientId: string;
@@ -56,7 +86,7 @@ export class Replica {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = OFF');
-    this.db.pragma('cache_size = -32000');
+    this.db.pragma(`cache_size = ${-Replica.CACHE_KIB}`);
     // the WAL file is truncated back to this after it is reset (it grows during a full fetch
     // while the checkpoint worker cannot catch up with the writer)
     this.db.pragma('journal_size_limit = 67108864');
@@ -151,46 +181,75 @@ export class Replica {
   private restoring: Promise<void> | null = null;
 
   /**
-   * A full fetch begins: drop the secondary indexes of DEFERRED_INDEX_TABLES, keeping each exact
-   * CREATE statement in deferred_indexes (same transaction, so a crash leaves them recorded).
+   * A full fetch begins: drop the secondary indexes of DEFERRED_INDEX_TABLES, the insert triggers
+   * MARKED_INSERT_TRIGGERS makes no-ops, and the triggers of REBUILT_TEXT_INDEXES, keeping each
+   * exact CREATE statement (and the rebuild) in deferred_indexes (same transaction, so a crash
+   * leaves them recorded). Called after the backfill marks are set for the fetch.
    */
   deferIndexes(): void {
     if (this.indexesDeferred) return; // every part of a fetch asks: dropped with the first
-    const marks = DEFERRED_INDEX_TABLES.map(() => '?').join(',');
-    const list = this.db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${marks}) AND sql NOT LIKE 'CREATE UNIQUE%'`)
-      .all(...DEFERRED_INDEX_TABLES) as { name: string; sql: string }[];
+    const list: { key: string; sql: string; drop: string | null }[] = [];
+    const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    const objects = this.db.prepare("SELECT type, name, tbl_name AS tbl, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid").all() as { type: string; name: string; tbl: string; sql: string }[];
+    for (const o of objects) {
+      if (o.type === 'index' && DEFERRED_INDEX_TABLES.includes(o.tbl) && !/^CREATE UNIQUE/i.test(o.sql)) list.push({ key: deferredKey(o.tbl, o.name), sql: o.sql, drop: `DROP INDEX ${q(o.name)}` });
+    }
+    for (const { table, mark } of MARKED_INSERT_TRIGGERS) {
+      const upto = (this.db.prepare(`SELECT upto FROM ${q(mark)}`).get() as { upto: number } | undefined)?.upto;
+      if (upto !== 0) continue;
+      for (const o of objects) {
+        if (o.type === 'trigger' && o.tbl === table && /\bAFTER\s+INSERT\s+ON\b/i.test(o.sql) && gatedByMark(o.sql, mark)) list.push({ key: deferredKey(table, o.name), sql: o.sql, drop: `DROP TRIGGER ${q(o.name)}` });
+      }
+    }
+    for (const { table, fts } of REBUILT_TEXT_INDEXES) {
+      const triggers = objects.filter((o) => o.type === 'trigger' && o.tbl === table && new RegExp(`\\b${fts}\\b`).test(o.sql));
+      if (triggers.length === 0) continue;
+      // the rebuild first (restored in this order): it reads the content table as it is then
+      list.push({ key: deferredKey(table, `${fts} rebuild`), sql: `INSERT INTO ${q(fts)}(${q(fts)}) VALUES ('rebuild')`, drop: null });
+      for (const o of triggers) list.push({ key: deferredKey(table, o.name), sql: o.sql, drop: `DROP TRIGGER ${q(o.name)}` });
+    }
     if (list.length === 0) return;
     const keep = this.db.prepare('INSERT OR IGNORE INTO deferred_indexes(name, sql) VALUES (?, ?)');
     this.db.transaction(() => {
-      for (const ix of list) {
-        keep.run(ix.name, ix.sql);
-        this.db.exec(`DROP INDEX "${ix.name.replaceAll('"', '""')}"`);
+      for (const x of list) {
+        keep.run(x.key, x.sql);
+        if (x.drop) this.db.exec(x.drop);
       }
     })();
     this.indexesDeferred = true;
   }
 
+  /** Whether `table` has statements deferred by a full fetch (its indexes not yet built again). */
+  deferredFor(table: string): boolean {
+    if (!this.indexesDeferred) return false;
+    return this.db.prepare('SELECT 1 FROM deferred_indexes WHERE substr(name, 1, ?) = ? LIMIT 1').get(table.length + 1, `${table}:`) !== undefined;
+  }
+
   /**
-   * Builds the dropped indexes again from their recorded statements, in a worker thread (this
-   * connection must write nothing until it resolves), or here when no worker can run.
+   * Builds the dropped indexes (of `tables`, or all) again from their recorded statements, in a
+   * worker thread (this connection must write nothing until it resolves), or here when no worker
+   * can run. Calls queue: each starts when the one before has finished.
    */
-  restoreIndexes(): Promise<void> {
+  restoreIndexes(tables?: readonly string[]): Promise<void> {
     if (!this.indexesDeferred || this.closed) return Promise.resolve();
-    this.restoring ??= buildDeferredIndexes(this.path)
-      .then((built) => {
-        if (built) this.indexRestores++;
-        if (!this.closed && this.db.open) this.restoreIndexesNow(); // what the worker could not build (none when it did)
-      })
-      .finally(() => {
-        this.restoring = null;
-      });
-    return this.restoring;
+    const run = async (): Promise<void> => {
+      if (!this.indexesDeferred || this.closed) return;
+      const built = await buildDeferredIndexes(this.path, tables);
+      if (built) this.indexRestores++;
+      if (!this.closed && this.db.open) this.restoreIndexesNow(tables); // what the worker could not build (none when it did)
+    };
+    const next = (this.restoring ?? Promise.resolve()).then(run);
+    const mine = next.finally(() => {
+      if (this.restoring === mine) this.restoring = null;
+    });
+    this.restoring = mine;
+    return next;
   }
 
   /** The same on this connection (opening after an interrupted fetch, or without a worker). */
-  restoreIndexesNow(): void {
-    const rows = this.db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
+  restoreIndexesNow(tables?: readonly string[]): void {
+    const all = this.db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
+    const rows = tables ? all.filter((r) => tables.some((t) => r.name.startsWith(`${t}:`))) : all;
     if (rows.length) {
       this.indexRestores++;
       const drop = this.db.prepare('DELETE FROM deferred_indexes WHERE name = ?');
@@ -201,7 +260,19 @@ export class Replica {
         }
       })();
     }
-    this.indexesDeferred = false;
+    this.indexesDeferred = rows.length < all.length;
+  }
+
+  /** SQLite's page cache on this connection, in KiB (as `cache_size` takes it, negative). */
+  private static readonly CACHE_KIB = 32000;
+  /**
+   * During a full fetch the page cache is small: rows are appended, not read back, and the pages
+   * a 32 MB cache would hold (plus the heap's fragmentation around them) were ~40 MB of the
+   * client's RSS at the end of a 1M-row fetch. Queries read from the OS's file cache meanwhile.
+   */
+  bulkWriting(on: boolean): void {
+    if (this.closed || !this.db.open) return;
+    this.db.pragma(`cache_size = ${on ? -2000 : -Replica.CACHE_KIB}`);
   }
 
   setRole(role: Role): void {

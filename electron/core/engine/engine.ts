@@ -220,14 +220,20 @@ export class MutationEngine {
   /**
    * Initial sync: stop the per-row index work (message text, conversation side tables) for
    * rows arriving from now on; backfillIndexes() does it afterwards in small steps. The secondary
-   * indexes of messages are dropped until the fetch ends (Replica.restoreIndexes).
+   * indexes of messages and conversations, the insert triggers that now skip every row, and the
+   * contacts' text index triggers are dropped until the fetch is past them (Replica.deferIndexes,
+   * Replica.restoreIndexes).
    */
   deferIndexing(): void {
-    this.replica.deferIndexes(); // secondary indexes of messages: built once when the fetch ends
     const db = this.replica.db;
-    db.prepare('UPDATE fts_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM messages) WHERE upto = 9223372036854775807').run();
-    db.prepare('UPDATE conversation_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM conversations) WHERE upto = 9223372036854775807').run();
+    // the marks first: they say which insert triggers have nothing left to do
+    (this.markFts ??= db.prepare('UPDATE fts_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM messages) WHERE upto = 9223372036854775807')).run();
+    (this.markConversations ??= db.prepare('UPDATE conversation_backfill SET upto = (SELECT COALESCE(max(rowid), 0) FROM conversations) WHERE upto = 9223372036854775807')).run();
+    this.replica.deferIndexes();
   }
+
+  private markFts: Statement | null = null;
+  private markConversations: Statement | null = null;
 
   indexBackfillPending(): boolean {
     const r = this.replica.db

@@ -160,6 +160,7 @@ export class SyncClient {
       const minPending = this.o.engine.outbox(0, 1)[0]?.id;
       const lastMutationId = minPending !== undefined ? minPending - 1 : meta.nextMutationId - 1;
       this.initial = meta.cookie === null;
+      this.fetchTable = null; // a fetch on this connection starts from its first table
       ws.send(JSON.stringify({
         type: 'hello', protocolVersion: this.helloVersion, clientId: meta.clientId, token, cookie: meta.cookie, lastMutationId,
         // every result up to here is recorded (failures) or acknowledged: the relay may forget them
@@ -383,8 +384,13 @@ export class SyncClient {
     const initial = this.initial || f.baseCookie === null;
     // indexes dropped by a full fetch that did not end here (a worker builds them: nothing is written meanwhile)
     if (!initial) await this.o.replica.restoreIndexes();
-    // a full fetch (in parts, or one big frame): index message text afterwards, in the background, instead of per row
-    if (initial && (f.more === true || f.puts.length + f.dels.length > this.chunkSize())) this.o.engine.deferIndexing();
+    // a full fetch (in parts, or one big frame): index message text afterwards, in the background,
+    // instead of per row; secondary indexes built once the fetch is past their table (once a fetch)
+    if (initial && !this.fetchDeferred && (f.more === true || f.puts.length + f.dels.length > this.chunkSize())) {
+      this.o.engine.deferIndexing();
+      this.o.replica.bulkWriting(true);
+      this.fetchDeferred = true;
+    }
     // in chunks of one transaction each, sized to CHUNK_BUDGET_MS, yielding between them (dels
     // first, as within a part); the cookie moves only with the last chunk of the last part
     let di = 0;
@@ -408,13 +414,40 @@ export class SyncClient {
       if (this.walChecksSkipped > 0) this.walChecksSkipped--;
       else if (this.o.replica.walOver(this.o.walLimitBytes ?? WAL_LIMIT_BYTES) && (await this.o.replica.checkpointNow()) === false) this.walChecksSkipped = 64; // could not complete: not again at once
     } while (di < f.dels.length || pi < f.puts.length);
+    // a full set comes table by table: a table the fetch has moved past gets its indexes now (off
+    // this thread), so queries on it (the inbox while messages arrive) need not scan it meanwhile
+    if (initial && f.more && this.o.replica.indexesPending) {
+      const passed = this.passedTables(f).filter((t) => this.o.replica.deferredFor(t));
+      if (passed.length) await this.o.replica.restoreIndexes(passed);
+    }
     if (!f.more) {
       // the full fetch's dropped indexes, built once now (off this thread) before the replica is used online
       await this.o.replica.restoreIndexes();
+      this.o.replica.bulkWriting(false);
+      this.fetchDeferred = false;
+      this.fetchTable = null;
       this.initial = false;
       if (this.state !== 'online') this.setState('online', null);
       this.backfillIndexes();
     }
+  }
+
+  /** this full fetch has deferred its index work (Replica.deferIndexes): not again until it ends */
+  private fetchDeferred = false;
+  /** the table of the last row a full fetch applied */
+  private fetchTable: string | null = null;
+
+  /** Tables whose rows a full fetch has moved past with this part (they came before another table's). */
+  private passedTables(f: PokeFrame): string[] {
+    const passed: string[] = [];
+    let t = this.fetchTable;
+    for (const p of f.puts) {
+      if (p.t === t) continue;
+      if (t !== null) passed.push(t);
+      t = p.t;
+    }
+    this.fetchTable = t;
+    return passed;
   }
 
   /** frames received and not yet applied (over every socket of this client) */

@@ -75,6 +75,65 @@ describe('secondary indexes deferred by a full fetch', () => {
   });
 });
 
+describe('triggers deferred by a full fetch into empty tables', () => {
+  const contact = (i: number) => ({ t: 'contacts' as const, r: contactRow(`k${i}`, `Person ${i} ${i % 2 ? 'quokka' : 'wombat'}`) });
+  const conv = (i: number) => ({ t: 'conversations' as const, r: { id: `cv${i}`, contactId: `k${i}`, groupId: i % 2 ? 'g1' : 'g0', channel: 'sms', status: i % 5 ? 'open' : 'archived', visibleTo: null, assignees: i % 3 ? [] : ['u1'], createdAt: i, openedAt: i, archivedAt: null, lastActivityAt: i, lastPreview: '', lastInboundAt: i % 4 ? i : null, labels: i % 2 ? ['l1'] : [], visibilityVersion: 1, version: 1 } });
+  const msg = (i: number) => ({ t: 'messages' as const, r: { id: `m${i}`, conversationId: `cv${i % 20}`, direction: i % 3 ? 'inbound' : 'outbound', channel: 'sms', body: `${i % 2 ? 'apple' : 'pear'} ${i}`, authorId: i % 3 ? null : 'u1', status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, createdAt: 1000 + i, version: 1 } });
+  const rows = [...Array.from({ length: 30 }, (_, i) => contact(i)), ...Array.from({ length: 20 }, (_, i) => conv(i)), ...Array.from({ length: 200 }, (_, i) => msg(i))];
+  const triggers = (db: Replica['db']) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  /** every side table and text index the triggers keep, as a query sees them */
+  const sideTables = (db: Replica['db']) => ({
+    buckets: db.prepare('SELECT * FROM report_message_buckets WHERE n <> 0 ORDER BY bucket, channel, direction').all(),
+    firstResponse: db.prepare('SELECT * FROM report_first_response ORDER BY conversation_id').all(),
+    slaWaiting: db.prepare('SELECT * FROM sla_waiting ORDER BY conversation_id').all(),
+    counts: db.prepare('SELECT * FROM conversation_counts WHERE n <> 0 ORDER BY group_id, status').all(),
+    unread: db.prepare('SELECT * FROM unread_conversations ORDER BY conversation_id').all(),
+    labels: db.prepare('SELECT * FROM conversation_labels ORDER BY label_id, conversation_id').all(),
+    assignees: db.prepare('SELECT * FROM conversation_assignees ORDER BY user_id, conversation_id').all(),
+    apple: db.prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'apple' ORDER BY rowid").all(),
+    quokka: db.prepare("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH 'quokka' ORDER BY rowid").all(),
+  });
+
+  it('are dropped while they would skip every row (or a text index is rebuilt whole), and the replica ends as one synced without deferring', async () => {
+    // the same rows applied row by row with every trigger: what the deferred replica must equal
+    const plain = setup();
+    plain.engine.applyPoke(poke({ puts: rows }), { trackNew: false, setCookie: true });
+    const expected = sideTables(plain.r.db);
+    const schema = schemaOf(plain.r.db);
+    plain.r.close();
+
+    const { r, engine } = setup();
+    const all = triggers(r.db);
+    engine.deferIndexing();
+    const dropped = all.filter((t) => !triggers(r.db).includes(t));
+    expect(dropped.sort()).toEqual([
+      'contacts_fts_ad', 'contacts_fts_ai', 'contacts_fts_au', 'conversation_assignees_ai', 'conversation_counts_ai', 'conversation_labels_ai',
+      'messages_fts_ai', 'report_first_response_ai', 'report_message_buckets_ai', 'sla_waiting_ai', 'unread_conversations_ai',
+    ]);
+    engine.applyPoke(poke({ puts: rows.slice(0, 40), more: true }), { trackNew: false, setCookie: false });
+    // the fetch moved past contacts: their text index is rebuilt and kept by its triggers again
+    await r.restoreIndexes(['contacts']);
+    expect(triggers(r.db).filter((t) => t.startsWith('contacts_fts'))).toHaveLength(3);
+    expect(sideTables(r.db).quokka).toEqual(expected.quokka);
+    expect(r.indexesPending).toBe(true);
+    engine.applyPoke(poke({ puts: rows.slice(40) }), { trackNew: false, setCookie: true });
+    await r.restoreIndexes();
+    expect(schemaOf(r.db)).toEqual(schema);
+    let guard = 0;
+    while (!engine.backfillIndexes(50) && guard++ < 100);
+    expect(sideTables(r.db)).toEqual(expected);
+    expect(checkLocalIndexes(r.db)).toEqual([]);
+  });
+
+  it('keeps the gated insert triggers when the table already had rows (their mark is above 0)', () => {
+    const { r, engine } = setup();
+    engine.applyPoke(poke({ puts: [conv(100), msg(1000)] }), { trackNew: false, setCookie: true });
+    engine.deferIndexing();
+    expect(triggers(r.db)).toEqual(expect.arrayContaining(['messages_fts_ai', 'sla_waiting_ai', 'unread_conversations_ai', 'conversation_counts_ai']));
+    expect(triggers(r.db)).not.toContain('contacts_fts_ai'); // rebuilt whole: dropped whatever the table held
+  });
+});
+
 describe('replica and outbox', () => {
   it('WAL checkpoints run in a worker: the writer never checkpoints, yet the WAL is reset', async () => {
     const { r } = setup();

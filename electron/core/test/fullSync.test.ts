@@ -52,6 +52,38 @@ describe('a large sync', () => {
     expect(replica?.store.get('contacts', 'bulk-1499')?.name).toBe('Bulk contact 1499');
   });
 
+  it('builds a table\'s deferred indexes as soon as the fetch has moved past its rows, not all at the end', async () => {
+    org = await startTestRelay();
+    const n = 700; // more than a streamed part per table
+    await org.relay.services.engine.write((tx) => {
+      for (let j = 0; j < n; j++) {
+        tx.put('contacts', contact(j));
+        tx.put('conversations', { id: `bulk-cv${j}`, contactId: `bulk-${j}`, groupId: org?.groups.sales.id ?? '', channel: 'sms', status: 'open', visibleTo: null, assignees: [], createdAt: j, openedAt: j, archivedAt: null, lastActivityAt: j, lastPreview: '', lastInboundAt: j, snoozedBy: null, snoozedUntil: null, wokenAt: null, labels: [], visibilityVersion: 0, visibilityChangedBy: null, autoAssignWaiting: false, autoAssignedTo: null, autoAssignedAt: null, metaOnly: null, version: 0 });
+        tx.put('messages', { id: `bulk-m${j}`, conversationId: `bulk-cv${j}`, direction: 'inbound', channel: 'sms', body: `bulk zebra ${j}`, authorId: null, status: 'delivered', failureReason: null, segments: 1, attachments: [], location: null, templateName: null, providerMessageId: null, broadcastId: null, paymentRef: null, scheduledAt: null, createdAt: j, version: 0 });
+      }
+    });
+    const dataDir = tempDir();
+    core = Object.assign(createCore({ dataDir, secretStore: new FileSecretStore(join(dataDir, 'secrets.json')), pingIntervalMs: 2000 }), { dataDir });
+    await signIn(core, org.relay.httpUrl, 'admin@test.parley', org.password);
+    await settled(core);
+    const replica = core.impl.current?.replica;
+    // contacts (text index rebuilt) once conversations came, conversations once messages came, messages after
+    expect(replica?.indexRestores).toBe(3);
+    expect(replica?.indexesPending).toBe(false);
+    const freshDir = tempDir();
+    Replica.open(join(freshDir, 'fresh.sqlite')).close();
+    const schema = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all();
+      } finally {
+        db.close();
+      }
+    };
+    expect(schema(core.impl.replicaPath(org.admin.id))).toEqual(schema(join(freshDir, 'fresh.sqlite')));
+    expect(replica?.db.prepare('SELECT count(*) AS n FROM contacts_fts WHERE contacts_fts MATCH ?').get('"Bulk contact 69"')).toEqual({ n: 11 });
+  });
+
   it('keeps the WAL near its limit: applying waits for complete checkpoints instead of letting it grow with the sync', async () => {
     org = await startTestRelay();
     const dataDir = tempDir();
