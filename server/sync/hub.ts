@@ -16,6 +16,7 @@ import type { Commit, Engine } from './engine';
 import { fanOut, planFanOut } from './fanout';
 import { PokeBuilder, PokeRecorder } from './pokeBuilder';
 import { SendScheduler } from './scheduler';
+import { Pacer } from './pacer';
 import { Subscribers } from './subscribers';
 import { RelayPresence, type PresenceBus } from './presence';
 import { loadViewer } from './visibility';
@@ -49,6 +50,10 @@ export interface HubLimits {
   maxConcurrentStreams?: number;
   /** a stalled client's catch-up gives up its slot after this (default STREAM_STALL_MS) */
   streamStallMs?: number;
+  /** hellos handled at once (default HELLO_CONCURRENCY) */
+  helloConcurrency?: number;
+  /** hello work started per event-loop slice, in ms (default HELLO_SLICE_MS; one hello at least) */
+  helloSliceMs?: number;
   /** presence: at most one update per user per this many ms (default PRESENCE_THROTTLE_MS) */
   presenceThrottleMs?: number;
   /** carries presence between relays (default: this relay only) */
@@ -98,6 +103,8 @@ export class SyncHub {
   private fanWaiters: { version: number; resolve: () => void }[] = [];
   /** sockets their peer closed whose received pushes are still being handled */
   private readonly finishing = new Set<Connection>();
+  /** hellos, a few per event-loop turn (a reconnect storm must not stall the relay) */
+  readonly hellos: Pacer;
 
   constructor(
     private readonly engine: Engine,
@@ -107,6 +114,7 @@ export class SyncHub {
     private readonly logger?: Logger,
     private readonly limits: HubLimits = {},
   ) {
+    this.hellos = new Pacer(limits.helloConcurrency, limits.helloSliceMs);
     this.streams = new StreamGate<Connection>(limits.maxConcurrentStreams ?? MAX_CONCURRENT_STREAMS, (c) => this.scheduler.wake(c));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     this.fanned = engine.version();
@@ -282,6 +290,7 @@ export class SyncHub {
     clearInterval(this.heartbeat);
     this.presence.stop();
     this.scheduler.stop();
+    this.hellos.stop();
     for (const c of this.conns) {
       c.markClosed();
       c.ws.terminate();
@@ -394,12 +403,20 @@ export class SyncHub {
     }
     conn.protocolVersion = hello.protocolVersion;
     conn.state = 'auth';
-    const v = await this.tokens.verifyAccess(hello.token);
-    if (conn.state !== 'auth') return; // closed meanwhile
-    if (!v.ok) return conn.fail(v.code, v.code === 'token_expired' ? 'access token expired: refresh it' : 'invalid access token', true);
-    const viewer = await loadViewer(this.engine.store.rows, v.userId);
-    if (!viewer) return conn.fail('unauthorized', 'unknown user', true);
-    if (!viewer.active) return conn.fail('deactivated', 'this account has been deactivated', true);
+    // Paced (a reconnect storm's 1,000 hellos are spread over event-loop turns), in two sections:
+    // a hello that waits for this client's earlier sockets holds no place meanwhile.
+    const who = await this.hellos.run(async () => {
+      if (conn.state !== 'auth') return null; // closed meanwhile
+      const v = await this.tokens.verifyAccess(hello.token);
+      if (conn.state !== 'auth') return null; // closed meanwhile
+      if (!v.ok) return conn.fail(v.code, v.code === 'token_expired' ? 'access token expired: refresh it' : 'invalid access token', true);
+      const viewer = await loadViewer(this.engine.store.rows, v.userId);
+      if (!viewer) return conn.fail('unauthorized', 'unknown user', true);
+      if (!viewer.active) return conn.fail('deactivated', 'this account has been deactivated', true);
+      return { v, viewer };
+    });
+    if (!who) return;
+    const { v, viewer } = who;
     // this client's earlier sockets first handle what they received (a reconnect's welcome then
     // carries the lastMutationId of every push it sent before)
     const earlier = [...this.conns, ...this.finishing].filter((c) => c !== conn && c.clientId === hello.clientId);
@@ -407,6 +424,12 @@ export class SyncHub {
       await Promise.all(earlier.map((c) => c.chain));
       if (conn.state !== 'auth') return; // closed meanwhile
     }
+    await this.hellos.run(() => this.welcome(conn, hello, v, viewer));
+  }
+
+  /** The rest of a hello: the client registered, the socket subscribed, welcomed and its catch-up queued. */
+  private async welcome(conn: Connection, hello: HelloFrame, v: { expiresAt: number | null }, viewer: Viewer): Promise<void> {
+    if (conn.state !== 'auth') return; // closed meanwhile
     const known = await this.engine.client(hello.clientId);
     if (known && known.userId !== viewer.id) return conn.fail('unauthorized', 'clientId belongs to another user', true);
     await this.engine.registerClient(hello.clientId, viewer.id);
