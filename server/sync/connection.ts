@@ -18,7 +18,7 @@ export const HIGH_WATER = 256 << 10;
  * catch-up bytes handed to sockets and not yet written to the kernel, over all sockets of a relay:
  * beyond it no catch-up produces its next part (1,000 reconnecting clients share this, not 1,000×)
  */
-export const MAX_STREAM_BYTES_IN_FLIGHT = 32 << 20;
+export const MAX_STREAM_BYTES_IN_FLIGHT = 8 << 20;
 /** live poke bytes queued for one socket beyond which it is dropped (it reconnects and catches up) */
 export const MAX_QUEUED_BYTES = 32 << 20;
 /** close code for a socket dropped because it fell too far behind: reconnect and catch up */
@@ -33,16 +33,31 @@ export function encodePokeBody(p: { puts: RowPut[]; dels: RowDel[] }): Buffer {
   return Buffer.from(JSON.stringify({ puts: p.puts, dels: p.dels }));
 }
 
-/** A whole poke frame: this socket's header, then the shared body's bytes. */
-export function pokeBytes(baseCookie: number | null, cookie: number, lastMutationId: number, more: boolean, body: Buffer): Buffer {
-  const head = `{"type":"poke","baseCookie":${baseCookie === null ? 'null' : baseCookie},"cookie":${cookie},"lastMutationId":${lastMutationId}${more ? ',"more":true' : ''},`;
-  return Buffer.concat([Buffer.from(head), body.subarray(1)]);
+/** A poke frame's start, up to where its body's fields follow: `{"type":"poke",…,`. */
+function pokeHead(baseCookie: number | null, cookie: number, lastMutationId: number, more: boolean): string {
+  return `{"type":"poke","baseCookie":${baseCookie === null ? 'null' : baseCookie},"cookie":${cookie},"lastMutationId":${lastMutationId}${more ? ',"more":true' : ''},`;
 }
 
-/** A poke part's body (`{"puts":[…],"dels":[…]}`) and whether more parts follow. */
-export interface EncodedPart {
-  body: Buffer;
-  more: boolean;
+/** A whole poke frame: this socket's header, then the shared body's bytes. */
+export function pokeBytes(baseCookie: number | null, cookie: number, lastMutationId: number, more: boolean, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(pokeHead(baseCookie, cookie, lastMutationId, more)), body.subarray(1)]);
+}
+
+/**
+ * A poke part's body (`{"puts":[…],"dels":[…]}`) as the chunks it is made of, and whether more
+ * parts follow. The chunks go out as fragments of one WebSocket message: a part's rows (a few
+ * hundred KB) are never copied into one buffer, nor again behind each socket's header.
+ */
+export class EncodedPart {
+  constructor(
+    readonly chunks: readonly Buffer[],
+    readonly more: boolean,
+  ) {}
+
+  /** The body in one buffer (tests, tools, protocol 1 clients). */
+  get body(): Buffer {
+    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+  }
 }
 
 /** A catch-up in the making: each step does a bounded amount of work (reads a page) and may yield parts. */
@@ -335,12 +350,19 @@ export class Connection {
     const parts = await source.step();
     if (this.state === 'closed' || this.queue[0] !== item) return;
     for (const p of parts) {
-      const bytes = pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, this.forClient(p.body));
+      const chunks = this.protocolVersion >= 2 || V1_HAS_EVERY_TABLE ? p.chunks : [this.forClient(p.body)];
+      // the socket's header joins the first chunk (small: the part's start); the rest go as they are
+      const frames = [Buffer.concat([Buffer.from(pokeHead(item.baseCookie, item.cookie, item.lastMutationId, p.more)), (chunks[0] as Buffer).subarray(1)]), ...chunks.slice(1)];
+      const bytes = frames.reduce((n, f) => n + f.length, 0);
       const budget = this.hooks.budget;
-      budget.streamBytesInFlight += bytes.length;
-      this.ws.send(bytes, () => {
-        budget.streamBytesInFlight -= bytes.length;
-        this.hooks.flushed(this);
+      budget.streamBytesInFlight += bytes;
+      frames.forEach((f, i) => {
+        const last = i === frames.length - 1;
+        // fragments of one message: nothing else is sent on this socket between them (no await)
+        this.ws.send(f, { fin: last }, last ? () => {
+          budget.streamBytesInFlight -= bytes;
+          this.hooks.flushed(this);
+        } : undefined);
       });
     }
     if (source.done) {
