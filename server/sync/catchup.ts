@@ -68,18 +68,20 @@ for (const t of tableNames) {
   SINCE.set(t, keyset('rowid AS _rid, *', `"${name}"`, 'version'));
 }
 // SQLite: rows of every table but the scope roots (whose whole row decides access) are read in
-// two queries of one snapshot: a page of the columns that name their scope, then, for the rows the
-// viewer may read, their entries (`{"t":…,"r":{…}}`) made and joined by the database into one
-// string per run. No row object or string is built per row (they were most of a full sync's CPU
+// two queries: a page of the columns that name their scope, then, for the rows the viewer may
+// read, their entries (`{"t":…,"r":{…}}`) made and joined by the database into one BLOB per run.
+// The second takes only rows at a version the first saw: a row written in between (its scope
+// maybe changed, or a new row under a reused rowid) has a newer version and is left to the live
+// poke queued behind the stream. No row object or string is built per row (they were most of a full sync's CPU
 // and garbage on the relay: ~1 KB of garbage per row, 8 GB in a reconnect storm of 1,000 sockets).
 interface ScopeRow { _rid: number; _v: number }
 const SCOPE_KEYS = ['id', 'conversationId', 'chatId', 'userId', 'groupId', 'ownerId'];
 interface JsonQueries {
   all: string;
   since: Keyset;
-  /** entries of the rows rowid in [?, ?], joined by commas, in rowid order */
+  /** entries of the rows rowid in [?, ?] at version <= ?, joined by commas, in rowid order */
   range: string;
-  /** entries of the rows whose rowids are in the JSON array ?, joined by commas, in rowid order */
+  /** entries of the rows whose rowids are in the JSON array ?, at version <= ?, joined by commas, in rowid order */
   list: string;
   /** the same in (version, rowid) order: a catch-up's pages go in that order */
   listSince: string;
@@ -98,11 +100,11 @@ for (const t of tableNames) {
   const entry = `'{"t":${JSON.stringify(t)},"r":' || ${made.slice(0, -' AS _json'.length)} || '}'`;
   // a BLOB: it comes as a Buffer outside the JS heap, not a string of a few hundred KB on it
   const joined = (order: string) => `SELECT CAST(group_concat(${entry}, ',' ORDER BY ${order}) AS BLOB) AS j FROM "${name}"`;
-  const listed = 'WHERE rowid IN (SELECT value FROM json_each(?))';
+  const listed = 'WHERE rowid IN (SELECT value FROM json_each(?)) AND version <= ?';
   JSON_PAGES.set(t, {
     all: `SELECT ${select} FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     since: keyset(select, `"${name}"`, 'version'),
-    range: `${joined('rowid')} WHERE rowid >= ? AND rowid <= ?`,
+    range: `${joined('rowid')} WHERE rowid >= ? AND rowid <= ? AND version <= ?`,
     list: `${joined('rowid')} ${listed}`,
     listSince: `${joined('version, rowid')} ${listed}`,
   });
@@ -185,7 +187,7 @@ export class CatchUpStream implements PartSource {
     const store = this.engine.store;
     switch (p.kind) {
       case 'rows': {
-        if (store.dialect === 'sqlite' && JSON_PAGES.has(p.table)) return store.read((snapshot) => this.runJsonPage(snapshot, p.table, since));
+        if (store.dialect === 'sqlite' && JSON_PAGES.has(p.table)) return this.runJsonPage(p.table, since);
         // one page read whole, the scopes it names checked at once, then a loop with no read
         const raws =
           this.since === null
@@ -256,15 +258,16 @@ export class CatchUpStream implements PartSource {
   }
 
   /**
-   * A page of a table whose entries SQLite makes (JSON_PAGES), in one snapshot so that the entries
-   * are those of the rows whose scopes were checked; true when the phase is finished.
+   * A page of a table whose entries SQLite makes (JSON_PAGES): only rows whose scopes were checked,
+   * at the version checked; true when the phase is finished.
    */
-  private async runJsonPage(snapshot: Sql, table: TableName, since: number): Promise<boolean> {
+  private async runJsonPage(table: TableName, since: number): Promise<boolean> {
+    const store = this.engine.store;
     const q = JSON_PAGES.get(table) as JsonQueries;
     const raws =
       this.since === null
-        ? await snapshot.all<ScopeRow>(q.all, [this.curRid, PAGE_ROWS])
-        : await keysetPage<ScopeRow>(snapshot, q.since, since, this.curV, this.curRid, PAGE_ROWS);
+        ? await store.all<ScopeRow>(q.all, [this.curRid, PAGE_ROWS])
+        : await keysetPage<ScopeRow>(store, q.since, since, this.curV, this.curRid, PAGE_ROWS);
     const last = raws[raws.length - 1];
     if (last) {
       this.curRid = last._rid;
@@ -275,7 +278,9 @@ export class CatchUpStream implements PartSource {
     await this.check.prefetch(scopes.filter((s) => !this.whole.has(s)));
     const visible: number[] = [];
     const metas: string[] = [];
+    let seen = 0;
     raws.forEach((raw, i) => {
+      if (raw._v > seen) seen = raw._v;
       const scope = scopes[i] as string;
       if (this.whole.has(scope)) return;
       const access = this.check.known(scope);
@@ -290,9 +295,9 @@ export class CatchUpStream implements PartSource {
       const run = visible.slice(i, i + room);
       i += run.length;
       const r = whole
-        ? await snapshot.get<{ j: Buffer | null }>(q.range, [run[0], run[run.length - 1]])
-        : await snapshot.get<{ j: Buffer | null }>(this.since === null ? q.list : q.listSince, [JSON.stringify(run)]);
-      // rows seen by the first query are there in the same snapshot
+        ? await store.get<{ j: Buffer | null }>(q.range, [run[0], run[run.length - 1], seen])
+        : await store.get<{ j: Buffer | null }>(this.since === null ? q.list : q.listSince, [JSON.stringify(run), seen]);
+      // at most run.length entries (fewer when rows were written or deleted in between)
       if (r?.j) this.putPiece(r.j, run.length);
     }
     for (const scope of metas) await this.putMeta(scope);
