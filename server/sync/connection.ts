@@ -141,8 +141,14 @@ export interface ConnectionHooks {
   flushed(c: Connection): void;
   /** a catch-up stream failed (logged by the hub) */
   error(msg: string, e: unknown): void;
-  /** shared by every connection of the hub: catch-up bytes not yet written to the kernel */
-  readonly budget: { streamBytesInFlight: number };
+  /**
+   * shared by every connection of the hub: catch-up bytes not yet written to the kernel; what a
+   * catch-up step costs (ms, measured where steps run one at a time, else 0); the cost of steps
+   * started in the scheduler's current turn (they finish after it: it counts them in its budget)
+   */
+  readonly budget: { streamBytesInFlight: number; stepMs: number; debtMs: number };
+  /** shared by every connection of the hub: runs a catch-up step (one at a time on SQLite) */
+  readonly steps: <T>(fn: () => Promise<T>) => Promise<T>;
   /** shared by every connection of the hub: how many catch-ups stream at once */
   readonly streams: StreamGate<Connection>;
   /** how long a streaming catch-up may wait for its client to read before it gives up its slot */
@@ -324,6 +330,7 @@ export class Connection {
           // a step reads (asynchronously): the connection is parked until it is done, then woken;
           // nothing else is sent meanwhile, so live pokes queued behind the stream stay behind it
           item.stepping = true;
+          this.hooks.budget.debtMs += this.hooks.budget.stepMs;
           this.step(item).then(
             () => {
               item.stepping = false;
@@ -347,29 +354,34 @@ export class Connection {
   /** One step of a catch-up stream: its parts go to the socket; done, the stream leaves the queue. */
   private async step(item: Extract<Item, { k: 'stream' }>): Promise<void> {
     const source = (item.source ??= item.open());
-    const parts = await source.step();
-    if (this.state === 'closed' || this.queue[0] !== item) return;
-    for (const p of parts) {
-      const chunks = this.protocolVersion >= 2 || V1_HAS_EVERY_TABLE ? p.chunks : [this.forClient(p.body)];
-      // the socket's header joins the first chunk (small: the part's start); the rest go as they are
-      const frames = [Buffer.concat([Buffer.from(pokeHead(item.baseCookie, item.cookie, item.lastMutationId, p.more)), (chunks[0] as Buffer).subarray(1)]), ...chunks.slice(1)];
-      const bytes = frames.reduce((n, f) => n + f.length, 0);
-      const budget = this.hooks.budget;
-      budget.streamBytesInFlight += bytes;
-      frames.forEach((f, i) => {
-        const last = i === frames.length - 1;
-        // fragments of one message: nothing else is sent on this socket between them (no await)
-        this.ws.send(f, { fin: last }, last ? () => {
-          budget.streamBytesInFlight -= bytes;
-          this.hooks.flushed(this);
-        } : undefined);
-      });
-    }
-    if (source.done) {
-      this.queue.shift();
-      this.hooks.streams.release(this);
-      item.onDone?.();
-    }
+    // read, encoded and handed to the socket as one step (its cost, sends included, is timed)
+    await this.hooks.steps(async () => {
+      const parts = await source.step();
+      if (this.state === 'closed' || this.queue[0] !== item) return;
+      for (const p of parts) this.sendPart(item, p);
+      if (source.done) {
+        this.queue.shift();
+        this.hooks.streams.release(this);
+        item.onDone?.();
+      }
+    });
+  }
+
+  private sendPart(item: Extract<Item, { k: 'stream' }>, p: EncodedPart): void {
+    const chunks = this.protocolVersion >= 2 || V1_HAS_EVERY_TABLE ? p.chunks : [this.forClient(p.body)];
+    // the socket's header joins the first chunk (small: the part's start); the rest go as they are
+    const frames = [Buffer.concat([Buffer.from(pokeHead(item.baseCookie, item.cookie, item.lastMutationId, p.more)), (chunks[0] as Buffer).subarray(1)]), ...chunks.slice(1)];
+    const bytes = frames.reduce((n, f) => n + f.length, 0);
+    const budget = this.hooks.budget;
+    budget.streamBytesInFlight += bytes;
+    frames.forEach((f, i) => {
+      const last = i === frames.length - 1;
+      // fragments of one message: nothing else is sent on this socket between them (no await)
+      this.ws.send(f, { fin: last }, last ? () => {
+        budget.streamBytesInFlight -= bytes;
+        this.hooks.flushed(this);
+      } : undefined);
+    });
   }
 
   /** A catch-up whose client has not read for STREAM_STALL_MS lets the next in line stream. */

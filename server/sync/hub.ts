@@ -77,13 +77,19 @@ export class SyncHub {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Connection>();
   private readonly subs = new Subscribers();
-  private readonly scheduler = new SendScheduler<Connection>();
+  private readonly scheduler: SendScheduler<Connection>;
   private readonly alive = new WeakMap<WebSocket, boolean>();
   /** WebSocket-level pings find sockets whose peer vanished without a close (sleep, network loss). */
   private readonly heartbeat: NodeJS.Timeout;
   private accepting = true;
   /** catch-up bytes in flight over every socket (bounds relay memory in a reconnect storm) */
-  private readonly budget = { streamBytesInFlight: 0 };
+  private readonly budget = { streamBytesInFlight: 0, stepMs: 0, debtMs: 0 };
+  /**
+   * catch-up steps: on SQLite one at a time, timed (its reads are synchronous: steps started in a
+   * turn ran after it, interleaved, for up to 40 ms, and each kept its page alive meanwhile); on
+   * PostgreSQL as they come (their reads wait on the network and overlap)
+   */
+  private readonly steps: <T>(fn: () => Promise<T>) => Promise<T>;
   /** how many catch-ups stream at once (the others wait in arrival order) */
   private readonly streams: StreamGate<Connection>;
   readonly stats: HubStats = { pokesSent: 0, bodiesEncoded: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
@@ -115,6 +121,20 @@ export class SyncHub {
     private readonly limits: HubLimits = {},
   ) {
     this.hellos = new Pacer(limits.helloConcurrency, limits.helloSliceMs);
+    this.scheduler = new SendScheduler<Connection>(this.budget);
+    const stepLock = new Mutex();
+    this.steps =
+      engine.store.dialect === 'sqlite'
+        ? (fn) =>
+            stepLock.run(async () => {
+              const t0 = performance.now();
+              try {
+                return await fn();
+              } finally {
+                this.budget.stepMs = this.budget.stepMs * 0.8 + (performance.now() - t0) * 0.2;
+              }
+            })
+        : (fn) => fn();
     this.streams = new StreamGate<Connection>(limits.maxConcurrentStreams ?? MAX_CONCURRENT_STREAMS, (c) => this.scheduler.wake(c));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     this.fanned = engine.version();
@@ -307,6 +327,7 @@ export class SyncHub {
       flushed: (c) => this.scheduler.unblock(c),
       error: (m, e) => this.log(`${m} (conn ${conn.id})`, e),
       budget: this.budget,
+      steps: this.steps,
       streams: this.streams,
       streamStallMs: this.limits.streamStallMs ?? STREAM_STALL_MS,
     });
