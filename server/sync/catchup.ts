@@ -11,6 +11,7 @@ import { decodeRow, rowJsonSelect, rowJsonSupported, sqlNamesOf } from '../../sh
 import type { Rows, Sql } from '../store/types';
 import type { Engine } from './engine';
 import { EncodedPart, type PartSource } from './connection';
+import { encodePooled, SEND_POOL, type Pooled } from './bufferPool';
 import { PokeBuilder } from './pokeBuilder';
 import { metadataRowOf, ScopeCheck, scopeRows } from './visibility';
 
@@ -98,8 +99,7 @@ for (const t of tableNames) {
   const made = rowJsonSelect(t);
   if (!made.endsWith(' AS _json')) throw new Error(`unexpected row JSON select for ${t}`);
   const entry = `'{"t":${JSON.stringify(t)},"r":' || ${made.slice(0, -' AS _json'.length)} || '}'`;
-  // a BLOB: it comes as a Buffer outside the JS heap, not a string of a few hundred KB on it
-  const joined = (order: string) => `SELECT CAST(group_concat(${entry}, ',' ORDER BY ${order}) AS BLOB) AS j FROM "${name}"`;
+  const joined = (order: string) => `SELECT group_concat(${entry}, ',' ORDER BY ${order}) AS j FROM "${name}"`;
   const listed = 'WHERE rowid IN (SELECT value FROM json_each(?)) AND version <= ?';
   JSON_PAGES.set(t, {
     all: `SELECT ${select} FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`,
@@ -144,7 +144,7 @@ export class CatchUpStream implements PartSource {
    * entries are encoded as they are read, so a step's cost stays a page's, not a part's; a put
    * piece is one entry or several joined by commas (`n` of them), never more than a part holds
    */
-  private puts: { json: string | Buffer; n: number }[] = [];
+  private puts: { json: string | Pooled; n: number }[] = [];
   private putCount = 0;
   private dels: string[] = [];
   /** rows read so far, for metrics and tests */
@@ -295,10 +295,11 @@ export class CatchUpStream implements PartSource {
       const run = visible.slice(i, i + room);
       i += run.length;
       const r = whole
-        ? await store.get<{ j: Buffer | null }>(q.range, [run[0], run[run.length - 1], seen])
-        : await store.get<{ j: Buffer | null }>(this.since === null ? q.list : q.listSince, [JSON.stringify(run), seen]);
-      // at most run.length entries (fewer when rows were written or deleted in between)
-      if (r?.j) this.putPiece(r.j, run.length);
+        ? await store.get<{ j: string | null }>(q.range, [run[0], run[run.length - 1], seen])
+        : await store.get<{ j: string | null }>(this.since === null ? q.list : q.listSince, [JSON.stringify(run), seen]);
+      // at most run.length entries (fewer when rows were written or deleted in between); encoded
+      // at once into send buffers (the string dies before anything else is allocated)
+      if (r?.j) this.putPiece(encodePooled(SEND_POOL, r.j), run.length);
     }
     for (const scope of metas) await this.putMeta(scope);
     this.rowsRead += raws.length;
@@ -316,7 +317,7 @@ export class CatchUpStream implements PartSource {
     this.putPiece(JSON.stringify(p), 1);
   }
 
-  private putPiece(json: string | Buffer, n: number): void {
+  private putPiece(json: string | Pooled, n: number): void {
     this.puts.push({ json, n });
     this.putCount += n;
   }
@@ -338,10 +339,10 @@ export class CatchUpStream implements PartSource {
       if (k === 0 && dels.length === 0) k = 1; // never happens: a piece holds at most a part
       const puts = this.puts.splice(0, k);
       for (const p of puts) this.putCount -= p.n;
-      out.push(new EncodedPart(partChunks(puts, dels), true));
+      out.push(partChunks(puts, dels, true));
     }
     if (this.done) {
-      out.push(new EncodedPart(partChunks(this.puts, this.dels), false));
+      out.push(partChunks(this.puts, this.dels, false));
       this.puts = [];
       this.putCount = 0;
       this.dels = [];
@@ -351,23 +352,28 @@ export class CatchUpStream implements PartSource {
 }
 
 /**
- * `{"puts":[…],"dels":[…]}` as chunks: the runs SQLite made stay the Buffers it returned (they
- * go to the socket as they are), the small pieces between them are joined.
+ * `{"puts":[…],"dels":[…]}` as chunks: the runs SQLite made stay in their send buffers (they go to
+ * the socket as they are, and back to the pool once written), the small pieces between them are
+ * joined.
  */
-function partChunks(puts: readonly { json: string | Buffer }[], dels: readonly string[]): Buffer[] {
+function partChunks(puts: readonly { json: string | Pooled }[], dels: readonly string[], more: boolean): EncodedPart {
   const chunks: Buffer[] = [];
+  const pooled: (Buffer | null)[] = [];
   let text = '{"puts":[';
   puts.forEach((p, i) => {
     if (i > 0) text += ',';
     if (typeof p.json === 'string') text += p.json;
     else {
       chunks.push(Buffer.from(text));
-      chunks.push(p.json);
+      pooled.push(null);
+      chunks.push(...p.json.views);
+      pooled.push(...p.json.chunks);
       text = '';
     }
   });
   chunks.push(Buffer.from(`${text}],"dels":[${dels.join(',')}]}`));
-  return chunks;
+  pooled.push(null);
+  return new EncodedPart(chunks, more, pooled);
 }
 
 /** The whole catch-up at once, into one builder: tests and tools (the relay streams it). */

@@ -9,6 +9,7 @@ import { tableNames } from '../../shared/schema';
 import type { ProtocolErrorCode } from '../../shared/protocol/error';
 import type { RowDel, RowPut } from '../../shared/protocol/poke';
 import type { PokeBuilder } from './pokeBuilder';
+import { SEND_POOL } from './bufferPool';
 
 /** rows (puts + dels) per poke part */
 export const POKE_PART_ROWS = 2000;
@@ -52,6 +53,8 @@ export class EncodedPart {
   constructor(
     readonly chunks: readonly Buffer[],
     readonly more: boolean,
+    /** for each chunk, the send-pool buffer under it (given back once written), or null */
+    readonly pooled: readonly (Buffer | null)[] = [],
   ) {}
 
   /** The body in one buffer (tests, tools, protocol 1 clients). */
@@ -368,19 +371,27 @@ export class Connection {
   }
 
   private sendPart(item: Extract<Item, { k: 'stream' }>, p: EncodedPart): void {
-    const chunks = this.protocolVersion >= 2 || V1_HAS_EVERY_TABLE ? p.chunks : [this.forClient(p.body)];
-    // the socket's header joins the first chunk (small: the part's start); the rest go as they are
+    const asIs = this.protocolVersion >= 2 || V1_HAS_EVERY_TABLE;
+    const chunks = asIs ? p.chunks : [this.forClient(p.body)];
+    // the socket's header joins the first chunk (the part's start: never pooled); the rest go as they are
     const frames = [Buffer.concat([Buffer.from(pokeHead(item.baseCookie, item.cookie, item.lastMutationId, p.more)), (chunks[0] as Buffer).subarray(1)]), ...chunks.slice(1)];
+    // send buffers go back once nothing reads them: once written, or now when copied (protocol 1)
+    const pooled = asIs ? p.pooled : [];
+    if (!asIs) for (const b of p.pooled) if (b) SEND_POOL.give(b);
     const bytes = frames.reduce((n, f) => n + f.length, 0);
     const budget = this.hooks.budget;
     budget.streamBytesInFlight += bytes;
     frames.forEach((f, i) => {
       const last = i === frames.length - 1;
-      // fragments of one message: nothing else is sent on this socket between them (no await)
-      this.ws.send(f, { fin: last }, last ? () => {
+      const own = i > 0 ? pooled[i] : null;
+      // fragments of one message: nothing else is sent on this socket between them (no await);
+      // ws calls back once the socket wrote it (or could not: the buffer is then left to the GC)
+      this.ws.send(f, { fin: last }, (err?: Error) => {
+        if (own && !err) SEND_POOL.give(own);
+        if (!last) return;
         budget.streamBytesInFlight -= bytes;
         this.hooks.flushed(this);
-      } : undefined);
+      });
     });
   }
 
