@@ -346,8 +346,36 @@ export class CatchUpStream implements PartSource {
       this.puts = [];
       this.putCount = 0;
       this.dels = [];
-    }
+    } else this.poolPending();
     return out;
+  }
+
+  /**
+   * Entries encoded one by one (scope roots, metadata rows) that wait for their part beyond this
+   * step go into a send buffer together: as strings they lived long enough to be promoted.
+   */
+  private poolPending(): void {
+    const out: { json: string | Pooled; n: number }[] = [];
+    let strings: string[] = [];
+    let n = 0;
+    const flush = () => {
+      if (strings.length === 1) out.push({ json: strings[0] as string, n });
+      else if (strings.length > 1) out.push({ json: encodePooled(SEND_POOL, strings.join(',')), n });
+      strings = [];
+      n = 0;
+    };
+    // runs of them, in their order
+    for (const p of this.puts) {
+      if (typeof p.json === 'string') {
+        strings.push(p.json);
+        n += p.n;
+      } else {
+        flush();
+        out.push(p);
+      }
+    }
+    flush();
+    this.puts = out;
   }
 }
 
