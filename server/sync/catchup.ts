@@ -70,7 +70,8 @@ for (const t of tableNames) {
 }
 // SQLite: rows of every table but the scope roots (whose whole row decides access) are read in
 // two queries: a page of the columns that name their scope, then, for the rows the viewer may
-// read, their entries (`{"t":…,"r":{…}}`) made and joined by the database into one BLOB per run.
+// read, their entries (`{"t":…,"r":{…}}`) made and joined by the database into one text per run,
+// encoded at once into reusable send buffers (bufferPool.ts).
 // The second takes only rows at a version the first saw: a row written in between (its scope
 // maybe changed, or a new row under a reused rowid) has a newer version and is left to the live
 // poke queued behind the stream. No row object or string is built per row (they were most of a full sync's CPU
