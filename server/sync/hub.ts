@@ -167,7 +167,21 @@ export class SyncHub {
       socket.destroy();
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    // Paced with the hellos: a reconnect storm's 1,000 upgrades arrive in one poll phase (their
+    // handshakes held the loop ~20-35 ms). A client sends nothing before its handshake's answer;
+    // meanwhile the socket has no other listener, so its errors are caught here.
+    const onError = () => socket.destroy();
+    socket.on('error', onError);
+    void this.hellos
+      .run(async () => {
+        socket.removeListener('error', onError);
+        if (!this.accepting || socket.destroyed) return void socket.destroy();
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+      })
+      .catch((e: unknown) => {
+        this.log('relay: upgrade failed', e);
+        socket.destroy();
+      });
   }
 
   get connectionCount(): number {
