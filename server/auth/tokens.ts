@@ -1,6 +1,6 @@
 // Access tokens: short-lived JWTs (HS256, jose). Refresh tokens: 32 random bytes,
 // stored only as a sha256 hash, rotated on every use, revoked at logout/deactivation.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import type { RelayStore } from '../store/types';
 import type { MetaStore } from '../db/meta';
@@ -22,6 +22,9 @@ export async function tokenSecret(meta: MetaStore): Promise<Uint8Array> {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class TokenService {
+  /** the secret imported once as an HMAC key (jose imports a raw secret again for every token) */
+  private key: Promise<webcrypto.CryptoKey> | null = null;
+
   constructor(
     private readonly store: RelayStore,
     private readonly secret: Uint8Array,
@@ -37,7 +40,8 @@ export class TokenService {
 
   async verifyAccess(token: string): Promise<VerifyResult> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
+      this.key ??= webcrypto.subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      const { payload } = await jwtVerify(token, await this.key, { algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string') return { ok: false, code: 'unauthorized' };
       return { ok: true, userId: payload.sub, expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null };
     } catch (e) {

@@ -10,7 +10,8 @@ import type { RowDel, RowPut } from '../../shared/protocol/poke';
 import { decodeRow, rowJsonSelect, rowJsonSupported, sqlNamesOf } from '../../shared/store/rowStore';
 import type { Rows, Sql } from '../store/types';
 import type { Engine } from './engine';
-import type { EncodedPart, PartSource } from './connection';
+import { EncodedPart, type PartSource } from './connection';
+import { encodePooled, SEND_POOL, type Pooled } from './bufferPool';
 import { PokeBuilder } from './pokeBuilder';
 import { metadataRowOf, ScopeCheck, scopeRows } from './visibility';
 
@@ -67,19 +68,47 @@ for (const t of tableNames) {
   ALL.set(t, `SELECT rowid AS _rid, * FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
   SINCE.set(t, keyset('rowid AS _rid, *', `"${name}"`, 'version'));
 }
-// SQLite: rows of every table but the scope roots (whose whole row decides access) are read as
-// their JSON made by the database, with the columns that name their scope: no row object is
-// built, decoded and encoded again per row (most of a full sync's CPU and garbage on the relay).
-interface JsonRow { _rid: number; _v: number; _json: string }
+// SQLite: rows of every table but the scope roots (whose whole row decides access) are read in
+// two queries: a page of the columns that name their scope, then, for the rows the viewer may
+// read, their entries (`{"t":…,"r":{…}}`) made and joined by the database into one text per run,
+// encoded at once into reusable send buffers (bufferPool.ts).
+// The second takes only rows at a version the first saw: a row written in between (its scope
+// maybe changed, or a new row under a reused rowid) has a newer version and is left to the live
+// poke queued behind the stream. No row object or string is built per row (they were most of a full sync's CPU
+// and garbage on the relay: ~1 KB of garbage per row, 8 GB in a reconnect storm of 1,000 sockets).
+interface ScopeRow { _rid: number; _v: number }
 const SCOPE_KEYS = ['id', 'conversationId', 'chatId', 'userId', 'groupId', 'ownerId'];
-const JSON_ALL = new Map<TableName, string>();
-const JSON_SINCE = new Map<TableName, Keyset>();
+interface JsonQueries {
+  all: string;
+  since: Keyset;
+  /** entries of the rows rowid in [?, ?] at version <= ?, joined by commas, in rowid order */
+  range: string;
+  /** entries of the rows whose rowids are in the JSON array ?, at version <= ?, joined by commas, in rowid order */
+  list: string;
+  /** the same in (version, rowid) order: a catch-up's pages go in that order */
+  listSince: string;
+}
+const JSON_PAGES = new Map<TableName, JsonQueries>();
 for (const t of tableNames) {
   if (t === 'conversations' || t === 'chats' || !rowJsonSupported(t)) continue;
   const name = sqlNamesOf(t).table;
-  const select = `rowid AS _rid, version AS _v, ${rowJsonSelect(t, SCOPE_KEYS)}`;
-  JSON_ALL.set(t, `SELECT ${select} FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
-  JSON_SINCE.set(t, keyset(select, `"${name}"`, 'version'));
+  const scopeCols = SCOPE_KEYS.flatMap((k) => {
+    const col = sqlNamesOf<TableName>(t, k as 'id').column;
+    return col ? [`"${col}" AS "${k}"`] : [];
+  });
+  const select = ['rowid AS _rid', 'version AS _v', ...scopeCols].join(', ');
+  const made = rowJsonSelect(t);
+  if (!made.endsWith(' AS _json')) throw new Error(`unexpected row JSON select for ${t}`);
+  const entry = `'{"t":${JSON.stringify(t)},"r":' || ${made.slice(0, -' AS _json'.length)} || '}'`;
+  const joined = (order: string) => `SELECT group_concat(${entry}, ',' ORDER BY ${order}) AS j FROM "${name}"`;
+  const listed = 'WHERE rowid IN (SELECT value FROM json_each(?)) AND version <= ?';
+  JSON_PAGES.set(t, {
+    all: `SELECT ${select} FROM "${name}" WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    since: keyset(select, `"${name}"`, 'version'),
+    range: `${joined('rowid')} WHERE rowid >= ? AND rowid <= ? AND version <= ?`,
+    list: `${joined('rowid')} ${listed}`,
+    listSince: `${joined('version, rowid')} ${listed}`,
+  });
 }
 const CONV_SCOPES = keyset('rowid AS rid, visibility_version AS v, id', 'conversations', 'visibility_version');
 const CHAT_SCOPES = keyset('rowid AS rid, version AS v, scope', 'scope_versions', 'version');
@@ -112,8 +141,12 @@ export class CatchUpStream implements PartSource {
   private readonly whole = new Set<string>();
   /** scopes whose metadata row was sent (a viewer who may not read them): sent once */
   private readonly metaSent = new Set<string>();
-  /** entries are encoded as they are read, so a step's cost stays a page's, not a part's */
-  private puts: string[] = [];
+  /**
+   * entries are encoded as they are read, so a step's cost stays a page's, not a part's; a put
+   * piece is one entry or several joined by commas (`n` of them), never more than a part holds
+   */
+  private puts: { json: string | Pooled; n: number }[] = [];
+  private putCount = 0;
   private dels: string[] = [];
   /** rows read so far, for metrics and tests */
   rowsRead = 0;
@@ -155,7 +188,7 @@ export class CatchUpStream implements PartSource {
     const store = this.engine.store;
     switch (p.kind) {
       case 'rows': {
-        if (store.dialect === 'sqlite' && JSON_ALL.has(p.table)) return this.runJsonPage(p.table, since);
+        if (store.dialect === 'sqlite' && JSON_PAGES.has(p.table)) return this.runJsonPage(p.table, since);
         // one page read whole, the scopes it names checked at once, then a loop with no read
         const raws =
           this.since === null
@@ -225,13 +258,17 @@ export class CatchUpStream implements PartSource {
     }
   }
 
-  /** A page of a table read as JSON made by SQLite (JSON_ALL); true when the phase is finished. */
+  /**
+   * A page of a table whose entries SQLite makes (JSON_PAGES): only rows whose scopes were checked,
+   * at the version checked; true when the phase is finished.
+   */
   private async runJsonPage(table: TableName, since: number): Promise<boolean> {
     const store = this.engine.store;
+    const q = JSON_PAGES.get(table) as JsonQueries;
     const raws =
       this.since === null
-        ? await store.all<JsonRow>(JSON_ALL.get(table) as string, [this.curRid, PAGE_ROWS])
-        : await keysetPage<JsonRow>(store, JSON_SINCE.get(table) as Keyset, since, this.curV, this.curRid, PAGE_ROWS);
+        ? await store.all<ScopeRow>(q.all, [this.curRid, PAGE_ROWS])
+        : await keysetPage<ScopeRow>(store, q.since, since, this.curV, this.curRid, PAGE_ROWS);
     const last = raws[raws.length - 1];
     if (last) {
       this.curRid = last._rid;
@@ -240,15 +277,31 @@ export class CatchUpStream implements PartSource {
     // the row's scope columns came as plain columns under their keys
     const scopes = raws.map((raw) => scopeOf(table, raw as unknown as RowOf<TableName>));
     await this.check.prefetch(scopes.filter((s) => !this.whole.has(s)));
-    const head = `{"t":${JSON.stringify(table)},"r":`;
+    const visible: number[] = [];
     const metas: string[] = [];
+    let seen = 0;
     raws.forEach((raw, i) => {
+      if (raw._v > seen) seen = raw._v;
       const scope = scopes[i] as string;
       if (this.whole.has(scope)) return;
       const access = this.check.known(scope);
-      if (access === 'content') this.puts.push(`${head}${raw._json}}`);
+      if (access === 'content') visible.push(raw._rid);
       else if (access === 'meta') metas.push(scope);
     });
+    // every row of a full sync's page: a range of rowids; else (a catch-up's page in version
+    // order, or rows the viewer may not read) the rowids themselves. Runs end where parts do.
+    const whole = this.since === null && visible.length === raws.length;
+    for (let i = 0; i < visible.length; ) {
+      const room = this.partRows - ((this.dels.length + this.putCount) % this.partRows);
+      const run = visible.slice(i, i + room);
+      i += run.length;
+      const r = whole
+        ? await store.get<{ j: string | null }>(q.range, [run[0], run[run.length - 1], seen])
+        : await store.get<{ j: string | null }>(this.since === null ? q.list : q.listSince, [JSON.stringify(run), seen]);
+      // at most run.length entries (fewer when rows were written or deleted in between); encoded
+      // at once into send buffers (the string dies before anything else is allocated)
+      if (r?.j) this.putPiece(encodePooled(SEND_POOL, r.j), run.length);
+    }
     for (const scope of metas) await this.putMeta(scope);
     this.rowsRead += raws.length;
     return raws.length < PAGE_ROWS;
@@ -262,7 +315,12 @@ export class CatchUpStream implements PartSource {
   }
 
   private put(p: RowPut): void {
-    this.puts.push(JSON.stringify(p));
+    this.putPiece(JSON.stringify(p), 1);
+  }
+
+  private putPiece(json: string | Pooled, n: number): void {
+    this.puts.push({ json, n });
+    this.putCount += n;
   }
 
   private del(d: RowDel): void {
@@ -272,19 +330,79 @@ export class CatchUpStream implements PartSource {
   /** Full parts go out at once; everything left once the stream is done. */
   private cut(): EncodedPart[] {
     const out: EncodedPart[] = [];
-    const body = (p: { puts: string[]; dels: string[] }) => Buffer.from(`{"puts":[${p.puts.join(',')}],"dels":[${p.dels.join(',')}]}`);
-    while (this.dels.length + this.puts.length >= this.partRows && !(this.done && this.dels.length + this.puts.length === this.partRows)) {
+    const size = () => this.dels.length + this.putCount;
+    while (size() >= this.partRows && !(this.done && size() === this.partRows)) {
       const dels = this.dels.splice(0, this.partRows);
-      const puts = this.puts.splice(0, this.partRows - dels.length);
-      out.push({ body: body({ puts, dels }), more: true });
+      let room = this.partRows - dels.length;
+      let k = 0;
+      // whole pieces (a piece never straddles a part's end: runs are cut where parts end)
+      while (k < this.puts.length && (this.puts[k] as { n: number }).n <= room) room -= (this.puts[k++] as { n: number }).n;
+      if (k === 0 && dels.length === 0) k = 1; // never happens: a piece holds at most a part
+      const puts = this.puts.splice(0, k);
+      for (const p of puts) this.putCount -= p.n;
+      out.push(partChunks(puts, dels, true));
     }
     if (this.done) {
-      out.push({ body: body({ puts: this.puts, dels: this.dels }), more: false });
+      out.push(partChunks(this.puts, this.dels, false));
       this.puts = [];
+      this.putCount = 0;
       this.dels = [];
-    }
+    } else this.poolPending();
     return out;
   }
+
+  /**
+   * Entries encoded one by one (scope roots, metadata rows) that wait for their part beyond this
+   * step go into a send buffer together: as strings they lived long enough to be promoted.
+   */
+  private poolPending(): void {
+    const out: { json: string | Pooled; n: number }[] = [];
+    let strings: string[] = [];
+    let n = 0;
+    const flush = () => {
+      if (strings.length === 1) out.push({ json: strings[0] as string, n });
+      else if (strings.length > 1) out.push({ json: encodePooled(SEND_POOL, strings.join(',')), n });
+      strings = [];
+      n = 0;
+    };
+    // runs of them, in their order
+    for (const p of this.puts) {
+      if (typeof p.json === 'string') {
+        strings.push(p.json);
+        n += p.n;
+      } else {
+        flush();
+        out.push(p);
+      }
+    }
+    flush();
+    this.puts = out;
+  }
+}
+
+/**
+ * `{"puts":[…],"dels":[…]}` as chunks: the runs SQLite made stay in their send buffers (they go to
+ * the socket as they are, and back to the pool once written), the small pieces between them are
+ * joined.
+ */
+function partChunks(puts: readonly { json: string | Pooled }[], dels: readonly string[], more: boolean): EncodedPart {
+  const chunks: Buffer[] = [];
+  const pooled: (Buffer | null)[] = [];
+  let text = '{"puts":[';
+  puts.forEach((p, i) => {
+    if (i > 0) text += ',';
+    if (typeof p.json === 'string') text += p.json;
+    else {
+      chunks.push(Buffer.from(text));
+      pooled.push(null);
+      chunks.push(...p.json.views);
+      pooled.push(...p.json.chunks);
+      text = '';
+    }
+  });
+  chunks.push(Buffer.from(`${text}],"dels":[${dels.join(',')}]}`));
+  pooled.push(null);
+  return new EncodedPart(chunks, more, pooled);
 }
 
 /** The whole catch-up at once, into one builder: tests and tools (the relay streams it). */

@@ -9,6 +9,7 @@ import { tableNames } from '../../shared/schema';
 import type { ProtocolErrorCode } from '../../shared/protocol/error';
 import type { RowDel, RowPut } from '../../shared/protocol/poke';
 import type { PokeBuilder } from './pokeBuilder';
+import { SEND_POOL } from './bufferPool';
 
 /** rows (puts + dels) per poke part */
 export const POKE_PART_ROWS = 2000;
@@ -18,7 +19,7 @@ export const HIGH_WATER = 256 << 10;
  * catch-up bytes handed to sockets and not yet written to the kernel, over all sockets of a relay:
  * beyond it no catch-up produces its next part (1,000 reconnecting clients share this, not 1,000×)
  */
-export const MAX_STREAM_BYTES_IN_FLIGHT = 32 << 20;
+export const MAX_STREAM_BYTES_IN_FLIGHT = 8 << 20;
 /** live poke bytes queued for one socket beyond which it is dropped (it reconnects and catches up) */
 export const MAX_QUEUED_BYTES = 32 << 20;
 /** close code for a socket dropped because it fell too far behind: reconnect and catch up */
@@ -33,16 +34,33 @@ export function encodePokeBody(p: { puts: RowPut[]; dels: RowDel[] }): Buffer {
   return Buffer.from(JSON.stringify({ puts: p.puts, dels: p.dels }));
 }
 
-/** A whole poke frame: this socket's header, then the shared body's bytes. */
-export function pokeBytes(baseCookie: number | null, cookie: number, lastMutationId: number, more: boolean, body: Buffer): Buffer {
-  const head = `{"type":"poke","baseCookie":${baseCookie === null ? 'null' : baseCookie},"cookie":${cookie},"lastMutationId":${lastMutationId}${more ? ',"more":true' : ''},`;
-  return Buffer.concat([Buffer.from(head), body.subarray(1)]);
+/** A poke frame's start, up to where its body's fields follow: `{"type":"poke",…,`. */
+function pokeHead(baseCookie: number | null, cookie: number, lastMutationId: number, more: boolean): string {
+  return `{"type":"poke","baseCookie":${baseCookie === null ? 'null' : baseCookie},"cookie":${cookie},"lastMutationId":${lastMutationId}${more ? ',"more":true' : ''},`;
 }
 
-/** A poke part's body (`{"puts":[…],"dels":[…]}`) and whether more parts follow. */
-export interface EncodedPart {
-  body: Buffer;
-  more: boolean;
+/** A whole poke frame: this socket's header, then the shared body's bytes. */
+export function pokeBytes(baseCookie: number | null, cookie: number, lastMutationId: number, more: boolean, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(pokeHead(baseCookie, cookie, lastMutationId, more)), body.subarray(1)]);
+}
+
+/**
+ * A poke part's body (`{"puts":[…],"dels":[…]}`) as the chunks it is made of, and whether more
+ * parts follow. The chunks go out as fragments of one WebSocket message: a part's rows (a few
+ * hundred KB) are never copied into one buffer, nor again behind each socket's header.
+ */
+export class EncodedPart {
+  constructor(
+    readonly chunks: readonly Buffer[],
+    readonly more: boolean,
+    /** for each chunk, the send-pool buffer under it (given back once written), or null */
+    readonly pooled: readonly (Buffer | null)[] = [],
+  ) {}
+
+  /** The body in one buffer (tests, tools, protocol 1 clients). */
+  get body(): Buffer {
+    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+  }
 }
 
 /** A catch-up in the making: each step does a bounded amount of work (reads a page) and may yield parts. */
@@ -126,8 +144,14 @@ export interface ConnectionHooks {
   flushed(c: Connection): void;
   /** a catch-up stream failed (logged by the hub) */
   error(msg: string, e: unknown): void;
-  /** shared by every connection of the hub: catch-up bytes not yet written to the kernel */
-  readonly budget: { streamBytesInFlight: number };
+  /**
+   * shared by every connection of the hub: catch-up bytes not yet written to the kernel; what a
+   * catch-up step costs (ms, measured where steps run one at a time, else 0); the cost of steps
+   * started in the scheduler's current turn (they finish after it: it counts them in its budget)
+   */
+  readonly budget: { streamBytesInFlight: number; stepMs: number; debtMs: number };
+  /** shared by every connection of the hub: runs a catch-up step (one at a time on SQLite) */
+  readonly steps: <T>(fn: () => Promise<T>) => Promise<T>;
   /** shared by every connection of the hub: how many catch-ups stream at once */
   readonly streams: StreamGate<Connection>;
   /** how long a streaming catch-up may wait for its client to read before it gives up its slot */
@@ -309,6 +333,7 @@ export class Connection {
           // a step reads (asynchronously): the connection is parked until it is done, then woken;
           // nothing else is sent meanwhile, so live pokes queued behind the stream stay behind it
           item.stepping = true;
+          this.hooks.budget.debtMs += this.hooks.budget.stepMs;
           this.step(item).then(
             () => {
               item.stepping = false;
@@ -332,22 +357,42 @@ export class Connection {
   /** One step of a catch-up stream: its parts go to the socket; done, the stream leaves the queue. */
   private async step(item: Extract<Item, { k: 'stream' }>): Promise<void> {
     const source = (item.source ??= item.open());
-    const parts = await source.step();
-    if (this.state === 'closed' || this.queue[0] !== item) return;
-    for (const p of parts) {
-      const bytes = pokeBytes(item.baseCookie, item.cookie, item.lastMutationId, p.more, this.forClient(p.body));
-      const budget = this.hooks.budget;
-      budget.streamBytesInFlight += bytes.length;
-      this.ws.send(bytes, () => {
-        budget.streamBytesInFlight -= bytes.length;
+    // read, encoded and handed to the socket as one step (its cost, sends included, is timed)
+    await this.hooks.steps(async () => {
+      const parts = await source.step();
+      if (this.state === 'closed' || this.queue[0] !== item) return;
+      for (const p of parts) this.sendPart(item, p);
+      if (source.done) {
+        this.queue.shift();
+        this.hooks.streams.release(this);
+        item.onDone?.();
+      }
+    });
+  }
+
+  private sendPart(item: Extract<Item, { k: 'stream' }>, p: EncodedPart): void {
+    const asIs = this.protocolVersion >= 2 || V1_HAS_EVERY_TABLE;
+    const chunks = asIs ? p.chunks : [this.forClient(p.body)];
+    // the socket's header joins the first chunk (the part's start: never pooled); the rest go as they are
+    const frames = [Buffer.concat([Buffer.from(pokeHead(item.baseCookie, item.cookie, item.lastMutationId, p.more)), (chunks[0] as Buffer).subarray(1)]), ...chunks.slice(1)];
+    // send buffers go back once nothing reads them: once written, or now when copied (protocol 1)
+    const pooled = asIs ? p.pooled : [];
+    if (!asIs) for (const b of p.pooled) if (b) SEND_POOL.give(b);
+    const bytes = frames.reduce((n, f) => n + f.length, 0);
+    const budget = this.hooks.budget;
+    budget.streamBytesInFlight += bytes;
+    frames.forEach((f, i) => {
+      const last = i === frames.length - 1;
+      const own = i > 0 ? pooled[i] : null;
+      // fragments of one message: nothing else is sent on this socket between them (no await);
+      // ws calls back once the socket wrote it (or could not: the buffer is then left to the GC)
+      this.ws.send(f, { fin: last }, (err?: Error) => {
+        if (own && !err) SEND_POOL.give(own);
+        if (!last) return;
+        budget.streamBytesInFlight -= bytes;
         this.hooks.flushed(this);
       });
-    }
-    if (source.done) {
-      this.queue.shift();
-      this.hooks.streams.release(this);
-      item.onDone?.();
-    }
+    });
   }
 
   /** A catch-up whose client has not read for STREAM_STALL_MS lets the next in line stream. */

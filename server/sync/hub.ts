@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { MAX_FRAME_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, upFrame, type HelloFrame, type PushFrame } from '../../shared/protocol/index';
+import { MAX_FRAME_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, upFrame, type HelloFrame, type PushFrame, type UpFrame } from '../../shared/protocol/index';
 import type { MutationResult } from '../../shared/protocol/pushResult';
 import type { TokenService } from '../auth/tokens';
 import type { ErrorLog, Logger } from '../log';
@@ -16,6 +16,7 @@ import type { Commit, Engine } from './engine';
 import { fanOut, planFanOut } from './fanout';
 import { PokeBuilder, PokeRecorder } from './pokeBuilder';
 import { SendScheduler } from './scheduler';
+import { Pacer } from './pacer';
 import { Subscribers } from './subscribers';
 import { RelayPresence, type PresenceBus } from './presence';
 import { loadViewer } from './visibility';
@@ -49,6 +50,10 @@ export interface HubLimits {
   maxConcurrentStreams?: number;
   /** a stalled client's catch-up gives up its slot after this (default STREAM_STALL_MS) */
   streamStallMs?: number;
+  /** hellos handled at once (default HELLO_CONCURRENCY) */
+  helloConcurrency?: number;
+  /** hello work started per event-loop slice, in ms (default HELLO_SLICE_MS; one hello at least) */
+  helloSliceMs?: number;
   /** presence: at most one update per user per this many ms (default PRESENCE_THROTTLE_MS) */
   presenceThrottleMs?: number;
   /** carries presence between relays (default: this relay only) */
@@ -72,13 +77,19 @@ export class SyncHub {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Connection>();
   private readonly subs = new Subscribers();
-  private readonly scheduler = new SendScheduler<Connection>();
+  private readonly scheduler: SendScheduler<Connection>;
   private readonly alive = new WeakMap<WebSocket, boolean>();
   /** WebSocket-level pings find sockets whose peer vanished without a close (sleep, network loss). */
   private readonly heartbeat: NodeJS.Timeout;
   private accepting = true;
   /** catch-up bytes in flight over every socket (bounds relay memory in a reconnect storm) */
-  private readonly budget = { streamBytesInFlight: 0 };
+  private readonly budget = { streamBytesInFlight: 0, stepMs: 0, debtMs: 0 };
+  /**
+   * catch-up steps: on SQLite one at a time, timed (its reads are synchronous: steps started in a
+   * turn ran after it, interleaved, for up to 40 ms, and each kept its page alive meanwhile); on
+   * PostgreSQL as they come (their reads wait on the network and overlap)
+   */
+  private readonly steps: <T>(fn: () => Promise<T>) => Promise<T>;
   /** how many catch-ups stream at once (the others wait in arrival order) */
   private readonly streams: StreamGate<Connection>;
   readonly stats: HubStats = { pokesSent: 0, bodiesEncoded: 0, catchUpsStarted: 0, catchUpsDone: 0, droppedTooSlow: 0 };
@@ -98,6 +109,8 @@ export class SyncHub {
   private fanWaiters: { version: number; resolve: () => void }[] = [];
   /** sockets their peer closed whose received pushes are still being handled */
   private readonly finishing = new Set<Connection>();
+  /** hellos, a few per event-loop turn (a reconnect storm must not stall the relay) */
+  readonly hellos: Pacer;
 
   constructor(
     private readonly engine: Engine,
@@ -107,6 +120,21 @@ export class SyncHub {
     private readonly logger?: Logger,
     private readonly limits: HubLimits = {},
   ) {
+    this.hellos = new Pacer(limits.helloConcurrency, limits.helloSliceMs);
+    this.scheduler = new SendScheduler<Connection>(this.budget);
+    const stepLock = new Mutex();
+    this.steps =
+      engine.store.dialect === 'sqlite'
+        ? (fn) =>
+            stepLock.run(async () => {
+              const t0 = performance.now();
+              try {
+                return await fn();
+              } finally {
+                this.budget.stepMs = this.budget.stepMs * 0.8 + (performance.now() - t0) * 0.2;
+              }
+            })
+        : (fn) => fn();
     this.streams = new StreamGate<Connection>(limits.maxConcurrentStreams ?? MAX_CONCURRENT_STREAMS, (c) => this.scheduler.wake(c));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     this.fanned = engine.version();
@@ -139,7 +167,21 @@ export class SyncHub {
       socket.destroy();
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    // Paced with the hellos: a reconnect storm's 1,000 upgrades arrive in one poll phase (their
+    // handshakes held the loop ~20-35 ms). A client sends nothing before its handshake's answer;
+    // meanwhile the socket has no other listener, so its errors are caught here.
+    const onError = () => socket.destroy();
+    socket.on('error', onError);
+    void this.hellos
+      .run(async () => {
+        socket.removeListener('error', onError);
+        if (!this.accepting || socket.destroyed) return void socket.destroy();
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+      })
+      .catch((e: unknown) => {
+        this.log('relay: upgrade failed', e);
+        socket.destroy();
+      });
   }
 
   get connectionCount(): number {
@@ -282,6 +324,7 @@ export class SyncHub {
     clearInterval(this.heartbeat);
     this.presence.stop();
     this.scheduler.stop();
+    this.hellos.stop();
     for (const c of this.conns) {
       c.markClosed();
       c.ws.terminate();
@@ -298,6 +341,7 @@ export class SyncHub {
       flushed: (c) => this.scheduler.unblock(c),
       error: (m, e) => this.log(`${m} (conn ${conn.id})`, e),
       budget: this.budget,
+      steps: this.steps,
       streams: this.streams,
       streamStallMs: this.limits.streamStallMs ?? STREAM_STALL_MS,
     });
@@ -356,23 +400,10 @@ export class SyncHub {
   private async onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
     const finishing = this.finishingPushes(conn);
     if (conn.state === 'closed' && !finishing) return;
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (isBinary) return conn.fail('bad_frame', 'frames are JSON text');
-    // pathological nesting is refused by a linear scan, before JSON.parse and the schema see it
-    if (exceedsDepth(buf, MAX_FRAME_DEPTH)) return conn.fail('bad_frame', `frame nests deeper than ${MAX_FRAME_DEPTH} levels`);
-    let json: unknown;
-    try {
-      json = JSON.parse(buf.toString('utf8'));
-    } catch {
-      return conn.fail('bad_json', 'frame is not valid JSON');
-    }
-    const parsed = upFrame.safeParse(json);
-    if (!parsed.success) {
-      const type = (json as { type?: unknown } | null)?.type;
-      if (typeof type === 'string' && !KNOWN_FRAMES.has(type)) return conn.fail('unknown_frame', `unknown frame type ${type.slice(0, 40)}`);
-      return conn.fail('bad_frame', parsed.error.message.slice(0, 2000));
-    }
-    const frame = parsed.data;
+    // a socket's first frames (its hello) are parsed in turn with other hellos: 1,000 of them
+    // arrive in one poll phase, and parsing and validating them all there held the loop ~30 ms
+    const frame = conn.state === 'new' ? await this.hellos.run(async () => this.parseFrame(conn, data, isBinary)) : this.parseFrame(conn, data, isBinary);
+    if (!frame) return;
     if (frame.type === 'ping') return conn.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
     if (frame.type === 'hello') return this.onHello(conn, frame);
     if (conn.state !== 'live' && !finishing) return conn.fail('not_hello', 'send hello first');
@@ -382,6 +413,27 @@ export class SyncHub {
       return this.presence.update(conn, frame);
     }
     return this.onPush(conn, frame);
+  }
+
+  /** A frame checked, parsed and validated; undefined (the socket told why) when it is not one. */
+  private parseFrame(conn: Connection, data: RawData, isBinary: boolean): UpFrame | undefined {
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (isBinary) return void conn.fail('bad_frame', 'frames are JSON text');
+    // pathological nesting is refused by a linear scan, before JSON.parse and the schema see it
+    if (exceedsDepth(buf, MAX_FRAME_DEPTH)) return void conn.fail('bad_frame', `frame nests deeper than ${MAX_FRAME_DEPTH} levels`);
+    let json: unknown;
+    try {
+      json = JSON.parse(buf.toString('utf8'));
+    } catch {
+      return void conn.fail('bad_json', 'frame is not valid JSON');
+    }
+    const parsed = upFrame.safeParse(json);
+    if (!parsed.success) {
+      const type = (json as { type?: unknown } | null)?.type;
+      if (typeof type === 'string' && !KNOWN_FRAMES.has(type)) return void conn.fail('unknown_frame', `unknown frame type ${type.slice(0, 40)}`);
+      return void conn.fail('bad_frame', parsed.error.message.slice(0, 2000));
+    }
+    return parsed.data;
   }
 
   private async onHello(conn: Connection, hello: HelloFrame): Promise<void> {
@@ -394,12 +446,20 @@ export class SyncHub {
     }
     conn.protocolVersion = hello.protocolVersion;
     conn.state = 'auth';
-    const v = await this.tokens.verifyAccess(hello.token);
-    if (conn.state !== 'auth') return; // closed meanwhile
-    if (!v.ok) return conn.fail(v.code, v.code === 'token_expired' ? 'access token expired: refresh it' : 'invalid access token', true);
-    const viewer = await loadViewer(this.engine.store.rows, v.userId);
-    if (!viewer) return conn.fail('unauthorized', 'unknown user', true);
-    if (!viewer.active) return conn.fail('deactivated', 'this account has been deactivated', true);
+    // Paced (a reconnect storm's 1,000 hellos are spread over event-loop turns), in two sections:
+    // a hello that waits for this client's earlier sockets holds no place meanwhile.
+    const who = await this.hellos.run(async () => {
+      if (conn.state !== 'auth') return null; // closed meanwhile
+      const v = await this.tokens.verifyAccess(hello.token);
+      if (conn.state !== 'auth') return null; // closed meanwhile
+      if (!v.ok) return conn.fail(v.code, v.code === 'token_expired' ? 'access token expired: refresh it' : 'invalid access token', true);
+      const viewer = await loadViewer(this.engine.store.rows, v.userId);
+      if (!viewer) return conn.fail('unauthorized', 'unknown user', true);
+      if (!viewer.active) return conn.fail('deactivated', 'this account has been deactivated', true);
+      return { v, viewer };
+    });
+    if (!who) return;
+    const { v, viewer } = who;
     // this client's earlier sockets first handle what they received (a reconnect's welcome then
     // carries the lastMutationId of every push it sent before)
     const earlier = [...this.conns, ...this.finishing].filter((c) => c !== conn && c.clientId === hello.clientId);
@@ -407,6 +467,12 @@ export class SyncHub {
       await Promise.all(earlier.map((c) => c.chain));
       if (conn.state !== 'auth') return; // closed meanwhile
     }
+    await this.hellos.run(() => this.welcome(conn, hello, v, viewer));
+  }
+
+  /** The rest of a hello: the client registered, the socket subscribed, welcomed and its catch-up queued. */
+  private async welcome(conn: Connection, hello: HelloFrame, v: { expiresAt: number | null }, viewer: Viewer): Promise<void> {
+    if (conn.state !== 'auth') return; // closed meanwhile
     const known = await this.engine.client(hello.clientId);
     if (known && known.userId !== viewer.id) return conn.fail('unauthorized', 'clientId belongs to another user', true);
     await this.engine.registerClient(hello.clientId, viewer.id);

@@ -60,6 +60,12 @@ export class RelayPresence {
   private readonly remote = new Map<string, Map<string, PresenceState>>();
   private readonly lastSent = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * each user's merged local state, kept until one of its sockets changes: a socket's hello sends
+   * everyone's presence, which must not merge every socket of every user again (a reconnect
+   * storm of 1,000 sockets: a million merges)
+   */
+  private readonly localCache = new Map<string, PresenceState | null>();
   private readonly source: string;
   private readonly throttleMs: number;
   /** updates sent to recipients (tests, metrics) */
@@ -78,6 +84,7 @@ export class RelayPresence {
     let set = this.byUser.get(s.userId);
     if (!set) this.byUser.set(s.userId, (set = new Set()));
     set.add(s);
+    this.localCache.delete(s.userId);
     this.schedule(s.userId);
     const viewer = s.viewer;
     if (!viewer) return;
@@ -95,6 +102,7 @@ export class RelayPresence {
     const set = this.byUser.get(s.userId);
     set?.delete(s);
     if (set?.size === 0) this.byUser.delete(s.userId);
+    this.localCache.delete(s.userId);
     this.schedule(s.userId);
   }
 
@@ -112,6 +120,7 @@ export class RelayPresence {
       if (!st.viewing) st.typing = false;
     }
     if (f.typing !== undefined) st.typing = f.typing && st.viewing !== null;
+    this.localCache.delete(s.userId);
     this.schedule(s.userId);
   }
 
@@ -126,6 +135,7 @@ export class RelayPresence {
         st.typing = false;
       }
     }
+    this.localCache.delete(userId);
     this.schedule(userId);
   }
 
@@ -140,6 +150,7 @@ export class RelayPresence {
     for (const [s, st] of this.sockets) {
       if (!st.viewing || !ids.has(st.viewing)) continue;
       users.add(s.userId);
+      this.localCache.delete(s.userId);
       const c = this.deps.conversation(st.viewing);
       if (!s.viewer || !c || !canSeeConversation(s.viewer, c)) {
         st.viewing = null;
@@ -221,10 +232,14 @@ export class RelayPresence {
   }
 
   private local(userId: string): PresenceState | null {
+    const cached = this.localCache.get(userId);
+    if (cached !== undefined) return cached;
     const set = this.byUser.get(userId);
     if (!set?.size) return null;
     const states = [...set].map((s) => this.sockets.get(s)).filter((x): x is SocketState => x !== undefined);
-    return combine(states.map((st) => ({ status: st.status, viewing: st.viewing ? [{ conversationId: st.viewing, typing: st.typing }] : [] })));
+    const l = combine(states.map((st) => ({ status: st.status, viewing: st.viewing ? [{ conversationId: st.viewing, typing: st.typing }] : [] })));
+    this.localCache.set(userId, l);
+    return l;
   }
 
   private merged(userId: string): PresenceState | null {

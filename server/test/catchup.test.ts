@@ -40,6 +40,48 @@ describe('catch-up', () => {
     expect(compared).toBeGreaterThan(20);
   });
 
+  it('streams only the rows the viewer may read, exactly as stored, in parts of at most partRows entries (full and since a cookie)', async () => {
+    const o = (org = await startTestRelay());
+    const admin = await connectAs(o, 'admin');
+    const alice = await connectAs(o, 'alice');
+    const sales = (await salesConversation(o, admin, alice)).convId;
+    const support = uuidv7();
+    const contactId = uuidv7();
+    expect((await admin.mutate('createContact', { id: contactId, name: 'Support contact', phone: '+447700900655' })).status).toBe('ok');
+    expect((await admin.mutate('sendMessage', { id: uuidv7(), contactId, groupId: o.groups.support.id, newConversationId: support, channel: 'sms', body: 'hi' })).status).toBe('ok');
+    const engine = o.relay.services.engine;
+    const since = engine.version();
+    const salesNotes: string[] = [];
+    // interleaved: runs of rows alice may read are cut by rows she may not
+    for (let i = 0; i < 40; i++) {
+      const id = uuidv7();
+      const mine = i % 5 !== 2;
+      if (mine) salesNotes.push(id);
+      expect((await admin.mutate('addNote', { id, conversationId: mine ? sales : support, body: `note ${i} "quoted" \\ é 😀` })).status).toBe('ok');
+    }
+    await Promise.all([admin.close(), alice.close()]);
+    const viewer = { id: o.alice.id, role: 'agent' as const, groupIds: new Set([o.groups.sales.id]) };
+    for (const cookie of [null, since]) {
+      const stream = new CatchUpStream(engine, viewer, cookie, 7);
+      const sizes: number[] = [];
+      const notes: { id: string }[] = [];
+      while (!stream.done) {
+        for (const part of await stream.step()) {
+          const p = JSON.parse(part.body.toString('utf8')) as { puts: { t: string; r: { id: string } }[]; dels: unknown[] };
+          sizes.push(p.puts.length + p.dels.length);
+          for (const x of p.puts) if (x.t === 'notes') notes.push(x.r);
+        }
+      }
+      expect(sizes.slice(0, -1).every((n) => n === 7)).toBe(true);
+      expect(sizes.at(-1)).toBeLessThanOrEqual(7);
+      expect(notes.map((n) => n.id).sort()).toEqual([...salesNotes].sort());
+      for (const n of notes) {
+        const raw = await engine.store.get<Record<string, unknown>>(`SELECT * FROM "${sqlNamesOf('notes').table}" WHERE id = ?`, [n.id]);
+        expect(n).toEqual(JSON.parse(JSON.stringify(decodeRow('notes', raw as Record<string, unknown>))));
+      }
+    }
+  });
+
   it('sends only changes and deletes since the cookie', async () => {
     const o = (org = await startTestRelay());
     const admin = await connectAs(o, 'admin');
