@@ -77,13 +77,15 @@ async function connectedSockets(dir: string): Promise<Record<string, unknown>> {
     const fan: Record<number, { relay: FanOut; raw: FanOut }> = {};
     for (const count of [100, 1000]) {
       await socks.call('connect', { tag: 'affected', url: info.wsUrl, tokens: sales.slice(1), count: count - (fan[100] ? 100 : 0), cookie: await version() });
+      await relay.call('mark');
       const r = await socks.call<FanOut>('fanOut', { tag: 'affected', url: info.wsUrl, token: sales[0], convId: conv, rounds: 30 });
+      const relayDuring = await relay.call<Stats>('stats');
       raw.setPayload(Buffer.from(r.sample ?? '{}'));
       await socks.call('connectRaw', { tag: 'raw', url: raw.url, count });
       const w = await socks.call<FanOut>('rawFanOut', { tag: 'raw', url: raw.url, rounds: 30 });
       await socks.call('closeAll', { tag: 'raw' });
       const { sample, ...relayFig } = r;
-      fan[count] = { relay: { ...relayFig, bytes: sample?.length ?? 0 } as FanOut, raw: w };
+      fan[count] = { relay: { ...relayFig, bytes: sample?.length ?? 0, relayProcess: { maxStallMs: relayDuring.maxStallMs, p99StallMs: relayDuring.p99StallMs } } as FanOut, raw: w };
     }
     await socks.call('closeAll', { tag: 'affected' });
     // reconnect storm: 1,000 sockets say hello at once with empty replicas (each a full catch-up)

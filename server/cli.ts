@@ -35,6 +35,7 @@ import { AccountStore } from './providers/accounts';
 import { loadSecretKey } from './providers/secrets';
 import { fetchTemplates, removeTemplate, saveTemplate, TemplateError } from './providers/templates';
 import { sameTemplate } from '../shared/domain/templates';
+import { projectRoot } from './paths';
 
 // `provider …` has its own flags (server/providers/cli.ts, docs/PROVIDERS.md)
 if (process.argv[2] === 'provider') process.exit(await providerCliMain(process.argv.slice(3)));
@@ -69,7 +70,7 @@ const { values: o, positionals } = parseArgs({
 const [cmd = 'serve', sub, ...rest] = positionals;
 
 /** `npm start`'s relay data in this folder (PARLEY_DATA_DIR as in scripts/start.ts). */
-const demoDir = join(resolve(process.env.PARLEY_DATA_DIR ?? join(import.meta.dirname, '..', '.data')), 'relay');
+const demoDir = join(resolve(process.env.PARLEY_DATA_DIR ?? join(projectRoot, '.data')), 'relay');
 const dataDir: string = o.data ?? (existsSync(join(demoDir, 'relay.sqlite')) ? demoDir : join(homedir(), '.parley-relay'));
 const isDemo = resolve(dataDir) === resolve(demoDir);
 const need = (v: string | undefined, flag: string): string => {

@@ -1,29 +1,8 @@
-// The relay in its own process for the scale bench: serves a seeded data dir, reports its own
-// event-loop stalls and peak RSS, and writes bulk changes on request (for catch-up figures).
-import { startRelay } from '../../server/relay';
-import type { DeliveryStatus, RowOf } from '../../shared/schema';
-import { ProcessMeter, serve } from './ipc';
+// The scale bench's relay process: relayCore.ts bundled as scripts/build-relay.ts bundles the
+// relay for production (ES module, npm packages external) and run with plain Node.
+// PARLEY_BENCH_RELAY_TSX=1 runs relayCore.ts here, through tsx, as before (comparison).
+import { join } from 'node:path';
+import { runBundled } from './bundled';
 
-const meter = new ProcessMeter();
-const relay = await startRelay({ dataDir: process.env.BENCH_DATA_DIR as string, port: 0, log: () => undefined, logLevel: 'warn', changeLogRetention: 100_000_000 });
-const engine = relay.services.engine;
-
-serve({
-  info: () => ({ wsUrl: relay.wsUrl, httpUrl: relay.httpUrl, version: engine.version(), pid: process.pid }),
-  mark: () => meter.mark(),
-  stats: () => ({ ...meter.read(), connections: relay.services.hub.connectionCount }),
-  /** `n` message updates in transactions of 1,000 rows (each a version) */
-  churn: async (a: { n: number; status: DeliveryStatus }) => {
-    const ids = await engine.store.all<{ id: string }>('SELECT id FROM messages ORDER BY rowid LIMIT ?', [a.n]);
-    for (let i = 0; i < ids.length; i += 1000) {
-      await engine.write((tx) => {
-        for (const { id } of ids.slice(i, i + 1000)) {
-          const m = tx.get('messages', id) as RowOf<'messages'>;
-          tx.put('messages', { ...m, status: a.status });
-        }
-      });
-    }
-    return { version: engine.version(), changed: ids.length };
-  },
-});
-process.on('SIGTERM', () => void relay.close().then(() => process.exit(0)));
+if (process.env.PARLEY_BENCH_RELAY_TSX) await import('./relayCore');
+else await runBundled(join(import.meta.dirname, 'relayCore.ts'), { build: { format: 'esm', packages: 'external' } });

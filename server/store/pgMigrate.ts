@@ -4,12 +4,12 @@
 // (drizzle/migrations.ts): the applied migrations must be a prefix of the shipped ones, else the
 // relay refuses to start with the same sentences.
 import pg from 'pg';
-import { fileURLToPath } from 'node:url';
+import { postgresMigrationsFolder } from '../paths';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { MigrationMismatchError, prefixProblem, shippedMigrations, type AppliedMigration } from '../../drizzle/migrations';
 
-export const pgMigrationsFolder = fileURLToPath(new URL('../../drizzle/postgres', import.meta.url));
+export const pgMigrationsFolder = postgresMigrationsFolder;
 
 /** pg_advisory_lock key of the migration step (any constant; other Parley locks use other keys). */
 export const MIGRATION_LOCK = 7_061_726_401;

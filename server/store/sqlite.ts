@@ -6,13 +6,13 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { serverMigrationsFolder } from '../paths';
 import { migrateChecked } from '../../drizzle/migrations';
 import type { RowOf, TableName } from '../../shared/schema';
 import { RowStore } from '../../shared/store/rowStore';
 import type { RelayStore, Rows, Sql, SyncRows, WriteTx } from './types';
 
-const migrationsFolder = fileURLToPath(new URL('../../drizzle/server', import.meta.url));
+const migrationsFolder = serverMigrationsFolder;
 /** snapshot connections kept open for `read` (more are opened under load and closed after) */
 const READ_POOL = 2;
 

@@ -1,0 +1,22 @@
+// Builds the relay for production: server/cli.ts bundled with esbuild into dist/relay/cli.mjs
+// (ES module; our TypeScript compiled once, npm packages left to node_modules), so an operator
+// runs `node dist/relay/cli.mjs …` with plain Node: no TypeScript loader at run time (tsx's
+// loader thread and transpiled sources cost ~65 MB of RSS). Migrations stay in drizzle/, found
+// from the project folder (server/paths.ts).
+import { build } from 'esbuild';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const outfile = join(root, process.env.PARLEY_RELAY_OUT ?? 'dist/relay/cli.mjs');
+await build({
+  entryPoints: [join(root, 'server/cli.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+console.log(`built ${outfile}: run it with node ${outfile} serve …`);
