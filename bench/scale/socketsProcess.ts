@@ -125,6 +125,7 @@ serve({
     pusher.ws.on('message', (d: Buffer) => void d);
     const lat: number[] = [];
     const roundWorst: number[] = [];
+    const roundFirst: number[] = [];
     // one receiver keeps the bytes of a poke: the raw broadcast sends exactly these
     (socks[0] as Sock).ws.on('message', (d: Buffer) => {
       if (!sample && d.includes(marker)) sample = d.toString('utf8');
@@ -136,15 +137,18 @@ serve({
       pusher.ws.send(JSON.stringify({ type: 'push', mutations: [{ id: i, name: 'addNote', args: { id: marker, conversationId: a.convId, body: `fan-out round ${i}` } }] }));
       await done;
       let worst = 0;
+      let first = Infinity;
       for (const s of socks) {
         lat.push((s.arrived as number) - t0);
         worst = Math.max(worst, (s.arrived as number) - t0);
+        first = Math.min(first, (s.arrived as number) - t0);
       }
       roundWorst.push(+worst.toFixed(1));
+      roundFirst.push(+first.toFixed(1));
     }
     marker = '';
     pusher.ws.close();
-    return { receivers: socks.length, rounds: a.rounds, p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxms: pct(lat, 100), roundWorstMs: roundWorst, sample };
+    return { receivers: socks.length, rounds: a.rounds, p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxms: pct(lat, 100), roundFirstMs: roundFirst, roundWorstMs: roundWorst, sample };
   },
   /** Rounds of a raw broadcast of the same bytes: a trigger socket asks the server to send to all. */
   rawFanOut: async (a: { tag: string; url: string; rounds: number }) => {
