@@ -382,6 +382,8 @@ export class CoreImpl {
   async mutate<N extends MutationName>(name: N, args: MutationArgs<N>): Promise<MutateResult> {
     if (!this.open) throw bridgeError('signed_out', 'sign in first');
     await this.untilOwnUserRow();
+    // a full sync may be building indexes in a worker (it holds the write lock): write after it
+    await this.open?.replica.indexBuildsDone();
     if (!this.open) throw bridgeError('signed_out', 'sign in first');
     const changes = new ChangeSet();
     const r = this.open.engine.mutate(name, args, changes);

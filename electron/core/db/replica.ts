@@ -246,6 +246,11 @@ export class Replica {
     return next;
   }
 
+  /** Resolves when no index build runs in the worker (it holds the write lock while it builds). */
+  indexBuildsDone(): Promise<void> {
+    return this.restoring ?? Promise.resolve();
+  }
+
   /** The same on this connection (opening after an interrupted fetch, or without a worker). */
   restoreIndexesNow(tables?: readonly string[]): void {
     const all = this.db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];

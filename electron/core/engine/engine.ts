@@ -100,7 +100,9 @@ export class MutationEngine {
         this.insertOutbox.run(mid, name, JSON.stringify(parsed.data), now);
         db.prepare('UPDATE meta SET next_mutation_id = ? WHERE id = 1').run(mid + 1);
         return mid;
-      })();
+        // IMMEDIATE: takes the write lock first, waiting (busy timeout) if the index worker holds
+        // it; a deferred transaction that read first could not write after the worker's commit
+      }).immediate();
       changes.merge(local);
       return { ok: true, mutationId: id };
     } catch (e) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Replica } from '../db/replica';
 import { MutationEngine } from '../engine/engine';
 import { ChangeSet } from '../engine/changeSet';
@@ -51,6 +52,36 @@ describe('secondary indexes deferred by a full fetch', () => {
     expect(r.db.pragma('integrity_check', { simple: true })).toBe('ok');
     const plan = r.db.prepare("EXPLAIN QUERY PLAN SELECT id FROM messages WHERE conversation_id = 'cv3' ORDER BY created_at").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/messages_conversation/);
+  });
+
+  it('a local mutation while the worker builds them waits for its lock and succeeds (CI: "database is locked")', async () => {
+    const { r, engine } = setup();
+    engine.deferIndexing();
+    // enough rows that building the message indexes holds the worker's write lock for a while
+    for (let k = 0; k < 40; k++) engine.applyPoke(poke({ puts: Array.from({ length: 2000 }, (_, i) => msg(k * 2000 + i)), cookie: k + 1 }), { trackNew: false, setCookie: true });
+    const building = r.restoreIndexes();
+    // wait until the worker holds the write lock: another connection cannot take it then
+    const probe = new Database(r.path, { timeout: 0 });
+    const locked = () => {
+      try {
+        probe.exec('BEGIN IMMEDIATE; ROLLBACK');
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    let sawLock = false;
+    while (!sawLock && r.indexesPending) {
+      sawLock = locked();
+      if (!sawLock) await new Promise((res) => setImmediate(res));
+    }
+    probe.close();
+    expect(sawLock).toBe(true);
+    const res = engine.mutate('createContact', { id: 'k-during-build', name: 'Ann', phone: '+447700900111' }, new ChangeSet());
+    expect(res).toMatchObject({ ok: true });
+    await building;
+    expect(r.indexesPending).toBe(false);
+    expect(r.store.get('contacts', 'k-during-build')?.name).toBe('Ann');
   });
 
   it('left dropped by an interrupted fetch are built again when the replica is opened (before any migration)', () => {
