@@ -24,6 +24,17 @@ const contact = (i: number): Contact => ({
   optedOut: false, defaultVisibleTo: null, defaultAssignees: [], createdAt: 1, updatedAt: 1, version: 0,
 });
 
+
+/** every table, index and trigger of the replica file at `path`, with its exact statement */
+function schema(path: string) {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all();
+  } finally {
+    db.close();
+  }
+}
+
 describe('a large sync', () => {
   it('a full fetch in parts drops the secondary indexes of messages and builds them once at its end, leaving the schema of a fresh replica', async () => {
     org = await startTestRelay();
@@ -38,14 +49,6 @@ describe('a large sync', () => {
     const replica = core.impl.current?.replica;
     expect(replica?.indexRestores).toBe(1); // dropped for the fetch, built once when it ended
     expect(replica?.indexesPending).toBe(false);
-    const schema = (path: string) => {
-      const db = new Database(path, { readonly: true });
-      try {
-        return db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all();
-      } finally {
-        db.close();
-      }
-    };
     const freshDir = tempDir();
     Replica.open(join(freshDir, 'fresh.sqlite')).close();
     expect(schema(core.impl.replicaPath(org.admin.id))).toEqual(schema(join(freshDir, 'fresh.sqlite')));
@@ -72,14 +75,6 @@ describe('a large sync', () => {
     expect(replica?.indexesPending).toBe(false);
     const freshDir = tempDir();
     Replica.open(join(freshDir, 'fresh.sqlite')).close();
-    const schema = (path: string) => {
-      const db = new Database(path, { readonly: true });
-      try {
-        return db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all();
-      } finally {
-        db.close();
-      }
-    };
     expect(schema(core.impl.replicaPath(org.admin.id))).toEqual(schema(join(freshDir, 'fresh.sqlite')));
     expect(replica?.db.prepare('SELECT count(*) AS n FROM contacts_fts WHERE contacts_fts MATCH ?').get('"Bulk contact 69"')).toEqual({ n: 11 });
   });
