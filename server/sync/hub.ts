@@ -17,7 +17,7 @@ import { fanOut, planFanOut } from './fanout';
 import { PokeBuilder, PokeRecorder } from './pokeBuilder';
 import { SendScheduler } from './scheduler';
 import { Pacer } from './pacer';
-import { Subscribers } from './subscribers';
+import { Subscribers, type Subscriber } from './subscribers';
 import { RelayPresence, type PresenceBus } from './presence';
 import { loadViewer } from './visibility';
 import type { Conversation } from '../../shared/schema';
@@ -279,32 +279,46 @@ export class SyncHub {
       if (to > this.fanned) this.fanned = to;
       for (const s of [...this.subs.all()]) {
         if (!viewers.has(s.userId)) continue;
-        const v = viewers.get(s.userId);
-        if (!v) {
-          for (const conn of [...s.conns]) conn.fail('deactivated', 'this account has been deactivated', true);
-          continue;
-        }
-        this.subs.setViewer(s, v);
-        this.presence.recheck(s.userId);
+        const v = viewers.get(s.userId) ?? null;
+        if (!this.adoptViewer(s, v)) continue;
         for (const conn of s.conns) {
-          conn.viewer = v;
           const plan = plans.get(conn);
           if (!plan || conn.state !== 'live') continue;
           if (plan.reset) conn.send({ type: 'reset', reason: plan.reset });
           // a socket mid-push: its builder holds commits after its cookie, which the stream covers
           // at their current state (the builder's older copies must not follow it)
           if (conn.pushBuilder) conn.pushBuilder = new PokeBuilder();
-          const t0 = performance.now();
-          let stream: CatchUpStream | null = null;
-          this.stats.catchUpsStarted++;
-          conn.sendStream(() => (stream = new CatchUpStream(this.engine, v, plan.baseCookie)), plan.baseCookie, to, () => {
-            this.stats.catchUpsDone++;
-            this.observer.catchUp?.(performance.now() - t0, stream?.rowsRead ?? 0, plan.baseCookie === null);
-          });
+          this.streamCatchUp(conn, v, plan.baseCookie, to);
         }
       }
       this.presence.conversationsChanged(reread);
       this.releaseFanWaiters();
+    });
+  }
+
+  /**
+   * A user's viewer as read again (their role or groups changed; null: deactivated): their
+   * sockets and presence follow it. False when deactivated (every socket closed).
+   */
+  private adoptViewer(s: Subscriber, v: Viewer | null): v is Viewer {
+    if (!v) {
+      for (const conn of [...s.conns]) conn.fail('deactivated', 'this account has been deactivated', true);
+      return false;
+    }
+    this.subs.setViewer(s, v);
+    this.presence.recheck(s.userId);
+    for (const conn of s.conns) conn.viewer = v;
+    return true;
+  }
+
+  /** A catch-up from `baseCookie` to `cookie`, read and sent as the socket drains; counted and timed. */
+  private streamCatchUp(conn: Connection, viewer: Viewer, baseCookie: number | null, cookie: number): void {
+    let stream: CatchUpStream | null = null;
+    const t0 = performance.now();
+    this.stats.catchUpsStarted++;
+    conn.sendStream(() => (stream = new CatchUpStream(this.engine, viewer, baseCookie)), baseCookie, cookie, () => {
+      this.stats.catchUpsDone++;
+      this.observer.catchUp?.(performance.now() - t0, stream?.rowsRead ?? 0, baseCookie === null);
     });
   }
 
@@ -507,14 +521,7 @@ export class SyncHub {
       if (plan.reset) conn.send({ type: 'reset', reason: plan.reset });
       // Streamed: parts are read and sent as the socket drains; live pokes queue behind it.
       // Opened when the gate admits it (a few stream at once); timed from hello.
-      const viewerNow = conn.viewer;
-      let stream: CatchUpStream | null = null;
-      const t0 = performance.now();
-      this.stats.catchUpsStarted++;
-      conn.sendStream(() => (stream = new CatchUpStream(this.engine, viewerNow, plan.baseCookie)), plan.baseCookie, version, () => {
-        this.stats.catchUpsDone++;
-        this.observer.catchUp?.(performance.now() - t0, stream?.rowsRead ?? 0, plan.baseCookie === null);
-      });
+      this.streamCatchUp(conn, conn.viewer, plan.baseCookie, version);
       // online (a 0.1 client too); everyone's presence follows the catch-up, so the conversations it
       // names are known (protocol 1 never receives it: downgradeFrame)
       this.presence.open(conn);
@@ -602,14 +609,8 @@ export class SyncHub {
     // from here on, no await
     if (version > this.fanned) this.fanned = version;
     for (const { s, after, poke } of viewerPokes) {
-      if (!after) {
-        for (const conn of [...s.conns]) conn.fail('deactivated', 'this account has been deactivated', true);
-        continue;
-      }
-      this.subs.setViewer(s, after);
-      this.presence.recheck(s.userId);
+      if (!this.adoptViewer(s, after)) continue;
       for (const conn of s.conns) {
-        conn.viewer = after;
         if (!poke || (conn.cookie !== null && conn.cookie >= version)) continue;
         const b = conn.pushBuilder ?? new PokeBuilder();
         poke.replay(b);
