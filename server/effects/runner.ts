@@ -9,7 +9,8 @@
 import { uuidv7 } from 'uuidv7';
 import { noProviderMessage } from '../../shared/domain/outbound';
 import { checkoutSummary, invoiceSummary, paymentTemplateValues } from '../../shared/domain/payments';
-import { approvedTemplate, matchTemplate } from '../../shared/domain/templates';
+import { approvedTemplate } from '../../shared/domain/templates';
+import type { WhatsAppTemplate } from '../../shared/schema';
 import { splitSms } from '../../shared/sms';
 import type { ServerEffect } from '../../shared/tx';
 import type { Engine } from '../sync/engine';
@@ -288,16 +289,21 @@ export class EffectRunner {
     const actual = provider.kind === 'simulator' ? (setting === 'simulator' ? 'simulator' : null) : provider.kind;
     if (actual !== setting) await this.system('setChannelProvider', { groupId: group.id, channel: msg.channel, provider: actual });
     if (actual === null) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: noProviderMessage(group, msg.channel) }, r);
-    // the language the text was written in picks the template (a name may be approved in several);
-    // a payment template is the group's one for payment links
+    // The provider sends the approved template, not our text. The text, which the mutator checked
+    // when the message was queued, picks the template (a name may be approved in several languages)
+    // and gives the blanks' values. A payment message goes as the group's template for payment
+    // links, its values what is due and the link (a link can be longer than a blank).
     const named = (t: { name: string }) => t.name === msg.templateName;
-    const template = !msg.templateName ? undefined
-      : msg.paymentRef ? group.templates.find((t) => named(t) && t.forPayments) ?? group.templates.find(named)
-      : approvedTemplate(group.templates, msg.templateName, msg.body)?.template;
-    // The provider sends the approved template, not our text: the blanks' values come from the
-    // text, which the mutator checked against the template when the message was queued. A
-    // payment template's values are what is due and the link (a link can be longer than a blank).
-    const variables = template ? (msg.paymentRef ? await this.paymentValues(msg.paymentRef) : matchTemplate(template.body, msg.body)) : null;
+    let template: WhatsAppTemplate | undefined;
+    let variables: string[] | null = null;
+    if (msg.templateName && msg.paymentRef) {
+      template = group.templates.find((t) => named(t) && t.forPayments) ?? group.templates.find(named);
+      if (template) variables = await this.paymentValues(msg.paymentRef);
+    } else if (msg.templateName) {
+      const approved = approvedTemplate(group.templates, msg.templateName, msg.body);
+      template = approved?.template;
+      variables = approved?.values ?? null;
+    }
     if (msg.templateName && !variables) {
       return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: `The template "${msg.templateName}" is no longer approved for this group, or no longer matches this text.` }, r);
     }
