@@ -4,20 +4,13 @@
 import { build } from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { electronMainBundle } from './bundleOptions';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'dist/electron');
 mkdirSync(out, { recursive: true });
 
-const common = {
-  bundle: true,
-  platform: 'node' as const,
-  format: 'cjs' as const,
-  target: 'node20',
-  sourcemap: 'linked' as const,
-  external: ['electron', 'better-sqlite3'],
-  logLevel: 'warning' as const,
-};
+const common = { ...electronMainBundle, sourcemap: 'linked' as const };
 
 await build({ ...common, entryPoints: [join(root, 'electron/main/index.ts')], outfile: join(out, 'main.cjs') });
 await build({ ...common, entryPoints: [join(root, 'electron/preload/index.ts')], outfile: join(out, 'preload.cjs') });

@@ -5,18 +5,9 @@
 // from the project folder (server/paths.ts).
 import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
+import { relayBundle } from './bundleOptions';
 
 const root = resolve(import.meta.dirname, '..');
 const outfile = join(root, process.env.PARLEY_RELAY_OUT ?? 'dist/relay/cli.mjs');
-await build({
-  entryPoints: [join(root, 'server/cli.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+await build({ ...relayBundle, entryPoints: [join(root, 'server/cli.ts')], outfile, sourcemap: 'linked' });
 console.log(`built ${outfile}: run it with node ${outfile} serve …`);

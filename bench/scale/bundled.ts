@@ -10,13 +10,14 @@ import { build, type BuildOptions } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '../..');
 
+/** `how.build`: the product's bundle options (scripts/bundleOptions.ts) for this kind of process. */
 export async function runBundled(entry: string, how: { build: BuildOptions; env?: Record<string, string> }): Promise<void> {
   // npm packages left external are found from the bundle's folder: inside the project, or beside a
   // node_modules link
   const dir = how.build.format === 'esm' ? (mkdirSync(join(root, 'dist'), { recursive: true }), mkdtempSync(join(root, 'dist', 'bench-'))) : mkdtempSync(join(tmpdir(), 'parley-bench-'));
   if (how.build.format !== 'esm') symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   const outfile = join(dir, how.build.format === 'esm' ? 'main.mjs' : 'main.cjs');
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', ...how.build });
+  await build({ ...how.build, entryPoints: [entry], outfile });
   // the bench's own flags (heap limit, --cpu-prof), not tsx's loader
   const execArgv = process.execArgv.filter((a) => a.startsWith('--max-old-space-size') || a.startsWith('--cpu-prof'));
   const child = fork(outfile, [], { execArgv, env: { ...process.env, ...how.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

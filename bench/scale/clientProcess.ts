@@ -5,6 +5,7 @@
 // held ~60 MB of RSS in an idle core) are those of the code the app runs.
 // PARLEY_BENCH_CLIENT_TSX=1 runs clientCore.ts here, through tsx, as before (comparison).
 import { join, resolve } from 'node:path';
+import { electronMainBundle } from '../../scripts/bundleOptions';
 import { runBundled } from './bundled';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -15,7 +16,7 @@ if (process.env.PARLEY_BENCH_CLIENT_TSX) {
   // better-sqlite3 (native, external) is found from the bundle as the app finds it beside its own;
   // the app's main process says where the client migrations are
   await runBundled(join(import.meta.dirname, 'clientCore.ts'), {
-    build: { format: 'cjs', external: ['better-sqlite3'] },
+    build: electronMainBundle,
     env: { PARLEY_CLIENT_MIGRATIONS: join(root, 'drizzle/client') },
   });
 }
