@@ -4,12 +4,13 @@
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { Column } from 'drizzle-orm';
 import { syncedTables, type RowOf, type TableName } from '../../shared/schema';
-import { decodeRow } from '../../shared/store/rowStore';
+import { decodeRow, quoteIdent } from '../../shared/store/rowStore';
 
 /** A stored row (SQL column names) as the typed row: the replica's own decoder, so both stores read rows alike. */
 export { decodeRow };
 
-export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+/** SQL identifiers are quoted as the replica's row store quotes them. */
+export { quoteIdent };
 
 export interface TableCodec {
   table: TableName;

@@ -27,7 +27,9 @@ interface TableMeta {
   finds: Map<string, SqlStatement>;
 }
 
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** An SQL identifier quoted for SQLite and PostgreSQL alike. */
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const q = quoteIdent;
 
 interface Columns {
   sqlName: string;

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readSync, renameSync, rmSync } from 'n
 import { endianness } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RowStore } from '../../../shared/store/rowStore';
+import { quoteIdent, RowStore } from '../../../shared/store/rowStore';
 import type { Role } from '../../../shared/schema';
 import { Checkpointer } from './checkpointer';
 import { buildDeferredIndexes } from './indexBuilder';
@@ -189,7 +189,7 @@ export class Replica {
   deferIndexes(): void {
     if (this.indexesDeferred) return; // every part of a fetch asks: dropped with the first
     const list: { key: string; sql: string; drop: string | null }[] = [];
-    const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    const q = quoteIdent;
     const objects = this.db.prepare("SELECT type, name, tbl_name AS tbl, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid").all() as { type: string; name: string; tbl: string; sql: string }[];
     for (const o of objects) {
       if (o.type === 'index' && DEFERRED_INDEX_TABLES.includes(o.tbl) && !/^CREATE UNIQUE/i.test(o.sql)) list.push({ key: deferredKey(o.tbl, o.name), sql: o.sql, drop: `DROP INDEX ${q(o.name)}` });
