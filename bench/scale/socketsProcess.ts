@@ -16,6 +16,8 @@ const groups = new Map<string, Sock[]>();
 let marker = '';
 const roundWaiters: (() => void)[] = [];
 let pending = 0;
+/** the fan-out's pusher: it gets its own poke too, which is not an arrival */
+let pusherSock: Sock | null = null;
 
 function open(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
@@ -26,7 +28,7 @@ function open(url: string): Promise<WebSocket> {
 }
 
 function arrive(s: Sock): void {
-  if (s.arrived !== null) return;
+  if (s.arrived !== null || s === pusherSock) return;
   s.arrived = performance.now();
   if (--pending === 0) for (const w of roundWaiters.splice(0)) w();
 }
@@ -121,6 +123,7 @@ serve({
   fanOut: async (a: { tag: string; url: string; token: string; convId: string; rounds: number }) => {
     const socks = groups.get(a.tag) ?? [];
     const pusher = await syncSocket(a.url, a.token, null);
+    pusherSock = pusher;
     let sample = '';
     pusher.ws.on('message', (d: Buffer) => void d);
     const lat: number[] = [];
@@ -147,6 +150,7 @@ serve({
       roundFirst.push(+first.toFixed(1));
     }
     marker = '';
+    pusherSock = null;
     pusher.ws.close();
     return { receivers: socks.length, rounds: a.rounds, p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxms: pct(lat, 100), roundFirstMs: roundFirst, roundWorstMs: roundWorst, sample };
   },

@@ -128,6 +128,8 @@ export class StreamGate<C = unknown> {
 
 type Item =
   | { k: 'frame'; frame: DownFrame }
+  /** a frame encoded once for every socket that gets it (presence) */
+  | { k: 'bytes'; data: Buffer }
   | { k: 'poke'; baseCookie: number | null; cookie: number; lastMutationId: number; more: boolean; body: Buffer }
   | {
       k: 'stream'; baseCookie: number | null; cookie: number; lastMutationId: number; open: () => PartSource; source: PartSource | null; holdsSlot: boolean;
@@ -200,6 +202,12 @@ export class Connection {
   send(frame: DownFrame): void {
     const f = this.protocolVersion < PROTOCOL_VERSION ? downgradeFrame(frame, this.protocolVersion) : frame;
     if (f) this.push({ k: 'frame', frame: f });
+  }
+
+  /** A frame already encoded by the caller for every socket that gets it; older clients get it downgraded. */
+  sendEncoded(frame: DownFrame, bytes: Buffer): void {
+    if (this.protocolVersion < PROTOCOL_VERSION) return this.send(frame);
+    this.push({ k: 'bytes', data: bytes });
   }
 
   /** A shared poke body as this client may receive it (protocol 1: no table it did not have). */
@@ -313,6 +321,10 @@ export class Connection {
         case 'frame':
           this.queue.shift();
           this.ws.send(JSON.stringify(item.frame));
+          break;
+        case 'bytes':
+          this.queue.shift();
+          this.ws.send(item.data);
           break;
         case 'poke':
           this.queue.shift();

@@ -36,6 +36,8 @@ export interface PresenceSocket {
   userId: string;
   viewer: Viewer | null;
   send(frame: PresenceDownFrame): void;
+  /** the same frame already encoded (shared by every socket that gets it): sent as these bytes */
+  sendEncoded?(frame: PresenceDownFrame, bytes: Buffer): void;
 }
 
 export interface PresenceDeps {
@@ -71,6 +73,11 @@ export class RelayPresence {
   /** updates sent to recipients (tests, metrics) */
   flushes = 0;
   private readonly changeListeners: ((userId: string) => void)[] = [];
+  /** what recipients were last told of each user (its merged state, encoded): unchanged is not sent again */
+  private readonly delivered = new Map<string, string>();
+  /** users whose presence goes out in the next batch (one frame per recipient for all of them) */
+  private readonly outbox = new Set<string>();
+  private batch: NodeJS.Immediate | null = null;
 
   constructor(private readonly deps: PresenceDeps) {
     this.source = deps.source ?? 'local';
@@ -160,13 +167,20 @@ export class RelayPresence {
     for (const [userId, m] of this.remote) {
       for (const state of m.values()) if (state.viewing.some((v) => ids.has(v.conversationId))) users.add(userId);
     }
-    // delivered now, not throttled: a narrowing must not wait behind a second of typing updates
-    for (const u of users) this.flush(u);
+    // delivered now, not throttled: a narrowing must not wait behind a second of typing updates;
+    // sent even when the user's state is the same (what each recipient may see of it is not)
+    for (const u of users) {
+      this.delivered.delete(u);
+      this.flush(u);
+    }
   }
 
   stop(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    if (this.batch) clearImmediate(this.batch);
+    this.batch = null;
+    this.outbox.clear();
   }
 
   /** `fn` hears of every user whose merged presence may have changed (automatic assignment). */
@@ -212,13 +226,42 @@ export class RelayPresence {
     this.deliver(e.userId);
   }
 
+  /**
+   * The user's merged presence goes out in this turn's batch, unless recipients were last told the
+   * same: a user's 2nd…100th socket opening, or a relay repeating what another said, sends nothing.
+   */
   private deliver(userId: string): void {
-    this.flushes++;
     for (const fn of this.changeListeners) fn(userId);
-    const m = this.merged(userId) ?? { status: 'offline' as const, viewing: [] };
+    const m = this.merged(userId);
+    const key = m ? JSON.stringify(m) : 'offline';
+    if (this.delivered.get(userId) === key) return;
+    if (m) this.delivered.set(userId, key);
+    else this.delivered.delete(userId);
+    this.outbox.add(userId);
+    this.batch ??= setImmediate(() => this.sendBatch());
+  }
+
+  /**
+   * One frame per recipient for every user changed in this turn (a login wave sends a few frames,
+   * not one per user per socket); each distinct frame is encoded once and its bytes shared by every
+   * socket that gets it.
+   */
+  private sendBatch(): void {
+    this.batch = null;
+    const users = [...this.outbox].map((userId) => ({ userId, m: this.merged(userId) ?? { status: 'offline' as const, viewing: [] } }));
+    this.outbox.clear();
+    if (users.length === 0) return;
+    this.flushes++;
+    const encoded = new Map<string, { frame: PresenceDownFrame; bytes: Buffer }>();
     for (const r of this.deps.recipients()) {
-      const frame: PresenceDownFrame = { type: 'presence', users: [this.forViewer(r.viewer, userId, m)] };
-      for (const c of r.conns) c.send(frame);
+      const frame: PresenceDownFrame = { type: 'presence', users: users.map(({ userId, m }) => this.forViewer(r.viewer, userId, m)) };
+      const text = JSON.stringify(frame);
+      let e = encoded.get(text);
+      if (!e) encoded.set(text, (e = { frame, bytes: Buffer.from(text) }));
+      for (const c of r.conns) {
+        if (c.sendEncoded) c.sendEncoded(e.frame, e.bytes);
+        else c.send(e.frame);
+      }
     }
   }
 
