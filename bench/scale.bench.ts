@@ -24,6 +24,8 @@ const load = () => loadavg().map((x) => +x.toFixed(2));
 
 interface RelayInfo { wsUrl: string; httpUrl: string; version: number }
 interface Stats { maxStallMs: number; p99StallMs: number; peakRssMB: number; atPeak?: { heapMB: number; externalMB: number } }
+/** frames the relay queued to sockets so far (what else it sent while the pokes fanned out) */
+interface Sent { pokes: number; presence: number }
 interface FanOut { receivers: number; p50ms: number; p99ms: number; maxms: number; sample?: string }
 
 async function tokens(httpUrl: string, emails: string[]): Promise<string[]> {
@@ -78,14 +80,16 @@ async function connectedSockets(dir: string): Promise<Record<string, unknown>> {
     for (const count of [100, 1000]) {
       await socks.call('connect', { tag: 'affected', url: info.wsUrl, tokens: sales.slice(1), count: count - (fan[100] ? 100 : 0), cookie: await version() });
       await relay.call('mark');
+      const sentBefore = await relay.call<Sent>('sent');
       const r = await socks.call<FanOut>('fanOut', { tag: 'affected', url: info.wsUrl, token: sales[0], convId: conv, rounds: 30 });
       const relayDuring = await relay.call<Stats>('stats');
+      const sentAfter = await relay.call<Sent>('sent');
       raw.setPayload(Buffer.from(r.sample ?? '{}'));
       await socks.call('connectRaw', { tag: 'raw', url: raw.url, count });
       const w = await socks.call<FanOut>('rawFanOut', { tag: 'raw', url: raw.url, rounds: 30 });
       await socks.call('closeAll', { tag: 'raw' });
       const { sample, ...relayFig } = r;
-      fan[count] = { relay: { ...relayFig, bytes: sample?.length ?? 0, relayProcess: { maxStallMs: relayDuring.maxStallMs, p99StallMs: relayDuring.p99StallMs } } as FanOut, raw: w };
+      fan[count] = { relay: { ...relayFig, bytes: sample?.length ?? 0, relayProcess: { maxStallMs: relayDuring.maxStallMs, p99StallMs: relayDuring.p99StallMs, pokesSent: sentAfter.pokes - sentBefore.pokes, presenceSent: sentAfter.presence - sentBefore.presence } } as FanOut, raw: w };
     }
     await socks.call('closeAll', { tag: 'affected' });
     // reconnect storm: 1,000 sockets say hello at once with empty replicas (each a full catch-up)

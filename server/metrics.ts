@@ -51,6 +51,8 @@ export class RelayMetrics {
     });
     mirror(r, 'parley_pokes_sent_total', 'live pokes queued to sockets', () => hub.stats.pokesSent);
     mirror(r, 'parley_poke_bodies_encoded_total', 'distinct live poke bodies encoded (shared by the sockets that get the same content)', () => hub.stats.bodiesEncoded);
+    mirror(r, 'parley_presence_frames_sent_total', 'presence updates queued to sockets (a user\'s state only when it changed)', () => hub.presence.stats.framesSent);
+    mirror(r, 'parley_presence_frames_encoded_total', 'distinct presence updates encoded (shared by the sockets that get the same)', () => hub.presence.stats.framesEncoded);
     mirror(r, 'parley_sync_dropped_too_slow_total', 'sockets closed 1013 because they fell too far behind', () => hub.stats.droppedTooSlow);
     new Counter({
       name: 'parley_mutations_total', help: 'mutations run, by outcome', labelNames: ['outcome'], registers: [r],

@@ -12,6 +12,8 @@ serve({
   info: () => ({ wsUrl: relay.wsUrl, httpUrl: relay.httpUrl, version: engine.version(), pid: process.pid }),
   mark: () => meter.mark(),
   stats: () => ({ ...meter.read(), connections: relay.services.hub.connectionCount }),
+  /** frames the relay has queued to sockets so far: the bench reports what a phase sent */
+  sent: () => ({ pokes: relay.services.hub.stats.pokesSent, presence: relay.services.hub.presence.stats.framesSent }),
   /** `n` message updates in transactions of 1,000 rows (each a version) */
   churn: async (a: { n: number; status: DeliveryStatus }) => {
     const ids = await engine.store.all<{ id: string }>('SELECT id FROM messages ORDER BY rowid LIMIT ?', [a.n]);

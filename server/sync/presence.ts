@@ -70,8 +70,8 @@ export class RelayPresence {
   private readonly localCache = new Map<string, PresenceState | null>();
   private readonly source: string;
   private readonly throttleMs: number;
-  /** updates sent to recipients (tests, metrics) */
-  flushes = 0;
+  /** presence update frames queued to sockets, and distinct ones encoded (metrics, bench) */
+  readonly stats = { framesSent: 0, framesEncoded: 0 };
   private readonly changeListeners: ((userId: string) => void)[] = [];
   /** what recipients were last told of each user (its merged state, encoded): unchanged is not sent again */
   private readonly delivered = new Map<string, string>();
@@ -251,14 +251,17 @@ export class RelayPresence {
     const users = [...this.outbox].map((userId) => ({ userId, m: this.merged(userId) ?? { status: 'offline' as const, viewing: [] } }));
     this.outbox.clear();
     if (users.length === 0) return;
-    this.flushes++;
     const encoded = new Map<string, { frame: PresenceDownFrame; bytes: Buffer }>();
     for (const r of this.deps.recipients()) {
       const frame: PresenceDownFrame = { type: 'presence', users: users.map(({ userId, m }) => this.forViewer(r.viewer, userId, m)) };
       const text = JSON.stringify(frame);
       let e = encoded.get(text);
-      if (!e) encoded.set(text, (e = { frame, bytes: Buffer.from(text) }));
+      if (!e) {
+        encoded.set(text, (e = { frame, bytes: Buffer.from(text) }));
+        this.stats.framesEncoded++;
+      }
       for (const c of r.conns) {
+        this.stats.framesSent++;
         if (c.sendEncoded) c.sendEncoded(e.frame, e.bytes);
         else c.send(e.frame);
       }

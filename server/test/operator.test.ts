@@ -43,6 +43,9 @@ describe('GET /metrics', () => {
     expect(sample(text, 'parley_poke_fanout_seconds_count')).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'parley_effect_queue_depth{state="running"}')).toBe(0);
     expect(sample(text, 'parley_sync_catchups{state="waiting"}')).toBe(0);
+    // alice coming online went to the admin's socket, encoded once
+    expect(sample(text, 'parley_presence_frames_sent_total')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'parley_presence_frames_encoded_total')).toBeGreaterThanOrEqual(1);
     // the simulator's delivery receipts may commit after the scrape
     expect(sample(text, 'parley_db_version')).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'parley_db_version')).toBeLessThanOrEqual(o.relay.services.engine.version());
