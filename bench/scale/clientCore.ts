@@ -11,6 +11,11 @@ import type { CoreImpl } from '../../electron/core/core';
 import { ProcessMeter, serve } from './ipc';
 
 const meter = new ProcessMeter();
+// The app's core reaches the relay over Electron's net.fetch (electron/main/app.ts: Chromium's network
+// stack, in its own process); here it runs on Node's fetch, which compiles undici on first use
+// (25–120 ms of one event-loop turn on this machine) — a cost the app does not have. Loaded here,
+// before anything is measured.
+const fetchLoaded = fetch('data:,').then((r) => r.text());
 
 // PARLEY_BENCH_CLIENT_TRACE=1: this process's memory every 250 ms on stderr (diagnosis)
 if (process.env.PARLEY_BENCH_CLIENT_TRACE) {
@@ -65,6 +70,7 @@ function replicaFigures(): { messages: number; walMB: number } {
 
 serve({
   fullSync: async (a: { relayUrl: string; email: string; password: string }) => {
+    await fetchLoaded;
     core = make();
     meter.mark();
     const t0 = performance.now();
