@@ -4,7 +4,7 @@ import type { AttachmentRef, Channel, Contact, Conversation, Group, Location, Me
 import { splitSms } from '../sms';
 import { MutationError, type MutatorContext, type ReadTx, type Tx } from '../tx';
 import { addMessage } from './conversations';
-import { approvedTemplate, TEMPLATE_REFUSED } from './templates';
+import { approvedTemplate, severalLanguagesRefusal, TEMPLATE_REFUSED, textOfNamedTemplate } from './templates';
 
 export const SMS_MAX_BODY = 1600;
 /** The longest WhatsApp text (the sendMessage schema's limit) and note. */
@@ -74,9 +74,10 @@ export function checkOutbound(
     if (d.body.length > SMS_MAX_BODY) throw new MutationError('invalid', `An SMS can be at most ${SMS_MAX_BODY} characters; this one has ${d.body.length}.`);
     return { ...d, templateName: null, segments: Math.max(1, splitSms(d.body).parts.length) };
   }
-  const named = d.templateName ? f.group.templates.find((t) => t.name === d.templateName) : undefined;
   // A template with no text given is sent as it is (one without blanks will match).
-  const text = !d.body.trim() && named ? named.body : d.body;
+  const named = d.templateName && !d.body.trim() ? textOfNamedTemplate(f.group.templates, d.templateName) : undefined;
+  if (named && 'languages' in named) throw new MutationError('invalid', severalLanguagesRefusal(f.group.name, d.templateName ?? '', named.languages));
+  const text = named ? named.text : d.body;
   // The provider sends the template with the values filled in, not our text: the text must be
   // exactly the approved template with every blank filled, or the relay could not derive them.
   const template = d.templateName ? approvedTemplate(f.group.templates, d.templateName, text)?.template : undefined;

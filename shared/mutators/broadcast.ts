@@ -4,7 +4,7 @@
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { routedConversation, routeOrCreate } from '../domain/conversations';
 import { lastWhatsAppInbound, noProviderReason, postOutbound, SMS_MAX_BODY, whatsappWindowOpen } from '../domain/outbound';
-import { approvedTemplate, TEMPLATE_REFUSED } from '../domain/templates';
+import { approvedTemplate, severalLanguagesRefusal, TEMPLATE_REFUSED, textOfNamedTemplate } from '../domain/templates';
 import { canBroadcast, canSeeConversation, viewerFromTx } from '../permissions';
 import type { Broadcast, Contact } from '../schema';
 import { splitSms } from '../sms';
@@ -29,8 +29,9 @@ export const broadcastMutators = {
       ensureNew(tx, 'broadcasts', a.id, 'broadcast');
       ensure((a.contactIds === undefined) !== (a.tag === undefined), 'invalid', 'Choose recipients one by one or by tag, not both.');
       ensure(a.channel === 'whatsapp' || !a.templateName, 'invalid', 'Templates are for WhatsApp only.');
-      const named = a.templateName ? group.templates.find((t) => t.name === a.templateName) : undefined;
-      const body = !a.body.trim() && named ? named.body : a.body;
+      const named = a.templateName && !a.body.trim() ? textOfNamedTemplate(group.templates, a.templateName) : undefined;
+      ensure(!named || !('languages' in named), 'invalid', named && 'languages' in named ? severalLanguagesRefusal(group.name, a.templateName ?? '', named.languages) : '');
+      const body = named && 'text' in named ? named.text : a.body;
       // Every copy goes out as the template with these values: the text must fill every blank.
       ensure(!a.templateName || approvedTemplate(group.templates, a.templateName, body), 'invalid', TEMPLATE_REFUSED);
       ensure(body.trim(), 'invalid', 'Write the message to broadcast.');

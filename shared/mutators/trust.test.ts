@@ -125,6 +125,17 @@ describe('item 11: WhatsApp templates managed by admins', () => {
     // a text picks its language: the Spanish one goes as the Spanish template
     h.run('sendMessage', 'alice', { id: 'mes', contactId: 'pat', groupId: 'sales', channel: 'whatsapp', body: 'Su pedido #7 está listo', templateName: 'order_ready', newConversationId: 'ces' });
     expect(h.tx.get('messages', 'mes')).toMatchObject({ templateName: 'order_ready', status: 'queued' });
+    // no text: a name in one language goes as that template; in several, the text is what says which
+    h.run('saveTemplate', 'admin', { groupId: 'sales', template: { name: 'closed', language: 'en', body: 'We are closed today' } });
+    h.run('sendMessage', 'alice', { id: 'mcl', contactId: 'pat', groupId: 'sales', conversationId: 'ces', channel: 'whatsapp', body: '', templateName: 'closed' });
+    expect(h.tx.get('messages', 'mcl')).toMatchObject({ templateName: 'closed', body: 'We are closed today' });
+    h.run('saveTemplate', 'admin', { groupId: 'sales', template: { name: 'closed', language: 'es', body: 'Hoy está cerrado' } });
+    expect(h.refused('sendMessage', 'alice', { id: 'mcl2', contactId: 'pat', groupId: 'sales', conversationId: 'ces', channel: 'whatsapp', body: ' ', templateName: 'closed' }).message).toBe('sales has "closed" in several languages (en, es): write the message in the language to send.');
+    expect(h.refused('sendBroadcast', 'alice', { id: 'bcl', groupId: 'sales', channel: 'whatsapp', body: '', templateName: 'closed', contactIds: ['pat'] }).message).toBe('sales has "closed" in several languages (en, es): write the message in the language to send.');
+    h.run('sendMessage', 'alice', { id: 'mcl3', contactId: 'pat', groupId: 'sales', conversationId: 'ces', channel: 'whatsapp', body: 'Hoy está cerrado', templateName: 'closed' });
+    expect(h.tx.get('messages', 'mcl3')?.body).toBe('Hoy está cerrado');
+    h.run('removeTemplate', 'admin', { groupId: 'sales', name: 'closed', language: 'es' });
+    h.run('removeTemplate', 'admin', { groupId: 'sales', name: 'closed' });
     // fetched again: each language updated in place, none lost
     h.run('importTemplates', SYSTEM, { groupId: 'sales', templates: [{ ...en, body: 'Ready: {{1}}' }, { ...es, body: 'Listo: {{1}}' }, { name: 'order_ready', language: 'fr', body: 'Prête : {{1}}' }] });
     expect(h.tx.get('groups', 'sales')?.templates.map((x) => `${x.language}:${x.body}`)).toEqual(['en:Hello from Parley', 'en:Ready: {{1}}', 'es:Listo: {{1}}', 'fr:Prête : {{1}}']);
