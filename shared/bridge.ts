@@ -183,7 +183,8 @@ export interface QueryResults {
 export const commandArgs = {
   signIn: z.object({ relayUrl: z.string().url(), email: z.string().email(), password: z.string().min(1).max(500) }),
   signOut: z.object({}),
-  dismissFailure: z.object({ mutationId: z.number().int().positive() }),
+  /** `id`: the failure's own (Failure.id), not its mutation id */
+  dismissFailure: z.object({ id: z.number().int().positive() }),
   /** bytes as base64; the core uploads to the relay and returns the content-addressed ref */
   uploadAttachment: z.object({ name: z.string().min(1).max(255), mime: z.string().min(1).max(127), dataBase64: z.string().max(30_000_000) }),
   attachmentData: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }),

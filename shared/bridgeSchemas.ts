@@ -119,6 +119,9 @@ export const syncStatus = z.strictObject({
 });
 /** A relay refusal kept until the user dismisses it. */
 export const failure = z.strictObject({
+  /** the failure's own id: what Dismiss names (a mutation id restarts at 1 under a new client id) */
+  id: z.number().int().positive(),
+  /** the refused mutation's id, under the client id the replica had then */
   mutationId: z.number().int(),
   name: z.enum(Object.keys(mutationArgs) as [MutationName, ...MutationName[]]),
   args: z.unknown(),

@@ -33,7 +33,7 @@ export const commandHandlers: CommandHandlers<CommandEnv> = {
   },
   dismissFailure: async (env, a) => {
     const { replica } = signedIn(env);
-    dismissFailure(replica.db, a.mutationId);
+    dismissFailure(replica.db, a.id);
     env.emit({ type: 'changed', tables: [], ids: ['failures'] });
     return null;
   },

@@ -1,6 +1,6 @@
 // Client-only tables of the replica: session meta, the outbox, the undo log of
 // optimistic effects, relay refusals, and index tables the inbox queries need.
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row (id = 1): who this replica belongs to and where sync stands. */
 export const meta = sqliteTable('meta', {
@@ -37,9 +37,18 @@ export const undoLog = sqliteTable('undo_log', {
   before: text('before', { mode: 'json' }),
 }, (t) => [index('undo_log_row').on(t.tbl, t.rowId), index('undo_log_mutation').on(t.mutationId)]);
 
-/** Relay refusals, kept until the user dismisses them. */
+/**
+ * Relay refusals, kept until the user dismisses them. A failure is named by its own `id`:
+ * mutation ids restart at 1 under a new client id (Engine.becomeNewClient), so a mutation id
+ * alone may name two refusals. AUTOINCREMENT: an id is never given again, even after the row
+ * is deleted, so a dismiss naming an old id never reaches a newer failure. (client_id,
+ * mutation_id) is unique: a refusal recorded again (welcome.rejected repeats a pushResult)
+ * updates its row.
+ */
 export const failures = sqliteTable('failures', {
-  mutationId: integer('mutation_id').primaryKey(),
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  clientId: text('client_id').notNull(),
+  mutationId: integer('mutation_id').notNull(),
   name: text('name').notNull(),
   args: text('args', { mode: 'json' }),
   code: text('code').notNull(),
@@ -47,7 +56,7 @@ export const failures = sqliteTable('failures', {
   at: integer('at').notNull(),
   targetId: text('target_id'),
   dismissed: integer('dismissed', { mode: 'boolean' }).notNull().default(false),
-}, (t) => [index('failures_target').on(t.targetId)]);
+}, (t) => [uniqueIndex('failures_client_mutation').on(t.clientId, t.mutationId), index('failures_target').on(t.targetId)]);
 
 /** conversations.assignees exploded (kept by triggers): My inbox without scanning JSON. */
 export const conversationAssignees = sqliteTable('conversation_assignees', {

@@ -1,6 +1,7 @@
 // The organisation's name reaches the session; a relay restored from an older backup (it lost
 // this client's acknowledged mutations) does not stall the client: new clientId, pending
-// mutations renumbered and pushed once, replica refetched.
+// mutations renumbered and pushed once, replica refetched; a refusal of a renumbered mutation is
+// a failure of its own beside the undismissed ones of the old client id.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,5 +89,68 @@ describe('relay restored from an older backup', () => {
     expect((await alice.mutate('createContact', { id: after, name: 'After Restore', phone: '+447700900530' })).ok).toBe(true);
     await settled(alice);
     expect((await store.get('contacts', after))?.name).toBe('After Restore');
+  });
+
+  it('a refusal of a renumbered mutation is a failure of its own: the earlier one with the same mutation id stays, each dismissed alone', async () => {
+    const relayDir = tempDir('parley-relay-live-');
+    const backupDir = tempDir('parley-relay-backup-');
+    dirs.push(relayDir, backupDir);
+    org = await startTestRelay({ dataDir: relayDir });
+    const port = org.relay.port;
+    const admin = newCore();
+    const alice = newCore();
+    cores.push(admin, alice);
+    await signIn(admin, org.relay.httpUrl, 'admin@test.parley', org.password);
+    await signIn(alice, org.relay.httpUrl, 'alice@test.parley', org.password);
+    const [first, second] = [uuidv7(), uuidv7()];
+    expect((await admin.mutate('createContact', { id: first, name: 'First Contact', phone: '+447700900541' })).ok).toBe(true);
+    expect((await admin.mutate('createContact', { id: second, name: 'Second Contact', phone: '+447700900542' })).ok).toBe(true);
+    await settled(admin);
+    await waitFor(async () => (await alice.query('contact', { id: second })) !== null, 'the contacts reach alice');
+
+    // the backup: the relay knows no mutation of alice's client
+    await org.relay.close();
+    cpSync(relayDir, backupDir, { recursive: true });
+    org = await startTestRelay({ dataDir: relayDir, port });
+    await settled(admin);
+    await settled(alice);
+
+    // alice's mutation 1 is refused: she edits offline a contact the admin deletes meanwhile
+    await alice.impl.current!.sync.stop();
+    expect((await admin.mutate('deleteContact', { id: first })).ok).toBe(true);
+    await settled(admin);
+    expect(await alice.mutate('updateContact', { id: first, notes: 'called back' })).toEqual({ ok: true, mutationId: 1 });
+    alice.impl.current!.sync.start();
+    await settled(alice);
+    const [earlier] = await alice.query('failures', {});
+    expect(earlier).toMatchObject({ mutationId: 1, name: 'updateContact', targetId: first });
+
+    // offline again, alice edits the second contact; the relay comes back from the backup (it
+    // never saw her mutation 1) and the admin deletes that contact there
+    await alice.impl.current!.sync.stop();
+    const oldClientId = alice.impl.current!.replica.meta()!.clientId;
+    expect(await alice.mutate('updateContact', { id: second, notes: 'left a message' })).toEqual({ ok: true, mutationId: 2 });
+    await org.relay.close();
+    org = await startTestRelay({ dataDir: backupDir, port });
+    await settled(admin, 30_000);
+    expect((await admin.mutate('deleteContact', { id: second })).ok).toBe(true);
+    await settled(admin);
+
+    // alice becomes a new client: her pending edit is its mutation 1, and the relay refuses it
+    alice.impl.current!.sync.start();
+    await settled(alice, 30_000);
+    expect(alice.impl.current!.replica.meta()!.clientId).not.toBe(oldClientId);
+    await waitFor(async () => (await alice.query('failures', {})).length === 2, 'the second refusal, beside the first');
+    const both = await alice.query('failures', {});
+    const later = both.find((f) => f.targetId === second);
+    expect(later).toMatchObject({ mutationId: 1, name: 'updateContact', args: { id: second, notes: 'left a message' } });
+    expect(both.find((f) => f.targetId === first)).toEqual(earlier); // untouched
+    expect(later!.id).not.toBe(earlier!.id);
+
+    // dismissing one leaves the other
+    await alice.command('dismissFailure', { id: earlier!.id });
+    expect(await alice.query('failures', {})).toEqual([later]);
+    await alice.command('dismissFailure', { id: later!.id });
+    expect(await alice.query('failures', {})).toEqual([]);
   });
 });

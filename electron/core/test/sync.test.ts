@@ -103,7 +103,7 @@ describe('core against a real relay', () => {
     const failures = await alice!.query('failures', {});
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ name: 'updateContact', targetId: contactId, mutationId: r.ok ? r.mutationId : -1 });
-    await alice!.command('dismissFailure', { mutationId: failures[0]!.mutationId });
+    await alice!.command('dismissFailure', { id: failures[0]!.id });
     expect(await alice!.query('failures', {})).toHaveLength(0);
   });
 

@@ -5,13 +5,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { SqliteStore } from '../../../server/store/sqlite';
 import { startRelay } from '../../../server/relay';
 import { Replica } from '../db/replica';
 import { appliedMigrations, shippedMigrations } from '../../../drizzle/migrations';
+import { allFailures, recordFailure } from '../bridge/failures';
 import { newCore, settled, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
 
@@ -128,5 +129,69 @@ describe.each(releases)('upgrading what Parley %s left on disk', (release) => {
     expect((await store.find('messages', {})).some((m) => m.body === 'pending reply from the fixture')).toBe(true);
     await waitFor(async () => (await core.query('search', { q: 'papaya', limit: 30 })).length === 1, 'the pushed note still found');
     expect(await core.query('failures', {})).toHaveLength(manifest.client.tables.failures?.count ?? 0);
+  });
+});
+
+/** drizzle/client as it was before `tag`: a replica migrated with it is at the previous migration. */
+function migrationsBefore(tag: string): string {
+  const to = join(tempDir('parley-migrations-'), 'client');
+  cpSync('drizzle/client', to, { recursive: true });
+  const journalPath = join(to, 'meta/_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((e) => e.tag === tag);
+  expect(at, `${tag} is shipped`).toBeGreaterThan(0);
+  for (const e of journal.entries.splice(at)) rmSync(join(to, `${e.tag}.sql`));
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return to;
+}
+
+describe('a replica from before 0016_failure_ids (failures named by mutation id)', () => {
+  it('keeps every failure, each now with its own id, listed and dismissable', async () => {
+    const dir = tempDir('parley-upgrade-client-');
+    const userId = 'user-amira';
+    const path = join(dir, 'replicas', `${userId}.sqlite`);
+    mkdirSync(join(dir, 'replicas'), { recursive: true });
+    const clientId = '0192f5e0-0000-7000-8000-00000000000b';
+    const old = Replica.open(path, migrationsBefore('0016_failure_ids'));
+    const cols = (old.db.prepare('SELECT name, pk FROM pragma_table_info(?)').all('failures') as { name: string; pk: number }[]);
+    expect(cols.filter((c) => c.pk).map((c) => c.name)).toEqual(['mutation_id']); // the old key
+    old.db.prepare("INSERT INTO meta (id, client_id, user_id, relay_url, role, cookie, next_mutation_id) VALUES (1, ?, ?, 'http://127.0.0.1:9', 'agent', NULL, 3)").run(clientId, userId);
+    const insert = old.db.prepare('INSERT INTO failures (mutation_id, name, args, code, message, at, target_id, dismissed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    // this client's mutation 2, refused; mutation 7 of an earlier client id (kept when the
+    // relay lost this device's history: this client has not reached 7); one dismissed
+    insert.run(2, 'addNote', JSON.stringify({ conversationId: 'conv-1', body: 'mine' }), 'forbidden', 'You may not do that.', 2_000, 'conv-1', 0);
+    insert.run(7, 'sendMessage', JSON.stringify({ conversationId: 'conv-2', body: 'earlier' }), 'opted_out', 'The contact opted out.', 1_000, 'conv-2', 0);
+    insert.run(1, 'markRead', JSON.stringify({ targetId: 'conv-1', at: 1 }), 'not_found', 'Not found.', 3_000, 'conv-1', 1);
+    const before = old.db.prepare('SELECT * FROM failures ORDER BY mutation_id').all();
+    old.close();
+    await old.whenClosed();
+
+    const replica = Replica.open(path);
+    expect(appliedMigrations(replica.db).map((m) => m.hash)).toEqual(shippedMigrations('drizzle/client').map((m) => m.sha256));
+    const rows = replica.db.prepare('SELECT * FROM failures ORDER BY id').all() as { id: number; client_id: string; mutation_id: number; dismissed: number }[];
+    // every row and column kept; ids in the order the refusals were recorded
+    expect(rows.map(({ id: _id, client_id: _c, ...r }) => r).sort((a, b) => a.mutation_id - b.mutation_id)).toEqual(before);
+    expect(rows.map((r) => [r.id, r.mutation_id, r.client_id])).toEqual([[1, 7, ''], [2, 2, clientId], [3, 1, clientId]]);
+    replica.close();
+    await replica.whenClosed();
+
+    // the app opens it (offline: its relay is gone) and lists, then dismisses, by the failure's id
+    writeFileSync(join(dir, 'session.json'), JSON.stringify({ userId, name: 'Amira Khan', email: 'amira@parley.test', role: 'agent', relayUrl: 'http://127.0.0.1:9' }));
+    writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ 'parley.refreshToken': 'from-the-old-release' }));
+    const core: TestCore = newCore(dir);
+    cleanup.push(() => core.close());
+    await core.start();
+    expect((await core.query('failures', {})).map((f) => [f.id, f.mutationId, f.targetId])).toEqual([[2, 2, 'conv-1'], [1, 7, 'conv-2']]);
+    await core.command('dismissFailure', { id: 1 });
+    expect((await core.query('failures', {})).map((f) => f.id)).toEqual([2]);
+
+    // recorded again, this client's refusal updates its row; its mutation 7 will be a new one
+    const db = core.impl.current!.replica.db;
+    recordFailure(db, { mutationId: 2, name: 'addNote', args: { conversationId: 'conv-1', body: 'mine' }, code: 'forbidden', message: 'Still not.', at: 4_000, targetId: 'conv-1' });
+    recordFailure(db, { mutationId: 7, name: 'addNote', args: { conversationId: 'conv-3', body: 'later' }, code: 'forbidden', message: 'Not this one.', at: 5_000, targetId: 'conv-3' });
+    const [later, mine] = allFailures(db);
+    expect([later?.mutationId, later?.message, mine?.id, mine?.mutationId, mine?.message]).toEqual([7, 'Not this one.', 2, 2, 'Still not.']);
+    expect(later!.id).toBeGreaterThan(3); // a new id, past every id given before
+    expect((db.prepare('SELECT count(*) AS n FROM failures').get() as { n: number }).n).toBe(4);
   });
 });

@@ -47,7 +47,7 @@ async function copyText(text: string): Promise<void> {
 
 export async function dismissFailure(f: Failure): Promise<void> {
   try {
-    await getBridge().command('dismissFailure', { mutationId: f.mutationId });
+    await getBridge().command('dismissFailure', { id: f.id });
   } catch (e) {
     toast('error', errorMessage(e));
   }
@@ -60,7 +60,7 @@ export function FailureList({ failures }: { failures: Failure[] }) {
       {failures.map((f) => {
         const body = bodyOf(f.args);
         return (
-          <div key={f.mutationId} className="failure" role="alert">
+          <div key={f.id} className="failure" role="alert">
             <AlertTriangle size={16} aria-hidden="true" />
             <div className="grow">
               <strong>{what[f.name] ?? 'Change refused'}</strong>
