@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { summaryTable } from './scale/figures';
+import { machine } from './machine';
 
 const dir = import.meta.dirname;
 const only = process.argv.slice(2);
@@ -13,7 +14,7 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
   .sort();
-const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, loadAverageAtStart: loadavg().map((x) => +x.toFixed(2)) };
+const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, loadAverageAtStart: loadavg().map((x) => +x.toFixed(2)), machine: machine() };
 for (const f of files) {
   const name = f.replace(/\.bench\.ts$/, '');
   try {
