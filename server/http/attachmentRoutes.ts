@@ -1,8 +1,8 @@
 // POST /attachments (content-addressed upload) and GET /attachments/:id (permission-checked download).
-import { createHash } from 'node:crypto';
 import { httpApi, type AttachmentUploaded } from '../../shared/http';
 import { ScopeCheck, loadViewer } from '../sync/visibility';
 import { attachmentBlobs } from '../attachmentBlobs';
+import { storeAttachment } from '../attachmentsGc';
 import type { Services } from '../services';
 import { HttpError, readBody, sendJson, type Router } from './router';
 
@@ -25,12 +25,8 @@ export function attachmentRoutes(router: Router, svc: Services): void {
     const name = safeName(String(req.headers['x-filename'] ?? 'file'));
     const body = await readBody(req, MAX_ATTACHMENT_BYTES);
     if (body.length === 0) throw new HttpError(400, 'invalid', 'empty file');
-    const id = createHash('sha256').update(body).digest('hex');
-    // the bytes first: a metadata row always has its bytes
-    await blobs.put(id, body);
-    await svc.store.run('INSERT INTO attachments (sha256, mime, size, name, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [
-      id, mime, body.length, name, user.id, Date.now(),
-    ]);
+    // bytes, then the row in a write transaction that puts them again if a release removed them meanwhile
+    const id = await storeAttachment(svc.store, svc.dataDir, body, { mime, name, uploadedBy: user.id });
     sendJson(res, 201, { id, name, mime, size: body.length } satisfies AttachmentUploaded);
   });
 

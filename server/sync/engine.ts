@@ -17,6 +17,7 @@ import { AuditLog, type AuditRecord } from '../audit/auditLog';
 import type { ChangeSet } from './changeSet';
 import { ServerTx } from './serverTx';
 import { issuesSentence } from '../../shared/refusals';
+import { missingAttachment } from '../attachmentsGc';
 import { enqueueJobs } from '../effects/jobs';
 import { createLogger, errorLog, type ErrorLog } from '../log';
 
@@ -233,6 +234,10 @@ export class Engine {
     if (m.system || systemMutations.has(mut.name as MutationName)) throw new MutationError('forbidden', `${mut.name} is run by the relay only`);
     const parsed = m.args.safeParse(mut.args);
     if (!parsed.success) throw new MutationError('invalid', issuesSentence(parsed.error.issues));
+    // a file uploaded earlier may have been released by the GC since (server/attachmentsGc.ts):
+    // refused here, in the transaction that would reference it, rather than sent without bytes
+    const missing = await missingAttachment(wtx, parsed.data);
+    if (missing) throw new MutationError('not_found', `The attached file "${missing.name}" is no longer on the server. Attach it again.`);
     return this.runSync(wtx, actor, (tx, ctx) => m.run(tx, ctx, parsed.data));
   }
 

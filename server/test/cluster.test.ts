@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
+import { releaseAttachments } from '../attachmentsGc';
 import { startTestRelay, type TestOrg } from '../testing';
 import { createTestDatabase, type TestDatabase } from '../store/testDatabase';
 import { WsTestClient } from './wsClient';
@@ -115,6 +116,41 @@ describe('two relays on one database', () => {
     await a.relay.services.effects.idle();
     expect((await get(b, adminB.accessToken)).status).toBe(404);
     expect((await get(a, adminA.accessToken)).status).toBe(404);
+    await admin.close();
+  });
+
+  it('keeps what B uploads and refuses what B sends while A releases the same file', async () => {
+    const adminB = await b.login('admin@test.parley');
+    const aliceA = await a.login('alice@test.parley');
+    const bytes = Buffer.from(`%PDF-1.4 released on A, used on B ${uuidv7()}`);
+    const uploadB = async () => {
+      const up = await fetch(`${b.relay.httpUrl}/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminB.accessToken}`, 'content-type': 'application/pdf', 'x-filename': 'both.pdf' },
+        body: bytes,
+      });
+      expect(up.status).toBe(201);
+      return (await up.json()) as { id: string; name: string; mime: string; size: number };
+    };
+    const ref = await uploadB();
+    const admin = await as(b, 'admin');
+    const chatId = uuidv7();
+    expect((await admin.mutate('createChat', { id: chatId, members: [b.admin.id, b.alice.id] })).status).toBe('ok');
+    const { store, dataDir } = a.relay.services;
+    // A's GC deleted the row (and, on PostgreSQL, the bytes with it); B sends the file uploaded
+    // before, then uploads it again and sends it
+    let refused: Awaited<ReturnType<typeof admin.mutate>> | undefined;
+    await releaseAttachments(store, dataDir, [ref.id], {
+      afterRowDelete: async () => {
+        refused = await admin.mutate('sendChatMessage', { id: uuidv7(), chatId, body: 'too late', attachments: [ref] });
+        await uploadB();
+        expect((await admin.mutate('sendChatMessage', { id: uuidv7(), chatId, body: 'again', attachments: [ref] })).status).toBe('ok');
+      },
+    });
+    expect(refused).toMatchObject({ status: 'rejected', code: 'not_found' });
+    const got = await fetch(`${a.relay.httpUrl}/attachments/${ref.id}`, { headers: { authorization: `Bearer ${aliceA.accessToken}` } });
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
     await admin.close();
   });
 
