@@ -60,7 +60,7 @@ const DEFAULT_RECORD_ATTEMPTS = 40;
 
 /** The failure reason of a message whose send may have happened without its result being recorded. */
 export const MAY_HAVE_BEEN_SENT =
-  'This message may have been sent: the relay stopped before it could record the provider\'s answer. Check with the contact before sending it again.';
+  'This message may have been sent, but Parley could not confirm it with the provider. Check with the contact before sending it again.';
 
 /** One claimed job while it runs: `done` once it was finished (or is no longer this relay's). */
 interface Running {

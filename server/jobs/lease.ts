@@ -4,7 +4,8 @@
 // result where it can) or gives it back. A row whose lease expired — its relay died — is claimed
 // again by any relay. So several relays on one database run each row once (once per claim: a
 // relay that dies after its side effect but before recording the result leaves the row to run
-// again; see docs/SCALING.md "Effects").
+// again — a provider send marks its job first, so that run fails the message instead of sending
+// it again; see docs/SCALING.md "Effects").
 //
 // PostgreSQL: the claim is one statement on the pool, outside the organisation's write lock,
 // `FOR UPDATE SKIP LOCKED` in its subquery, so relays claiming at once take different rows and
