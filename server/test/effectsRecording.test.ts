@@ -86,6 +86,30 @@ describe(`a provider's answer that cannot be recorded at once (${testStore})`, (
   });
 });
 
+describe(`a provider's answer the mutator refuses (${testStore})`, () => {
+  it('finishes the job on its own at once, as before: no retries, no second call', async () => {
+    const calls: OutboundMessage[] = [];
+    // a provider id longer than updateDeliveryStatus accepts (128): a refusal, not a storage failure
+    const provider: ChannelProvider = { kind: 'twilio', send: async (m) => (calls.push(m), { ok: true, providerMessageId: 'SM'.padEnd(200, '0') }) };
+    const refusals: string[] = [];
+    const o = await startTestRelay({ providers: registryOf(provider), effects: { leaseMs: 300, pollMs: 50, recordRetryMs: [50] }, log: (msg) => void refusals.push(msg) });
+    try {
+      const store = o.relay.services.store;
+      const jobs = async () => (await store.get<{ n: number }>('SELECT count(*) AS n FROM jobs'))?.n ?? -1;
+      const ended = new Promise<void>((resolve) => o.relay.services.effects.onJobEnd(() => void jobs().then((n) => n === 0 && resolve())));
+      const id = await queueSend(o, 'refused answer');
+      await ended;
+      await o.relay.services.effects.idle();
+      expect(calls.map((m) => m.messageId)).toEqual([id]);
+      expect(refusals.filter((m) => m.includes('updateDeliveryStatus refused'))).toHaveLength(1);
+      expect(o.relay.services.effects.stats.recordRetries).toBe(0);
+      expect(await jobs()).toBe(0);
+    } finally {
+      await o.relay.close();
+    }
+  });
+});
+
 describe(`a send whose relay died before its answer was recorded (${testStore})`, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-effects-recording-'));
   afterAll(async () => {
