@@ -1,5 +1,6 @@
 // Effects and timers with two relays on one PostgreSQL database (issue 15): every job runs once,
-// whichever relay claims it; a relay that dies mid-job leaves it to the other after its lease; a
+// whichever relay claims it; a relay that dies mid-job leaves it to the other after its lease (a
+// send it had begun is failed with a sentence, not made again); a
 // due timer fires once; a provider account's send pace holds across both relays.
 // Counted where it matters: at the provider (a fake one, or a fake Twilio API).
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import { startTestRelay, type TestOrg, type TestRelayOptions } from '../testing'
 import { createTestDatabase, type TestDatabase } from '../store/testDatabase';
 import type { ChannelProvider, OutboundMessage } from '../providers/types';
 import { SYSTEM_ACTOR } from '../sync/engine';
+import { MAY_HAVE_BEEN_SENT } from '../effects/runner';
 import { sendJson, startFakeApi, type FakeApi } from '../providers/test/helpers';
 import { afterCommits, registryOf } from './helpers';
 
@@ -78,17 +80,22 @@ describe('effects across two relays on one PostgreSQL database', () => {
     expect(await store.get<{ n: number }>('SELECT count(*) AS n FROM jobs')).toEqual({ n: 0 });
   });
 
-  it('finishes the jobs of a relay that died mid-send, after their lease, once', async () => {
+  it('finishes the jobs of a relay that died mid-job, after their lease, once; a send it had begun is not made again', async () => {
     db = await createTestDatabase();
     const orgKey = `test-${randomUUID()}`;
-    let started = 0;
-    let allStarted: () => void = () => undefined;
-    const stuckAll = new Promise<void>((r) => (allStarted = r));
-    // A's provider never answers: A dies with 5 sends in flight and their leases taken
-    const stuck: ChannelProvider = { kind: 'twilio', send: () => (++started === 5 && allStarted(), new Promise(() => undefined)) };
+    let reached = 0;
+    let allStuck: () => void = () => undefined;
+    const stuckAll = new Promise<void>((r) => (allStuck = r));
+    const hang = <T>(): Promise<T> => (++reached === 5 && allStuck(), new Promise<T>(() => undefined));
+    // A dies with 5 jobs held: 3 before their provider call (the provider never looked up), 2
+    // inside it (the provider took the message and never answered)
+    const calling: string[] = [];
+    const stuck: ChannelProvider = { kind: 'twilio', send: (m) => (calling.push(m.messageId), hang()) };
+    let lookups = 0;
+    const stuckRegistry = { ...registryOf(stuck), channelFor: () => (++lookups <= 3 ? hang<ChannelProvider>() : stuck) };
     const sent: { m: OutboundMessage; at: number }[] = [];
     const working: ChannelProvider = { kind: 'twilio', send: async (m) => (sent.push({ m, at: Date.now() }), { ok: true, providerMessageId: `SM-${m.messageId}` }) };
-    const a = await relayOn(orgKey, { providers: registryOf(stuck), effects: { leaseMs: 800 } });
+    const a = await relayOn(orgKey, { providers: stuckRegistry, effects: { leaseMs: 800 } });
     const b = await relayOn(orgKey, { providers: registryOf(working), effects: { leaseMs: 800 } });
     const convs = await conversations(a, 5);
     const ids = await Promise.all(convs.map((c, i) => send(a, c, `in flight ${i}`)));
@@ -101,11 +108,16 @@ describe('effects across two relays on one PostgreSQL database', () => {
     await a.relay.close(); // not graceful: the sends never finish, the leases stay
 
     const store = b.relay.services.store;
-    await afterCommits(b.relay.services.engine, async () => (await store.get<{ n: number }>("SELECT count(*) AS n FROM messages WHERE status = 'sent'"))?.n === 5);
+    await afterCommits(b.relay.services.engine, async () => (await store.get<{ n: number }>("SELECT count(*) AS n FROM messages WHERE direction = 'outbound' AND status <> 'queued'"))?.n === 5);
     await b.relay.services.effects.idle();
-    // B took none of them while A's lease lasted, then each once
+    // B took none of them while A's lease lasted, then each once: the 3 A never began are sent,
+    // the 2 it may have sent fail with a sentence for the agent
+    expect(calling).toHaveLength(2);
     for (const s of sent) expect(s.at).toBeGreaterThanOrEqual(leaseEnd);
-    expect([...countBy(sent.map((s) => s.m.messageId)).entries()].sort()).toEqual(ids.map((id) => [id, 1] as const).sort());
+    const notBegun = ids.filter((id) => !calling.includes(id));
+    expect([...countBy(sent.map((s) => s.m.messageId)).entries()].sort()).toEqual(notBegun.map((id) => [id, 1] as const).sort());
+    for (const id of notBegun) expect((await store.rows.get('messages', id))?.status).toBe('sent');
+    for (const id of calling) expect(await store.rows.get('messages', id)).toMatchObject({ status: 'failed', failureReason: MAY_HAVE_BEEN_SENT });
     expect(await store.get<{ n: number }>('SELECT count(*) AS n FROM jobs')).toEqual({ n: 0 });
   });
 
@@ -114,9 +126,11 @@ describe('effects across two relays on one PostgreSQL database', () => {
     const orgKey = `test-${randomUUID()}`;
     const sent: OutboundMessage[] = [];
     const channel: ChannelProvider = { kind: 'twilio', send: async (m) => (sent.push(m), { ok: true, providerMessageId: `SM-${m.messageId}` }) };
-    // A paces the broadcast at 2 recipients a second and its sends never return; it dies after the first recipient
+    // A paces the broadcast at 2 recipients a second and its sends never reach a provider (the
+    // lookup never answers: a send A had begun would be failed, not made again); it dies after
+    // the first recipient
     const stuck: ChannelProvider = { kind: 'twilio', send: () => new Promise(() => undefined) };
-    const slowPace = { ...registryOf(stuck), sendRatePerSecond: () => 2 };
+    const slowPace = { ...registryOf(stuck), channelFor: () => new Promise<ChannelProvider>(() => undefined), sendRatePerSecond: () => 2 };
     const a = await relayOn(orgKey, { providers: slowPace, effects: { leaseMs: 800 } });
     const b = await relayOn(orgKey, { providers: registryOf(channel), effects: { leaseMs: 800 } });
     const admin = { userId: a.admin.id, role: 'admin' as const };

@@ -1,5 +1,6 @@
 // Effects that never finished (the relay stopped while a job ran, its lease left behind) run at
 // the next start: the job row was committed with the mutation (the outbox), so nothing rescans.
+// (A job stopped inside its provider call is not sent again: effectsRecording.test.ts.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,21 +19,22 @@ afterAll(async () => {
 
 describe('resume', () => {
   it('sends a message whose job a stopped relay left claimed, once, at the next start', async () => {
-    let started: (m: OutboundMessage) => void = () => undefined;
-    const sending = new Promise<OutboundMessage>((r) => (started = r));
-    // the provider call never returns: the relay stops in the middle of it
-    const stuck: ChannelProvider = { kind: 'twilio', send: (m) => (started(m), new Promise(() => undefined)) };
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((r) => (started = r));
+    // the provider's lookup never returns: the relay stops in the middle of the job, before its provider call
+    const stuck: ChannelProvider = { kind: 'twilio', send: () => new Promise(() => undefined) };
+    const stuckRegistry = { ...registryOf(stuck), channelFor: () => (started(), new Promise<ChannelProvider>(() => undefined)) };
     const sent: OutboundMessage[] = [];
     const working: ChannelProvider = { kind: 'twilio', send: async (m) => (sent.push(m), { ok: true, providerMessageId: `SM-${m.messageId}` }) };
 
-    const first = await startTestRelay({ dataDir, providers: registryOf(stuck), effects: { leaseMs: 1000 } });
+    const first = await startTestRelay({ dataDir, providers: stuckRegistry, effects: { leaseMs: 1000 } });
     const engine = first.relay.services.engine;
     await engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: first.groups.sales.id, channel: 'sms', from: '+447700900444', body: 'hi' });
     const conv = (await engine.store.rows.find('conversations', {}))[0];
     if (!conv) throw new Error('no conversation');
     const id = uuidv7();
     await engine.runAs({ userId: first.alice.id, role: 'agent' }, 'sendMessage', { id, conversationId: conv.id, contactId: conv.contactId, groupId: conv.groupId, channel: 'sms', body: 'left behind' });
-    expect((await sending).messageId).toBe(id);
+    await running;
     const job = await engine.store.get<{ owner: string | null; leaseUntil: number | null }>('SELECT owner, lease_until AS "leaseUntil" FROM jobs WHERE id = ?', [`send:${id}`]);
     expect(job?.owner).toBeTruthy();
     expect(job?.leaseUntil).toBeGreaterThan(Date.now());
