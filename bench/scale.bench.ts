@@ -23,7 +23,7 @@ const here = import.meta.dirname;
 const load = () => loadavg().map((x) => +x.toFixed(2));
 
 interface RelayInfo { wsUrl: string; httpUrl: string; version: number }
-interface Stats { maxStallMs: number; p99StallMs: number; peakRssMB: number; atPeak?: { heapMB: number; externalMB: number } }
+interface Stats { maxStallMs: number; p99StallMs: number; peakRssMB: number; cpuMs: number; atPeak?: { heapMB: number; externalMB: number } }
 /** frames the relay queued to sockets so far (what else it sent while the pokes fanned out) */
 interface Sent { pokes: number; presence: number }
 interface FanOut { receivers: number; p50ms: number; p99ms: number; maxms: number; sample?: string }
@@ -148,13 +148,13 @@ async function bigSync(dir: string, scale: number): Promise<Record<string, unkno
     return {
       rows: org.rows,
       seedSeconds,
-      fullSync: { ms: Math.round(full.ms), messagesInReplica: full.messages, walMB: full.walMB, client: { maxStallMs: full.maxStallMs, p99StallMs: full.p99StallMs, peakRssMB: full.peakRssMB, atPeak: full.atPeak }, relay: fullRelay },
+      fullSync: { ms: Math.round(full.ms), messagesInReplica: full.messages, walMB: full.walMB, client: { maxStallMs: full.maxStallMs, p99StallMs: full.p99StallMs, peakRssMB: full.peakRssMB, cpuMs: full.cpuMs, atPeak: full.atPeak }, relay: fullRelay },
       fullSyncRowsPerSecond: atLeast(Math.round(rowsPerSec), 100_000, 'rows/s', 'relay process → ws → replica, until the core says online'),
       fullSyncRelayStall: atMost(fullRelay.maxStallMs, 50, 'ms'),
       fullSyncClientStall: atMost(full.maxStallMs, 50, 'ms'),
       fullSyncRelayRss: atMost(fullRelay.peakRssMB, 300, 'MB'),
       fullSyncClientRss: atMost(full.peakRssMB, 250, 'MB'),
-      catchUp10k: { ms: Math.round(cu10k.ms), client: { maxStallMs: cu10k.maxStallMs, p99StallMs: cu10k.p99StallMs }, relay: cu10kRelay },
+      catchUp10k: { ms: Math.round(cu10k.ms), client: { maxStallMs: cu10k.maxStallMs, p99StallMs: cu10k.p99StallMs, cpuMs: cu10k.cpuMs }, relay: cu10kRelay },
       catchUp10kMs: atMost(Math.round(cu10k.ms), 500, 'ms', 'core start → online, 10,000 changed messages'),
       [`catchUp${large}`]: { ms: Math.round(cuLarge.ms), client: { maxStallMs: cuLarge.maxStallMs, peakRssMB: cuLarge.peakRssMB }, relay: cuLargeRelay },
       catchUpLargeRelayStall: atMost(cuLargeRelay.maxStallMs, 50, 'ms', `${large} changes`),

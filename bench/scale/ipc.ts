@@ -77,6 +77,8 @@ export class ProcessMeter {
   private peakRss = 0;
   /** what the process held when its RSS peaked: V8 heap, and Buffers outside it */
   private atPeak = { heapMB: 0, heapTotalMB: 0, externalMB: 0 };
+  /** CPU time (user + system, every thread of the process) since the mark */
+  private cpuAtMark = process.cpuUsage();
   private readonly timer: NodeJS.Timeout;
   constructor() {
     this.h.enable();
@@ -92,12 +94,14 @@ export class ProcessMeter {
   }
   mark(): void {
     this.h.reset();
+    this.cpuAtMark = process.cpuUsage();
     this.peakRss = 0;
     this.sample();
   }
-  read(): { maxStallMs: number; p99StallMs: number; peakRssMB: number; atPeak: { heapMB: number; heapTotalMB: number; externalMB: number } } {
+  read(): { maxStallMs: number; p99StallMs: number; peakRssMB: number; cpuMs: number; atPeak: { heapMB: number; heapTotalMB: number; externalMB: number } } {
     this.sample();
+    const cpu = process.cpuUsage(this.cpuAtMark);
     // the histogram records timer delay including the resolution itself
-    return { maxStallMs: +(this.h.max / 1e6).toFixed(1), p99StallMs: +(this.h.percentile(99) / 1e6).toFixed(1), peakRssMB: Math.round(this.peakRss / 1e6), atPeak: this.atPeak };
+    return { maxStallMs: +(this.h.max / 1e6).toFixed(1), p99StallMs: +(this.h.percentile(99) / 1e6).toFixed(1), peakRssMB: Math.round(this.peakRss / 1e6), cpuMs: Math.round((cpu.user + cpu.system) / 1000), atPeak: this.atPeak };
   }
 }
