@@ -22,6 +22,15 @@ export const PAGE_ROWS = 500;
  * turn holds less than this (1,000 streams of a reconnect storm hold 1,000 × this, not 1,000 syncs)
  */
 export const STREAM_PART_ROWS = 500;
+/**
+ * bytes of entries per streamed part: a part (one WebSocket message) stays under V8's 128 KiB
+ * limit for ordinary heap objects on both ends — a longer string (the relay's run of entries
+ * made by SQLite, the client's decoded frame) is a large object with its own fresh mapping, ~1.5 ms
+ * each on a machine where a page fault costs 15–19 µs (bench `machine`), 0.013 ms below it
+ */
+export const STREAM_PART_BYTES = 96 << 10;
+/** what one entry of a table is taken to weigh until a run of it has been read */
+const FIRST_ENTRY_BYTES = 2048;
 const MAX_ROWID = Number.MAX_SAFE_INTEGER;
 
 export interface CatchUpPlan {
@@ -123,10 +132,18 @@ async function keysetPage<T>(store: Sql, k: Keyset, since: number, curV: number,
 
 type Phase = { kind: 'convScopes' | 'chatScopes' | 'tombs' } | { kind: 'rows'; table: TableName };
 
+/** entries encoded so far: one, or several joined by commas (`n` of them), and their size */
+interface Piece { json: string | Pooled; n: number; bytes: number }
+/** a part being filled: dels go first in it, as the client applies them */
+interface Part { puts: Piece[]; dels: string[]; rows: number; bytes: number }
+const emptyPart = (): Part => ({ puts: [], dels: [], rows: 0, bytes: 0 });
+const pooledBytes = (p: Pooled): number => p.views.reduce((n, v) => n + v.length, 0);
+
 /**
  * The rows of a catch-up (since = cookie) or full set (since = null) for one viewer, produced in
- * steps of at most PAGE_ROWS rows read; a part of STREAM_PART_ROWS entries goes out as soon as it
- * is full (`more: true`), the rest when the stream ends (the last part, maybe empty, lacks `more`).
+ * steps of at most PAGE_ROWS rows read; a part of at most STREAM_PART_ROWS entries and about
+ * STREAM_PART_BYTES goes out as soon as it is full (`more: true`), the rest when the stream ends
+ * (the last part, maybe empty, lacks `more`).
  */
 export class CatchUpStream implements PartSource {
   done = false;
@@ -142,12 +159,13 @@ export class CatchUpStream implements PartSource {
   /** scopes whose metadata row was sent (a viewer who may not read them): sent once */
   private readonly metaSent = new Set<string>();
   /**
-   * entries are encoded as they are read, so a step's cost stays a page's, not a part's; a put
-   * piece is one entry or several joined by commas (`n` of them), never more than a part holds
+   * entries are encoded as they are read, so a step's cost stays a page's, not a part's, into the
+   * part being filled; parts filled in a step go out at its end
    */
-  private puts: { json: string | Pooled; n: number }[] = [];
-  private putCount = 0;
-  private dels: string[] = [];
+  private open: Part = emptyPart();
+  private full: Part[] = [];
+  /** average bytes of an entry of each table, from the runs read so far */
+  private readonly entryBytes = new Map<TableName, number>();
   /** rows read so far, for metrics and tests */
   rowsRead = 0;
 
@@ -156,6 +174,7 @@ export class CatchUpStream implements PartSource {
     viewer: Viewer,
     private readonly since: number | null,
     private readonly partRows = STREAM_PART_ROWS,
+    private readonly partBytes = STREAM_PART_BYTES,
   ) {
     this.rows = engine.store.rows;
     this.check = new ScopeCheck(this.rows, viewer);
@@ -292,7 +311,10 @@ export class CatchUpStream implements PartSource {
     // order, or rows the viewer may not read) the rowids themselves. Runs end where parts do.
     const whole = this.since === null && visible.length === raws.length;
     for (let i = 0; i < visible.length; ) {
-      const room = this.partRows - ((this.dels.length + this.putCount) % this.partRows);
+      // as many entries as the part being filled has room for, by count and by their expected size
+      const weight = this.entryBytes.get(table) ?? FIRST_ENTRY_BYTES;
+      if (this.open.rows > 0 && (this.open.rows >= this.partRows || this.open.bytes + weight > this.partBytes)) this.closePart();
+      const room = Math.max(1, Math.min(this.partRows - this.open.rows, Math.floor((this.partBytes - this.open.bytes) / weight)));
       const run = visible.slice(i, i + room);
       i += run.length;
       const r = whole
@@ -300,7 +322,12 @@ export class CatchUpStream implements PartSource {
         : await store.get<{ j: string | null }>(this.since === null ? q.list : q.listSince, [JSON.stringify(run), seen]);
       // at most run.length entries (fewer when rows were written or deleted in between); encoded
       // at once into send buffers (the string dies before anything else is allocated)
-      if (r?.j) this.putPiece(encodePooled(SEND_POOL, r.j), run.length);
+      if (r?.j) {
+        const pooled = encodePooled(SEND_POOL, r.j);
+        const bytes = pooledBytes(pooled);
+        this.entryBytes.set(table, bytes / run.length);
+        this.putPiece(pooled, run.length, bytes);
+      }
     }
     for (const scope of metas) await this.putMeta(scope);
     this.rowsRead += raws.length;
@@ -315,38 +342,43 @@ export class CatchUpStream implements PartSource {
   }
 
   private put(p: RowPut): void {
-    this.putPiece(JSON.stringify(p), 1);
+    const json = JSON.stringify(p);
+    this.putPiece(json, 1, json.length);
   }
 
-  private putPiece(json: string | Pooled, n: number): void {
-    this.puts.push({ json, n });
-    this.putCount += n;
+  /** Into the part being filled, or a new one when it has no room (a piece is never split). */
+  private putPiece(json: string | Pooled, n: number, bytes: number): void {
+    if (!this.fits(n, bytes)) this.closePart();
+    this.open.puts.push({ json, n, bytes });
+    this.open.rows += n;
+    this.open.bytes += bytes;
   }
 
   private del(d: RowDel): void {
-    this.dels.push(JSON.stringify(d));
+    const json = JSON.stringify(d);
+    if (!this.fits(1, json.length)) this.closePart();
+    this.open.dels.push(json);
+    this.open.rows++;
+    this.open.bytes += json.length;
+  }
+
+  /** Whether the part being filled takes `n` more entries of `bytes` (an empty part takes anything). */
+  private fits(n: number, bytes: number): boolean {
+    return this.open.rows === 0 || (this.open.rows + n <= this.partRows && this.open.bytes + bytes <= this.partBytes);
+  }
+
+  private closePart(): void {
+    this.full.push(this.open);
+    this.open = emptyPart();
   }
 
   /** Full parts go out at once; everything left once the stream is done. */
   private cut(): EncodedPart[] {
-    const out: EncodedPart[] = [];
-    const size = () => this.dels.length + this.putCount;
-    while (size() >= this.partRows && !(this.done && size() === this.partRows)) {
-      const dels = this.dels.splice(0, this.partRows);
-      let room = this.partRows - dels.length;
-      let k = 0;
-      // whole pieces (a piece never straddles a part's end: runs are cut where parts end)
-      while (k < this.puts.length && (this.puts[k] as { n: number }).n <= room) room -= (this.puts[k++] as { n: number }).n;
-      if (k === 0 && dels.length === 0) k = 1; // never happens: a piece holds at most a part
-      const puts = this.puts.splice(0, k);
-      for (const p of puts) this.putCount -= p.n;
-      out.push(partChunks(puts, dels, true));
-    }
+    const out = this.full.map((p) => partChunks(p.puts, p.dels, true));
+    this.full = [];
     if (this.done) {
-      out.push(partChunks(this.puts, this.dels, false));
-      this.puts = [];
-      this.putCount = 0;
-      this.dels = [];
+      out.push(partChunks(this.open.puts, this.open.dels, false));
+      this.open = emptyPart();
     } else this.poolPending();
     return out;
   }
@@ -356,27 +388,30 @@ export class CatchUpStream implements PartSource {
    * step go into a send buffer together: as strings they lived long enough to be promoted.
    */
   private poolPending(): void {
-    const out: { json: string | Pooled; n: number }[] = [];
+    const out: Piece[] = [];
     let strings: string[] = [];
     let n = 0;
+    let bytes = 0;
     const flush = () => {
-      if (strings.length === 1) out.push({ json: strings[0] as string, n });
-      else if (strings.length > 1) out.push({ json: encodePooled(SEND_POOL, strings.join(',')), n });
+      if (strings.length === 1) out.push({ json: strings[0] as string, n, bytes });
+      else if (strings.length > 1) out.push({ json: encodePooled(SEND_POOL, strings.join(',')), n, bytes: bytes + strings.length - 1 });
       strings = [];
       n = 0;
+      bytes = 0;
     };
     // runs of them, in their order
-    for (const p of this.puts) {
+    for (const p of this.open.puts) {
       if (typeof p.json === 'string') {
         strings.push(p.json);
         n += p.n;
+        bytes += p.bytes;
       } else {
         flush();
         out.push(p);
       }
     }
     flush();
-    this.puts = out;
+    this.open.puts = out;
   }
 }
 
