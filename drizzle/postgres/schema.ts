@@ -295,6 +295,7 @@ export const jobs = pgTable('jobs', {
   owner: text('owner'),
   leaseUntil: bigint('lease_until', { mode: 'number' }),
   lastError: text('last_error'),
+  attemptedAt: bigint('attempted_at', { mode: 'number' }),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [

@@ -116,6 +116,11 @@ export const jobs = sqliteTable('jobs', {
   owner: text('owner'),
   leaseUntil: integer('lease_until'),
   lastError: text('last_error'),
+  /**
+   * epoch ms when a provider call of this job began (set with the lease check just before it,
+   * cleared when its result is recorded): a job claimed again with it set may have been sent
+   */
+  attemptedAt: integer('attempted_at'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [index('jobs_next').on(t.nextAt), index('jobs_lease').on(t.leaseUntil)]);
 

@@ -15,8 +15,13 @@ export interface JobRow {
   attempts: number;
   seq: number;
   lastError: string | null;
+  /**
+   * when a provider call of this job began, if one did and its result was not recorded (the relay
+   * died or could not record it): the send may have happened, so it is not made again
+   */
+  attemptedAt: number | null;
 }
-export const JOB_COLUMNS = 'id, kind, payload, attempts, seq, last_error AS "lastError"';
+export const JOB_COLUMNS = 'id, kind, payload, attempts, seq, last_error AS "lastError", attempted_at AS "attemptedAt"';
 
 /**
  * One job per target at a time (a message is sent by one job, whichever relay runs it); an effect
@@ -51,11 +56,14 @@ export function enqueueJobs(effects: readonly ServerEffect[], rows: Pick<SyncRow
 
 export type Statement = [sql: string, params: unknown[]];
 
-/** The statements that finish a job: gone, unless it was committed again meanwhile (then due again, at once). */
+/**
+ * The statements that finish a job: gone, unless it was committed again meanwhile (then due again,
+ * at once; the provider call it made, if any, was recorded with this finish).
+ */
 export function finishJob(job: Pick<JobRow, 'id' | 'seq'>, now: number): Statement[] {
   return [
     ['DELETE FROM jobs WHERE id = ? AND seq = ?', [job.id, job.seq]],
-    ['UPDATE jobs SET owner = NULL, lease_until = NULL, next_at = ? WHERE id = ?', [now, job.id]],
+    ['UPDATE jobs SET owner = NULL, lease_until = NULL, next_at = ?, attempted_at = NULL WHERE id = ?', [now, job.id]],
   ];
 }
 

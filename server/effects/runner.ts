@@ -6,14 +6,19 @@
 // that failed keeps its retry schedule in the row (attempts, next_at).
 // Provider results are final: retries of a send live in one layer, the adapters
 // (server/providers/retry.ts), paced per account across relays (providers/rateLimiter.ts).
+// Once a provider answered, its answer is kept: when it cannot be recorded (the database busy or
+// gone, not a refusal by the mutator) the recording is tried again, never the provider call. The
+// lease check just before a send marks the job (`attempted_at`), so a job claimed again after its
+// relay died mid-send fails the message with a sentence instead of sending it a second time.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { uuidv7 } from 'uuidv7';
 import { noProviderMessage } from '../../shared/domain/outbound';
 import { checkoutSummary, invoiceSummary, paymentTemplateValues } from '../../shared/domain/payments';
 import { approvedTemplate } from '../../shared/domain/templates';
 import type { WhatsAppTemplate } from '../../shared/schema';
 import { splitSms } from '../../shared/sms';
-import type { ServerEffect } from '../../shared/tx';
-import type { Engine } from '../sync/engine';
+import { MutationError, type ServerEffect } from '../../shared/tx';
+import type { Engine, RunOptions } from '../sync/engine';
 import { SYSTEM_ACTOR } from '../sync/engine';
 import type { OutboundMessage, ProviderRegistry, SendResult } from '../providers/types';
 import { StripePayments } from '../providers/stripe/payments';
@@ -38,12 +43,24 @@ export interface EffectRunnerOptions {
   pollMs?: number;
   /** jobs running at once on this relay (default 64) */
   maxRunning?: number;
+  /**
+   * a result that could not be recorded (storage failure) is tried again after these delays (ms,
+   * the last repeating), at most `recordAttempts` times in all (defaults: 0.1 s doubling to 5 s, 40)
+   */
+  recordRetryMs?: number[];
+  recordAttempts?: number;
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_POLL_MS = 5_000;
 /** a job that threw (not a provider's final answer) is tried this many times, with the link delays */
 const MAX_JOB_ATTEMPTS = 5;
+const DEFAULT_RECORD_RETRY_MS = [100, 200, 400, 800, 1_600, 3_200, 5_000];
+const DEFAULT_RECORD_ATTEMPTS = 40;
+
+/** The failure reason of a message whose send may have happened without its result being recorded. */
+export const MAY_HAVE_BEEN_SENT =
+  'This message may have been sent: the relay stopped before it could record the provider\'s answer. Check with the contact before sending it again.';
 
 /** One claimed job while it runs: `done` once it was finished (or is no longer this relay's). */
 interface Running {
@@ -69,8 +86,12 @@ export class EffectRunner {
   private readonly wake: WakeTimer;
   private readonly renewTimer: NodeJS.Timeout;
   /** counters for tests and /metrics: jobs claimed and run to the end by this relay */
-  readonly stats = { claimed: 0, finished: 0, retried: 0 };
+  readonly stats = { claimed: 0, finished: 0, retried: 0, recordRetries: 0 };
   private readonly jobEnds: (() => void)[] = [];
+  private readonly recordRetryMs: number[];
+  private readonly recordAttempts: number;
+  /** aborted at close: ends the waits between tries of a recording */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly engine: Engine,
@@ -84,6 +105,8 @@ export class EffectRunner {
     this.pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
     this.wake = new WakeTimer(() => this.kick(), this.pollMs);
     this.maxRunning = opts.maxRunning ?? 64;
+    this.recordRetryMs = opts.recordRetryMs?.length ? opts.recordRetryMs : DEFAULT_RECORD_RETRY_MS;
+    this.recordAttempts = Math.max(1, opts.recordAttempts ?? DEFAULT_RECORD_ATTEMPTS);
     this.smsParts = new SmsPartTracker(engine.store);
     engine.onCommit((c) => {
       if (c.effects.length) this.kick();
@@ -230,28 +253,63 @@ export class EffectRunner {
     this.closed = true;
     this.quiesce();
     clearInterval(this.renewTimer);
+    this.stopping.abort();
   }
 
-  /**
-   * A result as a system mutation. With `r`, the job is finished in the same transaction (when the
-   * mutation is refused, the job is finished on its own afterwards).
-   */
-  private async system(name: string, args: unknown, r?: Running): Promise<void> {
+  /** A system mutation that finishes no job (a refusal or a failure is logged). */
+  private async system(name: string, args: unknown): Promise<void> {
     if (this.closed) return;
     try {
-      await this.engine.runAs(SYSTEM_ACTOR, name, args, r ? { also: (rows, now) => finishJob(r.job, now).forEach(([sql, p]) => rows.exec(sql, p)) } : {});
-      if (r) {
-        r.done = true;
-        this.stats.finished++;
-      }
+      await this.engine.runAs(SYSTEM_ACTOR, name, args);
     } catch (e) {
-      this.log(`relay: system mutation ${name} refused`, e);
+      this.log(e instanceof MutationError ? `relay: system mutation ${name} refused` : `relay: system mutation ${name} could not be recorded`, e);
     }
   }
 
-  /** Before an act that cannot be taken back: false (and the job left alone) when another relay took it over. */
-  private async stillOurs(r: Running): Promise<boolean> {
-    if (await this.leases.hold(r.job.id, Date.now())) return true;
+  /**
+   * A job's result as a system mutation that finishes the job in the same transaction. A refusal
+   * by the mutator finishes the job on its own. A failure to write (database busy or locked, a
+   * dropped connection) is tried again with backoff while the lease is renewed (the job still
+   * counts as running): the result is kept and recorded, the work behind it never redone. After
+   * `recordAttempts` the job is given back; a send's `attempted_at` keeps it from being sent again.
+   */
+  private async record(name: string, args: unknown, r: Running): Promise<void> {
+    const finishing: RunOptions = { also: (rows, now) => finishJob(r.job, now).forEach(([sql, p]) => rows.exec(sql, p)) };
+    let refused = false;
+    for (let attempt = 1; !this.closed; attempt++) {
+      try {
+        if (refused) await this.exec(finishJob(r.job, Date.now()));
+        else await this.engine.runAs(SYSTEM_ACTOR, name, args, finishing);
+        r.done = true;
+        this.stats.finished++;
+        return;
+      } catch (e) {
+        if (!refused && e instanceof MutationError) {
+          this.log(`relay: system mutation ${name} refused`, e);
+          refused = true;
+          attempt = 0; // finishing the job alone gets its own tries
+          continue;
+        }
+        if (attempt >= this.recordAttempts) {
+          this.log(`relay: the result of job ${r.job.id} (${name}) could not be recorded after ${attempt} attempts; the job is given back`, e);
+          r.done = true;
+          await this.leases.release(r.job.id).catch((err: unknown) => this.log(`relay: job ${r.job.id} could not be given back (its lease runs out)`, err));
+          return;
+        }
+        this.stats.recordRetries++;
+        this.log(`relay: the result of job ${r.job.id} (${name}) could not be recorded (attempt ${attempt}); trying again`, e);
+        await sleep(delayAfter(attempt, this.recordRetryMs), undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
+    // closing: the job stays claimed until its lease runs out; a send's attempted_at stops a resend
+  }
+
+  /**
+   * Before an act that cannot be taken back: false (and the job left alone) when another relay
+   * took it over. `attempt`: the act is a provider call, marked on the job in the same statement.
+   */
+  private async stillOurs(r: Running, attempt = false): Promise<boolean> {
+    if (await this.leases.hold(r.job.id, Date.now(), attempt ? 'attempted_at' : undefined)) return true;
     r.done = true;
     this.log(`relay: job ${r.job.id} was taken over by another relay (its lease ran out here)`);
     return false;
@@ -278,17 +336,19 @@ export class EffectRunner {
     const store = this.engine.store.rows;
     const msg = await store.get('messages', messageId);
     if (!msg || msg.direction !== 'outbound' || msg.status !== 'queued') return;
+    // a provider call of this job began and its answer was never recorded: it may have been sent
+    if (r.job.attemptedAt !== null) return this.record('updateDeliveryStatus', { messageId, status: 'failed', failureReason: MAY_HAVE_BEEN_SENT }, r);
     const conv = await store.get('conversations', msg.conversationId);
     const contact = conv ? await store.get('contacts', conv.contactId) : undefined;
     const group = conv ? await store.get('groups', conv.groupId) : undefined;
-    if (!conv || !contact || !group) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: 'The conversation or contact no longer exists.' }, r);
+    if (!conv || !contact || !group) return this.record('updateDeliveryStatus', { messageId, status: 'failed', failureReason: 'The conversation or contact no longer exists.' }, r);
     const provider = await this.providers().channelFor(group.id, msg.channel);
     // No silent simulator: the fallback delivers only where an admin chose the simulator. The
     // group's synced setting follows the relay's accounts (changed by the CLI while running, too).
     const setting = group.channelProviders[msg.channel];
     const actual = provider.kind === 'simulator' ? (setting === 'simulator' ? 'simulator' : null) : provider.kind;
     if (actual !== setting) await this.system('setChannelProvider', { groupId: group.id, channel: msg.channel, provider: actual });
-    if (actual === null) return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: noProviderMessage(group, msg.channel) }, r);
+    if (actual === null) return this.record('updateDeliveryStatus', { messageId, status: 'failed', failureReason: noProviderMessage(group, msg.channel) }, r);
     // The provider sends the approved template, not our text. The text, which the mutator checked
     // when the message was queued, picks the template (a name may be approved in several languages)
     // and gives the blanks' values. A payment message goes as the group's template for payment
@@ -305,7 +365,7 @@ export class EffectRunner {
       variables = approved?.values ?? null;
     }
     if (msg.templateName && !variables) {
-      return this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: `The template "${msg.templateName}" is no longer approved for this group, or no longer matches this text.` }, r);
+      return this.record('updateDeliveryStatus', { messageId, status: 'failed', failureReason: `The template "${msg.templateName}" is no longer approved for this group, or no longer matches this text.` }, r);
     }
     const out: OutboundMessage = {
       messageId,
@@ -324,13 +384,14 @@ export class EffectRunner {
     // before sending, as callbacks may arrive before send() returns.
     const perPart = provider.kind === 'twilio' && out.channel === 'sms' && !out.template;
     if (perPart) await this.smsParts.expect(messageId, out.parts.length);
-    // the one step that cannot be taken back: only while this relay still holds the job. A crash
-    // from here to the result's commit leaves the job to run again: a provider may see it twice.
-    if (!(await this.stillOurs(r))) return;
+    // the one step that cannot be taken back: only while this relay still holds the job, and
+    // marked on the job first. From here on the job is never sent again: its answer is recorded
+    // (tried until it is), or a later run of the job finds the mark and fails the message.
+    if (!(await this.stillOurs(r, true))) return;
     const result: SendResult = await provider.send(out);
-    if (perPart && !result.ok) await this.smsParts.forget(messageId);
-    if (result.ok) await this.system('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId }, r);
-    else await this.system('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) }, r);
+    if (perPart && !result.ok) await this.smsParts.forget(messageId).catch((e: unknown) => this.log(`relay: SMS parts of ${messageId} could not be forgotten`, e));
+    if (result.ok) await this.record('updateDeliveryStatus', { messageId, status: 'sent', providerMessageId: result.providerMessageId }, r);
+    else await this.record('updateDeliveryStatus', { messageId, status: 'failed', failureReason: result.reason.slice(0, 500) }, r);
   }
 
   private async paymentValues(paymentRef: string): Promise<string[] | null> {
@@ -372,7 +433,7 @@ export class EffectRunner {
     }
     // the contact gets the relay's link to the session: it renews the session once expired (http/payLinks.ts)
     const paymentUrl = payments instanceof StripePayments ? await payLinkUrl(payments.publicUrl, this.engine.meta, kind, id) : link.url;
-    await this.system('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl, providerRef: link.providerRef }, r);
+    await this.record('setPaymentLink', { ...(kind === 'invoice' ? { invoiceId: id } : { checkoutId: id }), paymentUrl, providerRef: link.providerRef }, r);
   }
 
   /** Tried again with backoff (the job's attempts and next_at); after the last attempt the waiting messages fail. */

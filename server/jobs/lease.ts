@@ -67,9 +67,12 @@ export class Leases<Row extends { id: string }> {
   /**
    * Before an act that cannot be taken back (a provider call): true when this relay still holds
    * the row, and its lease is extended; false when it lost it (it expired and another relay took it).
+   * `mark`: a column set to `now` in the same statement (the jobs' `attempted_at`: the act began).
    */
-  async hold(id: string, now: number): Promise<boolean> {
-    return (await this.store.run(`UPDATE ${this.o.table} SET lease_until = ? WHERE id = ? AND owner = ?`, [now + this.o.leaseMs, id, this.o.owner])) === 1;
+  async hold(id: string, now: number, mark?: string): Promise<boolean> {
+    const set = mark ? `lease_until = ?, ${mark} = ?` : 'lease_until = ?';
+    const params = mark ? [now + this.o.leaseMs, now, id, this.o.owner] : [now + this.o.leaseMs, id, this.o.owner];
+    return (await this.store.run(`UPDATE ${this.o.table} SET ${set} WHERE id = ? AND owner = ?`, params)) === 1;
   }
 
   /** Gives a row back (due again at once, or at `dueAt`) if this relay still holds it. */

@@ -41,7 +41,15 @@ function registry(channel: ChannelProvider, linkFails: boolean, links: string[])
   };
 }
 
-/** Undoes the jobs migration, as if the database had been left by the release before it. */
+/** The jobs migration and those after it (0011/0005 add `jobs.attempted_at`, dropped with the table). */
+function fromJobs<M extends { tag: string }>(shipped: M[], jobs: RegExp): M[] {
+  const i = shipped.findIndex((m) => jobs.test(m.tag));
+  expect(i).toBeGreaterThanOrEqual(0);
+  expect(shipped.slice(i + 1).map((m) => m.tag)).toEqual([expect.stringMatching(/_job_attempted_at$/)]);
+  return shipped.slice(i);
+}
+
+/** Undoes the jobs migration (and the later ones on `jobs`), as if the database had been left by the release before it. */
 async function asTheReleaseBefore(invoiceId: string): Promise<void> {
   const legacy = [`linkRetry:invoice:${invoiceId}`, JSON.stringify({ attempts: 1, nextAt: 0, lastError: 'Stripe is unavailable (HTTP 503)' })];
   const undo = [
@@ -55,10 +63,9 @@ async function asTheReleaseBefore(invoiceId: string): Promise<void> {
   if (testStore === 'sqlite') {
     const store = SqliteStore.open(dataDir);
     const db = store.sqlite;
-    const last = shippedMigrations('drizzle/server').at(-1);
-    expect(last?.tag).toMatch(/^0010_jobs/);
+    const later = fromJobs(shippedMigrations('drizzle/server'), /^0010_jobs/);
     for (const s of undo) db.exec(s);
-    db.prepare('DELETE FROM __drizzle_migrations WHERE hash = ?').run(last?.sha256);
+    for (const m of later) db.prepare('DELETE FROM __drizzle_migrations WHERE hash = ?').run(m.sha256);
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(...legacy);
     await store.close();
     return;
@@ -66,10 +73,9 @@ async function asTheReleaseBefore(invoiceId: string): Promise<void> {
   const c = new pg.Client({ connectionString: await testDatabaseUrl(dataDir) });
   await c.connect();
   try {
-    const last = shippedMigrations(pgMigrationsFolder).at(-1);
-    expect(last?.tag).toMatch(/^0004_jobs/);
+    const later = fromJobs(shippedMigrations(pgMigrationsFolder), /^0004_jobs/);
     for (const s of undo) await c.query(s);
-    await c.query('DELETE FROM drizzle.__drizzle_migrations WHERE hash = $1', [last?.sha256]);
+    for (const m of later) await c.query('DELETE FROM drizzle.__drizzle_migrations WHERE hash = $1', [m.sha256]);
     await c.query('INSERT INTO meta (key, value) VALUES ($1, $2)', legacy);
   } finally {
     await c.end();
@@ -128,5 +134,71 @@ describe(`upgrading to the jobs table (${testStore})`, () => {
     await again.relay.services.effects.idle();
     expect(sent).toHaveLength(2);
     await again.relay.close();
+  });
+});
+
+// SQLite 0011, PostgreSQL 0005: `jobs.attempted_at`. A database of the release with jobs but
+// without it, holding the job of a send whose relay died mid-call, migrates in place; that job
+// carries no mark (the release before could not set one), so it runs as that release promised.
+describe(`upgrading to jobs.attempted_at (${testStore})`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-attempted-upgrade-'));
+  afterAll(async () => {
+    await dropTestDatabase(dir);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  });
+
+  async function asTheReleaseBeforeAttemptedAt(): Promise<void> {
+    const drop = 'ALTER TABLE jobs DROP COLUMN attempted_at';
+    if (testStore === 'sqlite') {
+      const store = SqliteStore.open(dir);
+      const last = shippedMigrations('drizzle/server').at(-1);
+      expect(last?.tag).toBe('0011_job_attempted_at');
+      store.sqlite.exec(drop);
+      store.sqlite.prepare('DELETE FROM __drizzle_migrations WHERE hash = ?').run(last?.sha256);
+      await store.close();
+      return;
+    }
+    const c = new pg.Client({ connectionString: await testDatabaseUrl(dir) });
+    await c.connect();
+    try {
+      const last = shippedMigrations(pgMigrationsFolder).at(-1);
+      expect(last?.tag).toBe('0005_job_attempted_at');
+      await c.query(drop);
+      await c.query('DELETE FROM drizzle.__drizzle_migrations WHERE hash = $1', [last?.sha256]);
+    } finally {
+      await c.end();
+    }
+  }
+
+  it('adds the column to the jobs left unfinished, empty, and runs them', async () => {
+    let called: () => void = () => undefined;
+    const inFlight = new Promise<void>((r) => (called = r));
+    const stuck: ChannelProvider = { kind: 'twilio', send: () => (called(), new Promise(() => undefined)) };
+    const before = await startTestRelay({ dataDir: dir, providers: registry(stuck, false, []), effects: { leaseMs: 300 }, log: () => undefined });
+    const engine = before.relay.services.engine;
+    await engine.runAs(SYSTEM_ACTOR, 'receiveInbound', { groupId: before.groups.sales.id, channel: 'sms', from: '+447700900445', body: 'hi' });
+    const conv = (await engine.store.rows.find('conversations', {}))[0];
+    if (!conv) throw new Error('no conversation');
+    const id = uuidv7();
+    await engine.runAs({ userId: before.alice.id, role: 'agent' }, 'sendMessage', { id, conversationId: conv.id, contactId: conv.contactId, groupId: conv.groupId, channel: 'sms', body: 'left mid-send' });
+    await inFlight;
+    await before.relay.close();
+    await asTheReleaseBeforeAttemptedAt();
+
+    const sent: OutboundMessage[] = [];
+    const working: ChannelProvider = { kind: 'twilio', send: async (m) => (sent.push(m), { ok: true, providerMessageId: `SM-${m.messageId}` }) };
+    const after = await startTestRelay({ dataDir: dir, providers: registry(working, false, []), effects: { leaseMs: 300, pollMs: 50 }, log: () => undefined });
+    try {
+      const store = after.relay.services.store;
+      await afterCommits(after.relay.services.engine, async () => (await store.rows.get('messages', id))?.status !== 'queued');
+      await after.relay.services.effects.idle();
+      expect(sent.map((m) => m.messageId)).toEqual([id]);
+      expect(await store.rows.get('messages', id)).toMatchObject({ status: 'sent', providerMessageId: `SM-${id}` });
+      expect(await store.get<{ n: number }>('SELECT count(*) AS n FROM jobs')).toEqual({ n: 0 });
+      // the column is there for the next send's mark
+      expect(await store.all('SELECT attempted_at FROM jobs')).toEqual([]);
+    } finally {
+      await after.relay.close();
+    }
   });
 });
