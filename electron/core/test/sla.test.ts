@@ -25,7 +25,7 @@ let replica: Replica;
 
 const group = (id: string, minutes: number | null, hours: BusinessHours | null): Group => ({
   id, name: id, smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' },
-  slaFirstResponseMinutes: minutes, businessHours: hours, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1,
+  slaFirstResponseMinutes: minutes, businessHours: hours, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1,
 });
 const conv = (id: string, groupId: string, lastActivityAt: number, over: Partial<Conversation> = {}): Conversation => ({
   id, contactId: 'k1', groupId, channel: 'sms', status: 'open', visibleTo: null, assignees: [], createdAt: T0, openedAt: T0, archivedAt: null,
