@@ -300,7 +300,12 @@ export const reportHours = z.strictObject({
 const slaCounts = z.strictObject({ met: count, missed: count, pending: count, /** met / (met + missed); null when none is decided */ share: z.number().min(0).max(1).nullable() });
 export const reportSla = z.strictObject({
   overall: slaCounts,
-  byGroup: z.array(slaCounts.extend({ id: z.string(), name: z.string(), targetMinutes: count })),
+  /**
+   * each group with a target in force at some time in the range; `targets`: those targets in
+   * minutes, oldest first (more than one when an admin changed it during the range). Each
+   * conversation is judged by the target in force when its customer first wrote.
+   */
+  byGroup: z.array(slaCounts.extend({ id: z.string(), name: z.string(), targets: z.array(count).min(1) })),
   /** by who replied first (a missed conversation nobody answered has no one) */
   byAgent: z.array(slaCounts.extend({ id: z.string(), name: z.string() })),
 });
