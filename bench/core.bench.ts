@@ -54,7 +54,7 @@ function* generate(sz: Sizes, users: string[]): Generator<RowPut> {
   for (const g of ['g0', 'g1']) {
     const group: Group = {
       id: g, name: g, smsNumber: null, whatsappNumber: null, templates: [], createdAt: now, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' },
-      slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 1,
+      slaFirstResponseMinutes: null, businessHours: null, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 1,
     };
     yield { t: 'groups', r: group };
     for (const u of users) yield { t: 'memberships', r: { id: `${g}:${u}`, groupId: g, userId: u, version: 1 } };

@@ -35,6 +35,17 @@ async function backdate(phone: string, minutes: number): Promise<void> {
   });
 }
 
+/** Moves the group's latest SLA change back in time, as if it had been made `minutes` ago. */
+async function backdateSla(groupId: string, minutes: number): Promise<void> {
+  const engine = world.relay.services.engine;
+  const g = await engine.store.rows.get('groups', groupId);
+  if (!g || g.slaHistory.length === 0) throw new Error('no SLA change to move back');
+  const last = g.slaHistory.length - 1;
+  await engine.write((tx) => {
+    tx.put('groups', { ...g, slaHistory: g.slaHistory.map((p, i) => (i === last ? { ...p, until: Date.now() - minutes * MIN } : p)) });
+  });
+}
+
 async function shootBoth(page: Page, name: string): Promise<void> {
   const themeButton = page.getByRole('button', { name: /^Theme: / });
   const to = async (t: string) => {
@@ -79,6 +90,9 @@ describe('first-response SLA', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await pw(page.getByText('Saved the response target of Sales')).toBeVisible();
     await eventually(async () => (await world.relay.services.engine.store.rows.get('groups', world.org.groups.sales.id))?.slaFirstResponseMinutes === 60, 'the target on the relay');
+    // reports judge a conversation by the target in force when it arrived: the back-dated
+    // customers below wrote while it was already set, as if an admin had set it two hours ago
+    await backdateSla(world.org.groups.sales.id, 120);
 
     // customers write: Pia and Leo a while ago (back-dated), Nadia now; Omar to Support, which has no target
     const sales = world.org.groups.sales.id;

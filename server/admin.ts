@@ -35,7 +35,7 @@ export function createAdminApi(engine: Engine): AdminApi {
           paymentInstructions: '', slaFirstResponseMinutes: null, businessHours: null,
           // no provider until an account is added, unless the simulator is chosen explicitly
           channelProviders: g.simulated ? { sms: 'simulator', whatsapp: 'simulator' } : NO_CHANNEL_PROVIDERS,
-          autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
+          slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
         };
         tx.put('groups', group);
         return tx.get('groups', group.id) as Group;

@@ -14,6 +14,7 @@ import { errorCodes } from './tx';
 
 const strings = z.array(z.string());
 const providerKind = z.enum(['simulator', 'twilio', 'whatsapp-cloud']).nullable();
+const businessHours = z.strictObject({ tz: z.string(), days: z.partialRecord(z.enum(WEEKDAYS), z.tuple([z.string(), z.string()])) });
 /** The element types behind each `$type<…>()` JSON column, by column name. */
 const jsonColumns: Record<string, z.ZodType> = {
   templates: z.array(z.strictObject({ name: z.string(), language: z.string(), body: z.string(), providerId: z.string().optional(), forPayments: z.boolean().optional() })),
@@ -49,7 +50,9 @@ const jsonColumns: Record<string, z.ZodType> = {
     auto: z.boolean().optional(),
   }),
   /** groups: when the first-response SLA counts (shared/domain/sla.ts BusinessHours) */
-  businessHours: z.strictObject({ tz: z.string(), days: z.partialRecord(z.enum(WEEKDAYS), z.tuple([z.string(), z.string()])) }),
+  businessHours,
+  /** groups: the SLA settings before the current one, oldest first (shared/domain/sla.ts SlaPeriod) */
+  slaHistory: z.array(z.strictObject({ until: z.number(), minutes: z.number().int().nullable(), hours: businessHours.nullable() })),
   /** conversations: ConversationMetaOnly; chats: ChatMetaOnly (shared/scopes.ts metadataRow) */
   metaOnly: z.union([z.strictObject({ invoiceOutstanding: z.boolean() }), z.strictObject({ messageCount: z.number().int() })]),
 };
@@ -297,7 +300,12 @@ export const reportHours = z.strictObject({
 const slaCounts = z.strictObject({ met: count, missed: count, pending: count, /** met / (met + missed); null when none is decided */ share: z.number().min(0).max(1).nullable() });
 export const reportSla = z.strictObject({
   overall: slaCounts,
-  byGroup: z.array(slaCounts.extend({ id: z.string(), name: z.string(), targetMinutes: count })),
+  /**
+   * each group with a target in force at some time in the range; `targets`: those targets in
+   * minutes, oldest first (more than one when an admin changed it during the range). Each
+   * conversation is judged by the target in force when its customer first wrote.
+   */
+  byGroup: z.array(slaCounts.extend({ id: z.string(), name: z.string(), targets: z.array(count).min(1) })),
   /** by who replied first (a missed conversation nobody answered has no one) */
   byAgent: z.array(slaCounts.extend({ id: z.string(), name: z.string() })),
 });

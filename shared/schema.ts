@@ -3,7 +3,7 @@
 // and the core agree on every column. Pure drizzle column builders: no Node, no DOM.
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import type { LabelColor } from './labelColors';
-import type { BusinessHours } from './domain/sla';
+import type { BusinessHours, SlaPeriod } from './domain/sla';
 
 export type { LabelColor } from './labelColors';
 
@@ -115,6 +115,12 @@ export const groups = sqliteTable('groups', {
   slaFirstResponseMinutes: integer('sla_first_response_minutes'),
   /** when the group answers (time zone + per-weekday open/close); null = around the clock */
   businessHours: text('business_hours', { mode: 'json' }).$type<BusinessHours | null>(),
+  /**
+   * The SLA settings this group had before its current one, oldest first: each applied until its
+   * `until` (setGroupSla appends one when the target or the hours change; the last
+   * SLA_HISTORY_MAX kept). Reports judge a conversation by the setting in force when it arrived.
+   */
+  slaHistory: text('sla_history', { mode: 'json' }).$type<SlaPeriod[]>().notNull().default([]),
   version: version(),
 }, (t) => [index('groups_version').on(t.version)]);
 

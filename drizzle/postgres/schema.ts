@@ -254,6 +254,7 @@ export const groups = pgTable('groups', {
   autoAssignLast: text('auto_assign_last'),
   slaFirstResponseMinutes: bigint('sla_first_response_minutes', { mode: 'number' }),
   businessHours: text('business_hours'),
+  slaHistory: text('sla_history').notNull().default('[]'),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
   rowid: bigint('rowid', { mode: 'number' }).generatedByDefaultAsIdentity(),
 }, (t) => [

@@ -1,7 +1,7 @@
 // Reports view logic: the period picker, durations, deltas, the heatmap's shades and the CSV.
 import { describe, expect, it } from 'vitest';
 import { affects } from '../src/lib/queries.logic';
-import { customPeriod, delta, duration, durationUnit, heatLevel, percent, presetPeriod, previousPeriod, reportCsv, targetText } from '../src/lib/reports';
+import { customPeriod, delta, duration, durationUnit, heatLevel, percent, presetPeriod, previousPeriod, reportCsv, targetText, targetsText } from '../src/lib/reports';
 
 describe('reports logic', () => {
   it('gives the last N days as local midnights, today included, and the period before', () => {
@@ -52,14 +52,16 @@ describe('reports logic', () => {
     expect(targetText(60)).toBe('1 h');
     expect(targetText(90)).toBe('1 h 30 min');
     expect(targetText(15)).toBe('15 min');
+    expect(targetsText([60])).toBe('1 h target');
+    expect(targetsText([60, 30])).toBe('1 h, then 30 min target'); // changed during the period
     const csv = reportCsv
       .sla({
         overall: { met: 2, missed: 1, pending: 1, share: 2 / 3 },
-        byGroup: [{ id: 'g', name: 'Sales', targetMinutes: 60, met: 2, missed: 1, pending: 1, share: 2 / 3 }],
+        byGroup: [{ id: 'g', name: 'Sales', targets: [60], met: 2, missed: 1, pending: 1, share: 2 / 3 }, { id: 'h', name: 'Support', targets: [60, 30], met: 1, missed: 1, pending: 0, share: 0.5 }],
         byAgent: [{ id: 'u', name: 'Amira', met: 0, missed: 0, pending: 0, share: null }],
       })
       .split(/\r?\n/);
-    expect(csv).toEqual(['by,name,target_minutes,met,missed,pending,share_within_target', 'all,All,,2,1,1,0.667', 'group,Sales,60,2,1,1,0.667', 'agent,Amira,,0,0,0,']);
+    expect(csv).toEqual(['by,name,target_minutes,met,missed,pending,share_within_target', 'all,All,,2,1,1,0.667', 'group,Sales,60,2,1,1,0.667', 'group,Support,60 then 30,1,1,0,0.500', 'agent,Amira,,0,0,0,']);
   });
 
   it('refreshes when the tables a report reads change', () => {

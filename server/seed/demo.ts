@@ -39,7 +39,7 @@ export async function seedDemo(svc: Services): Promise<void> {
       const g: Group = { id: uuidv7(), name, smsNumber: sms, whatsappNumber: wa, templates: templates(name), createdAt: now - 60 * DAY,
         paymentInstructions: `Pay by bank transfer to Parley Demo Ltd, sort code 00-00-00, account 00000000, quoting the invoice number. (${name} demo team)`,
         // the demo organisation is simulated on purpose: the app shows it as such
-        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, ...sla, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 };
+        channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, ...sla, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 };
       tx.put('groups', g);
       return g;
     };

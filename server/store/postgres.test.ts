@@ -48,7 +48,7 @@ async function freshStore(): Promise<{ db: TestDatabase; store: PostgresStore; a
 function standardOrg(tx: Tx): void {
   for (const id of ['sales', 'support']) {
     tx.put('groups', { id, name: id, smsNumber: '+447700900001', whatsappNumber: '+447700900002', templates: id === 'sales' ? [{ name: 'hello', language: 'en', body: 'Hello from Parley' }] : [],
-      createdAt: T0, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 });
+      createdAt: T0, paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 });
   }
   const users: [string, Role, string[], boolean][] = [
     ['admin', 'admin', ['sales', 'support'], true],

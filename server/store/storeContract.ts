@@ -7,7 +7,7 @@ import type { RelayStore } from './types';
 
 export const group = (id: string, name: string): RowOf<'groups'> => ({
   id, name, smsNumber: null, whatsappNumber: null, templates: [], createdAt: 1, paymentInstructions: '',
-  channelProviders: { sms: null, whatsapp: null }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 1,
+  channelProviders: { sms: null, whatsapp: null }, slaFirstResponseMinutes: null, businessHours: null, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 1,
 });
 
 /** resolves when `released` is called: a write that waits for the test */

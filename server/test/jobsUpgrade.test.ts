@@ -41,11 +41,17 @@ function registry(channel: ChannelProvider, linkFails: boolean, links: string[])
   };
 }
 
-/** The jobs migration and those after it (0011/0005 add `jobs.attempted_at`, dropped with the table). */
+/** The migrations shipped after `jobs.attempted_at` (SQLite 0011, PostgreSQL 0005), and how each is undone. */
+const AFTER_ATTEMPTED_AT: [tag: RegExp, undo: string][] = [[/_sla_history$/, 'ALTER TABLE groups DROP COLUMN sla_history']];
+
+/** The jobs migration and those after it (0011/0005 add `jobs.attempted_at`, dropped with the table; the later ones undone by AFTER_ATTEMPTED_AT). */
 function fromJobs<M extends { tag: string }>(shipped: M[], jobs: RegExp): M[] {
   const i = shipped.findIndex((m) => jobs.test(m.tag));
   expect(i).toBeGreaterThanOrEqual(0);
-  expect(shipped.slice(i + 1).map((m) => m.tag)).toEqual([expect.stringMatching(/_job_attempted_at$/)]);
+  const later = shipped.slice(i + 1).map((m) => m.tag);
+  expect(later).toHaveLength(1 + AFTER_ATTEMPTED_AT.length);
+  expect(later[0]).toMatch(/_job_attempted_at$/);
+  AFTER_ATTEMPTED_AT.forEach(([tag], k) => expect(later[k + 1]).toMatch(tag));
   return shipped.slice(i);
 }
 
@@ -59,6 +65,7 @@ async function asTheReleaseBefore(invoiceId: string): Promise<void> {
     'ALTER TABLE timers DROP COLUMN owner',
     'ALTER TABLE timers DROP COLUMN lease_until',
     "DELETE FROM meta WHERE key = 'jobsAdopted'",
+    ...AFTER_ATTEMPTED_AT.map(([, undo]) => undo),
   ];
   if (testStore === 'sqlite') {
     const store = SqliteStore.open(dataDir);
@@ -148,23 +155,23 @@ describe(`upgrading to jobs.attempted_at (${testStore})`, () => {
   });
 
   async function asTheReleaseBeforeAttemptedAt(): Promise<void> {
-    const drop = 'ALTER TABLE jobs DROP COLUMN attempted_at';
+    const undo = ['ALTER TABLE jobs DROP COLUMN attempted_at', ...AFTER_ATTEMPTED_AT.map(([, u]) => u)];
     if (testStore === 'sqlite') {
       const store = SqliteStore.open(dir);
-      const last = shippedMigrations('drizzle/server').at(-1);
-      expect(last?.tag).toBe('0011_job_attempted_at');
-      store.sqlite.exec(drop);
-      store.sqlite.prepare('DELETE FROM __drizzle_migrations WHERE hash = ?').run(last?.sha256);
+      const later = fromJobs(shippedMigrations('drizzle/server'), /^0010_jobs/).slice(1);
+      expect(later[0]?.tag).toBe('0011_job_attempted_at');
+      for (const s of undo) store.sqlite.exec(s);
+      for (const m of later) store.sqlite.prepare('DELETE FROM __drizzle_migrations WHERE hash = ?').run(m.sha256);
       await store.close();
       return;
     }
     const c = new pg.Client({ connectionString: await testDatabaseUrl(dir) });
     await c.connect();
     try {
-      const last = shippedMigrations(pgMigrationsFolder).at(-1);
-      expect(last?.tag).toBe('0005_job_attempted_at');
-      await c.query(drop);
-      await c.query('DELETE FROM drizzle.__drizzle_migrations WHERE hash = $1', [last?.sha256]);
+      const later = fromJobs(shippedMigrations(pgMigrationsFolder), /^0004_jobs/).slice(1);
+      expect(later[0]?.tag).toBe('0005_job_attempted_at');
+      for (const s of undo) await c.query(s);
+      for (const m of later) await c.query('DELETE FROM drizzle.__drizzle_migrations WHERE hash = $1', [m.sha256]);
     } finally {
       await c.end();
     }

@@ -243,6 +243,69 @@ export function groupSla(g: { slaFirstResponseMinutes: number | null; businessHo
   return g.slaFirstResponseMinutes === null ? null : { minutes: g.slaFirstResponseMinutes, hours: g.businessHours };
 }
 
+// ---- the history of a group's setting ------------------------------------------------------------
+
+/**
+ * A setting a group had before: it applied until `until` (ms), from the `until` of the entry
+ * before it (or from the start). `minutes` null = no target then. Kept on the group row
+ * (`groups.sla_history`, oldest first) so reports judge each conversation by the setting in force
+ * when it arrived, not by today's.
+ */
+export interface SlaPeriod {
+  until: number;
+  minutes: number | null;
+  hours: BusinessHours | null;
+}
+/** How many earlier settings a group keeps: the oldest is dropped first (its predecessor's then extends back to the start). */
+export const SLA_HISTORY_MAX = 100;
+
+interface SlaSetting {
+  slaFirstResponseMinutes: number | null;
+  businessHours: BusinessHours | null;
+}
+
+function sameHours(a: BusinessHours | null, b: BusinessHours | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.tz === b.tz && WEEKDAYS.every((d) => a.days[d]?.[0] === b.days[d]?.[0] && a.days[d]?.[1] === b.days[d]?.[1]);
+}
+
+/** The same target and the same hours (a save that changes nothing). */
+export function sameSla(a: SlaSetting, b: SlaSetting): boolean {
+  return a.slaFirstResponseMinutes === b.slaFirstResponseMinutes && sameHours(a.businessHours, b.businessHours);
+}
+
+/**
+ * The group's history once its setting `was` gave way to another at `now`: `was` appended as
+ * applying until `now` (never before the last entry's end: relay clocks may differ a little), the
+ * oldest dropped past SLA_HISTORY_MAX. The caller checks that the setting really changed.
+ */
+export function slaHistoryAfterChange(history: readonly SlaPeriod[], was: SlaSetting, now: number): SlaPeriod[] {
+  const last = history.at(-1);
+  const until = last ? Math.max(now, last.until) : now;
+  const next = [...history, { until, minutes: was.slaFirstResponseMinutes, hours: was.businessHours }];
+  return next.length > SLA_HISTORY_MAX ? next.slice(next.length - SLA_HISTORY_MAX) : next;
+}
+
+/**
+ * A group's settings over time, oldest first, ending with the current one (`until` infinite):
+ * what the reports walk to find the target in force at an instant.
+ */
+export function slaTimeline(g: SlaSetting & { slaHistory: readonly SlaPeriod[] }): SlaPeriod[] {
+  return [...g.slaHistory, { until: Number.POSITIVE_INFINITY, minutes: g.slaFirstResponseMinutes, hours: g.businessHours }];
+}
+
+/** The entry of a timeline (slaTimeline) in force at instant `t`: the first whose `until` is after `t`. */
+export function slaPeriodAt<P extends { until: number }>(timeline: readonly P[], t: number): P | undefined {
+  let lo = 0;
+  let hi = timeline.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((timeline[mid] as P).until > t) hi = mid;
+    else lo = mid + 1;
+  }
+  return timeline[lo];
+}
+
 /** "32m left", "1h 05m left", "Overdue 1h 05m" (minutes rounded towards the breach). */
 export function slaText(due: number, now: number): string {
   const left = due - now;

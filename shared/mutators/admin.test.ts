@@ -49,6 +49,43 @@ describe('administration', () => {
     h.run('setGroupSla', 'admin', { groupId: 'sales', minutes: null, businessHours: null });
     expect(h.tx.get('groups', 'sales')).toMatchObject({ slaFirstResponseMinutes: null, businessHours: null });
   });
+  it('keeps the setting a change replaces (until when it applied), not a save that changes nothing, and at most 100', () => {
+    const hours: BusinessHours = { tz: 'Europe/London', days: { mon: ['09:00', '17:30'] } };
+    const set = (minutes: number | null, businessHours: BusinessHours | null) => h.run('setGroupSla', 'admin', { groupId: 'sales', minutes, businessHours });
+    const history = () => h.tx.get('groups', 'sales')?.slaHistory;
+    expect(history()).toEqual([]);
+    set(60, hours);
+    const on = h.now;
+    expect(history()).toEqual([{ until: on, minutes: null, hours: null }]); // no target before
+    h.tick(60_000);
+    set(60, { tz: 'Europe/London', days: { mon: ['09:00', '17:30'] } }); // the same, saved again
+    expect(history()).toEqual([{ until: on, minutes: null, hours: null }]);
+    h.tick(60_000);
+    set(30, hours);
+    const tightened = h.now;
+    h.tick(60_000);
+    set(30, { tz: 'Europe/London', days: { mon: ['09:00', '17:30'], tue: ['09:00', '17:30'] } }); // the hours alone change
+    const hoursChanged = h.now;
+    h.tick(60_000);
+    set(null, null); // turned off
+    expect(history()).toEqual([
+      { until: on, minutes: null, hours: null },
+      { until: tightened, minutes: 60, hours },
+      { until: hoursChanged, minutes: 30, hours },
+      { until: h.now, minutes: 30, hours: { tz: 'Europe/London', days: { mon: ['09:00', '17:30'], tue: ['09:00', '17:30'] } } },
+    ]);
+    expect(h.tx.get('groups', 'sales')).toMatchObject({ slaFirstResponseMinutes: null, businessHours: null });
+    // capped: the oldest settings go first
+    for (let i = 1; i <= 110; i++) {
+      h.tick(1_000);
+      set(i, null);
+    }
+    const kept = history() ?? [];
+    expect(kept).toHaveLength(100);
+    expect(kept.at(-1)).toEqual({ until: h.now, minutes: 109, hours: null });
+    expect(kept[0]).toEqual({ until: kept[1]!.until - 1_000, minutes: 10, hours: null });
+    expect(kept.every((p, i) => i === 0 || p.until > kept[i - 1]!.until)).toBe(true);
+  });
   it('adds and removes members; removal drops them as assignees', () => {
     h.run('addMember', 'admin', { groupId: 'support', userId: 'alice' });
     expect(h.tx.get('memberships', 'support:alice')).toBeDefined();

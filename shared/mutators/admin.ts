@@ -5,7 +5,7 @@ import { hasAdminRole } from '../permissions';
 import { NO_CHANNEL_PROVIDERS } from '../schema';
 import type { z } from 'zod';
 import { sameTemplate, templatePlaceholders } from '../domain/templates';
-import { businessHoursProblem, slaTargetProblem, WEEKDAYS, type BusinessHours } from '../domain/sla';
+import { businessHoursProblem, sameSla, slaHistoryAfterChange, slaTargetProblem, WEEKDAYS, type BusinessHours } from '../domain/sla';
 import type { Group, WhatsAppTemplate } from '../schema';
 import type { AuditDetails } from '../tx';
 import { args, type templateSchema } from './args';
@@ -50,7 +50,7 @@ export const adminMutators = {
       tx.put('groups', {
         id: a.id, name: a.name, smsNumber: blankToNull(a.smsNumber) ?? null, whatsappNumber: blankToNull(a.whatsappNumber) ?? null,
         templates: [], createdAt: ctx.now, paymentInstructions: a.paymentInstructions?.trim() ?? '', channelProviders: NO_CHANNEL_PROVIDERS,
-        slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
+        slaFirstResponseMinutes: null, businessHours: null, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0,
       });
     },
   }),
@@ -89,7 +89,10 @@ export const adminMutators = {
         const p = businessHoursProblem(hours);
         ensure(p === null, 'invalid', p ?? '');
       }
-      tx.put('groups', { ...g, slaFirstResponseMinutes: a.minutes, businessHours: hours });
+      const next = { slaFirstResponseMinutes: a.minutes, businessHours: hours };
+      // reports judge each conversation by the setting in force when it arrived: keep the one replaced
+      const slaHistory = sameSla(g, next) ? g.slaHistory : slaHistoryAfterChange(g.slaHistory, g, ctx.now);
+      tx.put('groups', { ...g, ...next, slaHistory });
     },
   }),
   addMember: defineMutator({

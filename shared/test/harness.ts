@@ -84,7 +84,7 @@ export function createHarness(): Harness {
     },
     group(id, f = {}) {
       tx.put('groups', { id, name: id, smsNumber: '+447700900001', whatsappNumber: '+447700900002', templates: f.templates ?? [], createdAt: T0, paymentInstructions: '',
-        channelProviders: f.channelProviders ?? { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 });
+        channelProviders: f.channelProviders ?? { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, version: 0 });
     },
     contact(id, phone, f = {}) {
       const c: Contact = {

@@ -9,7 +9,7 @@
 // tells what the user could read, and must not derive anything from what they may not.
 import type Database from 'better-sqlite3';
 import type { DurationStats, ParsedQueryArgs, ReportBacklog, ReportChannels, ReportHours, ReportSla, ReportTimes, ReportVolume } from '../../../shared/bridge';
-import { dueAt, type BusinessHours } from '../../../shared/domain/sla';
+import { dueAt, slaPeriodAt, slaTimeline, type BusinessHours, type SlaPeriod } from '../../../shared/domain/sla';
 
 type Range = ParsedQueryArgs<'reportVolume'>;
 
@@ -135,21 +135,44 @@ interface SlaTally { met: number; missed: number; pending: number }
 const tally = (): SlaTally => ({ met: 0, missed: 0, pending: 0 });
 const withShare = (t: SlaTally) => ({ ...t, share: t.met + t.missed > 0 ? t.met / (t.met + t.missed) : null });
 
+/** A group's SLA settings over time with hours parsed once (dueAt caches its work per hours object). */
+interface SlaSpan { from: number; until: number; minutes: number | null; hours: BusinessHours | null }
+
+function slaSpans(minutes: number | null, hoursJson: string | null, historyJson: string): SlaSpan[] {
+  const hist = JSON.parse(historyJson) as SlaPeriod[];
+  const timeline = slaTimeline({ slaFirstResponseMinutes: minutes, businessHours: hoursJson === null ? null : (JSON.parse(hoursJson) as BusinessHours), slaHistory: hist });
+  return timeline.map((p, i) => ({ from: i === 0 ? Number.NEGATIVE_INFINITY : (timeline[i - 1] as SlaPeriod).until, until: p.until, minutes: p.minutes, hours: p.hours }));
+}
+
 /**
- * First-response SLA: for conversations whose customer first wrote in the range, in a group with a
- * target (its current target and business hours), was the first reply a person wrote within the
- * target? Met / missed (answered late, or still unanswered past the deadline) / pending (unanswered,
- * deadline not reached yet); the share is met / (met + missed). By group and by who replied. Reads
- * the same side table and index as first response times (report_first_response_in).
+ * First-response SLA: for conversations whose customer first wrote in the range, in a group that
+ * had a target then, was the first reply a person wrote within that target? Each conversation is
+ * judged by the target and business hours in force when its customer first wrote (the group's
+ * `sla_history`, then its current setting), so changing a target does not rewrite past periods and
+ * a group whose target was turned off still reports the periods it had one. Met / missed (answered
+ * late, or still unanswered past the deadline) / pending (unanswered, deadline not reached yet);
+ * the share is met / (met + missed). By group (each group with a target in force at some time in
+ * the range, with those targets) and by who replied. Reads the same side table and index as first
+ * response times (report_first_response_in).
  */
 export function reportSla(db: Database.Database, r: Range, now = Date.now()): ReportSla {
-  const groups = db.prepare('SELECT id, name, sla_first_response_minutes AS minutes, business_hours AS hours FROM groups WHERE sla_first_response_minutes IS NOT NULL').all() as {
+  const rows = db.prepare('SELECT id, name, sla_first_response_minutes AS minutes, business_hours AS hours, sla_history AS history FROM groups').all() as {
     id: string;
     name: string;
-    minutes: number;
+    minutes: number | null;
     hours: string | null;
+    history: string;
   }[];
-  const sla = new Map(groups.map((g) => [g.id, { minutes: g.minutes, hours: g.hours === null ? null : (JSON.parse(g.hours) as BusinessHours) }]));
+  /** the groups with a target at some time in the range: their settings over time and the targets of the range */
+  const sla = new Map<string, { name: string; spans: SlaSpan[]; targets: number[] }>();
+  for (const g of rows) {
+    // a group that never had a target has nothing to parse
+    if (g.minutes === null && g.history === '[]') continue;
+    const spans = slaSpans(g.minutes, g.hours, g.history);
+    const targets: number[] = [];
+    for (const p of spans) if (p.minutes !== null && p.from < r.to && p.until > r.from && targets.at(-1) !== p.minutes) targets.push(p.minutes);
+    if (targets.length > 0) sla.set(g.id, { name: g.name, spans, targets });
+  }
   const overall = tally();
   const byGroup = new Map<string, SlaTally>();
   const byAgent = new Map<string, SlaTally>();
@@ -159,8 +182,10 @@ export function reportSla(db: Database.Database, r: Range, now = Date.now()): Re
       .raw(true)
       .all({ from: r.from, to: r.to }) as [g: string | null, fin: number, fout: number | null, who: string | null][];
     for (const [g, fin, fout, who] of firsts) {
-      const target = g === null ? undefined : sla.get(g);
-      if (!target || g === null) continue;
+      const group = g === null ? undefined : sla.get(g);
+      if (!group || g === null) continue;
+      const target = slaPeriodAt(group.spans, fin);
+      if (!target || target.minutes === null) continue;
       const due = dueAt(fin, target.minutes, target.hours);
       const answered = fout !== null && who !== null;
       const outcome: keyof SlaTally = answered ? (fout <= due ? 'met' : 'missed') : now >= due ? 'missed' : 'pending';
@@ -179,8 +204,8 @@ export function reportSla(db: Database.Database, r: Range, now = Date.now()): Re
   const total = (t: SlaTally) => t.met + t.missed + t.pending;
   return {
     overall: withShare(overall),
-    byGroup: groups
-      .map((g) => ({ id: g.id, name: g.name, targetMinutes: g.minutes, ...withShare(byGroup.get(g.id) ?? tally()) }))
+    byGroup: [...sla.entries()]
+      .map(([id, g]) => ({ id, name: g.name, targets: g.targets, ...withShare(byGroup.get(id) ?? tally()) }))
       .sort((a, b) => total(b) - total(a) || a.name.localeCompare(b.name)),
     byAgent: [...byAgent.entries()]
       .map(([id, t]) => ({ id, name: users.get(id) ?? 'Former member', ...withShare(t) }))

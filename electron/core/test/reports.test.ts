@@ -38,8 +38,8 @@ beforeAll(() => {
   db.transaction(() => {
     store.put('users', { id: 'u1', name: 'Amira', email: 'a@x', role: 'agent', active: true, createdAt: 0, accepting: true, version: 1 });
     store.put('users', { id: 'u2', name: 'Ben', email: 'b@x', role: 'agent', active: true, createdAt: 0, accepting: true, version: 1 });
-    store.put('groups', { id: 'g1', name: 'Sales', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1 });
-    store.put('groups', { id: 'g2', name: 'Support', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1 });
+    store.put('groups', { id: 'g1', name: 'Sales', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1 });
+    store.put('groups', { id: 'g2', name: 'Support', smsNumber: null, whatsappNumber: null, templates: [], paymentInstructions: '', channelProviders: { sms: 'simulator', whatsapp: 'simulator' }, slaFirstResponseMinutes: null, businessHours: null, slaHistory: [], autoAssign: 'off', autoAssignCapacity: 5, autoAssignLast: null, createdAt: 0, version: 1 });
     // c1: answered by Amira in 10 minutes, archived 4 h after it opened
     store.put('conversations', conv('c1', { createdAt: T0 + H, openedAt: T0 + H, status: 'archived', archivedAt: T0 + 5 * H, assignees: ['u1'], lastActivityAt: T0 + 2 * H, lastInboundAt: T0 + 2 * H }));
     store.put('messages', msg('c1', 'inbound', T0 + H));

@@ -13,6 +13,8 @@ import { startRelay } from '../../../server/relay';
 import { Replica } from '../db/replica';
 import { appliedMigrations, shippedMigrations } from '../../../drizzle/migrations';
 import { allFailures, recordFailure } from '../bridge/failures';
+import { reportSla } from '../bridge/reportQueries';
+import type { Group } from '../../../shared/schema';
 import { newCore, settled, waitFor, type TestCore } from './harness';
 import { tempDir } from './helpers';
 
@@ -193,5 +195,47 @@ describe('a replica from before 0016_failure_ids (failures named by mutation id)
     expect([later?.mutationId, later?.message, mine?.id, mine?.mutationId, mine?.message]).toEqual([7, 'Not this one.', 2, 2, 'Still not.']);
     expect(later!.id).toBeGreaterThan(3); // a new id, past every id given before
     expect((db.prepare('SELECT count(*) AS n FROM failures').get() as { n: number }).n).toBe(4);
+  });
+});
+
+describe('a replica from before 0017_sla_history (reports judged by the current target)', () => {
+  it('keeps each group\'s target and hours with an empty history: its past is judged by that target, as before', async () => {
+    const dir = tempDir('parley-upgrade-client-');
+    const path = join(dir, 'replica.sqlite');
+    const old = Replica.open(path, migrationsBefore('0017_sla_history'));
+    const cols = (old.db.prepare('SELECT name FROM pragma_table_info(?)').all('groups') as { name: string }[]).map((c) => c.name);
+    expect(cols).not.toContain('sla_history');
+    const hours = { tz: 'Europe/London', days: { mon: ['09:00', '17:30'] } };
+    old.db
+      .prepare(
+        `INSERT INTO groups (id, name, sms_number, whatsapp_number, templates, created_at, payment_instructions, channel_providers, auto_assign, auto_assign_capacity, auto_assign_last, sla_first_response_minutes, business_hours, version)
+         VALUES (?, ?, NULL, NULL, '[]', 0, '', '{"sms":"simulator","whatsapp":"simulator"}', 'off', 5, NULL, ?, ?, 1)`,
+      )
+      .run('sales', 'Sales', 30, JSON.stringify(hours));
+    old.db.prepare("INSERT INTO users (id, name, email, role, active, created_at, accepting, version) VALUES ('u1', 'Amira', 'a@x', 'agent', 1, 0, 1, 1)").run();
+    // Monday 8 June 2026 09:00 London: written, answered 20 minutes later
+    const at = Date.UTC(2026, 5, 8, 8);
+    old.db.prepare("INSERT INTO conversations (id, contact_id, group_id, channel, status, assignees, created_at, opened_at, last_activity_at, last_preview, visibility_version, version) VALUES ('c1', 'k1', 'sales', 'sms', 'open', '[]', ?, ?, ?, '', 1, 1)").run(at, at, at);
+    const message = old.db.prepare("INSERT INTO messages (id, conversation_id, direction, channel, body, author_id, status, segments, attachments, created_at, version) VALUES (?, 'c1', ?, 'sms', 'text', ?, 'delivered', 1, '[]', ?, 1)");
+    message.run('m1', 'inbound', null, at);
+    message.run('m2', 'outbound', 'u1', at + 20 * 60_000);
+    old.close();
+    await old.whenClosed();
+
+    const replica = Replica.open(path);
+    try {
+      expect(appliedMigrations(replica.db).map((m) => m.hash)).toEqual(shippedMigrations('drizzle/client').map((m) => m.sha256));
+      expect(replica.store.get('groups', 'sales')).toMatchObject({ slaFirstResponseMinutes: 30, businessHours: hours, slaHistory: [] });
+      const r = reportSla(replica.db, { from: at - 86_400_000, to: at + 86_400_000, tzOffsetMinutes: 0 }, at + 3_600_000);
+      expect(r.byGroup).toEqual([{ id: 'sales', name: 'Sales', targets: [30], met: 1, missed: 0, pending: 0, share: 1 }]);
+      // a group row from a relay that predates the column (no slaHistory) takes the empty history
+      const { slaHistory: _h, ...fromOlderRelay } = replica.store.get('groups', 'sales')!;
+      // as a poke's row arrives (pokes carry untyped rows): without the column
+      replica.store.put('groups', { ...fromOlderRelay, name: 'Sales UK' } as Group);
+      expect(replica.store.get('groups', 'sales')).toMatchObject({ name: 'Sales UK', slaHistory: [] });
+    } finally {
+      replica.close();
+      await replica.whenClosed();
+    }
   });
 });

@@ -110,6 +110,8 @@ export function targetText(minutes: number): string {
   const m = minutes % 60;
   return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ');
 }
+/** "1 h target", or "1 h, then 30 min target" when an admin changed it during the period. */
+export const targetsText = (targets: number[]): string => `${targets.map(targetText).join(', then ')} target`;
 
 const minutes = (ms: number | null) => (ms === null ? '' : (ms / 60_000).toFixed(1));
 // formulas in a name (=HYPERLINK…) are neutralised for spreadsheets
@@ -136,7 +138,7 @@ export const reportCsv = {
       ['by', 'name', 'target_minutes', 'met', 'missed', 'pending', 'share_within_target'],
       [
         ['all', 'All', '', s.overall.met, s.overall.missed, s.overall.pending, shareCsv(s.overall.share)],
-        ...s.byGroup.map((g) => ['group', g.name, g.targetMinutes, g.met, g.missed, g.pending, shareCsv(g.share)]),
+        ...s.byGroup.map((g) => ['group', g.name, g.targets.join(' then '), g.met, g.missed, g.pending, shareCsv(g.share)]),
         ...s.byAgent.map((a) => ['agent', a.name, '', a.met, a.missed, a.pending, shareCsv(a.share)]),
       ],
     ),

@@ -8,7 +8,7 @@ import type { ChartConfiguration } from 'chart.js';
 import type { DurationStats, ReportBacklog, ReportHours, ReportSla, ReportTimes, Session } from '../../../shared/bridge';
 import { canAdminister, sessionViewer } from '../../../shared/permissions';
 import { useBridgeQuery } from '../lib/queries';
-import { customPeriod, dayInput, delta, duration, durationUnit, heatLevel, percent, presetPeriod, presets, previousPeriod, reportCsv, targetText, weekdays, type Period, type Preset } from '../lib/reports';
+import { customPeriod, dayInput, delta, duration, durationUnit, heatLevel, percent, presetPeriod, presets, previousPeriod, reportCsv, targetsText, weekdays, type Period, type Preset } from '../lib/reports';
 import { saveTextFile } from '../lib/saveFile';
 import { relative } from '../lib/format';
 import { toast } from '../state/toasts';
@@ -220,7 +220,7 @@ function PeriodPicker({ preset, onPreset, onCustom }: { preset: Preset | 'custom
   );
 }
 
-type SlaRow = ReportSla['byAgent'][number] & { targetMinutes?: number };
+type SlaRow = ReportSla['byAgent'][number] & { targets?: number[] };
 
 function SlaTable({ rows, caption, previous, first }: { rows: SlaRow[]; caption: string; previous?: Map<string, number | null> | undefined; first: string }) {
   if (rows.length === 0) return <p className="small muted">Nothing measured in this period.</p>;
@@ -243,7 +243,7 @@ function SlaTable({ rows, caption, previous, first }: { rows: SlaRow[]; caption:
             <tr key={r.id}>
               <td>
                 {r.name}
-                {r.targetMinutes !== undefined && <span className="xs muted"> · {targetText(r.targetMinutes)}</span>}
+                {r.targets !== undefined && <span className="xs muted"> · {targetsText(r.targets)}</span>}
               </td>
               <td className="num">
                 {percent(r.share)}
@@ -284,9 +284,9 @@ function SlaCard({ sla, previous, onCsv }: { sla: ReportSla; previous?: ReportSl
   const decided = sla.overall.met + sla.overall.missed;
   const byId = (rows: ReportSla['byAgent']) => new Map(rows.map((r) => [r.id, r.share]));
   return (
-    <Card title="Answered within target" sub="First replies within each team's response target, for customers who first wrote in the period" onCsv={onCsv}>
+    <Card title="Answered within target" sub="First replies within each team's response target, for customers who first wrote in the period. Judged by the target in force when each conversation started." onCsv={onCsv}>
       {sla.byGroup.length === 0 ? (
-        <p className="small muted">No team has a response target yet: an admin sets one under Settings → Response targets.</p>
+        <p className="small muted">No team had a response target in this period: an admin sets one under Settings → Response targets.</p>
       ) : (
         <>
           <div className="kpis inner">

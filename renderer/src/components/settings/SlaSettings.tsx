@@ -141,7 +141,7 @@ export function SlaSettings() {
       </h3>
       <p className="xs muted">
         How soon a customer who writes gets a first reply. The inbox shows the time left on waiting conversations and can sort by it; assignees are notified 15 minutes before a
-        target is missed; Reports show the share answered within target.
+        target is missed; Reports show the share answered within target, judging each conversation by the target in force when it started (a change does not rewrite past periods).
       </p>
       {dir.groups.map((g) => (
         <GroupSla key={`${g.id}:${g.version}`} g={g} />

@@ -1,0 +1,1 @@
+ALTER TABLE "groups" ADD COLUMN "sla_history" text COLLATE "C" DEFAULT '[]' NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `groups` ADD `sla_history` text DEFAULT '[]' NOT NULL;
