@@ -176,20 +176,15 @@ export class SyncClient {
     let ahead = 0;
     ws.on('message', (data: WebSocket.RawData) => {
       this.lastSeen = Date.now();
-      let frame: DownFrame;
-      try {
-        // tolerant (protocol 2): what a newer relay adds is left out, what is left is validated
-        const parsed = parseDownFrame(JSON.parse((data as Buffer).toString()));
-        this.noteIgnored(parsed.ignored);
-        if (!parsed.ok) return; // a frame we cannot trust is ignored, never applied
-        frame = parsed.frame;
-      } catch {
-        return;
-      }
       this.framesWaiting++;
       if (++ahead > MAX_FRAMES_AHEAD && !ws.isPaused) ws.pause();
+      // parsed when its turn comes, not here: one socket read can hold many frames, and parsing
+      // them all in the read's turn stalled the event loop (80 ms during a full sync)
       this.queue = this.queue
-        .then(() => this.onFrame(ws, frame))
+        .then(() => {
+          const frame = this.parseFrame(data as Buffer);
+          return frame ? this.onFrame(ws, frame) : undefined;
+        })
         .catch((e: Error) => {
           this.lastError = e.message;
           ws.terminate();
@@ -209,6 +204,18 @@ export class SyncClient {
     ws.on('error', (e) => {
       this.lastError = e.message.startsWith('connect') ? 'cannot reach the relay' : e.message;
     });
+  }
+
+  /** The frame, or null for one we cannot trust (ignored, never applied). */
+  private parseFrame(data: Buffer): DownFrame | null {
+    try {
+      // tolerant (protocol 2): what a newer relay adds is left out, what is left is validated
+      const parsed = parseDownFrame(JSON.parse(data.toString()));
+      this.noteIgnored(parsed.ignored);
+      return parsed.ok ? parsed.frame : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Logged once per kind; skipped tables are remembered so a build that knows them refetches. */
