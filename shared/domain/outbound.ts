@@ -4,7 +4,7 @@ import type { AttachmentRef, Channel, Contact, Conversation, Group, Location, Me
 import { splitSms } from '../sms';
 import { MutationError, type MutatorContext, type ReadTx, type Tx } from '../tx';
 import { addMessage } from './conversations';
-import { approvedTemplate, severalLanguagesRefusal, TEMPLATE_REFUSED, textOfNamedTemplate } from './templates';
+import { approvedTemplate, TEMPLATE_REFUSED } from './templates';
 
 export const SMS_MAX_BODY = 1600;
 /** The longest WhatsApp text (the sendMessage schema's limit) and note. */
@@ -74,10 +74,7 @@ export function checkOutbound(
     if (d.body.length > SMS_MAX_BODY) throw new MutationError('invalid', `An SMS can be at most ${SMS_MAX_BODY} characters; this one has ${d.body.length}.`);
     return { ...d, templateName: null, segments: Math.max(1, splitSms(d.body).parts.length) };
   }
-  // A template with no text given is sent as it is (one without blanks will match).
-  const named = d.templateName && !d.body.trim() ? textOfNamedTemplate(f.group.templates, d.templateName) : undefined;
-  if (named && 'languages' in named) throw new MutationError('invalid', severalLanguagesRefusal(f.group.name, d.templateName ?? '', named.languages));
-  const text = named ? named.text : d.body;
+  const text = templateText(f.group, d.templateName, d.body);
   // The provider sends the template with the values filled in, not our text: the text must be
   // exactly the approved template with every blank filled, or the relay could not derive them.
   const template = d.templateName ? approvedTemplate(f.group.templates, d.templateName, text)?.template : undefined;
@@ -89,6 +86,21 @@ export function checkOutbound(
   const body = template ? text : d.body;
   if (!body.trim() && !d.attachments.length && !d.location) throw new MutationError('invalid', 'Write a message, or add an attachment or a location.');
   return { ...d, body, segments: 1 };
+}
+
+/**
+ * The text of a message (or broadcast) that may name a template: its own, or, when it gives none,
+ * the template as it is (one without blanks will match). A name approved in several languages
+ * with no text is refused: the text is what says which language goes. A name no template has
+ * gives the empty text back (the caller refuses it as not approved).
+ */
+export function templateText(group: Pick<Group, 'name' | 'templates'>, templateName: string | null | undefined, body: string): string {
+  if (!templateName || body.trim()) return body;
+  const named = group.templates.filter((t) => t.name === templateName);
+  if (named.length > 1) {
+    throw new MutationError('invalid', `${group.name} has "${templateName}" in several languages (${named.map((t) => t.language).join(', ')}): write the message in the language to send.`);
+  }
+  return named[0]?.body ?? body;
 }
 
 /** Stores a queued outbound message in the conversation and asks the relay to send it. */

@@ -96,22 +96,6 @@ export function approvedTemplate<T extends { name: string; body: string }>(templ
   return null;
 }
 
-/**
- * The text of a message that names template `name` and gives no text: the template itself when
- * the name has one language. With several the text is what says which language goes, so there is
- * none: the refusal names them. Undefined: no template has the name (the caller refuses).
- */
-export function textOfNamedTemplate(templates: readonly { name: string; language: string; body: string }[], name: string): { text: string } | { languages: string[] } | undefined {
-  const named = templates.filter((t) => t.name === name);
-  if (named.length === 0) return undefined;
-  if (named.length > 1) return { languages: named.map((t) => t.language) };
-  return { text: (named[0] as { body: string }).body };
-}
-
-/** The refusal when a message names a template approved in several languages and gives no text. */
-export const severalLanguagesRefusal = (groupName: string, name: string, languages: readonly string[]): string =>
-  `${groupName} has "${name}" in several languages (${languages.join(', ')}): write the message in the language to send.`;
-
 /** One string per template of a group (a language code has no ':'), e.g. for a picker's value. */
 export const templateKey = (t: { name: string; language: string }): string => `${t.language}:${t.name}`;
 

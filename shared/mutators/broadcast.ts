@@ -3,8 +3,8 @@
 // each recipient back with recordBroadcastResult.
 import { ensure, ensureNew, mustGet, requireActor, unique } from '../domain/actor';
 import { routedConversation, routeOrCreate } from '../domain/conversations';
-import { lastWhatsAppInbound, noProviderReason, postOutbound, SMS_MAX_BODY, whatsappWindowOpen } from '../domain/outbound';
-import { approvedTemplate, severalLanguagesRefusal, TEMPLATE_REFUSED, textOfNamedTemplate } from '../domain/templates';
+import { lastWhatsAppInbound, noProviderReason, postOutbound, SMS_MAX_BODY, templateText, whatsappWindowOpen } from '../domain/outbound';
+import { approvedTemplate, TEMPLATE_REFUSED } from '../domain/templates';
 import { canBroadcast, canSeeConversation, viewerFromTx } from '../permissions';
 import type { Broadcast, Contact } from '../schema';
 import { splitSms } from '../sms';
@@ -29,9 +29,7 @@ export const broadcastMutators = {
       ensureNew(tx, 'broadcasts', a.id, 'broadcast');
       ensure((a.contactIds === undefined) !== (a.tag === undefined), 'invalid', 'Choose recipients one by one or by tag, not both.');
       ensure(a.channel === 'whatsapp' || !a.templateName, 'invalid', 'Templates are for WhatsApp only.');
-      const named = a.templateName && !a.body.trim() ? textOfNamedTemplate(group.templates, a.templateName) : undefined;
-      ensure(!named || !('languages' in named), 'invalid', named && 'languages' in named ? severalLanguagesRefusal(group.name, a.templateName ?? '', named.languages) : '');
-      const body = named && 'text' in named ? named.text : a.body;
+      const body = templateText(group, a.templateName, a.body);
       // Every copy goes out as the template with these values: the text must fill every blank.
       ensure(!a.templateName || approvedTemplate(group.templates, a.templateName, body), 'invalid', TEMPLATE_REFUSED);
       ensure(body.trim(), 'invalid', 'Write the message to broadcast.');
