@@ -313,7 +313,7 @@ export class CatchUpStream implements PartSource {
     for (let i = 0; i < visible.length; ) {
       // as many entries as the part being filled has room for, by count and by their expected size
       const weight = this.entryBytes.get(table) ?? FIRST_ENTRY_BYTES;
-      if (this.open.rows > 0 && (this.open.rows >= this.partRows || this.open.bytes + weight > this.partBytes)) this.closePart();
+      if (!this.fits(1, weight)) this.closePart();
       const room = Math.max(1, Math.min(this.partRows - this.open.rows, Math.floor((this.partBytes - this.open.bytes) / weight)));
       const run = visible.slice(i, i + room);
       i += run.length;
@@ -348,18 +348,20 @@ export class CatchUpStream implements PartSource {
 
   /** Into the part being filled, or a new one when it has no room (a piece is never split). */
   private putPiece(json: string | Pooled, n: number, bytes: number): void {
-    if (!this.fits(n, bytes)) this.closePart();
-    this.open.puts.push({ json, n, bytes });
-    this.open.rows += n;
-    this.open.bytes += bytes;
+    this.room(n, bytes).puts.push({ json, n, bytes });
   }
 
   private del(d: RowDel): void {
     const json = JSON.stringify(d);
-    if (!this.fits(1, json.length)) this.closePart();
-    this.open.dels.push(json);
-    this.open.rows++;
-    this.open.bytes += json.length;
+    this.room(1, json.length).dels.push(json);
+  }
+
+  /** The part that takes `n` entries of `bytes` (the one being filled, or a new one), counted in it. */
+  private room(n: number, bytes: number): Part {
+    if (!this.fits(n, bytes)) this.closePart();
+    this.open.rows += n;
+    this.open.bytes += bytes;
+    return this.open;
   }
 
   /** Whether the part being filled takes `n` more entries of `bytes` (an empty part takes anything). */
