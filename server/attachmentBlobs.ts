@@ -10,6 +10,8 @@ import type { Readable } from 'node:stream';
 import type { RelayStore, Sql } from './store/types';
 
 const ID = /^[0-9a-f]{64}$/;
+/** Whether `id` can name an attachment (a sha256, lower-case hex). */
+export const isAttachmentId = (id: string): boolean => ID.test(id);
 
 export interface AttachmentBlobs {
   /**

@@ -15,10 +15,8 @@
 // So a committed row always has its bytes, and a reference committed by a client always has its row.
 import { createHash } from 'node:crypto';
 import type { AttachmentRef } from '../shared/schema';
-import { attachmentBlobs } from './attachmentBlobs';
+import { attachmentBlobs, isAttachmentId } from './attachmentBlobs';
 import type { RelayStore, Sql } from './store/types';
-
-const ID = /^[0-9a-f]{64}$/;
 
 export interface StoredAttachment {
   mime: string;
@@ -55,7 +53,7 @@ export async function storeAttachment(store: RelayStore, dataDir: string, bytes:
 export async function releaseAttachments(store: RelayStore, dataDir: string, ids: string[], seams: AttachmentSeams = {}): Promise<void> {
   const blobs = attachmentBlobs(store, dataDir);
   for (const id of ids) {
-    if (!ID.test(id)) continue;
+    if (!isAttachmentId(id)) continue;
     const released = await store.write(async (tx) => {
       if (await referenced(tx, id)) return false;
       await tx.run('DELETE FROM attachments WHERE sha256 = ?', [id]);
