@@ -178,8 +178,8 @@ export class SyncClient {
       this.lastSeen = Date.now();
       this.framesWaiting++;
       if (++ahead > MAX_FRAMES_AHEAD && !ws.isPaused) ws.pause();
-      // parsed when its turn comes, not here: one socket read can hold many frames, and parsing
-      // them all in the read's turn stalled the event loop (80 ms during a full sync)
+      // parsed when its turn in the queue comes, not here: one socket read can carry several
+      // frames, and each is parsed in the turn that applies it instead of all in the read's turn
       this.queue = this.queue
         .then(() => {
           const frame = this.parseFrame(data as Buffer);
